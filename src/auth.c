@@ -1,0 +1,379 @@
+/* auth.c: roles, passwords, sessions, throttling and tokens. */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "auth.h"
+#include "db.h"
+#include "log.h"
+#include "utf8.h"
+
+/* libsodium's "interactive" argon2id: t=2, m=64 MiB, p=1, above ASVS 5.0
+ * appendix C (m=19 MiB, t=2). Raising these makes password_needs_rehash()
+ * true for older hashes, which are then rehashed at the next sign-in. */
+#define PW_OPSLIMIT	crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define PW_MEMLIMIT	crypto_pwhash_MEMLIMIT_INTERACTIVE
+
+static const struct {
+	enum role	 role;
+	const char	*name;
+	const char	*label;
+} roles[] = {
+	{ ROLE_ADMIN, "admin", "管理员" },
+	{ ROLE_OPERATOR, "operator", "操作员" },
+	{ ROLE_AUDITOR, "auditor", "审计员" },
+};
+
+enum role
+role_parse(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s != NULL && i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(s, roles[i].name) == 0)
+			return roles[i].role;
+	return ROLE_NONE;
+}
+
+const char *
+role_name(enum role r)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (roles[i].role == r)
+			return roles[i].name;
+	return "none";
+}
+
+const char *
+role_label(enum role r)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (roles[i].role == r)
+			return roles[i].label;
+	return "";
+}
+
+static char *
+xstrdup_col(sqlite3_stmt *st, int col)
+{
+	char	*s = strdup(db_col_text(st, col));
+
+	if (s == NULL)
+		log_err("auth: out of memory");
+	return s;
+}
+
+static int
+user_fetch(sqlite3_stmt *st, struct user *u)
+{
+	int	 rc;
+
+	memset(u, 0, sizeof(*u));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		db_reset(st);
+		return 0;
+	}
+	if (rc != SQLITE_ROW) {
+		log_err("auth: user lookup: %s",
+		    sqlite3_errmsg(sqlite3_db_handle(st)));
+		db_reset(st);
+		return -1;
+	}
+	u->id = sqlite3_column_int64(st, 0);
+	u->name = xstrdup_col(st, 1);
+	u->role = role_parse(db_col_text(st, 2));
+	u->pwhash = xstrdup_col(st, 3);
+	u->disabled = sqlite3_column_int(st, 4);
+	u->vendor_login = xstrdup_col(st, 5);
+	db_reset(st);
+	if (u->name == NULL || u->pwhash == NULL || u->vendor_login == NULL) {
+		user_clear(u);
+		return -1;
+	}
+	return 1;
+}
+
+int
+user_by_name(struct db *db, const char *name, struct user *u)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_USER_BY_NAME);
+
+	if (st == NULL || db_bind_text(st, 1, name) != SQLITE_OK)
+		return -1;
+	return user_fetch(st, u);
+}
+
+int
+user_by_id(struct db *db, int64_t id, struct user *u)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_USER_BY_ID);
+
+	if (st == NULL || db_bind_int(st, 1, id) != SQLITE_OK)
+		return -1;
+	return user_fetch(st, u);
+}
+
+void
+user_clear(struct user *u)
+{
+	free(u->name);
+	if (u->pwhash != NULL)
+		sodium_memzero(u->pwhash, strlen(u->pwhash));
+	free(u->pwhash);
+	free(u->vendor_login);
+	memset(u, 0, sizeof(*u));
+}
+
+const char *
+password_policy(const char *pw)
+{
+	size_t	 len = strlen(pw);
+
+	if (len < 12)
+		return "password must be at least 12 characters long";
+	if (len > 1024)
+		return "password must be at most 1024 bytes long";
+	if (!utf8_valid(pw, len))
+		return "password must be valid UTF-8";
+	if (utf8_has_control(pw, len))
+		return "password must not contain control characters";
+	return NULL;
+}
+
+int
+password_hash(const char *pw, char *out, size_t outsz)
+{
+	if (outsz < crypto_pwhash_STRBYTES)
+		return -1;
+	if (crypto_pwhash_str(out, pw, strlen(pw), PW_OPSLIMIT,
+	    PW_MEMLIMIT) != 0) {
+		log_err("auth: argon2id hashing failed (out of memory?)");
+		return -1;
+	}
+	return 0;
+}
+
+int
+password_verify(const char *hash, const char *pw)
+{
+	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0 ? 0 : -1;
+}
+
+int
+password_needs_rehash(const char *hash)
+{
+	return crypto_pwhash_str_needs_rehash(hash, PW_OPSLIMIT,
+	    PW_MEMLIMIT) != 0;
+}
+
+void
+password_verify_dummy(const char *pw)
+{
+	static char	 dummy[crypto_pwhash_STRBYTES];
+
+	/* Made once per process, so that an unknown name costs what a known
+	 * one costs and timing does not tell which names exist. */
+	if (dummy[0] == '\0' &&
+	    password_hash("dialdesk-dummy-password", dummy, sizeof(dummy)) == -1)
+		return;
+	(void)password_verify(dummy, pw);
+}
+
+void
+token_new(char out[TOKEN_HEX])
+{
+	unsigned char	 raw[32];
+
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(out, TOKEN_HEX, raw, sizeof(raw));
+	sodium_memzero(raw, sizeof(raw));
+}
+
+static int
+token_wellformed(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < TOKEN_HEX - 1; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[i] == '\0';
+}
+
+int
+token_equal(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL || !token_wellformed(a) ||
+	    !token_wellformed(b))
+		return 0;
+	return sodium_memcmp(a, b, TOKEN_HEX - 1) == 0;
+}
+
+/* SHA-256 of the token text: what the database keeps. */
+static int
+token_digest(const char *token, unsigned char out[crypto_hash_sha256_BYTES])
+{
+	if (!token_wellformed(token))
+		return -1;
+	crypto_hash_sha256(out, (const unsigned char *)token, TOKEN_HEX - 1);
+	return 0;
+}
+
+int
+session_create(struct db *db, int64_t user_id, const char *addr,
+    const char *user_agent, int64_t now, char token[TOKEN_HEX])
+{
+	unsigned char	 digest[crypto_hash_sha256_BYTES];
+	char		 csrf[TOKEN_HEX];
+	sqlite3_stmt	*st;
+
+	token_new(token);
+	token_new(csrf);
+	(void)token_digest(token, digest);
+	if ((st = db_stmt(db, STMT_SESSION_INSERT)) == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, digest, sizeof(digest), SQLITE_TRANSIENT);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, csrf);
+	db_bind_int(st, 4, now);
+	db_bind_int(st, 5, now);
+	db_bind_text(st, 6, addr);
+	db_bind_text(st, 7, user_agent);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+}
+
+enum session_state
+session_lookup(struct db *db, const char *token, int64_t now,
+    int idle_seconds, int max_seconds, struct session *s)
+{
+	unsigned char	 digest[crypto_hash_sha256_BYTES];
+	sqlite3_stmt	*st;
+	int		 rc, disabled;
+
+	memset(s, 0, sizeof(*s));
+	if (token == NULL || token_digest(token, digest) == -1)
+		return SESSION_NONE;
+	if ((st = db_stmt(db, STMT_SESSION_GET)) == NULL)
+		return SESSION_ERROR;
+	sqlite3_bind_blob(st, 1, digest, sizeof(digest), SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		db_reset(st);
+		return rc == SQLITE_DONE ? SESSION_NONE : SESSION_ERROR;
+	}
+	s->id = sqlite3_column_int64(st, 0);
+	s->user_id = sqlite3_column_int64(st, 1);
+	snprintf(s->csrf, sizeof(s->csrf), "%s", db_col_text(st, 2));
+	s->created = sqlite3_column_int64(st, 3);
+	s->last_seen = sqlite3_column_int64(st, 4);
+	s->user_name = strdup(db_col_text(st, 5));
+	s->role = role_parse(db_col_text(st, 6));
+	disabled = sqlite3_column_int(st, 7);
+	s->vendor_login = strdup(db_col_text(st, 8));
+	db_reset(st);
+	if (s->user_name == NULL || s->vendor_login == NULL) {
+		session_clear(s);
+		return SESSION_ERROR;
+	}
+
+	if (disabled || s->role == ROLE_NONE ||
+	    now - s->last_seen > idle_seconds ||
+	    now - s->created > max_seconds) {
+		(void)session_delete(db, s->id);
+		session_clear(s);
+		return SESSION_EXPIRED;
+	}
+	/* Touch at most once a minute: the idle timeout does not need
+	 * second precision, and pages then cost no write. */
+	if (now - s->last_seen >= 60) {
+		if ((st = db_stmt(db, STMT_SESSION_TOUCH)) == NULL)
+			return SESSION_OK;
+		db_bind_int(st, 1, now);
+		db_bind_int(st, 2, s->id);
+		if (db_exec_stmt(st) == SQLITE_DONE)
+			s->last_seen = now;
+	}
+	return SESSION_OK;
+}
+
+int
+session_delete(struct db *db, int64_t id)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_SESSION_DELETE);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+session_delete_user(struct db *db, int64_t user_id)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_SESSION_DELETE_USER);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, user_id);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+}
+
+void
+session_clear(struct session *s)
+{
+	free(s->user_name);
+	free(s->vendor_login);
+	sodium_memzero(s, sizeof(*s));
+}
+
+int
+throttle_blocked(struct db *db, const char *key, int64_t now,
+    int window_seconds, int max)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_FAIL_GET);
+	int		 rc, blocked = 0;
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		blocked = sqlite3_column_int64(st, 0) >= now - window_seconds &&
+		    sqlite3_column_int(st, 1) >= max;
+	db_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	return blocked;
+}
+
+int
+throttle_fail(struct db *db, const char *key, int64_t now, int window_seconds)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_FAIL_BUMP);
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, key);
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, now - window_seconds);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+throttle_clear(struct db *db, const char *key)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_FAIL_CLEAR);
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, key);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+}

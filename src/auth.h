@@ -1,0 +1,95 @@
+/* auth.h: who may do what. Roles, argon2id passwords, server-side
+ * sessions, sign-in throttling and CSRF tokens. */
+#ifndef DIALDESK_AUTH_H
+#define DIALDESK_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+enum role {
+	ROLE_NONE = 0,
+	ROLE_ADMIN = 1 << 0,
+	ROLE_OPERATOR = 1 << 1,
+	ROLE_AUDITOR = 1 << 2,
+};
+#define ROLE_ANY	(ROLE_ADMIN | ROLE_OPERATOR | ROLE_AUDITOR)
+
+enum role	 role_parse(const char *);	/* ROLE_NONE if unknown */
+const char	*role_name(enum role);		/* "admin", ... */
+const char	*role_label(enum role);		/* 管理员, ... */
+
+/* Hex of 32 random bytes plus the NUL. */
+#define TOKEN_HEX	65
+
+/* A user as stored. */
+struct user {
+	int64_t		 id;
+	char		*name;
+	enum role	 role;
+	char		*pwhash;
+	int		 disabled;
+	char		*vendor_login;
+};
+/* 1 found, 0 not found, -1 error. free with user_clear(). */
+int	user_by_name(struct db *, const char *name, struct user *);
+int	user_by_id(struct db *, int64_t id, struct user *);
+void	user_clear(struct user *);
+
+/* Password rules: 12 to 1024 bytes of valid UTF-8 without control
+ * characters. Returns NULL when acceptable, else the English reason. */
+const char *password_policy(const char *pw);
+/* argon2id via crypto_pwhash_str at PW_OPSLIMIT / PW_MEMLIMIT (above the
+ * ASVS 5.0 appendix C minimum of m=19 MiB, t=2, p=1). out must hold
+ * crypto_pwhash_STRBYTES. Returns 0 or -1 (out of memory). */
+int	password_hash(const char *pw, char *out, size_t outsz);
+/* 0 when pw matches hash, -1 otherwise. */
+int	password_verify(const char *hash, const char *pw);
+/* 1 when hash was made with weaker parameters than the current ones. */
+int	password_needs_rehash(const char *hash);
+/* Burn the same time as a real verification, for unknown users. */
+void	password_verify_dummy(const char *pw);
+
+/* A signed-in session joined with its user. */
+struct session {
+	int64_t		 id;
+	int64_t		 user_id;
+	char		 csrf[TOKEN_HEX];
+	int64_t		 created;
+	int64_t		 last_seen;
+	char		*user_name;
+	enum role	 role;
+	char		*vendor_login;
+};
+
+enum session_state { SESSION_NONE, SESSION_OK, SESSION_EXPIRED, SESSION_ERROR };
+
+/* Start a session for user_id: writes a new random token (hex) to token,
+ * of which only the SHA-256 is stored. Call inside a transaction. */
+int	session_create(struct db *, int64_t user_id, const char *addr,
+	    const char *user_agent, int64_t now, char token[TOKEN_HEX]);
+/* Look a cookie token up. An idle or too old session is deleted and
+ * SESSION_EXPIRED returned; last_seen is written at most once a minute so
+ * that reading pages costs no write. Free s with session_clear(). */
+enum session_state session_lookup(struct db *, const char *token,
+	    int64_t now, int idle_seconds, int max_seconds, struct session *s);
+int	session_delete(struct db *, int64_t id);
+int	session_delete_user(struct db *, int64_t user_id);
+void	session_clear(struct session *);
+
+/* Sign-in throttling over a fixed window: key is "user:NAME" or
+ * "addr:ADDRESS". throttle_blocked: 1 when max failures were reached
+ * within the window, 0 if not, -1 on error. */
+int	throttle_blocked(struct db *, const char *key, int64_t now,
+	    int window_seconds, int max);
+int	throttle_fail(struct db *, const char *key, int64_t now,
+	    int window_seconds);
+int	throttle_clear(struct db *, const char *key);
+
+/* 32 random bytes as 64 lower-case hex digits. */
+void	token_new(char out[TOKEN_HEX]);
+/* Constant-time comparison of two tokens; 1 when equal and well formed. */
+int	token_equal(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,809 @@
+/* config.c: reads dialdesk.conf, one table of keys with their types,
+ * defaults and bounds; nothing else in dialdesk parses the file. */
+#include "autoconf.h"
+
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <iconv.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+
+#ifndef DD_DATADIR
+#define DD_DATADIR	"/usr/local/share/dialdesk"
+#endif
+
+#define SYSTEM_CONFIG	"/etc/dialdesk/dialdesk.conf"
+
+enum ktype {
+	KT_STRING,	/* any text, "" allowed */
+	KT_PATH,	/* a file or folder, not empty */
+	KT_GROUP,	/* a Unix group name, "" allowed */
+	KT_INT,		/* decimal in [min, max], stored as int */
+	KT_LONG,	/* ... stored as long */
+	KT_LLONG,	/* ... stored as long long */
+	KT_ENUM,	/* one of names[], stored as its index */
+	KT_URL,		/* http(s) URL, no trailing slash */
+	KT_HEX,		/* exactly min hex digits */
+	KT_RECIPE,	/* text with {placeholders} for the vendor's sign */
+	KT_ADDRS,	/* IPv4/IPv6 addresses, stored space-separated */
+	KT_TOKEN,	/* at least min characters of [A-Za-z0-9_-] */
+};
+
+#define KF_EMPTY	0x01	/* "" is also valid (URL, HEX, TOKEN) */
+#define KF_SIZE		0x02	/* integer may end in K, M or G (x1024^n) */
+
+struct key {
+	const char		*name;
+	enum ktype		 type;
+	size_t			 off;	/* into struct config */
+	unsigned		 flags;
+	long long		 min, max;
+	const char		*def;	/* default, written as in the file */
+	const char *const	*names;	/* KT_ENUM: names in enum order */
+};
+
+/*
+ * The offset of a field of struct config, refused at compile time unless
+ * the field has type T: a key declared with the wrong type cannot write
+ * past its field.
+ */
+#define FIELD(f, T) (offsetof(struct config, f) + \
+	0 * sizeof(_Generic(((struct config *)0)->f, T: 1)))
+
+/* A key is named exactly as its field. */
+#define K_TEXT(f, type, flags, def) \
+	{ #f, (type), FIELD(f, char *), (flags), 0, 0, (def), NULL }
+#define K_INT(f, lo, hi, def) \
+	{ #f, KT_INT, FIELD(f, int), 0, (lo), (hi), (def), NULL }
+#define K_LONG(f, lo, hi, def) \
+	{ #f, KT_LONG, FIELD(f, long), 0, (lo), (hi), (def), NULL }
+#define K_SIZE(f, lo, hi, def) \
+	{ #f, KT_LLONG, FIELD(f, long long), KF_SIZE, (lo), (hi), (def), NULL }
+
+/* Enum values are stored through an int. */
+_Static_assert(sizeof(enum phone_encryption) == sizeof(int),
+    "enum phone_encryption is stored as an int");
+static const char *const phone_encryption_names[] = {
+	"none",		/* PHONE_PLAIN */
+	"aes-128-ecb",	/* PHONE_AES128ECB */
+	NULL
+};
+
+/* Every key, once. docs/CONFIG.md describes each; keep them in step. */
+static const struct key keys[] = {
+	K_TEXT(database, KT_PATH, 0, "/var/lib/dialdesk/dialdesk.db"),
+	K_TEXT(socket, KT_PATH, 0, "/run/dialdesk/dialdesk.sock"),
+	K_TEXT(socket_group, KT_GROUP, KF_EMPTY, ""),
+	K_INT(workers, 1, 64, "4"),
+	K_TEXT(templates, KT_PATH, 0, DD_DATADIR "/templates"),
+	K_TEXT(upload_dir, KT_PATH, 0, "/var/lib/dialdesk/uploads"),
+	K_SIZE(upload_max_bytes, 1024, 2147483648LL, "52428800"),
+	K_TEXT(public_url, KT_URL, 0, "http://127.0.0.1:8080"),
+	K_INT(busy_timeout_ms, 0, 600000, "5000"),
+	K_INT(session_idle_minutes, 1, 1440, "30"),
+	K_INT(session_max_hours, 1, 720, "12"),
+	K_INT(login_max_failures, 1, 1000, "5"),
+	K_INT(login_max_failures_addr, 1, 100000, "20"),
+	K_INT(login_window_minutes, 1, 1440, "15"),
+	K_TEXT(vendor_url, KT_URL, KF_EMPTY, ""),
+	K_TEXT(org_code, KT_STRING, 0, ""),
+	K_TEXT(login_name, KT_STRING, 0, ""),
+	K_TEXT(sign_key, KT_STRING, 0, ""),
+	K_TEXT(sign_recipe, KT_RECIPE, 0, "{orgCode}{loginName}{key}"),
+	{ "phone_encryption", KT_ENUM,
+	    FIELD(phone_encryption, enum phone_encryption), 0, 0, 0, "none",
+	    phone_encryption_names },
+	{ "phone_key", KT_HEX, FIELD(phone_key, char *), KF_EMPTY, 32, 32,
+	    "", NULL },
+	K_INT(vendor_connect_timeout, 1, 120, "10"),
+	K_INT(vendor_timeout, 1, 600, "60"),
+	K_INT(batch_size, 1, 50000, "10000"),
+	K_LONG(max_rows, 1, 10000000, "1000000"),
+	{ "callback_token", KT_TOKEN, FIELD(callback_token, char *), KF_EMPTY,
+	    16, 0, "", NULL },
+	K_TEXT(callback_allow, KT_ADDRS, 0, ""),
+	K_SIZE(callback_max_bytes, 1024, 67108864, "1048576"),
+};
+
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+/* Where a message comes from: "path:line: " or, with line 0, "path: ". */
+struct loader {
+	const char	*path;
+	unsigned long	 line;
+	char		*err;
+	size_t		 errsz;
+	size_t		 errlen;	/* bytes written to err so far */
+};
+
+static void __attribute__((format(printf, 2, 0)))
+err_vappend(struct loader *ld, const char *fmt, va_list ap)
+{
+	int	 n;
+
+	if (ld->err == NULL || ld->errlen + 1 >= ld->errsz)
+		return;
+	n = vsnprintf(ld->err + ld->errlen, ld->errsz - ld->errlen, fmt, ap);
+	if (n < 0)
+		return;
+	ld->errlen += (size_t)n;
+	if (ld->errlen >= ld->errsz)	/* truncated */
+		ld->errlen = ld->errsz - 1;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+err_append(struct loader *ld, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	err_vappend(ld, fmt, ap);
+	va_end(ap);
+}
+
+/* Start the message: "path:line: key: " (key may be NULL), then fmt. */
+static void __attribute__((format(printf, 3, 4)))
+fail(struct loader *ld, const char *key, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	ld->errlen = 0;
+	if (ld->err != NULL && ld->errsz > 0)
+		ld->err[0] = '\0';
+	if (ld->line > 0)
+		err_append(ld, "%s:%lu: ", ld->path, ld->line);
+	else
+		err_append(ld, "%s: ", ld->path);
+	if (key != NULL)
+		err_append(ld, "%s: ", key);
+	va_start(ap, fmt);
+	err_vappend(ld, fmt, ap);
+	va_end(ap);
+}
+
+/* At most this many bytes of a bad value are quoted back in a message. */
+#define QUOTE_MAX	64
+
+static int
+quote_len(size_t len)
+{
+	return len > QUOTE_MAX ? QUOTE_MAX : (int)len;
+}
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+	    c == '\v' || c == '\f';
+}
+
+/* Trim s in place (it must be writable) and return its first non-blank. */
+static char *
+trim(char *s)
+{
+	size_t	 len;
+
+	while (is_blank(*s))
+		s++;
+	len = strlen(s);
+	while (len > 0 && is_blank(s[len - 1]))
+		s[--len] = '\0';
+	return s;
+}
+
+/* 1 if valid UTF-8, 0 if not, -1 if iconv cannot tell. iconv refuses
+ * overlong forms, surrogates and truncated sequences. */
+static int
+utf8_valid(const char *s, size_t len)
+{
+	iconv_t	 cd;
+	char	*in = (char *)s, out[256], *o;
+	size_t	 inleft = len, outleft;
+	int	 ok = 1;
+
+	if ((cd = iconv_open("UTF-32LE", "UTF-8")) == (iconv_t)-1)
+		return -1;
+	while (inleft > 0) {
+		o = out;
+		outleft = sizeof(out);
+		if (iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1 &&
+		    errno != E2BIG) {
+			ok = 0;
+			break;
+		}
+	}
+	iconv_close(cd);
+	return ok;
+}
+
+static int
+is_string_type(enum ktype t)
+{
+	return t != KT_INT && t != KT_LONG && t != KT_LLONG && t != KT_ENUM;
+}
+
+static char **
+string_field(struct config *cfg, const struct key *k)
+{
+	return (char **)(void *)((char *)cfg + k->off);
+}
+
+static const char *
+string_value(const struct config *cfg, const struct key *k)
+{
+	return *(char *const *)(const void *)((const char *)cfg + k->off);
+}
+
+/* Replace a string field with s, which the config now owns. */
+static void
+set_owned(struct config *cfg, const struct key *k, char *s)
+{
+	char	**dst = string_field(cfg, k);
+
+	free(*dst);
+	*dst = s;
+}
+
+static int
+set_copy(struct loader *ld, struct config *cfg, const struct key *k,
+    const char *val)
+{
+	char	*s;
+
+	if ((s = strdup(val)) == NULL) {
+		fail(ld, k->name, "out of memory");
+		return -1;
+	}
+	set_owned(cfg, k, s);
+	return 0;
+}
+
+static int
+parse_integer(struct loader *ld, struct config *cfg, const struct key *k,
+    const char *val)
+{
+	long long	 n, mul = 1;
+	char		*end;
+	void		*dst = (char *)cfg + k->off;
+
+	/* strtoll alone would take blanks, a sign and "0x"; we want digits. */
+	if (val[0] < '0' || val[0] > '9')
+		goto bad;
+	errno = 0;
+	n = strtoll(val, &end, 10);
+	if (errno != 0)
+		goto bad;
+	if ((k->flags & KF_SIZE) && end[0] != '\0' && end[1] == '\0') {
+		/* As nginx's client_max_body_size: either case. */
+		switch (end[0]) {
+		case 'K': case 'k':
+			mul = 1LL << 10;
+			break;
+		case 'M': case 'm':
+			mul = 1LL << 20;
+			break;
+		case 'G': case 'g':
+			mul = 1LL << 30;
+			break;
+		default:
+			goto bad;
+		}
+		end++;
+	}
+	if (*end != '\0' || n > LLONG_MAX / mul)
+		goto bad;
+	n *= mul;
+	if (n < k->min || n > k->max)
+		goto bad;
+	switch (k->type) {
+	case KT_INT:
+		*(int *)dst = (int)n;
+		break;
+	case KT_LONG:
+		*(long *)dst = (long)n;
+		break;
+	default:
+		*(long long *)dst = n;
+		break;
+	}
+	return 0;
+bad:
+	fail(ld, k->name, "must be an integer from %lld to %lld%s",
+	    k->min, k->max,
+	    (k->flags & KF_SIZE) ? ", optionally followed by K, M or G" : "");
+	return -1;
+}
+
+static int
+parse_enum(struct loader *ld, struct config *cfg, const struct key *k,
+    const char *val)
+{
+	int	 i;
+
+	for (i = 0; k->names[i] != NULL; i++)
+		if (strcmp(val, k->names[i]) == 0) {
+			memcpy((char *)cfg + k->off, &i, sizeof(i));
+			return 0;
+		}
+	fail(ld, k->name, "must be one of:");
+	for (i = 0; k->names[i] != NULL; i++)
+		err_append(ld, "%s %s", i > 0 ? "," : "", k->names[i]);
+	return -1;
+}
+
+static int
+parse_group(struct loader *ld, struct config *cfg, const struct key *k,
+    const char *val)
+{
+	size_t	 len = strlen(val);
+
+	/* The portable form useradd/groupadd accept; 32 is Linux's limit. */
+	if (len > 0 && (len > 32 ||
+	    strchr("abcdefghijklmnopqrstuvwxyz_", val[0]) == NULL ||
+	    strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789_-") != len)) {
+		fail(ld, k->name, "must be a group name of [a-z_][a-z0-9_-]*, "
+		    "at most 32 characters");
+		return -1;
+	}
+	return set_copy(ld, cfg, k, val);
+}
+
+/* An http or https base URL: libcurl judges the host and port; we want no
+ * query or fragment since paths are appended to it. One trailing slash is
+ * dropped so that "https://x/" and "https://x" mean the same. */
+static int
+parse_url(struct loader *ld, struct config *cfg, const struct key *k,
+    char *val)
+{
+	CURLU		*u;
+	char		*part = NULL;
+	size_t		 len = strlen(val), skip;
+	int		 extra;
+
+	if (len == 0 && (k->flags & KF_EMPTY))
+		return set_copy(ld, cfg, k, val);
+	if (strncmp(val, "http://", 7) == 0)
+		skip = 7;
+	else if (strncmp(val, "https://", 8) == 0)
+		skip = 8;
+	else {
+		fail(ld, k->name, "must be an http:// or https:// URL%s",
+		    (k->flags & KF_EMPTY) ? ", or empty" : "");
+		return -1;
+	}
+	if (len > skip && val[len - 1] == '/')
+		val[--len] = '\0';
+	if (len > skip && val[len - 1] == '/') {
+		fail(ld, k->name, "must not end with \"/\"");
+		return -1;
+	}
+	if (val[skip] == '/' || val[skip] == '\0') {
+		fail(ld, k->name, "has no host name");
+		return -1;
+	}
+	if ((u = curl_url()) == NULL) {
+		fail(ld, k->name, "out of memory");
+		return -1;
+	}
+	/* curl's reason (curl_url_strerror) changes between versions, and
+	 * the key's documentation says what is wanted. */
+	if (curl_url_set(u, CURLUPART_URL, val, 0) != CURLUE_OK) {
+		fail(ld, k->name, "is not a valid URL");
+		curl_url_cleanup(u);
+		return -1;
+	}
+	extra = curl_url_get(u, CURLUPART_QUERY, &part, 0) == CURLUE_OK;
+	curl_free(part);
+	part = NULL;
+	if (curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) == CURLUE_OK)
+		extra = 1;
+	curl_free(part);
+	curl_url_cleanup(u);
+	if (extra) {
+		fail(ld, k->name, "must not have a query (?) or fragment (#)");
+		return -1;
+	}
+	return set_copy(ld, cfg, k, val);
+}
+
+static int
+parse_hex(struct loader *ld, struct config *cfg, const struct key *k,
+    const char *val)
+{
+	size_t	 len = strlen(val);
+
+	if (len == 0 && (k->flags & KF_EMPTY))
+		return set_copy(ld, cfg, k, val);
+	if (len != (size_t)k->min ||
+	    strspn(val, "0123456789abcdefABCDEF") != len) {
+		fail(ld, k->name, "must be %s%lld hex digits",
+		    (k->flags & KF_EMPTY) ? "empty or " : "", k->min);
+		return -1;
+	}
+	return set_copy(ld, cfg, k, val);
+}
+
+static int
+parse_token(struct loader *ld, struct config *cfg, const struct key *k,
+    const char *val)
+{
+	size_t	 len = strlen(val);
+
+	if (len == 0 && (k->flags & KF_EMPTY))
+		return set_copy(ld, cfg, k, val);
+	if (len < (size_t)k->min || strspn(val, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-") != len) {
+		fail(ld, k->name, "must be %sat least %lld characters of "
+		    "A-Z a-z 0-9 _ -", (k->flags & KF_EMPTY) ? "empty or " : "",
+		    k->min);
+		return -1;
+	}
+	return set_copy(ld, cfg, k, val);
+}
+
+/* What the vendor's sign may be computed from (vendor.c substitutes). */
+static const char *const recipe_placeholders[] = {
+	"{orgCode}", "{loginName}", "{name}", "{key}", NULL
+};
+
+static int
+parse_recipe(struct loader *ld, struct config *cfg, const struct key *k,
+    const char *val)
+{
+	const char	*p, *close, *open;
+	size_t		 len;
+	int		 i;
+
+	if (val[0] == '\0') {
+		fail(ld, k->name, "must not be empty");
+		return -1;
+	}
+	for (p = val; *p != '\0'; p++) {
+		if (*p == '}') {
+			fail(ld, k->name, "\"}\" without \"{\"");
+			return -1;
+		}
+		if (*p != '{')
+			continue;
+		close = strchr(p, '}');
+		open = strchr(p + 1, '{');
+		if (close == NULL || (open != NULL && open < close)) {
+			len = open != NULL ? (size_t)(open - p) : strlen(p);
+			fail(ld, k->name, "unterminated placeholder \"%.*s\"",
+			    quote_len(len), p);
+			return -1;
+		}
+		len = (size_t)(close - p) + 1;
+		for (i = 0; recipe_placeholders[i] != NULL; i++)
+			if (strlen(recipe_placeholders[i]) == len &&
+			    strncmp(p, recipe_placeholders[i], len) == 0)
+				break;
+		if (recipe_placeholders[i] == NULL) {
+			fail(ld, k->name, "unknown placeholder \"%.*s\" "
+			    "(valid: {orgCode} {loginName} {name} {key})",
+			    quote_len(len), p);
+			return -1;
+		}
+		p = close;
+	}
+	return set_copy(ld, cfg, k, val);
+}
+
+/* Stored normalised, one space between addresses, so that the callback
+ * endpoint splits on ' ' alone. */
+static int
+parse_addrs(struct loader *ld, struct config *cfg, const struct key *k,
+    const char *val)
+{
+	static const char	 seps[] = " \t,";
+	unsigned char		 bin[sizeof(struct in6_addr)];
+	char			*out;
+	size_t			 w = 0, n;
+
+	if ((out = malloc(strlen(val) + 1)) == NULL) {
+		fail(ld, k->name, "out of memory");
+		return -1;
+	}
+	for (;;) {
+		val += strspn(val, seps);
+		if (*val == '\0')
+			break;
+		n = strcspn(val, seps);
+		memcpy(out + w, val, n);
+		out[w + n] = '\0';
+		if (inet_pton(AF_INET, out + w, bin) != 1 &&
+		    inet_pton(AF_INET6, out + w, bin) != 1) {
+			fail(ld, k->name, "\"%.*s\" is not an IPv4 or IPv6 "
+			    "address", quote_len(n), out + w);
+			free(out);
+			return -1;
+		}
+		w += n;
+		out[w++] = ' ';
+		val += n;
+	}
+	out[w > 0 ? w - 1 : 0] = '\0';
+	set_owned(cfg, k, out);
+	return 0;
+}
+
+/* Check val for key k and store it in cfg. val is writable. */
+static int
+set_value(struct loader *ld, struct config *cfg, const struct key *k,
+    char *val)
+{
+	switch (k->type) {
+	case KT_STRING:
+		return set_copy(ld, cfg, k, val);
+	case KT_PATH:
+		if (val[0] == '\0') {
+			fail(ld, k->name, "must not be empty");
+			return -1;
+		}
+		return set_copy(ld, cfg, k, val);
+	case KT_GROUP:
+		return parse_group(ld, cfg, k, val);
+	case KT_INT:
+	case KT_LONG:
+	case KT_LLONG:
+		return parse_integer(ld, cfg, k, val);
+	case KT_ENUM:
+		return parse_enum(ld, cfg, k, val);
+	case KT_URL:
+		return parse_url(ld, cfg, k, val);
+	case KT_HEX:
+		return parse_hex(ld, cfg, k, val);
+	case KT_RECIPE:
+		return parse_recipe(ld, cfg, k, val);
+	case KT_ADDRS:
+		return parse_addrs(ld, cfg, k, val);
+	case KT_TOKEN:
+		return parse_token(ld, cfg, k, val);
+	}
+	fail(ld, k->name, "internal error: no parser for the key's type");
+	return -1;
+}
+
+void
+config_defaults(struct config *cfg)
+{
+	struct loader	 ld = { "built-in default", 0, NULL, 0, 0 };
+	char		 msg[256];
+	char		*val;
+	size_t		 i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	ld.err = msg;
+	ld.errsz = sizeof(msg);
+	for (i = 0; i < NKEYS; i++) {
+		/*
+		 * A default that fails its own check is a bug in the table
+		 * above, and out of memory before anything has started
+		 * leaves nothing to do: neither is bad input.
+		 */
+		if ((val = strdup(keys[i].def)) == NULL ||
+		    set_value(&ld, cfg, &keys[i], val) == -1) {
+			log_err("%s", val == NULL ? "out of memory" : msg);
+			abort();
+		}
+		free(val);
+	}
+}
+
+void
+config_free(struct config *cfg)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (is_string_type(keys[i].type)) {
+			free(*string_field(cfg, &keys[i]));
+			*string_field(cfg, &keys[i]) = NULL;
+		}
+}
+
+/* A deep copy, so that a failed load leaves the caller's config as it was. */
+static int
+config_copy(struct config *dst, const struct config *src)
+{
+	const char	*s;
+	size_t		 i;
+
+	*dst = *src;
+	for (i = 0; i < NKEYS; i++)
+		if (is_string_type(keys[i].type))
+			*string_field(dst, &keys[i]) = NULL;
+	for (i = 0; i < NKEYS; i++) {
+		if (!is_string_type(keys[i].type))
+			continue;
+		s = string_value(src, &keys[i]);
+		if (s != NULL &&
+		    (*string_field(dst, &keys[i]) = strdup(s)) == NULL) {
+			config_free(dst);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const struct key *
+key_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* One line of the file (without its newline, len bytes, writable).
+ * seen[] holds the line each key was first given on. */
+static int
+load_line(struct loader *ld, struct config *cfg, char *line, size_t len,
+    unsigned long *seen)
+{
+	const struct key	*k;
+	char			*eq, *name, *val, *start;
+	size_t			 vlen;
+
+	start = line;
+	while (start < line + len && is_blank(*start))
+		start++;
+	if (start == line + len || *start == '#' || *start == ';')
+		return 0;
+	if (*start == '[') {
+		fail(ld, NULL, "\"[section]\" lines are not allowed: keys "
+		    "are flat");
+		return -1;
+	}
+	if ((eq = memchr(line, '=', len)) == NULL) {
+		fail(ld, NULL, "expected \"key = value\"");
+		return -1;
+	}
+	if (memchr(line, '\0', (size_t)(eq - line)) != NULL) {
+		fail(ld, NULL, "contains a NUL byte");
+		return -1;
+	}
+	*eq = '\0';
+	name = trim(line);
+	if (*name == '\0') {
+		fail(ld, NULL, "expected \"key = value\"");
+		return -1;
+	}
+	if ((k = key_find(name)) == NULL) {
+		fail(ld, NULL, "unknown key \"%.*s\"", quote_len(strlen(name)),
+		    name);
+		return -1;
+	}
+	if (seen[k - keys] != 0) {
+		fail(ld, k->name, "given twice (first on line %lu)",
+		    seen[k - keys]);
+		return -1;
+	}
+	seen[k - keys] = ld->line;
+
+	val = eq + 1;
+	vlen = len - (size_t)(val - line);
+	if (memchr(val, '\0', vlen) != NULL) {
+		fail(ld, k->name, "contains a NUL byte");
+		return -1;
+	}
+	val = trim(val);
+	vlen = strlen(val);
+	switch (utf8_valid(val, vlen)) {
+	case 1:
+		break;
+	case 0:
+		fail(ld, k->name, "is not valid UTF-8");
+		return -1;
+	default:
+		fail(ld, k->name, "cannot check UTF-8: %s", strerror(errno));
+		return -1;
+	}
+	if (val[0] == '"') {
+		if (vlen < 2 || val[vlen - 1] != '"') {
+			fail(ld, k->name, "unterminated quote");
+			return -1;
+		}
+		val[vlen - 1] = '\0';
+		val++;
+	}
+	return set_value(ld, cfg, k, val);
+}
+
+/* Checks that involve more than one key, on the final values. */
+static int
+check_across(struct loader *ld, const struct config *cfg)
+{
+	ld->line = 0;
+	if (cfg->phone_encryption == PHONE_AES128ECB &&
+	    cfg->phone_key[0] == '\0') {
+		fail(ld, "phone_key", "required when phone_encryption is "
+		    "aes-128-ecb");
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_load(struct config *cfg, const char *path, char *err, size_t errsz)
+{
+	struct loader	 ld = { path, 0, err, errsz, 0 };
+	struct config	 tmp;
+	unsigned long	 seen[NKEYS] = { 0 };
+	FILE		*f;
+	char		*line = NULL;
+	size_t		 linesz = 0;
+	ssize_t		 n;
+	int		 rc = -1;
+
+	if (err != NULL && errsz > 0)
+		err[0] = '\0';
+	if ((f = fopen(path, "r")) == NULL) {
+		fail(&ld, NULL, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (config_copy(&tmp, cfg) == -1) {
+		fail(&ld, NULL, "out of memory");
+		fclose(f);
+		return -1;
+	}
+	while ((n = getline(&line, &linesz, f)) != -1) {
+		char	*p = line;
+		size_t	 len = (size_t)n;
+
+		ld.line++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		/* Editors on Windows start UTF-8 files with a BOM. */
+		if (ld.line == 1 && len >= 3 &&
+		    memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+			p += 3;
+			len -= 3;
+		}
+		if (load_line(&ld, &tmp, p, len, seen) == -1)
+			goto out;
+	}
+	if (ferror(f)) {
+		ld.line = 0;
+		fail(&ld, NULL, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	if (check_across(&ld, &tmp) == -1)
+		goto out;
+	config_free(cfg);
+	*cfg = tmp;
+	rc = 0;
+out:
+	if (rc == -1)
+		config_free(&tmp);
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+const char *
+config_path(const char *from_argv)
+{
+	const char	*env;
+
+	if (from_argv != NULL)
+		return from_argv;
+	if ((env = getenv("DIALDESK_CONFIG")) != NULL && env[0] != '\0')
+		return env;
+	if (access(SYSTEM_CONFIG, R_OK) == 0)
+		return SYSTEM_CONFIG;
+	return NULL;
+}

@@ -1,0 +1,62 @@
+/* config.h: dialdesk's one configuration file (INI style, flat keys).
+ * Every key is declared once in config.c with its type, default and bounds;
+ * docs/CONFIG.md documents each. An unknown key or a bad value is an error
+ * that names the key and the line. */
+#ifndef DIALDESK_CONFIG_H
+#define DIALDESK_CONFIG_H
+
+#include <stddef.h>
+
+enum phone_encryption {
+	PHONE_PLAIN = 0,	/* "none" */
+	PHONE_AES128ECB,	/* "aes-128-ecb" */
+};
+
+struct config {
+	/* storage and serving */
+	char	*database;		/* SQLite file */
+	char	*socket;		/* FastCGI unix socket */
+	char	*socket_group;		/* group of the socket, "" = ours */
+	int	 workers;		/* FastCGI worker processes */
+	char	*templates;		/* folder of *.tpl */
+	char	*upload_dir;		/* temporary uploads, outside web root */
+	long long upload_max_bytes;	/* request body limit */
+	char	*public_url;		/* how people and the vendor reach us */
+	int	 busy_timeout_ms;	/* SQLite busy_timeout */
+	/* sign-in */
+	int	 session_idle_minutes;
+	int	 session_max_hours;
+	int	 login_max_failures;	/* per account per window */
+	int	 login_max_failures_addr;	/* per address per window */
+	int	 login_window_minutes;
+	/* the vendor */
+	char	*vendor_url;
+	char	*org_code;
+	char	*login_name;
+	char	*sign_key;
+	char	*sign_recipe;
+	enum phone_encryption phone_encryption;
+	char	*phone_key;		/* 32 hex digits when AES */
+	int	 vendor_connect_timeout;	/* seconds */
+	int	 vendor_timeout;	/* seconds, whole request */
+	int	 batch_size;		/* rows per push, <= 50000 */
+	long	 max_rows;		/* rows per task */
+	/* the vendor's import push */
+	char	*callback_token;	/* "" = callback disabled */
+	char	*callback_allow;	/* addresses allowed, "" = any */
+	long long callback_max_bytes;	/* push body limit */
+};
+
+/* Fill with the documented defaults (every string malloc()ed). */
+void	config_defaults(struct config *);
+/* Read path over the defaults already in cfg. Returns 0, or -1 with an
+ * English message such as "dialdesk.conf:12: workers: must be an integer
+ * from 1 to 64" in err. Also checks keys against each other (phone_key
+ * when phone_encryption is aes-128-ecb). */
+int	config_load(struct config *, const char *path, char *err, size_t errsz);
+/* The file to read: --config, else $DIALDESK_CONFIG, else
+ * /etc/dialdesk/dialdesk.conf if it exists, else NULL (defaults only). */
+const char *config_path(const char *from_argv);
+void	config_free(struct config *);
+
+#endif

@@ -1,0 +1,327 @@
+/* db.c: the SQLite connection, every SQL statement of the program, and the
+ * schema migrations. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "migrations.h"
+
+struct db {
+	sqlite3		*h;
+	sqlite3_stmt	*stmts[STMT__MAX];
+};
+
+/*
+ * All SQL of the program, indexed by enum stmt. Only ? placeholders.
+ */
+static const char *const stmts[STMT__MAX] = {
+	/* STMT_SCHEMA_CREATE */
+	"CREATE TABLE IF NOT EXISTS schema_migrations ("
+	" version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	" applied INTEGER NOT NULL)",
+	/* STMT_SCHEMA_VERSION */
+	"SELECT coalesce(max(version), 0) FROM schema_migrations",
+	/* STMT_SCHEMA_RECORD */
+	"INSERT INTO schema_migrations (version, name, applied)"
+	" VALUES (?, ?, unixepoch())",
+	/* STMT_USER_BY_NAME */
+	"SELECT id, name, role, pwhash, disabled, vendor_login"
+	" FROM users WHERE name = ?",
+	/* STMT_USER_BY_ID */
+	"SELECT id, name, role, pwhash, disabled, vendor_login"
+	" FROM users WHERE id = ?",
+	/* STMT_USER_INSERT */
+	"INSERT INTO users (name, role, pwhash, created, updated)"
+	" VALUES (?, ?, ?, ?, ?)",
+	/* STMT_USER_SET_PWHASH */
+	"UPDATE users SET pwhash = ?, updated = ? WHERE id = ?",
+	/* STMT_USER_SET_DISABLED */
+	"UPDATE users SET disabled = ?, updated = ? WHERE id = ?",
+	/* STMT_SESSION_INSERT */
+	"INSERT INTO sessions (token_hash, user_id, csrf, created, last_seen,"
+	" addr, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	/* STMT_SESSION_GET */
+	"SELECT s.id, s.user_id, s.csrf, s.created, s.last_seen,"
+	" u.name, u.role, u.disabled, u.vendor_login"
+	" FROM sessions AS s JOIN users AS u ON u.id = s.user_id"
+	" WHERE s.token_hash = ?",
+	/* STMT_SESSION_TOUCH */
+	"UPDATE sessions SET last_seen = ? WHERE id = ?",
+	/* STMT_SESSION_DELETE */
+	"DELETE FROM sessions WHERE id = ?",
+	/* STMT_SESSION_DELETE_USER */
+	"DELETE FROM sessions WHERE user_id = ?",
+	/* STMT_SESSION_PURGE (idle before ?1 or created before ?2) */
+	"DELETE FROM sessions WHERE last_seen < ? OR created < ?",
+	/* STMT_FAIL_GET */
+	"SELECT window_start, count FROM login_failures WHERE key = ?",
+	/* STMT_FAIL_BUMP (key, now, window start cut-off): a window that
+	 * began before the cut-off starts again at one. */
+	"INSERT INTO login_failures (key, window_start, count) VALUES (?1, ?2, 1)"
+	" ON CONFLICT (key) DO UPDATE SET"
+	" count = CASE WHEN window_start < ?3 THEN 1 ELSE count + 1 END,"
+	" window_start = CASE WHEN window_start < ?3 THEN ?2 ELSE window_start END",
+	/* STMT_FAIL_CLEAR */
+	"DELETE FROM login_failures WHERE key = ?",
+	/* STMT_AUDIT_LAST */
+	"SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+	/* STMT_AUDIT_INSERT */
+	"INSERT INTO audit (id, ts, actor_id, actor, addr, user_agent, action,"
+	" object, details, prev_hash, hash)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	/* STMT_AUDIT_ALL */
+	"SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
+	" details, prev_hash, hash FROM audit ORDER BY id",
+	/* STMT_AUDIT_MAXID */
+	"SELECT coalesce(max(id), 0) FROM audit",
+	/* STMT_AUDIT_PAGE (actor, action, from, to, id ceiling, limit,
+	 * offset): empty filters match everything. Without filters the caller
+	 * pages by id ceiling, which the chain keeps gap-free, so that page
+	 * 500 costs what page 1 costs. */
+	"SELECT id, ts, actor, addr, user_agent, action, object, details, hash"
+	" FROM audit WHERE id <= ?5"
+	" AND (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2)"
+	" AND (?3 = '' OR ts >= ?3) AND (?4 = '' OR ts < ?4)"
+	" ORDER BY id DESC LIMIT ?6 OFFSET ?7",
+};
+
+struct db *
+db_open(const char *path, int busy_timeout_ms)
+{
+	struct db	*db;
+	int		 rc;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL) {
+		log_err("db: out of memory");
+		return NULL;
+	}
+	rc = sqlite3_open_v2(path, &db->h,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		log_err("db: cannot open %s: %s", path,
+		    db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		sqlite3_close(db->h);
+		free(db);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, busy_timeout_ms);
+	/* WAL lets readers go on while one writer commits; NORMAL is not
+	 * enough where a reply promises durability, so FULL. */
+	if (sqlite3_exec(db->h, "PRAGMA journal_mode=WAL;"
+	    "PRAGMA synchronous=FULL;"
+	    "PRAGMA foreign_keys=ON;", NULL, NULL, NULL) != SQLITE_OK) {
+		log_err("db: cannot set up %s: %s", path, sqlite3_errmsg(db->h));
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+db_close(struct db *db)
+{
+	size_t	 i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < STMT__MAX; i++)
+		sqlite3_finalize(db->stmts[i]);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+sqlite3 *
+db_handle(struct db *db)
+{
+	return db->h;
+}
+
+sqlite3_stmt *
+db_stmt(struct db *db, enum stmt s)
+{
+	sqlite3_stmt	*st = db->stmts[s];
+
+	if (st == NULL) {
+		if (sqlite3_prepare_v3(db->h, stmts[s], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+			log_err("db: cannot prepare statement %d: %s",
+			    (int)s, sqlite3_errmsg(db->h));
+			return NULL;
+		}
+		db->stmts[s] = st;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+void
+db_reset(sqlite3_stmt *st)
+{
+	if (st != NULL)
+		sqlite3_reset(st);
+}
+
+int
+db_exec_stmt(sqlite3_stmt *st)
+{
+	sqlite3	*h = sqlite3_db_handle(st);
+	int	 rc, own;
+
+	/* Every write runs in BEGIN IMMEDIATE: a lone statement gets its own,
+	 * so that it never upgrades a read lock half way (SQLITE_BUSY that
+	 * busy_timeout cannot wait out). */
+	own = sqlite3_get_autocommit(h) && !sqlite3_stmt_readonly(st);
+	if (own && sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		log_err("db: begin: %s", sqlite3_errmsg(h));
+		return SQLITE_ERROR;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		continue;
+	if (rc != SQLITE_DONE)
+		log_err("db: %s: %s", sqlite3_sql(st), sqlite3_errmsg(h));
+	sqlite3_reset(st);
+	if (own) {
+		if (rc == SQLITE_DONE &&
+		    sqlite3_exec(h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+			log_err("db: commit: %s", sqlite3_errmsg(h));
+			rc = SQLITE_ERROR;
+		}
+		if (!sqlite3_get_autocommit(h))
+			sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	}
+	return rc;
+}
+
+int
+db_begin(struct db *db)
+{
+	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		log_err("db: begin: %s", sqlite3_errmsg(db->h));
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_commit(struct db *db)
+{
+	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		log_err("db: commit: %s", sqlite3_errmsg(db->h));
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+db_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+int
+db_bind_int(sqlite3_stmt *st, int idx, int64_t v)
+{
+	return sqlite3_bind_int64(st, idx, v);
+}
+
+const char *
+db_col_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return s == NULL ? "" : (const char *)s;
+}
+
+int
+db_schema_latest(void)
+{
+	return migrations_count > 0 ?
+	    migrations[migrations_count - 1].version : 0;
+}
+
+/* The version of the schema: 0 for a new database, -1 on error. */
+int
+db_schema_version(struct db *db)
+{
+	sqlite3_stmt	*st;
+	int		 v = -1;
+
+	/* The table may not exist yet; creating it is harmless. */
+	if ((st = db_stmt(db, STMT_SCHEMA_CREATE)) == NULL ||
+	    db_exec_stmt(st) != SQLITE_DONE)
+		return -1;
+	if ((st = db_stmt(db, STMT_SCHEMA_VERSION)) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	db_reset(st);
+	return v;
+}
+
+int
+db_migrate(struct db *db, char *err, size_t errsz)
+{
+	sqlite3_stmt	*st;
+	char		*msg = NULL;
+	int		 i, have;
+
+	if ((have = db_schema_version(db)) < 0) {
+		snprintf(err, errsz, "cannot read the schema version: %s",
+		    sqlite3_errmsg(db->h));
+		return -1;
+	}
+	if (have > db_schema_latest()) {
+		snprintf(err, errsz, "database is at version %d, newer than "
+		    "this dialdesk (%d)", have, db_schema_latest());
+		return -1;
+	}
+	for (i = 0; i < migrations_count; i++) {
+		if (migrations[i].version <= have)
+			continue;
+		/* DDL is transactional in SQLite: a migration that fails half
+		 * way leaves the database as it was. */
+		if (db_begin(db) == -1) {
+			snprintf(err, errsz, "%s: cannot begin: %s",
+			    migrations[i].name, sqlite3_errmsg(db->h));
+			return -1;
+		}
+		if (sqlite3_exec(db->h, migrations[i].sql, NULL, NULL, &msg) !=
+		    SQLITE_OK) {
+			snprintf(err, errsz, "%s: %s", migrations[i].name,
+			    msg ? msg : sqlite3_errmsg(db->h));
+			sqlite3_free(msg);
+			db_rollback(db);
+			return -1;
+		}
+		if ((st = db_stmt(db, STMT_SCHEMA_RECORD)) == NULL ||
+		    db_bind_int(st, 1, migrations[i].version) != SQLITE_OK ||
+		    db_bind_text(st, 2, migrations[i].name) != SQLITE_OK ||
+		    db_exec_stmt(st) != SQLITE_DONE || db_commit(db) == -1) {
+			snprintf(err, errsz, "%s: cannot record it: %s",
+			    migrations[i].name, sqlite3_errmsg(db->h));
+			db_rollback(db);
+			return -1;
+		}
+		log_info("migrated to %s", migrations[i].name);
+	}
+	return 0;
+}

@@ -1,0 +1,76 @@
+/* db.h: the SQLite store. One connection per process, opened after fork;
+ * WAL, busy_timeout and foreign keys on. Every statement the program runs
+ * is declared once in db.c (enum stmt below), prepared on first use and
+ * kept for the life of the process. Writes happen between db_begin()
+ * (BEGIN IMMEDIATE) and db_commit(). */
+#ifndef DIALDESK_DB_H
+#define DIALDESK_DB_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+enum stmt {
+	STMT_SCHEMA_CREATE,
+	STMT_SCHEMA_VERSION,
+	STMT_SCHEMA_RECORD,
+	STMT_USER_BY_NAME,
+	STMT_USER_BY_ID,
+	STMT_USER_INSERT,
+	STMT_USER_SET_PWHASH,
+	STMT_USER_SET_DISABLED,
+	STMT_SESSION_INSERT,
+	STMT_SESSION_GET,
+	STMT_SESSION_TOUCH,
+	STMT_SESSION_DELETE,
+	STMT_SESSION_DELETE_USER,
+	STMT_SESSION_PURGE,
+	STMT_FAIL_GET,
+	STMT_FAIL_BUMP,
+	STMT_FAIL_CLEAR,
+	STMT_AUDIT_LAST,
+	STMT_AUDIT_INSERT,
+	STMT_AUDIT_ALL,
+	STMT_AUDIT_MAXID,
+	STMT_AUDIT_PAGE,
+	STMT__MAX
+};
+
+struct db;
+
+/* Open (creating if need be) the database at path. Returns NULL and logs
+ * why on failure. */
+struct db	*db_open(const char *path, int busy_timeout_ms);
+void		 db_close(struct db *);
+sqlite3		*db_handle(struct db *);
+
+/* The prepared statement for s, reset and with its bindings cleared; NULL
+ * (logged) if it cannot be prepared. Reset it with db_reset() as soon as
+ * its rows are read: an open statement pins a WAL snapshot. */
+sqlite3_stmt	*db_stmt(struct db *, enum stmt s);
+void		 db_reset(sqlite3_stmt *);
+
+/* Run a statement whose rows, if any, are not wanted, and reset it. A write
+ * outside a transaction gets its own BEGIN IMMEDIATE ... COMMIT. Returns
+ * SQLITE_DONE on success, the error otherwise (logged). */
+int		 db_exec_stmt(sqlite3_stmt *);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. begin and commit return 0 or -1
+ * (logged); rollback is always safe to call, also without a transaction. */
+int		 db_begin(struct db *);
+int		 db_commit(struct db *);
+void		 db_rollback(struct db *);
+
+/* Bind helpers that treat NULL text as SQL NULL. */
+int		 db_bind_text(sqlite3_stmt *, int idx, const char *);
+int		 db_bind_int(sqlite3_stmt *, int idx, int64_t);
+/* Column text as a C string, "" for NULL. */
+const char	*db_col_text(sqlite3_stmt *, int col);
+
+/* Schema: the version the database is at (0 when new), the version this
+ * binary carries, and applying what is missing, each migration in its own
+ * transaction. migrate returns 0 or -1 with an English message. */
+int		 db_schema_version(struct db *);
+int		 db_schema_latest(void);
+int		 db_migrate(struct db *, char *err, size_t errsz);
+
+#endif

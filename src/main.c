@@ -1,0 +1,97 @@
+/* main.c: dialdesk's entry point: options, configuration, subcommands. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "config.h"
+#include "log.h"
+#include "server.h"
+
+static int
+usage(void)
+{
+	fputs("usage: dialdesk [--config FILE] COMMAND\n"
+	    "commands:\n"
+	    "  serve                 FastCGI server on the configured socket\n"
+	    "  cgi                   answer one request as a CGI program\n"
+	    "                        (also when run with GATEWAY_INTERFACE set)\n"
+	    "  migrate               create or upgrade the database\n"
+	    "  user add NAME --role admin|operator|auditor\n"
+	    "  user passwd NAME      set a new password (read from stdin)\n"
+	    "  user disable NAME     disable an account and end its sessions\n"
+	    "  audit verify          check the audit log's hash chain\n"
+	    "  version\n"
+	    "the configuration file is --config, else $DIALDESK_CONFIG, else\n"
+	    "/etc/dialdesk/dialdesk.conf when it exists, else the defaults.\n",
+	    stderr);
+	return 2;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct config	 cfg;
+	const char	*cfgarg = NULL, *path, *cmd;
+	char		 err[1024];
+	int		 rc;
+
+	log_init("dialdesk");
+	argc--, argv++;
+	while (argc > 0 && argv[0][0] == '-') {
+		if ((strcmp(argv[0], "--config") == 0 ||
+		    strcmp(argv[0], "-c") == 0) && argc > 1) {
+			cfgarg = argv[1];
+			argc -= 2, argv += 2;
+		} else if (strncmp(argv[0], "--config=", 9) == 0) {
+			cfgarg = argv[0] + 9;
+			argc--, argv++;
+		} else if (strcmp(argv[0], "--help") == 0 ||
+		    strcmp(argv[0], "-h") == 0) {
+			usage();
+			return 0;
+		} else
+			return usage();
+	}
+	if (argc > 0)
+		cmd = argv[0];
+	else if (getenv("GATEWAY_INTERFACE") != NULL)
+		cmd = "cgi";
+	else
+		return usage();
+	if (strcmp(cmd, "version") == 0) {
+		printf("dialdesk %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+
+	if (sodium_init() < 0) {
+		log_err("libsodium cannot start");
+		return 1;
+	}
+	config_defaults(&cfg);
+	if ((path = config_path(cfgarg)) != NULL &&
+	    config_load(&cfg, path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "dialdesk: %s\n", err);
+		config_free(&cfg);
+		return 1;
+	}
+
+	if (strcmp(cmd, "serve") == 0 && argc == 1)
+		rc = server_run(&cfg);
+	else if (strcmp(cmd, "cgi") == 0 && argc <= 1)
+		rc = server_cgi(&cfg);
+	else if (strcmp(cmd, "migrate") == 0 && argc == 1)
+		rc = cli_migrate(&cfg);
+	else if (strcmp(cmd, "user") == 0)
+		rc = cli_user(&cfg, argc, argv);
+	else if (strcmp(cmd, "audit") == 0)
+		rc = cli_audit(&cfg, argc, argv);
+	else
+		rc = usage();
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,210 @@
+/* page_login.c: GET /login shows the sign-in form; POST /login signs in.
+ * Statuses: 200 form, 303 signed in (to "next" or "/"), 400 unusable
+ * input, 401 wrong name or password (one message for every cause), 429
+ * too many failures for the account or the address, 500. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "pages.h"
+#include "tmpl.h"
+#include "ui.h"
+
+/* The one message for a failed sign-in: it must not tell whether the name
+ * exists, is disabled, or the password was wrong. */
+static const char generic_failure[] = "用户名或密码错误";
+
+static void
+show_form(struct request *r, int status, const char *error)
+{
+	struct tdict	*page, *body, *s;
+	const char	*next = http_field(r, KEY_NEXT);
+	const char	*name = http_field(r, KEY_USERNAME);
+
+	page = ui_page(r, "登录", "login.tpl", &body);
+	tdict_set(body, "CSRF", ui_csrf(r));
+	tdict_set(body, "NEXT", next != NULL ? next : "/");
+	tdict_set(body, "USERNAME", name != NULL ? name : "");
+	if (error != NULL) {
+		s = tdict_add_section(body, "ERROR");
+		tdict_set(s, "ERROR_TEXT", error);
+	}
+	ui_send(r, status, page);
+}
+
+/* Record a refused sign-in and count it against the account and the
+ * address, in one transaction. */
+static int
+record_failure(struct request *r, const char *name, int64_t user_id,
+    const char *why)
+{
+	struct audit_actor who = { user_id, name != NULL ? name : "",
+	    r->remote_addr, r->user_agent };
+	int	 window = r->cfg->login_window_minutes * 60;
+	char	 key[128];
+	cJSON	*d = cJSON_CreateObject();
+	int	 rc = -1;
+
+	cJSON_AddStringToObject(d, "reason", why);
+	if (db_begin(r->db) == -1)
+		goto out;
+	if (name != NULL) {
+		snprintf(key, sizeof(key), "user:%s", name);
+		if (throttle_fail(r->db, key, r->now, window) == -1)
+			goto out;
+	}
+	snprintf(key, sizeof(key), "addr:%s", r->remote_addr);
+	if (throttle_fail(r->db, key, r->now, window) == -1 ||
+	    audit_append(r->db, &who, "login.failed",
+	    name != NULL ? name : "", d) == -1)
+		goto out;
+	rc = db_commit(r->db);
+out:
+	db_rollback(r->db);
+	cJSON_Delete(d);
+	return rc;
+}
+
+/* 1 when the account or the address has failed too often. */
+static int
+throttled(struct request *r, const char *name)
+{
+	int	 window = r->cfg->login_window_minutes * 60;
+	char	 key[128];
+	int	 rc;
+
+	snprintf(key, sizeof(key), "addr:%s", r->remote_addr);
+	rc = throttle_blocked(r->db, key, r->now, window,
+	    r->cfg->login_max_failures_addr);
+	if (rc != 0)
+		return rc;
+	snprintf(key, sizeof(key), "user:%s", name);
+	return throttle_blocked(r->db, key, r->now, window,
+	    r->cfg->login_max_failures);
+}
+
+static void
+sign_in(struct request *r, const struct user *u, const char *pw)
+{
+	struct audit_actor who = { u->id, u->name, r->remote_addr,
+	    r->user_agent };
+	char		 token[TOKEN_HEX], key[128];
+	char		 newhash[crypto_pwhash_STRBYTES];
+	sqlite3_stmt	*st;
+	cJSON		*d = cJSON_CreateObject();
+	int		 rehash = password_needs_rehash(u->pwhash);
+	const char	*next = http_field(r, KEY_NEXT);
+
+	if (rehash && password_hash(pw, newhash, sizeof(newhash)) == -1)
+		rehash = 0;	/* keep the old hash; try again next time */
+	cJSON_AddStringToObject(d, "role", role_name(u->role));
+	if (rehash)
+		cJSON_AddTrueToObject(d, "password_rehashed");
+	if (db_begin(r->db) == -1)
+		goto fail;
+	/* The cookie this browser had (if any) must not outlive sign-in. */
+	if (r->sstate == SESSION_OK && session_delete(r->db, r->sess.id) == -1)
+		goto fail;
+	if (rehash) {
+		if ((st = db_stmt(r->db, STMT_USER_SET_PWHASH)) == NULL)
+			goto fail;
+		db_bind_text(st, 1, newhash);
+		db_bind_int(st, 2, r->now);
+		db_bind_int(st, 3, u->id);
+		if (db_exec_stmt(st) != SQLITE_DONE)
+			goto fail;
+	}
+	snprintf(key, sizeof(key), "user:%s", u->name);
+	if (throttle_clear(r->db, key) == -1 ||
+	    session_create(r->db, u->id, r->remote_addr, r->user_agent,
+	    r->now, token) == -1 ||
+	    audit_append(r->db, &who, "login.ok", u->name, d) == -1 ||
+	    db_commit(r->db) == -1)
+		goto fail;
+	cJSON_Delete(d);
+	sodium_memzero(newhash, sizeof(newhash));
+	http_cookie(r, "dd_session", token, -1);
+	sodium_memzero(token, sizeof(token));
+	http_redirect(r, next != NULL ? next : "/");
+	return;
+fail:
+	db_rollback(r->db);
+	cJSON_Delete(d);
+	ui_error(r, 500, "服务器内部错误", "登录未能完成,请稍后再试。");
+}
+
+static void
+post(struct request *r)
+{
+	const char	*name = http_field(r, KEY_USERNAME);
+	const char	*pw = http_field(r, KEY_PASSWORD);
+	struct user	 u;
+	int		 found, rc;
+
+	if (name == NULL || pw == NULL) {
+		if (record_failure(r, NULL, 0, "malformed") == -1)
+			log_err("login: cannot record a failure");
+		show_form(r, 400, "请输入有效的用户名和密码");
+		return;
+	}
+	if ((rc = throttled(r, name)) != 0) {
+		struct audit_actor who = { 0, name, r->remote_addr,
+		    r->user_agent };
+		if (rc == -1 || audit_record(r->db, &who, "login.rate_limited",
+		    name, NULL) == -1) {
+			ui_error(r, 500, "服务器内部错误", NULL);
+			return;
+		}
+		http_header(r, "Retry-After", "%d",
+		    r->cfg->login_window_minutes * 60);
+		show_form(r, 429, "登录失败次数过多,请稍后再试");
+		return;
+	}
+	if ((found = user_by_name(r->db, name, &u)) == -1) {
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	if (found == 0) {
+		password_verify_dummy(pw);
+		rc = record_failure(r, name, 0, "unknown user");
+	} else if (password_verify(u.pwhash, pw) != 0) {
+		rc = record_failure(r, name, u.id, "wrong password");
+	} else if (u.disabled) {
+		rc = record_failure(r, name, u.id, "disabled");
+	} else {
+		sign_in(r, &u, pw);
+		user_clear(&u);
+		return;
+	}
+	if (found)
+		user_clear(&u);
+	if (rc == -1) {
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	show_form(r, 401, generic_failure);
+}
+
+void
+page_login(struct request *r)
+{
+	if (r->method == METHOD_POST) {
+		post(r);
+		return;
+	}
+	if (r->sstate == SESSION_OK) {
+		http_redirect(r, "/");
+		return;
+	}
+	show_form(r, 200, NULL);
+}

@@ -1,0 +1,57 @@
+/* params.h: every input key the program accepts, declared once in params.c
+ * next to its validator (the kcgi way). http.c runs the validators before
+ * any handler; a handler reads only r->fieldmap[KEY_X] (present and valid)
+ * or r->fieldnmap[KEY_X] (present but invalid). Unknown keys are dropped. */
+#ifndef DIALDESK_PARAMS_H
+#define DIALDESK_PARAMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum key {
+	KEY_CSRF,
+	KEY_USERNAME,
+	KEY_PASSWORD,
+	KEY_NEXT,
+	KEY_PAGE,
+	KEY_USER,
+	KEY_ACTION,
+	KEY_FROM,
+	KEY_TO,
+	KEY__MAX
+};
+
+/* One input value, from the query string or the body. */
+struct kpair {
+	char		*key;
+	char		*val;		/* NUL-terminated; see valsz */
+	size_t		 valsz;
+	int64_t		 parsed;	/* integers, after validation */
+	char		*file;		/* uploaded file's temporary path */
+	char		*filename;	/* as the client named it */
+	char		*ctype;		/* as the client declared it */
+	int64_t		 filesize;
+	struct kpair	*next;		/* same key given again */
+};
+
+struct kvalid {
+	int		(*valid)(struct kpair *);	/* 1 valid, 0 not */
+	const char	*name;
+};
+
+extern const struct kvalid keys[KEY__MAX];
+
+/* Validators, also used by tests. */
+int	valid_token(struct kpair *);	/* 64 hex digits */
+int	valid_username(struct kpair *);	/* [a-z0-9_.-]{1,32}, a letter first */
+int	valid_password(struct kpair *);	/* 1-1024 bytes UTF-8, no NUL */
+int	valid_localpath(struct kpair *);	/* "/..." on this site, no "//" */
+int	valid_page(struct kpair *);	/* 1 to 1,000,000 */
+int	valid_line(struct kpair *);	/* 0-200 chars UTF-8, no controls */
+int	valid_action(struct kpair *);	/* [a-z._]{1,64} */
+int	valid_date(struct kpair *);	/* YYYY-MM-DD, a real date */
+
+/* Validate one text as a user name (CLI uses the same rule). */
+int	username_ok(const char *);
+
+#endif

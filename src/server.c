@@ -1,0 +1,326 @@
+/* server.c: the FastCGI prefork server and the CGI entry point.
+ *
+ * The master opens the socket, checks what every worker will need (so that
+ * a bad template or an old database stops start-up rather than every
+ * worker), forks the workers and then only reaps and restarts them. Each
+ * worker opens its own database connection (SQLite handles must not cross
+ * fork) and serves one request at a time from FCGX_Accept_r. */
+#include "autoconf.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "router.h"
+#include "server.h"
+#include "tmpl.h"
+
+static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t child_exited;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	/* Make a worker blocked in accept() return (FCGI_FAIL_ACCEPT_ON_INTR
+	 * plus this flag); one in the middle of a request finishes it. */
+	FCGX_ShutdownPending();
+}
+
+static void
+on_child(int sig)
+{
+	(void)sig;
+	child_exited = 1;
+}
+
+static int
+set_signal(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: accept() and sigsuspend() must see the signal. */
+	return sigaction(sig, &sa, NULL);
+}
+
+int
+server_prepare(const struct config *cfg)
+{
+	struct db	*db;
+	char		 err[512];
+	int		 have, want = db_schema_latest();
+
+	if (tmpl_init(cfg->templates, err, sizeof(err)) == -1) {
+		log_err("templates: %s", err);
+		return -1;
+	}
+	if (mkdir(cfg->upload_dir, 0700) == -1 && errno != EEXIST) {
+		log_err("upload_dir %s: %s", cfg->upload_dir, strerror(errno));
+		return -1;
+	}
+	if ((db = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL)
+		return -1;
+	have = db_schema_version(db);
+	db_close(db);
+	if (have != want) {
+		log_err("database %s is at schema version %d, this dialdesk "
+		    "needs %d: run `dialdesk migrate` first", cfg->database,
+		    have, want);
+		return -1;
+	}
+	return 0;
+}
+
+/* libfcgi streams behind struct http_io. */
+static int
+fcgi_read(void *ctx, char *buf, int n)
+{
+	return FCGX_GetStr(buf, n, ((FCGX_Request *)ctx)->in);
+}
+
+static int
+fcgi_write(void *ctx, const char *buf, int n)
+{
+	return FCGX_PutStr(buf, n, ((FCGX_Request *)ctx)->out) == n ? 0 : -1;
+}
+
+static int
+stdio_read(void *ctx, char *buf, int n)
+{
+	size_t	 got = fread(buf, 1, (size_t)n, ctx);
+
+	return got == 0 && ferror((FILE *)ctx) ? -1 : (int)got;
+}
+
+static int
+stdio_write(void *ctx, const char *buf, int n)
+{
+	(void)ctx;
+	return fwrite(buf, 1, (size_t)n, stdout) == (size_t)n ? 0 : -1;
+}
+
+static void __attribute__((noreturn))
+worker(const struct config *cfg, int fd)
+{
+	FCGX_Request	 req;
+	struct http_io	 io;
+	struct db	*db;
+	sigset_t	 none;
+
+	set_signal(SIGTERM, on_stop);
+	set_signal(SIGINT, on_stop);
+	set_signal(SIGCHLD, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);	/* the master blocked them */
+	if ((db = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL)
+		_exit(1);
+	if (FCGX_Init() != 0 ||
+	    FCGX_InitRequest(&req, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		log_err("worker: cannot set up libfcgi");
+		_exit(1);
+	}
+	while (!stopping && FCGX_Accept_r(&req) >= 0) {
+		io.ctx = &req;
+		io.read = fcgi_read;
+		io.write = fcgi_write;
+		io.envp = req.envp;
+		router_handle(&io, cfg, db);
+		FCGX_Finish_r(&req);
+	}
+	db_close(db);
+	_exit(0);
+}
+
+int
+server_cgi(const struct config *cfg)
+{
+	extern char	**environ;
+	struct http_io	 io = { stdin, stdio_read, stdio_write, environ };
+	struct db	*db;
+
+	if (server_prepare(cfg) == -1 ||
+	    (db = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL) {
+		fputs("Status: 500 Internal Server Error\r\n"
+		    "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+		    "500 服务器内部错误\n", stdout);
+		return 1;
+	}
+	router_handle(&io, cfg, db);
+	db_close(db);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* Create the listening socket: mode 0660 and the configured group, so
+ * that nginx (in that group) may connect and nobody else may. Refuses a
+ * path another live server answers on. */
+static int
+open_socket(const struct config *cfg)
+{
+	struct sockaddr_un sun;
+	struct group	*gr = NULL;
+	mode_t		 old;
+	int		 fd, probe;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(cfg->socket) >= sizeof(sun.sun_path)) {
+		log_err("socket path too long: %s", cfg->socket);
+		return -1;
+	}
+	memcpy(sun.sun_path, cfg->socket, strlen(cfg->socket));
+	if (cfg->socket_group[0] != '\0' &&
+	    (gr = getgrnam(cfg->socket_group)) == NULL) {
+		log_err("socket_group %s: no such group", cfg->socket_group);
+		return -1;
+	}
+	if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) != -1) {
+		if (connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+			log_err("another server is listening on %s",
+			    cfg->socket);
+			close(probe);
+			return -1;
+		}
+		close(probe);
+	}
+	(void)unlink(cfg->socket);	/* a stale socket of a dead server */
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1) {
+		log_err("socket: %s", strerror(errno));
+		return -1;
+	}
+	old = umask(0117);	/* born 0660: never a moment world-open */
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		umask(old);
+		log_err("bind %s: %s", cfg->socket, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	if ((gr != NULL && chown(cfg->socket, (uid_t)-1, gr->gr_gid) == -1) ||
+	    chmod(cfg->socket, 0660) == -1 || listen(fd, 128) == -1) {
+		log_err("socket %s: %s", cfg->socket, strerror(errno));
+		close(fd);
+		unlink(cfg->socket);
+		return -1;
+	}
+	return fd;
+}
+
+static pid_t
+spawn(const struct config *cfg, int fd)
+{
+	pid_t	 pid = fork();
+
+	if (pid == -1)
+		log_err("fork: %s", strerror(errno));
+	else if (pid == 0)
+		worker(cfg, fd);
+	return pid;
+}
+
+int
+server_run(const struct config *cfg)
+{
+	pid_t		*pids;
+	sigset_t	 block, old;
+	int		 fd, i, status, alive, n = cfg->workers;
+	pid_t		 pid;
+	time_t		 deadline, last_death = 0;
+	unsigned	 quick_deaths = 0;
+
+	if (server_prepare(cfg) == -1 || (fd = open_socket(cfg)) == -1)
+		return 1;
+	if ((pids = calloc((size_t)n, sizeof(*pids))) == NULL)
+		return 1;
+	signal(SIGPIPE, SIG_IGN);	/* a client gone is an error code */
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	set_signal(SIGTERM, on_stop);
+	set_signal(SIGINT, on_stop);
+	set_signal(SIGCHLD, on_child);
+
+	for (i = 0; i < n; i++)
+		pids[i] = spawn(cfg, fd);
+	log_info("serving on %s with %d workers", cfg->socket, n);
+
+	while (!stopping) {
+		sigsuspend(&old);
+		if (!child_exited)
+			continue;
+		child_exited = 0;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (i = 0; i < n; i++)
+				if (pids[i] == pid)
+					break;
+			if (i == n)
+				continue;
+			pids[i] = 0;
+			if (stopping)
+				continue;
+			log_warn("worker %d exited (%s %d), restarting",
+			    (int)pid, WIFSIGNALED(status) ? "signal" :
+			    "status", WIFSIGNALED(status) ? WTERMSIG(status) :
+			    WEXITSTATUS(status));
+			/* A worker that dies at once (a bad database, say)
+			 * must not become a fork loop. */
+			if (time(NULL) - last_death < 1 && ++quick_deaths > 5)
+				sleep(1);
+			else if (time(NULL) - last_death >= 1)
+				quick_deaths = 0;
+			last_death = time(NULL);
+			pids[i] = spawn(cfg, fd);
+		}
+	}
+
+	log_info("draining %d workers", n);
+	for (i = 0; i < n; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	deadline = time(NULL) + 30;
+	do {
+		alive = 0;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			for (i = 0; i < n; i++)
+				if (pids[i] == pid)
+					pids[i] = 0;
+		for (i = 0; i < n; i++)
+			alive += pids[i] > 0;
+		if (alive > 0)
+			usleep(50 * 1000);
+	} while (alive > 0 && time(NULL) < deadline);
+	for (i = 0; i < n; i++)
+		if (pids[i] > 0) {
+			log_warn("worker %d did not stop, killing it",
+			    (int)pids[i]);
+			kill(pids[i], SIGKILL);
+			waitpid(pids[i], NULL, 0);
+		}
+	close(fd);
+	unlink(cfg->socket);
+	free(pids);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,387 @@
+/* tmpl.cc: the C bridge to Google ctemplate declared in tmpl.h. */
+#include "autoconf.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <ctemplate/template.h>
+#include <ctemplate/template_cache.h>
+#include <ctemplate/template_dictionary.h>
+
+extern "C" {
+#include "log.h"
+#include "tmpl.h"
+}
+
+using ctemplate::TemplateDictionary;
+
+namespace {
+
+/* Every template must open with this line, alone: it is what makes
+ * ctemplate escape each variable for its context (text, attribute, URL). */
+const char pragma[] = "{{%AUTOESCAPE context=\"HTML\"}}";
+
+/* Blank lines and the indentation of template source are noise in the
+ * output. The same mode must be used to load and to expand: it is part of
+ * the cache key. Keep each tag on one line in templates, as line ends go. */
+const ctemplate::Strip strip = ctemplate::STRIP_WHITESPACE;
+
+/* Set once tmpl_init() has loaded and frozen the cache: expansion before
+ * that would find nothing, and a second load cannot touch a frozen cache. */
+bool frozen;
+
+/* struct tdict is only ever a ctemplate dictionary seen from C; it has no
+ * storage of its own, so the two pointer types convert back and forth. */
+TemplateDictionary *
+D(struct tdict *d)
+{
+	return reinterpret_cast<TemplateDictionary *>(d);
+}
+
+const TemplateDictionary *
+D(const struct tdict *d)
+{
+	return reinterpret_cast<const TemplateDictionary *>(d);
+}
+
+struct tdict *
+T(TemplateDictionary *d)
+{
+	return reinterpret_cast<struct tdict *>(d);
+}
+
+void __attribute__((format(printf, 3, 4)))
+set_err(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}
+
+/* The *.tpl names of dir, sorted so that loading (and its errors) happen
+ * in the same order on every machine. */
+int
+list_templates(const std::string &dir, std::vector<std::string> &names,
+    char *err, size_t errsz)
+{
+	DIR		*dp;
+	struct dirent	*de;
+
+	if ((dp = opendir(dir.c_str())) == NULL) {
+		set_err(err, errsz, "%s: cannot open template directory: %s",
+		    dir.c_str(), strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		std::string	 name(de->d_name);
+		std::string	 path = dir + "/" + name;
+		struct stat	 st;
+
+		if (name.size() <= 4 ||
+		    name.compare(name.size() - 4, 4, ".tpl") != 0)
+			continue;
+		if (stat(path.c_str(), &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		names.push_back(name);
+	}
+	closedir(dp);
+	std::sort(names.begin(), names.end());
+	if (names.empty()) {
+		set_err(err, errsz, "%s: no *.tpl file in template directory",
+		    dir.c_str());
+		return -1;
+	}
+	return 0;
+}
+
+/* Refuse a template that would expand without autoescaping: ctemplate
+ * itself accepts one, and then every variable in it goes out raw. */
+int
+check_pragma(const std::string &path, char *err, size_t errsz)
+{
+	std::ifstream	 in(path.c_str(), std::ios::in | std::ios::binary);
+	std::string	 first;
+
+	if (!in) {
+		set_err(err, errsz, "%s: cannot read template: %s",
+		    path.c_str(), strerror(errno));
+		return -1;
+	}
+	std::getline(in, first);
+	if (first != pragma) {
+		set_err(err, errsz, "%s: first line must be exactly %s",
+		    path.c_str(), pragma);
+		return -1;
+	}
+	return 0;
+}
+
+/* tdict_setf's formatting; the result may be of any length. */
+int __attribute__((format(printf, 2, 0)))
+vformat(std::string &out, const char *fmt, va_list ap)
+{
+	va_list	 aq;
+	int	 n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return -1;
+	out.resize(static_cast<size_t>(n) + 1);
+	if (vsnprintf(&out[0], out.size(), fmt, ap) != n)
+		return -1;
+	out.resize(static_cast<size_t>(n));
+	return 0;
+}
+
+} /* namespace */
+
+extern "C" {
+
+int
+tmpl_init(const char *dir, char *err, size_t errsz)
+{
+	std::vector<std::string>	 names;
+
+	set_err(err, errsz, "%s", "");
+	if (dir == NULL || *dir == '\0') {
+		set_err(err, errsz, "no template directory given");
+		return -1;
+	}
+	if (frozen) {
+		set_err(err, errsz, "%s: templates are already loaded and "
+		    "frozen", dir);
+		return -1;
+	}
+	try {
+		ctemplate::TemplateCache *cache =
+		    ctemplate::mutable_default_template_cache();
+		std::string	 root(dir);
+
+		if (list_templates(root, names, err, errsz) == -1)
+			return -1;
+		/* All pragmas first: a refused set leaves the cache empty. */
+		for (const std::string &name : names)
+			if (check_pragma(root + "/" + name, err, errsz) == -1)
+				return -1;
+		if (!cache->SetTemplateRootDirectory(root)) {
+			set_err(err, errsz, "%s: cannot use as template root",
+			    dir);
+			return -1;
+		}
+		for (const std::string &name : names) {
+			if (cache->LoadTemplate(name, strip))
+				continue;
+			/* ctemplate has printed the line and the reason. */
+			set_err(err, errsz, "%s/%s: cannot load template "
+			    "(syntax or autoescape error, see ctemplate's "
+			    "message above)", dir, name.c_str());
+			/* Leave nothing half-loaded for a later attempt. */
+			cache->ClearCache();
+			return -1;
+		}
+		cache->Freeze();
+		frozen = true;
+	} catch (...) {
+		set_err(err, errsz, "%s: unexpected error loading templates",
+		    dir);
+		return -1;
+	}
+	return 0;
+}
+
+struct tdict *
+tdict_new(void)
+{
+	try {
+		return T(new TemplateDictionary("page"));
+	} catch (...) {
+		/* Out of memory: the contract is "never NULL". */
+		log_err("tdict_new: out of memory");
+		abort();
+	}
+}
+
+void
+tdict_free(struct tdict *d)
+{
+	try {
+		delete D(d);
+	} catch (...) {
+		log_err("tdict_free: unexpected exception");
+	}
+}
+
+void
+tdict_set(struct tdict *d, const char *key, const char *value)
+{
+	if (value == NULL)
+		value = "";
+	tdict_setn(d, key, value, strlen(value));
+}
+
+void
+tdict_setn(struct tdict *d, const char *key, const char *value, size_t len)
+{
+	if (d == NULL || key == NULL)
+		return;
+	if (value == NULL) {
+		value = "";
+		len = 0;
+	}
+	try {
+		D(d)->SetValue(key, ctemplate::TemplateString(value, len));
+	} catch (...) {
+		log_err("tdict_setn: cannot set %s", key);
+	}
+}
+
+void
+tdict_set_int(struct tdict *d, const char *key, long long value)
+{
+	tdict_setf(d, key, "%lld", value);
+}
+
+void
+tdict_setf(struct tdict *d, const char *key, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (d == NULL || key == NULL || fmt == NULL)
+		return;
+	try {
+		std::string	 s;
+		int		 rc;
+
+		va_start(ap, fmt);
+		rc = vformat(s, fmt, ap);
+		va_end(ap);
+		if (rc == -1) {
+			log_err("tdict_setf: cannot format %s", key);
+			return;
+		}
+		D(d)->SetValue(key, ctemplate::TemplateString(s.data(),
+		    s.size()));
+	} catch (...) {
+		log_err("tdict_setf: cannot set %s", key);
+	}
+}
+
+void
+tdict_set_global(struct tdict *d, const char *key, const char *value)
+{
+	if (d == NULL || key == NULL)
+		return;
+	if (value == NULL)
+		value = "";
+	/* SetValue does not reach included templates and SetGlobalValue is
+	 * process-wide (it would leak one request's CSRF token into the
+	 * next); a template-global value lives as long as this tree. */
+	try {
+		D(d)->SetTemplateGlobalValue(key, value);
+	} catch (...) {
+		log_err("tdict_set_global: cannot set %s", key);
+	}
+}
+
+void
+tdict_show(struct tdict *d, const char *section)
+{
+	if (d == NULL || section == NULL)
+		return;
+	try {
+		D(d)->ShowSection(section);
+	} catch (...) {
+		log_err("tdict_show: cannot show %s", section);
+	}
+}
+
+struct tdict *
+tdict_add_section(struct tdict *d, const char *section)
+{
+	if (d == NULL || section == NULL)
+		return NULL;
+	try {
+		return T(D(d)->AddSectionDictionary(section));
+	} catch (...) {
+		/* Every tdict_* function accepts NULL, so the caller may go
+		 * on and the section is simply missing from the page. */
+		log_err("tdict_add_section: cannot add %s", section);
+		return NULL;
+	}
+}
+
+struct tdict *
+tdict_add_include(struct tdict *d, const char *name, const char *file)
+{
+	if (d == NULL || name == NULL || file == NULL)
+		return NULL;
+	try {
+		TemplateDictionary *sub = D(d)->AddIncludeDictionary(name);
+
+		sub->SetFilename(file);
+		return T(sub);
+	} catch (...) {
+		log_err("tdict_add_include: cannot add %s", name);
+		return NULL;
+	}
+}
+
+int
+tmpl_expand(const char *file, const struct tdict *d, char **out,
+    size_t *outlen)
+{
+	if (out != NULL)
+		*out = NULL;
+	if (outlen != NULL)
+		*outlen = 0;
+	if (file == NULL || d == NULL || out == NULL)
+		return -1;
+	if (!frozen) {
+		log_err("%s: expanded before tmpl_init()", file);
+		return -1;
+	}
+	try {
+		std::string	 buf;
+		char		*p;
+
+		/* NoLoad: the frozen cache never reads a file again, and a
+		 * template (or include) it does not hold is an error. */
+		if (!ctemplate::mutable_default_template_cache()->ExpandNoLoad(
+		    file, strip, D(d), NULL, &buf)) {
+			log_err("%s: cannot expand template", file);
+			return -1;
+		}
+		if ((p = static_cast<char *>(malloc(buf.size() + 1))) ==
+		    NULL) {
+			log_err("%s: out of memory", file);
+			return -1;
+		}
+		memcpy(p, buf.data(), buf.size());
+		p[buf.size()] = '\0';
+		*out = p;
+		if (outlen != NULL)
+			*outlen = buf.size();
+	} catch (...) {
+		log_err("%s: unexpected error expanding template", file);
+		return -1;
+	}
+	return 0;
+}
+
+} /* extern "C" */

@@ -1,0 +1,143 @@
+/* ui.c: page chrome shared by every page. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "http.h"
+#include "log.h"
+#include "tmpl.h"
+#include "ui.h"
+
+/* The navigation, in order, with the roles that see each entry. */
+static const struct {
+	const char	*href;
+	const char	*label;
+	unsigned	 roles;
+} nav[] = {
+	{ "/", "首页", ROLE_ANY },
+	{ "/audit", "审计日志", ROLE_ADMIN | ROLE_AUDITOR },
+};
+
+static int
+nav_current(const char *path, const char *href)
+{
+	size_t	 n = strlen(href);
+
+	if (strcmp(href, "/") == 0)
+		return strcmp(path, "/") == 0;
+	return strncmp(path, href, n) == 0 &&
+	    (path[n] == '\0' || path[n] == '/');
+}
+
+const char *
+ui_csrf(struct request *r)
+{
+	char	 tok[TOKEN_HEX];
+
+	if (r->sstate == SESSION_OK)
+		return r->sess.csrf;
+	if (r->cookie_csrf == NULL) {
+		token_new(tok);
+		if ((r->cookie_csrf = strdup(tok)) == NULL)
+			return "";
+		/* A browser-session cookie: the form it pairs with is on
+		 * the page being served now. */
+		http_cookie(r, "dd_csrf", tok, -1);
+	}
+	return r->cookie_csrf;
+}
+
+struct tdict *
+ui_page(struct request *r, const char *title, const char *body_tpl,
+    struct tdict **body)
+{
+	struct tdict	*d = tdict_new(), *s;
+	size_t		 i;
+
+	tdict_set(d, "TITLE", title);
+	if (r->sstate == SESSION_OK) {
+		s = tdict_add_section(d, "USER");
+		tdict_set(s, "USER_NAME", r->sess.user_name);
+		tdict_set(s, "ROLE_LABEL", role_label(r->sess.role));
+		tdict_set(s, "CSRF", r->sess.csrf);
+		for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
+			if (!(nav[i].roles & r->sess.role))
+				continue;
+			s = tdict_add_section(d, "NAV");
+			tdict_set(s, "NAV_HREF", nav[i].href);
+			tdict_set(s, "NAV_LABEL", nav[i].label);
+			if (nav_current(r->path, nav[i].href))
+				tdict_show(s, "NAV_CURRENT");
+		}
+	}
+	*body = tdict_add_include(d, "BODY", body_tpl);
+	return d;
+}
+
+void
+ui_send(struct request *r, int status, struct tdict *page)
+{
+	char	*out = NULL;
+	size_t	 len = 0;
+
+	if (tmpl_expand("layout.tpl", page, &out, &len) == -1) {
+		log_err("ui: cannot expand the page for %s", r->path);
+		tdict_free(page);
+		if (!r->opened) {
+			http_open(r, 500, "text/plain; charset=utf-8");
+			http_puts(r, "500 服务器内部错误\n");
+		}
+		return;
+	}
+	tdict_free(page);
+	http_open(r, status, "text/html; charset=utf-8");
+	http_write(r, out, len);
+	free(out);
+}
+
+void
+ui_error(struct request *r, int status, const char *message,
+    const char *detail)
+{
+	struct tdict	*page, *body, *s;
+	char		 title[64];
+
+	snprintf(title, sizeof(title), "%d %s", status, message);
+	page = ui_page(r, title, "error.tpl", &body);
+	tdict_set_int(body, "STATUS", status);
+	tdict_set(body, "MESSAGE", message);
+	if (detail != NULL) {
+		s = tdict_add_section(body, "DETAIL");
+		tdict_set(s, "DETAIL_TEXT", detail);
+	}
+	ui_send(r, status, page);
+}
+
+void
+ui_time(int64_t t, char out[32])
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)t;
+
+	if (localtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(out, 32, "-");
+}
+
+void
+ui_time_utc_text(const char *utc, char out[32])
+{
+	struct tm	 tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(utc, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL) {
+		snprintf(out, 32, "%s", utc);
+		return;
+	}
+	ui_time((int64_t)timegm(&tm), out);
+}

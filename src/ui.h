@@ -1,0 +1,31 @@
+/* ui.h: the page chrome shared by every page (cgit's ui-shared): the
+ * layout with navigation by role, the CSRF token of forms, error pages,
+ * and the way a filled dictionary becomes a response. */
+#ifndef DIALDESK_UI_H
+#define DIALDESK_UI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct request;
+struct tdict;
+
+/* A layout dictionary for a page titled title whose body is the template
+ * body_tpl; *body is the body's dictionary, to be filled by the page.
+ * Returns the layout dictionary (free it through ui_send). */
+struct tdict	*ui_page(struct request *, const char *title,
+		    const char *body_tpl, struct tdict **body);
+/* Expand layout.tpl with page, answer with status, and free page. */
+void		 ui_send(struct request *, int status, struct tdict *page);
+/* An error page with a Chinese message (and an optional detail). */
+void		 ui_error(struct request *, int status, const char *message,
+		    const char *detail);
+/* The token every form of this request carries: the session's when signed
+ * in, else the double-submit cookie's (set now when missing). */
+const char	*ui_csrf(struct request *);
+/* Local time of a unix time, "2026-11-21 20:00:00". */
+void		 ui_time(int64_t t, char out[32]);
+/* Local time of an audit timestamp (UTC text), same format. */
+void		 ui_time_utc_text(const char *utc, char out[32]);
+
+#endif

@@ -1,0 +1,233 @@
+/* check_auth.c: password rules, argon2id parameters, sessions (idle and
+ * absolute expiry, one-way token storage) and sign-in throttling. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <sodium.h>
+
+#include "auth.h"
+#include "db.h"
+
+static char	 path[64];
+static struct db *db;
+
+static void
+setup(void)
+{
+	char	 err[256];
+	int	 fd;
+
+	ck_assert_int_ge(sodium_init(), 0);
+	snprintf(path, sizeof(path), "/tmp/check_auth.XXXXXX");
+	fd = mkstemp(path);
+	close(fd);
+	db = db_open(path, 1000);
+	ck_assert_ptr_nonnull(db);
+	ck_assert_int_eq(db_migrate(db, err, sizeof(err)), 0);
+	ck_assert_int_eq(sqlite3_exec(db_handle(db),
+	    "INSERT INTO users (id, name, role, pwhash, created, updated)"
+	    " VALUES (1, 'alice', 'operator', 'x', 0, 0),"
+	    " (2, 'bob', 'auditor', 'x', 0, 1)", NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void
+teardown(void)
+{
+	char	 p[80];
+
+	db_close(db);
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+}
+
+static const struct {
+	const char	*pw;
+	int		 ok;
+} policy[] = {
+	{ "short", 0 },
+	{ "elevenchars", 0 },
+	{ "twelve chars", 1 },
+	{ "十二个汉字的密码也可以用的", 1 },
+	{ "with\x01control...", 0 },
+	{ "bad utf8 \xff\xfe here", 0 },
+};
+
+START_TEST(test_policy)
+{
+	ck_assert_msg((password_policy(policy[_i].pw) == NULL) ==
+	    policy[_i].ok, "case %d", _i);
+}
+END_TEST
+
+START_TEST(test_hash_verify)
+{
+	char	 h[crypto_pwhash_STRBYTES];
+	char	 weak[crypto_pwhash_STRBYTES];
+
+	ck_assert_int_eq(password_hash("correct horse", h, sizeof(h)), 0);
+	ck_assert(strncmp(h, "$argon2id$", 10) == 0);
+	ck_assert_int_eq(password_verify(h, "correct horse"), 0);
+	ck_assert_int_eq(password_verify(h, "correct horsE"), -1);
+	ck_assert_int_eq(password_needs_rehash(h), 0);
+	/* Parameters below today's are rehashed at the next sign-in. */
+	ck_assert_int_eq(crypto_pwhash_str(weak, "pw", 2,
+	    crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN), 0);
+	ck_assert_int_eq(password_needs_rehash(weak), 1);
+	ck_assert_int_eq(password_hash("x", h, 10), -1);
+}
+END_TEST
+
+START_TEST(test_tokens)
+{
+	char	 a[TOKEN_HEX], b[TOKEN_HEX];
+
+	token_new(a);
+	token_new(b);
+	ck_assert_uint_eq(strlen(a), 64);
+	ck_assert_str_ne(a, b);
+	ck_assert(token_equal(a, a));
+	ck_assert(!token_equal(a, b));
+	ck_assert(!token_equal(a, NULL));
+	ck_assert(!token_equal("abc", "abc"));
+	b[0] = 'G';
+	ck_assert(!token_equal(b, b));
+}
+END_TEST
+
+START_TEST(test_session_life)
+{
+	char		 tok[TOKEN_HEX];
+	struct session	 s;
+	sqlite3_stmt	*st;
+	int64_t		 t0 = 1000000;
+
+	ck_assert_int_eq(session_create(db, 1, "127.0.0.1", "ua", t0, tok), 0);
+	/* Only the hash is stored: the token itself is nowhere. */
+	sqlite3_prepare_v2(db_handle(db), "SELECT count(*) FROM sessions"
+	    " WHERE token_hash = ? OR csrf = ?", -1, &st, NULL);
+	sqlite3_bind_text(st, 1, tok, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, tok, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+
+	ck_assert_int_eq(session_lookup(db, tok, t0 + 60, 1800, 43200, &s),
+	    SESSION_OK);
+	ck_assert_str_eq(s.user_name, "alice");
+	ck_assert_int_eq(s.role, ROLE_OPERATOR);
+	ck_assert_uint_eq(strlen(s.csrf), 64);
+	session_clear(&s);
+	/* Idle for 29 minutes from the last touch: still fine. */
+	ck_assert_int_eq(session_lookup(db, tok, t0 + 60 + 1740, 1800, 43200,
+	    &s), SESSION_OK);
+	session_clear(&s);
+	/* 31 idle minutes: gone, and gone for good. */
+	ck_assert_int_eq(session_lookup(db, tok, t0 + 1800 + 1860 + 10, 1800,
+	    43200, &s), SESSION_EXPIRED);
+	ck_assert_int_eq(session_lookup(db, tok, t0 + 1800 + 1870, 1800,
+	    43200, &s), SESSION_NONE);
+}
+END_TEST
+
+START_TEST(test_session_absolute)
+{
+	char		 tok[TOKEN_HEX];
+	struct session	 s;
+	int64_t		 t, t0 = 2000000;
+
+	ck_assert_int_eq(session_create(db, 1, "a", "u", t0, tok), 0);
+	/* Busy all day long still ends after 12 hours. */
+	for (t = t0 + 600; t <= t0 + 43200; t += 600) {
+		ck_assert_int_eq(session_lookup(db, tok, t, 1800, 43200, &s),
+		    SESSION_OK);
+		session_clear(&s);
+	}
+	ck_assert_int_eq(session_lookup(db, tok, t0 + 43201, 1800, 43200, &s),
+	    SESSION_EXPIRED);
+}
+END_TEST
+
+START_TEST(test_session_disabled_user)
+{
+	char		 tok[TOKEN_HEX];
+	struct session	 s;
+
+	ck_assert_int_eq(session_create(db, 2, "a", "u", 100, tok), 0);
+	ck_assert_int_eq(sqlite3_exec(db_handle(db),
+	    "UPDATE users SET disabled = 1 WHERE id = 2", NULL, NULL, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(session_lookup(db, tok, 101, 1800, 43200, &s),
+	    SESSION_EXPIRED);
+	ck_assert_int_eq(session_lookup(db, "nothex", 101, 1800, 43200, &s),
+	    SESSION_NONE);
+}
+END_TEST
+
+START_TEST(test_throttle)
+{
+	int	 i;
+
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(throttle_blocked(db, "user:alice", 1000 + i,
+		    900, 5), 0);
+		ck_assert_int_eq(throttle_fail(db, "user:alice", 1000 + i, 900),
+		    0);
+	}
+	ck_assert_int_eq(throttle_blocked(db, "user:alice", 1010, 900, 5), 0);
+	ck_assert_int_eq(throttle_fail(db, "user:alice", 1010, 900), 0);
+	ck_assert_int_eq(throttle_blocked(db, "user:alice", 1011, 900, 5), 1);
+	ck_assert_int_eq(throttle_blocked(db, "user:bob", 1011, 900, 5), 0);
+	/* The window passes: counting starts again. */
+	ck_assert_int_eq(throttle_blocked(db, "user:alice", 1000 + 901, 900,
+	    5), 0);
+	ck_assert_int_eq(throttle_fail(db, "user:alice", 1000 + 901, 900), 0);
+	ck_assert_int_eq(throttle_blocked(db, "user:alice", 1000 + 902, 900,
+	    2), 0);
+	ck_assert_int_eq(throttle_clear(db, "user:alice"), 0);
+}
+END_TEST
+
+START_TEST(test_roles)
+{
+	ck_assert_int_eq(role_parse("admin"), ROLE_ADMIN);
+	ck_assert_int_eq(role_parse("auditor"), ROLE_AUDITOR);
+	ck_assert_int_eq(role_parse("root"), ROLE_NONE);
+	ck_assert_int_eq(role_parse(NULL), ROLE_NONE);
+	ck_assert_str_eq(role_label(ROLE_OPERATOR), "操作员");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("auth");
+	TCase	*tc = tcase_create("core");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_policy, 0,
+	    sizeof(policy) / sizeof(policy[0]));
+	tcase_add_test(tc, test_hash_verify);
+	tcase_add_test(tc, test_tokens);
+	tcase_add_test(tc, test_session_life);
+	tcase_add_test(tc, test_session_absolute);
+	tcase_add_test(tc, test_session_disabled_user);
+	tcase_add_test(tc, test_throttle);
+	tcase_add_test(tc, test_roles);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

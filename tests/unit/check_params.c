@@ -1,0 +1,133 @@
+/* check_params.c: every validator of params.c, as tables of values it
+ * must accept and values it must refuse. */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "params.h"
+
+struct vcase {
+	int		(*fn)(struct kpair *);
+	const char	*val;
+	size_t		 len;	/* 0: strlen */
+	int		 ok;
+	int64_t		 parsed;
+};
+
+#define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static const struct vcase cases[] = {
+	{ valid_token, HEX64, 0, 1, 0 },
+	{ valid_token, "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", 0, 0, 0 },
+	{ valid_token, "abc", 0, 0, 0 },
+	{ valid_token, HEX64 "0", 0, 0, 0 },
+	{ valid_token, "", 0, 0, 0 },
+	{ valid_username, "admin", 0, 1, 0 },
+	{ valid_username, "op.li-2_x", 0, 1, 0 },
+	{ valid_username, "Admin", 0, 0, 0 },
+	{ valid_username, "1admin", 0, 0, 0 },
+	{ valid_username, "", 0, 0, 0 },
+	{ valid_username, "abcdefghijklmnopqrstuvwxyz0123456", 0, 0, 0 },
+	{ valid_username, "a b", 0, 0, 0 },
+	{ valid_username, "ad\0min", 6, 0, 0 },
+	{ valid_username, "张三", 0, 0, 0 },
+	{ valid_password, "correct horse battery", 0, 1, 0 },
+	{ valid_password, "密码密码密码", 0, 1, 0 },
+	{ valid_password, "", 0, 0, 0 },
+	{ valid_password, "a\0b", 3, 0, 0 },
+	{ valid_password, "\xff\xfe", 0, 0, 0 },
+	{ valid_localpath, "/", 0, 1, 0 },
+	{ valid_localpath, "/audit", 0, 1, 0 },
+	{ valid_localpath, "/tasks/12?page=2", 0, 1, 0 },
+	{ valid_localpath, "//evil.example", 0, 0, 0 },
+	{ valid_localpath, "/\\evil.example", 0, 0, 0 },
+	{ valid_localpath, "https://evil.example/", 0, 0, 0 },
+	{ valid_localpath, "audit", 0, 0, 0 },
+	{ valid_localpath, "/a b", 0, 0, 0 },
+	{ valid_localpath, "", 0, 0, 0 },
+	{ valid_page, "1", 0, 1, 1 },
+	{ valid_page, "500", 0, 1, 500 },
+	{ valid_page, "1000000", 0, 1, 1000000 },
+	{ valid_page, "1000001", 0, 0, 0 },
+	{ valid_page, "0", 0, 0, 0 },
+	{ valid_page, "-1", 0, 0, 0 },
+	{ valid_page, "2a", 0, 0, 0 },
+	{ valid_page, "", 0, 0, 0 },
+	{ valid_page, "99999999999999999999", 0, 0, 0 },
+	{ valid_line, "张三", 0, 1, 0 },
+	{ valid_line, "", 0, 1, 0 },
+	{ valid_line, "a\nb", 0, 0, 0 },
+	{ valid_line, "a\x01", 0, 0, 0 },
+	{ valid_action, "login.ok", 0, 1, 0 },
+	{ valid_action, "permission.denied", 0, 1, 0 },
+	{ valid_action, "Login", 0, 0, 0 },
+	{ valid_action, "", 0, 0, 0 },
+	{ valid_action, "a;drop", 0, 0, 0 },
+	{ valid_date, "2026-11-21", 0, 1, 20261121 },
+	{ valid_date, "2024-02-29", 0, 1, 20240229 },
+	{ valid_date, "2023-02-29", 0, 0, 0 },
+	{ valid_date, "2100-02-29", 0, 0, 0 },
+	{ valid_date, "2000-02-29", 0, 1, 20000229 },
+	{ valid_date, "2026-04-31", 0, 0, 0 },
+	{ valid_date, "2026-13-01", 0, 0, 0 },
+	{ valid_date, "2026-1-01", 0, 0, 0 },
+	{ valid_date, "26-11-21", 0, 0, 0 },
+	{ valid_date, "2026/11/21", 0, 0, 0 },
+	{ valid_date, "", 0, 0, 0 },
+};
+
+START_TEST(test_validator)
+{
+	const struct vcase *c = &cases[_i];
+	struct kpair	 p;
+	char		*buf;
+	size_t		 len = c->len ? c->len : strlen(c->val);
+
+	memset(&p, 0, sizeof(p));
+	buf = malloc(len + 1);
+	memcpy(buf, c->val, len);
+	buf[len] = '\0';
+	p.key = (char *)"k";
+	p.val = buf;
+	p.valsz = len;
+	ck_assert_msg(c->fn(&p) == c->ok, "case %d (%s)", _i, c->val);
+	if (c->ok && c->parsed)
+		ck_assert_int_eq(p.parsed, c->parsed);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_table_complete)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < KEY__MAX; i++) {
+		ck_assert_ptr_nonnull(keys[i].valid);
+		ck_assert_ptr_nonnull(keys[i].name);
+		for (j = 0; j < i; j++)
+			ck_assert_str_ne(keys[i].name, keys[j].name);
+	}
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("params");
+	TCase	*tc = tcase_create("core");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_add_loop_test(tc, test_validator, 0,
+	    sizeof(cases) / sizeof(cases[0]));
+	tcase_add_test(tc, test_table_complete);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

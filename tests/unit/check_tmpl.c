@@ -1,0 +1,464 @@
+/* check_tmpl.c: what the ctemplate bridge (src/tmpl.cc) promises to C. */
+#include "autoconf.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../src/tmpl.h"
+
+/* Each test runs in its own child (main forces CK_FORK), so each may load
+ * and freeze ctemplate's process-wide cache afresh. */
+
+static char *
+fixture(const char *sub)
+{
+	const char	*top = getenv("top_srcdir");
+	char		*path;
+
+	if (top == NULL || *top == '\0')
+		top = ".";
+	ck_assert_int_ne(asprintf(&path, "%s/tests/fixtures/tmpl/%s", top,
+	    sub), -1);
+	return path;
+}
+
+static void
+init_good(void)
+{
+	char	 err[512];
+	char	*dir = fixture("good");
+
+	ck_assert_msg(tmpl_init(dir, err, sizeof(err)) == 0, "%s", err);
+	free(dir);
+}
+
+/* Expand page.tpl with d; the caller frees the result. */
+static char *
+expand_page(const struct tdict *d)
+{
+	char	*out = NULL;
+	size_t	 len = 0;
+
+	ck_assert_int_eq(tmpl_expand("page.tpl", d, &out, &len), 0);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_uint_eq(len, strlen(out));
+	return out;
+}
+
+#define ck_assert_has(hay, needle) \
+	ck_assert_msg(strstr((hay), (needle)) != NULL, \
+	    "expected %s in: %s", (needle), (hay))
+#define ck_assert_lacks(hay, needle) \
+	ck_assert_msg(strstr((hay), (needle)) == NULL, \
+	    "did not expect %s in: %s", (needle), (hay))
+
+/*
+ * Escaping: a raw value set from C comes out escaped for the context it
+ * stands in, by the template's AUTOESCAPE pragma alone.
+ */
+static const struct {
+	const char	*key;		/* variable of page.tpl */
+	const char	*value;		/* set raw, as C code must */
+	const char	*want;		/* appears in the output */
+	const char	*never;		/* must not appear (or NULL) */
+} escapes[] = {
+	{ "TEXT", "<script>alert(1)</script>",
+	  "<p id=\"text\">&lt;script&gt;alert(1)&lt;/script&gt;</p>",
+	  "<script>" },
+	{ "TEXT", "A & B", "<p id=\"text\">A &amp; B</p>", NULL },
+	{ "TEXT", "你好,坐席", "<p id=\"text\">你好,坐席</p>", NULL },
+	{ "ATTR", "x\" onfocus=\"alert(1)",
+	  "value=\"x&quot; onfocus=&quot;alert(1)\"", "\" onfocus" },
+	{ "ATTR", "<b>'", "value=\"&lt;b&gt;&#39;\"", "<b>" },
+	{ "URL", "javascript:alert(1)", "href=\"#\"", "javascript:" },
+	{ "URL", "JavaScript:alert(1)", "href=\"#\"", "alert" },
+	{ "URL", "/audit?page=2&user=a",
+	  "href=\"/audit?page=2&amp;user=a\"", NULL },
+	{ "URL", "/x\" onclick=\"y", "href=\"/x&quot; onclick=&quot;y\"",
+	  "\" onclick" },
+};
+
+START_TEST(test_escape)
+{
+	struct tdict	*d = tdict_new();
+	char		*out;
+
+	init_good();
+	tdict_set(d, escapes[_i].key, escapes[_i].value);
+	out = expand_page(d);
+	ck_assert_has(out, escapes[_i].want);
+	if (escapes[_i].never != NULL)
+		ck_assert_lacks(out, escapes[_i].never);
+	free(out);
+	tdict_free(d);
+}
+END_TEST
+
+/*
+ * Setters: every way of setting a value, as it appears in the text.
+ */
+START_TEST(test_setters)
+{
+	static const struct {
+		const char	*key;
+		const char	*want;
+	} want[] = {
+		{ "TEXT", "<p id=\"text\">-9223372036854775807</p>" },
+		{ "ATTR", "value=\"第 3 页,共 12 条\"" },
+		{ "URL", "href=\"/ab\"" },
+	};
+	struct tdict	*d = tdict_new();
+	char		*out;
+	size_t		 i;
+
+	init_good();
+	tdict_set_int(d, "TEXT", -9223372036854775807LL);
+	tdict_setf(d, "ATTR", "第 %d 页,共 %s 条", 3, "12");
+	tdict_setn(d, "URL", "/abcdef", 3);
+	out = expand_page(d);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_has(out, want[i].want);
+	free(out);
+	tdict_free(d);
+}
+END_TEST
+
+/* A NULL value is the empty string; a NULL dictionary or key is ignored
+ * (tdict_add_section may return NULL when memory runs out). */
+START_TEST(test_nulls)
+{
+	struct tdict	*d = tdict_new();
+	char		*out;
+
+	init_good();
+	tdict_set(d, "TEXT", NULL);
+	tdict_set(NULL, "TEXT", "x");
+	tdict_set(d, NULL, "x");
+	tdict_show(NULL, "FLAG");
+	tdict_set(tdict_add_section(NULL, "ITEM"), "NAME", "x");
+	tdict_set(tdict_add_include(d, "BODY", NULL), "OWN", "x");
+	out = expand_page(d);
+	ck_assert_has(out, "<p id=\"text\"></p>");
+	ck_assert_has(out, "<ul></ul>");
+	ck_assert_lacks(out, "flag shown");
+	free(out);
+	tdict_free(d);
+	tdict_free(NULL);
+}
+END_TEST
+
+/*
+ * Sections: hidden unless shown, repeated once per added dictionary, and
+ * a section sees its parent's values.
+ */
+static const struct {
+	const char	*names[4];	/* ITEM repetitions, NULL-ended */
+	int		 show_flag;
+	const char	*want;
+	const char	*never;
+} sections[] = {
+	{ { NULL }, 0, "<ul></ul>", "flag shown" },
+	{ { NULL }, 1, "<b>flag shown</b>", NULL },
+	{ { "甲", NULL }, 0, "<ul><li>甲</li></ul>", NULL },
+	{ { "a", "<b>", "c", NULL }, 0,
+	  "<ul><li>a</li><li>&lt;b&gt;</li><li>c</li></ul>", "<b>" },
+	{ { "", NULL }, 0, "<ul><li>inherited</li></ul>", NULL },
+};
+
+START_TEST(test_section)
+{
+	struct tdict	*d = tdict_new();
+	char		*out;
+	size_t		 i;
+
+	init_good();
+	tdict_set(d, "NAME", "inherited");
+	for (i = 0; sections[_i].names[i] != NULL; i++) {
+		struct tdict *item = tdict_add_section(d, "ITEM");
+
+		ck_assert_ptr_nonnull(item);
+		if (*sections[_i].names[i] != '\0')
+			tdict_set(item, "NAME", sections[_i].names[i]);
+	}
+	if (sections[_i].show_flag)
+		tdict_show(d, "FLAG");
+	out = expand_page(d);
+	ck_assert_has(out, sections[_i].want);
+	if (sections[_i].never != NULL)
+		ck_assert_lacks(out, sections[_i].never);
+	free(out);
+	tdict_free(d);
+}
+END_TEST
+
+/*
+ * Includes: the included template sees its own dictionary and the
+ * globals of the tree, not the plain values of the page around it.
+ */
+START_TEST(test_include)
+{
+	static const char *const want[] = {
+		"<span id=\"own\">&lt;own&gt;</span>",
+		"<span id=\"part-global\">csrf&amp;1</span>",
+		"<p id=\"global\">csrf&amp;1</p>",
+		"<span id=\"part-text\"></span>",
+		"<p id=\"text\">page only</p>",
+	};
+	struct tdict	*d = tdict_new();
+	struct tdict	*body;
+	char		*out;
+	size_t		 i;
+
+	init_good();
+	tdict_set(d, "TEXT", "page only");
+	body = tdict_add_include(d, "BODY", "part.tpl");
+	ck_assert_ptr_nonnull(body);
+	tdict_set(body, "OWN", "<own>");
+	/* Set after the include exists, and on the top: still seen below. */
+	tdict_set_global(d, "GLOBAL", "csrf&1");
+	out = expand_page(d);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_has(out, want[i]);
+	free(out);
+	tdict_free(d);
+}
+END_TEST
+
+/* A global belongs to its tree: the next request's page must not show the
+ * last one's CSRF token. */
+START_TEST(test_global_per_tree)
+{
+	struct tdict	*first = tdict_new();
+	struct tdict	*second = tdict_new();
+	char		*out;
+
+	init_good();
+	tdict_set_global(first, "GLOBAL", "token-of-first");
+	tdict_add_include(second, "BODY", "part.tpl");
+	out = expand_page(second);
+	ck_assert_lacks(out, "token-of-first");
+	ck_assert_has(out, "<span id=\"part-global\"></span>");
+	free(out);
+	tdict_free(first);
+	tdict_free(second);
+}
+END_TEST
+
+/* Without an include dictionary, {{>BODY}} expands to nothing. */
+START_TEST(test_include_absent)
+{
+	struct tdict	*d = tdict_new();
+	char		*out;
+
+	init_good();
+	out = expand_page(d);
+	ck_assert_has(out, "<div id=\"body\"></div>");
+	free(out);
+	tdict_free(d);
+}
+END_TEST
+
+/*
+ * Expansion failures: -1, *out NULL, nothing to free.
+ */
+static const struct {
+	const char	*file;		/* expanded */
+	const char	*include;	/* file given to BODY, or NULL */
+} failures[] = {
+	{ "missing.tpl", NULL },	/* never loaded */
+	{ "../good/page.tpl", NULL },	/* a path, not a loaded name */
+	{ "page.tpl", "missing.tpl" },	/* include not in the cache */
+};
+
+START_TEST(test_expand_fails)
+{
+	struct tdict	*d = tdict_new();
+	char		*out = (char *)"untouched";
+	size_t		 len = 42;
+
+	init_good();
+	if (failures[_i].include != NULL)
+		tdict_add_include(d, "BODY", failures[_i].include);
+	ck_assert_int_eq(tmpl_expand(failures[_i].file, d, &out, &len), -1);
+	ck_assert_ptr_null(out);
+	ck_assert_uint_eq(len, 0);
+	tdict_free(d);
+}
+END_TEST
+
+START_TEST(test_expand_before_init)
+{
+	struct tdict	*d = tdict_new();
+	char		*out = NULL;
+
+	ck_assert_int_eq(tmpl_expand("page.tpl", d, &out, NULL), -1);
+	ck_assert_ptr_null(out);
+	tdict_free(d);
+}
+END_TEST
+
+/*
+ * Loading: a directory whose templates are not all safe is refused as a
+ * whole, with a message naming the culprit; the cache is left empty, so
+ * a good directory still loads afterwards.
+ */
+static const struct {
+	const char	*dir;		/* under tests/fixtures/tmpl */
+	const char	*in_err;	/* appears in the message */
+} refused[] = {
+	{ "nopragma", "plain.tpl: first line must be exactly "
+	  "{{%AUTOESCAPE context=\"HTML\"}}" },
+	{ "latepragma", "late.tpl: first line must be exactly" },
+	{ "badsyntax", "zz-broken.tpl: cannot load template" },
+	{ "no-such-dir", "no-such-dir: cannot open template directory" },
+	{ "good/page.tpl", "cannot open template directory" },
+};
+
+START_TEST(test_init_refused)
+{
+	char		 err[512] = "";
+	char		*dir = fixture(refused[_i].dir);
+	struct tdict	*d = tdict_new();
+	char		*out;
+
+	ck_assert_int_eq(tmpl_init(dir, err, sizeof(err)), -1);
+	ck_assert_has(err, refused[_i].in_err);
+	free(dir);
+
+	init_good();
+	tdict_set(d, "TEXT", "fresh");
+	out = expand_page(d);
+	ck_assert_has(out, "<p id=\"text\">fresh</p>");
+	ck_assert_lacks(out, "STALE");
+	free(out);
+	tdict_free(d);
+}
+END_TEST
+
+START_TEST(test_init_small_err)
+{
+	char	 err[8];
+	char	*dir = fixture("nopragma");
+
+	ck_assert_int_eq(tmpl_init(dir, err, sizeof(err)), -1);
+	ck_assert_uint_eq(strlen(err), sizeof(err) - 1);
+	ck_assert_int_eq(tmpl_init(dir, NULL, 0), -1);
+	ck_assert_int_eq(tmpl_init(NULL, err, sizeof(err)), -1);
+	free(dir);
+}
+END_TEST
+
+/* Copy a fixture file into dir (for the freeze test, which deletes it). */
+static void
+copy_file(const char *from, const char *dir, const char *name)
+{
+	char	*to, buf[4096];
+	FILE	*in, *out;
+	size_t	 n;
+
+	ck_assert_int_ne(asprintf(&to, "%s/%s", dir, name), -1);
+	ck_assert_ptr_nonnull(in = fopen(from, "rb"));
+	ck_assert_ptr_nonnull(out = fopen(to, "wb"));
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		ck_assert_uint_eq(fwrite(buf, 1, n, out), n);
+	ck_assert_int_eq(ferror(in), 0);
+	fclose(in);
+	ck_assert_int_eq(fclose(out), 0);
+	free(to);
+}
+
+/*
+ * Freezing: after tmpl_init the files may vanish (as after a chroot or a
+ * deploy); expansion, includes included, still works, and the cache
+ * cannot be loaded again.
+ */
+START_TEST(test_frozen)
+{
+	static const char *const names[] = { "page.tpl", "part.tpl" };
+	char		 tmp[] = "/tmp/check_tmpl.XXXXXX";
+	char		 err[512];
+	char		*src, *path, *out;
+	struct tdict	*d = tdict_new();
+	size_t		 i;
+
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	src = fixture("good");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		ck_assert_int_ne(asprintf(&path, "%s/%s", src, names[i]), -1);
+		copy_file(path, tmp, names[i]);
+		free(path);
+	}
+	free(src);
+	ck_assert_msg(tmpl_init(tmp, err, sizeof(err)) == 0, "%s", err);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		ck_assert_int_ne(asprintf(&path, "%s/%s", tmp, names[i]), -1);
+		ck_assert_int_eq(unlink(path), 0);
+		free(path);
+	}
+	ck_assert_int_eq(rmdir(tmp), 0);
+
+	tdict_set(d, "TEXT", "after freeze");
+	tdict_set(tdict_add_include(d, "BODY", "part.tpl"), "OWN", "inc");
+	out = expand_page(d);
+	ck_assert_has(out, "<p id=\"text\">after freeze</p>");
+	ck_assert_has(out, "<span id=\"own\">inc</span>");
+	free(out);
+	tdict_free(d);
+
+	src = fixture("good");
+	ck_assert_int_eq(tmpl_init(src, err, sizeof(err)), -1);
+	ck_assert_has(err, "already loaded and frozen");
+	free(src);
+}
+END_TEST
+
+#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static Suite *
+tmpl_suite(void)
+{
+	Suite	*s = suite_create("tmpl");
+	TCase	*tc;
+
+	tc = tcase_create("escape");
+	tcase_add_loop_test(tc, test_escape, 0, NELEM(escapes));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("dictionary");
+	tcase_add_test(tc, test_setters);
+	tcase_add_test(tc, test_nulls);
+	tcase_add_loop_test(tc, test_section, 0, NELEM(sections));
+	tcase_add_test(tc, test_include);
+	tcase_add_test(tc, test_global_per_tree);
+	tcase_add_test(tc, test_include_absent);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("expand");
+	tcase_add_loop_test(tc, test_expand_fails, 0, NELEM(failures));
+	tcase_add_test(tc, test_expand_before_init);
+	tcase_add_test(tc, test_frozen);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("init");
+	tcase_add_loop_test(tc, test_init_refused, 0, NELEM(refused));
+	tcase_add_test(tc, test_init_small_err);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(tmpl_suite());
+	int	 failed;
+
+	/* Not even CK_FORK=no: a frozen cache cannot be loaded twice. */
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
