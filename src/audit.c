@@ -27,6 +27,15 @@ const struct audit_action audit_actions[] = {
 	{ "user.disabled", "停用用户" },
 	{ "csrf.rejected", "CSRF 校验失败" },
 	{ "permission.denied", "权限不足" },
+	{ "list.uploaded", "上传名单" },
+	{ "list.remapped", "调整名单列" },
+	{ "list.cancelled", "取消名单" },
+	{ "task.confirmed", "确认任务" },
+	{ "task.cancelled", "取消任务" },
+	{ "batch.sent", "发送批次" },
+	{ "batch.unknown", "批次结果未知" },
+	{ "batch.resent", "重新发送批次" },
+	{ "export.errors", "下载错误报告" },
 	{ NULL, NULL },
 };
 

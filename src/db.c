@@ -87,6 +87,118 @@ static const char *const stmts[STMT__MAX] = {
 	" AND (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2)"
 	" AND (?3 = '' OR ts >= ?3) AND (?4 = '' OR ts < ?4)"
 	" ORDER BY id DESC LIMIT ?6 OFFSET ?7",
+	/* STMT_USER_LIST */
+	"SELECT id, name FROM users ORDER BY name",
+	/* STMT_IMPORT_INSERT */
+	"INSERT INTO imports (user_id, created, state, params, file_name,"
+	" file_path, file_size, file_sha256, format, encoding, delimiter,"
+	" headers, phone_col, name_col)"
+	" VALUES (?, ?, 'loading', ?, ?, ?, ?, ?, '', '', '', '[]', ?, ?)",
+	/* STMT_IMPORT_RELOAD (phone_col, name_col, id) */
+	"UPDATE imports SET state = 'loading', phone_col = ?, name_col = ?,"
+	" rows_read = 0, valid = 0, invalid = 0, duplicates = 0"
+	" WHERE id = ? AND state = 'preview'",
+	/* STMT_IMPORT_ROWS_DELETE */
+	"DELETE FROM import_rows WHERE import_id = ?",
+	/* STMT_IMPORT_DELETE */
+	"DELETE FROM imports WHERE id = ?",
+	/* STMT_IMPORT_ROW_VALID: no row when the number was seen before */
+	"INSERT INTO import_rows (import_id, seq, line, phone, name, other,"
+	" reason) VALUES (?, ?, ?, ?, ?, ?, '')"
+	" ON CONFLICT (import_id, phone) WHERE seq > 0 DO NOTHING",
+	/* STMT_IMPORT_ROW_FIRST */
+	"SELECT line FROM import_rows"
+	" WHERE import_id = ? AND phone = ? AND seq > 0",
+	/* STMT_IMPORT_ROW_BAD */
+	"INSERT INTO import_rows (import_id, seq, line, phone, name, other,"
+	" reason, dup_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	/* STMT_IMPORT_FINISH */
+	"UPDATE imports SET state = 'preview', format = ?, encoding = ?,"
+	" delimiter = ?, headers = ?, phone_col = ?, name_col = ?,"
+	" rows_read = ?, valid = ?, invalid = ?, duplicates = ? WHERE id = ?",
+	/* STMT_IMPORT_GET */
+	"SELECT id, user_id, created, state, params, file_name, file_path,"
+	" file_size, file_sha256, format, encoding, delimiter, headers,"
+	" phone_col, name_col, rows_read, valid, invalid, duplicates"
+	" FROM imports WHERE id = ?",
+	/* STMT_IMPORT_SET_STATE (state, id): only out of preview */
+	"UPDATE imports SET state = ? WHERE id = ? AND state = 'preview'",
+	/* STMT_IMPORT_ROWS_RANGE (import, first seq, last seq) */
+	"SELECT seq, line, phone, name, other FROM import_rows"
+	" WHERE import_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+	/* STMT_IMPORT_BAD_PAGE (import, limit, offset): by line */
+	"SELECT line, phone, reason, dup_of FROM import_rows"
+	" WHERE import_id = ? AND seq < 0 ORDER BY seq DESC LIMIT ? OFFSET ?",
+	/* STMT_IMPORT_TASK */
+	"SELECT id FROM tasks WHERE import_id = ?",
+	/* STMT_TASK_INSERT */
+	"INSERT INTO tasks (import_id, user_id, name, params, login_name,"
+	" created, state, rows, batch_count)"
+	" VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
+	/* STMT_BATCH_INSERT */
+	"INSERT INTO batches (task_id, seq, first_seq, rows, state, updated)"
+	" VALUES (?, ?, ?, ?, 'queued', ?)",
+	/* STMT_TASK_REFRESH: a task's state follows its batches */
+	"UPDATE tasks SET state = (SELECT CASE"
+	" WHEN sum(state IN ('failed', 'unknown')) > 0 THEN 'attention'"
+	" WHEN sum(state = 'sending') > 0 THEN 'sending'"
+	" WHEN sum(state = 'queued') > 0 AND sum(state = 'sent') > 0"
+	"  THEN 'sending'"
+	" WHEN sum(state = 'queued') > 0 THEN 'queued'"
+	" WHEN sum(state = 'sent') > 0 THEN 'sent'"
+	" ELSE 'cancelled' END FROM batches WHERE task_id = ?1) WHERE id = ?1",
+	/* STMT_TASK_CANCEL_BATCHES (now, task) */
+	"UPDATE batches SET state = 'cancelled', updated = ?"
+	" WHERE task_id = ? AND state = 'queued'",
+	/* STMT_BATCH_RESEND (now, batch) */
+	"UPDATE batches SET state = 'queued', next_attempt = 0, updated = ?"
+	" WHERE id = ? AND state IN ('unknown', 'failed')"
+	" RETURNING task_id, seq, state",
+	/* STMT_BATCH_CLAIM (worker, now): the oldest due batch, taken by
+	 * one worker inside BEGIN IMMEDIATE, so no two workers get it */
+	"UPDATE batches SET state = 'sending', claimed_by = ?1,"
+	" claimed_at = ?2, attempts = attempts + 1, updated = ?2"
+	" WHERE id = (SELECT id FROM batches WHERE state = 'queued'"
+	" AND next_attempt <= ?2 ORDER BY id LIMIT 1)"
+	" RETURNING id, task_id, seq, first_seq, rows, attempts",
+	/* STMT_BATCH_FINISH (state, http, errCode, message, vendor task,
+	 * body sha, sent_at, now, id) */
+	"UPDATE batches SET state = ?, http_status = ?, err_code = ?,"
+	" message = ?, vendor_task_id = ?, body_sha256 = ?, sent_at = ?,"
+	" updated = ?, claimed_by = '' WHERE id = ? AND state = 'sending'",
+	/* STMT_BATCH_REQUEUE (next attempt, message, now, id) */
+	"UPDATE batches SET state = 'queued', next_attempt = ?, message = ?,"
+	" updated = ?, claimed_by = '' WHERE id = ? AND state = 'sending'",
+	/* STMT_BATCH_STALE (message, now, claimed before): a worker died
+	 * while sending; whether the vendor got it is not known */
+	"UPDATE batches SET state = 'unknown', message = ?, updated = ?,"
+	" claimed_by = '' WHERE state = 'sending' AND claimed_at < ?"
+	" RETURNING id, task_id, seq",
+	/* STMT_TASK_GET */
+	"SELECT t.id, t.import_id, t.user_id, u.name, t.name, t.params,"
+	" t.login_name, t.created, t.state, t.rows, t.batch_count"
+	" FROM tasks AS t JOIN users AS u ON u.id = t.user_id WHERE t.id = ?",
+	/* STMT_TASK_BATCHES */
+	"SELECT id, seq, first_seq, rows, state, attempts, next_attempt,"
+	" body_sha256, http_status, err_code, message, vendor_task_id,"
+	" sent_at, updated FROM batches WHERE task_id = ? ORDER BY seq",
+	/* STMT_TASK_LIST (state, user id, from, to, name part, limit,
+	 * offset): 0 and '' match everything */
+	"SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count,"
+	" t.state, (SELECT count(*) FROM batches AS b WHERE b.task_id = t.id"
+	"  AND b.state IN ('sent', 'failed', 'unknown', 'cancelled'))"
+	" FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
+	" WHERE (?1 = '' OR t.state = ?1) AND (?2 = 0 OR t.user_id = ?2)"
+	" AND (?3 = 0 OR t.created >= ?3) AND (?4 = 0 OR t.created < ?4)"
+	" AND (?5 = '' OR instr(t.name, ?5) > 0)"
+	" ORDER BY t.id DESC LIMIT ?6 OFFSET ?7",
+	/* STMT_TASK_FOR_SEND */
+	"SELECT t.name, t.params, t.login_name, t.import_id, t.batch_count,"
+	" i.headers, i.phone_col, i.name_col"
+	" FROM tasks AS t JOIN imports AS i ON i.id = t.import_id"
+	" WHERE t.id = ?",
+	/* STMT_BATCH_TASK */
+	"SELECT task_id FROM batches WHERE id = ?",
 };
 
 struct db *

@@ -686,8 +686,13 @@ headers_done(struct multipart *mp)
 		    mp->cb.file_begin(mp->arg, name, filename,
 		    ctype != NULL ? ctype : "") != 0)
 			return MP_ERR_CALLBACK;
-	} else
+	} else {
+		/* The buffer of the last field is reused: an empty value
+		 * must not show the old one. */
 		mp->field.len = 0;
+		if (mp->field.p != NULL)
+			mp->field.p[0] = '\0';
+	}
 	return MP_OK;
 }
 

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "config.h"
 #include "log.h"
+#include "sender.h"
 #include "server.h"
 
 static int
@@ -25,6 +26,8 @@ usage(void)
 	    "  user passwd NAME      set a new password (read from stdin)\n"
 	    "  user disable NAME     disable an account and end its sessions\n"
 	    "  audit verify          check the audit log's hash chain\n"
+	    "  worker [--once]       send queued batches to the vendor\n"
+	    "                        (--once: until none is due, then exit)\n"
 	    "  version\n"
 	    "the configuration file is --config, else $DIALDESK_CONFIG, else\n"
 	    "/etc/dialdesk/dialdesk.conf when it exists, else the defaults.\n",
@@ -90,6 +93,16 @@ main(int argc, char *argv[])
 		rc = cli_user(&cfg, argc, argv);
 	else if (strcmp(cmd, "audit") == 0)
 		rc = cli_audit(&cfg, argc, argv);
+	else if (strcmp(cmd, "worker") == 0 && argc == 1)
+		rc = sender_run(&cfg, 0);
+	else if (strcmp(cmd, "worker") == 0 && argc == 2 &&
+	    strcmp(argv[1], "--once") == 0)
+		rc = sender_run(&cfg, 1);
+	else if (strcmp(cmd, "worker") == 0 && argc == 2 &&
+	    strcmp(argv[1], "--help") == 0) {
+		fputs("usage: dialdesk worker [--once]\n", stdout);
+		rc = 0;
+	}
 	else
 		rc = usage();
 	config_free(&cfg);

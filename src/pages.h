@@ -11,5 +11,21 @@ void	page_login(struct request *);
 void	page_logout(struct request *);
 void	page_home(struct request *);
 void	page_audit(struct request *);
+void	page_task_new(struct request *);
+void	page_import(struct request *);
+void	page_import_confirm(struct request *);
+void	page_import_cancel(struct request *);
+void	page_import_mapping(struct request *);
+void	page_import_errors(struct request *);
+void	page_tasks(struct request *);
+void	page_task(struct request *);
+void	page_task_cancel(struct request *);
+void	page_batch_resend(struct request *);
+
+struct import;
+/* Who may see an import (its uploader, administrators, auditors) and who
+ * may decide on it (its uploader and administrators). */
+int	import_may_see(const struct request *, const struct import *);
+int	import_may_act(const struct request *, const struct import *);
 
 #endif

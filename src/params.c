@@ -17,6 +17,26 @@ const struct kvalid keys[KEY__MAX] = {
 	{ valid_action, "action" },		/* KEY_ACTION */
 	{ valid_date, "from" },			/* KEY_FROM */
 	{ valid_date, "to" },			/* KEY_TO */
+	/* The task form: names are the vendor API's own. */
+	{ valid_task_name, "name" },		/* KEY_NAME */
+	{ valid_vendor_id, "videoBotId" },	/* KEY_VIDEOBOTID */
+	{ valid_bool, "isVoiceDivide" },	/* KEY_ISVOICEDIVIDE */
+	{ valid_vendor_id, "audioBotId" },	/* KEY_AUDIOBOTID */
+	{ valid_bool, "isRelateSendMessage" },	/* KEY_ISRELATESENDMESSAGE */
+	{ valid_vendor_id, "msgTemplateId" },	/* KEY_MSGTEMPLATEID */
+	{ valid_sms_title, "msgTitle" },	/* KEY_MSGTITLE */
+	{ valid_phase, "sendMessagePhase" },	/* KEY_SENDMESSAGEPHASE */
+	{ valid_bool, "isRelateVideoMessage" },	/* KEY_ISRELATEVIDEOMESSAGE */
+	{ valid_vendor_id, "videoMessageTemplateId" },
+						/* KEY_VIDEOMESSAGETEMPLATEID */
+	{ valid_phase, "sendVideoMessagePhase" },
+						/* KEY_SENDVIDEOMESSAGEPHASE */
+	{ valid_file, "list" },			/* KEY_LIST */
+	{ valid_column, "phone_col" },		/* KEY_PHONE_COL */
+	{ valid_column, "name_col" },		/* KEY_NAME_COL */
+	{ valid_line, "q" },			/* KEY_Q */
+	{ valid_task_state, "status" },		/* KEY_STATUS */
+	{ valid_id, "creator" },		/* KEY_CREATOR */
 };
 
 /* Every text validator first requires valid UTF-8 without NUL bytes. */
@@ -155,4 +175,115 @@ valid_date(struct kpair *p)
 		return 0;
 	p->parsed = y * 10000 + m * 100 + d;
 	return 1;
+}
+
+/* One line of text of 1 to max characters. */
+static int
+one_line(struct kpair *p, size_t max)
+{
+	return text_ok(p, max * 4) && p->valsz > 0 &&
+	    utf8_length(p->val, p->valsz) <= max &&
+	    !utf8_has_control(p->val, p->valsz) &&
+	    strpbrk(p->val, "\t\r\n") == NULL;
+}
+
+int
+valid_task_name(struct kpair *p)
+{
+	return one_line(p, 100);
+}
+
+int
+valid_sms_title(struct kpair *p)
+{
+	return one_line(p, 30);
+}
+
+int
+valid_vendor_id(struct kpair *p)
+{
+	size_t	 i;
+
+	if (!text_ok(p, 64) || p->valsz == 0)
+		return 0;
+	for (i = 0; i < p->valsz; i++)
+		if (!((p->val[i] >= 'a' && p->val[i] <= 'z') ||
+		    (p->val[i] >= 'A' && p->val[i] <= 'Z') ||
+		    (p->val[i] >= '0' && p->val[i] <= '9') ||
+		    strchr("_.:-", p->val[i]) != NULL))
+			return 0;
+	return 1;
+}
+
+int
+valid_bool(struct kpair *p)
+{
+	static const char *const yes[] = { "true", "on", "1" };
+	static const char *const no[] = { "false", "off", "0", "" };
+	size_t	 i;
+
+	if (!text_ok(p, 5))
+		return 0;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (strcmp(p->val, yes[i]) == 0)
+			return (p->parsed = 1);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (strcmp(p->val, no[i]) == 0) {
+			p->parsed = 0;
+			return 1;
+		}
+	return 0;
+}
+
+int
+valid_phase(struct kpair *p)
+{
+	if (!text_ok(p, 1))
+		return 0;
+	if (p->valsz == 0) {
+		p->parsed = 0;
+		return 1;
+	}
+	return parse_int(p->val, p->valsz, 1, 3, &p->parsed);
+}
+
+int
+valid_file(struct kpair *p)
+{
+	return p->file != NULL && p->filesize > 0;
+}
+
+int
+valid_column(struct kpair *p)
+{
+	if (!text_ok(p, 6))
+		return 0;
+	if (p->valsz == 2 && (strcmp(p->val, "-2") == 0 ||
+	    strcmp(p->val, "-1") == 0)) {
+		p->parsed = p->val[1] == '1' ? -1 : -2;
+		return 1;
+	}
+	return parse_int(p->val, p->valsz, 0, 16383, &p->parsed);
+}
+
+int
+valid_task_state(struct kpair *p)
+{
+	static const char *const states[] = { "", "queued", "sending",
+	    "sent", "attention", "cancelled" };
+	size_t	 i;
+
+	if (!text_ok(p, 16))
+		return 0;
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(p->val, states[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+valid_id(struct kpair *p)
+{
+	return text_ok(p, 16) &&
+	    parse_int(p->val, p->valsz, 1, (int64_t)1 << 53, &p->parsed);
 }

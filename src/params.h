@@ -18,6 +18,23 @@ enum key {
 	KEY_ACTION,
 	KEY_FROM,
 	KEY_TO,
+	KEY_NAME,
+	KEY_VIDEOBOTID,
+	KEY_ISVOICEDIVIDE,
+	KEY_AUDIOBOTID,
+	KEY_ISRELATESENDMESSAGE,
+	KEY_MSGTEMPLATEID,
+	KEY_MSGTITLE,
+	KEY_SENDMESSAGEPHASE,
+	KEY_ISRELATEVIDEOMESSAGE,
+	KEY_VIDEOMESSAGETEMPLATEID,
+	KEY_SENDVIDEOMESSAGEPHASE,
+	KEY_LIST,
+	KEY_PHONE_COL,
+	KEY_NAME_COL,
+	KEY_Q,
+	KEY_STATUS,
+	KEY_CREATOR,
 	KEY__MAX
 };
 
@@ -50,6 +67,15 @@ int	valid_page(struct kpair *);	/* 1 to 1,000,000 */
 int	valid_line(struct kpair *);	/* 0-200 chars UTF-8, no controls */
 int	valid_action(struct kpair *);	/* [a-z._]{1,64} */
 int	valid_date(struct kpair *);	/* YYYY-MM-DD, a real date */
+int	valid_task_name(struct kpair *);	/* 1-100 chars, one line */
+int	valid_vendor_id(struct kpair *);	/* 1-64 of [A-Za-z0-9_.:-] */
+int	valid_sms_title(struct kpair *);	/* 1-30 chars, one line */
+int	valid_bool(struct kpair *);	/* true/on/1 or false/0/"" */
+int	valid_phase(struct kpair *);	/* 1, 2, 3, or "" (0) */
+int	valid_file(struct kpair *);	/* an uploaded, non-empty file */
+int	valid_column(struct kpair *);	/* -2 to 16383 */
+int	valid_task_state(struct kpair *);	/* a task state or "" */
+int	valid_id(struct kpair *);	/* 1 to 2^53 */
 
 /* Validate one text as a user name (CLI uses the same rule). */
 int	username_ok(const char *);

@@ -38,6 +38,22 @@ static const struct route {
 	{ "/logout", M_POST, ROLE_ANY, 0, page_logout },
 	{ "/", M_GET, ROLE_ANY, 0, page_home },
 	{ "/audit", M_GET, ROLE_ADMIN | ROLE_AUDITOR, 0, page_audit },
+	{ "/tasks", M_GET, ROLE_ANY, 0, page_tasks },
+	{ "/tasks/new", M_GET | M_POST, ROLE_ADMIN | ROLE_OPERATOR,
+	  ROUTE_UPLOAD, page_task_new },
+	{ "/tasks/#", M_GET, ROLE_ANY, 0, page_task },
+	{ "/tasks/#/cancel", M_POST, ROLE_ADMIN | ROLE_OPERATOR, 0,
+	  page_task_cancel },
+	{ "/batches/#/resend", M_POST, ROLE_ADMIN | ROLE_OPERATOR, 0,
+	  page_batch_resend },
+	{ "/imports/#", M_GET, ROLE_ANY, 0, page_import },
+	{ "/imports/#/errors.csv", M_GET, ROLE_ANY, 0, page_import_errors },
+	{ "/imports/#/confirm", M_POST, ROLE_ADMIN | ROLE_OPERATOR, 0,
+	  page_import_confirm },
+	{ "/imports/#/cancel", M_POST, ROLE_ADMIN | ROLE_OPERATOR, 0,
+	  page_import_cancel },
+	{ "/imports/#/mapping", M_POST, ROLE_ADMIN | ROLE_OPERATOR, 0,
+	  page_import_mapping },
 };
 
 static int

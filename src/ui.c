@@ -19,6 +19,8 @@ static const struct {
 	unsigned	 roles;
 } nav[] = {
 	{ "/", "首页", ROLE_ANY },
+	{ "/tasks/new", "新建任务", ROLE_ADMIN | ROLE_OPERATOR },
+	{ "/tasks", "任务列表", ROLE_ANY },
 	{ "/audit", "审计日志", ROLE_ADMIN | ROLE_AUDITOR },
 };
 
@@ -57,6 +59,7 @@ ui_page(struct request *r, const char *title, const char *body_tpl,
 {
 	struct tdict	*d = tdict_new(), *s;
 	size_t		 i;
+	int		 cur = -1;
 
 	tdict_set(d, "TITLE", title);
 	if (r->sstate == SESSION_OK) {
@@ -64,13 +67,21 @@ ui_page(struct request *r, const char *title, const char *body_tpl,
 		tdict_set(s, "USER_NAME", r->sess.user_name);
 		tdict_set(s, "ROLE_LABEL", role_label(r->sess.role));
 		tdict_set(s, "CSRF", r->sess.csrf);
+		/* The current entry is the longest that holds the path:
+		 * /tasks/new is "新建任务", not also "任务列表". */
+		for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++)
+			if ((nav[i].roles & r->sess.role) &&
+			    nav_current(r->path, nav[i].href) &&
+			    (cur < 0 || strlen(nav[i].href) >
+			    strlen(nav[cur].href)))
+				cur = (int)i;
 		for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
 			if (!(nav[i].roles & r->sess.role))
 				continue;
 			s = tdict_add_section(d, "NAV");
 			tdict_set(s, "NAV_HREF", nav[i].href);
 			tdict_set(s, "NAV_LABEL", nav[i].label);
-			if (nav_current(r->path, nav[i].href))
+			if ((int)i == cur)
 				tdict_show(s, "NAV_CURRENT");
 		}
 	}

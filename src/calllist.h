@@ -1,0 +1,122 @@
+/* calllist.h: reading an uploaded call list (CSV in UTF-8 or GB18030, or
+ * Excel .xlsx) one row at a time, in memory that does not grow with the
+ * file. Used by the preview page and the batch sender. */
+#ifndef DIALDESK_CALLLIST_H
+#define DIALDESK_CALLLIST_H
+
+#include <stddef.h>
+
+/* Column options: a 0-based index, or one of these. */
+#define CALLLIST_DETECT	(-1)	/* find it from the header or the values */
+#define CALLLIST_NONE	(-2)	/* name_col only: the list has no names */
+
+/* Defaults applied when an option is 0. */
+#define CALLLIST_MAX_UNCOMPRESSED	((size_t)200 * 1024 * 1024)
+#define CALLLIST_MAX_STRINGS		((size_t)32 * 1024 * 1024)
+
+struct calllist_opts {
+	/* .xlsx: bytes we may decompress, over all parts read (zip bombs). */
+	size_t	 max_bytes_uncompressed;
+	/* .xlsx: memory for the shared-strings table, which must be held
+	 * whole because cells refer to it by index. */
+	size_t	 max_bytes_strings;
+	long	 max_rows;	/* data rows; 0 = no limit */
+	int	 phone_col;	/* CALLLIST_DETECT or an index */
+	int	 name_col;	/* CALLLIST_DETECT, CALLLIST_NONE or an index */
+	int	 header;	/* -1 detect, 0 no header row, 1 first row is one */
+};
+
+/* Everything detected; filled before the first row is handed over. */
+struct calllist_info {
+	enum calllist_format {
+		CL_CSV,
+		CL_XLSX,
+	} format;
+	enum calllist_encoding {
+		CL_UTF8,
+		CL_UTF8_BOM,
+		CL_GB18030,
+	} encoding;		/* .xlsx: always CL_UTF8 */
+	char	 delimiter;	/* ',', '\t' or ';'; '\0' for .xlsx */
+	size_t	 ncols;		/* cells in the header row, or in the first row */
+	char	**headers;	/* ncols titles; 列1, 列2… where there are none */
+	int	 phone_col;	/* -1 until known */
+	int	 name_col;	/* -1 when there is none */
+	int	 has_header;
+	long	 rows;		/* data rows handed to the callback */
+};
+
+struct calllist_row {
+	/* CSV: the physical line where the record starts (a quoted cell can
+	 * span lines), counting blank lines; .xlsx: the row number. */
+	long		 line;
+	const char	*phone_raw;	/* "" when the row has no such cell */
+	const char	*name;		/* "" when there is no name */
+	/* Cells the record has. CSV: compare with info->ncols to flag rows
+	 * with missing or extra cells. .xlsx does not store empty cells, so
+	 * there it is never less than info->ncols. */
+	size_t		 ncols;
+	/* cols has nvals = max(ncols, info->ncols) entries, missing cells
+	 * being "": cols[i] for i < info->ncols is always safe. */
+	size_t		 nvals;
+	const char *const *cols;	/* UTF-8, NUL-terminated */
+	const struct calllist_info *info;
+};
+
+enum calllist_status {
+	CL_OK = 0,		/* the whole list was read */
+	CL_STOPPED,		/* the row callback returned non-zero */
+	CL_ERR_IO,		/* the file could not be opened or read */
+	CL_ERR_NOMEM,
+	CL_ERR_EMPTY,		/* no bytes, or only blank lines */
+	CL_ERR_HEADER_ONLY,
+	CL_ERR_BINARY,		/* neither text nor a zip */
+	CL_ERR_OLD_EXCEL,	/* .xls, or an .xlsx with a password */
+	CL_ERR_UTF16,		/* Excel's "Unicode text" */
+	CL_ERR_NOT_XLSX,	/* a zip without a workbook */
+	CL_ERR_XLSX_CORRUPT,	/* bad zip data or bad XML */
+	CL_ERR_XLSX_TOO_BIG,	/* over max_bytes_uncompressed */
+	CL_ERR_XLSX_STRINGS,	/* over max_bytes_strings */
+	CL_ERR_QUOTE,		/* line: where the unbalanced quote opened */
+	CL_ERR_ENCODING,	/* line: neither UTF-8 nor GB18030 */
+	CL_ERR_BAD_UTF8,	/* line: a UTF-8 file with broken bytes */
+	CL_ERR_ROW_TOO_LONG,	/* line: a record over 1 MiB */
+	CL_ERR_TOO_MANY_COLUMNS,	/* line: more than 16384 cells */
+	CL_ERR_TOO_MANY_ROWS,	/* line: the first row over max_rows */
+	CL_ERR_NO_PHONE_COLUMN,	/* line: the row the guess was made on */
+	CL_ERR_BAD_COLUMN,	/* a forced column the list does not have */
+	CL_STATUS__MAX
+};
+
+struct calllist_error {
+	enum calllist_status code;
+	long	 line;		/* 0 when the error is not about one line */
+	char	 zh[256];	/* for operators: 第 3 行引号不成对 */
+	char	 en[256];	/* for logs: line 3: unbalanced quote */
+};
+
+/* Fill with the defaults: detect everything, no row limit. */
+void	calllist_opts_init(struct calllist_opts *);
+
+/*
+ * Read the list at path, calling row_cb once per data row, in order;
+ * blank rows are skipped. The format is found from the content, not the
+ * name. opts may be NULL (defaults), info_out and err_out too.
+ * Returns CL_OK, CL_STOPPED, or an error described in err_out. Rows may
+ * have been handed over before an error: the caller discards them.
+ * info_out is filled as far as reading got, also on error (so that the
+ * preview can offer a column mapping after CL_ERR_NO_PHONE_COLUMN);
+ * release it with calllist_info_free() whatever the result.
+ */
+enum calllist_status calllist_read(const char *path,
+	    const struct calllist_opts *opts,
+	    int (*row_cb)(void *arg, const struct calllist_row *row),
+	    void *arg, struct calllist_info *info_out,
+	    struct calllist_error *err_out);
+
+void	calllist_info_free(struct calllist_info *);
+
+/* Stable short English name of a status for logs: "quote", "empty". */
+const char	*calllist_status_code(enum calllist_status);
+
+#endif

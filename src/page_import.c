@@ -1,0 +1,338 @@
+/* page_import.c: GET /imports/{id} — the preview of an uploaded list
+ * before anything is sent: figures, file facts, column mapping, the first
+ * valid rows (masked), every invalid or duplicate row (paged), and the
+ * confirm and cancel forms. Visible to its uploader, administrators and
+ * auditors. Statuses: 200, 403, 404, 500. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "pages.h"
+#include "phone.h"
+#include "task.h"
+#include "tmpl.h"
+#include "ui.h"
+
+#define SAMPLE_ROWS	20
+#define BAD_PER_PAGE	100
+
+/* May this session act on (confirm, cancel, remap) the import? */
+int
+import_may_act(const struct request *r, const struct import *im)
+{
+	return r->sess.role == ROLE_ADMIN ||
+	    (r->sess.role == ROLE_OPERATOR && im->user_id == r->sess.user_id);
+}
+
+/* May this session see it? */
+int
+import_may_see(const struct request *r, const struct import *im)
+{
+	return import_may_act(r, im) || r->sess.role == ROLE_AUDITOR;
+}
+
+static void
+fill_params(struct tdict *body, const char *json)
+{
+	struct task_params p;
+	struct tdict	*s;
+
+	if (task_params_parse(json, &p) == -1)
+		return;
+#define PARAM(label, value) do {					\
+	s = tdict_add_section(body, "PARAM");				\
+	tdict_set(s, "PARAM_LABEL", (label));				\
+	tdict_set(s, "PARAM_VALUE", (value));				\
+} while (0)
+	PARAM("任务名称", p.name);
+	PARAM("内容类型", "视频互动(videoBot)");
+	PARAM("视频互动内容 ID", p.video_bot_id);
+	PARAM("语音分流", p.is_voice_divide ? "开启" : "关闭");
+	if (p.is_voice_divide)
+		PARAM("音频 bot ID", p.audio_bot_id);
+	PARAM("关联文本短信", p.is_relate_send_message ? "是" : "否");
+	if (p.is_relate_send_message) {
+		PARAM("文本短信模板 ID", p.msg_template_id);
+		PARAM("文本短信签名", p.msg_title);
+		PARAM("文本短信发送时机", p.send_message_phase ?
+		    task_phase_label(p.send_message_phase) : "不指定");
+	}
+	PARAM("关联视频短信", p.is_relate_video_message ? "是" : "否");
+	if (p.is_relate_video_message) {
+		PARAM("视频短信模板 ID", p.video_message_template_id);
+		PARAM("视频短信发送时机", p.send_video_message_phase ?
+		    task_phase_label(p.send_video_message_phase) : "不指定");
+	}
+#undef PARAM
+	task_params_free(&p);
+}
+
+/* The column list and the two mapping selects. */
+static void
+fill_columns(struct tdict *body, const struct import *im, int may_act,
+    const char *csrf)
+{
+	cJSON		*h = cJSON_Parse(im->headers), *v;
+	struct tdict	*s, *m = NULL;
+	char		 label[300];
+	int		 i = 0;
+
+	if (h == NULL)
+		return;
+	if (may_act) {
+		m = tdict_add_section(body, "MAPPING");
+		tdict_setf(m, "MAPPING_ACTION", "/imports/%lld/mapping",
+		    (long long)im->id);
+		tdict_set(m, "CSRF", csrf);
+		s = tdict_add_section(m, "NAME_COL_OPT");
+		tdict_set(s, "OPT_VALUE", "-2");
+		tdict_set(s, "OPT_LABEL", "(无姓名列)");
+		if (im->name_col < 0)
+			tdict_show(s, "OPT_SELECTED");
+	}
+	cJSON_ArrayForEach(v, h) {
+		const char *t = cJSON_IsString(v) ? v->valuestring : "";
+		s = tdict_add_section(body, "HEADER");
+		tdict_set(s, "HEADER_TEXT", t);
+		tdict_set(s, "HEADER_ROLE", i == im->phone_col ? "手机号" :
+		    i == im->name_col ? "姓名" : "备注(otherInfo)");
+		if (m != NULL) {
+			snprintf(label, sizeof(label), "第 %d 列:%s", i + 1, t);
+			s = tdict_add_section(m, "PHONE_COL_OPT");
+			tdict_set_int(s, "OPT_VALUE", i);
+			tdict_set(s, "OPT_LABEL", label);
+			if (i == im->phone_col)
+				tdict_show(s, "OPT_SELECTED");
+			s = tdict_add_section(m, "NAME_COL_OPT");
+			tdict_set_int(s, "OPT_VALUE", i);
+			tdict_set(s, "OPT_LABEL", label);
+			if (i == im->name_col)
+				tdict_show(s, "OPT_SELECTED");
+		}
+		i++;
+	}
+	cJSON_Delete(h);
+}
+
+/* "title: value; ..." of a row's other columns. */
+static char *
+other_text(const char *headers, const char *other, int pcol, int ncol)
+{
+	cJSON	*h = cJSON_Parse(headers), *o = cJSON_Parse(other), *v, *t;
+	char	*out = strdup(""), *grown;
+	int	 i = 0, col = 0;
+
+	if (h == NULL || o == NULL || out == NULL)
+		goto done;
+	cJSON_ArrayForEach(v, o) {
+		/* Titles skip the phone and name columns, as values do. */
+		while (col == pcol || col == ncol)
+			col++;
+		t = cJSON_GetArrayItem(h, col++);
+		if (asprintf(&grown, "%s%s%s:%s", out, i++ ? ";" : "",
+		    cJSON_IsString(t) ? t->valuestring : "",
+		    cJSON_IsString(v) ? v->valuestring : "") < 0)
+			break;
+		free(out);
+		out = grown;
+	}
+done:
+	cJSON_Delete(h);
+	cJSON_Delete(o);
+	return out;
+}
+
+static int
+fill_samples(struct request *r, struct tdict *body, const struct import *im)
+{
+	sqlite3_stmt	*st = db_stmt(r->db, STMT_IMPORT_ROWS_RANGE);
+	struct tdict	*s;
+	char		 mask[PHONE_MASK_SIZE], *other;
+	int		 rc, n = 0;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, im->id);
+	db_bind_int(st, 2, 1);
+	db_bind_int(st, 3, SAMPLE_ROWS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s = tdict_add_section(body, "SAMPLE");
+		tdict_set_int(s, "SAMPLE_LINE", sqlite3_column_int64(st, 1));
+		phone_mask(db_col_text(st, 2), mask, sizeof(mask));
+		tdict_set(s, "SAMPLE_PHONE", mask);
+		tdict_set(s, "SAMPLE_NAME", db_col_text(st, 3));
+		other = other_text(im->headers, db_col_text(st, 4),
+		    im->phone_col, im->name_col);
+		tdict_set(s, "SAMPLE_OTHER", other != NULL ? other : "");
+		free(other);
+		n++;
+	}
+	db_reset(st);
+	if (n == 0)
+		tdict_show(body, "NO_SAMPLE");
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+fill_bad(struct request *r, struct tdict *body, const struct import *im)
+{
+	sqlite3_stmt	*st = db_stmt(r->db, STMT_IMPORT_BAD_PAGE);
+	struct tdict	*s;
+	int64_t		 page = r->fieldmap[KEY_PAGE] ?
+			    r->fieldmap[KEY_PAGE]->parsed : 1;
+	int64_t		 total = im->invalid + im->duplicates, dup_of;
+	char		 why[160];
+	int		 rc, n = 0;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, im->id);
+	db_bind_int(st, 2, BAD_PER_PAGE);
+	db_bind_int(st, 3, (page - 1) * BAD_PER_PAGE);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s = tdict_add_section(body, "BAD");
+		tdict_set_int(s, "BAD_LINE", sqlite3_column_int64(st, 0));
+		tdict_set(s, "BAD_VALUE", db_col_text(st, 1));
+		dup_of = sqlite3_column_int64(st, 3);
+		if (dup_of > 0)
+			snprintf(why, sizeof(why), "%s(与第 %lld 行相同)",
+			    task_reason_zh(db_col_text(st, 2)),
+			    (long long)dup_of);
+		else
+			snprintf(why, sizeof(why), "%s",
+			    task_reason_zh(db_col_text(st, 2)));
+		tdict_set(s, "BAD_REASON", why);
+		n++;
+	}
+	db_reset(st);
+	if (total == 0)
+		tdict_show(body, "NO_BAD");
+	else {
+		s = tdict_add_section(body, "ERRORS_CSV");
+		tdict_setf(s, "ERRORS_CSV_HREF", "/imports/%lld/errors.csv",
+		    (long long)im->id);
+	}
+	tdict_set_int(body, "BAD_PAGE", page);
+	if (page > 1) {
+		s = tdict_add_section(body, "BAD_PREV");
+		tdict_setf(s, "BAD_PREV_HREF", "/imports/%lld?page=%lld",
+		    (long long)im->id, (long long)(page - 1));
+	}
+	if (page * BAD_PER_PAGE < total) {
+		s = tdict_add_section(body, "BAD_NEXT");
+		tdict_setf(s, "BAD_NEXT_HREF", "/imports/%lld?page=%lld",
+		    (long long)im->id, (long long)(page + 1));
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char *
+encoding_label(const char *e)
+{
+	if (strcmp(e, "gb18030") == 0)
+		return "GB18030(GBK)";
+	if (strcmp(e, "utf-8-bom") == 0)
+		return "UTF-8(带 BOM)";
+	return "UTF-8";
+}
+
+static const char *
+delimiter_label(const char *d)
+{
+	if (strcmp(d, "\t") == 0)
+		return "制表符";
+	if (strcmp(d, ";") == 0)
+		return "分号";
+	return "逗号";
+}
+
+void
+page_import(struct request *r)
+{
+	struct import	 im;
+	struct tdict	*page, *body, *s;
+	sqlite3_stmt	*st;
+	char		 size[32];
+	int		 found, may_act;
+	int64_t		 task_id = 0;
+
+	if ((found = import_get(r->db, r->path_id, &im)) == -1) {
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	if (found == 0 || strcmp(im.state, "loading") == 0) {
+		import_clear(&im);
+		ui_error(r, 404, "名单不存在", NULL);
+		return;
+	}
+	if (!import_may_see(r, &im)) {
+		import_clear(&im);
+		ui_error(r, 403, "没有权限查看该名单", NULL);
+		return;
+	}
+	may_act = import_may_act(r, &im) && strcmp(im.state, "preview") == 0;
+
+	page = ui_page(r, "名单预览", "import.tpl", &body);
+	tdict_set(body, "CSRF", ui_csrf(r));
+	tdict_set(body, "FILE_NAME", im.file_name);
+	tdict_set_int(body, "ROWS_READ", im.rows_read);
+	tdict_set_int(body, "VALID", im.valid);
+	tdict_set_int(body, "INVALID", im.invalid);
+	tdict_set_int(body, "DUPLICATES", im.duplicates);
+	tdict_set_int(body, "BATCHES", (im.valid + r->cfg->batch_size - 1) /
+	    r->cfg->batch_size);
+	tdict_set_int(body, "BATCH_SIZE", r->cfg->batch_size);
+	tdict_set(body, "FORMAT_LABEL", strcmp(im.format, "xlsx") == 0 ?
+	    "Excel .xlsx" : "CSV");
+	tdict_set(body, "ENCODING_LABEL", encoding_label(im.encoding));
+	if (strcmp(im.format, "csv") == 0) {
+		s = tdict_add_section(body, "DELIMITER");
+		tdict_set(s, "DELIMITER_LABEL", delimiter_label(im.delimiter));
+	}
+	if (im.file_size >= 1024 * 1024)
+		snprintf(size, sizeof(size), "%.1f MiB",
+		    im.file_size / 1048576.0);
+	else
+		snprintf(size, sizeof(size), "%.1f KiB", im.file_size / 1024.0);
+	tdict_set(body, "FILE_SIZE", size);
+	fill_params(body, im.params);
+	fill_columns(body, &im, may_act, ui_csrf(r));
+
+	if (strcmp(im.state, "confirmed") == 0 &&
+	    (st = db_stmt(r->db, STMT_IMPORT_TASK)) != NULL) {
+		db_bind_int(st, 1, im.id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			task_id = sqlite3_column_int64(st, 0);
+		db_reset(st);
+		s = tdict_add_section(body, "CONFIRMED");
+		tdict_setf(s, "TASK_HREF", "/tasks/%lld", (long long)task_id);
+	} else if (strcmp(im.state, "cancelled") == 0)
+		tdict_show(body, "CANCELLED");
+
+	if (strcmp(im.state, "cancelled") != 0 &&
+	    (fill_samples(r, body, &im) == -1 || fill_bad(r, body, &im) == -1)) {
+		tdict_free(page);
+		import_clear(&im);
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	if (may_act && im.valid > 0) {
+		s = tdict_add_section(body, "CAN_CONFIRM");
+		tdict_set(s, "CSRF", ui_csrf(r));
+		tdict_setf(s, "CONFIRM_ACTION", "/imports/%lld/confirm",
+		    (long long)im.id);
+		tdict_setf(s, "CANCEL_ACTION", "/imports/%lld/cancel",
+		    (long long)im.id);
+	} else if (may_act)
+		tdict_show(body, "NO_VALID");
+	import_clear(&im);
+	ui_send(r, 200, page);
+}

@@ -1,0 +1,144 @@
+/* page_import_decide.c: the forms of the preview page. POST
+ * /imports/{id}/confirm makes the task (303 to it), .../cancel drops the
+ * list (303 to the preview), .../mapping reads the list again with other
+ * phone and name columns (303 to the preview). Only the uploader or an
+ * administrator. Statuses: 303, 403, 404, 409 (no longer in preview),
+ * 422 (a mapping the list cannot use), 500. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "config.h"
+#include "http.h"
+#include "pages.h"
+#include "task.h"
+#include "ui.h"
+
+/* Load the import and check that this session may decide on it now.
+ * Returns 1 when it may (im filled), else 0 with the answer sent. */
+static int
+decidable(struct request *r, struct import *im)
+{
+	int	 found = import_get(r->db, r->path_id, im);
+
+	if (found == -1) {
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return 0;
+	}
+	if (found == 0 || strcmp(im->state, "loading") == 0) {
+		ui_error(r, 404, "名单不存在", NULL);
+	} else if (!import_may_act(r, im)) {
+		ui_error(r, 403, "只有上传者或管理员可以处理该名单", NULL);
+	} else if (strcmp(im->state, "preview") != 0) {
+		ui_error(r, 409, "该名单已经确认或取消", NULL);
+	} else
+		return 1;
+	import_clear(im);
+	return 0;
+}
+
+static void
+to_preview(struct request *r, int64_t id)
+{
+	char	 loc[48];
+
+	snprintf(loc, sizeof(loc), "/imports/%lld", (long long)id);
+	http_redirect(r, loc);
+}
+
+void
+page_import_confirm(struct request *r)
+{
+	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
+	    r->remote_addr, r->user_agent };
+	struct import	 im;
+	int64_t		 task;
+	char		 loc[48];
+
+	if (!decidable(r, &im))
+		return;
+	/* The account sending is fixed now, as the task page shows it. */
+	task = import_confirm(r->db, r->cfg, &who, im.id,
+	    r->sess.vendor_login[0] != '\0' ? r->sess.vendor_login :
+	    r->cfg->login_name);
+	import_clear(&im);
+	if (task == -1) {
+		ui_error(r, 500, "服务器内部错误", "任务未能创建,请稍后再试。");
+		return;
+	}
+	if (task == 0) {
+		ui_error(r, 409, "该名单无法确认", "名单已处理,或没有有效号码。");
+		return;
+	}
+	snprintf(loc, sizeof(loc), "/tasks/%lld", (long long)task);
+	http_redirect(r, loc);
+}
+
+void
+page_import_cancel(struct request *r)
+{
+	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
+	    r->remote_addr, r->user_agent };
+	struct import	 im;
+	int		 rc;
+
+	if (!decidable(r, &im))
+		return;
+	rc = import_cancel(r->db, &who, im.id);
+	import_clear(&im);
+	if (rc == -1)
+		ui_error(r, 500, "服务器内部错误", NULL);
+	else
+		to_preview(r, r->path_id);
+}
+
+void
+page_import_mapping(struct request *r)
+{
+	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
+	    r->remote_addr, r->user_agent };
+	struct calllist_error err;
+	struct import	 im;
+	int64_t		 id;
+	int		 rc, pcol, ncol;
+
+	if (r->fieldmap[KEY_PHONE_COL] == NULL ||
+	    r->fieldmap[KEY_PHONE_COL]->parsed < 0 ||
+	    r->fieldmap[KEY_NAME_COL] == NULL) {
+		ui_error(r, 400, "请选择手机号列和姓名列", NULL);
+		return;
+	}
+	pcol = (int)r->fieldmap[KEY_PHONE_COL]->parsed;
+	ncol = (int)r->fieldmap[KEY_NAME_COL]->parsed;
+	if (ncol == -1)
+		ncol = CALLLIST_NONE;
+	if (pcol == ncol) {
+		ui_error(r, 422, "手机号列和姓名列不能是同一列", NULL);
+		return;
+	}
+	if (!decidable(r, &im))
+		return;
+	if (import_check_mapping(im.file_path, pcol, ncol, &err) != 0) {
+		import_clear(&im);
+		ui_error(r, 422, "按这个列映射无法读取名单", err.zh);
+		return;
+	}
+	id = im.id;
+	rc = import_load(r->db, r->cfg, &who, r->sess.user_id, im.file_path,
+	    im.file_name, NULL, pcol, ncol, &id, &err);
+	import_clear(&im);
+	if (rc == 1) {
+		/* The list was fine before: the mapping is what does not fit.
+		 * The import is gone with its rows, as after any refusal. */
+		ui_error(r, 422, "按这个列映射无法读取名单", err.zh);
+		return;
+	}
+	if (rc == -1) {
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	to_preview(r, id);
+}

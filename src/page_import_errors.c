@@ -1,0 +1,83 @@
+/* page_import_errors.c: GET /imports/{id}/errors.csv — every invalid or
+ * duplicate row of a list with its line and reason, for the operator to
+ * fix the file. Statuses: 200 (text/csv), 403, 404, 500. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "audit.h"
+#include "csvout.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "pages.h"
+#include "task.h"
+#include "ui.h"
+
+void
+page_import_errors(struct request *r)
+{
+	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
+	    r->remote_addr, r->user_agent };
+	struct import	 im;
+	struct csvout	 c;
+	sqlite3_stmt	*st;
+	cJSON		*d;
+	char		 fname[300];
+	int		 found, rc;
+
+	if ((found = import_get(r->db, r->path_id, &im)) == -1) {
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	if (found == 0 || strcmp(im.state, "loading") == 0) {
+		import_clear(&im);
+		ui_error(r, 404, "名单不存在", NULL);
+		return;
+	}
+	if (!import_may_see(r, &im)) {
+		import_clear(&im);
+		ui_error(r, 403, "没有权限查看该名单", NULL);
+		return;
+	}
+	/* The report holds phone numbers as typed: who took it is logged. */
+	d = cJSON_CreateObject();
+	cJSON_AddNumberToObject(d, "import", (double)im.id);
+	cJSON_AddNumberToObject(d, "rows",
+	    (double)(im.invalid + im.duplicates));
+	rc = audit_record(r->db, &who, "export.errors", im.file_name, d);
+	cJSON_Delete(d);
+	if (rc == -1 || (st = db_stmt(r->db, STMT_IMPORT_BAD_PAGE)) == NULL) {
+		import_clear(&im);
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	snprintf(fname, sizeof(fname), "%s-错误报告.csv", im.file_name);
+	csv_begin(&c, r, fname);
+	csv_text(&c, "行号");
+	csv_text(&c, "号码");
+	csv_text(&c, "原因");
+	csv_text(&c, "与第几行重复");
+	csv_end_row(&c);
+	db_bind_int(st, 1, im.id);
+	db_bind_int(st, 2, -1);		/* no limit */
+	db_bind_int(st, 3, 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		csv_int(&c, sqlite3_column_int64(st, 0));
+		csv_text(&c, db_col_text(st, 1));
+		csv_text(&c, task_reason_zh(db_col_text(st, 2)));
+		if (sqlite3_column_int64(st, 3) > 0)
+			csv_int(&c, sqlite3_column_int64(st, 3));
+		else
+			csv_text(&c, "");
+		csv_end_row(&c);
+	}
+	db_reset(st);
+	if (rc != SQLITE_DONE)
+		log_err("import %lld: error report cut short",
+		    (long long)im.id);
+	import_clear(&im);
+}

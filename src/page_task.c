@@ -1,0 +1,220 @@
+/* page_task.c: GET /tasks/{id} — one task: the parameters sent, the
+ * list's figures, every batch with its state, vendor task id, errCode,
+ * message, attempts and times; it refreshes itself while batches are
+ * still going out. Statuses: 200, 404, 500. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "db.h"
+#include "http.h"
+#include "pages.h"
+#include "task.h"
+#include "tmpl.h"
+#include "ui.h"
+
+/* The task row, as STMT_TASK_GET gives it. */
+struct task_row {
+	int64_t	 id, import_id, rows, batch_count, created;
+	char	*creator, *name, *params, *login_name, *state;
+};
+
+static void
+task_row_clear(struct task_row *t)
+{
+	free(t->creator);
+	free(t->name);
+	free(t->params);
+	free(t->login_name);
+	free(t->state);
+	memset(t, 0, sizeof(*t));
+}
+
+static int
+task_row_get(struct db *db, int64_t id, struct task_row *t)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_TASK_GET);
+	int		 rc;
+
+	memset(t, 0, sizeof(*t));
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		db_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	t->id = sqlite3_column_int64(st, 0);
+	t->import_id = sqlite3_column_int64(st, 1);
+	t->creator = strdup(db_col_text(st, 3));
+	t->name = strdup(db_col_text(st, 4));
+	t->params = strdup(db_col_text(st, 5));
+	t->login_name = strdup(db_col_text(st, 6));
+	t->created = sqlite3_column_int64(st, 7);
+	t->state = strdup(db_col_text(st, 8));
+	t->rows = sqlite3_column_int64(st, 9);
+	t->batch_count = sqlite3_column_int64(st, 10);
+	db_reset(st);
+	if (!t->creator || !t->name || !t->params || !t->login_name ||
+	    !t->state) {
+		task_row_clear(t);
+		return -1;
+	}
+	return 1;
+}
+
+static void
+fill_params(struct tdict *body, const char *json)
+{
+	struct task_params p;
+	struct tdict	*s;
+
+	if (task_params_parse(json, &p) == -1)
+		return;
+#define PARAM(label, value) do {					\
+	s = tdict_add_section(body, "PARAM");				\
+	tdict_set(s, "PARAM_LABEL", (label));				\
+	tdict_set(s, "PARAM_VALUE", (value));				\
+} while (0)
+	PARAM("内容类型", "视频互动(videoBot)");
+	PARAM("视频互动内容 ID", p.video_bot_id);
+	PARAM("语音分流", p.is_voice_divide ? "开启" : "关闭");
+	if (p.is_voice_divide)
+		PARAM("音频 bot ID", p.audio_bot_id);
+	PARAM("关联文本短信", p.is_relate_send_message ? "是" : "否");
+	if (p.is_relate_send_message) {
+		PARAM("文本短信模板 ID", p.msg_template_id);
+		PARAM("文本短信签名", p.msg_title);
+		PARAM("文本短信发送时机", p.send_message_phase ?
+		    task_phase_label(p.send_message_phase) : "不指定");
+	}
+	PARAM("关联视频短信", p.is_relate_video_message ? "是" : "否");
+	if (p.is_relate_video_message) {
+		PARAM("视频短信模板 ID", p.video_message_template_id);
+		PARAM("视频短信发送时机", p.send_video_message_phase ?
+		    task_phase_label(p.send_video_message_phase) : "不指定");
+	}
+#undef PARAM
+	task_params_free(&p);
+}
+
+/* The batches; returns how many are settled (-1 on error). */
+static int
+fill_batches(struct request *r, struct tdict *body, const struct task_row *t,
+    int may_act, int *pending)
+{
+	sqlite3_stmt	*st = db_stmt(r->db, STMT_TASK_BATCHES);
+	struct tdict	*s, *f;
+	const char	*state, *sha;
+	char		 when[32], shortsha[13];
+	int		 rc, settled = 0;
+
+	*pending = 0;
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, t->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		state = db_col_text(st, 4);
+		s = tdict_add_section(body, "BATCH");
+		tdict_setf(s, "BATCH_SEQ", "%lld/%lld",
+		    (long long)sqlite3_column_int64(st, 1),
+		    (long long)t->batch_count);
+		tdict_set_int(s, "BATCH_ROWS", sqlite3_column_int64(st, 3));
+		tdict_set(s, "BATCH_STATE", state);
+		tdict_set(s, "BATCH_STATE_LABEL", batch_state_label(state));
+		tdict_set(s, "BATCH_VENDOR_TASK_ID", db_col_text(st, 11));
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
+			tdict_set_int(s, "BATCH_ERRCODE",
+			    sqlite3_column_int64(st, 9));
+		tdict_set(s, "BATCH_MESSAGE", db_col_text(st, 10));
+		tdict_set_int(s, "BATCH_ATTEMPTS", sqlite3_column_int64(st, 5));
+		if (sqlite3_column_int64(st, 12) > 0) {
+			ui_time(sqlite3_column_int64(st, 12), when);
+			tdict_set(s, "BATCH_SENT_AT", when);
+		}
+		sha = db_col_text(st, 7);
+		snprintf(shortsha, sizeof(shortsha), "%s", sha);
+		tdict_set(s, "BATCH_BODY_SHA", shortsha);
+		tdict_set(s, "BATCH_BODY_SHA_FULL", sha);
+		if (strcmp(state, "queued") == 0 ||
+		    strcmp(state, "sending") == 0)
+			(*pending)++;
+		else
+			settled++;
+		if (may_act && (strcmp(state, "unknown") == 0 ||
+		    strcmp(state, "failed") == 0)) {
+			f = tdict_add_section(s, "BATCH_RESEND");
+			tdict_set(f, "CSRF", r->sess.csrf);
+			tdict_setf(f, "RESEND_ACTION", "/batches/%lld/resend",
+			    (long long)sqlite3_column_int64(st, 0));
+		}
+	}
+	db_reset(st);
+	return rc == SQLITE_DONE ? settled : -1;
+}
+
+void
+page_task(struct request *r)
+{
+	struct task_row	 t;
+	struct import	 im;
+	struct tdict	*page, *body, *s;
+	char		 when[32];
+	int		 found, settled, pending, may_act;
+
+	if ((found = task_row_get(r->db, r->path_id, &t)) == -1) {
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	if (found == 0) {
+		ui_error(r, 404, "任务不存在", NULL);
+		return;
+	}
+	may_act = (r->sess.role & (ROLE_ADMIN | ROLE_OPERATOR)) != 0;
+	page = ui_page(r, t.name, "task.tpl", &body);
+	tdict_set_int(body, "TASK_ID", t.id);
+	tdict_set(body, "TASK_NAME", t.name);
+	tdict_set(body, "TASK_STATE", t.state);
+	tdict_set(body, "TASK_STATE_LABEL", task_state_label(t.state));
+	tdict_set(body, "TASK_CREATOR", t.creator);
+	ui_time(t.created, when);
+	tdict_set(body, "TASK_CREATED", when);
+	tdict_set(body, "LOGIN_NAME", t.login_name);
+	fill_params(body, t.params);
+
+	if (import_get(r->db, t.import_id, &im) == 1) {
+		tdict_set(body, "FILE_NAME", im.file_name);
+		tdict_set_int(body, "ROWS_READ", im.rows_read);
+		tdict_set_int(body, "VALID", im.valid);
+		tdict_set_int(body, "INVALID", im.invalid);
+		tdict_set_int(body, "DUPLICATES", im.duplicates);
+		tdict_setf(body, "IMPORT_HREF", "/imports/%lld",
+		    (long long)im.id);
+		import_clear(&im);
+	}
+	if ((settled = fill_batches(r, body, &t, may_act, &pending)) == -1) {
+		tdict_free(page);
+		task_row_clear(&t);
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	tdict_set_int(body, "BATCHES_TOTAL", t.batch_count);
+	tdict_set_int(body, "BATCHES_SETTLED", settled);
+	if (pending > 0) {
+		/* A meta refresh: no script needed, and CSP allows it. */
+		s = tdict_add_section(page, "REFRESH");
+		tdict_set_int(s, "REFRESH_SECONDS", 5);
+		tdict_show(body, "REFRESHING");
+		if (may_act && strcmp(t.state, "cancelled") != 0) {
+			s = tdict_add_section(body, "CAN_CANCEL");
+			tdict_set(s, "CSRF", r->sess.csrf);
+			tdict_setf(s, "CANCEL_ACTION", "/tasks/%lld/cancel",
+			    (long long)t.id);
+		}
+	}
+	task_row_clear(&t);
+	ui_send(r, 200, page);
+}

@@ -1,0 +1,190 @@
+/* page_tasks.c: GET /tasks — task history, newest first, 50 a page,
+ * filtered by state, creator, creation date range and a part of the name.
+ * Statuses: 200, 400 (a filter that is not valid), 500. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "db.h"
+#include "http.h"
+#include "pages.h"
+#include "task.h"
+#include "tmpl.h"
+#include "ui.h"
+
+#define PER_PAGE	50
+
+static const char *const states[] = {
+	"queued", "sending", "sent", "attention", "cancelled",
+};
+
+/* Local midnight of a yyyymmdd date plus days, as unix time. */
+static int64_t
+day_start(int64_t yyyymmdd, int days)
+{
+	struct tm	 tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)(yyyymmdd / 10000) - 1900;
+	tm.tm_mon = (int)(yyyymmdd / 100 % 100) - 1;
+	tm.tm_mday = (int)(yyyymmdd % 100) + days;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+static char *
+page_href(struct request *r, int64_t n)
+{
+	static const enum key fkeys[] = { KEY_Q, KEY_STATUS, KEY_CREATOR,
+	    KEY_FROM, KEY_TO };
+	char	*href, *grown, *esc;
+	size_t	 i;
+
+	if (asprintf(&href, "/tasks?page=%lld", (long long)n) < 0)
+		return NULL;
+	for (i = 0; i < sizeof(fkeys) / sizeof(fkeys[0]); i++) {
+		const char *v = http_field(r, fkeys[i]);
+		if (v == NULL || *v == '\0')
+			continue;
+		if ((esc = http_urlencode(v)) == NULL ||
+		    asprintf(&grown, "%s&%s=%s", href, keys[fkeys[i]].name,
+		    esc) < 0) {
+			free(esc);
+			free(href);
+			return NULL;
+		}
+		free(esc);
+		free(href);
+		href = grown;
+	}
+	return href;
+}
+
+static int
+fill_creators(struct request *r, struct tdict *body)
+{
+	sqlite3_stmt	*st = db_stmt(r->db, STMT_USER_LIST);
+	struct tdict	*s;
+	int64_t		 want = r->fieldmap[KEY_CREATOR] ?
+			    r->fieldmap[KEY_CREATOR]->parsed : 0;
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s = tdict_add_section(body, "CREATOR_OPT");
+		tdict_set_int(s, "OPT_VALUE", sqlite3_column_int64(st, 0));
+		tdict_set(s, "OPT_LABEL", db_col_text(st, 1));
+		if (sqlite3_column_int64(st, 0) == want)
+			tdict_show(s, "OPT_SELECTED");
+	}
+	db_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+fill_rows(struct request *r, struct tdict *body, int64_t page, int *more)
+{
+	sqlite3_stmt	*st = db_stmt(r->db, STMT_TASK_LIST);
+	struct tdict	*s;
+	const char	*q = http_field(r, KEY_Q), *state;
+	char		 when[32];
+	int		 rc, n = 0;
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, (state = http_field(r, KEY_STATUS)) ? state : "");
+	db_bind_int(st, 2, r->fieldmap[KEY_CREATOR] ?
+	    r->fieldmap[KEY_CREATOR]->parsed : 0);
+	db_bind_int(st, 3, r->fieldmap[KEY_FROM] ?
+	    day_start(r->fieldmap[KEY_FROM]->parsed, 0) : 0);
+	db_bind_int(st, 4, r->fieldmap[KEY_TO] ?
+	    day_start(r->fieldmap[KEY_TO]->parsed, 1) : 0);
+	db_bind_text(st, 5, q != NULL ? q : "");
+	db_bind_int(st, 6, PER_PAGE + 1);
+	db_bind_int(st, 7, (page - 1) * PER_PAGE);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (++n > PER_PAGE)
+			break;
+		s = tdict_add_section(body, "TASK");
+		tdict_set_int(s, "TASK_ID", sqlite3_column_int64(st, 0));
+		tdict_setf(s, "TASK_HREF", "/tasks/%lld",
+		    (long long)sqlite3_column_int64(st, 0));
+		tdict_set(s, "TASK_NAME", db_col_text(st, 1));
+		tdict_set(s, "TASK_CREATOR", db_col_text(st, 2));
+		ui_time(sqlite3_column_int64(st, 3), when);
+		tdict_set(s, "TASK_CREATED", when);
+		tdict_set_int(s, "TASK_ROWS", sqlite3_column_int64(st, 4));
+		tdict_setf(s, "TASK_PROGRESS", "%lld/%lld 批",
+		    (long long)sqlite3_column_int64(st, 7),
+		    (long long)sqlite3_column_int64(st, 5));
+		tdict_set(s, "TASK_STATE", db_col_text(st, 6));
+		tdict_set(s, "TASK_STATE_LABEL",
+		    task_state_label(db_col_text(st, 6)));
+	}
+	db_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	*more = n > PER_PAGE;
+	if (n == 0)
+		tdict_show(body, "EMPTY");
+	return 0;
+}
+
+void
+page_tasks(struct request *r)
+{
+	static const enum key fkeys[] = { KEY_Q, KEY_STATUS, KEY_CREATOR,
+	    KEY_FROM, KEY_TO, KEY_PAGE };
+	struct tdict	*page, *body, *s;
+	const char	*v, *state = http_field(r, KEY_STATUS);
+	int64_t		 pageno = r->fieldmap[KEY_PAGE] ?
+			    r->fieldmap[KEY_PAGE]->parsed : 1;
+	int		 more = 0, status = 200;
+	size_t		 i;
+	char		*href;
+
+	page = ui_page(r, "任务列表", "tasks.tpl", &body);
+	if (r->sess.role & (ROLE_ADMIN | ROLE_OPERATOR))
+		tdict_show(body, "CAN_CREATE");
+	tdict_set(body, "Q_VALUE", (v = http_field(r, KEY_Q)) ? v : "");
+	tdict_set(body, "FROM_VALUE", (v = http_field(r, KEY_FROM)) ? v : "");
+	tdict_set(body, "TO_VALUE", (v = http_field(r, KEY_TO)) ? v : "");
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		s = tdict_add_section(body, "STATUS_OPT");
+		tdict_set(s, "OPT_VALUE", states[i]);
+		tdict_set(s, "OPT_LABEL", task_state_label(states[i]));
+		if (state != NULL && strcmp(state, states[i]) == 0)
+			tdict_show(s, "OPT_SELECTED");
+	}
+	for (i = 0; i < sizeof(fkeys) / sizeof(fkeys[0]); i++)
+		if (r->fieldnmap[fkeys[i]] != NULL)
+			status = 400;
+	if (status == 400) {
+		s = tdict_add_section(body, "FILTER_ERROR");
+		tdict_set(s, "TEXT", "筛选条件无效:日期请用 YYYY-MM-DD,"
+		    "名称不超过 200 个字符。");
+		tdict_show(body, "EMPTY");
+	} else if (fill_creators(r, body) == -1 ||
+	    fill_rows(r, body, pageno, &more) == -1) {
+		tdict_free(page);
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	tdict_set_int(body, "PAGE", pageno);
+	if (status == 200 && pageno > 1 && (href = page_href(r, pageno - 1))) {
+		s = tdict_add_section(body, "PREV");
+		tdict_set(s, "PREV_HREF", href);
+		free(href);
+	}
+	if (more && (href = page_href(r, pageno + 1)) != NULL) {
+		s = tdict_add_section(body, "NEXT");
+		tdict_set(s, "NEXT_HREF", href);
+		free(href);
+	}
+	ui_send(r, status, page);
+}

@@ -1,0 +1,138 @@
+{{%AUTOESCAPE context="HTML"}}
+{{! import.tpl: the preview of an uploaded call list before anything is sent: figures, column mapping, sample rows, problem rows, confirm or cancel. }}
+<div class="page-head">
+<h1>名单预览</h1>
+<p class="lead file-name">文件：{{FILE_NAME}}</p>
+</div>
+{{#FLASH_ERROR}}<p class="error" role="alert">{{TEXT}}</p>{{/FLASH_ERROR}}
+{{#CONFIRMED}}<p class="flash flash-ok">这份名单已确认发送。<a href="{{TASK_HREF}}">查看任务进度</a></p>{{/CONFIRMED}}
+{{#CANCELLED}}<p class="flash flash-muted">这份名单已取消，不会发送。</p>{{/CANCELLED}}
+<section class="card preview-summary" aria-labelledby="summary-title">
+<h2 id="summary-title">名单概况</h2>
+<dl class="stat-grid">
+<div class="stat"><dt>读取行数</dt><dd>{{ROWS_READ}}</dd></div>
+<div class="stat stat-ok"><dt>有效</dt><dd>{{VALID}}</dd></div>
+<div class="stat stat-bad"><dt>无效</dt><dd>{{INVALID}}</dd></div>
+<div class="stat stat-warn"><dt>重复</dt><dd>{{DUPLICATES}}</dd></div>
+<div class="stat stat-batches"><dt>将分批发送</dt><dd>{{BATCHES}}<span class="stat-unit">批</span><span class="stat-note">每批 {{BATCH_SIZE}} 条</span></dd></div>
+</dl>
+<dl class="facts">
+<div><dt>格式</dt><dd>{{FORMAT_LABEL}}</dd></div>
+<div><dt>编码</dt><dd>{{ENCODING_LABEL}}</dd></div>
+{{#DELIMITER}}<div><dt>分隔符</dt><dd>{{DELIMITER_LABEL}}</dd></div>{{/DELIMITER}}
+<div><dt>大小</dt><dd>{{FILE_SIZE}}</dd></div>
+</dl>
+</section>
+<div class="preview-columns">
+<section class="card" aria-labelledby="params-title">
+<h2 id="params-title">任务参数</h2>
+<dl class="param-list">
+{{#PARAM}}
+<div><dt>{{PARAM_LABEL}}</dt><dd>{{PARAM_VALUE}}</dd></div>
+{{/PARAM}}
+</dl>
+</section>
+{{#MAPPING}}
+<section class="card" aria-labelledby="mapping-title">
+<h2 id="mapping-title">列识别</h2>
+<p class="field-hint">文件中的列及其用途：</p>
+<ul class="column-list">
+{{#HEADER}}
+<li><span class="column-name">{{HEADER_TEXT}}</span><span class="column-role">{{HEADER_ROLE}}</span></li>
+{{/HEADER}}
+</ul>
+<form method="post" action="{{MAPPING_ACTION}}" class="mapping-form">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<div class="field">
+<label for="map-phone">手机号列</label>
+<select id="map-phone" name="phone_col">
+{{#PHONE_COL_OPT}}
+<option value="{{OPT_VALUE}}"{{#OPT_SELECTED}} selected{{/OPT_SELECTED}}>{{OPT_LABEL}}</option>
+{{/PHONE_COL_OPT}}
+</select>
+</div>
+<div class="field">
+<label for="map-name">姓名列</label>
+<select id="map-name" name="name_col">
+{{#NAME_COL_OPT}}
+<option value="{{OPT_VALUE}}"{{#OPT_SELECTED}} selected{{/OPT_SELECTED}}>{{OPT_LABEL}}</option>
+{{/NAME_COL_OPT}}
+</select>
+</div>
+<div class="form-actions">
+<button type="submit" class="btn btn-secondary">重新识别</button>
+</div>
+</form>
+</section>
+{{/MAPPING}}
+</div>
+<section class="preview-table" aria-labelledby="sample-caption">
+<div class="table-wrap" role="region" aria-labelledby="sample-caption" tabindex="0">
+<table class="data-table">
+<caption id="sample-caption" class="table-caption">有效号码示例（已脱敏）</caption>
+<thead>
+<tr><th scope="col" class="num col-narrow">行号</th><th scope="col">手机号</th><th scope="col">姓名</th><th scope="col">备注</th></tr>
+</thead>
+<tbody>
+{{#SAMPLE}}
+<tr>
+<td class="num">{{SAMPLE_LINE}}</td>
+<td class="nowrap"><code>{{SAMPLE_PHONE}}</code></td>
+<td>{{SAMPLE_NAME}}</td>
+<td class="other">{{SAMPLE_OTHER}}</td>
+</tr>
+{{/SAMPLE}}
+{{#NO_SAMPLE}}
+<tr><td colspan="4" class="empty">没有有效号码</td></tr>
+{{/NO_SAMPLE}}
+</tbody>
+</table>
+</div>
+</section>
+<section class="preview-table" aria-labelledby="bad-caption">
+<div class="table-wrap" role="region" aria-labelledby="bad-caption" tabindex="0">
+<table class="data-table">
+<caption id="bad-caption" class="table-caption">无效与重复的行</caption>
+<thead>
+<tr><th scope="col" class="num col-narrow">行号</th><th scope="col">内容</th><th scope="col">原因</th></tr>
+</thead>
+<tbody>
+{{#BAD}}
+<tr>
+<td class="num">{{BAD_LINE}}</td>
+<td><code class="details">{{BAD_VALUE}}</code></td>
+<td>{{BAD_REASON}}</td>
+</tr>
+{{/BAD}}
+{{#NO_BAD}}
+<tr><td colspan="3" class="empty">没有无效或重复的行</td></tr>
+{{/NO_BAD}}
+</tbody>
+</table>
+</div>
+<div class="table-foot">
+<nav class="pager" aria-label="无效与重复的行分页">
+{{#BAD_PREV}}<a class="btn btn-secondary" href="{{BAD_PREV_HREF}}" rel="prev">上一页</a>{{/BAD_PREV}}
+<span class="pager-current">第 {{BAD_PAGE}} 页</span>
+{{#BAD_NEXT}}<a class="btn btn-secondary" href="{{BAD_NEXT_HREF}}" rel="next">下一页</a>{{/BAD_NEXT}}
+</nav>
+{{#ERRORS_CSV}}<a class="download-link" href="{{ERRORS_CSV_HREF}}" download>下载错误报告（CSV）</a>{{/ERRORS_CSV}}
+</div>
+</section>
+{{#CAN_CONFIRM}}
+<section class="card confirm-bar" aria-labelledby="confirm-title">
+<h2 id="confirm-title">确认发送</h2>
+<p>确认后，{{VALID}} 个有效号码将分 {{BATCHES}} 批在后台发送给供应商；无效与重复的行不会发送。</p>
+<div class="form-actions">
+<form method="post" action="{{CONFIRM_ACTION}}">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<button type="submit" class="btn btn-primary">确认并发送</button>
+</form>
+<form method="post" action="{{CANCEL_ACTION}}">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<button type="submit" class="btn btn-secondary">取消</button>
+</form>
+</div>
+</section>
+{{/CAN_CONFIRM}}
+{{#NO_VALID}}<p class="error">没有有效号码，无法发送。可以在上方改选手机号列，或<a href="/tasks/new">重新上传名单</a>。</p>{{/NO_VALID}}
