@@ -36,6 +36,13 @@ const struct audit_action audit_actions[] = {
 	{ "batch.unknown", "批次结果未知" },
 	{ "batch.resent", "重新发送批次" },
 	{ "export.errors", "下载错误报告" },
+	{ "export.tasks", "导出任务列表" },
+	{ "export.breakdown", "导出导入结果" },
+	{ "push.received", "收到导入推送" },
+	{ "push.duplicate", "重复的导入推送" },
+	{ "push.rejected", "拒收导入推送" },
+	{ "push.forbidden", "推送密钥错误" },
+	{ "push.linked", "手动关联推送" },
 	{ NULL, NULL },
 };
 

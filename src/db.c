@@ -199,6 +199,60 @@ static const char *const stmts[STMT__MAX] = {
 	" WHERE t.id = ?",
 	/* STMT_BATCH_TASK */
 	"SELECT task_id FROM batches WHERE id = ?",
+	/* STMT_BATCH_BY_VENDOR_TASK */
+	"SELECT id, task_id FROM batches WHERE vendor_task_id = ?",
+	/* STMT_PUSH_INSERT: nothing when the same body came before */
+	"INSERT INTO pushes (received, addr, content_type, body, body_sha256,"
+	" sn, vendor_task_id, batch_id, linked_by, ok, reason, total, success,"
+	" fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo,"
+	" fenxian, chaopin, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" ON CONFLICT (body_sha256) DO NOTHING",
+	/* STMT_PUSH_REJECT */
+	"INSERT INTO rejected_pushes (received, addr, content_type, length,"
+	" body, reason) VALUES (?, ?, ?, ?, ?, ?)",
+	/* STMT_PUSH_LINK_AUTO (batch, vendor task id) */
+	"UPDATE pushes SET batch_id = ?, linked_by = 'auto'"
+	" WHERE vendor_task_id = ? AND batch_id IS NULL",
+	/* STMT_PUSH_LINK_MANUAL (batch, who, push) */
+	"UPDATE pushes SET batch_id = ?, linked_by = ?"
+	" WHERE id = ? AND batch_id IS NULL",
+	/* STMT_PUSH_UNMATCHED (limit, offset) */
+	"SELECT id, received, addr, sn, ok, reason, total, success"
+	" FROM pushes WHERE batch_id IS NULL ORDER BY id DESC LIMIT ? OFFSET ?",
+	/* STMT_PUSH_REJECTED_LIST (limit, offset) */
+	"SELECT id, received, addr, content_type, length,"
+	" CAST(substr(body, 1, 2000) AS TEXT), reason"
+	" FROM rejected_pushes ORDER BY id DESC LIMIT ? OFFSET ?",
+	/* STMT_TASK_BREAKDOWN (task): each batch with its newest push, if
+	 * any, and how many pushes it had */
+	"SELECT b.id, b.seq, b.state, b.rows, b.sent_at, p.id, p.received,"
+	" p.ok, p.reason, p.total, p.success, p.fail, p.blacklist, p.repeat,"
+	" p.filter, p.shi, p.kong, p.tingji, p.kuwu, p.chenmo, p.fenxian,"
+	" p.chaopin, (SELECT count(*) FROM pushes WHERE batch_id = b.id)"
+	" FROM batches AS b LEFT JOIN pushes AS p ON p.id ="
+	" (SELECT max(id) FROM pushes WHERE batch_id = b.id)"
+	" WHERE b.task_id = ? ORDER BY b.seq",
+	/* STMT_DASH_TASKS (since, creator or 0): tasks and numbers sent */
+	"SELECT count(*), coalesce(sum(rows), 0) FROM tasks"
+	" WHERE created >= ?1 AND (?2 = 0 OR user_id = ?2)",
+	/* STMT_DASH_FIGURES (since, creator or 0): the newest push of each
+	 * batch sent since then, summed */
+	"SELECT count(p.id), coalesce(sum(p.total), 0),"
+	" coalesce(sum(p.success), 0), coalesce(sum(p.fail), 0),"
+	" coalesce(sum(p.blacklist), 0), coalesce(sum(p.repeat), 0),"
+	" coalesce(sum(p.filter), 0), coalesce(sum(p.shi), 0),"
+	" coalesce(sum(p.kong), 0), coalesce(sum(p.tingji), 0),"
+	" coalesce(sum(p.kuwu), 0), coalesce(sum(p.chenmo), 0),"
+	" coalesce(sum(p.fenxian), 0), coalesce(sum(p.chaopin), 0)"
+	" FROM batches AS b JOIN tasks AS t ON t.id = b.task_id"
+	" JOIN pushes AS p ON p.id ="
+	" (SELECT max(id) FROM pushes WHERE batch_id = b.id)"
+	" WHERE b.sent_at >= ?1 AND (?2 = 0 OR t.user_id = ?2) AND p.ok = 1",
+	/* STMT_TASK_LATEST (creator or 0, limit) */
+	"SELECT t.id, t.name, u.name, t.created, t.rows, t.state"
+	" FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
+	" WHERE (?1 = 0 OR t.user_id = ?1) ORDER BY t.id DESC LIMIT ?2",
 };
 
 struct db *

@@ -21,6 +21,7 @@ void	page_tasks(struct request *);
 void	page_task(struct request *);
 void	page_task_cancel(struct request *);
 void	page_batch_resend(struct request *);
+void	page_callback(struct request *);
 
 struct import;
 /* Who may see an import (its uploader, administrators, auditors) and who

@@ -24,6 +24,7 @@
 enum route_flag {
 	ROUTE_ANON = 1 << 0,	/* no sign-in needed */
 	ROUTE_UPLOAD = 1 << 1,	/* takes files, up to upload_max_bytes */
+	ROUTE_RAW = 1 << 2,	/* reads its own body; no form, no CSRF */
 };
 
 /* "#" in a pattern stands for one segment of digits (r->path_id). */
@@ -35,6 +36,9 @@ static const struct route {
 	void		(*handler)(struct request *);
 } routes[] = {
 	{ "/login", M_GET | M_POST, ROLE_ANY, ROUTE_ANON, page_login },
+	/* The vendor, not a browser: its token is in the URL. */
+	{ "/callback/import", M_POST, ROLE_ANY, ROUTE_ANON | ROUTE_RAW,
+	  page_callback },
 	{ "/logout", M_POST, ROLE_ANY, 0, page_logout },
 	{ "/", M_GET, ROLE_ANY, 0, page_home },
 	{ "/audit", M_GET, ROLE_ADMIN | ROLE_AUDITOR, 0, page_audit },
@@ -190,6 +194,10 @@ dispatch(struct request *r)
 		}
 	}
 
+	if (rt->flags & ROUTE_RAW) {
+		rt->handler(r);
+		return;
+	}
 	rc = http_parse_input(r, (rt->flags & ROUTE_UPLOAD) ?
 	    r->cfg->upload_max_bytes : FORM_MAX, rt->flags & ROUTE_UPLOAD);
 	switch (rc) {

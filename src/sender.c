@@ -21,6 +21,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "push.h"
 #include "sender.h"
 #include "task.h"
 #include "vendor.h"
@@ -247,6 +248,11 @@ record(struct db *db, const struct config *cfg, const struct job *j,
 			cJSON_AddStringToObject(d, "detail", res->detail);
 		cJSON_AddStringToObject(d, "vendor", cfg->vendor_url);
 		if (audit_append(db, &sys, action, j->task_name, d) == -1)
+			goto out;
+		/* The vendor may have pushed its import result before this
+		 * answer was stored: tie those pushes to the batch now. */
+		if (res->outcome == VENDOR_ACCEPTED &&
+		    push_link_waiting(db, j->batch_id, res->task_id) == -1)
 			goto out;
 	}
 	if (task_refresh_state(db, j->task_id) == -1 || db_commit(db) == -1)

@@ -1,0 +1,169 @@
+/* page_callback.c: POST /callback/import?token=TOKEN — the vendor's
+ * asynchronous import push. The vendor can only be given a URL, so the URL
+ * carries the shared secret. Every acknowledged push is committed (with
+ * synchronous=FULL) before the answer. Statuses, each with a small JSON
+ * body: 200 {"code":0} stored (or stored before), 400 unreadable (kept as
+ * a rejected push), 403 wrong token or address, 404 callback disabled,
+ * 413 over callback_max_bytes (kept, cut short), 500. */
+#include "autoconf.h"
+
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "audit.h"
+#include "config.h"
+#include "http.h"
+#include "log.h"
+#include "pages.h"
+#include "push.h"
+
+static void
+answer(struct request *r, int status, int code, const char *message)
+{
+	char	 buf[256];
+
+	snprintf(buf, sizeof(buf), "{\"code\":%d,\"message\":\"%s\"}\n", code,
+	    message);
+	http_open(r, status, "application/json; charset=utf-8");
+	http_puts(r, buf);
+}
+
+/* The token from the query string, compared in constant time (its
+ * length is not secret: it is fixed by the configuration). */
+static int
+token_ok(const struct request *r)
+{
+	const char	*want = r->cfg->callback_token;
+	const char	*q = r->query, *v, *end;
+	size_t		 n = strlen(want);
+
+	for (v = q; v != NULL && *v != '\0'; v = end + (*end != '\0')) {
+		end = v + strcspn(v, "&;");
+		if (strncmp(v, "token=", 6) == 0) {
+			v += 6;
+			return (size_t)(end - v) == n &&
+			    sodium_memcmp(v, want, n) == 0;
+		}
+	}
+	return 0;
+}
+
+/* Is the sender on the allow-list (when there is one)? Addresses are
+ * compared in binary so that "::ffff:1.2.3.4" style spellings match. */
+static int
+address_ok(const struct request *r)
+{
+	const char	*list = r->cfg->callback_allow;
+	unsigned char	 a[16], b[16];
+	char		 one[64];
+	int		 fam;
+	size_t		 n;
+
+	if (list[0] == '\0')
+		return 1;
+	fam = strchr(r->remote_addr, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(fam, r->remote_addr, a) != 1)
+		return 0;
+	while (*list != '\0') {
+		n = strcspn(list, " ");
+		if (n > 0 && n < sizeof(one)) {
+			memcpy(one, list, n);
+			one[n] = '\0';
+			if (inet_pton(fam, one, b) == 1 &&
+			    memcmp(a, b, fam == AF_INET ? 4 : 16) == 0)
+				return 1;
+		}
+		list += n;
+		while (*list == ' ')
+			list++;
+	}
+	return 0;
+}
+
+void
+page_callback(struct request *r)
+{
+	struct audit_actor who = { 0, "vendor", r->remote_addr, r->user_agent };
+	struct push	 p;
+	char		 why[256], *body = NULL;
+	long long	 max = r->cfg->callback_max_bytes, got = 0;
+	int64_t		 id;
+	int		 n, rc, json;
+
+	if (r->cfg->callback_token[0] == '\0') {
+		answer(r, 404, 404, "callback disabled");
+		return;
+	}
+	if (!token_ok(r) || !address_ok(r)) {
+		log_warn("callback: refused a push from %s (%s)",
+		    r->remote_addr, token_ok(r) ? "address" : "token");
+		(void)audit_record(r->db, &who, "push.forbidden", "", NULL);
+		answer(r, 403, 403, "forbidden");
+		return;
+	}
+	json = strncasecmp(r->content_type, "application/json", 16) == 0 ||
+	    r->content_type[0] == '\0';
+	if (!json && strncasecmp(r->content_type,
+	    "application/x-www-form-urlencoded", 33) != 0) {
+		(void)push_reject(r->db, &who, r->content_type,
+		    r->content_length, "", 0, "unsupported content type");
+		answer(r, 400, 400, "unsupported content type");
+		return;
+	}
+	if (r->content_length < 0 || r->content_length > max) {
+		/* Keep the start of it, as a record of what was tried. */
+		size_t keep = 4096;
+		if ((body = malloc(keep)) != NULL)
+			while ((size_t)got < keep && (n = r->io->read(
+			    r->io->ctx, body + got, (int)(keep - got))) > 0)
+				got += n;
+		(void)push_reject(r->db, &who, r->content_type,
+		    r->content_length, body, (size_t)got,
+		    r->content_length < 0 ? "no length" : "body too large");
+		free(body);
+		answer(r, r->content_length < 0 ? 411 : 413,
+		    r->content_length < 0 ? 411 : 413,
+		    r->content_length < 0 ? "length required" : "too large");
+		return;
+	}
+	if ((body = malloc((size_t)r->content_length + 1)) == NULL) {
+		answer(r, 500, 500, "internal error");
+		return;
+	}
+	while (got < r->content_length && (n = r->io->read(r->io->ctx,
+	    body + got, (int)(r->content_length - got))) > 0)
+		got += n;
+	body[got] = '\0';
+
+	if (got < r->content_length)
+		rc = (snprintf(why, sizeof(why), "body cut short"), -1);
+	else if (json)
+		rc = push_parse_json(body, (size_t)got, &p, why, sizeof(why));
+	else
+		rc = push_parse_form(body, (size_t)got, &p, why, sizeof(why));
+	if (rc == -1) {
+		log_warn("callback: unreadable push from %s: %s",
+		    r->remote_addr, why);
+		rc = push_reject(r->db, &who, r->content_type,
+		    r->content_length, body, (size_t)got, why);
+		free(body);
+		if (rc == -1)
+			answer(r, 500, 500, "internal error");
+		else
+			answer(r, 400, 400, "unreadable push");
+		return;
+	}
+	rc = push_store(r->db, &who, r->content_type, body, (size_t)got, &p,
+	    &id);
+	push_clear(&p);
+	free(body);
+	if (rc == -1)
+		answer(r, 500, 500, "internal error");
+	else
+		answer(r, 200, 0, "ok");
+}

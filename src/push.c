@@ -1,0 +1,465 @@
+/* push.c: reading and storing the vendor's import pushes. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "audit.h"
+#include "db.h"
+#include "form.h"
+#include "log.h"
+#include "push.h"
+#include "utf8.h"
+
+const struct push_figure_def push_figures[PF__MAX] = {
+	{ "totalCount", "导入总数", "total" },
+	{ "successCount", "成功", "success" },
+	{ "failCount", "失败", "fail" },
+	{ "blacklistCount", "黑名单", "blacklist" },
+	{ "repeatCount", "重复", "repeat" },
+	{ "filterCount", "过滤", "filter" },
+	{ "shiCount", "实号", "shi" },
+	{ "kongCount", "空号", "kong" },
+	{ "tingjiCount", "停机", "tingji" },
+	{ "kuwuCount", "库无", "kuwu" },
+	{ "chenmoCount", "沉默", "chenmo" },
+	{ "fenxianCount", "风险", "fenxian" },
+	{ "chaopinCount", "超频", "chaopin" },
+};
+
+/* The largest count taken: a list is at most 50,000 rows, but the vendor
+ * may sum; anything past this is not a count. */
+#define COUNT_MAX	1000000000LL
+
+void
+push_clear(struct push *p)
+{
+	free(p->sn);
+	free(p->vendor_task_id);
+	free(p->reason);
+	cJSON_Delete(p->extra);
+	memset(p, 0, sizeof(*p));
+}
+
+/* A count: a JSON number that is a whole number in range, or a string of
+ * digits (some vendors quote numbers). */
+static int
+count_of(const cJSON *v, int64_t *out)
+{
+	char	*end;
+	long long n;
+
+	if (cJSON_IsNumber(v)) {
+		if (v->valuedouble < 0 || v->valuedouble > COUNT_MAX ||
+		    v->valuedouble != (double)(int64_t)v->valuedouble)
+			return -1;
+		*out = (int64_t)v->valuedouble;
+		return 0;
+	}
+	if (cJSON_IsString(v) && v->valuestring[0] >= '0' &&
+	    v->valuestring[0] <= '9') {
+		n = strtoll(v->valuestring, &end, 10);
+		if (*end != '\0' || n < 0 || n > COUNT_MAX)
+			return -1;
+		*out = n;
+		return 0;
+	}
+	return -1;
+}
+
+/* Fill p from import_mark: an object of counts, a failure reason, or a
+ * string that holds the object (sent form-encoded, or double-encoded). */
+static int
+read_mark(const cJSON *mark, struct push *p, char *why, size_t whysz)
+{
+	const cJSON	*v;
+	cJSON		*inner = NULL, *extra;
+	size_t		 i;
+	int		 rc = -1;
+
+	if (cJSON_IsString(mark)) {
+		const char *s = mark->valuestring;
+		while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+			s++;
+		if (*s == '{' && (inner = cJSON_Parse(s)) != NULL &&
+		    cJSON_IsObject(inner))
+			mark = inner;
+		else {
+			cJSON_Delete(inner);
+			if (mark->valuestring[0] == '\0') {
+				snprintf(why, whysz, "import_mark is empty");
+				return -1;
+			}
+			p->ok = 0;
+			p->reason = strndup(mark->valuestring,
+			    utf8_prefix(mark->valuestring,
+			    strlen(mark->valuestring), 1000));
+			return p->reason != NULL ? 0 : -1;
+		}
+	}
+	if (!cJSON_IsObject(mark)) {
+		snprintf(why, whysz, "import_mark is neither an object nor a "
+		    "string");
+		goto out;
+	}
+	p->ok = 1;
+	for (i = 0; i < PF__MAX; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(mark, push_figures[i].key);
+		if (v == NULL)
+			continue;	/* absent: 0 (older vendor versions) */
+		if (count_of(v, &p->fig[i]) == -1) {
+			snprintf(why, whysz, "import_mark.%s is not a count",
+			    push_figures[i].key);
+			goto out;
+		}
+	}
+	/* Keys we do not know are kept, not lost. */
+	extra = cJSON_CreateObject();
+	cJSON_ArrayForEach(v, mark) {
+		for (i = 0; i < PF__MAX; i++)
+			if (v->string != NULL &&
+			    strcmp(v->string, push_figures[i].key) == 0)
+				break;
+		if (i == PF__MAX && v->string != NULL)
+			cJSON_AddItemToObject(extra, v->string,
+			    cJSON_Duplicate(v, 1));
+	}
+	if (cJSON_GetArraySize(extra) > 0)
+		cJSON_AddItemToObject(p->extra, "import_mark", extra);
+	else
+		cJSON_Delete(extra);
+	rc = 0;
+out:
+	cJSON_Delete(inner);
+	return rc;
+}
+
+static int
+read_sn(const char *sn, struct push *p, char *why, size_t whysz)
+{
+	const char	*bar;
+	size_t		 len = strlen(sn);
+
+	if (len == 0 || len > 200 || !utf8_valid(sn, len) ||
+	    utf8_has_control(sn, len)) {
+		snprintf(why, whysz, "dial_task_main_sn is empty, too long "
+		    "or not text");
+		return -1;
+	}
+	/* "dial_task_main_sn|<id>": the id is what the create answer gave. */
+	bar = strrchr(sn, '|');
+	p->sn = strdup(sn);
+	p->vendor_task_id = strdup(bar != NULL ? bar + 1 : sn);
+	if (p->sn == NULL || p->vendor_task_id == NULL)
+		return -1;
+	if (p->vendor_task_id[0] == '\0') {
+		snprintf(why, whysz, "dial_task_main_sn has no task id");
+		return -1;
+	}
+	return 0;
+}
+
+int
+push_parse_json(const char *body, size_t len, struct push *p, char *why,
+    size_t whysz)
+{
+	cJSON		*o, *v;
+	const cJSON	*sn, *mark;
+	int		 rc = -1;
+
+	memset(p, 0, sizeof(*p));
+	if (!utf8_valid(body, len)) {
+		snprintf(why, whysz, "body is not UTF-8 text");
+		return -1;
+	}
+	if ((o = cJSON_ParseWithLength(body, len)) == NULL ||
+	    !cJSON_IsObject(o)) {
+		snprintf(why, whysz, "body is not a JSON object");
+		cJSON_Delete(o);
+		return -1;
+	}
+	p->extra = cJSON_CreateObject();
+	sn = cJSON_GetObjectItemCaseSensitive(o, "dial_task_main_sn");
+	mark = cJSON_GetObjectItemCaseSensitive(o, "import_mark");
+	if (!cJSON_IsString(sn)) {
+		snprintf(why, whysz, "dial_task_main_sn missing or not a "
+		    "string");
+		goto out;
+	}
+	if (mark == NULL) {
+		snprintf(why, whysz, "import_mark missing");
+		goto out;
+	}
+	if (read_sn(sn->valuestring, p, why, whysz) == -1 ||
+	    read_mark(mark, p, why, whysz) == -1)
+		goto out;
+	cJSON_ArrayForEach(v, o)
+		if (v->string != NULL && strcmp(v->string, "import_mark") &&
+		    strcmp(v->string, "dial_task_main_sn"))
+			cJSON_AddItemToObject(p->extra, v->string,
+			    cJSON_Duplicate(v, 1));
+	rc = 0;
+out:
+	cJSON_Delete(o);
+	if (rc == -1)
+		push_clear(p);
+	return rc;
+}
+
+/* The urlencoded form: the JSON's top-level fields as form fields. */
+struct formpush {
+	char	*sn, *mark;
+	cJSON	*rest;
+};
+
+static int
+form_pair(void *arg, const char *key, size_t keylen, const char *val,
+    size_t vallen)
+{
+	struct formpush	*f = arg;
+	char		**slot = NULL;
+
+	(void)keylen;
+	if (memchr(val, '\0', vallen) != NULL)
+		return -1;
+	if (strcmp(key, "dial_task_main_sn") == 0)
+		slot = &f->sn;
+	else if (strcmp(key, "import_mark") == 0)
+		slot = &f->mark;
+	if (slot != NULL) {
+		if (*slot != NULL)
+			return -1;	/* given twice: which one? */
+		*slot = strdup(val);
+		return *slot == NULL ? -1 : 0;
+	}
+	if (utf8_valid(key, strlen(key)) && utf8_valid(val, vallen))
+		cJSON_AddStringToObject(f->rest, key, val);
+	return 0;
+}
+
+int
+push_parse_form(const char *body, size_t len, struct push *p, char *why,
+    size_t whysz)
+{
+	struct formpush	 f = { NULL, NULL, cJSON_CreateObject() };
+	cJSON		*mark = NULL;
+	int		 rc = -1;
+
+	memset(p, 0, sizeof(*p));
+	if (form_urlencoded(body, len, form_pair, &f) == -1) {
+		snprintf(why, whysz, "body is not well-formed urlencoded "
+		    "(bad escape, NUL byte or a field given twice)");
+		goto out;
+	}
+	if (f.sn == NULL || f.mark == NULL) {
+		snprintf(why, whysz, "dial_task_main_sn or import_mark "
+		    "missing");
+		goto out;
+	}
+	if (!utf8_valid(f.mark, strlen(f.mark))) {
+		snprintf(why, whysz, "import_mark is not UTF-8 text");
+		goto out;
+	}
+	p->extra = f.rest;
+	f.rest = NULL;
+	mark = cJSON_CreateString(f.mark);
+	if (read_sn(f.sn, p, why, whysz) == -1 ||
+	    read_mark(mark, p, why, whysz) == -1)
+		goto out;
+	rc = 0;
+out:
+	cJSON_Delete(mark);
+	cJSON_Delete(f.rest);
+	free(f.sn);
+	free(f.mark);
+	if (rc == -1)
+		push_clear(p);
+	return rc;
+}
+
+static cJSON *
+push_details(const struct push *p, int64_t push_id, int64_t batch_id,
+    int duplicate)
+{
+	cJSON	*d = cJSON_CreateObject(), *m;
+	size_t	 i;
+
+	cJSON_AddStringToObject(d, "dial_task_main_sn", p->sn);
+	if (push_id > 0)
+		cJSON_AddNumberToObject(d, "push", (double)push_id);
+	if (batch_id > 0)
+		cJSON_AddNumberToObject(d, "batch", (double)batch_id);
+	else
+		cJSON_AddBoolToObject(d, "unmatched", 1);
+	if (duplicate)
+		cJSON_AddBoolToObject(d, "duplicate", 1);
+	if (!p->ok)
+		cJSON_AddStringToObject(d, "import_failed", p->reason);
+	else {
+		m = cJSON_AddObjectToObject(d, "import_mark");
+		for (i = 0; i < PF__MAX; i++)
+			cJSON_AddNumberToObject(m, push_figures[i].key,
+			    (double)p->fig[i]);
+	}
+	return d;
+}
+
+int
+push_store(struct db *db, const struct audit_actor *who, const char *ctype,
+    const char *body, size_t len, const struct push *p, int64_t *push_id)
+{
+	unsigned char	 digest[crypto_hash_sha256_BYTES];
+	char		 sha[65], *extra = NULL;
+	sqlite3_stmt	*st;
+	cJSON		*d = NULL;
+	int64_t		 batch_id = 0;
+	size_t		 i;
+	int		 stored, rc = -1;
+
+	*push_id = 0;
+	crypto_hash_sha256(digest, (const unsigned char *)body, len);
+	sodium_bin2hex(sha, sizeof(sha), digest, sizeof(digest));
+	if ((extra = cJSON_PrintUnformatted(p->extra)) == NULL)
+		return -1;
+	if (db_begin(db) == -1)
+		goto out;
+	if ((st = db_stmt(db, STMT_BATCH_BY_VENDOR_TASK)) == NULL)
+		goto out;
+	db_bind_text(st, 1, p->vendor_task_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		batch_id = sqlite3_column_int64(st, 0);
+	db_reset(st);
+
+	if ((st = db_stmt(db, STMT_PUSH_INSERT)) == NULL)
+		goto out;
+	db_bind_int(st, 1, (int64_t)time(NULL));
+	db_bind_text(st, 2, who->addr);
+	db_bind_text(st, 3, ctype);
+	sqlite3_bind_text(st, 4, body, (int)len, SQLITE_STATIC);
+	db_bind_text(st, 5, sha);
+	db_bind_text(st, 6, p->sn);
+	db_bind_text(st, 7, p->vendor_task_id);
+	if (batch_id > 0) {
+		db_bind_int(st, 8, batch_id);
+		db_bind_text(st, 9, "auto");
+	} else
+		db_bind_text(st, 9, "");
+	db_bind_int(st, 10, p->ok);
+	db_bind_text(st, 11, p->ok ? "" : p->reason);
+	for (i = 0; i < PF__MAX; i++)
+		db_bind_int(st, 12 + (int)i, p->fig[i]);
+	db_bind_text(st, 12 + PF__MAX, extra);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		goto out;
+	stored = sqlite3_changes(db_handle(db)) == 1;
+	if (stored)
+		*push_id = sqlite3_last_insert_rowid(db_handle(db));
+	d = push_details(p, *push_id, batch_id, !stored);
+	if (audit_append(db, who, stored ? "push.received" : "push.duplicate",
+	    p->vendor_task_id, d) == -1 || db_commit(db) == -1)
+		goto out;
+	rc = stored;
+out:
+	db_rollback(db);
+	cJSON_Delete(d);
+	cJSON_free(extra);
+	return rc;
+}
+
+int
+push_reject(struct db *db, const struct audit_actor *who, const char *ctype,
+    long long declared, const char *body, size_t len, const char *reason)
+{
+	sqlite3_stmt	*st;
+	cJSON		*d = NULL;
+	int		 rc = -1;
+
+	if (len > 64 * 1024)
+		len = 64 * 1024;
+	if (db_begin(db) == -1 || (st = db_stmt(db, STMT_PUSH_REJECT)) == NULL)
+		goto out;
+	db_bind_int(st, 1, (int64_t)time(NULL));
+	db_bind_text(st, 2, who->addr);
+	db_bind_text(st, 3, ctype);
+	db_bind_int(st, 4, declared);
+	sqlite3_bind_blob(st, 5, body != NULL ? body : "", (int)len,
+	    SQLITE_STATIC);
+	db_bind_text(st, 6, reason);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		goto out;
+	d = cJSON_CreateObject();
+	cJSON_AddNumberToObject(d, "rejected",
+	    (double)sqlite3_last_insert_rowid(db_handle(db)));
+	cJSON_AddStringToObject(d, "reason", reason);
+	cJSON_AddNumberToObject(d, "length", (double)declared);
+	if (audit_append(db, who, "push.rejected", "", d) == -1 ||
+	    db_commit(db) == -1)
+		goto out;
+	rc = 0;
+out:
+	db_rollback(db);
+	cJSON_Delete(d);
+	return rc;
+}
+
+int
+push_link_waiting(struct db *db, int64_t batch_id, const char *vendor_task_id)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_PUSH_LINK_AUTO);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, batch_id);
+	db_bind_text(st, 2, vendor_task_id);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(db_handle(db));
+}
+
+int
+push_link_manual(struct db *db, const struct audit_actor *who,
+    int64_t push_id, int64_t batch_id)
+{
+	sqlite3_stmt	*st;
+	cJSON		*d = NULL;
+	char		 obj[32];
+	int		 rc = -1, found;
+
+	if (db_begin(db) == -1 || (st = db_stmt(db, STMT_BATCH_TASK)) == NULL)
+		goto out;
+	db_bind_int(st, 1, batch_id);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	db_reset(st);
+	if (!found) {
+		rc = 0;
+		goto out;
+	}
+	if ((st = db_stmt(db, STMT_PUSH_LINK_MANUAL)) == NULL)
+		goto out;
+	db_bind_int(st, 1, batch_id);
+	db_bind_text(st, 2, who->name);
+	db_bind_int(st, 3, push_id);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		goto out;
+	if (sqlite3_changes(db_handle(db)) != 1) {
+		rc = 0;
+		goto out;
+	}
+	d = cJSON_CreateObject();
+	cJSON_AddNumberToObject(d, "push", (double)push_id);
+	cJSON_AddNumberToObject(d, "batch", (double)batch_id);
+	snprintf(obj, sizeof(obj), "push %lld", (long long)push_id);
+	if (audit_append(db, who, "push.linked", obj, d) == -1 ||
+	    db_commit(db) == -1)
+		goto out;
+	rc = 1;
+out:
+	db_rollback(db);
+	cJSON_Delete(d);
+	return rc;
+}

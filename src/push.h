@@ -1,0 +1,65 @@
+/* push.h: the vendor's asynchronous import push (PRODUCT.md section 2):
+ * reading it (JSON, or the same fields urlencoded), storing it once, and
+ * tying it to the batch whose vendor task it reports on. */
+#ifndef DIALDESK_PUSH_H
+#define DIALDESK_PUSH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct audit_actor;
+struct cJSON;
+struct db;
+
+/* The figures of import_mark, in the order of the document's table. */
+enum push_figure {
+	PF_TOTAL, PF_SUCCESS, PF_FAIL, PF_BLACKLIST, PF_REPEAT, PF_FILTER,
+	PF_SHI, PF_KONG, PF_TINGJI, PF_KUWU, PF_CHENMO, PF_FENXIAN,
+	PF_CHAOPIN, PF__MAX
+};
+
+struct push_figure_def {
+	const char	*key;	/* the vendor's key, "totalCount" */
+	const char	*label;	/* 导入总数 */
+	const char	*css;	/* "total": chart and table classes */
+};
+extern const struct push_figure_def push_figures[PF__MAX];
+
+struct push {
+	char		*sn;		/* dial_task_main_sn */
+	char		*vendor_task_id;	/* its id part (after '|') */
+	int		 ok;		/* 1: figures; 0: failure reason */
+	char		*reason;
+	int64_t		 fig[PF__MAX];
+	struct cJSON	*extra;		/* fields we do not know, kept */
+};
+
+/* Read a push body. Returns 0, or -1 with an English reason in why. */
+int	push_parse_json(const char *body, size_t len, struct push *,
+	    char *why, size_t whysz);
+int	push_parse_form(const char *body, size_t len, struct push *,
+	    char *why, size_t whysz);
+void	push_clear(struct push *);
+
+/* Store a readable push with its audit entry (actor vendor) in one
+ * transaction, linking it to its batch when one has the vendor task id.
+ * Returns 1 stored, 0 the same body was stored before (recorded in the
+ * audit log, not again as a push), -1 error. */
+int	push_store(struct db *, const struct audit_actor *,
+	    const char *ctype, const char *body, size_t len,
+	    const struct push *, int64_t *push_id);
+/* Keep what could not be read (at most 64 KiB of it) for an
+ * administrator, with its audit entry. 0 or -1. */
+int	push_reject(struct db *, const struct audit_actor *,
+	    const char *ctype, long long declared, const char *body,
+	    size_t len, const char *reason);
+/* Inside the transaction that stores a batch's vendor task id: link the
+ * pushes that came first. Returns how many, -1 on error. */
+int	push_link_waiting(struct db *, int64_t batch_id,
+	    const char *vendor_task_id);
+/* An administrator ties an unmatched push to a batch. 1 done, 0 no such
+ * unmatched push or batch, -1 error. */
+int	push_link_manual(struct db *, const struct audit_actor *,
+	    int64_t push_id, int64_t batch_id);
+
+#endif
