@@ -86,17 +86,14 @@ fill_creators(struct request *r, struct tdict *body)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int
-fill_rows(struct request *r, struct tdict *body, int64_t page, int *more)
+sqlite3_stmt *
+tasks_query(struct request *r, int64_t limit, int64_t offset)
 {
 	sqlite3_stmt	*st = db_stmt(r->db, STMT_TASK_LIST);
-	struct tdict	*s;
 	const char	*q = http_field(r, KEY_Q), *state;
-	char		 when[32];
-	int		 rc, n = 0;
 
 	if (st == NULL)
-		return -1;
+		return NULL;
 	db_bind_text(st, 1, (state = http_field(r, KEY_STATUS)) ? state : "");
 	db_bind_int(st, 2, r->fieldmap[KEY_CREATOR] ?
 	    r->fieldmap[KEY_CREATOR]->parsed : 0);
@@ -105,8 +102,34 @@ fill_rows(struct request *r, struct tdict *body, int64_t page, int *more)
 	db_bind_int(st, 4, r->fieldmap[KEY_TO] ?
 	    day_start(r->fieldmap[KEY_TO]->parsed, 1) : 0);
 	db_bind_text(st, 5, q != NULL ? q : "");
-	db_bind_int(st, 6, PER_PAGE + 1);
-	db_bind_int(st, 7, (page - 1) * PER_PAGE);
+	db_bind_int(st, 6, limit);
+	db_bind_int(st, 7, offset);
+	return st;
+}
+
+int
+tasks_filters_valid(const struct request *r)
+{
+	static const enum key fkeys[] = { KEY_Q, KEY_STATUS, KEY_CREATOR,
+	    KEY_FROM, KEY_TO, KEY_PAGE };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(fkeys) / sizeof(fkeys[0]); i++)
+		if (r->fieldnmap[fkeys[i]] != NULL)
+			return 0;
+	return 1;
+}
+
+static int
+fill_rows(struct request *r, struct tdict *body, int64_t page, int *more)
+{
+	sqlite3_stmt	*st;
+	struct tdict	*s;
+	char		 when[32];
+	int		 rc, n = 0;
+
+	if ((st = tasks_query(r, PER_PAGE + 1, (page - 1) * PER_PAGE)) == NULL)
+		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (++n > PER_PAGE)
 			break;
@@ -138,8 +161,6 @@ fill_rows(struct request *r, struct tdict *body, int64_t page, int *more)
 void
 page_tasks(struct request *r)
 {
-	static const enum key fkeys[] = { KEY_Q, KEY_STATUS, KEY_CREATOR,
-	    KEY_FROM, KEY_TO, KEY_PAGE };
 	struct tdict	*page, *body, *s;
 	const char	*v, *state = http_field(r, KEY_STATUS);
 	int64_t		 pageno = r->fieldmap[KEY_PAGE] ?
@@ -161,10 +182,8 @@ page_tasks(struct request *r)
 		if (state != NULL && strcmp(state, states[i]) == 0)
 			tdict_show(s, "OPT_SELECTED");
 	}
-	for (i = 0; i < sizeof(fkeys) / sizeof(fkeys[0]); i++)
-		if (r->fieldnmap[fkeys[i]] != NULL)
-			status = 400;
-	if (status == 400) {
+	if (!tasks_filters_valid(r)) {
+		status = 400;
 		s = tdict_add_section(body, "FILTER_ERROR");
 		tdict_set(s, "TEXT", "筛选条件无效:日期请用 YYYY-MM-DD,"
 		    "名称不超过 200 个字符。");
@@ -176,6 +195,15 @@ page_tasks(struct request *r)
 		return;
 	}
 	tdict_set_int(body, "PAGE", pageno);
+	if (status == 200 && (href = page_href(r, 1)) != NULL) {
+		/* The same filters, as a download: /tasks.csv?page=1&... */
+		s = tdict_add_section(body, "EXPORTS");
+		tdict_setf(s, "EXPORT_CSV_HREF", "/tasks.csv%s",
+		    strchr(href, '?'));
+		tdict_setf(s, "EXPORT_XLSX_HREF", "/tasks.xlsx%s",
+		    strchr(href, '?'));
+		free(href);
+	}
 	if (status == 200 && pageno > 1 && (href = page_href(r, pageno - 1))) {
 		s = tdict_add_section(body, "PREV");
 		tdict_set(s, "PREV_HREF", href);

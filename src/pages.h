@@ -5,6 +5,8 @@
 #ifndef DIALDESK_PAGES_H
 #define DIALDESK_PAGES_H
 
+#include <stdint.h>
+
 struct request;
 
 void	page_login(struct request *);
@@ -22,6 +24,16 @@ void	page_task(struct request *);
 void	page_task_cancel(struct request *);
 void	page_batch_resend(struct request *);
 void	page_callback(struct request *);
+
+void	page_tasks_export(struct request *);
+void	page_breakdown_export(struct request *);
+
+/* The task history query with the request's filters bound (page_tasks.c),
+ * and whether those filters are all valid. */
+struct sqlite3_stmt;
+struct sqlite3_stmt *tasks_query(struct request *, int64_t limit,
+	    int64_t offset);
+int	tasks_filters_valid(const struct request *);
 
 struct import;
 /* Who may see an import (its uploader, administrators, auditors) and who
