@@ -233,9 +233,13 @@ static const char *const stmts[STMT__MAX] = {
 	" FROM batches AS b LEFT JOIN pushes AS p ON p.id ="
 	" (SELECT max(id) FROM pushes WHERE batch_id = b.id)"
 	" WHERE b.task_id = ? ORDER BY b.seq",
-	/* STMT_DASH_TASKS (since, creator or 0): tasks and numbers sent */
-	"SELECT count(*), coalesce(sum(rows), 0) FROM tasks"
-	" WHERE created >= ?1 AND (?2 = 0 OR user_id = ?2)",
+	/* STMT_DASH_TASKS (since, creator or 0): tasks made, and numbers
+	 * in batches the vendor accepted */
+	"SELECT (SELECT count(*) FROM tasks"
+	"  WHERE created >= ?1 AND (?2 = 0 OR user_id = ?2)),"
+	" (SELECT coalesce(sum(b.rows), 0) FROM batches AS b"
+	"  JOIN tasks AS t ON t.id = b.task_id WHERE b.state = 'sent'"
+	"  AND b.sent_at >= ?1 AND (?2 = 0 OR t.user_id = ?2))",
 	/* STMT_DASH_FIGURES (since, creator or 0): the newest push of each
 	 * batch sent since then, summed */
 	"SELECT count(p.id), coalesce(sum(p.total), 0),"

@@ -1,12 +1,23 @@
-/* page_home.c: GET / — the start page after sign-in, with what the user's
- * role can do. Statuses: 200. */
+/* page_home.c: GET / — the dashboard: tasks and numbers sent in the last
+ * 7 and 30 days, the import success rate, the summed breakdown as a chart
+ * and the latest tasks, for everyone or one creator. Statuses: 200, 400
+ * (a creator that is not valid), 500. */
 #include "autoconf.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "auth.h"
+#include "chart.h"
+#include "db.h"
 #include "http.h"
 #include "pages.h"
+#include "push.h"
+#include "task.h"
 #include "tmpl.h"
 #include "ui.h"
+
+#define DAY	86400
 
 static const struct {
 	const char	*href;
@@ -14,15 +25,140 @@ static const struct {
 	const char	*text;
 	unsigned	 roles;
 } cards[] = {
+	{ "/tasks/new", "新建任务", "填写任务参数,上传名单(Excel 或 CSV),预览后发送。",
+	  ROLE_ADMIN | ROLE_OPERATOR },
+	{ "/tasks", "任务列表", "查看任务发送进度和供应商的导入结果,导出为 Excel。",
+	  ROLE_ANY },
 	{ "/audit", "审计日志", "谁在何时、从何处做了什么:登录、发送、导出均有记录,且不可悄悄修改。",
 	  ROLE_ADMIN | ROLE_AUDITOR },
+	{ "/pushes", "供应商推送", "未能匹配批次的推送和被拒收的推送。",
+	  ROLE_ADMIN },
+	{ "/settings", "系统设置", "回调地址与当前配置。", ROLE_ADMIN },
 };
+
+static int
+fill_counts(struct request *r, struct tdict *body, int64_t creator)
+{
+	static const struct { int days; const char *tasks, *numbers; } w[] = {
+		{ 7, "D7_TASKS", "D7_NUMBERS" },
+		{ 30, "D30_TASKS", "D30_NUMBERS" },
+	};
+	sqlite3_stmt	*st;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		if ((st = db_stmt(r->db, STMT_DASH_TASKS)) == NULL)
+			return -1;
+		db_bind_int(st, 1, r->now - w[i].days * DAY);
+		db_bind_int(st, 2, creator);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			db_reset(st);
+			return -1;
+		}
+		tdict_set_int(body, w[i].tasks, sqlite3_column_int64(st, 0));
+		tdict_set_int(body, w[i].numbers, sqlite3_column_int64(st, 1));
+		db_reset(st);
+	}
+	return 0;
+}
+
+static int
+fill_figures(struct request *r, struct tdict *body, int64_t creator)
+{
+	struct chart_bar bars[PF__MAX - 1];
+	int64_t		 fig[PF__MAX], batches;
+	sqlite3_stmt	*st = db_stmt(r->db, STMT_DASH_FIGURES);
+	char		 pct[16], title[128];
+	size_t		 i;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, r->now - 30 * DAY);
+	db_bind_int(st, 2, creator);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_reset(st);
+		return -1;
+	}
+	batches = sqlite3_column_int64(st, 0);
+	for (i = 0; i < PF__MAX; i++)
+		fig[i] = sqlite3_column_int64(st, 1 + (int)i);
+	db_reset(st);
+	chart_pct(fig[PF_SUCCESS], fig[PF_TOTAL], pct);
+	tdict_set(body, "SUCCESS_RATE", pct);
+	tdict_setf(body, "SUCCESS_NOTE", "%lld 个批次有导入结果,导入总数 %lld",
+	    (long long)batches, (long long)fig[PF_TOTAL]);
+	for (i = 1; i < PF__MAX; i++) {
+		bars[i - 1].label = push_figures[i].label;
+		bars[i - 1].css = push_figures[i].css;
+		bars[i - 1].value = fig[i];
+	}
+	snprintf(title, sizeof(title), "近 30 天导入结果(导入总数 %lld)",
+	    (long long)fig[PF_TOTAL]);
+	chart_fill(tdict_add_include(body, "CHART", "chart.tpl"),
+	    "dash-chart", title, bars, PF__MAX - 1, fig[PF_TOTAL]);
+	return 0;
+}
+
+static int
+fill_latest(struct request *r, struct tdict *body, int64_t creator)
+{
+	sqlite3_stmt	*st = db_stmt(r->db, STMT_TASK_LATEST);
+	struct tdict	*s;
+	char		 when[32];
+	int		 rc, n = 0;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, creator);
+	db_bind_int(st, 2, 10);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s = tdict_add_section(body, "LATEST");
+		tdict_setf(s, "TASK_HREF", "/tasks/%lld",
+		    (long long)sqlite3_column_int64(st, 0));
+		tdict_set(s, "TASK_NAME", db_col_text(st, 1));
+		tdict_set(s, "TASK_CREATOR", db_col_text(st, 2));
+		ui_time(sqlite3_column_int64(st, 3), when);
+		tdict_set(s, "TASK_CREATED", when);
+		tdict_set_int(s, "TASK_ROWS", sqlite3_column_int64(st, 4));
+		tdict_set(s, "TASK_STATE", db_col_text(st, 5));
+		tdict_set(s, "TASK_STATE_LABEL",
+		    task_state_label(db_col_text(st, 5)));
+		n++;
+	}
+	db_reset(st);
+	if (n == 0)
+		tdict_show(body, "NO_LATEST");
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+fill_creators(struct request *r, struct tdict *body, int64_t want)
+{
+	sqlite3_stmt	*st = db_stmt(r->db, STMT_USER_LIST);
+	struct tdict	*s;
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s = tdict_add_section(body, "CREATOR_OPT");
+		tdict_set_int(s, "OPT_VALUE", sqlite3_column_int64(st, 0));
+		tdict_set(s, "OPT_LABEL", db_col_text(st, 1));
+		if (sqlite3_column_int64(st, 0) == want)
+			tdict_show(s, "OPT_SELECTED");
+	}
+	db_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
 
 void
 page_home(struct request *r)
 {
 	struct tdict	*page, *body, *s;
+	int64_t		 creator = r->fieldmap[KEY_CREATOR] ?
+			    r->fieldmap[KEY_CREATOR]->parsed : 0;
 	size_t		 i;
+	int		 status = r->fieldnmap[KEY_CREATOR] ? 400 : 200;
 
 	page = ui_page(r, "首页", "home.tpl", &body);
 	tdict_set(body, "USER_NAME", r->sess.user_name);
@@ -35,5 +171,13 @@ page_home(struct request *r)
 		tdict_set(s, "CARD_TITLE", cards[i].title);
 		tdict_set(s, "CARD_TEXT", cards[i].text);
 	}
-	ui_send(r, 200, page);
+	if (fill_creators(r, body, creator) == -1 ||
+	    fill_counts(r, body, creator) == -1 ||
+	    fill_figures(r, body, creator) == -1 ||
+	    fill_latest(r, body, creator) == -1) {
+		tdict_free(page);
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	ui_send(r, status, page);
 }

@@ -24,6 +24,9 @@ void	page_task(struct request *);
 void	page_task_cancel(struct request *);
 void	page_batch_resend(struct request *);
 void	page_callback(struct request *);
+void	page_pushes(struct request *);
+void	page_push_link(struct request *);
+void	page_settings(struct request *);
 
 void	page_tasks_export(struct request *);
 void	page_breakdown_export(struct request *);

@@ -37,6 +37,7 @@ const struct kvalid keys[KEY__MAX] = {
 	{ valid_line, "q" },			/* KEY_Q */
 	{ valid_task_state, "status" },		/* KEY_STATUS */
 	{ valid_id, "creator" },		/* KEY_CREATOR */
+	{ valid_id, "batch" },			/* KEY_BATCH */
 };
 
 /* Every text validator first requires valid UTF-8 without NUL bytes. */

@@ -35,6 +35,7 @@ enum key {
 	KEY_Q,
 	KEY_STATUS,
 	KEY_CREATOR,
+	KEY_BATCH,
 	KEY__MAX
 };
 

@@ -22,6 +22,8 @@ static const struct {
 	{ "/tasks/new", "新建任务", ROLE_ADMIN | ROLE_OPERATOR },
 	{ "/tasks", "任务列表", ROLE_ANY },
 	{ "/audit", "审计日志", ROLE_ADMIN | ROLE_AUDITOR },
+	{ "/pushes", "供应商推送", ROLE_ADMIN },
+	{ "/settings", "设置", ROLE_ADMIN },
 };
 
 static int

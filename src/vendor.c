@@ -433,6 +433,49 @@ add_rows(cJSON *list, vendor_next_row next, void *arg,
 	return 0;
 }
 
+/* The task's fields, in the document's order (the vendor does not need it,
+ * but a captured body then reads like the document); *list receives the
+ * empty deliverList. 0, or -1 when out of memory. */
+static int
+add_task(cJSON *root, const char *org_code, const char *sign,
+    const char *login_name, const struct vendor_task *t, cJSON **list)
+{
+	if (!cJSON_AddStringToObject(root, "orgCode", org_code) ||
+	    !cJSON_AddStringToObject(root, "sign", sign) ||
+	    !cJSON_AddStringToObject(root, "loginName", login_name) ||
+	    !cJSON_AddStringToObject(root, "name", t->name) ||
+	    !cJSON_AddStringToObject(root, "mediaType", "videoBot") ||
+	    !cJSON_AddStringToObject(root, "videoBotId", t->video_bot_id) ||
+	    !cJSON_AddBoolToObject(root, "isVoiceDivide", t->is_voice_divide))
+		return -1;
+	if (t->is_voice_divide &&
+	    !cJSON_AddStringToObject(root, "audioBotId", t->audio_bot_id))
+		return -1;
+	if ((*list = cJSON_AddArrayToObject(root, "deliverList")) == NULL ||
+	    !cJSON_AddBoolToObject(root, "isRelateSendMessage",
+	    t->is_relate_send_message))
+		return -1;
+	if (t->is_relate_send_message &&
+	    (!cJSON_AddStringToObject(root, "msgTemplateId",
+	    t->msg_template_id) ||
+	    !cJSON_AddStringToObject(root, "msgTitle", t->msg_title) ||
+	    (t->send_message_phase != 0 &&
+	    !cJSON_AddNumberToObject(root, "sendMessagePhase",
+	    t->send_message_phase))))
+		return -1;
+	if (!cJSON_AddBoolToObject(root, "isRelateVideoMessage",
+	    t->is_relate_video_message))
+		return -1;
+	if (t->is_relate_video_message &&
+	    (!cJSON_AddStringToObject(root, "videoMessageTemplateId",
+	    t->video_message_template_id) ||
+	    (t->send_video_message_phase != 0 &&
+	    !cJSON_AddNumberToObject(root, "sendVideoMessagePhase",
+	    t->send_video_message_phase))))
+		return -1;
+	return 0;
+}
+
 char *
 vendor_body(const struct vendor_cfg *cfg, const char *login_name,
     const struct vendor_task *t, vendor_next_row next, void *arg,
@@ -469,37 +512,8 @@ vendor_body(const struct vendor_cfg *cfg, const char *login_name,
 		return NULL;
 	}
 
-	/* Fields in the document's order, which the vendor does not need
-	 * but which makes a captured body easy to compare with it. */
 	ok = (root = cJSON_CreateObject()) != NULL &&
-	    cJSON_AddStringToObject(root, "orgCode", cfg->org_code) &&
-	    cJSON_AddStringToObject(root, "sign", sign) &&
-	    cJSON_AddStringToObject(root, "loginName", login_name) &&
-	    cJSON_AddStringToObject(root, "name", t->name) &&
-	    cJSON_AddStringToObject(root, "mediaType", "videoBot") &&
-	    cJSON_AddStringToObject(root, "videoBotId", t->video_bot_id) &&
-	    cJSON_AddBoolToObject(root, "isVoiceDivide",
-	    t->is_voice_divide != 0) &&
-	    (!t->is_voice_divide ||
-	    cJSON_AddStringToObject(root, "audioBotId", t->audio_bot_id)) &&
-	    (list = cJSON_AddArrayToObject(root, "deliverList")) != NULL &&
-	    cJSON_AddBoolToObject(root, "isRelateSendMessage",
-	    t->is_relate_send_message != 0) &&
-	    (!t->is_relate_send_message ||
-	    (cJSON_AddStringToObject(root, "msgTemplateId",
-	    t->msg_template_id) &&
-	    cJSON_AddStringToObject(root, "msgTitle", t->msg_title) &&
-	    (t->send_message_phase == 0 ||
-	    cJSON_AddNumberToObject(root, "sendMessagePhase",
-	    t->send_message_phase)))) &&
-	    cJSON_AddBoolToObject(root, "isRelateVideoMessage",
-	    t->is_relate_video_message != 0) &&
-	    (!t->is_relate_video_message ||
-	    (cJSON_AddStringToObject(root, "videoMessageTemplateId",
-	    t->video_message_template_id) &&
-	    (t->send_video_message_phase == 0 ||
-	    cJSON_AddNumberToObject(root, "sendVideoMessagePhase",
-	    t->send_video_message_phase))));
+	    add_task(root, cfg->org_code, sign, login_name, t, &list) == 0;
 	sodium_memzero(sign, sizeof(sign));
 	if (!ok) {
 		seterr(err, errsz, "out of memory");
@@ -633,7 +647,7 @@ vendor_text(const cJSON *root, char *buf, size_t bufsz)
 	static const char *const keys[] = { "msg", "message", "errMsg" };
 	const cJSON	*m = NULL;
 	const char	*s;
-	size_t		 i, j, n, start, run;
+	size_t		 i, j, k, n, begin, run;
 
 	buf[0] = '\0';
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && m == NULL; i++) {
@@ -657,18 +671,18 @@ vendor_text(const cJSON *root, char *buf, size_t bufsz)
 			i++;
 			continue;
 		}
-		for (start = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		for (begin = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 			continue;
-		run = i - start;
-		for (; start < i; start++)
-			buf[j++] = run >= 11 && start - (i - run) >= 3 &&
-			    i - start > 4 ? '*' : s[start];
+		run = i - begin;
+		for (k = begin; k < i; k++)
+			buf[j++] = run >= 11 && k - begin >= 3 && i - k > 4 ?
+			    '*' : s[k];
 	}
 	buf[j] = '\0';
 }
 
-/* taskId as text: a non-empty string that fits, or an integer that a
- * double holds exactly. 0 when it is usable. */
+/* taskId as text: a non-empty string of UTF-8 without control characters
+ * that fits, or an integer that a double holds exactly. 0 when usable. */
 static int
 task_id_text(const cJSON *root, char *out, size_t outsz)
 {
@@ -679,7 +693,10 @@ task_id_text(const cJSON *root, char *out, size_t outsz)
 	    cJSON_GetObjectItemCaseSensitive(root, "result"), "taskId");
 	if (cJSON_IsString(id)) {
 		n = snprintf(out, outsz, "%s", id->valuestring);
-		return n > 0 && (size_t)n < outsz ? 0 : -1;
+		if (n <= 0 || (size_t)n >= outsz)
+			return -1;
+		return utf8_valid(out, (size_t)n) &&
+		    !utf8_has_control(out, (size_t)n) ? 0 : -1;
 	}
 	if (cJSON_IsNumber(id) && id->valuedouble == floor(id->valuedouble) &&
 	    fabs(id->valuedouble) <= 9007199254740992.0) {
