@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "committer.h"
 #include "config.h"
 #include "http.h"
 #include "log.h"
@@ -106,10 +107,8 @@ page_callback(struct request *r)
 		answer(r, 403, 403, "forbidden");
 		return;
 	}
-	json = strncasecmp(r->content_type, "application/json", 16) == 0 ||
-	    r->content_type[0] == '\0';
-	if (!json && strncasecmp(r->content_type,
-	    "application/x-www-form-urlencoded", 33) != 0) {
+	json = push_ctype_is_json(r->content_type);
+	if (!json && !push_ctype_is_form(r->content_type)) {
 		(void)push_reject(r->db, &who, r->content_type,
 		    r->content_length, "", 0, "unsupported content type");
 		answer(r, 400, 400, "unsupported content type");
@@ -158,9 +157,17 @@ page_callback(struct request *r)
 			answer(r, 400, 400, "unreadable push");
 		return;
 	}
-	rc = push_store(r->db, &who, r->content_type, body, (size_t)got, &p,
-	    &id);
 	push_clear(&p);
+	/* Through the committer, whose one fsync serves every push waiting;
+	 * by ourselves when there is none (CGI, or it is restarting). */
+	rc = committer_submit(r->cfg, &who, r->content_type, body,
+	    (size_t)got);
+	if (rc == -2 && push_parse(r->content_type, body, (size_t)got, &p,
+	    why, sizeof(why)) == 0) {
+		rc = push_store(r->db, &who, r->content_type, body,
+		    (size_t)got, &p, &id);
+		push_clear(&p);
+	}
 	free(body);
 	if (rc == -1)
 		answer(r, 500, 500, "internal error");

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -310,7 +311,7 @@ push_details(const struct push *p, int64_t push_id, int64_t batch_id,
 }
 
 int
-push_store(struct db *db, const struct audit_actor *who, const char *ctype,
+push_store_tx(struct db *db, const struct audit_actor *who, const char *ctype,
     const char *body, size_t len, const struct push *p, int64_t *push_id)
 {
 	unsigned char	 digest[crypto_hash_sha256_BYTES];
@@ -326,8 +327,6 @@ push_store(struct db *db, const struct audit_actor *who, const char *ctype,
 	sodium_bin2hex(sha, sizeof(sha), digest, sizeof(digest));
 	if ((extra = cJSON_PrintUnformatted(p->extra)) == NULL)
 		return -1;
-	if (db_begin(db) == -1)
-		goto out;
 	if ((st = db_stmt(db, STMT_BATCH_BY_VENDOR_TASK)) == NULL)
 		goto out;
 	db_bind_text(st, 1, p->vendor_task_id);
@@ -361,14 +360,52 @@ push_store(struct db *db, const struct audit_actor *who, const char *ctype,
 		*push_id = sqlite3_last_insert_rowid(db_handle(db));
 	d = push_details(p, *push_id, batch_id, !stored);
 	if (audit_append(db, who, stored ? "push.received" : "push.duplicate",
-	    p->vendor_task_id, d) == -1 || db_commit(db) == -1)
+	    p->vendor_task_id, d) == -1)
 		goto out;
 	rc = stored;
 out:
-	db_rollback(db);
 	cJSON_Delete(d);
 	cJSON_free(extra);
 	return rc;
+}
+
+int
+push_store(struct db *db, const struct audit_actor *who, const char *ctype,
+    const char *body, size_t len, const struct push *p, int64_t *push_id)
+{
+	int	 rc;
+
+	if (db_begin(db) == -1)
+		return -1;
+	if ((rc = push_store_tx(db, who, ctype, body, len, p, push_id)) == -1 ||
+	    db_commit(db) == -1) {
+		db_rollback(db);
+		return -1;
+	}
+	return rc;
+}
+
+int
+push_parse(const char *ctype, const char *body, size_t len, struct push *p,
+    char *why, size_t whysz)
+{
+	if (push_ctype_is_form(ctype))
+		return push_parse_form(body, len, p, why, whysz);
+	return push_parse_json(body, len, p, why, whysz);
+}
+
+int
+push_ctype_is_json(const char *ctype)
+{
+	return ctype[0] == '\0' ||
+	    strncasecmp(ctype, "application/json", 16) == 0;
+}
+
+int
+push_ctype_is_form(const char *ctype)
+{
+	return strncasecmp(ctype, "application/x-www-form-urlencoded",
+	    33) == 0;
 }
 
 int

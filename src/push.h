@@ -48,6 +48,17 @@ void	push_clear(struct push *);
 int	push_store(struct db *, const struct audit_actor *,
 	    const char *ctype, const char *body, size_t len,
 	    const struct push *, int64_t *push_id);
+/* The same, inside the caller's transaction (the committer batches many
+ * pushes into one durable commit). */
+int	push_store_tx(struct db *, const struct audit_actor *,
+	    const char *ctype, const char *body, size_t len,
+	    const struct push *, int64_t *push_id);
+/* Parse by content type: JSON (or none given) or urlencoded. */
+int	push_parse(const char *ctype, const char *body, size_t len,
+	    struct push *, char *why, size_t whysz);
+int	push_ctype_is_json(const char *ctype);
+int	push_ctype_is_form(const char *ctype);
+
 /* Keep what could not be read (at most 64 KiB of it) for an
  * administrator, with its audit entry. 0 or -1. */
 int	push_reject(struct db *, const struct audit_actor *,

@@ -394,6 +394,10 @@ sender_run(const struct config *cfg, int once)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (vendor_init() == -1) {
+		log_err("worker: cannot start libcurl");
+		return 1;
+	}
 	if ((db = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL)
 		return 1;
 	if (db_schema_version(db) != db_schema_latest()) {

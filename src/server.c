@@ -23,6 +23,7 @@
 
 #include <fcgiapp.h>
 
+#include "committer.h"
 #include "config.h"
 #include "db.h"
 #include "http.h"
@@ -237,19 +238,34 @@ spawn(const struct config *cfg, int fd)
 	return pid;
 }
 
+static pid_t
+spawn_committer(const struct config *cfg, int cfd)
+{
+	pid_t	 pid = fork();
+
+	if (pid == -1)
+		log_err("fork: %s", strerror(errno));
+	else if (pid == 0)
+		committer_main(cfg, cfd);
+	return pid;
+}
+
 int
 server_run(const struct config *cfg)
 {
 	pid_t		*pids;
 	sigset_t	 block, old;
-	int		 fd, i, status, alive, n = cfg->workers;
+	int		 fd, cfd, i, status, alive, n = cfg->workers;
+	int		 committer_told = 0;
 	pid_t		 pid;
 	time_t		 deadline, last_death = 0;
 	unsigned	 quick_deaths = 0;
 
 	if (server_prepare(cfg) == -1 || (fd = open_socket(cfg)) == -1)
 		return 1;
-	if ((pids = calloc((size_t)n, sizeof(*pids))) == NULL)
+	if ((cfd = committer_listen(cfg)) == -1)
+		return 1;
+	if ((pids = calloc((size_t)n + 1, sizeof(*pids))) == NULL)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);	/* a client gone is an error code */
 	sigemptyset(&block);
@@ -263,6 +279,8 @@ server_run(const struct config *cfg)
 
 	for (i = 0; i < n; i++)
 		pids[i] = spawn(cfg, fd);
+	/* The last slot is the push committer, restarted like a worker. */
+	pids[n] = spawn_committer(cfg, cfd);
 	log_info("serving on %s with %d workers", cfg->socket, n);
 
 	while (!stopping) {
@@ -271,10 +289,10 @@ server_run(const struct config *cfg)
 			continue;
 		child_exited = 0;
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			for (i = 0; i < n; i++)
+			for (i = 0; i <= n; i++)
 				if (pids[i] == pid)
 					break;
-			if (i == n)
+			if (i > n)
 				continue;
 			pids[i] = 0;
 			if (stopping)
@@ -290,11 +308,13 @@ server_run(const struct config *cfg)
 			else if (time(NULL) - last_death >= 1)
 				quick_deaths = 0;
 			last_death = time(NULL);
-			pids[i] = spawn(cfg, fd);
+			pids[i] = i == n ? spawn_committer(cfg, cfd) :
+			    spawn(cfg, fd);
 		}
 	}
 
 	log_info("draining %d workers", n);
+	/* Workers first: the committer must outlive their last push. */
 	for (i = 0; i < n; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
@@ -303,15 +323,21 @@ server_run(const struct config *cfg)
 	do {
 		alive = 0;
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-			for (i = 0; i < n; i++)
+			for (i = 0; i <= n; i++)
 				if (pids[i] == pid)
 					pids[i] = 0;
 		for (i = 0; i < n; i++)
 			alive += pids[i] > 0;
+		if (alive == 0 && pids[n] > 0) {
+			if (!committer_told)
+				kill(pids[n], SIGTERM);
+			committer_told = 1;
+			alive = 1;
+		}
 		if (alive > 0)
 			usleep(50 * 1000);
 	} while (alive > 0 && time(NULL) < deadline);
-	for (i = 0; i < n; i++)
+	for (i = 0; i <= n; i++)
 		if (pids[i] > 0) {
 			log_warn("worker %d did not stop, killing it",
 			    (int)pids[i]);
@@ -319,7 +345,13 @@ server_run(const struct config *cfg)
 			waitpid(pids[i], NULL, 0);
 		}
 	close(fd);
+	close(cfd);
 	unlink(cfg->socket);
+	{
+		char path[512];
+		snprintf(path, sizeof(path), "%s.commit", cfg->socket);
+		unlink(path);
+	}
 	free(pids);
 	log_info("stopped");
 	return 0;
