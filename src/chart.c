@@ -8,7 +8,7 @@
 #include "tmpl.h"
 
 /* In viewBox units; the SVG scales to its container. */
-#define CHART_W		640
+#define CHART_W		560
 #define LABEL_W		72
 #define VALUE_W		130
 #define ROW_H		28

@@ -37,7 +37,7 @@
 <p><a href="{{IMPORT_HREF}}">查看名单预览</a></p>
 </section>
 </div>
-{{! The vendor's import figures (per batch and in total) come here in a later change. }}
+{{>BREAKDOWN}}
 <section class="preview-table" aria-labelledby="batches-caption">
 <div class="table-wrap" role="region" aria-labelledby="batches-caption" tabindex="0">
 <table class="data-table batches-table">

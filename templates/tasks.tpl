@@ -43,6 +43,7 @@
 <a class="btn btn-secondary" href="/tasks">重置</a>
 </div>
 </form>
+{{#EXPORTS}}<div class="export-links export-links-bar" role="group" aria-label="导出当前筛选的任务"><a class="btn btn-secondary btn-small" href="{{EXPORT_CSV_HREF}}">导出 CSV</a><a class="btn btn-secondary btn-small" href="{{EXPORT_XLSX_HREF}}">导出 Excel</a></div>{{/EXPORTS}}
 {{#FILTER_ERROR}}<p class="error" role="alert">{{TEXT}}</p>{{/FILTER_ERROR}}
 <div class="table-wrap" role="region" aria-labelledby="tasks-caption" tabindex="0">
 <table class="data-table tasks-table">

@@ -1,0 +1,69 @@
+{{%AUTOESCAPE context="HTML"}}
+{{! pushes.tpl: for administrators: the vendor's import pushes that no batch claims yet (each can be linked to a batch by hand), and the ones refused because they could not be read. }}
+<div class="page-head">
+<h1>供应商推送</h1>
+<p class="lead">供应商的异步导入推送中，尚未关联到批次的，以及无法解析而被拒收的。</p>
+</div>
+{{#FLASH}}<div class="flash flash-{{FLASH_KIND}}" role="status">{{TEXT}}</div>{{/FLASH}}
+<section class="preview-table" aria-labelledby="unmatched-caption">
+<div class="table-wrap" role="region" aria-labelledby="unmatched-caption" tabindex="0">
+<table class="data-table pushes-table">
+<caption id="unmatched-caption" class="table-caption">未匹配的推送：还没有批次使用该供应商任务 ID</caption>
+<thead>
+<tr><th scope="col" class="num col-narrow">编号</th><th scope="col">收到时间</th><th scope="col">来源地址</th><th scope="col">供应商任务</th><th scope="col">内容</th><th scope="col" class="col-action">关联到批次</th></tr>
+</thead>
+<tbody>
+{{#UNMATCHED}}
+<tr id="push-{{PUSH_ID}}">
+<td class="num">{{PUSH_ID}}</td>
+<td class="nowrap">{{PUSH_RECEIVED}}</td>
+<td class="nowrap">{{PUSH_ADDR}}</td>
+<td><code class="push-sn" id="push-sn-{{PUSH_ID}}">{{PUSH_SN}}</code></td>
+<td class="push-summary">{{PUSH_SUMMARY}}</td>
+<td class="col-action">
+<form method="post" action="{{LINK_ACTION}}" class="link-form">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<label for="link-batch-{{PUSH_ID}}">批次编号</label>
+<input id="link-batch-{{PUSH_ID}}" type="number" name="batch" min="1" step="1" required aria-describedby="push-sn-{{PUSH_ID}}">
+<button type="submit" class="btn btn-secondary">关联</button>
+</form>
+</td>
+</tr>
+{{/UNMATCHED}}
+{{#NO_UNMATCHED}}
+<tr><td colspan="6" class="empty">没有未匹配的推送</td></tr>
+{{/NO_UNMATCHED}}
+</tbody>
+</table>
+</div>
+<nav class="pager" aria-label="未匹配的推送分页">
+{{#UNMATCHED_PREV}}<a class="btn btn-secondary" href="{{UNMATCHED_PREV_HREF}}" rel="prev">上一页</a>{{/UNMATCHED_PREV}}
+{{#UNMATCHED_NEXT}}<a class="btn btn-secondary" href="{{UNMATCHED_NEXT_HREF}}" rel="next">下一页</a>{{/UNMATCHED_NEXT}}
+</nav>
+</section>
+<section class="preview-table" aria-labelledby="rejected-caption">
+<div class="table-wrap" role="region" aria-labelledby="rejected-caption" tabindex="0">
+<table class="data-table rejected-table">
+<caption id="rejected-caption" class="table-caption">无法解析而被拒收的推送</caption>
+<thead>
+<tr><th scope="col" class="num col-narrow">编号</th><th scope="col">收到时间</th><th scope="col">来源地址</th><th scope="col">内容类型</th><th scope="col" class="num">声明长度</th><th scope="col">原因</th><th scope="col">内容</th></tr>
+</thead>
+<tbody>
+{{#REJECTED}}
+<tr id="rejected-{{REJ_ID}}">
+<td class="num">{{REJ_ID}}</td>
+<td class="nowrap">{{REJ_RECEIVED}}</td>
+<td class="nowrap">{{REJ_ADDR}}</td>
+<td><code>{{REJ_CTYPE}}</code></td>
+<td class="num">{{REJ_LENGTH}}</td>
+<td class="rej-reason">{{REJ_REASON}}</td>
+<td><pre class="push-body" tabindex="0">{{REJ_BODY:pre_escape}}</pre></td>
+</tr>
+{{/REJECTED}}
+{{#NO_REJECTED}}
+<tr><td colspan="7" class="empty">没有被拒收的推送</td></tr>
+{{/NO_REJECTED}}
+</tbody>
+</table>
+</div>
+</section>
