@@ -19,50 +19,17 @@
 
 #define PER_PAGE	50
 
+static const enum key fkeys[] = { KEY_USER, KEY_ACTION, KEY_FROM, KEY_TO };
+
 /* The UTC timestamp text of local midnight of yyyymmdd plus days. */
 static void
 day_start_utc(int64_t yyyymmdd, int days, char out[32])
 {
 	struct tm	 tm;
-	time_t		 t;
+	time_t		 t = (time_t)ui_day_start(yyyymmdd, days);
 
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = (int)(yyyymmdd / 10000) - 1900;
-	tm.tm_mon = (int)(yyyymmdd / 100 % 100) - 1;
-	tm.tm_mday = (int)(yyyymmdd % 100) + days;
-	tm.tm_isdst = -1;
-	t = mktime(&tm);
 	gmtime_r(&t, &tm);
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-}
-
-/* The link to page n with the current filters. */
-static char *
-page_href(struct request *r, int64_t n)
-{
-	static const enum key fkeys[] = { KEY_USER, KEY_ACTION, KEY_FROM,
-	    KEY_TO };
-	char	*href, *grown, *esc;
-	size_t	 i;
-
-	if (asprintf(&href, "/audit?page=%lld", (long long)n) < 0)
-		return NULL;
-	for (i = 0; i < sizeof(fkeys) / sizeof(fkeys[0]); i++) {
-		const char *v = http_field(r, fkeys[i]);
-		if (v == NULL || *v == '\0')
-			continue;
-		if ((esc = http_urlencode(v)) == NULL ||
-		    asprintf(&grown, "%s&%s=%s", href, keys[fkeys[i]].name,
-		    esc) < 0) {
-			free(esc);
-			free(href);
-			return NULL;
-		}
-		free(esc);
-		free(href);
-		href = grown;
-	}
-	return href;
 }
 
 static void
@@ -182,12 +149,14 @@ page_audit(struct request *r)
 		return;
 	}
 	tdict_set_int(body, "PAGE", pageno);
-	if (status == 200 && pageno > 1 && (href = page_href(r, pageno - 1))) {
+	if (status == 200 && pageno > 1 && (href = ui_filter_href(r, "/audit", fkeys,
+	    sizeof(fkeys) / sizeof(fkeys[0]), pageno - 1))) {
 		s = tdict_add_section(body, "PREV");
 		tdict_set(s, "PREV_HREF", href);
 		free(href);
 	}
-	if (more && (href = page_href(r, pageno + 1)) != NULL) {
+	if (more && (href = ui_filter_href(r, "/audit", fkeys,
+	    sizeof(fkeys) / sizeof(fkeys[0]), pageno + 1)) != NULL) {
 		s = tdict_add_section(body, "NEXT");
 		tdict_set(s, "NEXT_HREF", href);
 		free(href);

@@ -131,26 +131,6 @@ fill_latest(struct request *r, struct tdict *body, int64_t creator)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int
-fill_creators(struct request *r, struct tdict *body, int64_t want)
-{
-	sqlite3_stmt	*st = db_stmt(r->db, STMT_USER_LIST);
-	struct tdict	*s;
-	int		 rc;
-
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		s = tdict_add_section(body, "CREATOR_OPT");
-		tdict_set_int(s, "OPT_VALUE", sqlite3_column_int64(st, 0));
-		tdict_set(s, "OPT_LABEL", db_col_text(st, 1));
-		if (sqlite3_column_int64(st, 0) == want)
-			tdict_show(s, "OPT_SELECTED");
-	}
-	db_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 void
 page_home(struct request *r)
 {
@@ -171,7 +151,7 @@ page_home(struct request *r)
 		tdict_set(s, "CARD_TITLE", cards[i].title);
 		tdict_set(s, "CARD_TEXT", cards[i].text);
 	}
-	if (fill_creators(r, body, creator) == -1 ||
+	if (page_fill_creators(r, body, creator) == -1 ||
 	    fill_counts(r, body, creator) == -1 ||
 	    fill_figures(r, body, creator) == -1 ||
 	    fill_latest(r, body, creator) == -1) {

@@ -20,6 +20,7 @@
 #include "task.h"
 #include "tmpl.h"
 #include "ui.h"
+#include "utf8.h"
 
 #define SAMPLE_ROWS	20
 #define BAD_PER_PAGE	100
@@ -39,40 +40,23 @@ import_may_see(const struct request *r, const struct import *im)
 	return import_may_act(r, im) || r->sess.role == ROLE_AUDITOR;
 }
 
-static void
-fill_params(struct tdict *body, const char *json)
+int
+import_visible(struct request *r, struct import *im)
 {
-	struct task_params p;
-	struct tdict	*s;
+	int	 found = import_get(r->db, r->path_id, im);
 
-	if (task_params_parse(json, &p) == -1)
-		return;
-#define PARAM(label, value) do {					\
-	s = tdict_add_section(body, "PARAM");				\
-	tdict_set(s, "PARAM_LABEL", (label));				\
-	tdict_set(s, "PARAM_VALUE", (value));				\
-} while (0)
-	PARAM("任务名称", p.name);
-	PARAM("内容类型", "视频互动(videoBot)");
-	PARAM("视频互动内容 ID", p.video_bot_id);
-	PARAM("语音分流", p.is_voice_divide ? "开启" : "关闭");
-	if (p.is_voice_divide)
-		PARAM("音频 bot ID", p.audio_bot_id);
-	PARAM("关联文本短信", p.is_relate_send_message ? "是" : "否");
-	if (p.is_relate_send_message) {
-		PARAM("文本短信模板 ID", p.msg_template_id);
-		PARAM("文本短信签名", p.msg_title);
-		PARAM("文本短信发送时机", p.send_message_phase ?
-		    task_phase_label(p.send_message_phase) : "不指定");
+	if (found == -1) {
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return 0;
 	}
-	PARAM("关联视频短信", p.is_relate_video_message ? "是" : "否");
-	if (p.is_relate_video_message) {
-		PARAM("视频短信模板 ID", p.video_message_template_id);
-		PARAM("视频短信发送时机", p.send_video_message_phase ?
-		    task_phase_label(p.send_video_message_phase) : "不指定");
-	}
-#undef PARAM
-	task_params_free(&p);
+	if (found == 0 || strcmp(im->state, "loading") == 0)
+		ui_error(r, 404, "名单不存在", NULL);
+	else if (!import_may_see(r, im))
+		ui_error(r, 403, "没有权限查看该名单", NULL);
+	else
+		return 1;
+	import_clear(im);
+	return 0;
 }
 
 /* The column list and the two mapping selects. */
@@ -181,6 +165,28 @@ fill_samples(struct request *r, struct tdict *body, const struct import *im)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* An invalid number may still be most of someone's phone number: on
+ * screen only its ends show (the CSV report, audited, has it whole). A
+ * duplicate is a valid number and is masked as one. */
+static void
+mask_invalid(const char *v, char *out, size_t outsz)
+{
+	size_t	 len = strlen(v);
+
+	if (len == 11 || len == 32) {
+		phone_mask(v, out, outsz);
+		return;
+	}
+	if (len < 7) {
+		snprintf(out, outsz, "%s", v);
+		return;
+	}
+	/* Cut at character boundaries: the text may be Chinese. */
+	snprintf(out, outsz, "%.3s****%s", v, v + len - 2);
+	if (!utf8_valid(out, strlen(out)))
+		snprintf(out, outsz, "****");
+}
+
 static int
 fill_bad(struct request *r, struct tdict *body, const struct import *im)
 {
@@ -189,7 +195,7 @@ fill_bad(struct request *r, struct tdict *body, const struct import *im)
 	int64_t		 page = r->fieldmap[KEY_PAGE] ?
 			    r->fieldmap[KEY_PAGE]->parsed : 1;
 	int64_t		 total = im->invalid + im->duplicates, dup_of;
-	char		 why[160];
+	char		 why[160], shown[PHONE_NORM_SIZE + 64];
 	int		 rc, n = 0;
 
 	if (st == NULL)
@@ -200,7 +206,8 @@ fill_bad(struct request *r, struct tdict *body, const struct import *im)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		s = tdict_add_section(body, "BAD");
 		tdict_set_int(s, "BAD_LINE", sqlite3_column_int64(st, 0));
-		tdict_set(s, "BAD_VALUE", db_col_text(st, 1));
+		mask_invalid(db_col_text(st, 1), shown, sizeof(shown));
+		tdict_set(s, "BAD_VALUE", shown);
 		dup_of = sqlite3_column_int64(st, 3);
 		if (dup_of > 0)
 			snprintf(why, sizeof(why), "%s(与第 %lld 行相同)",
@@ -261,23 +268,11 @@ page_import(struct request *r)
 	struct tdict	*page, *body, *s;
 	sqlite3_stmt	*st;
 	char		 size[32];
-	int		 found, may_act;
+	int		 may_act;
 	int64_t		 task_id = 0;
 
-	if ((found = import_get(r->db, r->path_id, &im)) == -1) {
-		ui_error(r, 500, "服务器内部错误", NULL);
+	if (!import_visible(r, &im))
 		return;
-	}
-	if (found == 0 || strcmp(im.state, "loading") == 0) {
-		import_clear(&im);
-		ui_error(r, 404, "名单不存在", NULL);
-		return;
-	}
-	if (!import_may_see(r, &im)) {
-		import_clear(&im);
-		ui_error(r, 403, "没有权限查看该名单", NULL);
-		return;
-	}
 	may_act = import_may_act(r, &im) && strcmp(im.state, "preview") == 0;
 
 	page = ui_page(r, "名单预览", "import.tpl", &body);
@@ -303,7 +298,7 @@ page_import(struct request *r)
 	else
 		snprintf(size, sizeof(size), "%.1f KiB", im.file_size / 1024.0);
 	tdict_set(body, "FILE_SIZE", size);
-	fill_params(body, im.params);
+	page_fill_params(body, im.params, 1);
 	fill_columns(body, &im, may_act, ui_csrf(r));
 
 	if (strcmp(im.state, "confirmed") == 0 &&

@@ -27,22 +27,10 @@ page_import_errors(struct request *r)
 	sqlite3_stmt	*st;
 	cJSON		*d;
 	char		 fname[300];
-	int		 found, rc;
+	int		 rc;
 
-	if ((found = import_get(r->db, r->path_id, &im)) == -1) {
-		ui_error(r, 500, "服务器内部错误", NULL);
+	if (!import_visible(r, &im))
 		return;
-	}
-	if (found == 0 || strcmp(im.state, "loading") == 0) {
-		import_clear(&im);
-		ui_error(r, 404, "名单不存在", NULL);
-		return;
-	}
-	if (!import_may_see(r, &im)) {
-		import_clear(&im);
-		ui_error(r, 403, "没有权限查看该名单", NULL);
-		return;
-	}
 	/* The report holds phone numbers as typed: who took it is logged. */
 	d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "import", (double)im.id);

@@ -68,8 +68,8 @@ task_row_get(struct db *db, int64_t id, struct task_row *t)
 	return 1;
 }
 
-static void
-fill_params(struct tdict *body, const char *json)
+void
+page_fill_params(struct tdict *body, const char *json, int with_name)
 {
 	struct task_params p;
 	struct tdict	*s;
@@ -81,6 +81,8 @@ fill_params(struct tdict *body, const char *json)
 	tdict_set(s, "PARAM_LABEL", (label));				\
 	tdict_set(s, "PARAM_VALUE", (value));				\
 } while (0)
+	if (with_name)
+		PARAM("任务名称", p.name);
 	PARAM("内容类型", "视频互动(videoBot)");
 	PARAM("视频互动内容 ID", p.video_bot_id);
 	PARAM("语音分流", p.is_voice_divide ? "开启" : "关闭");
@@ -328,7 +330,7 @@ page_task(struct request *r)
 	ui_time(t.created, when);
 	tdict_set(body, "TASK_CREATED", when);
 	tdict_set(body, "LOGIN_NAME", t.login_name);
-	fill_params(body, t.params);
+	page_fill_params(body, t.params, 0);
 
 	memset(&im, 0, sizeof(im));
 	if (import_get(r->db, t.import_id, &im) == 1) {

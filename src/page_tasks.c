@@ -22,55 +22,14 @@ static const char *const states[] = {
 	"queued", "sending", "sent", "attention", "cancelled",
 };
 
-/* Local midnight of a yyyymmdd date plus days, as unix time. */
-static int64_t
-day_start(int64_t yyyymmdd, int days)
-{
-	struct tm	 tm;
+static const enum key fkeys[] = { KEY_Q, KEY_STATUS, KEY_CREATOR, KEY_FROM,
+    KEY_TO };
 
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = (int)(yyyymmdd / 10000) - 1900;
-	tm.tm_mon = (int)(yyyymmdd / 100 % 100) - 1;
-	tm.tm_mday = (int)(yyyymmdd % 100) + days;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
-}
-
-static char *
-page_href(struct request *r, int64_t n)
-{
-	static const enum key fkeys[] = { KEY_Q, KEY_STATUS, KEY_CREATOR,
-	    KEY_FROM, KEY_TO };
-	char	*href, *grown, *esc;
-	size_t	 i;
-
-	if (asprintf(&href, "/tasks?page=%lld", (long long)n) < 0)
-		return NULL;
-	for (i = 0; i < sizeof(fkeys) / sizeof(fkeys[0]); i++) {
-		const char *v = http_field(r, fkeys[i]);
-		if (v == NULL || *v == '\0')
-			continue;
-		if ((esc = http_urlencode(v)) == NULL ||
-		    asprintf(&grown, "%s&%s=%s", href, keys[fkeys[i]].name,
-		    esc) < 0) {
-			free(esc);
-			free(href);
-			return NULL;
-		}
-		free(esc);
-		free(href);
-		href = grown;
-	}
-	return href;
-}
-
-static int
-fill_creators(struct request *r, struct tdict *body)
+int
+page_fill_creators(struct request *r, struct tdict *body, int64_t want)
 {
 	sqlite3_stmt	*st = db_stmt(r->db, STMT_USER_LIST);
 	struct tdict	*s;
-	int64_t		 want = r->fieldmap[KEY_CREATOR] ?
-			    r->fieldmap[KEY_CREATOR]->parsed : 0;
 	int		 rc;
 
 	if (st == NULL)
@@ -98,9 +57,9 @@ tasks_query(struct request *r, int64_t limit, int64_t offset)
 	db_bind_int(st, 2, r->fieldmap[KEY_CREATOR] ?
 	    r->fieldmap[KEY_CREATOR]->parsed : 0);
 	db_bind_int(st, 3, r->fieldmap[KEY_FROM] ?
-	    day_start(r->fieldmap[KEY_FROM]->parsed, 0) : 0);
+	    ui_day_start(r->fieldmap[KEY_FROM]->parsed, 0) : 0);
 	db_bind_int(st, 4, r->fieldmap[KEY_TO] ?
-	    day_start(r->fieldmap[KEY_TO]->parsed, 1) : 0);
+	    ui_day_start(r->fieldmap[KEY_TO]->parsed, 1) : 0);
 	db_bind_text(st, 5, q != NULL ? q : "");
 	db_bind_int(st, 6, limit);
 	db_bind_int(st, 7, offset);
@@ -110,14 +69,12 @@ tasks_query(struct request *r, int64_t limit, int64_t offset)
 int
 tasks_filters_valid(const struct request *r)
 {
-	static const enum key fkeys[] = { KEY_Q, KEY_STATUS, KEY_CREATOR,
-	    KEY_FROM, KEY_TO, KEY_PAGE };
 	size_t	 i;
 
 	for (i = 0; i < sizeof(fkeys) / sizeof(fkeys[0]); i++)
 		if (r->fieldnmap[fkeys[i]] != NULL)
 			return 0;
-	return 1;
+	return r->fieldnmap[KEY_PAGE] == NULL;
 }
 
 static int
@@ -188,14 +145,16 @@ page_tasks(struct request *r)
 		tdict_set(s, "TEXT", "筛选条件无效:日期请用 YYYY-MM-DD,"
 		    "名称不超过 200 个字符。");
 		tdict_show(body, "EMPTY");
-	} else if (fill_creators(r, body) == -1 ||
+	} else if (page_fill_creators(r, body, r->fieldmap[KEY_CREATOR] ?
+	    r->fieldmap[KEY_CREATOR]->parsed : 0) == -1 ||
 	    fill_rows(r, body, pageno, &more) == -1) {
 		tdict_free(page);
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
 	tdict_set_int(body, "PAGE", pageno);
-	if (status == 200 && (href = page_href(r, 1)) != NULL) {
+	if (status == 200 && (href = ui_filter_href(r, "/tasks", fkeys,
+	    sizeof(fkeys) / sizeof(fkeys[0]), 1)) != NULL) {
 		/* The same filters, as a download: /tasks.csv?page=1&... */
 		s = tdict_add_section(body, "EXPORTS");
 		tdict_setf(s, "EXPORT_CSV_HREF", "/tasks.csv%s",
@@ -204,12 +163,14 @@ page_tasks(struct request *r)
 		    strchr(href, '?'));
 		free(href);
 	}
-	if (status == 200 && pageno > 1 && (href = page_href(r, pageno - 1))) {
+	if (status == 200 && pageno > 1 && (href = ui_filter_href(r, "/tasks", fkeys,
+	    sizeof(fkeys) / sizeof(fkeys[0]), pageno - 1))) {
 		s = tdict_add_section(body, "PREV");
 		tdict_set(s, "PREV_HREF", href);
 		free(href);
 	}
-	if (more && (href = page_href(r, pageno + 1)) != NULL) {
+	if (more && (href = ui_filter_href(r, "/tasks", fkeys,
+	    sizeof(fkeys) / sizeof(fkeys[0]), pageno + 1)) != NULL) {
 		s = tdict_add_section(body, "NEXT");
 		tdict_set(s, "NEXT_HREF", href);
 		free(href);

@@ -39,6 +39,14 @@ struct sqlite3_stmt *tasks_query(struct request *, int64_t limit,
 int	tasks_filters_valid(const struct request *);
 
 struct import;
+struct tdict;
+/* Load the import of r->path_id when this session may see it: 1, or 0
+ * with the 404/403/500 page sent. */
+int	import_visible(struct request *, struct import *);
+/* The vendor parameters of a task or import as PARAM rows. */
+void	page_fill_params(struct tdict *, const char *json, int with_name);
+/* The creator select of a filter form (CREATOR_OPT rows). */
+int	page_fill_creators(struct request *, struct tdict *, int64_t want);
 /* Who may see an import (its uploader, administrators, auditors) and who
  * may decide on it (its uploader and administrators). */
 int	import_may_see(const struct request *, const struct import *);

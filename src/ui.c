@@ -154,3 +154,43 @@ ui_time_utc_text(const char *utc, char out[32])
 	}
 	ui_time((int64_t)timegm(&tm), out);
 }
+
+int64_t
+ui_day_start(int64_t yyyymmdd, int days)
+{
+	struct tm	 tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = (int)(yyyymmdd / 10000) - 1900;
+	tm.tm_mon = (int)(yyyymmdd / 100 % 100) - 1;
+	tm.tm_mday = (int)(yyyymmdd % 100) + days;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+char *
+ui_filter_href(const struct request *r, const char *path,
+    const enum key *fkeys, size_t n, int64_t page)
+{
+	char	*href, *grown, *esc;
+	size_t	 i;
+
+	if (asprintf(&href, "%s?page=%lld", path, (long long)page) < 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const char *v = http_field(r, fkeys[i]);
+		if (v == NULL || *v == '\0')
+			continue;
+		if ((esc = http_urlencode(v)) == NULL ||
+		    asprintf(&grown, "%s&%s=%s", href, keys[fkeys[i]].name,
+		    esc) < 0) {
+			free(esc);
+			free(href);
+			return NULL;
+		}
+		free(esc);
+		free(href);
+		href = grown;
+	}
+	return href;
+}

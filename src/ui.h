@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "params.h"
+
 struct request;
 struct tdict;
 
@@ -27,5 +29,12 @@ const char	*ui_csrf(struct request *);
 void		 ui_time(int64_t t, char out[32]);
 /* Local time of an audit timestamp (UTC text), same format. */
 void		 ui_time_utc_text(const char *utc, char out[32]);
+
+/* Local midnight of a date (yyyymmdd) plus days, as unix time. */
+int64_t		 ui_day_start(int64_t yyyymmdd, int days);
+/* "path?page=N" with the request's values of the filter keys, %-encoded;
+ * malloc()ed or NULL. */
+char		*ui_filter_href(const struct request *, const char *path,
+		    const enum key *, size_t n, int64_t page);
 
 #endif
