@@ -122,7 +122,7 @@ cl_fail(struct cl_reader *r, enum calllist_status code, long line, long arg)
 		snprintf(e->en, es, "neither a text CSV nor an .xlsx file");
 		break;
 	case CL_ERR_OLD_EXCEL:
-		snprintf(e->zh, zs, "这是旧版 Excel (.xls) 或设有密码的 Excel "
+		snprintf(e->zh, zs, "这是旧版 Excel（.xls）或设有密码的 Excel "
 		    "文件，请在 Excel 中另存为 .xlsx 或 CSV 后再上传");
 		snprintf(e->en, es, "an old .xls or a password-protected "
 		    "workbook (OLE2 container)");

@@ -405,8 +405,10 @@ http_parse_input(struct request *r, long long maxbody, int allow_files)
 	if (form_urlencoded(r->query, strlen(r->query), pair_cb, r) == -1)
 		return 400;
 	if (r->method == METHOD_POST) {
+		/* nginx reads a chunked body whole and passes its length; no
+		 * length at all means no body (RFC 9112, 6.3). */
 		if (r->content_length < 0)
-			return 411;
+			r->content_length = 0;
 		if (r->content_length > maxbody)
 			return 413;
 		if (r->content_length == 0)

@@ -74,7 +74,7 @@ int	http_request_init(struct request *, struct http_io *,
 	    const struct config *, struct db *);
 /* Parse the query string and, for POST, the body (at most maxbody bytes;
  * files only when allow_files), then validate every known key. Returns
- * 0, or the HTTP status to answer with (400, 411, 413, 415, 500). */
+ * 0, or the HTTP status to answer with (400, 413, 415, 500). */
 int	http_parse_input(struct request *, long long maxbody, int allow_files);
 /* Free everything and unlink temporary upload files still owned. */
 void	http_request_free(struct request *);

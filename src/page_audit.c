@@ -140,7 +140,7 @@ page_audit(struct request *r)
 		s = tdict_add_section(page, "FLASH");
 		tdict_set(s, "FLASH_KIND", "error");
 		tdict_set(s, "FLASH_TEXT",
-		    "筛选条件无效:日期请用 YYYY-MM-DD,页码为正整数。");
+		    "筛选条件无效：日期请用 YYYY-MM-DD，页码为正整数。");
 		tdict_show(body, "EMPTY");
 		status = 400;
 	} else if (fill_rows(r, body, pageno, &more) == -1) {

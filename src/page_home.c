@@ -25,11 +25,11 @@ static const struct {
 	const char	*text;
 	unsigned	 roles;
 } cards[] = {
-	{ "/tasks/new", "新建任务", "填写任务参数,上传名单(Excel 或 CSV),预览后发送。",
+	{ "/tasks/new", "新建任务", "填写任务参数，上传名单（Excel 或 CSV），预览后发送。",
 	  ROLE_ADMIN | ROLE_OPERATOR },
-	{ "/tasks", "任务列表", "查看任务发送进度和供应商的导入结果,导出为 Excel。",
+	{ "/tasks", "任务列表", "查看任务发送进度和供应商的导入结果，导出为 Excel。",
 	  ROLE_ANY },
-	{ "/audit", "审计日志", "谁在何时、从何处做了什么:登录、发送、导出均有记录,且不可悄悄修改。",
+	{ "/audit", "审计日志", "谁在何时、从何处做了什么：登录、发送、导出均有记录，且不可悄悄修改。",
 	  ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/pushes", "供应商推送", "未能匹配批次的推送和被拒收的推送。",
 	  ROLE_ADMIN },
@@ -85,14 +85,14 @@ fill_figures(struct request *r, struct tdict *body, int64_t creator)
 	db_reset(st);
 	chart_pct(fig[PF_SUCCESS], fig[PF_TOTAL], pct);
 	tdict_set(body, "SUCCESS_RATE", pct);
-	tdict_setf(body, "SUCCESS_NOTE", "%lld 个批次有导入结果,导入总数 %lld",
+	tdict_setf(body, "SUCCESS_NOTE", "%lld 个批次有导入结果，导入总数 %lld",
 	    (long long)batches, (long long)fig[PF_TOTAL]);
 	for (i = 1; i < PF__MAX; i++) {
 		bars[i - 1].label = push_figures[i].label;
 		bars[i - 1].css = push_figures[i].css;
 		bars[i - 1].value = fig[i];
 	}
-	snprintf(title, sizeof(title), "近 30 天导入结果(导入总数 %lld)",
+	snprintf(title, sizeof(title), "近 30 天导入结果（导入总数 %lld）",
 	    (long long)fig[PF_TOTAL]);
 	chart_fill(tdict_add_include(body, "CHART", "chart.tpl"),
 	    "dash-chart", title, bars, PF__MAX - 1, fig[PF_TOTAL]);

@@ -78,7 +78,7 @@ fill_columns(struct tdict *body, const struct import *im, int may_act,
 		tdict_set(m, "CSRF", csrf);
 		s = tdict_add_section(m, "NAME_COL_OPT");
 		tdict_set(s, "OPT_VALUE", "-2");
-		tdict_set(s, "OPT_LABEL", "(无姓名列)");
+		tdict_set(s, "OPT_LABEL", "（无姓名列）");
 		if (im->name_col < 0)
 			tdict_show(s, "OPT_SELECTED");
 	}
@@ -87,9 +87,9 @@ fill_columns(struct tdict *body, const struct import *im, int may_act,
 		s = tdict_add_section(body, "HEADER");
 		tdict_set(s, "HEADER_TEXT", t);
 		tdict_set(s, "HEADER_ROLE", i == im->phone_col ? "手机号" :
-		    i == im->name_col ? "姓名" : "备注(otherInfo)");
+		    i == im->name_col ? "姓名" : "备注（otherInfo）");
 		if (m != NULL) {
-			snprintf(label, sizeof(label), "第 %d 列:%s", i + 1, t);
+			snprintf(label, sizeof(label), "第 %d 列：%s", i + 1, t);
 			s = tdict_add_section(m, "PHONE_COL_OPT");
 			tdict_set_int(s, "OPT_VALUE", i);
 			tdict_set(s, "OPT_LABEL", label);
@@ -210,7 +210,7 @@ fill_bad(struct request *r, struct tdict *body, const struct import *im)
 		tdict_set(s, "BAD_VALUE", shown);
 		dup_of = sqlite3_column_int64(st, 3);
 		if (dup_of > 0)
-			snprintf(why, sizeof(why), "%s(与第 %lld 行相同)",
+			snprintf(why, sizeof(why), "%s（与第 %lld 行相同）",
 			    task_reason_zh(db_col_text(st, 2)),
 			    (long long)dup_of);
 		else
@@ -247,7 +247,7 @@ encoding_label(const char *e)
 	if (strcmp(e, "gb18030") == 0)
 		return "GB18030(GBK)";
 	if (strcmp(e, "utf-8-bom") == 0)
-		return "UTF-8(带 BOM)";
+		return "UTF-8（带 BOM）";
 	return "UTF-8";
 }
 

@@ -66,11 +66,11 @@ page_import_confirm(struct request *r)
 	    r->cfg->login_name);
 	import_clear(&im);
 	if (task == -1) {
-		ui_error(r, 500, "服务器内部错误", "任务未能创建,请稍后再试。");
+		ui_error(r, 500, "服务器内部错误", "任务未能创建，请稍后再试。");
 		return;
 	}
 	if (task == 0) {
-		ui_error(r, 409, "该名单无法确认", "名单已处理,或没有有效号码。");
+		ui_error(r, 409, "该名单无法确认", "名单已处理，或没有有效号码。");
 		return;
 	}
 	snprintf(loc, sizeof(loc), "/tasks/%lld", (long long)task);

@@ -140,7 +140,7 @@ sign_in(struct request *r, const struct user *u, const char *pw)
 fail:
 	db_rollback(r->db);
 	cJSON_Delete(d);
-	ui_error(r, 500, "服务器内部错误", "登录未能完成,请稍后再试。");
+	ui_error(r, 500, "服务器内部错误", "登录未能完成，请稍后再试。");
 }
 
 static void
@@ -167,7 +167,7 @@ post(struct request *r)
 		}
 		http_header(r, "Retry-After", "%d",
 		    r->cfg->login_window_minutes * 60);
-		show_form(r, 429, "登录失败次数过多,请稍后再试");
+		show_form(r, 429, "登录失败次数过多，请稍后再试");
 		return;
 	}
 	if ((found = user_by_name(r->db, name, &u)) == -1) {

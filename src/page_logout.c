@@ -20,7 +20,7 @@ page_logout(struct request *r)
 	    audit_append(r->db, &who, "logout", r->sess.user_name, NULL) == -1 ||
 	    db_commit(r->db) == -1) {
 		db_rollback(r->db);
-		ui_error(r, 500, "服务器内部错误", "退出未能完成,请稍后再试。");
+		ui_error(r, 500, "服务器内部错误", "退出未能完成，请稍后再试。");
 		return;
 	}
 	http_cookie(r, "dd_session", "", 0);

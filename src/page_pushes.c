@@ -40,11 +40,11 @@ fill_unmatched(struct request *r, struct tdict *body, int64_t page)
 		tdict_set(s, "PUSH_ADDR", db_col_text(st, 2));
 		tdict_set(s, "PUSH_SN", db_col_text(st, 3));
 		if (sqlite3_column_int(st, 4))
-			tdict_setf(s, "PUSH_SUMMARY", "导入总数 %lld,成功 %lld",
+			tdict_setf(s, "PUSH_SUMMARY", "导入总数 %lld，成功 %lld",
 			    (long long)sqlite3_column_int64(st, 6),
 			    (long long)sqlite3_column_int64(st, 7));
 		else
-			tdict_setf(s, "PUSH_SUMMARY", "导入失败:%s",
+			tdict_setf(s, "PUSH_SUMMARY", "导入失败：%s",
 			    db_col_text(st, 5));
 		tdict_set(s, "CSRF", r->sess.csrf);
 		tdict_setf(s, "LINK_ACTION", "/pushes/%lld/link",
@@ -131,7 +131,7 @@ page_push_link(struct request *r)
 	if (rc == -1)
 		ui_error(r, 500, "服务器内部错误", NULL);
 	else if (rc == 0)
-		ui_error(r, 404, "无法关联", "推送不存在或已关联,或批次编号不存在。");
+		ui_error(r, 404, "无法关联", "推送不存在或已关联，或批次编号不存在。");
 	else
 		http_redirect(r, "/pushes");
 }

@@ -26,7 +26,7 @@ setting(struct tdict *body, const char *key, const char *label,
 static const char *
 secret(const char *v)
 {
-	return v[0] != '\0' ? "已设置(不显示)" : "未设置";
+	return v[0] != '\0' ? "已设置（不显示）" : "未设置";
 }
 
 void
@@ -60,7 +60,7 @@ page_settings(struct request *r)
 	snprintf(num, sizeof(num), "%ld", c->max_rows);
 	setting(body, "max_rows", "名单行数上限", num);
 	snprintf(num, sizeof(num), "%lld", c->upload_max_bytes);
-	setting(body, "upload_max_bytes", "上传大小上限(字节)", num);
+	setting(body, "upload_max_bytes", "上传大小上限（字节）", num);
 	setting(body, "callback_allow", "回调来源地址白名单",
 	    c->callback_allow[0] ? c->callback_allow : "不限");
 	ui_send(r, 200, page);

@@ -83,7 +83,7 @@ page_fill_params(struct tdict *body, const char *json, int with_name)
 } while (0)
 	if (with_name)
 		PARAM("任务名称", p.name);
-	PARAM("内容类型", "视频互动(videoBot)");
+	PARAM("内容类型", "视频互动（videoBot）");
 	PARAM("视频互动内容 ID", p.video_bot_id);
 	PARAM("语音分流", p.is_voice_divide ? "开启" : "关闭");
 	if (p.is_voice_divide)
@@ -230,10 +230,10 @@ fill_breakdown(struct request *r, struct tdict *body, const struct task_row *t,
 	/* Compare like with like: the rows of the batches reported on. */
 	diff = b.reported_rows - b.total[PF_TOTAL];
 	if (b.with_figures == 0)
-		snprintf(text, sizeof(text), "尚未收到导入结果,无法比较。");
+		snprintf(text, sizeof(text), "尚未收到导入结果，无法比较。");
 	else if (diff == 0)
 		snprintf(text, sizeof(text), "供应商导入总数与已报告批次的发送数一致"
-		    "(%lld 条)。", (long long)b.reported_rows);
+		    "（%lld 条）。", (long long)b.reported_rows);
 	else {
 		snprintf(text, sizeof(text), "供应商导入总数比已报告批次的发送数"
 		    "%s %lld 条。", diff > 0 ? "少" : "多",
@@ -247,7 +247,7 @@ fill_breakdown(struct request *r, struct tdict *body, const struct task_row *t,
 		bars[i - 1].css = push_figures[i].css;
 		bars[i - 1].value = b.total[i];
 	}
-	snprintf(text, sizeof(text), "导入结果(导入总数 %lld)",
+	snprintf(text, sizeof(text), "导入结果（导入总数 %lld）",
 	    (long long)b.total[PF_TOTAL]);
 	chart_fill(tdict_add_include(bd, "CHART", "chart.tpl"), "task-chart",
 	    text, bars, PF__MAX - 1, b.total[PF_TOTAL]);
@@ -271,18 +271,18 @@ fill_breakdown(struct request *r, struct tdict *body, const struct task_row *t,
 			if (strcmp(br->state, "sent") == 0) {
 				tdict_set(row, "ROW_STATE", "等待推送");
 				since(r->now, br->sent_at, ago);
-				tdict_setf(s, "WAIT_TEXT", "已发送 %s,尚未收到"
+				tdict_setf(s, "WAIT_TEXT", "已发送 %s，尚未收到"
 				    "供应商的导入推送", ago);
 			} else {
 				tdict_set(row, "ROW_STATE",
 				    batch_state_label(br->state));
-				tdict_setf(s, "WAIT_TEXT", "批次%s,没有导入结果",
+				tdict_setf(s, "WAIT_TEXT", "批次%s，没有导入结果",
 				    batch_state_label(br->state));
 			}
 		}
 		if (br->pushes > 1) {
 			s = tdict_add_section(row, "ROW_HISTORY");
-			tdict_setf(s, "HISTORY_TEXT", "共收到 %lld 次推送,显示"
+			tdict_setf(s, "HISTORY_TEXT", "共收到 %lld 次推送，显示"
 			    "最新一次", (long long)br->pushes);
 		}
 	}

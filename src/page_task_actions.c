@@ -28,7 +28,7 @@ page_task_cancel(struct request *r)
 	}
 	if (n == 0) {
 		ui_error(r, 409, "没有可以取消的批次",
-		    "任务不存在,或批次都已发出。");
+		    "任务不存在，或批次都已发出。");
 		return;
 	}
 	snprintf(loc, sizeof(loc), "/tasks/%lld", (long long)r->path_id);

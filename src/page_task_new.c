@@ -31,7 +31,7 @@ static const struct {
 	const char	*invalid;
 } texts[] = {
 	{ KEY_NAME, "NAME", 0, "请填写任务名称",
-	  "任务名称为 1 到 100 个字符,不能换行" },
+	  "任务名称为 1 到 100 个字符，不能换行" },
 	{ KEY_VIDEOBOTID, "VIDEOBOTID", 0, "请填写视频互动内容 ID",
 	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符" },
 	{ KEY_AUDIOBOTID, "AUDIOBOTID", KEY_ISVOICEDIVIDE,
@@ -42,7 +42,7 @@ static const struct {
 	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符" },
 	{ KEY_MSGTITLE, "MSGTITLE", KEY_ISRELATESENDMESSAGE,
 	  "关联文本短信时必须填写短信签名",
-	  "短信签名为 1 到 30 个字符,不能换行" },
+	  "短信签名为 1 到 30 个字符，不能换行" },
 	{ KEY_VIDEOMESSAGETEMPLATEID, "VIDEOMESSAGETEMPLATEID",
 	  KEY_ISRELATEVIDEOMESSAGE, "关联视频短信时必须填写视频短信模板 ID",
 	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符" },
@@ -117,12 +117,12 @@ show_form(struct request *r, int status, int nerrors, const char *list_error,
 	tdict_set(body, "UPLOAD_MAX", size);
 	if (r->cfg->vendor_url[0] == '\0') {
 		s = tdict_add_section(body, "VENDOR_WARNING");
-		tdict_set(s, "TEXT", "尚未配置供应商接口地址(vendor_url):"
-		    "任务会保存并排队,配置后才会发出。");
+		tdict_set(s, "TEXT", "尚未配置供应商接口地址（vendor_url）："
+		    "任务会保存并排队，配置后才会发出。");
 	}
 	if (nerrors > 0) {
 		s = tdict_add_section(body, "FORM_ERROR");
-		tdict_setf(s, "TEXT", "有 %d 处需要修改,请查看标出的字段。",
+		tdict_setf(s, "TEXT", "有 %d 处需要修改，请查看标出的字段。",
 		    nerrors);
 	}
 	for (i = 0; i < NELEM(texts); i++) {
@@ -284,7 +284,7 @@ post(struct request *r)
 		return;
 	}
 	if (rc == -1) {
-		ui_error(r, 500, "服务器内部错误", "名单未能保存,请稍后再试。");
+		ui_error(r, 500, "服务器内部错误", "名单未能保存，请稍后再试。");
 		return;
 	}
 	{

@@ -142,7 +142,7 @@ page_tasks(struct request *r)
 	if (!tasks_filters_valid(r)) {
 		status = 400;
 		s = tdict_add_section(body, "FILTER_ERROR");
-		tdict_set(s, "TEXT", "筛选条件无效:日期请用 YYYY-MM-DD,"
+		tdict_set(s, "TEXT", "筛选条件无效：日期请用 YYYY-MM-DD，"
 		    "名称不超过 200 个字符。");
 		tdict_show(body, "EMPTY");
 	} else if (page_fill_creators(r, body, r->fieldmap[KEY_CREATOR] ?

@@ -107,22 +107,51 @@ actor_of(const struct request *r)
 	return a;
 }
 
-/* Does Origin (or, without it, Referer) name this site? Requests with
- * neither come from non-browser clients, which the token still guards. */
+/* Does src ("scheme://host[:port]" and, for a Referer, a path) name the
+ * origin scheme://host? */
+static int
+origin_is(const char *src, int is_referer, const char *scheme,
+    const char *host, size_t hl)
+{
+	size_t	 sl = strlen(scheme);
+
+	if (hl == 0 || strncmp(src, scheme, sl) != 0 ||
+	    strncmp(src + sl, host, hl) != 0)
+		return 0;
+	src += sl + hl;
+	return is_referer ? (*src == '\0' || *src == '/') : *src == '\0';
+}
+
+/* Does Origin (or, without it, Referer) name this site? This site is the
+ * Host the request came to — with SERVER_PORT added when the front end
+ * passes a Host without its port, as nginx's $host does — or public_url.
+ * Requests with neither header come from non-browser clients, which the
+ * token still guards. */
 static int
 same_origin(const struct request *r)
 {
 	const char	*scheme = r->https ? "https://" : "http://";
 	const char	*src = r->origin != NULL ? r->origin : r->referer;
-	size_t		 sl = strlen(scheme), hl = strlen(r->host);
+	const char	*port = http_env(r, "SERVER_PORT");
+	const char	*pub = r->cfg->public_url;
+	char		 withport[300];
+	int		 ref = r->origin == NULL;
 
 	if (src == NULL)
 		return 1;
-	if (strncmp(src, scheme, sl) != 0 || hl == 0 ||
-	    strncmp(src + sl, r->host, hl) != 0)
-		return 0;
-	src += sl + hl;
-	return r->origin != NULL ? *src == '\0' : (*src == '\0' || *src == '/');
+	if (origin_is(src, ref, scheme, r->host, strlen(r->host)))
+		return 1;
+	if (strchr(r->host, ':') == NULL && port != NULL && *port != '\0' &&
+	    snprintf(withport, sizeof(withport), "%s:%s", r->host, port) <
+	    (int)sizeof(withport) &&
+	    origin_is(src, ref, scheme, withport, strlen(withport)))
+		return 1;
+	/* public_url is "scheme://host[:port]" (config.c checks it). */
+	if (strncmp(pub, "https://", 8) == 0)
+		return origin_is(src, ref, "https://", pub + 8, strlen(pub + 8));
+	if (strncmp(pub, "http://", 7) == 0)
+		return origin_is(src, ref, "http://", pub + 7, strlen(pub + 7));
+	return 0;
 }
 
 static void
@@ -240,7 +269,7 @@ dispatch(struct request *r)
 			deny(r, "csrf.rejected", r->fieldmap[KEY_CSRF] ?
 			    "token mismatch" : "token missing");
 			ui_error(r, 403, "表单已失效",
-			    "请返回上一页,刷新后重新提交。");
+			    "请返回上一页，刷新后重新提交。");
 			return;
 		}
 	}

@@ -313,7 +313,7 @@ send_batch(struct db *db, const struct config *cfg, struct job *j)
 		memset(&res, 0, sizeof(res));
 		res.outcome = VENDOR_REFUSED;
 		snprintf(res.message, sizeof(res.message),
-		    "未发送:任务参数不符合接口要求(%.300s)", err);
+		    "未发送：任务参数不符合接口要求（%.300s）", err);
 		rc = record(db, cfg, j, &res, "");
 		goto out;
 	}
@@ -350,7 +350,7 @@ recover_stale(struct db *db, const struct config *cfg)
 		return;
 	if ((st = db_stmt(db, STMT_BATCH_STALE)) == NULL)
 		goto out;
-	db_bind_text(st, 1, "发送过程中断,结果未知,请在供应商后台核实后决定是否重发");
+	db_bind_text(st, 1, "发送过程中断，结果未知，请在供应商后台核实后决定是否重发");
 	db_bind_int(st, 2, now);
 	db_bind_int(st, 3, now - cfg->vendor_timeout -
 	    cfg->vendor_connect_timeout - 60);

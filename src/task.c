@@ -133,9 +133,9 @@ task_reason_zh(const char *reason)
 	if (strcmp(reason, REASON_DUPLICATE) == 0)
 		return "重复号码";
 	if (strcmp(reason, REASON_MISSING_COLS) == 0)
-		return "列数少于表头(该行可能被截断或换行)";
+		return "列数少于表头（该行可能被截断或换行）";
 	if (strcmp(reason, REASON_EXTRA_COLS) == 0)
-		return "列数多于表头(可能有未加引号的分隔符)";
+		return "列数多于表头（可能有未加引号的分隔符）";
 	for (st = 0; st < PHONE__MAX; st++)
 		if (strcmp(reason, phone_reason_code(st)) == 0)
 			return phone_reason_zh(st);

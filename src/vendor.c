@@ -30,7 +30,7 @@ static const struct {
 	{ -1, "参数错误" },
 	{ -2, "找不到此机构" },
 	{ -3, "该机构下没有此账号/手机号有误/富媒体短信参数错误/视频短信参数错误" },
-	{ -4, "该视频尚未通过审核/无效视频互动 id/您的可用额度不足,请联系商务进行充值" },
+	{ -4, "该视频尚未通过审核/无效视频互动 id/您的可用额度不足，请联系商务进行充值" },
 	{ 10, "其它异常错误" },
 };
 
@@ -619,21 +619,21 @@ not_sent_zh(CURLcode code)
 	switch (code) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		return "无法解析供应商域名,请求未发出,稍后自动重试";
+		return "无法解析供应商域名，请求未发出，稍后自动重试";
 	case CURLE_COULDNT_CONNECT:
-		return "连接供应商失败,请求未发出,稍后自动重试";
+		return "连接供应商失败，请求未发出，稍后自动重试";
 	case CURLE_OPERATION_TIMEDOUT:
-		return "连接供应商超时,请求未发出,稍后自动重试";
+		return "连接供应商超时，请求未发出，稍后自动重试";
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
-		return "供应商地址 (vendor_url) 无效,请求未发出,请管理员检查配置";
+		return "供应商地址（vendor_url）无效，请求未发出，请管理员检查配置";
 	default:
-		return "与供应商建立安全连接失败 (证书或 TLS 握手),请求未发出,"
+		return "与供应商建立安全连接失败（证书或 TLS 握手），请求未发出，"
 		    "稍后自动重试";
 	}
 }
 
-#define UNKNOWN_ZH "请求已发出但未收到明确答复,结果未知,请在供应商后台核实"
+#define UNKNOWN_ZH "请求已发出但未收到明确答复，结果未知，请在供应商后台核实"
 
 /*
  * The vendor's own words (msg, message or errMsg) into buf, for a
@@ -779,7 +779,7 @@ classify_reply(struct vendor_result *res, const struct reply *r,
 		} else {
 			res->outcome = VENDOR_ACCEPTED;
 			set_message(res,
-			    "供应商已受理,任务 id: %s", res->task_id);
+			    "供应商已受理，任务 id：%s", res->task_id);
 			seterr(res->detail, sizeof(res->detail), "HTTP %ld, "
 			    "errCode 0, taskId %s", st, res->task_id);
 		}
@@ -791,9 +791,9 @@ classify_reply(struct vendor_result *res, const struct reply *r,
 	vendor_text(root, said, sizeof(said));
 	if ((zh = vendor_err_zh(res->err_code)) != NULL)
 		set_message(res,
-		    "供应商拒绝:错误码 %ld %s%s%s%s", res->err_code, zh,
-		    said[0] != '\0' ? " (供应商说明: " : "", said,
-		    said[0] != '\0' ? ")" : "");
+		    "供应商拒绝：错误码 %ld %s%s%s%s", res->err_code, zh,
+		    said[0] != '\0' ? "（供应商说明：" : "", said,
+		    said[0] != '\0' ? "）" : "");
 	else
 		set_message(res,
 		    "供应商返回了文档中没有的错误码 %ld%s%s", res->err_code,
@@ -854,13 +854,13 @@ vendor_send(const struct vendor_cfg *cfg, const char *body, size_t len,
 	errbuf[0] = '\0';
 	if (cfg->url == NULL || cfg->url[0] == '\0') {
 		set_message(res, "%s",
-		    "未配置供应商地址 (vendor_url),请求未发出");
+		    "未配置供应商地址（vendor_url），请求未发出");
 		seterr(res->detail, sizeof(res->detail), "vendor_url is empty");
 		return -1;
 	}
 	if (body == NULL || len == 0) {
 		set_message(res, "%s",
-		    "请求内容为空,未发出");
+		    "请求内容为空，未发出");
 		seterr(res->detail, sizeof(res->detail), "empty request body");
 		return -1;
 	}
@@ -918,7 +918,7 @@ vendor_send(const struct vendor_cfg *cfg, const char *body, size_t len,
 	    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf) == CURLE_OK;
 	if (!ok) {
 		set_message(res, "%s",
-		    "发送组件设置失败,请求未发出");
+		    "发送组件设置失败，请求未发出");
 		seterr(res->detail, sizeof(res->detail), "libcurl refused an "
 		    "option (TLS verification or protocols unavailable?)");
 		goto out;
@@ -941,7 +941,7 @@ vendor_send(const struct vendor_cfg *cfg, const char *body, size_t len,
 	goto out;
 nomem:
 	set_message(res, "%s",
-	    "内存不足,请求未发出,稍后自动重试");
+	    "内存不足，请求未发出，稍后自动重试");
 	seterr(res->detail, sizeof(res->detail), "out of memory before "
 	    "sending");
 out:

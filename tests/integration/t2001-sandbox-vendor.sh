@@ -5,11 +5,11 @@
 # predictable import figures to a callback; survives a dead callback; and
 # stops cleanly on SIGTERM.
 #
-# Environment: SANDBOX_BIN (default build/sandbox-vendor). Needs nginx.
+# Environment: SANDBOX_BIN (default build/tools/sandbox-vendor). Needs nginx.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-SANDBOX_BIN=${SANDBOX_BIN:-$DD_TOP/build/sandbox-vendor}
+SANDBOX_BIN=${SANDBOX_BIN:-$DD_TOP/build/tools/sandbox-vendor}
 [[ $SANDBOX_BIN == /* ]] || SANDBOX_BIN=$PWD/$SANDBOX_BIN
 CREATE=/api/mediaDeliverPlatform/external/create
 ORG=sandbox_org

@@ -832,7 +832,7 @@ static const struct {
 } answers[] = {
 	{ "accepted",
 	  A("200 OK", JSON_CT, "{'errCode':0,'result':{'taskId':'T-42'}}"),
-	  VENDOR_ACCEPTED, 200, 1, 0, "T-42", "供应商已受理,任务 id: T-42" },
+	  VENDOR_ACCEPTED, 200, 1, 0, "T-42", "供应商已受理，任务 id：T-42" },
 	{ "accepted, numeric taskId",
 	  A("200 OK", JSON_CT, "{'errCode':0,'result':{'taskId':123456789012}}"),
 	  VENDOR_ACCEPTED, 200, 1, 0, "123456789012", "供应商已受理" },
@@ -842,7 +842,7 @@ static const struct {
 	  VENDOR_ACCEPTED, 200, 1, 0, "x", "供应商已受理" },
 	{ "errCode -1",
 	  A("200 OK", JSON_CT, "{'errCode':-1}"),
-	  VENDOR_REFUSED, 200, 1, -1, "", "供应商拒绝:错误码 -1 参数错误" },
+	  VENDOR_REFUSED, 200, 1, -1, "", "供应商拒绝：错误码 -1 参数错误" },
 	{ "errCode -2",
 	  A("200 OK", JSON_CT, "{'errCode':-2,'result':null}"),
 	  VENDOR_REFUSED, 200, 1, -2, "", "错误码 -2 找不到此机构" },
@@ -853,13 +853,13 @@ static const struct {
 	{ "errCode -4",
 	  A("200 OK", JSON_CT, "{'errCode':-4}"),
 	  VENDOR_REFUSED, 200, 1, -4, "",
-	  "错误码 -4 该视频尚未通过审核/无效视频互动 id/您的可用额度不足,请联系商务进行充值" },
+	  "错误码 -4 该视频尚未通过审核/无效视频互动 id/您的可用额度不足，请联系商务进行充值" },
 	{ "errCode 10",
 	  A("200 OK", JSON_CT, "{'errCode':10}"),
 	  VENDOR_REFUSED, 200, 1, 10, "", "错误码 10 其它异常错误" },
 	{ "errCode -4 with the vendor's words, phones masked",
 	  A("200 OK", JSON_CT, "{'errCode':-4,'msg':'额度不足\\n13500000001'}"),
-	  VENDOR_REFUSED, 200, 1, -4, "", "(供应商说明: 额度不足 135****0001)" },
+	  VENDOR_REFUSED, 200, 1, -4, "", "（供应商说明：额度不足 135****0001）" },
 	{ "errCode 99 (not in the document) with a message",
 	  A("200 OK", JSON_CT, "{'errCode':99,'message':'系统繁忙'}"),
 	  VENDOR_REFUSED, 200, 1, 99, "", "供应商返回了文档中没有的错误码 99: 系统繁忙" },
@@ -1104,7 +1104,7 @@ static const struct {
 	{ "TLS handshake fails", PLAIN_HTTP, "与供应商建立安全连接失败" },
 	{ "TLS handshake times out", NO_HANDSHAKE, "连接供应商超时" },
 	{ "no vendor_url", NO_URL, "未配置供应商地址" },
-	{ "ftp:// is not spoken", BAD_SCHEME, "供应商地址 (vendor_url) 无效" },
+	{ "ftp:// is not spoken", BAD_SCHEME, "供应商地址（vendor_url）无效" },
 };
 
 START_TEST(test_not_sent)
@@ -1264,7 +1264,7 @@ static const struct {
 	const char		*message;	/* part of it */
 } tls[] = {
 	{ "certificate trusted through ca_file", "IP:127.0.0.1", TRUST_OURS,
-	  VENDOR_ACCEPTED, "供应商已受理,任务 id: T-tls" },
+	  VENDOR_ACCEPTED, "供应商已受理，任务 id：T-tls" },
 	{ "self-signed certificate, system store", "IP:127.0.0.1",
 	  TRUST_SYSTEM, VENDOR_NOT_SENT, "与供应商建立安全连接失败" },
 	{ "certificate for another name", "DNS:vendor.example", TRUST_OURS,
