@@ -222,7 +222,7 @@ static const char *const stmts[STMT__MAX] = {
 	" FROM pushes WHERE batch_id IS NULL ORDER BY id DESC LIMIT ? OFFSET ?",
 	/* STMT_PUSH_REJECTED_LIST (limit, offset) */
 	"SELECT id, received, addr, content_type, length,"
-	" CAST(substr(body, 1, 2000) AS TEXT), reason"
+	" substr(body, 1, 2000), reason"
 	" FROM rejected_pushes ORDER BY id DESC LIMIT ? OFFSET ?",
 	/* STMT_TASK_BREAKDOWN (task): each batch with its newest push, if
 	 * any, and how many pushes it had */

@@ -6,6 +6,7 @@
 #include "autoconf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
@@ -15,6 +16,7 @@
 #include "push.h"
 #include "tmpl.h"
 #include "ui.h"
+#include "utf8.h"
 
 #define PER_PAGE	50
 
@@ -71,7 +73,7 @@ fill_rejected(struct request *r, struct tdict *body)
 {
 	sqlite3_stmt	*st = db_stmt(r->db, STMT_PUSH_REJECTED_LIST);
 	struct tdict	*s;
-	char		 when[32];
+	char		 when[32], *shown;
 	int		 rc, n = 0;
 
 	if (st == NULL)
@@ -84,11 +86,17 @@ fill_rejected(struct request *r, struct tdict *body)
 		ui_time(sqlite3_column_int64(st, 1), when);
 		tdict_set(s, "REJ_RECEIVED", when);
 		tdict_set(s, "REJ_ADDR", db_col_text(st, 2));
-		tdict_set(s, "REJ_CTYPE", db_col_text(st, 3));
+		shown = utf8_sanitize(db_col_text(st, 3),
+		    strlen(db_col_text(st, 3)), 200);
+		tdict_set(s, "REJ_CTYPE", shown != NULL ? shown : "");
+		free(shown);
 		tdict_set_int(s, "REJ_LENGTH", sqlite3_column_int64(st, 4));
-		/* Whatever bytes came: ctemplate escapes them; cut at a
-		 * character boundary by SQLite's substr on text. */
-		tdict_set(s, "REJ_BODY", db_col_text(st, 5));
+		/* Whatever bytes came, shown as text: escaping makes them
+		 * harmless, but only valid UTF-8 is text. */
+		shown = utf8_sanitize(sqlite3_column_blob(st, 5),
+		    (size_t)sqlite3_column_bytes(st, 5), 2000);
+		tdict_set(s, "REJ_BODY", shown != NULL ? shown : "");
+		free(shown);
 		tdict_set(s, "REJ_REASON", db_col_text(st, 6));
 		n++;
 	}

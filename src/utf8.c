@@ -1,6 +1,9 @@
 /* utf8.c: UTF-8 well-formedness per RFC 3629 (table 3-7 of Unicode). */
 #include "autoconf.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "utf8.h"
 
 /* Length of the sequence at s (1-4), or 0 when it is not well-formed. */
@@ -93,4 +96,32 @@ utf8_prefix(const char *s, size_t len, size_t max)
 		count++;
 	}
 	return i;
+}
+
+char *
+utf8_sanitize(const char *s, size_t len, size_t max)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	char			*out;
+	size_t			 i = 0, o = 0, n;
+
+	if ((out = malloc(max + 1)) == NULL)
+		return NULL;
+	while (i < len) {
+		if ((n = utf8_seq(p + i, len - i)) == 0) {
+			if (o + 3 > max)
+				break;
+			memcpy(out + o, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			o += 3;
+			i++;
+			continue;
+		}
+		if (o + n > max)
+			break;
+		memcpy(out + o, s + i, n);
+		o += n;
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
 }

@@ -15,4 +15,10 @@ size_t	utf8_length(const char *s, size_t len);
  * max code points: for cutting a text without splitting a character. */
 size_t	utf8_prefix(const char *s, size_t len, size_t max);
 
+/* A copy of s[0..len) as valid UTF-8 of at most max bytes (plus the NUL):
+ * each byte that starts no well-formed character becomes U+FFFD and the
+ * text ends at a character boundary. For showing bytes from outside.
+ * malloc()ed, or NULL. */
+char	*utf8_sanitize(const char *s, size_t len, size_t max);
+
 #endif

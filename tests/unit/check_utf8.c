@@ -66,6 +66,36 @@ START_TEST(test_prefix)
 }
 END_TEST
 
+static const struct {
+	const char	*in;
+	size_t		 len;
+	size_t		 max;
+	const char	*out;
+} sanitized[] = {
+	{ "abc", 3, 10, "abc" },
+	{ "abc", 3, 2, "ab" },
+	{ "\xff\xfe", 2, 10, "\xef\xbf\xbd\xef\xbf\xbd" },
+	{ "a\xc3", 2, 10, "a\xef\xbf\xbd" },	/* cut short */
+	{ "张三", 6, 4, "张" },			/* no half character */
+	{ "张三", 6, 2, "" },
+	{ "a\0b", 3, 10, "a\xef\xbf\xbd" "b" },	/* NUL is not text */
+	{ "\xed\xa0\x80", 3, 20,
+	  "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },	/* surrogate */
+};
+
+START_TEST(test_sanitize)
+{
+	char	*got = utf8_sanitize(sanitized[_i].in, sanitized[_i].len,
+	    sanitized[_i].max);
+
+	ck_assert_ptr_nonnull(got);
+	ck_assert_msg(strcmp(got, sanitized[_i].out) == 0, "case %d", _i);
+	ck_assert(utf8_valid(got, strlen(got)));
+	ck_assert_uint_le(strlen(got), sanitized[_i].max);
+	free(got);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -76,6 +106,8 @@ main(void)
 
 	tcase_add_loop_test(tc, test_valid, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_loop_test(tc, test_prefix, 0, sizeof(cuts) / sizeof(cuts[0]));
+	tcase_add_loop_test(tc, test_sanitize, 0,
+	    sizeof(sanitized) / sizeof(sanitized[0]));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
