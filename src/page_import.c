@@ -121,7 +121,7 @@ other_text(const char *headers, const char *other, int pcol, int ncol)
 		while (col == pcol || col == ncol)
 			col++;
 		t = cJSON_GetArrayItem(h, col++);
-		if (asprintf(&grown, "%s%s%s:%s", out, i++ ? ";" : "",
+		if (asprintf(&grown, "%s%s%s：%s", out, i++ ? "；" : "",
 		    cJSON_IsString(t) ? t->valuestring : "",
 		    cJSON_IsString(v) ? v->valuestring : "") < 0)
 			break;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# tests/browser/run.sh: the browser test. Installs playwright-core from the
+# tests/browser/run.sh: the browser tests. Installs playwright-core from the
 # lock file when needed, starts dialdesk and nginx like the integration
-# tests do (tests/integration/lib.sh), runs login.mjs in Chromium, and ends
-# with one line: `N passed, M failed`. Needs DIALDESK_BIN (default
-# build/dialdesk) and /usr/bin/chromium.
+# tests do (tests/integration/lib.sh), with the sandbox vendor and a worker
+# (vendor.sh), runs login.mjs and task.mjs in Chromium, and ends with one
+# line: `N passed, M failed`. Needs DIALDESK_BIN (default build/dialdesk),
+# SANDBOX_BIN (default build/tools/sandbox-vendor) and /usr/bin/chromium.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,15 +14,34 @@ fi
 
 # shellcheck source-path=SCRIPTDIR source=../integration/lib.sh
 source "$here/../integration/lib.sh"
+# The sandbox vendor and a running worker, for task.mjs.
+# shellcheck source-path=SCRIPTDIR source=../integration/vendor.sh
+source "$here/../integration/vendor.sh"
 t_start
+vendor_start
+"$DIALDESK_BIN" --config "$T_CONF" worker </dev/null >>"$W_LOG" 2>&1 &
+worker_pid=$!
+
+# A call list as Excel in China saves it: GB18030, CRLF, a header row.
+list=$T_DIR/list-gb18030.csv
+{
+	printf '手机号,姓名,城市\r\n'
+	for i in $(seq 10 39); do
+		printf '135 0000 00%s,客户%s,上海\r\n' "$i" "$i"
+	done
+} | iconv -f UTF-8 -t GB18030 >"$list"
 
 out=$T_DIR/browser.out
 rc=0
+export ARTIFACTS=${ARTIFACTS:-$DD_TOP/tests/artifacts/browser}
 BASE_URL=$BASE DD_USER=admin DD_PASS=$ADMIN_PASS \
-    ARTIFACTS=${ARTIFACTS:-$DD_TOP/tests/artifacts/browser} \
     timeout -k 10 300 node "$here/login.mjs" | tee "$out" || rc=${PIPESTATUS[0]}
+BASE_URL=$BASE DD_USER=operator DD_PASS=$OPERATOR_PASS LIST_GB18030=$list \
+    LIST_ROWS=30 timeout -k 10 300 node "$here/task.mjs" | tee -a "$out" ||
+    rc=${PIPESTATUS[0]}
+dd_stop "$worker_pid" 10 || true
 
-# Count here rather than trust login.mjs's own line: stopping the servers
+# Count here rather than trust the scripts' own lines: stopping the servers
 # may add failures (sanitizer reports).
 t_stop
 passed=$(grep -c '^ok ' "$out" || true)
