@@ -55,9 +55,9 @@ ui_csrf(struct request *r)
 	return r->cookie_csrf;
 }
 
-struct tdict *
-ui_page(struct request *r, const char *title, const char *body_tpl,
-    struct tdict **body)
+/* The layout's dictionary, without the page's body. */
+static struct tdict *
+layout(struct request *r, const char *title)
 {
 	struct tdict	*d = tdict_new(), *s;
 	size_t		 i;
@@ -87,7 +87,26 @@ ui_page(struct request *r, const char *title, const char *body_tpl,
 				tdict_show(s, "NAV_CURRENT");
 		}
 	}
+	return d;
+}
+
+struct tdict *
+ui_page(struct request *r, const char *title, const char *body_tpl,
+    struct tdict **body)
+{
+	struct tdict	*d = layout(r, title);
+
 	*body = tdict_add_include(d, "BODY", body_tpl);
+	return d;
+}
+
+struct tdict *
+ui_page_html(struct request *r, const char *title, const char *html,
+    size_t len)
+{
+	struct tdict	*d = layout(r, title);
+
+	tdict_setn(tdict_add_section(d, "BODY_RAW"), "BODY_HTML", html, len);
 	return d;
 }
 
