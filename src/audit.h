@@ -11,7 +11,7 @@
 struct cJSON;
 struct db;
 
-/* Who did it: a user (id > 0), or the vendor or the system (id 0). */
+/* Who did it: a user (id > 0), or the vendor or dialdesk itself (id 0). */
 struct audit_actor {
 	int64_t		 user_id;
 	const char	*name;

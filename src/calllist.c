@@ -422,9 +422,8 @@ cl_record(struct cl_reader *r, long line, const char *const *cells,
 	return CL_OK;
 }
 
-/* Read up to n bytes, fewer only at the end of the file. */
-static ssize_t
-read_head(int fd, unsigned char *buf, size_t n)
+ssize_t
+cl_read_full(int fd, unsigned char *buf, size_t n)
 {
 	size_t	 got = 0;
 	ssize_t	 k;
@@ -513,7 +512,7 @@ calllist_read(const char *path, const struct calllist_opts *opts,
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		st = cl_fail(&r, CL_ERR_IO, 0, errno);
-	else if ((n = read_head(fd, head, sizeof(head))) == -1)
+	else if ((n = cl_read_full(fd, head, sizeof(head))) == -1)
 		st = cl_fail(&r, CL_ERR_IO, 0, errno);
 	else if ((st = sniff(&r, head, (size_t)n)) != CL_OK)
 		;

@@ -3,6 +3,8 @@
 #ifndef DIALDESK_CALLLIST_IMPL_H
 #define DIALDESK_CALLLIST_IMPL_H
 
+#include <sys/types.h>
+
 #include "calllist.h"
 
 /* Bytes of file read at a time, and of XML handed to expat at a time. */
@@ -42,6 +44,8 @@ enum calllist_status cl_fail(struct cl_reader *, enum calllist_status code,
 
 /* The two readers: fd is positioned at 0. They return CL_OK at the end
  * of the data, the status cl_record() stopped with, or an error. */
+/* Read up to n bytes, fewer only at the end of the file; -1 on error. */
+ssize_t	cl_read_full(int fd, unsigned char *buf, size_t n);
 enum calllist_status csvread_fd(struct cl_reader *, int fd);
 /* Takes ownership of fd. */
 enum calllist_status xlsxread_fd(struct cl_reader *, int fd);

@@ -49,26 +49,6 @@ struct csv_state {
 	enum calllist_status	 status;	/* first failure */
 };
 
-/* Read up to n bytes, fewer only at the end of the file. */
-static ssize_t
-read_full(int fd, unsigned char *buf, size_t n)
-{
-	size_t	 got = 0;
-	ssize_t	 k;
-
-	while (got < n) {
-		k = read(fd, buf + got, n - got);
-		if (k == -1 && errno == EINTR)
-			continue;
-		if (k == -1)
-			return -1;
-		if (k == 0)
-			break;
-		got += (size_t)k;
-	}
-	return (ssize_t)got;
-}
-
 /* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlongs,
  * no surrogates, nothing past U+10FFFF); 0 when avail bytes are a good
  * start of one but too few; -1 when it is not UTF-8. */
@@ -210,7 +190,7 @@ prescan(struct cl_reader *r, int fd, unsigned char *buf, struct scan *sc)
 	memset(sc, 0, sizeof(*sc));
 	sc->valid = 1;
 	do {
-		if ((got = read_full(fd, buf + carry, CL_CHUNK)) == -1)
+		if ((got = cl_read_full(fd, buf + carry, CL_CHUNK)) == -1)
 			return cl_fail(r, CL_ERR_IO, 0, errno);
 		eof = got < CL_CHUNK;
 		len = carry + (size_t)got;
@@ -394,7 +374,7 @@ parse_utf8(struct csv_state *st, int fd, unsigned char *buf,
 	ssize_t		 got;
 
 	do {
-		if ((got = read_full(fd, buf, CL_CHUNK)) == -1)
+		if ((got = cl_read_full(fd, buf, CL_CHUNK)) == -1)
 			return cl_fail(st->r, CL_ERR_IO, 0, errno);
 		lim = (size_t)got;
 		if (!sc->valid && sc->bad_at < off + got)
@@ -428,7 +408,7 @@ parse_gb18030(struct csv_state *st, int fd, unsigned char *buf)
 		return cl_fail(st->r, CL_ERR_NOMEM, 0, 0);
 	}
 	do {
-		if ((got = read_full(fd, buf + carry, CL_CHUNK)) == -1) {
+		if ((got = cl_read_full(fd, buf + carry, CL_CHUNK)) == -1) {
 			rc = cl_fail(st->r, CL_ERR_IO, 0, errno);
 			break;
 		}
