@@ -7,7 +7,7 @@
 // Environment: BASE_URL (http://127.0.0.1:PORT), DD_USER, DD_PASS,
 // ARTIFACTS (folder for screenshots). run.sh sets them.
 
-import { chromium } from 'playwright-core';
+import { checker, launchChromium } from './harness.mjs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,21 +18,7 @@ const user = process.env.DD_USER ?? 'admin';
 const pass = process.env.DD_PASS;
 const artifacts = process.env.ARTIFACTS ?? path.join(here, '..', 'artifacts', 'browser');
 
-let passed = 0;
-let failed = 0;
-
-function check(cond, desc, detail) {
-  if (cond) {
-    passed++;
-    console.log(`ok - ${desc}`);
-  } else {
-    failed++;
-    console.log(`not ok - ${desc}`);
-    if (detail !== undefined) {
-      for (const line of String(detail).split('\n')) console.log(`#   ${line}`);
-    }
-  }
-}
+const { check, counts } = checker();
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(artifacts, name), fullPage: true });
@@ -45,14 +31,7 @@ if (!base || !pass) {
 }
 mkdirSync(artifacts, { recursive: true });
 
-// launch() gives every run a fresh, temporary user-data dir: no cookies or
-// cache from an earlier run.
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 try {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
@@ -129,5 +108,6 @@ try {
   await browser.close();
 }
 
+const { passed, failed } = counts();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -8,7 +8,7 @@
 // Environment: BASE_URL, DD_USER, DD_PASS, ARTIFACTS, LIST_GB18030 (the
 // path of the GB18030 list), LIST_ROWS (its valid rows). run.sh sets them.
 
-import { chromium } from 'playwright-core';
+import { checker, launchChromium } from './harness.mjs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -19,16 +19,7 @@ const list = process.env.LIST_GB18030;
 const rows = Number(process.env.LIST_ROWS ?? '0');
 const artifacts = process.env.ARTIFACTS;
 
-let failed = 0;
-function check(cond, desc, detail) {
-  console.log(`${cond ? 'ok' : 'not ok'} - ${desc}`);
-  if (!cond) {
-    failed++;
-    if (detail !== undefined) {
-      for (const line of String(detail).split('\n')) console.log(`#   ${line}`);
-    }
-  }
-}
+const { check, counts } = checker();
 
 async function shot(page, name) {
   await page.screenshot({ path: path.join(artifacts, name), fullPage: true });
@@ -40,12 +31,7 @@ if (!base || !pass || !list || !artifacts) {
 }
 mkdirSync(artifacts, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 try {
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
@@ -126,4 +112,4 @@ try {
 } finally {
   await browser.close();
 }
-process.exit(failed > 0 ? 1 : 0);
+process.exit(counts().failed > 0 ? 1 : 0);
