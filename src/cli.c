@@ -259,12 +259,76 @@ fail:
 	return 1;
 }
 
+/* The vendor account a user's tasks are sent with: "" means the
+ * configured login_name. Sessions go on: nothing about signing in changed. */
+static int
+user_vendor_login(struct db *db, const char *name, const char *login)
+{
+	char			 addr[64];
+	struct audit_actor	 who = system_actor(addr, sizeof(addr));
+	struct user		 u;
+	sqlite3_stmt		*st;
+	cJSON			*d;
+	int			 found, rc = 1;
+
+	if ((found = user_by_name(db, name, &u)) != 1) {
+		if (found == 0)
+			fprintf(stderr, "dialdesk: no user %s\n", name);
+		return 1;
+	}
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "vendor_login", login);
+	if (db_begin(db) == -1 ||
+	    (st = db_stmt(db, STMT_USER_SET_VENDOR_LOGIN)) == NULL)
+		goto out;
+	db_bind_text(st, 1, login);
+	db_bind_int(st, 2, (int64_t)time(NULL));
+	db_bind_int(st, 3, u.id);
+	if (db_exec_stmt(st) != SQLITE_DONE ||
+	    audit_append(db, &who, "user.changed", name, d) == -1 ||
+	    db_commit(db) == -1)
+		goto out;
+	if (login[0] != '\0')
+		printf("user %s sends tasks as vendor account %s\n", name, login);
+	else
+		printf("user %s sends tasks as the configured login_name\n",
+		    name);
+	rc = 0;
+out:
+	if (rc != 0)
+		fprintf(stderr, "dialdesk: cannot change user %s\n", name);
+	db_rollback(db);
+	cJSON_Delete(d);
+	user_clear(&u);
+	return rc;
+}
+
+/* A vendor account name: what the vendor's loginName may be. */
+static int
+vendor_login_ok(const char *s)
+{
+	size_t	 i, len = strlen(s);
+
+	if (len > 64)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || strchr("_.@-", s[i])))
+			return 0;
+	return 1;
+}
+
 static int
 user_usage(void)
 {
 	fputs("usage: dialdesk user add NAME --role admin|operator|auditor\n"
 	    "       dialdesk user passwd NAME\n"
-	    "       dialdesk user disable NAME\n", stderr);
+	    "       dialdesk user disable NAME\n"
+	    "       dialdesk user vendor-login NAME [LOGIN]\n"
+	    "              (the vendor account NAME's tasks are sent with;\n"
+	    "               without LOGIN, the configured login_name)\n",
+	    stderr);
 	return 2;
 }
 
@@ -281,6 +345,20 @@ cli_user(const struct config *cfg, int argc, char *argv[])
 		fprintf(stderr, "dialdesk: user names are 1 to 32 of a-z 0-9 "
 		    "_ . -, starting with a letter\n");
 		return 2;
+	}
+	if (strcmp(argv[1], "vendor-login") == 0) {
+		if (argc != 3 && argc != 4)
+			return user_usage();
+		if (argc == 4 && !vendor_login_ok(argv[3])) {
+			fprintf(stderr, "dialdesk: a vendor login is at most 64 "
+			    "of A-Z a-z 0-9 _ . @ -\n");
+			return 2;
+		}
+		if ((db = open_db(cfg, 1)) == NULL)
+			return 1;
+		rc = user_vendor_login(db, argv[2], argc == 4 ? argv[3] : "");
+		db_close(db);
+		return rc;
 	}
 	if (strcmp(argv[1], "add") == 0) {
 		if (argc == 5 && strcmp(argv[3], "--role") == 0)

@@ -41,6 +41,8 @@ static const char *const stmts[STMT__MAX] = {
 	"UPDATE users SET pwhash = ?, updated = ? WHERE id = ?",
 	/* STMT_USER_SET_DISABLED */
 	"UPDATE users SET disabled = ?, updated = ? WHERE id = ?",
+	/* STMT_USER_SET_VENDOR_LOGIN */
+	"UPDATE users SET vendor_login = ?, updated = ? WHERE id = ?",
 	/* STMT_SESSION_INSERT */
 	"INSERT INTO sessions (token_hash, user_id, csrf, created, last_seen,"
 	" addr, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",

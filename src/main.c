@@ -25,6 +25,8 @@ usage(void)
 	    "  user add NAME --role admin|operator|auditor\n"
 	    "  user passwd NAME      set a new password (read from stdin)\n"
 	    "  user disable NAME     disable an account and end its sessions\n"
+	    "  user vendor-login NAME [LOGIN]\n"
+	    "                        send NAME's tasks as that vendor account\n"
 	    "  audit verify          check the audit log's hash chain\n"
 	    "  worker [--once]       send queued batches to the vendor\n"
 	    "                        (--once: until none is due, then exit)\n"
