@@ -1,4 +1,4 @@
-/* page_audit.c: GET /audit — the audit log, newest first, 50 a page,
+/* page_audit.c: GET /audit — the audit log, newest first, 25 a page,
  * filtered by user, action and a date range (local dates). Statuses: 200,
  * 400 (a filter that is not valid; the page says which), 500. */
 #include "autoconf.h"

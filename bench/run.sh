@@ -1,0 +1,505 @@
+#!/usr/bin/env bash
+# bench/run.sh: the performance targets of docs/PERFORMANCE.md, measured on
+# a private dialdesk behind nginx on 127.0.0.1 (bench/lib.sh), each run
+# bounded in time; prints one summary table with PASS/FAIL per target.
+#
+# usage: bench/run.sh [-r RUNS] [-d SECONDS] [-k] [TARGET...]
+#   TARGET   foundation, import, send, callback, task (default: all, in
+#            that order)
+#   -r RUNS  runs per figure, medians reported (default 5, at least 3)
+#   -d SECS  each wrk run (default 10)
+#   -k       keep the state folder (config, database, logs, wrk reports)
+# Environment: BUILD (default build/), DIALDESK_BIN, SANDBOX_BIN,
+# B_WORKERS (dialdesk's workers for the page targets, default 4, as in
+# dialdesk.conf.example), B_NGINX_WORKERS (default auto).
+# Exit status: 0 when every target passed, 1 when one failed, 2 on misuse.
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck disable=SC2034  # read by scripts/lib.sh
+DD_PROG=bench
+
+RUNS=5
+B_DURATION=10s
+B_CONNS=32
+KEEP=
+B_WORKERS=${B_WORKERS:-4}
+ALL_TARGETS=(foundation import send callback task)
+B_DIRS_TO_REMOVE=()
+
+while getopts 'r:d:k' opt; do
+	case $opt in
+	r) RUNS=$OPTARG ;;
+	d) B_DURATION=${OPTARG%s}s ;;
+	k) KEEP=1 ;;
+	*) sed -n '4,15p' "$0" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+if [[ ! $RUNS =~ ^[0-9]+$ ]] || ((RUNS < 1 || RUNS > 21)); then
+	dd_die "-r: 1 to 21 runs"
+fi
+((RUNS >= 3)) || dd_say "warning: fewer than 3 runs: medians mean little"
+if [[ ! $B_DURATION =~ ^[0-9]+s$ ]] || ((${B_DURATION%s} < 1 || ${B_DURATION%s} > 120)); then
+	dd_die "-d: 1 to 120 seconds"
+fi
+TARGETS=("$@")
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=("${ALL_TARGETS[@]}")
+for t in "${TARGETS[@]}"; do
+	[[ " ${ALL_TARGETS[*]} " == *" $t "* ]] || dd_die "unknown target $t (${ALL_TARGETS[*]})"
+done
+
+for cmd in nginx wrk curl sqlite3 gcc; do
+	command -v "$cmd" >/dev/null || dd_die "$cmd is not installed (scripts/lib.sh: DD_CHECK_PACKAGES)"
+done
+[[ -x $DIALDESK_BIN ]] || dd_die "no $DIALDESK_BIN: build first (make -C build)"
+
+cleanup() {
+	local rc=$? d
+	trap - EXIT
+	b_stop_all
+	if [[ -n $KEEP ]]; then
+		dd_say "state kept in $B_DIR"
+	else
+		for d in "${B_DIRS_TO_REMOVE[@]}"; do rm -rf "$d"; done
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+b_init
+B_SUMMARY=$B_DIR/summary.tsv
+: >"$B_SUMMARY"
+
+b_programs
+
+# --- the machine ----------------------------------------------------------------
+
+machine() {
+	printf 'machine: %s cores, %s, %s MiB memory, kernel %s\n' "$(nproc)" \
+	    "$(sed -n -e 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
+	    "$(($(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo) / 1024))" "$(uname -r)"
+	printf 'disk under %s: %s\n' "$B_DIR" "$(df -PT "$B_DIR" | awk 'NR == 2 { print $1 " " $2 }')"
+	printf 'nginx %s, SQLite %s, %s\n' "$(nginx -v 2>&1 | sed -e 's|.*nginx/||')" \
+	    "$(sqlite3 --version | cut -d' ' -f1)" "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
+	printf 'runs %s, wrk %s x %s connections x 2 threads; nginx, dialdesk and the load generator share the machine\n' \
+	    "$RUNS" "$B_DURATION" "$B_CONNS"
+}
+machine | tee "$B_DIR/machine.txt"
+
+b_setup
+b_start_nginx
+b_start_sandbox
+
+# --- what several targets need ----------------------------------------------------
+
+# b_need_audit N: at least N audit entries.
+b_need_audit() {
+	local have
+	have=$(b_sql 'SELECT count(*) FROM audit')
+	if ((have < $1)); then
+		dd_say "seeding $(($1 - have)) audit entries"
+		"$B_BIN/seed" "$B_DB" audit $(($1 - have)) >>"$B_LOG" 2>&1 ||
+		    dd_die "seed audit failed: see $B_LOG"
+	fi
+}
+
+B_TASK_ID=
+b_need_task() {
+	[[ -n $B_TASK_ID ]] && return 0
+	B_TASK_ID=$("$B_BIN/seed" "$B_DB" task 100 2 2>>"$B_LOG") ||
+	    dd_die "seed task failed: see $B_LOG"
+}
+
+# b_restart_serve WORKERS
+b_restart_serve() {
+	b_stop_serve
+	b_start_serve "$1"
+}
+
+# b_signed_in USER PASS JAR: log in once per jar.
+b_signed_in() {
+	[[ -s $3 ]] && b_cookie "$3" dd_session >/dev/null && return 0
+	b_login "$1" "$2" "$3" || dd_die "cannot sign in as $1"
+}
+
+# --- 1. foundation: login and audit pages against the hello world -----------------
+
+target_foundation() {
+	local jar=$B_DIR/admin.jar cookie r ep out f rps p99 req non err
+	local -A RPS=() P99=() RATIO=() BAD=()
+	local eps=(hello login audit1 audit500 audit-random hello-padded)
+	local -A URL=(
+		[hello]=http://127.0.0.1:$B_HELLO_PORT/
+		[hello-padded]=http://127.0.0.1:$B_HELLO2_PORT/
+		[login]=$BASE/login
+		[audit1]=$BASE/audit
+		[audit500]=$BASE/audit?page=500
+		[audit-random]=$BASE/audit
+	)
+
+	echo "== foundation: GET /login, GET /audit (pages 1, 500, at random) vs. a FastCGI hello world, $B_WORKERS workers each"
+	b_need_audit 100000
+	b_restart_serve "$B_WORKERS"
+	b_start_hello "$B_WORKERS"
+	b_signed_in admin "$ADMIN_PASS" "$jar"
+	cookie=$(b_cookie "$jar" dd_session)
+	# wrk_args EP: wrk's arguments for EP in WARGS. Signed in for the
+	# audit pages only: /login answers a session with a redirect.
+	wrk_args() {
+		WARGS=()
+		[[ $1 == audit* ]] && WARGS+=(-H "Cookie: dd_session=$cookie")
+		[[ $1 == audit-random ]] && WARGS+=(-s "$B_DIR/random-page.lua")
+		return 0
+	}
+	# A page at random among the first 2,000 (100,000 entries of 50 a
+	# page): what paging through the log costs when no worker has the
+	# page's rows at hand. wrk's threads share one seed: mix in the
+	# thread's number.
+	cat >"$B_DIR/random-page.lua" <<'EOF'
+-- random-page.lua: GET /audit?page=N, N at random in 1..2000 (bench/run.sh)
+local threads = 0
+function setup(thread)
+    threads = threads + 1
+    thread:set("tid", threads)
+end
+function init(args)
+    math.randomseed(os.time() * 1000 + tid)
+end
+function request()
+    return wrk.format("GET", "/audit?page=" .. math.random(1, 2000))
+end
+EOF
+	for ep in audit1 audit500; do
+		f=$(curl -sS -o "$B_DIR/$ep.html" -w '%{http_code}' -b "dd_session=$cookie" "${URL[$ep]}")
+		[[ $f == 200 ]] || dd_die "GET ${URL[$ep]} answers $f, not 200"
+		grep -q '<tr id="audit-' "$B_DIR/$ep.html" || dd_die "${URL[$ep]} shows no entries"
+	done
+	# What moving a page of this size costs, dialdesk's work aside.
+	f=$(wc -c <"$B_DIR/audit1.html")
+	b_start_hello "$B_WORKERS" "$f"
+	echo "  hello-padded: the hello world padded to $f bytes, the size of the audit page"
+	# Warm up: templates, page cache, SQLite's cache in every worker.
+	for ep in "${eps[@]}"; do
+		wrk_args "$ep"
+		wrk -t2 -c"$B_CONNS" -d2s "${WARGS[@]}" "${URL[$ep]}" >/dev/null 2>&1
+	done
+	for ((r = 1; r <= RUNS; r++)); do
+		for ep in "${eps[@]}"; do
+			out=$B_DIR/wrk-foundation-$ep-$r.txt
+			wrk_args "$ep"
+			b_wrk "$out" "${URL[$ep]}" "${WARGS[@]}"
+			read -r rps p99 req non err < <(b_wrk_figures "$out")
+			RPS[$ep]+=" $rps"
+			P99[$ep]+=" $p99"
+			((non + err == 0)) || BAD[$ep]+=" run $r: $non non-2xx, $err socket errors"
+			[[ $ep == hello ]] && f=$rps || RATIO[$ep]+=" $(b_fmt '%.3f' "$(awk -v a="$rps" -v b="$f" 'BEGIN { print a / b }')")"
+		done
+		printf '  run %d:' "$r"
+		for ep in "${eps[@]}"; do printf ' %s %s/s p99 %s ms;' "$ep" "${RPS[$ep]##* }" "${P99[$ep]##* }"; done
+		printf '\n'
+	done
+	b_stop_hello
+	# Every answer a page, none a redirect (wrk counts a 3xx as a success);
+	# 499 is a request wrk left in flight when it stopped.
+	f=$(awk -v p="$B_PORT" '$1 == p && $2 == "GET" && $4 != 200 && $4 != 499 { n[$3 " " $4]++ }
+	    END { for (k in n) printf " %s: %d;", k, n[k] }' "$B_DIR/nginx-timing.log")
+	[[ -z $f ]] || dd_die "foundation: answers other than 200:$f"
+	# shellcheck disable=SC2086
+	for ep in "${eps[@]}"; do
+		[[ -z ${BAD[$ep]:-} ]] || dd_say "foundation $ep:${BAD[$ep]}"
+		b_result foundation "$ep requests/s" "$(b_median ${RPS[$ep]})" "$(b_range ${RPS[$ep]})" - -
+		f=$(b_median ${P99[$ep]})
+		if [[ $ep == hello* || $ep == audit-random ]]; then
+			b_result foundation "$ep p99 ms" "$f" "$(b_range ${P99[$ep]})" - -
+			continue
+		fi
+		b_result foundation "$ep p99 ms" "$f" "$(b_range ${P99[$ep]})" '< 20' \
+		    "$(b_le "$f" 19.999 && [[ -z ${BAD[$ep]:-} ]] && echo 1 || echo 0)"
+		f=$(b_median ${RATIO[$ep]})
+		b_result foundation "$ep / hello" "$f" "$(b_range ${RATIO[$ep]})" '>= 0.5' \
+		    "$(b_ge "$f" 0.5 && echo 1 || echo 0)"
+	done
+	# shellcheck disable=SC2086  # lists of figures
+	for ep in audit-random hello-padded; do
+		f=$(b_median ${RATIO[$ep]})
+		b_result foundation "$ep / hello" "$f" "$(b_range ${RATIO[$ep]})" - -
+	done
+}
+
+# --- 2. import: upload to preview, and the worker's peak memory ----------------------
+
+B_LISTS=
+b_need_lists() {
+	[[ -n $B_LISTS ]] && return 0
+	dd_say "generating the lists (bench_import, which also times calllist_read alone)"
+	"$BUILD/bench/bench_import" -r 1 -k >"$B_DIR/bench_import.txt" 2>&1 ||
+	    dd_die "bench_import failed: $(tail -n 3 "$B_DIR/bench_import.txt")"
+	B_LISTS=$(sed -n -e 's/.*files in \(.*\)$/\1/p' "$B_DIR/bench_import.txt")
+	[[ -d $B_LISTS ]] || dd_die "bench_import left no files"
+	B_DIRS_TO_REMOVE+=("$B_LISTS")
+	cat "$B_DIR/bench_import.txt"
+}
+
+# b_upload JAR FILE NAME: POST /tasks/new as the form does; prints
+# "status import_id seconds". The answer page goes to $B_DIR/upload.html.
+b_upload() {
+	local jar=$1 file=$2 name=$3 csrf w
+	csrf=$(b_csrf "$jar" /tasks/new) || return 1
+	w=$(curl -sS --max-time 120 -o "$B_DIR/upload.html" -b "$jar" -c "$jar" \
+	    -w '%{http_code} %{redirect_url} %{time_total}' \
+	    -F "csrf=$csrf" -F "name=$name" -F "videoBotId=vb-bench" \
+	    -F "list=@$file;filename=${file##*/}" "$BASE/tasks/new") || return 1
+	read -r status url secs <<<"$w"
+	printf '%s %s %s\n' "$status" "${url##*/imports/}" "$secs"
+}
+
+# b_post JAR PATH CSRF-PAGE: POST a form of buttons only (csrf), print
+# "status location".
+b_post() {
+	local csrf
+	csrf=$(b_csrf "$1" "$3") || return 1
+	curl -sS --max-time 120 -o /dev/null -b "$1" -c "$1" \
+	    -w '%{http_code} %{redirect_url}\n' --data-urlencode "csrf=$csrf" "$BASE$2"
+}
+
+target_import() {
+	local jar=$B_DIR/operator.jar file r status id up get secs hwm pid kind
+	local -A SECS=() HWM=() GOAL=([list-50k.csv]=0.5 [list-50k.xlsx]=0.5 [list-1m.csv]=10)
+	echo "== import: POST /tasks/new to the preview page, dialdesk with workers = 1"
+	b_need_lists
+	# Sign in first, on a worker that is then replaced: a sign-in hashes
+	# the password with argon2id (64 MiB), which would be that worker's
+	# VmHWM whatever the import costs.
+	b_restart_serve 1
+	b_signed_in operator "$OPERATOR_PASS" "$jar"
+	for file in list-50k.csv list-50k.xlsx list-1m.csv; do
+		for ((r = 1; r <= RUNS; r++)); do
+			# A fresh worker, so that its VmHWM is this import's.
+			b_restart_serve 1
+			pid=$(b_worker_pid) || dd_die "cannot tell the FastCGI worker from the committer"
+			read -r status id up < <(b_upload "$jar" "$B_LISTS/$file" "基准 $file $r") ||
+			    dd_die "upload of $file failed"
+			[[ $status == 303 && $id =~ ^[0-9]+$ ]] ||
+			    dd_die "upload of $file: status $status, not 303 to /imports/N: $(grep -o 'class="[a-z-]*error[^<]*<[^>]*>[^<]*' "$B_DIR/upload.html" | head -n 3)"
+			read -r status get < <(curl -sS --max-time 60 -o "$B_DIR/preview.html" -b "$jar" \
+			    -w '%{http_code} %{time_total}\n' "$BASE/imports/$id")
+			[[ $status == 200 ]] || dd_die "GET /imports/$id: $status"
+			hwm=$(b_hwm_kib "$pid")
+			secs=$(awk -v a="$up" -v b="$get" 'BEGIN { printf "%.3f", a + b }')
+			SECS[$file]+=" $secs"
+			HWM[$file]+=" $(b_fmt '%.1f' "$(awk -v k="$hwm" 'BEGIN { print k / 1024 }')")"
+			printf '  %s run %d: upload %.3f s + preview %.3f s = %s s, worker %s VmHWM %s KiB, import %s: %s rows\n' \
+			    "$file" "$r" "$up" "$get" "$secs" "$pid" "$hwm" "$id" \
+			    "$(b_sql "SELECT rows_read || ' read, ' || valid || ' valid' FROM imports WHERE id = $id")"
+			# Drop it again: the database stays small run after run.
+			read -r status _ < <(b_post "$jar" "/imports/$id/cancel" "/imports/$id")
+			[[ $status == 303 ]] || dd_say "cancel of import $id: $status"
+		done
+		# shellcheck disable=SC2086
+		{
+			kind=${file#list-}
+			b_result import "$kind upload→preview s" "$(b_median ${SECS[$file]})" \
+			    "$(b_range ${SECS[$file]})" "<= ${GOAL[$file]}" \
+			    "$(b_le "$(b_median ${SECS[$file]})" "${GOAL[$file]}" && echo 1 || echo 0)"
+			b_result import "$kind worker VmHWM MiB" "$(b_median ${HWM[$file]})" \
+			    "$(b_range ${HWM[$file]})" '< 64' \
+			    "$(b_le "$(b_median ${HWM[$file]})" 63.999 && echo 1 || echo 0)"
+		}
+	done
+}
+
+# --- 3. sending one 50,000-row batch to the sandbox vendor ----------------------------
+
+target_send() {
+	local jar=$B_DIR/operator.jar list=$B_DIR/data/send-50k.csv r status id task t0 t1 secs state
+	local all=''
+	echo "== send: \`dialdesk worker --once\` on a task of one 50,000-row batch, sandbox vendor behind nginx"
+	# Distinct valid mobiles, a name and two more columns.
+	awk 'BEGIN { print "手机号,姓名,城市,备注"
+	    split("北京 上海 广州 深圳", c, " ")
+	    for (i = 0; i < 50000; i++)
+		printf "138%08d,客户%d,%s,春季回访 第%d组\n", i, i, c[i % 4 + 1], i % 7 }' >"$list"
+	b_conf batch_size 50000
+	b_restart_serve 2
+	b_signed_in operator "$OPERATOR_PASS" "$jar"
+	for ((r = 1; r <= RUNS; r++)); do
+		read -r status id _ < <(b_upload "$jar" "$list" "发送基准 $r") || dd_die "upload failed"
+		[[ $status == 303 ]] || dd_die "upload: $status"
+		read -r status task < <(b_post "$jar" "/imports/$id/confirm" "/imports/$id")
+		task=${task##*/tasks/}
+		[[ $status == 303 && $task =~ ^[0-9]+$ ]] || dd_die "confirm of import $id: $status"
+		[[ $(b_sql "SELECT count(*) || ' ' || sum(rows) FROM batches WHERE task_id = $task") == '1 50000' ]] ||
+		    dd_die "task $task is not one batch of 50,000 rows"
+		t0=$(date +%s.%N)
+		dialdesk worker --once >>"$B_DIR/worker.log" 2>&1 || dd_die "dialdesk worker --once failed"
+		t1=$(date +%s.%N)
+		secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+		state=$(b_sql "SELECT state FROM batches WHERE task_id = $task")
+		[[ $state == sent ]] || dd_die "batch of task $task is $state, not sent: $(tail -n 3 "$B_DIR/worker.log")"
+		all+=" $secs"
+		printf '  run %d: task %s, worker --once %s s\n' "$r" "$task" "$secs"
+	done
+	b_conf batch_size 10000
+	# shellcheck disable=SC2086
+	b_result send "worker --once, 50k rows s" "$(b_median $all)" "$(b_range $all)" '<= 0.5' \
+	    "$(b_le "$(b_median $all)" 0.5 && echo 1 || echo 0)"
+	"$BUILD/bench/bench_send" "$RUNS" >"$B_DIR/bench_send.txt" 2>&1 || dd_die "bench_send failed"
+	grep median "$B_DIR/bench_send.txt" | sed -e 's/^/  bench_send: /'
+	for aes in off on; do
+		b_result send "bench_send AES $aes total s" \
+		    "$(sed -n -e "s/^AES $aes *median.*total \([0-9.]*\) s.*/\1/p" "$B_DIR/bench_send.txt")" \
+		    "median of $RUNS" - -
+	done
+}
+
+# --- 4. the vendor's push under load ----------------------------------------------------
+
+# The wrk script: each push a distinct body (wrk's threads share one seed,
+# so the body carries the thread's number and its own counter, and a
+# nonce of this run).
+write_push_script() {
+	cat >"$B_DIR/push.lua" <<EOF
+-- push.lua: distinct vendor pushes for wrk (written by bench/run.sh)
+local threads = 0
+function setup(thread)
+    threads = threads + 1
+    thread:set("tid", threads)
+end
+function init(args)
+    n = 0
+    nonce = "$1"
+end
+function request()
+    n = n + 1
+    local sn = string.format("%s%04x%020x", nonce, tid, n)
+    local body = '{"dial_task_main_sn":"dial_task_main_sn|' .. sn ..
+        '","import_mark":{"totalCount":10000,"failCount":0,' ..
+        '"blacklistCount":12,"repeatCount":40,"successCount":9948,' ..
+        '"filterCount":0,"shiCount":' .. (n % 5000) .. ',"kongCount":51,' ..
+        '"tingjiCount":7,"kuwuCount":3,"chenmoCount":2,"fenxianCount":1,' ..
+        '"chaopinCount":0}}'
+    return wrk.format("POST", nil,
+        { ["Content-Type"] = "application/json; charset=utf-8" }, body)
+end
+EOF
+}
+
+target_callback() {
+	local url="$BASE/callback/import?token=$CALLBACK_TOKEN" w r out before after rows
+	local rps p99 req non err ok n200 n499 m0 m1 commits ratio
+	local -A RPS=() P99=() RATIO=() COMMITS=() BAD=()
+	echo "== callback: POST /callback/import, distinct bodies, vs. bare SQLite commits (WAL, synchronous=FULL)"
+	for w in 4 8; do
+		b_restart_serve "$w"
+		write_push_script "$(dd_random_hex 4)"
+		wrk -t2 -c"$B_CONNS" -d2s -s "$B_DIR/push.lua" "$url" >/dev/null 2>&1
+		for ((r = 1; r <= RUNS; r++)); do
+			commits=$("$B_BIN/commits" "$B_DIR" 2000 | awk '{ print $6 + 0 }')
+			COMMITS[$w]+=" $commits"
+			write_push_script "$(dd_random_hex 4)"
+			before=$(b_sql 'SELECT count(*) FROM pushes')
+			m0=$(wc -l <"$B_DIR/nginx-timing.log")
+			out=$B_DIR/wrk-callback-$w-$r.txt
+			b_wrk "$out" "$url" -s "$B_DIR/push.lua"
+			sleep 1	# the answers wrk stopped waiting for
+			after=$(b_sql 'SELECT count(*) FROM pushes')
+			m1=$(wc -l <"$B_DIR/nginx-timing.log")
+			read -r rps p99 req non err < <(b_wrk_figures "$out")
+			ok=$((req - non))
+			rows=$((after - before))
+			# Requests wrk gave up on at the end are 499 in nginx's log;
+			# dialdesk may have stored those too.
+			read -r n200 n499 < <(sed -n -e "$((m0 + 1)),${m1}p" "$B_DIR/nginx-timing.log" |
+			    awk '$3 == "/callback/import" { n[$4]++ }
+				END { print n[200] + 0, n[499] + 0 }')
+			# wrk stops with a request in flight on most connections:
+			# nginx then answered 200 without wrk counting it, or logged
+			# 499 (client gone) while dialdesk may have stored it. What
+			# must hold: every 200 sent is a stored row, and nothing is
+			# stored that was not asked for.
+			if ((ok > n200 || rows < n200 || rows > n200 + n499 || non > 0)); then
+				BAD[$w]+=" run $r: wrk counted $ok 2xx, nginx sent $n200 200s and logged $n499 abandoned, $rows stored, $non non-2xx;"
+			fi
+			ratio=$(awk -v a="$rps" -v b="$commits" 'BEGIN { printf "%.3f", a / b }')
+			RPS[$w]+=" $rps"
+			P99[$w]+=" $p99"
+			RATIO[$w]+=" $ratio"
+			printf '  workers %d run %d: %s pushes/s, p99 %s ms; 2xx: wrk %d, nginx %d (+%d abandoned at the end); rows stored %d; bare commits %s/s\n' \
+			    "$w" "$r" "$rps" "$p99" "$ok" "$n200" "$n499" "$rows" "$commits"
+		done
+	done
+	# shellcheck disable=SC2086
+	for w in 4 8; do
+		[[ -z ${BAD[$w]:-} ]] || dd_say "callback workers $w:${BAD[$w]}"
+		b_result callback "workers $w pushes/s" "$(b_median ${RPS[$w]})" "$(b_range ${RPS[$w]})" '>= 1500' \
+		    "$(b_ge "$(b_median ${RPS[$w]})" 1500 && echo 1 || echo 0)"
+		b_result callback "workers $w p99 ms" "$(b_median ${P99[$w]})" "$(b_range ${P99[$w]})" '< 50' \
+		    "$(b_le "$(b_median ${P99[$w]})" 49.999 && echo 1 || echo 0)"
+		b_result callback "workers $w bare commits/s" "$(b_median ${COMMITS[$w]})" "$(b_range ${COMMITS[$w]})" - -
+		b_result callback "workers $w pushes / commits" "$(b_median ${RATIO[$w]})" "$(b_range ${RATIO[$w]})" '>= 0.4' \
+		    "$(b_ge "$(b_median ${RATIO[$w]})" 0.4 && echo 1 || echo 0)"
+		b_result callback "workers $w stored = acknowledged" "$([[ -z ${BAD[$w]:-} ]] && echo yes || echo no)" \
+		    "all runs" 'yes' "$([[ -z ${BAD[$w]:-} ]] && echo 1 || echo 0)"
+	done
+}
+
+# --- 5. the task page with 100 batches and their pushes --------------------------------
+
+target_task() {
+	local jar=$B_DIR/admin.jar r m0 m1 args i up ttfb status
+	local all_up='' all_ttfb=''
+	echo "== task: GET /tasks/ID with 100 batches and 200 pushes, 100 requests a run, one at a time"
+	b_need_task
+	b_restart_serve "$B_WORKERS"
+	b_signed_in admin "$ADMIN_PASS" "$jar"
+	status=$(curl -sS -o "$B_DIR/task.html" -w '%{http_code}' -b "$jar" "$BASE/tasks/$B_TASK_ID")
+	[[ $status == 200 ]] || dd_die "GET /tasks/$B_TASK_ID: $status"
+	args=()
+	for ((i = 0; i < 100; i++)); do args+=(-o /dev/null "$BASE/tasks/$B_TASK_ID"); done
+	curl -sS -b "$jar" "${args[@]}" >/dev/null	# warm up every worker
+	for ((r = 1; r <= RUNS; r++)); do
+		m0=$(wc -l <"$B_DIR/nginx-timing.log")
+		ttfb=$(curl -sS -b "$jar" -w '%{time_starttransfer}\n' "${args[@]}" |
+		    awk '{ print $1 * 1000 }')
+		sleep 0.2
+		m1=$(wc -l <"$B_DIR/nginx-timing.log")
+		# shellcheck disable=SC2086
+		up=$(sed -n -e "$((m0 + 1)),${m1}p" "$B_DIR/nginx-timing.log" |
+		    awk -v p="/tasks/$B_TASK_ID" '$3 == p && $4 == 200 { print $5 * 1000 }')
+		[[ $(wc -l <<<"$up") == 100 ]] || dd_die "nginx logged $(wc -l <<<"$up") task pages, not 100"
+		# shellcheck disable=SC2086
+		up=$(b_median $up)
+		# shellcheck disable=SC2086
+		ttfb=$(b_median $ttfb)
+		all_up+=" $up"
+		all_ttfb+=" $ttfb"
+		printf '  run %d: median upstream %s ms, curl time to first byte %s ms\n' "$r" "$up" "$ttfb"
+	done
+	# shellcheck disable=SC2086
+	{
+		b_result task "upstream ms (median)" "$(b_median $all_up)" "$(b_range $all_up)" '<= 10' \
+		    "$(b_le "$(b_median $all_up)" 10 && echo 1 || echo 0)"
+		b_result task "curl first byte ms (median)" "$(b_median $all_ttfb)" "$(b_range $all_ttfb)" - -
+	}
+}
+
+for t in "${TARGETS[@]}"; do
+	"target_$t"
+done
+
+echo
+echo "== summary (medians of $RUNS runs; range min–max)"
+{
+	printf 'target\tmeasure\tmedian\trange\tgoal\tverdict\n'
+	cat "$B_SUMMARY"
+} | column -t -s $'\t'
+cp "$B_SUMMARY" "$B_DIR/summary.txt"
+if ((B_FAILED > 0)); then
+	echo "$B_FAILED goal(s) missed"
+	exit 1
+fi
+echo "every goal met"
