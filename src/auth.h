@@ -40,8 +40,8 @@ void	user_clear(struct user *);
 /* Password rules: 12 to 1024 bytes of valid UTF-8 without control
  * characters. Returns NULL when acceptable, else the English reason. */
 const char *password_policy(const char *pw);
-/* argon2id via crypto_pwhash_str at PW_OPSLIMIT / PW_MEMLIMIT (above the
- * ASVS 5.0 appendix C minimum of m=19 MiB, t=2, p=1). out must hold
+/* argon2id via crypto_pwhash_str at t=3, m=32 MiB (above the ASVS 5.0
+ * appendix C minimum of m=19 MiB, t=2, p=1). out must hold
  * crypto_pwhash_STRBYTES. Returns 0 or -1 (out of memory). */
 int	password_hash(const char *pw, char *out, size_t outsz);
 /* 0 when pw matches hash, -1 otherwise. */
