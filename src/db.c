@@ -259,6 +259,11 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT t.id, t.name, u.name, t.created, t.rows, t.state"
 	" FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
 	" WHERE (?1 = 0 OR t.user_id = ?1) ORDER BY t.id DESC LIMIT ?2",
+	/* STMT_FAIL_PURGE (windows that began before) */
+	"DELETE FROM login_failures WHERE window_start < ?",
+	/* STMT_IMPORT_STALE (state, created before, limit) */
+	"SELECT id, file_path FROM imports WHERE state = ? AND created < ?"
+	" ORDER BY id LIMIT ?",
 };
 
 struct db *

@@ -378,6 +378,32 @@ out:
 	db_rollback(db);
 }
 
+/* How long a previewed list may wait for its uploader's decision. */
+#define PREVIEW_DAYS	7
+
+/* What else has to be tidied now and then: sessions past their time,
+ * old sign-in failure counts, undecided previews (personal data). */
+static void
+housekeeping(struct db *db, const struct config *cfg)
+{
+	sqlite3_stmt	*st;
+	int64_t		 now = (int64_t)time(NULL);
+	int		 n;
+
+	if ((st = db_stmt(db, STMT_SESSION_PURGE)) != NULL) {
+		db_bind_int(st, 1, now - cfg->session_idle_minutes * 60LL);
+		db_bind_int(st, 2, now - cfg->session_max_hours * 3600LL);
+		db_exec_stmt(st);
+	}
+	if ((st = db_stmt(db, STMT_FAIL_PURGE)) != NULL) {
+		db_bind_int(st, 1, now - cfg->login_window_minutes * 60LL);
+		db_exec_stmt(st);
+	}
+	if ((n = import_expire(db, PREVIEW_DAYS)) > 0)
+		log_info("housekeeping: %d undecided or broken upload(s) "
+		    "removed", n);
+}
+
 int
 sender_run(const struct config *cfg, int once)
 {
@@ -385,7 +411,7 @@ sender_run(const struct config *cfg, int once)
 	struct db	*db;
 	struct job	 j;
 	char		 me[128], host[64] = "";
-	time_t		 last_recover = 0;
+	time_t		 last_recover = 0, last_tidy = 0;
 	int		 rc, warned = 0;
 
 	memset(&sa, 0, sizeof(sa));
@@ -414,6 +440,10 @@ sender_run(const struct config *cfg, int once)
 		if (time(NULL) - last_recover >= 30) {
 			recover_stale(db, cfg);
 			last_recover = time(NULL);
+		}
+		if (time(NULL) - last_tidy >= 600) {
+			housekeeping(db, cfg);
+			last_tidy = time(NULL);
 		}
 		/* Without a vendor address nothing can go out: batches wait
 		 * in the queue, which loses nothing. */

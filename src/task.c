@@ -762,6 +762,60 @@ out:
 	return rc;
 }
 
+/* Ids and files of imports in state older than before (at most 64). */
+static int
+stale_imports(struct db *db, const char *state, int64_t before,
+    int64_t ids[64], char *paths[64])
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_STALE);
+	int		 n = 0, rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, state);
+	db_bind_int(st, 2, before);
+	db_bind_int(st, 3, 64);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
+		ids[n] = sqlite3_column_int64(st, 0);
+		if ((paths[n] = strdup(db_col_text(st, 1))) == NULL)
+			break;
+		n++;
+	}
+	db_reset(st);
+	return n;
+}
+
+int
+import_expire(struct db *db, int preview_days)
+{
+	static const struct audit_actor sys = { 0, "system", "", "worker" };
+	int64_t		 ids[64], now = (int64_t)time(NULL);
+	char		*paths[64];
+	int		 n, i, gone = 0;
+
+	/* A preview holds personal data that nobody decided to send. */
+	if ((n = stale_imports(db, "preview", now - preview_days * 86400LL,
+	    ids, paths)) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (import_cancel(db, &sys, ids[i]) == 1)
+			gone++;
+		free(paths[i]);
+	}
+	/* A load takes seconds; one an hour old lost its worker. */
+	if ((n = stale_imports(db, "loading", now - 3600, ids, paths)) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		import_remove(db, ids[i]);
+		if (unlink(paths[i]) == -1 && errno != ENOENT)
+			log_warn("import %lld: cannot remove %s: %s",
+			    (long long)ids[i], paths[i], strerror(errno));
+		free(paths[i]);
+		gone++;
+	}
+	return gone;
+}
+
 int
 task_refresh_state(struct db *db, int64_t task_id)
 {

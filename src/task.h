@@ -88,6 +88,12 @@ int64_t	import_confirm(struct db *, const struct config *,
 int	import_cancel(struct db *, const struct audit_actor *who,
 	    int64_t import_id);
 
+/* Housekeeping (the worker runs it): previews nobody decided on within
+ * preview_days are cancelled, their rows and files removed (audited as
+ * list.cancelled by "system"); uploads left half-loaded by a worker that
+ * died are removed. Returns how many imports went, -1 on error. */
+int	import_expire(struct db *, int preview_days);
+
 /* Cancel the task's queued batches. Returns how many, -1 on error. */
 int	task_cancel(struct db *, const struct audit_actor *who,
 	    int64_t task_id);
