@@ -233,3 +233,11 @@ fi
 rc=0
 dialdesk audit verify >>"$T_LOG" 2>&1 || rc=$?
 expect_eq 0 "$rc" "dialdesk audit verify exits 0"
+
+# The callback URL carries the token: nginx's log must not keep it.
+check "nginx logged the pushes" grep -q '/callback/import' "$T_DIR/nginx-access.log"
+if grep -qF -- "$(v_token)" "$T_DIR/nginx-access.log"; then
+	not_ok "the access log does not hold the callback token" "$(grep -F -- "$(v_token)" "$T_DIR/nginx-access.log" | head -n 2)"
+else
+	ok "the access log does not hold the callback token"
+fi
