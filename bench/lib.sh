@@ -123,9 +123,8 @@ b_nginx_config() {
 	user=$(dd_nginx_user "$B_DIR/static" "$B_DIR/run")
 	dd_nginx_local "$conf.base" "$B_PORT" "$B_DIR" "$B_SOCK" "$B_DIR/static" \
 	    "$user" 200m || return 1
-	sed -e "s|@PORT@|$B_VENDOR_PORT|g" \
-	    -e "s|@SOCKET@|$(dd_sed_quote "$B_DIR/run/sandbox.sock")|g" \
-	    "$DD_TOP/tools/sandbox-vendor.nginx.conf" >"$B_DIR/sandbox-vendor.conf"
+	dd_sandbox_server "$B_DIR/sandbox-vendor.conf" "$B_VENDOR_PORT" \
+	    "$B_DIR/run/sandbox.sock" || return 1
 	extra=$B_DIR/nginx-extra.conf
 	cat >"$extra" <<EOF
     # --- added by bench/lib.sh ---

@@ -190,25 +190,8 @@ if [[ -z ${DIALDESK_CONFIG:-} ]]; then
 	    </dev/null >>"$LOGDIR/vendor.log" 2>&1 &
 	echo "$!" >"$VAR/vendor.pid"
 	PIDS+=("$!")
-	sed -e "s|@PORT@|$VENDOR_PORT|g" \
-	    -e "s|@SOCKET@|$(dd_sed_quote "$VSTATE/run/sandbox.sock")|g" \
-	    "$DD_TOP/tools/sandbox-vendor.nginx.conf" >"$VSTATE/server.conf"
-	cat >"$VSTATE/nginx.conf" <<-EOF
-	# nginx in front of the sandbox vendor, written by scripts/demo.sh.
-	user $(dd_nginx_user "$VSTATE/run");
-	worker_processes 1;
-	daemon off;
-	pid $VSTATE/nginx.pid;
-	error_log $VSTATE/nginx-error.log warn;
-	events { worker_connections 64; }
-	http {
-	    access_log off;
-	    client_body_temp_path $VSTATE/nginx-tmp/body;
-	    fastcgi_temp_path $VSTATE/nginx-tmp/fastcgi;
-	    proxy_temp_path $VSTATE/nginx-tmp/proxy;
-	    include $VSTATE/server.conf;
-	}
-	EOF
+	dd_sandbox_nginx "$VSTATE" "$VENDOR_PORT" "$VSTATE/run/sandbox.sock" ||
+	    dd_die "could not write the vendor sandbox's nginx config"
 	dd_nginx_start "$VSTATE/nginx.conf" "$VSTATE" ||
 	    dd_die "the vendor sandbox's nginx did not start: see $VSTATE/nginx-error.log"
 	echo "$DD_PID" >"$VAR/vendor-nginx.pid"

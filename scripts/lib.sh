@@ -197,6 +197,39 @@ dd_nginx_local() {
 	mv "$out.tmp" "$out"
 }
 
+# dd_sandbox_server OUT PORT SOCKET: the sandbox vendor's nginx server
+# block (tools/sandbox-vendor.nginx.conf) for 127.0.0.1:PORT, passing to
+# the sandbox listening on SOCKET.
+dd_sandbox_server() {
+	sed -e "s|@PORT@|$2|g" -e "s|@SOCKET@|$(dd_sed_quote "$3")|g" \
+	    "$DD_TOP/tools/sandbox-vendor.nginx.conf" >"$1"
+}
+
+# dd_sandbox_nginx STATE PORT SOCKET: STATE/nginx.conf, an nginx of its
+# own in front of the sandbox vendor (pid, logs and temporary files under
+# STATE), to be started with dd_nginx_start STATE/nginx.conf STATE.
+dd_sandbox_nginx() {
+	local state=$1
+	mkdir -p "$state/nginx-tmp"
+	dd_sandbox_server "$state/sandbox-vendor.conf" "$2" "$3" || return 1
+	cat >"$state/nginx.conf" <<EOF
+# nginx in front of the sandbox vendor (scripts/lib.sh: dd_sandbox_nginx).
+user $(dd_nginx_user "$(dirname "$3")");
+worker_processes 1;
+daemon off;
+pid $state/nginx.pid;
+error_log $state/nginx-error.log warn;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $state/nginx-tmp/body;
+    fastcgi_temp_path $state/nginx-tmp/fastcgi;
+    proxy_temp_path $state/nginx-tmp/proxy;
+    include $state/sandbox-vendor.conf;
+}
+EOF
+}
+
 # dd_alive PID: the process exists and is not a zombie (a child of ours
 # that exited stays a zombie until we wait for it, and kill -0 still works).
 dd_alive() {

@@ -109,7 +109,8 @@ row_html(sqlite3_stmt *st, size_t *len)
 }
 
 static int
-fill_rows(struct request *r, struct tdict *body, int64_t page, int *more)
+fill_rows(struct request *r, struct tdict *body, int64_t newest, int64_t page,
+    int *more)
 {
 	const char	*user = http_field(r, KEY_USER);
 	const char	*action = http_field(r, KEY_ACTION);
@@ -133,11 +134,7 @@ fill_rows(struct request *r, struct tdict *body, int64_t page, int *more)
 	 * insists), so a page is an id range and costs the same at any
 	 * depth; filtered pages skip with OFFSET. */
 	if (*user == '\0' && *action == '\0' && *from == '\0' && *to == '\0') {
-		if ((st = db_stmt(r->db, STMT_AUDIT_MAXID)) == NULL)
-			return -1;
-		if (sqlite3_step(st) == SQLITE_ROW)
-			ceiling = sqlite3_column_int64(st, 0) - offset;
-		db_reset(st);
+		ceiling = newest - offset;
 		offset = 0;
 	}
 	if ((st = db_stmt(r->db, STMT_AUDIT_PAGE)) == NULL)
@@ -231,16 +228,18 @@ body_keep(char *key, char *html, size_t len)
 	bodycache[lru].used = ++bodyclock;
 }
 
-/* The page body: filters, rows and pager, expanded from audit.tpl. */
+/* The page body: filters, rows and pager, expanded from audit.tpl;
+ * newest is the newest entry's id, which pages the unfiltered log. */
 static int
-make_body(struct request *r, int64_t pageno, char **html, size_t *len)
+make_body(struct request *r, int64_t newest, int64_t pageno, char **html,
+    size_t *len)
 {
 	struct tdict	*body = tdict_new(), *s;
 	char		*href;
 	int		 more = 0, rc = -1;
 
 	fill_filters(r, body);
-	if (fill_rows(r, body, pageno, &more) == -1)
+	if (fill_rows(r, body, newest, pageno, &more) == -1)
 		goto out;
 	tdict_set_int(body, "PAGE", pageno);
 	if (pageno > 1 && (href = ui_filter_href(r, "/audit", fkeys,
@@ -302,7 +301,7 @@ page_audit(struct request *r)
 	    (long long)pageno, v[0], v[1], v[2], v[3]) < 0)
 		goto fail;
 	if (!body_cached(key, &html, &len)) {
-		if (make_body(r, pageno, &html, &len) == -1)
+		if (make_body(r, newest, pageno, &html, &len) == -1)
 			goto fail;
 		body_keep(key, html, len);
 	} else

@@ -104,37 +104,33 @@ void
 page_breakdown_export(struct request *r)
 {
 	struct breakdown b;
+	struct task_row	 t;
 	struct export	 e;
-	sqlite3_stmt	*st;
 	cJSON		*d;
-	char		*name = NULL, base[200], label[64];
+	char		 base[200], label[64];
 	size_t		 i;
+	int		 found;
 
-	if ((st = db_stmt(r->db, STMT_TASK_GET)) == NULL) {
-		ui_error(r, 500, "服务器内部错误", NULL);
-		return;
-	}
-	db_bind_int(st, 1, r->path_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		name = strdup(db_col_text(st, 4));
-	db_reset(st);
-	if (name == NULL) {
-		ui_error(r, 404, "任务不存在", NULL);
+	if ((found = task_get(r->db, r->path_id, &t)) != 1) {
+		if (found == 0)
+			ui_error(r, 404, "任务不存在", NULL);
+		else
+			ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
 	if (breakdown_load(r->db, r->path_id, &b) == -1) {
 		breakdown_clear(&b);
-		free(name);
+		task_clear(&t);
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
 	d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "task", (double)r->path_id);
-	snprintf(base, sizeof(base), "%.150s-导入结果", name);
-	if (record(r, "export.breakdown", name, d) == -1 ||
+	snprintf(base, sizeof(base), "%.150s-导入结果", t.name);
+	if (record(r, "export.breakdown", t.name, d) == -1 ||
 	    export_begin(&e, r, format_of(r->path), base) == -1) {
 		breakdown_clear(&b);
-		free(name);
+		task_clear(&t);
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
@@ -170,5 +166,5 @@ page_breakdown_export(struct request *r)
 	export_end_row(&e);
 	export_finish(&e);
 	breakdown_clear(&b);
-	free(name);
+	task_clear(&t);
 }

@@ -18,56 +18,6 @@
 #include "tmpl.h"
 #include "ui.h"
 
-/* The task row, as STMT_TASK_GET gives it. */
-struct task_row {
-	int64_t	 id, import_id, rows, batch_count, created;
-	char	*creator, *name, *params, *login_name, *state;
-};
-
-static void
-task_row_clear(struct task_row *t)
-{
-	free(t->creator);
-	free(t->name);
-	free(t->params);
-	free(t->login_name);
-	free(t->state);
-	memset(t, 0, sizeof(*t));
-}
-
-static int
-task_row_get(struct db *db, int64_t id, struct task_row *t)
-{
-	sqlite3_stmt	*st = db_stmt(db, STMT_TASK_GET);
-	int		 rc;
-
-	memset(t, 0, sizeof(*t));
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		db_reset(st);
-		return rc == SQLITE_DONE ? 0 : -1;
-	}
-	t->id = sqlite3_column_int64(st, 0);
-	t->import_id = sqlite3_column_int64(st, 1);
-	t->creator = strdup(db_col_text(st, 3));
-	t->name = strdup(db_col_text(st, 4));
-	t->params = strdup(db_col_text(st, 5));
-	t->login_name = strdup(db_col_text(st, 6));
-	t->created = sqlite3_column_int64(st, 7);
-	t->state = strdup(db_col_text(st, 8));
-	t->rows = sqlite3_column_int64(st, 9);
-	t->batch_count = sqlite3_column_int64(st, 10);
-	db_reset(st);
-	if (!t->creator || !t->name || !t->params || !t->login_name ||
-	    !t->state) {
-		task_row_clear(t);
-		return -1;
-	}
-	return 1;
-}
-
 void
 page_fill_params(struct tdict *body, const char *json, int with_name)
 {
@@ -312,7 +262,7 @@ page_task(struct request *r)
 	char		 when[32];
 	int		 found, settled, pending, may_act;
 
-	if ((found = task_row_get(r->db, r->path_id, &t)) == -1) {
+	if ((found = task_get(r->db, r->path_id, &t)) == -1) {
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
@@ -347,7 +297,7 @@ page_task(struct request *r)
 	    im.duplicates) == -1) {
 		import_clear(&im);
 		tdict_free(page);
-		task_row_clear(&t);
+		task_clear(&t);
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
@@ -366,6 +316,6 @@ page_task(struct request *r)
 			    (long long)t.id);
 		}
 	}
-	task_row_clear(&t);
+	task_clear(&t);
 	ui_send(r, 200, page);
 }

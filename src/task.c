@@ -816,6 +816,50 @@ import_expire(struct db *db, int preview_days)
 	return gone;
 }
 
+void
+task_clear(struct task_row *t)
+{
+	free(t->creator);
+	free(t->name);
+	free(t->params);
+	free(t->login_name);
+	free(t->state);
+	memset(t, 0, sizeof(*t));
+}
+
+int
+task_get(struct db *db, int64_t id, struct task_row *t)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_TASK_GET);
+	int		 rc;
+
+	memset(t, 0, sizeof(*t));
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		db_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	t->id = sqlite3_column_int64(st, 0);
+	t->import_id = sqlite3_column_int64(st, 1);
+	t->creator = strdup(db_col_text(st, 3));
+	t->name = strdup(db_col_text(st, 4));
+	t->params = strdup(db_col_text(st, 5));
+	t->login_name = strdup(db_col_text(st, 6));
+	t->created = sqlite3_column_int64(st, 7);
+	t->state = strdup(db_col_text(st, 8));
+	t->rows = sqlite3_column_int64(st, 9);
+	t->batch_count = sqlite3_column_int64(st, 10);
+	db_reset(st);
+	if (!t->creator || !t->name || !t->params || !t->login_name ||
+	    !t->state) {
+		task_clear(t);
+		return -1;
+	}
+	return 1;
+}
+
 int
 task_refresh_state(struct db *db, int64_t task_id)
 {

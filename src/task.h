@@ -94,6 +94,15 @@ int	import_cancel(struct db *, const struct audit_actor *who,
  * died are removed. Returns how many imports went, -1 on error. */
 int	import_expire(struct db *, int preview_days);
 
+/* A task as stored, with its creator's name. */
+struct task_row {
+	int64_t	 id, import_id, rows, batch_count, created;
+	char	*creator, *name, *params, *login_name, *state;
+};
+/* 1 found, 0 not, -1 error; release with task_clear(). */
+int	task_get(struct db *, int64_t id, struct task_row *);
+void	task_clear(struct task_row *);
+
 /* Cancel the task's queued batches. Returns how many, -1 on error. */
 int	task_cancel(struct db *, const struct audit_actor *who,
 	    int64_t task_id);

@@ -39,8 +39,7 @@ CALLBACK=http://127.0.0.1:$CB_PORT/callback
 mkdir -p "$T_DIR/run" "$T_DIR/nginx-tmp"
 : >"$PUSHES"
 
-sed -e "s|@PORT@|$T_PORT|g" -e "s|@SOCKET@|$(dd_sed_quote "$SOCK")|g" \
-    "$DD_TOP/tools/sandbox-vendor.nginx.conf" >"$T_DIR/sandbox-vendor.conf"
+dd_sandbox_server "$T_DIR/sandbox-vendor.conf" "$T_PORT" "$SOCK"
 cat >"$T_DIR/nginx.conf" <<EOF
 user $(dd_nginx_user "$T_DIR/run");
 worker_processes 1;

@@ -123,22 +123,8 @@ vendor_start() {
 	fi
 	mkdir -p "$V_DIR/run" "$V_DIR/nginx-tmp"
 	chmod 755 "$V_DIR" "$V_DIR/run"
-	sed -e "s|@PORT@|$V_PORT|g" -e "s|@SOCKET@|$(dd_sed_quote "$V_SOCK")|g" \
-	    "$DD_TOP/tools/sandbox-vendor.nginx.conf" >"$V_DIR/sandbox-vendor.conf"
-	cat >"$V_DIR/nginx.conf" <<EOF
-user $(dd_nginx_user "$V_DIR/run");
-worker_processes 1;
-daemon off;
-pid $V_DIR/nginx.pid;
-error_log $V_DIR/nginx-error.log warn;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path $V_DIR/nginx-tmp/body;
-    fastcgi_temp_path $V_DIR/nginx-tmp/fastcgi;
-    include $V_DIR/sandbox-vendor.conf;
-}
-EOF
+	dd_sandbox_nginx "$V_DIR" "$V_PORT" "$V_SOCK" ||
+	    { not_ok "setup: the sandbox's nginx config"; exit 1; }
 	sandbox_run "$@"
 	if ! dd_nginx_start "$V_DIR/nginx.conf" "$V_DIR"; then
 		not_ok "setup: the sandbox's nginx starts" \
