@@ -165,28 +165,6 @@ fill_samples(struct request *r, struct tdict *body, const struct import *im)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* An invalid number may still be most of someone's phone number: on
- * screen only its ends show (the CSV report, audited, has it whole). A
- * duplicate is a valid number and is masked as one. */
-static void
-mask_invalid(const char *v, char *out, size_t outsz)
-{
-	size_t	 len = strlen(v);
-
-	if (len == 11 || len == 32) {
-		phone_mask(v, out, outsz);
-		return;
-	}
-	if (len < 7) {
-		snprintf(out, outsz, "%s", v);
-		return;
-	}
-	/* Cut at character boundaries: the text may be Chinese. */
-	snprintf(out, outsz, "%.3s****%s", v, v + len - 2);
-	if (!utf8_valid(out, strlen(out)))
-		snprintf(out, outsz, "****");
-}
-
 static int
 fill_bad(struct request *r, struct tdict *body, const struct import *im)
 {
@@ -206,7 +184,7 @@ fill_bad(struct request *r, struct tdict *body, const struct import *im)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		s = tdict_add_section(body, "BAD");
 		tdict_set_int(s, "BAD_LINE", sqlite3_column_int64(st, 0));
-		mask_invalid(db_col_text(st, 1), shown, sizeof(shown));
+		phone_mask_cell(db_col_text(st, 1), shown, sizeof(shown));
 		tdict_set(s, "BAD_VALUE", shown);
 		dup_of = sqlite3_column_int64(st, 3);
 		if (dup_of > 0)
