@@ -264,6 +264,15 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_IMPORT_STALE (state, created before, limit) */
 	"SELECT id, file_path FROM imports WHERE state = ? AND created < ?"
 	" ORDER BY id LIMIT ?",
+	/* STMT_ACCESS_TASK_OWNER (task): access.c, one row when it exists */
+	"SELECT user_id FROM tasks WHERE id = ?",
+	/* STMT_ACCESS_BATCH_OWNER (batch): its task's owner */
+	"SELECT t.user_id FROM batches AS b JOIN tasks AS t ON t.id = b.task_id"
+	" WHERE b.id = ?",
+	/* STMT_ACCESS_IMPORT_OWNER (import): one still loading is not there */
+	"SELECT user_id FROM imports WHERE id = ? AND state <> 'loading'",
+	/* STMT_ACCESS_PUSH_OWNER (push): the vendor's, nobody's own */
+	"SELECT 0 FROM pushes WHERE id = ?",
 };
 
 struct db *
