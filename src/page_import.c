@@ -12,7 +12,6 @@
 
 #include <cjson/cJSON.h>
 
-#include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "http.h"

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
 #include "breakdown.h"
 #include "chart.h"
 #include "db.h"

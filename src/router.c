@@ -32,7 +32,8 @@
  * then tail. It must name the object and what it does to it (NEED_READ or
  * NEED_ACT): with OBJ_NONE or NEED_NONE the table does not compile. */
 #define NAMED(type, v, none)						\
-	((type)((v) + 0 * sizeof(struct { char c; _Static_assert((v) != (none), \
+	((type)((v) + 0 * sizeof(struct { char c;			\
+	    _Static_assert((v) != (none),					\
 	    "a route with an id must name its object and need"); })))
 #define ID_PAGE(head, obj, tail, does, methods, roles, flags, handler)	\
 	{ head "#" tail, head, tail, methods, roles, flags,		\

@@ -35,8 +35,8 @@ START_TEST(test_id_routes_name_objects)
 	for (i = 0; i < n; i++) {
 		hash = strchr(rt[i].pattern, '#');
 		if (rt[i].object == OBJ_NONE) {
-			ck_assert_msg(hash == NULL, "%s has an id but no object",
-			    rt[i].pattern);
+			ck_assert_msg(hash == NULL,
+			    "%s has an id but no object", rt[i].pattern);
 			ck_assert_int_eq(rt[i].need, NEED_NONE);
 			ck_assert_str_eq(rt[i].head, rt[i].pattern);
 			continue;
