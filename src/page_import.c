@@ -34,7 +34,8 @@ import_visible(struct request *r, struct import *im)
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return 0;
 	}
-	/* Gone since the router looked, by the worker's housekeeping. */
+	/* The router found it, but it may be gone since: a failed remap
+	 * removes an import. */
 	if (found == 0 || strcmp(im->state, "loading") == 0)
 		ui_error(r, 404, "名单不存在", NULL);
 	else

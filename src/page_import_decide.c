@@ -2,8 +2,8 @@
  * /imports/{id}/confirm makes the task (303 to it), .../cancel drops the
  * list (303 to the preview), .../mapping reads the list again with other
  * phone and name columns (303 to the preview). The router lets only the
- * uploader or an administrator. Statuses: 303, 403, 404, 409 (no longer in preview),
- * 422 (a mapping the list cannot use), 500. */
+ * uploader or an administrator. Statuses: 303, 403, 404, 409 (no longer
+ * in preview), 422 (a mapping the list cannot use), 500. */
 #include "autoconf.h"
 
 #include <stdio.h>
