@@ -272,6 +272,15 @@ static const char *const stmts[STMT__MAX] = {
 	" ON CONFLICT (user_id, addr) DO UPDATE SET last_ok = ?3",
 	/* STMT_KNOWN_PURGE (last sign-in before) */
 	"DELETE FROM login_known WHERE last_ok < ?",
+	/* STMT_ACCESS_TASK_OWNER (task): access.c, one row when it exists */
+	"SELECT user_id FROM tasks WHERE id = ?",
+	/* STMT_ACCESS_BATCH_OWNER (batch): its task's owner */
+	"SELECT t.user_id FROM batches AS b JOIN tasks AS t ON t.id = b.task_id"
+	" WHERE b.id = ?",
+	/* STMT_ACCESS_IMPORT_OWNER (import): one still loading is not there */
+	"SELECT user_id FROM imports WHERE id = ? AND state <> 'loading'",
+	/* STMT_ACCESS_PUSH_OWNER (push): the vendor's, nobody's own */
+	"SELECT 0 FROM pushes WHERE id = ?",
 };
 
 struct db *
