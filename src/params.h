@@ -36,6 +36,13 @@ enum key {
 	KEY_STATUS,
 	KEY_CREATOR,
 	KEY_BATCH,
+	KEY_ROLE,
+	KEY_PASSWORD2,
+	KEY_OLD_PASSWORD,
+	KEY_GENERATE,
+	KEY_MUST_CHANGE,
+	KEY_VENDOR_LOGIN,
+	KEY_DISABLE,
 	KEY__MAX
 };
 
@@ -77,6 +84,8 @@ int	valid_file(struct kpair *);	/* an uploaded, non-empty file */
 int	valid_column(struct kpair *);	/* -2 to 16383 */
 int	valid_task_state(struct kpair *);	/* a task state or "" */
 int	valid_id(struct kpair *);	/* 1 to 2^53 */
+int	valid_role(struct kpair *);	/* admin, operator or auditor */
+int	valid_vendor_login(struct kpair *);	/* users_vendor_login_ok() */
 
 /* Validate one text as a user name (CLI uses the same rule). */
 int	username_ok(const char *);

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "tmpl.h"
 #include "ui.h"
+#include "users.h"
 
 /* The navigation, in order, with the roles that see each entry. */
 static const struct {
@@ -23,6 +24,7 @@ static const struct {
 	{ "/tasks", "任务列表", ROLE_ANY },
 	{ "/audit", "审计日志", ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/pushes", "供应商推送", ROLE_ADMIN },
+	{ "/users", "用户", ROLE_ADMIN },
 	{ "/settings", "设置", ROLE_ADMIN },
 };
 
@@ -212,4 +214,45 @@ ui_filter_href(const struct request *r, const char *path,
 		href = grown;
 	}
 	return href;
+}
+
+void
+ui_fill_role_options(struct tdict *d, enum role selected)
+{
+	static const enum role roles[] = { ROLE_OPERATOR, ROLE_AUDITOR,
+	    ROLE_ADMIN };
+	struct tdict	*s;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		s = tdict_add_section(d, "ROLE_OPT");
+		tdict_set(s, "OPT_VALUE", role_name(roles[i]));
+		tdict_set(s, "OPT_LABEL", role_label(roles[i]));
+		if (roles[i] == selected)
+			tdict_show(s, "OPT_SELECTED");
+	}
+}
+
+void
+ui_fill_user(struct tdict *s, const struct user_row *u)
+{
+	char	 when[32];
+
+	tdict_set_int(s, "U_ID", u->id);
+	tdict_set(s, "U_NAME", u->name);
+	tdict_set(s, "U_ROLE", role_label(u->role));
+	tdict_set(s, "U_STATE", u->disabled ? "已停用" : "启用");
+	tdict_set(s, "U_STATE_CLASS", u->disabled ? "cancelled" : "sent");
+	if (u->must_change)
+		tdict_show(s, "U_MUST_CHANGE");
+	if (u->last_login > 0) {
+		ui_time(u->last_login, when);
+		tdict_set(s, "U_LAST_LOGIN", when);
+		tdict_set(tdict_add_section(s, "U_LAST_ADDR"), "ADDR",
+		    u->last_login_addr);
+	} else
+		tdict_set(s, "U_LAST_LOGIN", "从未登录");
+	tdict_set(s, "U_VENDOR_LOGIN", u->vendor_login[0] != '\0' ?
+	    u->vendor_login : "（使用默认 login_name）");
+	tdict_set_int(s, "U_SESSIONS", u->sessions);
 }

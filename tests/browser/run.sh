@@ -39,6 +39,8 @@ BASE_URL=$BASE DD_USER=admin DD_PASS=$ADMIN_PASS \
 BASE_URL=$BASE DD_USER=operator DD_PASS=$OPERATOR_PASS LIST_GB18030=$list \
     LIST_ROWS=30 timeout -k 10 300 node "$here/task.mjs" | tee -a "$out" ||
     rc=${PIPESTATUS[0]}
+BASE_URL=$BASE DD_PASS=$ADMIN_PASS timeout -k 10 300 node "$here/users.mjs" |
+    tee -a "$out" || rc=${PIPESTATUS[0]}
 dd_stop "$worker_pid" 10 || true
 
 # Count here rather than trust the scripts' own lines: stopping the servers
