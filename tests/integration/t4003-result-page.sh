@@ -143,7 +143,7 @@ got=$(sed -e 's|<g class="chart-row">|\n&|g' <<<"$svg" | grep '^<g class="chart-
     sed -e 's|.*text-anchor="end">\([^<]*\)</text>.*width="\([0-9]*\)".*class="bar-value"[^>]*>\([^<]*\)</text>.*|\1 \2 \3|')
 want=$(awk -v s="$WANTT" -v l="${LABELS[*]}" 'BEGIN { split(s, f, " "); split(l, n, " ")
     max = 0; for (i = 2; i <= 13; i++) if (f[i] > max) max = f[i]
-    for (i = 2; i <= 13; i++) { w = int(342 * f[i] / max + 0.5); if (f[i] > 0 && w < 1) w = 1
+    for (i = 2; i <= 13; i++) { w = int(160 * f[i] / max + 0.5); if (f[i] > 0 && w < 1) w = 1
 	printf "%s %d %d（%.1f%%）\n", n[i], w, f[i], 100 * f[i] / f[1] } }')
 expect_text "$want" "$got" "12 bars, each with its label, a width in proportion and its count and share"
 expect_contains_text '<desc id="task-chart-d">导入结果(导入总数 13):成功 11(84.6%),失败 0(0.0%),黑名单 2(15.4%)' "$svg" \
