@@ -50,6 +50,15 @@ text_units(const char *s)
 	return w;
 }
 
+/* The length of the bar of value when max is the longest. */
+static int
+bar_width(int64_t value, int64_t max)
+{
+	int	 w = (int)((double)AREA_W * (double)value / (double)max + 0.5);
+
+	return value > 0 && w < 1 ? 1 : w;	/* a non-zero figure shows */
+}
+
 /* The value text of a bar, as chart.tpl writes it. */
 static void
 value_text(int64_t value, const char *pct, char out[64])
@@ -78,8 +87,7 @@ chart_fill(struct tdict *d, const char *id, const char *title,
 	for (i = 0; i < n && max > 0; i++) {
 		chart_pct(bars[i].value, base, pct);
 		value_text(bars[i].value, pct, text);
-		w = (int)((double)AREA_W * (double)bars[i].value /
-		    (double)max + 0.5);
+		w = bar_width(bars[i].value, max);
 		if (w + GAP + text_units(text) > right)
 			right = w + GAP + text_units(text);
 	}
@@ -98,10 +106,7 @@ chart_fill(struct tdict *d, const char *id, const char *title,
 	used = (size_t)snprintf(desc, sizeof(desc), "%s:", title);
 	for (i = 0; i < n; i++) {
 		y = PAD + (int)i * ROW_H;
-		w = (int)((double)AREA_W * (double)bars[i].value /
-		    (double)max + 0.5);
-		if (bars[i].value > 0 && w < 1)
-			w = 1;	/* a non-zero figure stays visible */
+		w = bar_width(bars[i].value, max);
 		chart_pct(bars[i].value, base, pct);
 		s = tdict_add_section(d, "BAR");
 		tdict_set(s, "BAR_LABEL", bars[i].label);

@@ -24,6 +24,7 @@
 /* Widest column and the room around a cell's text, in character units. */
 #define WIDTH_MAX	60
 #define WIDTH_PAD	2
+#define WIDTH_TIME	19	/* "2026-12-01 09:00:00" */
 
 /* How wide s shows in Excel's units: a character of the ASCII range is
  * one, any other (Chinese, full-width) about two. */
@@ -146,7 +147,7 @@ export_time(struct export *e, int64_t t)
 	}
 	dt = (lxw_datetime){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 	    tm.tm_hour, tm.tm_min, tm.tm_sec };
-	fit(e, (int)strlen("2026-12-01 09:00:00"));
+	fit(e, WIDTH_TIME);
 	if (worksheet_write_datetime(e->ws, (lxw_row_t)e->row,
 	    (lxw_col_t)e->col++, &dt, e->when) != LXW_NO_ERROR)
 		e->failed = 1;

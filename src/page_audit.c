@@ -162,8 +162,9 @@ detail_text(const cJSON *v, char **out)
 }
 
 /* The details of an entry (a JSON object) as DETAIL sections of label and
- * value; text that is not an object is shown as one value. */
-static void
+ * value; text that is not an object is shown as one value. -1 when out of
+ * memory. */
+static int
 fill_details(struct tdict *d, const char *json)
 {
 	cJSON		*root = cJSON_Parse(json), *c;
@@ -173,19 +174,20 @@ fill_details(struct tdict *d, const char *json)
 	if (json[0] == '\0' || (root != NULL && cJSON_IsObject(root) &&
 	    root->child == NULL)) {
 		cJSON_Delete(root);
-		return;
+		return 0;
 	}
 	if (root == NULL || !cJSON_IsObject(root)) {
 		cJSON_Delete(root);
 		s = tdict_add_section(d, "DETAIL");
 		tdict_set(s, "DETAIL_LABEL", "详情");
 		tdict_set(s, "DETAIL_VALUE", json);
-		return;
+		return 0;
 	}
 	cJSON_ArrayForEach(c, root) {
 		if ((text = strdup("")) == NULL || detail_text(c, &text) == -1) {
 			free(text);
-			continue;
+			cJSON_Delete(root);
+			return -1;
 		}
 		s = tdict_add_section(d, "DETAIL");
 		tdict_set(s, "DETAIL_KEY", c->string);
@@ -194,6 +196,7 @@ fill_details(struct tdict *d, const char *json)
 		free(text);
 	}
 	cJSON_Delete(root);
+	return 0;
 }
 
 /* The UTC timestamp text of local midnight of yyyymmdd plus days. */
@@ -251,11 +254,11 @@ row_html(sqlite3_stmt *st, size_t *len)
 	tdict_set(d, "ROW_ACTION", db_col_text(st, 5));
 	tdict_set(d, "ROW_ACTION_LABEL", audit_action_label(db_col_text(st, 5)));
 	tdict_set(d, "ROW_OBJECT", db_col_text(st, 6));
-	fill_details(d, db_col_text(st, 7));
 	tdict_set(d, "ROW_HASH", db_col_text(st, 8));
 	snprintf(shorthash, sizeof(shorthash), "%s", db_col_text(st, 8));
 	tdict_set(d, "ROW_HASH_SHORT", shorthash);
-	if (tmpl_expand("audit_row.tpl", d, &out, &outlen) == -1)
+	if (fill_details(d, db_col_text(st, 7)) == -1 ||
+	    tmpl_expand("audit_row.tpl", d, &out, &outlen) == -1)
 		out = NULL;
 	tdict_free(d);
 	if (out == NULL)
