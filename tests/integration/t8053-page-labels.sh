@@ -25,6 +25,16 @@ req "$ajar" GET /settings
 expect_status 200 "设置 answers 200"
 expect_eq "不加密" "$(setting phone_encryption)" "号码加密 without encryption reads 不加密"
 expect_body_lacks "<dd>none</dd>" "... and no raw none is shown"
+# The same installation with phones encrypted: serve again with that config.
+t_conf phone_encryption aes-128-ecb
+t_conf phone_key 000102030405060708090a0b0c0d0e0f
+t_stop_serve || not_ok "dialdesk serve stops"
+t_write_config "$T_CONF" "$T_DB"
+t_start_serve
+dd_wait_http "$BASE/login" 200 20 "$T_SERVE_PID" "$T_NGINX_PID" || not_ok "dialdesk serves again" "$(tail -n 5 "$T_LOG")"
+req "$ajar" GET /settings
+expect_eq "AES-128-ECB" "$(setting phone_encryption)" "号码加密 with AES reads AES-128-ECB"
+expect_eq "已设置（不显示）" "$(setting phone_key)" "... and its key is not shown"
 
 # --- the audit log's details -------------------------------------------------
 
