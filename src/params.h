@@ -1,7 +1,11 @@
 /* params.h: every input key the program accepts, declared once in params.c
  * next to its validator (the kcgi way). http.c runs the validators before
  * any handler; a handler reads only r->fieldmap[KEY_X] (present and valid)
- * or r->fieldnmap[KEY_X] (present but invalid). Unknown keys are dropped. */
+ * or r->fieldnmap[KEY_X] (present but invalid). Unknown keys are dropped.
+ * An empty value (not a file) is the same as no value: the key is absent,
+ * in neither map, and no validator sees it. Browsers send every field of a
+ * form, the ones left empty too, and an empty filter means "no filter",
+ * an empty text field "not given". */
 #ifndef DIALDESK_PARAMS_H
 #define DIALDESK_PARAMS_H
 

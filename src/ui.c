@@ -57,9 +57,10 @@ ui_csrf(struct request *r)
 	return r->cookie_csrf;
 }
 
-/* The layout's dictionary, without the page's body. */
+/* The layout's dictionary, without the page's body. An error page is
+ * no entry's page: mark_current 0 marks none. */
 static struct tdict *
-layout(struct request *r, const char *title)
+layout(struct request *r, const char *title, int mark_current)
 {
 	struct tdict	*d = tdict_new(), *s;
 	size_t		 i;
@@ -72,10 +73,11 @@ layout(struct request *r, const char *title)
 		tdict_set(s, "ROLE_LABEL", role_label(r->sess.role));
 		tdict_set(s, "CSRF", r->sess.csrf);
 		/* The current entry is the longest that holds the path:
-		 * /tasks/new is "新建任务", not also "任务列表". */
-		for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++)
-			if ((nav[i].roles & r->sess.role) &&
-			    nav_current(r->path, nav[i].href) &&
+		 * /tasks/new is "新建任务", not also "任务列表", even for a
+		 * role that does not see 新建任务 (then none is current). */
+		for (i = 0; mark_current && i < sizeof(nav) / sizeof(nav[0]);
+		    i++)
+			if (nav_current(r->path, nav[i].href) &&
 			    (cur < 0 || strlen(nav[i].href) >
 			    strlen(nav[cur].href)))
 				cur = (int)i;
@@ -96,7 +98,7 @@ struct tdict *
 ui_page(struct request *r, const char *title, const char *body_tpl,
     struct tdict **body)
 {
-	struct tdict	*d = layout(r, title);
+	struct tdict	*d = layout(r, title, 1);
 
 	*body = tdict_add_include(d, "BODY", body_tpl);
 	return d;
@@ -106,7 +108,7 @@ struct tdict *
 ui_page_html(struct request *r, const char *title, const char *html,
     size_t len)
 {
-	struct tdict	*d = layout(r, title);
+	struct tdict	*d = layout(r, title, 1);
 
 	tdict_setn(tdict_add_section(d, "BODY_RAW"), "BODY_HTML", html, len);
 	return d;
@@ -141,7 +143,8 @@ ui_error(struct request *r, int status, const char *message,
 	char		 title[64];
 
 	snprintf(title, sizeof(title), "%d %s", status, message);
-	page = ui_page(r, title, "error.tpl", &body);
+	page = layout(r, title, 0);
+	body = tdict_add_include(page, "BODY", "error.tpl");
 	tdict_set_int(body, "STATUS", status);
 	tdict_set(body, "MESSAGE", message);
 	if (detail != NULL) {
