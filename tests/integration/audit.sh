@@ -9,9 +9,10 @@
 #   A_CONF and A_CP (the copy's checkpoint file).
 # audit_sql SQL: run SQL on the copy with the sqlite3 shell.
 # audit_verify: `dialdesk audit verify` on the copy: VERIFY_RC and OUT.
-# audit_rehash FROM sha256|hmac [KEYFILE]: give entries FROM.. of the copy
-#   new prev_hash/hash values: plain SHA-256 (the rule before the key), or
-#   HMAC-SHA-256 under the entry key dialdesk derives from KEYFILE's key.
+# audit_rehash FROM TO sha256|hmac [KEYFILE]: give entries FROM to TO (0:
+#   to the end) of the copy new prev_hash/hash values: plain SHA-256 (the
+#   rule before the key), or HMAC-SHA-256 under the entry key dialdesk
+#   derives from KEYFILE's key.
 # shellcheck shell=bash disable=SC2153  # T_DIR and the rest come from lib.sh
 
 A_KEY=$T_DB.audit-key
@@ -42,13 +43,13 @@ audit_verify() {
 audit_rehash() {
 	python3 - "$A_DB" "$@" <<-'PY'
 	import hashlib, hmac, sqlite3, struct, sys
-	db, start, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+	db, start, end, mode = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 	key = None
 	if mode == "hmac":
 	    # crypto_kdf_derive_from_key(subkey 1, context "ddaudit1"): BLAKE2b
 	    # keyed with the file's key, the subkey id as salt, the context as
 	    # personalisation.
-	    master = open(sys.argv[4], "rb").read()
+	    master = open(sys.argv[5], "rb").read()
 	    key = hashlib.blake2b(b"", digest_size=32, key=master,
 	        salt=struct.pack("<Q", 1) + bytes(8),
 	        person=b"ddaudit1" + bytes(8)).digest()
@@ -56,8 +57,9 @@ audit_rehash() {
 	row = con.execute("SELECT hash FROM audit WHERE id = ?", (start - 1,)).fetchone()
 	prev = row[0] if row else "0" * 64
 	rows = con.execute("SELECT id, json_array(id, ts, actor_id, actor, addr,"
-	    " user_agent, action, object, details) FROM audit WHERE id >= ?"
-	    " ORDER BY id", (start,)).fetchall()
+	    " user_agent, action, object, details) FROM audit"
+	    " WHERE id >= ? AND (? = 0 OR id <= ?) ORDER BY id",
+	    (start, end, end)).fetchall()
 	for ident, canonical in rows:
 	    text = (prev + canonical).encode()
 	    if key is None:

@@ -58,7 +58,7 @@ expect_match "audit chain broken: the audit log is empty" "$OUT" "and that the l
 # Entry 12 edited, its hash and all after recomputed with plain SHA-256.
 audit_copy sha256
 audit_sql "UPDATE audit SET details = '{\"vendor_login\":\"mallory\"}' WHERE id = 12"
-audit_rehash 12 sha256
+audit_rehash 12 0 sha256
 audit_verify
 expect_eq 1 "$VERIFY_RC" "an edit with the hashes recomputed by SHA-256: audit verify exits 1"
 expect_match "^audit chain broken at entry 12: content does not match its HMAC \\(the entry was changed, or its hash recomputed without the audit key\\)"$'\n' \
@@ -68,14 +68,14 @@ expect_match "audit chain broken: entry 30 differs from checkpoint 2 of " "$OUT"
 
 # Every hash recomputed with SHA-256, as if the chain had never been keyed.
 audit_copy sha256all
-audit_rehash 1 sha256
+audit_rehash 1 0 sha256
 audit_verify
 expect_eq 1 "$VERIFY_RC" "the whole chain recomputed by SHA-256: audit verify exits 1"
 expect_match "^audit chain broken at entry 1: the keying marker does not match its HMAC" \
     "$OUT" "it names the marker, entry 1"
 audit_copy nomarker
 audit_sql "UPDATE audit SET action = 'login.ok' WHERE id = 1"
-audit_rehash 1 sha256
+audit_rehash 1 0 sha256
 audit_verify
 expect_eq 1 "$VERIFY_RC" "the marker turned into another entry and all recomputed: exit 1"
 expect_match "^audit chain broken: none of its entries is keyed" "$OUT" "it says no entry is keyed"
@@ -84,7 +84,7 @@ expect_match "^audit chain broken: none of its entries is keyed" "$OUT" "it says
 head -c 32 /dev/urandom >"$T_DIR/guessed.key"
 audit_copy guessed
 audit_sql "UPDATE audit SET details = '{\"vendor_login\":\"mallory\"}' WHERE id = 12"
-audit_rehash 12 hmac "$T_DIR/guessed.key"
+audit_rehash 12 0 hmac "$T_DIR/guessed.key"
 audit_verify
 expect_eq 1 "$VERIFY_RC" "an edit with the hashes recomputed under a guessed key: exit 1"
 expect_match "^audit chain broken at entry 12: content does not match its HMAC" \
@@ -92,7 +92,7 @@ expect_match "^audit chain broken at entry 12: content does not match its HMAC" 
 
 # The recomputation is exact: with the real key it reproduces the chain.
 audit_copy realkey
-audit_rehash 1 hmac "$A_KEY"
+audit_rehash 1 0 hmac "$A_KEY"
 audit_verify
 expect_eq 0 "$VERIFY_RC" "every hash recomputed with the real key: still intact (exit 0)"
 expect_eq "$(sql 'SELECT group_concat(hash) FROM audit')" \
