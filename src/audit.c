@@ -695,6 +695,11 @@ cp_check(struct db *db, struct audit_report *r)
 		r->cp_entries = c.entries;
 		snprintf(r->cp_time, sizeof(r->cp_time), "%s", c.time);
 		latest_id = c.last_id;
+		/* The worker may have added both since the count was read. */
+		if (c.last_id > last && chain_size(db, &count, &last) == -1) {
+			rc = -1;
+			goto out;
+		}
 		if (c.last_id > last) {
 			if (c.last_id > cut.last_id) {
 				cut = c;
@@ -957,8 +962,11 @@ audit_checkpoint(struct db *db, char *msg, size_t msgsz)
 			    c.last_id, newest.seq, newest.entries);
 			goto out;
 		}
-		if ((found = entry_at(db, newest.last_id, hash, NULL)) != 1 ||
-		    strcmp(hash, newest.hash) != 0) {
+		if ((found = entry_at(db, newest.last_id, hash, NULL)) == -1) {
+			snprintf(msg, msgsz, "cannot read the audit log");
+			goto out;
+		}
+		if (found == 0 || strcmp(hash, newest.hash) != 0) {
 			snprintf(msg, msgsz, "entry %lld differs from checkpoint "
 			    "%lld (run `dialdesk audit verify`)",
 			    newest.last_id, newest.seq);
