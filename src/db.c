@@ -268,7 +268,7 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
 	" details, prev_hash, hash FROM audit ORDER BY id DESC LIMIT 1",
 	/* STMT_AUDIT_HASH_AT (id) */
-	"SELECT hash FROM audit WHERE id = ?",
+	"SELECT hash, ts FROM audit WHERE id = ?",
 	/* STMT_AUDIT_MARKER (action): the first entry with that action */
 	"SELECT id FROM audit WHERE action = ? ORDER BY id LIMIT 1",
 	/* STMT_AUDIT_SIZE: entries and the newest id */

@@ -527,6 +527,34 @@ START_TEST(test_key_file)
 }
 END_TEST
 
+/* Entries much newer than the newest checkpoint: verified, with a doubt
+ * (no worker?). The entry's time is changed and its hash recomputed with
+ * the real entry key, derived as audit.c documents it. */
+START_TEST(test_stale_warning)
+{
+	struct audit_report r;
+	unsigned char	 master[32], key[32];
+	int		 fd;
+
+	fill(2);
+	checkpoint(1);
+	fill(1);
+	ck_assert_int_eq(verify(&r), 0);
+	ck_assert_str_eq(r.warning, "");
+	fd = open(keypath, O_RDONLY);
+	ck_assert_int_eq(read(fd, master, 32), 32);
+	close(fd);
+	crypto_kdf_derive_from_key(key, sizeof(key), 1, "ddaudit1", master);
+	untrigger();
+	sql("UPDATE audit SET ts = '2020-01-01T00:00:00.000Z' WHERE id = 4");
+	recompute(4, key);
+	ck_assert_int_eq(verify(&r), 0);
+	ck_assert_msg(strncmp(r.warning, "1 entries since "
+	    "2020-01-01T00:00:00.000Z are newer than the newest checkpoint",
+	    76) == 0, "%s", r.warning);
+}
+END_TEST
+
 START_TEST(test_rollback_leaves_nothing)
 {
 	struct audit_actor who = { 0, "system", "", "" };
@@ -568,6 +596,7 @@ main(void)
 	tcase_add_test(tc, test_rewritten_tail);
 	tcase_add_test(tc, test_checkpoints);
 	tcase_add_test(tc, test_key_file);
+	tcase_add_test(tc, test_stale_warning);
 	tcase_add_test(tc, test_rollback_leaves_nothing);
 	tcase_add_test(tc, test_labels);
 	suite_add_tcase(s, tc);
