@@ -13,7 +13,7 @@
 #   to the end) of the copy new prev_hash/hash values: plain SHA-256 (the
 #   rule before the key), or HMAC-SHA-256 under the entry key dialdesk
 #   derives from KEYFILE's key.
-# shellcheck shell=bash disable=SC2153  # T_DIR and the rest come from lib.sh
+# shellcheck shell=bash disable=SC2153,SC2034  # T_DIR and the rest come from lib.sh; OUT and VERIFY_RC are for the tests
 
 A_KEY=$T_DB.audit-key
 A_CHECKPOINTS=$T_DB.audit-checkpoints
@@ -28,7 +28,7 @@ audit_copy() {
 	audit_sql "DROP TRIGGER IF EXISTS audit_no_update;
 	    DROP TRIGGER IF EXISTS audit_no_delete;
 	    DROP TRIGGER IF EXISTS audit_append_at_end;"
-	T_SET[audit_key_file]=$A_KEY
+	t_conf audit_key_file "$A_KEY"
 	t_write_config "$A_CONF" "$A_DB"
 	unset 'T_SET[audit_key_file]'
 }
