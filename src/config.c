@@ -79,6 +79,7 @@ static const char *const phone_encryption_names[] = {
 	"aes-128-ecb",	/* PHONE_AES128ECB */
 	NULL
 };
+static const char *const no_yes_names[] = { "no", "yes", NULL };
 
 /* Every key, once. docs/CONFIG.md describes each; keep them in step. */
 static const struct key keys[] = {
@@ -118,6 +119,11 @@ static const struct key keys[] = {
 	    16, 0, "", NULL },
 	K_TEXT(callback_allow, KT_ADDRS, 0, ""),
 	K_SIZE(callback_max_bytes, 1024, 67108864, "1048576"),
+	K_TEXT(audit_key_file, KT_STRING, 0, ""),
+	K_TEXT(audit_checkpoint_file, KT_STRING, 0, ""),
+	K_INT(audit_checkpoint_minutes, 1, 1440, "5"),
+	{ "audit_checkpoint_syslog", KT_ENUM, FIELD(audit_checkpoint_syslog,
+	    int), 0, 0, 0, "no", no_yes_names },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

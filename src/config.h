@@ -49,6 +49,11 @@ struct config {
 	char	*callback_token;	/* "" = callback disabled */
 	char	*callback_allow;	/* addresses allowed, "" = any */
 	long long callback_max_bytes;	/* push body limit */
+	/* the audit log's anchors outside the database (audit.h) */
+	char	*audit_key_file;	/* "" = <database>.audit-key */
+	char	*audit_checkpoint_file;	/* "" = <database>.audit-checkpoints */
+	int	 audit_checkpoint_minutes;	/* the worker's interval */
+	int	 audit_checkpoint_syslog;	/* 1: also to syslog(3) */
 };
 
 /* Fill with the documented defaults (every string malloc()ed). */

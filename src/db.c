@@ -302,6 +302,15 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT 0 FROM pushes WHERE id = ?",
 	/* STMT_ACCESS_USER_OWNER (user): an account owns itself */
 	"SELECT id FROM users WHERE id = ?",
+	/* STMT_AUDIT_HEAD: the newest entry, whole (audit.c checks its HMAC) */
+	"SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
+	" details, prev_hash, hash FROM audit ORDER BY id DESC LIMIT 1",
+	/* STMT_AUDIT_HASH_AT (id) */
+	"SELECT hash, ts FROM audit WHERE id = ?",
+	/* STMT_AUDIT_MARKER (action): the first entry with that action */
+	"SELECT id FROM audit WHERE action = ? ORDER BY id LIMIT 1",
+	/* STMT_AUDIT_SIZE: entries and the newest id */
+	"SELECT count(*), coalesce(max(id), 0) FROM audit",
 };
 
 struct db *

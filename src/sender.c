@@ -444,6 +444,7 @@ sender_run(const struct config *cfg, int once)
 			housekeeping(db, cfg);
 			last_tidy = time(NULL);
 		}
+		audit_checkpoint_tick(db, cfg->audit_checkpoint_minutes);
 		/* Without a vendor address nothing can go out: batches wait
 		 * in the queue, which loses nothing. */
 		if (cfg->vendor_url[0] == '\0') {
