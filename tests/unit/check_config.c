@@ -26,7 +26,7 @@ show(const struct config *c, const char *key, char *buf, size_t sz)
 	N(session_idle_minutes); N(session_max_hours); N(login_max_failures);
 	N(login_max_failures_addr); N(login_window_minutes);
 	N(login_max_failures_account); N(login_delay_seconds);
-	N(login_known_days); N(password_min_length); S(vendor_url);
+	N(login_known_days); N(password_min_length); N(retention_days); S(vendor_url);
 	S(org_code); S(login_name); S(sign_key); S(sign_recipe);
 	S(phone_key); N(vendor_connect_timeout); N(vendor_timeout);
 	N(batch_size); N(max_rows); S(callback_token); S(callback_allow);
@@ -80,6 +80,7 @@ static const struct { const char *key, *want; } defaults[] = {
 	{ "login_delay_seconds", "30" },
 	{ "login_known_days", "90" },
 	{ "password_min_length", "12" },
+	{ "retention_days", "180" },
 	{ "vendor_url", "" },
 	{ "org_code", "" },
 	{ "login_name", "" },
