@@ -114,6 +114,7 @@ static const struct key keys[] = {
 	    16, 0, "", NULL },
 	K_TEXT(callback_allow, KT_ADDRS, 0, ""),
 	K_SIZE(callback_max_bytes, 1024, 67108864, "1048576"),
+	K_TEXT(vendor_journal, KT_STRING, 0, ""),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

@@ -45,6 +45,8 @@ struct config {
 	char	*callback_token;	/* "" = callback disabled */
 	char	*callback_allow;	/* addresses allowed, "" = any */
 	long long callback_max_bytes;	/* push body limit */
+	/* the vendor journal (journal.h) */
+	char	*vendor_journal;	/* "" = <database>.vendor-journal */
 };
 
 /* Fill with the documented defaults (every string malloc()ed). */

@@ -264,6 +264,9 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_IMPORT_STALE (state, created before, limit) */
 	"SELECT id, file_path FROM imports WHERE state = ? AND created < ?"
 	" ORDER BY id LIMIT ?",
+	/* STMT_BATCH_CLAIM_OPEN (batch, attempts): the claim that made this
+	 * attempt still waits for its outcome */
+	"SELECT 1 FROM batches WHERE id = ? AND attempts = ? AND state = 'sending'",
 };
 
 struct db *
@@ -386,6 +389,20 @@ db_begin(struct db *db)
 		return -1;
 	}
 	return 0;
+}
+
+int
+db_try_begin(struct db *db)
+{
+	int	 rc;
+
+	rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return 0;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return 1;
+	log_err("db: begin: %s", sqlite3_errmsg(db->h));
+	return -1;
 }
 
 int
