@@ -299,6 +299,7 @@ record(struct db *db, const struct config *cfg, const struct job *j,
 
 	if ((rc = db_try_begin(db)) != 0)
 		return rc;
+	/* A closed claim: recovery stored the answer already. */
 	if ((rc = claim_open(db, a)) == 1 &&
 	    (record_txn(db, cfg, j, a) == -1 || db_commit(db) == -1))
 		rc = -1;
@@ -330,12 +331,17 @@ static void
 store(struct db *db, const struct config *cfg, const struct job *j,
     const struct journal_answer *a)
 {
-	int	 delay_ms = RETRY_FIRST_MS, tries = 0;
+	int	 delay_ms = RETRY_FIRST_MS, tries = 0, rc;
 
-	while (record(db, cfg, j, a) != 0) {
-		if (tries++ == 0)
+	while ((rc = record(db, cfg, j, a)) != 0) {
+		/* Once, not once a try. */
+		if (tries++ == 0 && rc == 1)
 			log_warn("database busy: outcome of batch %lld kept in "
 			    "the journal, retrying", (long long)j->batch_id);
+		else if (tries == 1)
+			log_err("batch %lld: the database cannot store the "
+			    "outcome (kept in the journal), retrying",
+			    (long long)j->batch_id);
 		if (!stop)
 			pause_ms(delay_ms);
 		if (stop) {
