@@ -252,19 +252,41 @@ open_locked(const char *path, int flags, int how)
 	}
 }
 
+/* fsync the folder holding path, so that a name made or changed in it
+ * (a new journal, a rename) is durable. */
+static int
+sync_folder(const char *path)
+{
+	char	*copy;
+	int	 fd, rc = -1;
+
+	if ((copy = strdup(path)) == NULL)
+		return -1;
+	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
+	    -1) {
+		rc = fsync(fd);
+		close(fd);
+	}
+	free(copy);
+	return rc;
+}
+
 int
 journal_append(const char *path, const struct journal_answer *a,
     char *err, size_t errsz)
 {
-	char	*line;
-	size_t	 len;
-	ssize_t	 n;
-	int	 fd, rc = -1;
+	struct stat	 st;
+	char		*line;
+	size_t		 len;
+	ssize_t		 n;
+	int		 fd, rc = -1, created;
 
 	if ((line = journal_format(a, &len)) == NULL) {
 		say(err, errsz, "out of memory");
 		return -1;
 	}
+	/* A file made here needs its name made durable too. */
+	created = stat(path, &st) == -1 && errno == ENOENT;
 	if ((fd = open_locked(path, O_WRONLY | O_APPEND | O_CREAT,
 	    LOCK_EX)) == -1) {
 		say(err, errsz, "cannot open %s: %s", path, strerror(errno));
@@ -282,6 +304,9 @@ journal_append(const char *path, const struct journal_answer *a,
 		say(err, errsz, "cannot write %s: short write", path);
 	else if (fsync(fd) == -1)
 		say(err, errsz, "cannot fsync %s: %s", path, strerror(errno));
+	else if (created && sync_folder(path) == -1)
+		say(err, errsz, "cannot fsync the folder of %s: %s", path,
+		    strerror(errno));
 	else
 		rc = 0;
 	close(fd);
@@ -386,24 +411,6 @@ rewrite_one(void *arg, const struct journal_answer *a)
 	free(line);
 	rw->kept++;
 	return 0;
-}
-
-/* fsync the folder holding path, so that a rename in it is durable. */
-static int
-sync_folder(const char *path)
-{
-	char	*copy;
-	int	 fd, rc = -1;
-
-	if ((copy = strdup(path)) == NULL)
-		return -1;
-	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
-	    -1) {
-		rc = fsync(fd);
-		close(fd);
-	}
-	free(copy);
-	return rc;
 }
 
 int
