@@ -266,7 +266,8 @@ static const char *const stmts[STMT__MAX] = {
 	" ORDER BY id LIMIT ?",
 	/* STMT_BATCH_CLAIM_OPEN (batch, attempts): the claim that made this
 	 * attempt still waits for its outcome */
-	"SELECT 1 FROM batches WHERE id = ? AND attempts = ? AND state = 'sending'",
+	"SELECT 1 FROM batches WHERE id = ? AND attempts = ?"
+	" AND state = 'sending'",
 };
 
 struct db *
