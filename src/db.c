@@ -2,9 +2,15 @@
  * schema migrations. */
 #include "autoconf.h"
 
+#include <sys/file.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "log.h"
@@ -13,6 +19,9 @@
 struct db {
 	sqlite3		*h;
 	sqlite3_stmt	*stmts[STMT__MAX];
+	int		 gate;		/* the push gate (db_gate_open), or -1 */
+	int		 gate_held;	/* db_begin_first holds it */
+	int		 busy_ms;	/* busy_timeout */
 };
 
 /*
@@ -286,6 +295,8 @@ db_open(const char *path, int busy_timeout_ms)
 		free(db);
 		return NULL;
 	}
+	db->gate = -1;
+	db->busy_ms = busy_timeout_ms;
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, busy_timeout_ms);
 	/* WAL lets readers go on while one writer commits; NORMAL is not
@@ -310,6 +321,8 @@ db_close(struct db *db)
 	for (i = 0; i < STMT__MAX; i++)
 		sqlite3_finalize(db->stmts[i]);
 	sqlite3_close(db->h);
+	if (db->gate != -1)
+		close(db->gate);
 	free(db);
 }
 
@@ -377,9 +390,89 @@ db_exec_stmt(sqlite3_stmt *st)
 	return rc;
 }
 
+/*
+ * The push gate. SQLite's write lock is not fair: a writer that commits
+ * and begins again at once (an upload storing its rows chunk by chunk)
+ * takes it back before a waiter's busy handler wakes up, so a push could
+ * wait out the whole upload. The committer holds this file lock
+ * (exclusive) from before its BEGIN until its COMMIT; every other writer
+ * passes through it (shared, at once released) before its BEGIN, so it
+ * waits while a push commit is pending, and the push waits for one chunk
+ * at most. flock() locks belong to an open file: each process opens the
+ * file itself.
+ */
+int
+db_gate_open(struct db *db, const char *path)
+{
+	if (db->gate != -1)
+		return 0;
+	if ((db->gate = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) ==
+	    -1) {
+		log_err("db: push gate %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+gate_pass(struct db *db)
+{
+	if (db->gate == -1 || db->gate_held || !sqlite3_get_autocommit(db->h))
+		return;
+	while (flock(db->gate, LOCK_SH) == -1 && errno == EINTR)
+		continue;
+	(void)flock(db->gate, LOCK_UN);
+}
+
+static void
+gate_release(struct db *db)
+{
+	if (db->gate_held) {
+		(void)flock(db->gate, LOCK_UN);
+		db->gate_held = 0;
+	}
+}
+
+/* The committer's busy handler: it looks again every millisecond, where
+ * SQLite's own backs off to 100 ms, so that it takes the lock as soon as
+ * the chunk in progress is committed. */
+static int
+busy_first(void *arg, int tries)
+{
+	const struct db		*db = arg;
+	struct timespec		 ms = { 0, 1000 * 1000 };
+
+	if (tries >= db->busy_ms)
+		return 0;
+	nanosleep(&ms, NULL);
+	return 1;
+}
+
+int
+db_begin_first(struct db *db)
+{
+	if (db->gate != -1 && !db->gate_held) {
+		while (flock(db->gate, LOCK_EX) == -1)
+			if (errno != EINTR) {
+				log_err("db: push gate: %s", strerror(errno));
+				return db_begin(db);
+			}
+		db->gate_held = 1;
+	}
+	sqlite3_busy_handler(db->h, busy_first, db);
+	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		log_err("db: begin: %s", sqlite3_errmsg(db->h));
+		gate_release(db);
+		return -1;
+	}
+	return 0;
+}
+
 int
 db_begin(struct db *db)
 {
+	gate_pass(db);
 	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK) {
 		log_err("db: begin: %s", sqlite3_errmsg(db->h));
@@ -396,6 +489,7 @@ db_commit(struct db *db)
 		db_rollback(db);
 		return -1;
 	}
+	gate_release(db);
 	return 0;
 }
 
@@ -404,6 +498,7 @@ db_rollback(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	gate_release(db);
 }
 
 int

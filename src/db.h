@@ -99,6 +99,13 @@ int		 db_exec_stmt(sqlite3_stmt *);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. begin and commit return 0 or -1
  * (logged); rollback is always safe to call, also without a transaction. */
 int		 db_begin(struct db *);
+/* Share the push gate at path with every process that opens it (serve's
+ * workers and committer): db_begin() then waits while a push is being
+ * committed. 0 or -1 (logged). */
+int		 db_gate_open(struct db *, const char *path);
+/* The committer's BEGIN: holds the gate until db_commit()/db_rollback(),
+ * so that other writers let it in after their current transaction. */
+int		 db_begin_first(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
 
