@@ -38,6 +38,7 @@
 
 static volatile sig_atomic_t stopping;
 static volatile sig_atomic_t child_exited;
+static volatile sig_atomic_t reload_asked;
 
 static void
 on_stop(int sig)
@@ -54,6 +55,13 @@ on_child(int sig)
 {
 	(void)sig;
 	child_exited = 1;
+}
+
+static void
+on_hup(int sig)
+{
+	(void)sig;
+	reload_asked = 1;
 }
 
 static int
@@ -136,6 +144,7 @@ worker(const struct config *cfg, int fd, int callback_pool)
 	set_signal(SIGTERM, on_stop);
 	set_signal(SIGINT, on_stop);
 	set_signal(SIGCHLD, SIG_DFL);
+	set_signal(SIGHUP, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);	/* the master blocked them */
 	if ((db = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL)
@@ -275,10 +284,58 @@ respawn(const struct config *cfg, int i, int fd, int bfd, int cfd)
 	return i < n ? spawn(cfg, fd, 0) : spawn(cfg, bfd, 1);
 }
 
+/* SIGHUP: the configuration file again. What the master has opened or
+ * sized (sockets, pools, database, templates) changes only with a
+ * restart; everything else (callback_token and callback_token_previous
+ * for a rotation, limits, vendor settings) reaches the workers as they are
+ * replaced. Returns the configuration to use from now on. */
+static struct config	 reloaded;
+static int		 have_reloaded;
+
+static const struct config *
+reload(const struct config *cur, const char *path)
+{
+	struct config		 next;
+	char			 err[1024];
+
+	if (path == NULL) {
+		log_warn("SIGHUP: no configuration file to read again");
+		return cur;
+	}
+	config_defaults(&next);
+	if (config_load(&next, path, err, sizeof(err)) == -1) {
+		log_err("SIGHUP: %s; the configuration in use stays", err);
+		config_free(&next);
+		return cur;
+	}
+	if (strcmp(next.socket, cur->socket) != 0 ||
+	    strcmp(next.callback_socket, cur->callback_socket) != 0 ||
+	    strcmp(next.socket_group, cur->socket_group) != 0 ||
+	    strcmp(next.database, cur->database) != 0 ||
+	    strcmp(next.templates, cur->templates) != 0 ||
+	    next.workers != cur->workers ||
+	    next.callback_workers != cur->callback_workers ||
+	    next.listen_backlog != cur->listen_backlog) {
+		log_err("SIGHUP: socket, callback_socket, socket_group, "
+		    "database, templates, workers, callback_workers and "
+		    "listen_backlog change only with a restart; the "
+		    "configuration in use stays");
+		config_free(&next);
+		return cur;
+	}
+	if (have_reloaded)
+		config_free(&reloaded);	/* cur, when it was the last reload */
+	reloaded = next;
+	have_reloaded = 1;
+	log_info("SIGHUP: %s read again, replacing the workers", path);
+	return &reloaded;
+}
+
 int
-server_run(const struct config *cfg)
+server_run(const struct config *cfg, const char *path)
 {
 	pid_t		*pids;
+	char		*retiring;
 	sigset_t	 block, old;
 	char		 bpath[512], gate[512];
 	int		 fd, bfd, cfd, i, status, alive, n = cfg->workers;
@@ -307,17 +364,20 @@ server_run(const struct config *cfg)
 	}
 	if ((cfd = committer_listen(cfg)) == -1)
 		return 1;
-	if ((pids = calloc((size_t)all + 1, sizeof(*pids))) == NULL)
+	if ((pids = calloc((size_t)all + 1, sizeof(*pids))) == NULL ||
+	    (retiring = calloc((size_t)all + 1, 1)) == NULL)
 		return 1;
 	signal(SIGPIPE, SIG_IGN);	/* a client gone is an error code */
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	set_signal(SIGTERM, on_stop);
 	set_signal(SIGINT, on_stop);
 	set_signal(SIGCHLD, on_child);
+	set_signal(SIGHUP, on_hup);
 
 	/* The last slot is the push committer, restarted like a worker. */
 	for (i = 0; i <= all; i++)
@@ -328,6 +388,15 @@ server_run(const struct config *cfg)
 
 	while (!stopping) {
 		sigsuspend(&old);
+		if (reload_asked && !stopping) {
+			reload_asked = 0;
+			cfg = reload(cfg, path);
+			/* Each finishes the request in hand and is replaced;
+			 * meanwhile nginx's connections wait in the backlog. */
+			for (i = 0; i <= all; i++)
+				if (pids[i] > 0 && kill(pids[i], SIGTERM) == 0)
+					retiring[i] = 1;
+		}
 		if (!child_exited)
 			continue;
 		child_exited = 0;
@@ -340,6 +409,11 @@ server_run(const struct config *cfg)
 			pids[i] = 0;
 			if (stopping)
 				continue;
+			if (retiring[i]) {
+				retiring[i] = 0;
+				pids[i] = respawn(cfg, i, fd, bfd, cfd);
+				continue;
+			}
 			log_warn("worker %d exited (%s %d), restarting",
 			    (int)pid, WIFSIGNALED(status) ? "signal" :
 			    "status", WIFSIGNALED(status) ? WTERMSIG(status) :
@@ -398,6 +472,9 @@ server_run(const struct config *cfg)
 		unlink(path);
 	}
 	free(pids);
+	free(retiring);
 	log_info("stopped");
+	if (have_reloaded)
+		config_free(&reloaded);
 	return 0;
 }
