@@ -205,7 +205,7 @@ refusals_flush(struct db *db)
 
 	if (nrefusals == 0)
 		return;
-	ok = db_begin_first(db) == 0;
+	ok = db_begin(db) == 0;
 	for (i = 0; i < nrefusals; i++) {
 		e = &refusals[i];
 		log_warn("callback: refused %lu push(es) from %s in the minute "
@@ -294,6 +294,20 @@ refusals_timeout(void)
 	return left <= 0 ? 0 : (int)(left * 1000);
 }
 
+/* How long the committer keeps the push gate after its last push, and at
+ * most in one go before it lets the other writers have a turn. */
+#define GATE_IDLE_MS	5
+#define GATE_MAX_MS	200
+
+static long long
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static volatile sig_atomic_t	 committer_stopping;
 
 static void
@@ -320,6 +334,8 @@ committer_main(const struct config *cfg, int lfd)
 	char		 gate[512];
 	size_t		 flen[CLIENTS_MAX][FIELDS], framelen[CLIENTS_MAX];
 	int		 ready[CLIENTS_MAX], i, n, npush, nready, fd, ok;
+	int		 timeout, held = 0, yield = 0;
+	long long	 held_since = 0;
 	ssize_t		 got;
 	sigset_t	 none;
 
@@ -349,12 +365,21 @@ committer_main(const struct config *cfg, int lfd)
 		pfd[0] = (struct pollfd){ lfd, POLLIN, 0 };
 		for (i = 0; i < CLIENTS_MAX; i++)
 			pfd[i + 1] = (struct pollfd){ c[i].fd, POLLIN, 0 };
-		if ((n = poll(pfd, CLIENTS_MAX + 1, refusals_timeout())) ==
-		    -1) {
+		timeout = refusals_timeout();
+		if (held && (timeout < 0 || timeout > GATE_IDLE_MS))
+			timeout = GATE_IDLE_MS;
+		if ((n = poll(pfd, CLIENTS_MAX + 1, timeout)) == -1) {
 			if (errno == EINTR)
 				continue;
 			log_err("committer: poll: %s", strerror(errno));
 			_exit(1);
+		}
+		/* No push for a while, or long enough ahead of the others:
+		 * the uploads may go on. */
+		if (held && (n == 0 || now_ms() - held_since > GATE_MAX_MS)) {
+			db_gate_release(db);
+			yield = n > 0;
+			held = 0;
 		}
 		if (refusals_timeout() == 0)
 			refusals_flush(db);
@@ -421,8 +446,19 @@ committer_main(const struct config *cfg, int lfd)
 			continue;
 
 		/* One transaction, one fsync, for every push waiting; the
-		 * refusals are only counted. */
-		ok = npush == 0 || db_begin_first(db) == 0;
+		 * refusals are only counted. The gate stays taken while pushes
+		 * keep coming, except for one round after a long hold. */
+		if (npush == 0)
+			ok = 1;
+		else if (yield) {
+			ok = db_begin(db) == 0;
+			yield = 0;
+		} else {
+			if (!held)
+				held_since = now_ms();
+			ok = db_begin_first(db) == 0;
+			held = ok;
+		}
 		for (i = 0; i < CLIENTS_MAX; i++)
 			if (ready[i] && is_push(f[i], flen[i]))
 				answer[i] = ok ? store_one(db, f[i], flen[i]) :
@@ -445,6 +481,7 @@ committer_main(const struct config *cfg, int lfd)
 				drop(&c[i]);
 		}
 	}
+	db_gate_release(db);
 	refusals_flush(db);
 	db_close(db);
 	_exit(0);

@@ -103,9 +103,11 @@ int		 db_begin(struct db *);
  * workers and committer): db_begin() then waits while a push is being
  * committed. 0 or -1 (logged). */
 int		 db_gate_open(struct db *, const char *path);
-/* The committer's BEGIN: holds the gate until db_commit()/db_rollback(),
- * so that other writers let it in after their current transaction. */
+/* The committer's BEGIN: takes the gate and holds it, over as many
+ * transactions as it likes, until db_gate_release(), so that other
+ * writers let it in after their current transaction and wait meanwhile. */
 int		 db_begin_first(struct db *);
+void		 db_gate_release(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
 

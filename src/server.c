@@ -357,6 +357,8 @@ server_run(const struct config *cfg, const char *path)
 	if (server_prepare(cfg) == -1 || (fd = open_socket(cfg,
 	    cfg->socket)) == -1)
 		return 1;
+	/* A fresh gate: its count of waiting writers starts at 0. */
+	(void)unlink(gate);
 	if ((bfd = open_socket(cfg, bpath)) == -1) {
 		close(fd);
 		unlink(cfg->socket);
