@@ -248,40 +248,29 @@ open_socket(const struct config *cfg, const char *path)
 	return fd;
 }
 
+/* Start the process of pool slot i: [0, n) pages, [n, n + m) the callback
+ * pool, n + m the push committer. Each keeps only the socket it serves,
+ * so that what listens where can be told from outside (ss -xlp). */
 static pid_t
-spawn(const struct config *cfg, int fd, int callback_pool)
-{
-	pid_t	 pid = fork();
-
-	if (pid == -1)
-		log_err("fork: %s", strerror(errno));
-	else if (pid == 0)
-		worker(cfg, fd, callback_pool);
-	return pid;
-}
-
-static pid_t
-spawn_committer(const struct config *cfg, int cfd)
-{
-	pid_t	 pid = fork();
-
-	if (pid == -1)
-		log_err("fork: %s", strerror(errno));
-	else if (pid == 0)
-		committer_main(cfg, cfd);
-	return pid;
-}
-
-/* Which pool slot i of pids[] belongs to: [0, n) pages, [n, n + m) the
- * callback pool, n + m the push committer. */
-static pid_t
-respawn(const struct config *cfg, int i, int fd, int bfd, int cfd)
+spawn(const struct config *cfg, int i, int fd, int bfd, int cfd)
 {
 	int	 n = cfg->workers, m = cfg->callback_workers;
+	pid_t	 pid = fork();
 
-	if (i == n + m)
-		return spawn_committer(cfg, cfd);
-	return i < n ? spawn(cfg, fd, 0) : spawn(cfg, bfd, 1);
+	if (pid == -1) {
+		log_err("fork: %s", strerror(errno));
+		return pid;
+	}
+	if (pid > 0)
+		return pid;
+	if (i == n + m) {
+		close(fd);
+		close(bfd);
+		committer_main(cfg, cfd);
+	}
+	close(cfd);
+	close(i < n ? bfd : fd);
+	worker(cfg, i < n ? fd : bfd, i >= n);
 }
 
 /* SIGHUP: the configuration file again. What the master has opened or
@@ -383,7 +372,7 @@ server_run(const struct config *cfg, const char *path)
 
 	/* The last slot is the push committer, restarted like a worker. */
 	for (i = 0; i <= all; i++)
-		pids[i] = respawn(cfg, i, fd, bfd, cfd);
+		pids[i] = spawn(cfg, i, fd, bfd, cfd);
 	log_info("serving on %s with %d workers, pushes on %s with %d "
 	    "workers (backlog %d)", cfg->socket, n, bpath, m,
 	    cfg->listen_backlog);
@@ -413,7 +402,7 @@ server_run(const struct config *cfg, const char *path)
 				continue;
 			if (retiring[i]) {
 				retiring[i] = 0;
-				pids[i] = respawn(cfg, i, fd, bfd, cfd);
+				pids[i] = spawn(cfg, i, fd, bfd, cfd);
 				continue;
 			}
 			log_warn("worker %d exited (%s %d), restarting",
@@ -427,7 +416,7 @@ server_run(const struct config *cfg, const char *path)
 			else if (time(NULL) - last_death >= 1)
 				quick_deaths = 0;
 			last_death = time(NULL);
-			pids[i] = respawn(cfg, i, fd, bfd, cfd);
+			pids[i] = spawn(cfg, i, fd, bfd, cfd);
 		}
 	}
 
