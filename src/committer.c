@@ -355,6 +355,7 @@ committer_main(const struct config *cfg, int lfd)
 	if (committer_gate_path(cfg, gate, sizeof(gate)) == -1 ||
 	    db_gate_open(db, gate) == -1)
 		_exit(1);
+	db_defer_checkpoints(db);
 	/* Accept every waiting worker in one go, then return to poll(). */
 	if (fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK) == -1)
 		_exit(1);
@@ -381,6 +382,8 @@ committer_main(const struct config *cfg, int lfd)
 			yield = n > 0;
 			held = 0;
 		}
+		if (!held)
+			db_checkpoint_due(db);
 		if (refusals_timeout() == 0)
 			refusals_flush(db);
 		if (n == 0)

@@ -26,6 +26,7 @@ struct db {
 	int		 gate_held;	/* db_begin_first holds it */
 	int		 busy_ms;	/* busy_timeout */
 	struct gate_shared *shared;	/* the gate file, mapped */
+	int		 wal_frames;	/* db_defer_checkpoints: WAL size */
 };
 
 /* Shared by every process that opened the gate: writers waiting for
@@ -523,6 +524,39 @@ db_begin_first(struct db *db)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * SQLite checkpoints the WAL in the connection whose commit makes it pass
+ * 1,000 pages, before that COMMIT returns. While uploads write hundreds
+ * of megabytes, that is often the committer's commit: its pushes would
+ * wait for a checkpoint of the uploads' pages. The committer takes over
+ * the checkpoints of its own commits and runs them when it has answered.
+ */
+static int
+wal_count(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	((struct db *)arg)->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+void
+db_defer_checkpoints(struct db *db)
+{
+	sqlite3_wal_hook(db->h, wal_count, db);
+}
+
+void
+db_checkpoint_due(struct db *db)
+{
+	if (db->wal_frames < 1000)
+		return;
+	db->wal_frames = 0;
+	/* PASSIVE: copies what no reader needs, never waits for anyone. */
+	(void)sqlite3_wal_checkpoint_v2(db->h, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
 int

@@ -108,6 +108,11 @@ int		 db_gate_open(struct db *, const char *path);
  * writers let it in after their current transaction and wait meanwhile. */
 int		 db_begin_first(struct db *);
 void		 db_gate_release(struct db *);
+/* The committer's commits leave the WAL checkpoint (SQLite's automatic
+ * one, at 1,000 pages) to db_checkpoint_due(), which it calls once its
+ * pushes are answered. */
+void		 db_defer_checkpoints(struct db *);
+void		 db_checkpoint_due(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
 

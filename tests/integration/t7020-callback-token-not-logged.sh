@@ -4,10 +4,11 @@
 # about a request (issue 7, point 2). Pushes of 30 KB and 1 MB (over any
 # default body buffer), one over the limit (413), one malformed (400 from
 # dialdesk) and one that nginx itself finds malformed (400), a wrong token
-# (403), and one while dialdesk is down (502): then no file that nginx or
-# dialdesk wrote under the state folder (logs, temporary files, the
-# database and its WAL), and no audit detail, holds the token, the previous
-# token or the wrong one. The access log still tells each status.
+# (403), mistyped callback URLs (404), and one while dialdesk is down
+# (502): then no file that nginx or dialdesk wrote under the state folder
+# (logs, temporary files, the database and its WAL), and no audit detail,
+# holds the token, the previous token or the wrong one. The access log
+# still tells each status.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=vendor.sh
@@ -55,6 +56,10 @@ expect_status 400 "a malformed push answers 400"
 code_is 400
 post "$T_DIR/p30k" "$WRONG"
 expect_status 403 "a push with a wrong token answers 403"
+req - POST "/callback?token=$TOKEN" --data-binary "@$T_DIR/p30k"
+expect_status 404 "a push to a mistyped callback URL (/callback?token=...) answers 404"
+req - POST "/callbackimport?token=$TOKEN" --data-binary "@$T_DIR/p30k"
+expect_status 404 "... and to /callbackimport?token=... too"
 
 # A chunked body nginx cannot read: nginx answers 400 itself.
 exec 3<>"/dev/tcp/127.0.0.1/$T_PORT"
