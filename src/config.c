@@ -117,7 +117,7 @@ static const struct key keys[] = {
 	{ "callback_token_previous", KT_TOKEN,
 	    FIELD(callback_token_previous, char *), KF_EMPTY, 16, 0, "", NULL },
 	K_TEXT(callback_socket, KT_STRING, 0, ""),
-	K_INT(callback_workers, 1, 64, "8"),
+	K_INT(callback_workers, 1, 64, "16"),
 	K_INT(listen_backlog, 16, 65535, "1024"),
 	K_INT(callback_refusals_max, 1, 100000, "20"),
 };

@@ -52,12 +52,17 @@ for p in "${up[@]}"; do wait "$p" || true; done
 
 n200=$(awk '$1 == 200' "$T_DIR/burst" | wc -l | tr -d ' ')
 expect_eq "200 200" "$(wc -l <"$T_DIR/burst" | tr -d ' ') $n200" "200 pushes during four uploads are all answered 200"
+p0=$(awk '{print $2}' "$T_DIR/burst" | sort -n | head -n 1)
 p50=$(awk '{print $2}' "$T_DIR/burst" | sort -n | awk '{v[NR] = $1} END {print v[int(NR * 0.5)]}')
 p99=$(awk '{print $2}' "$T_DIR/burst" | sort -n | awk '{v[NR] = $1} END {print v[int(NR * 0.99)]}')
-if awk -v p="$p99" 'BEGIN { exit !(p < 1000) }'; then
-	ok "... p99 under 1 s (p50 $p50 ms, p99 $p99 ms)"
+if grep -q __asan_init "$DIALDESK_BIN" 2>/dev/null; then
+	# A sanitizer build runs several times slower: the times are shown,
+	# the goal is for the real build (bench/callback-pool.sh).
+	ok "... in a sanitizer build, not timed (first $p0 ms, p50 $p50 ms, p99 $p99 ms)"
+elif awk -v p="$p99" 'BEGIN { exit !(p < 1000) }'; then
+	ok "... p99 under 1 s (first $p0 ms, p50 $p50 ms, p99 $p99 ms)"
 else
-	not_ok "... p99 under 1 s" "p50 $p50 ms, p99 $p99 ms"
+	not_ok "... p99 under 1 s" "first $p0 ms, p50 $p50 ms, p99 $p99 ms"
 fi
 expect_eq 200 "$(sql 'SELECT count(DISTINCT vendor_task_id) FROM pushes')" "... and all 200 are stored"
 expect_eq 20100 "$(sql 'SELECT sum(total) FROM pushes')" "... each with its own figures"

@@ -86,7 +86,7 @@ static const struct { const char *key, *want; } defaults[] = {
 	{ "callback_max_bytes", "1048576" },
 	{ "callback_token_previous", "" },
 	{ "callback_socket", "" },
-	{ "callback_workers", "8" },
+	{ "callback_workers", "16" },
 	{ "listen_backlog", "1024" },
 	{ "callback_refusals_max", "20" },
 };
