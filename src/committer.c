@@ -297,7 +297,7 @@ refusals_timeout(void)
 /* How long the committer keeps the push gate after its last push, and at
  * most in one go before it lets the other writers have a turn. */
 #define GATE_IDLE_MS	5
-#define GATE_MAX_MS	200
+#define GATE_MAX_MS	1000
 
 static long long
 now_ms(void)
