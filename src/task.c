@@ -1166,7 +1166,8 @@ kept_upload_get(struct db *db, int64_t session_id, int64_t user_id,
 	db_reset(st);
 	if (found == 1 && k->created < now - KEPT_UPLOAD_SECONDS) {
 		kept_upload_clear(k);
-		found = 0;
+		found = kept_upload_drop(db, session_id, user_id, token) == -1 ?
+		    -1 : 0;
 	}
 	return found;
 }

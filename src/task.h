@@ -135,7 +135,7 @@ int	kept_upload_put(struct db *, int64_t session_id, int64_t user_id,
 	    const char *token, const char *path, const char *file_name,
 	    int64_t size, int64_t now);
 /* Look the kept file up without taking it: 1 found (k filled), 0 none or
- * too old, -1 error. Release k with kept_upload_clear(). */
+ * too old (then removed), -1 error. Release k with kept_upload_clear(). */
 int	kept_upload_get(struct db *, int64_t session_id, int64_t user_id,
 	    const char *token, int64_t now, struct kept_upload *k);
 /* Take it out of the store: 1 and the caller owns k->file_path (the file)
