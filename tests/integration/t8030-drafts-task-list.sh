@@ -22,7 +22,7 @@ LIST=$V_FIXTURES/two-rows.csv
 # draft_row ID: the row of draft ID in the last answer, on one line.
 draft_row() {
 	tr -d '\n' <"$R_BODY" | sed -e 's/<tr/\n<tr/g' -e 's/<\/tr>/<\/tr>\n/g' |
-	    grep -F "<tr id=\"draft-$1\""
+	    grep -F "<tr id=\"draft-$1\"" || true
 }
 
 # A task (confirmed) and a draft of the operator's, a draft of the other's.

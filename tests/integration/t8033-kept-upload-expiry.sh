@@ -19,7 +19,7 @@ keep() {
 	req "$1" GET /tasks/new
 	TOK=$(form_token)
 	upload_list "$1" "$LIST" name=- "upload_token=$TOK"
-	KEPT=$(sql "SELECT file_path FROM kept_uploads WHERE form_token = '$TOK'")
+	KEPT=$(sql "SELECT file_path FROM kept_uploads WHERE form_token = '$TOK'" 2>&1) || KEPT=
 	[[ $R_STATUS == 422 && -f $KEPT ]] || not_ok "a refused form keeps its file" "$(r_summary)"
 }
 
