@@ -338,35 +338,114 @@ session_clear(struct session *s)
 }
 
 int
-throttle_blocked(struct db *db, const char *key, int64_t now,
-    int window_seconds, int max)
+throttle_wait(struct db *db, const char *key, int64_t now)
 {
 	sqlite3_stmt	*st = db_stmt(db, STMT_FAIL_GET);
-	int		 rc, blocked = 0;
+	int64_t		 until = 0;
+	int		 rc;
 
 	if (st == NULL)
 		return -1;
 	db_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		blocked = sqlite3_column_int64(st, 0) >= now - window_seconds &&
-		    sqlite3_column_int(st, 1) >= max;
+		until = sqlite3_column_int64(st, 2);
 	db_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return -1;
-	return blocked;
+	return until > now ? (int)(until - now) : 0;
+}
+
+/* The delay after the n-th failure of a key under rule: none before the
+ * max-th, then delay, 2 x delay, 4 x delay ... up to the window. */
+static int64_t
+throttle_delay(const struct throttle_rule *rule, int64_t n)
+{
+	int64_t	 d = rule->delay;
+	int64_t	 k;
+
+	if (n < rule->max)
+		return 0;
+	for (k = n - rule->max; k > 0 && d < rule->window; k--)
+		d *= 2;
+	return d < rule->window ? d : rule->window;
 }
 
 int
-throttle_fail(struct db *db, const char *key, int64_t now, int window_seconds)
+throttle_fail(struct db *db, const char *key, int64_t now,
+    const struct throttle_rule *rule)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_FAIL_BUMP);
+	sqlite3_stmt	*st = db_stmt(db, STMT_FAIL_GET);
+	int64_t		 start = now, count = 1, delay;
+	int		 rc;
 
 	if (st == NULL)
 		return -1;
 	db_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	/* A window that began too long ago starts again at one. */
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >= now - rule->window) {
+		start = sqlite3_column_int64(st, 0);
+		count = sqlite3_column_int64(st, 1) + 1;
+	}
+	db_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	delay = throttle_delay(rule, count);
+	if ((st = db_stmt(db, STMT_FAIL_SET)) == NULL)
+		return -1;
+	db_bind_text(st, 1, key);
+	db_bind_int(st, 2, start);
+	db_bind_int(st, 3, count);
+	db_bind_int(st, 4, delay > 0 ? now + delay : 0);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+throttle_purge(struct db *db, int64_t now, int64_t window_before,
+    int64_t known_before)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_FAIL_PURGE)) == NULL)
+		return -1;
+	db_bind_int(st, 1, window_before);
 	db_bind_int(st, 2, now);
-	db_bind_int(st, 3, now - window_seconds);
+	if (db_exec_stmt(st) != SQLITE_DONE ||
+	    (st = db_stmt(db, STMT_KNOWN_PURGE)) == NULL)
+		return -1;
+	db_bind_int(st, 1, known_before);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+login_known(struct db *db, int64_t user_id, const char *addr, int64_t since)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_KNOWN_GET);
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, user_id);
+	db_bind_text(st, 2, addr);
+	db_bind_int(st, 3, since);
+	rc = sqlite3_step(st);
+	db_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	return rc == SQLITE_ROW;
+}
+
+int
+login_remember(struct db *db, int64_t user_id, const char *addr, int64_t now)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_KNOWN_SET);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, user_id);
+	db_bind_text(st, 2, addr);
+	db_bind_int(st, 3, now);
 	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
 }
 

@@ -78,14 +78,38 @@ int	session_delete(struct db *, int64_t id);
 int	session_delete_user(struct db *, int64_t user_id);
 void	session_clear(struct session *);
 
-/* Sign-in throttling over a fixed window: key is "user:NAME" or
- * "addr:ADDRESS". throttle_blocked: 1 when max failures were reached
- * within the window, 0 if not, -1 on error. */
-int	throttle_blocked(struct db *, const char *key, int64_t now,
-	    int window_seconds, int max);
+/*
+ * Sign-in throttling that slows an attacker without locking the owner out
+ * (ASVS 5.0 V6.3). Failures are counted per key ("pair:NAME|ADDRESS",
+ * "user:NAME", "addr:ADDRESS") within a window of rule->window seconds
+ * from its first failure. From the rule->max-th failure on, each failure
+ * sets a delay of rule->delay seconds, doubled for every further failure
+ * and never longer than the window, during which the key's attempts are
+ * refused without looking at the password.
+ */
+struct throttle_rule {
+	int	 max;		/* failures before delays begin */
+	int	 window;	/* seconds failures are counted over */
+	int	 delay;		/* first delay, in seconds */
+};
+/* Seconds still to wait before key may try again: 0 when it may now,
+ * -1 on error. */
+int	throttle_wait(struct db *, const char *key, int64_t now);
+/* Count one failure of key. 0 or -1. */
 int	throttle_fail(struct db *, const char *key, int64_t now,
-	    int window_seconds);
+	    const struct throttle_rule *);
 int	throttle_clear(struct db *, const char *key);
+/* Forget windows that began before window_before and whose delay is over
+ * at now, and known addresses last used before known_before. */
+int	throttle_purge(struct db *, int64_t now, int64_t window_before,
+	    int64_t known_before);
+
+/* Has the user signed in from addr since `since`? 1, 0, or -1 on error.
+ * login_remember records a sign-in from addr at now. */
+int	login_known(struct db *, int64_t user_id, const char *addr,
+	    int64_t since);
+int	login_remember(struct db *, int64_t user_id, const char *addr,
+	    int64_t now);
 
 /* 32 random bytes as 64 lower-case hex digits. */
 void	token_new(char out[TOKEN_HEX]);

@@ -1,5 +1,5 @@
-/* cli.c: `dialdesk migrate`, `dialdesk user ...` and `dialdesk audit
- * verify`. Changes made here are audited with actor "system" and the name
+/* cli.c: `dialdesk migrate`, `dialdesk user ...`, `dialdesk audit
+ * verify` and `dialdesk routes`. Changes made here are audited with actor "system" and the name
  * of the Unix user who ran the command. */
 #include "autoconf.h"
 
@@ -21,6 +21,7 @@
 #include "config.h"
 #include "db.h"
 #include "params.h"
+#include "router.h"
 
 static struct db *
 open_db(const struct config *cfg, int need_current)
@@ -409,4 +410,20 @@ cli_audit(const struct config *cfg, int argc, char *argv[])
 	}
 	fprintf(stderr, "dialdesk: cannot read the audit log\n");
 	return 2;
+}
+
+int
+cli_routes(void)
+{
+	char	 err[256];
+
+	if (router_check(err, sizeof(err)) == -1) {
+		fprintf(stderr, "dialdesk: %s\n", err);
+		return 1;
+	}
+	if (router_print(stdout) == -1) {
+		fprintf(stderr, "dialdesk: cannot write the route table\n");
+		return 1;
+	}
+	return 0;
 }

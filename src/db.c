@@ -60,13 +60,12 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_SESSION_PURGE (idle before ?1 or created before ?2) */
 	"DELETE FROM sessions WHERE last_seen < ? OR created < ?",
 	/* STMT_FAIL_GET */
-	"SELECT window_start, count FROM login_failures WHERE key = ?",
-	/* STMT_FAIL_BUMP (key, now, window start cut-off): a window that
-	 * began before the cut-off starts again at one. */
-	"INSERT INTO login_failures (key, window_start, count) VALUES (?1, ?2, 1)"
-	" ON CONFLICT (key) DO UPDATE SET"
-	" count = CASE WHEN window_start < ?3 THEN 1 ELSE count + 1 END,"
-	" window_start = CASE WHEN window_start < ?3 THEN ?2 ELSE window_start END",
+	"SELECT window_start, count, blocked_until FROM login_failures"
+	" WHERE key = ?",
+	/* STMT_FAIL_SET (key, window start, count, blocked until) */
+	"INSERT INTO login_failures (key, window_start, count, blocked_until)"
+	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE SET"
+	" window_start = ?2, count = ?3, blocked_until = ?4",
 	/* STMT_FAIL_CLEAR */
 	"DELETE FROM login_failures WHERE key = ?",
 	/* STMT_AUDIT_LAST */
@@ -259,11 +258,29 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT t.id, t.name, u.name, t.created, t.rows, t.state"
 	" FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
 	" WHERE (?1 = 0 OR t.user_id = ?1) ORDER BY t.id DESC LIMIT ?2",
-	/* STMT_FAIL_PURGE (windows that began before) */
-	"DELETE FROM login_failures WHERE window_start < ?",
+	/* STMT_FAIL_PURGE (windows that began before ?1, delays over by ?2) */
+	"DELETE FROM login_failures WHERE window_start < ?1"
+	" AND blocked_until <= ?2",
 	/* STMT_IMPORT_STALE (state, created before, limit) */
 	"SELECT id, file_path FROM imports WHERE state = ? AND created < ?"
 	" ORDER BY id LIMIT ?",
+	/* STMT_KNOWN_GET (user, address, not before) */
+	"SELECT 1 FROM login_known WHERE user_id = ? AND addr = ?"
+	" AND last_ok >= ?",
+	/* STMT_KNOWN_SET (user, address, now) */
+	"INSERT INTO login_known (user_id, addr, last_ok) VALUES (?1, ?2, ?3)"
+	" ON CONFLICT (user_id, addr) DO UPDATE SET last_ok = ?3",
+	/* STMT_KNOWN_PURGE (last sign-in before) */
+	"DELETE FROM login_known WHERE last_ok < ?",
+	/* STMT_ACCESS_TASK_OWNER (task): access.c, one row when it exists */
+	"SELECT user_id FROM tasks WHERE id = ?",
+	/* STMT_ACCESS_BATCH_OWNER (batch): its task's owner */
+	"SELECT t.user_id FROM batches AS b JOIN tasks AS t ON t.id = b.task_id"
+	" WHERE b.id = ?",
+	/* STMT_ACCESS_IMPORT_OWNER (import): one still loading is not there */
+	"SELECT user_id FROM imports WHERE id = ? AND state <> 'loading'",
+	/* STMT_ACCESS_PUSH_OWNER (push): the vendor's, nobody's own */
+	"SELECT 0 FROM pushes WHERE id = ?",
 	/* STMT_DRAFT_LIST (uploader or 0, from or 0, to or 0, name part,
 	 * limit): imports in preview, newest first */
 	"SELECT i.id, i.user_id, u.name, i.created, i.rows_read, i.valid,"

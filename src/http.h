@@ -40,6 +40,7 @@ struct request {
 	const char		*method_name;
 	char			*path;		/* decoded, checked */
 	int64_t			 path_id;	/* a "#" segment of the route */
+	int			 may_act;	/* on that object (router.c) */
 	const char		*query;
 	const char		*remote_addr;
 	char			*user_agent;	/* checked UTF-8, cut short */

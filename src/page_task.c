@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
 #include "breakdown.h"
 #include "chart.h"
 #include "db.h"
@@ -271,7 +270,9 @@ page_task(struct request *r)
 		ui_error(r, 404, "任务不存在", NULL);
 		return;
 	}
-	may_act = (r->sess.role & (ROLE_ADMIN | ROLE_OPERATOR)) != 0;
+	/* The cancel and resend forms only for those the router lets use
+	 * them: the task's creator and administrators. */
+	may_act = r->may_act;
 	page = ui_page(r, t.name, "task.tpl", &body);
 	tdict_set_int(body, "TASK_ID", t.id);
 	tdict_set(body, "TASK_NAME", t.name);
@@ -283,8 +284,9 @@ page_task(struct request *r)
 	tdict_set(body, "LOGIN_NAME", t.login_name);
 	page_fill_params(body, t.params, 0);
 	/* Anyone who may create tasks may start one from this one's
-	 * parameters; every operator may read every task, so copy it. */
-	if (may_act) {
+	 * parameters, not only its creator: every operator may read every
+	 * task, so may copy it. */
+	if (r->sess.role & (ROLE_ADMIN | ROLE_OPERATOR)) {
 		s = tdict_add_section(body, "CAN_COPY");
 		tdict_setf(s, "COPY_HREF", "/tasks/new?copy=%lld",
 		    (long long)t.id);

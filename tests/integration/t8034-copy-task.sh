@@ -37,6 +37,9 @@ task=$TASK_ID
 req "$op" GET "/tasks/$task"
 expect_body_contains "<a class=\"btn btn-secondary btn-small\" href=\"/tasks/new?copy=$task\">复制为新任务</a>" \
     "the task page links to 复制为新任务"
+req "$other" GET "/tasks/$task"
+expect_body_contains "href=\"/tasks/new?copy=$task\">复制为新任务</a>" \
+    "... also for another operator, who may read it but not act on it"
 req "$aud" GET "/tasks/$task"
 expect_body_lacks '复制为新任务' "... not for an auditor, who may not create tasks"
 req "$aud" GET "/tasks/new?copy=$task"

@@ -173,25 +173,60 @@ END_TEST
 
 START_TEST(test_throttle)
 {
-	int	 i;
+	/* 5 failures, then 30 s doubling, never over the 900 s window. */
+	const struct throttle_rule rule = { 5, 900, 30 };
+	static const struct {
+		int64_t	 at;	/* time of the failure */
+		int	 wait;	/* seconds to wait right after it */
+	} steps[] = {
+		{ 1000, 0 }, { 1001, 0 }, { 1002, 0 }, { 1003, 0 },
+		{ 1004, 30 },	/* the 5th: the first delay */
+		{ 1040, 60 }, { 1100, 120 }, { 1220, 240 }, { 1460, 480 },
+		{ 1890, 900 },	/* capped at the window */
+	};
+	size_t	 i;
 
-	for (i = 0; i < 4; i++) {
-		ck_assert_int_eq(throttle_blocked(db, "user:alice", 1000 + i,
-		    900, 5), 0);
-		ck_assert_int_eq(throttle_fail(db, "user:alice", 1000 + i, 900),
-		    0);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		ck_assert_int_eq(throttle_fail(db, "pair:alice|a", steps[i].at,
+		    &rule), 0);
+		ck_assert_msg(throttle_wait(db, "pair:alice|a", steps[i].at) ==
+		    steps[i].wait, "failure %zu: wait %d, want %d", i + 1,
+		    throttle_wait(db, "pair:alice|a", steps[i].at),
+		    steps[i].wait);
 	}
-	ck_assert_int_eq(throttle_blocked(db, "user:alice", 1010, 900, 5), 0);
-	ck_assert_int_eq(throttle_fail(db, "user:alice", 1010, 900), 0);
-	ck_assert_int_eq(throttle_blocked(db, "user:alice", 1011, 900, 5), 1);
-	ck_assert_int_eq(throttle_blocked(db, "user:bob", 1011, 900, 5), 0);
-	/* The window passes: counting starts again. */
-	ck_assert_int_eq(throttle_blocked(db, "user:alice", 1000 + 901, 900,
-	    5), 0);
-	ck_assert_int_eq(throttle_fail(db, "user:alice", 1000 + 901, 900), 0);
-	ck_assert_int_eq(throttle_blocked(db, "user:alice", 1000 + 902, 900,
-	    2), 0);
-	ck_assert_int_eq(throttle_clear(db, "user:alice"), 0);
+	/* The wait runs down; other keys never waited. */
+	ck_assert_int_eq(throttle_wait(db, "pair:alice|a", 1890 + 899), 1);
+	ck_assert_int_eq(throttle_wait(db, "pair:alice|a", 1890 + 900), 0);
+	ck_assert_int_eq(throttle_wait(db, "pair:bob|a", 1891), 0);
+	/* A window that began too long ago starts again at one. */
+	ck_assert_int_eq(throttle_fail(db, "pair:alice|a", 1000 + 901 + 2000,
+	    &rule), 0);
+	ck_assert_int_eq(throttle_wait(db, "pair:alice|a", 1000 + 901 + 2000),
+	    0);
+	/* Purging keeps a key whose delay is not over yet. */
+	ck_assert_int_eq(throttle_fail(db, "user:carol", 5000, &(struct
+	    throttle_rule){ 1, 900, 600 }), 0);
+	ck_assert_int_eq(throttle_purge(db, 5001, 6000, 0), 0);
+	ck_assert_int_eq(throttle_wait(db, "user:carol", 5001), 599);
+	ck_assert_int_eq(throttle_purge(db, 5600, 6000, 0), 0);
+	ck_assert_int_eq(throttle_wait(db, "user:carol", 5001), 0);
+	ck_assert_int_eq(throttle_clear(db, "pair:alice|a"), 0);
+}
+END_TEST
+
+START_TEST(test_known_address)
+{
+	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 0), 0);
+	ck_assert_int_eq(login_remember(db, 2, "10.0.0.1", 1000), 0);
+	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 900), 1);
+	ck_assert_int_eq(login_known(db, 2, "10.0.0.2", 900), 0);
+	ck_assert_int_eq(login_known(db, 3, "10.0.0.1", 900), 0);
+	/* Known only since the last sign-in that recent. */
+	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 1001), 0);
+	ck_assert_int_eq(login_remember(db, 2, "10.0.0.1", 2000), 0);
+	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 1001), 1);
+	ck_assert_int_eq(throttle_purge(db, 3000, 0, 2001), 0);
+	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 0), 0);
 }
 END_TEST
 
@@ -223,6 +258,7 @@ main(void)
 	tcase_add_test(tc, test_session_absolute);
 	tcase_add_test(tc, test_session_disabled_user);
 	tcase_add_test(tc, test_throttle);
+	tcase_add_test(tc, test_known_address);
 	tcase_add_test(tc, test_roles);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
