@@ -73,6 +73,7 @@ req "$aud" GET /tasks
 expect_status 200 "the auditor's task list"
 expect_body_lacks '<tr id="draft-' "... lists no draft (nothing to decide, personal data not sent)"
 expect_body_contains "<tr id=\"task-$task\">" "... but the tasks"
+expect_body_lacks '<option value="preview">' "... and offers no 待确认 filter"
 
 # The draft opens again where it was left: a new column mapping stays.
 post_form "$op" "/imports/$mine" "/imports/$mine/mapping" --data-urlencode phone_col=0 \
