@@ -19,6 +19,8 @@ DD_BASE_PACKAGES=(
 # for the integration tests that read JSON bodies and .xlsx exports.
 # shellcheck disable=SC2034
 DD_CHECK_PACKAGES=(chromium fonts-wqy-microhei nodejs npm xz-utils wrk jq unzip)
+# t8052 reads the .xlsx exports as a spreadsheet program does.
+DD_CHECK_PACKAGES+=(python3-openpyxl)
 
 dd_say() { printf '%s: %s\n' "${DD_PROG:-dialdesk}" "$*" >&2; }
 dd_die() { dd_say "$*"; exit 1; }

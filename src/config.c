@@ -99,6 +99,7 @@ static const struct key keys[] = {
 	K_INT(login_max_failures_account, 1, 100000, "20"),
 	K_INT(login_delay_seconds, 1, 3600, "30"),
 	K_INT(login_known_days, 1, 3650, "90"),
+	K_INT(password_min_length, 8, 128, "12"),
 	K_TEXT(vendor_url, KT_URL, KF_EMPTY, ""),
 	K_TEXT(org_code, KT_STRING, 0, ""),
 	K_TEXT(login_name, KT_STRING, 0, ""),

@@ -32,6 +32,7 @@ struct config {
 	int	 login_max_failures_account;	/* per account, any address */
 	int	 login_delay_seconds;	/* first delay once a limit is hit */
 	int	 login_known_days;	/* a sign-in makes an address known */
+	int	 password_min_length;	/* characters, never below 8 */
 	/* the vendor */
 	char	*vendor_url;
 	char	*org_code;

@@ -29,11 +29,11 @@ static const char *const stmts[STMT__MAX] = {
 	"INSERT INTO schema_migrations (version, name, applied)"
 	" VALUES (?, ?, unixepoch())",
 	/* STMT_USER_BY_NAME */
-	"SELECT id, name, role, pwhash, disabled, vendor_login"
-	" FROM users WHERE name = ?",
+	"SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
+	" last_login, last_login_addr FROM users WHERE name = ?",
 	/* STMT_USER_BY_ID */
-	"SELECT id, name, role, pwhash, disabled, vendor_login"
-	" FROM users WHERE id = ?",
+	"SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
+	" last_login, last_login_addr FROM users WHERE id = ?",
 	/* STMT_USER_INSERT */
 	"INSERT INTO users (name, role, pwhash, created, updated)"
 	" VALUES (?, ?, ?, ?, ?)",
@@ -48,7 +48,7 @@ static const char *const stmts[STMT__MAX] = {
 	" addr, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	/* STMT_SESSION_GET */
 	"SELECT s.id, s.user_id, s.csrf, s.created, s.last_seen,"
-	" u.name, u.role, u.disabled, u.vendor_login"
+	" u.name, u.role, u.disabled, u.vendor_login, u.must_change"
 	" FROM sessions AS s JOIN users AS u ON u.id = s.user_id"
 	" WHERE s.token_hash = ?",
 	/* STMT_SESSION_TOUCH */
@@ -272,6 +272,25 @@ static const char *const stmts[STMT__MAX] = {
 	" ON CONFLICT (user_id, addr) DO UPDATE SET last_ok = ?3",
 	/* STMT_KNOWN_PURGE (last sign-in before) */
 	"DELETE FROM login_known WHERE last_ok < ?",
+	/* STMT_USER_ROWS: the users page, with each account's sessions */
+	"SELECT u.id, u.name, u.role, u.disabled, u.vendor_login,"
+	" u.must_change, u.last_login, u.last_login_addr,"
+	" (SELECT count(*) FROM sessions AS s WHERE s.user_id = u.id)"
+	" FROM users AS u ORDER BY u.name",
+	/* STMT_USER_OTHER_ADMINS (user): enabled admins but that user */
+	"SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0"
+	" AND id != ?",
+	/* STMT_USER_SET_ROLE (role, now, user) */
+	"UPDATE users SET role = ?, updated = ? WHERE id = ?",
+	/* STMT_USER_SET_MUST_CHANGE (flag, now, user) */
+	"UPDATE users SET must_change = ?, updated = ? WHERE id = ?",
+	/* STMT_USER_SET_LAST_LOGIN (time, address, user) */
+	"UPDATE users SET last_login = ?, last_login_addr = ? WHERE id = ?",
+	/* STMT_SESSION_LIST_USER (user) */
+	"SELECT id, created, last_seen, addr, user_agent FROM sessions"
+	" WHERE user_id = ? ORDER BY last_seen DESC, id DESC",
+	/* STMT_SESSION_DELETE_OTHERS (user, session kept) */
+	"DELETE FROM sessions WHERE user_id = ? AND id != ?",
 	/* STMT_ACCESS_TASK_OWNER (task): access.c, one row when it exists */
 	"SELECT user_id FROM tasks WHERE id = ?",
 	/* STMT_ACCESS_BATCH_OWNER (batch): its task's owner */
@@ -281,6 +300,8 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT user_id FROM imports WHERE id = ? AND state <> 'loading'",
 	/* STMT_ACCESS_PUSH_OWNER (push): the vendor's, nobody's own */
 	"SELECT 0 FROM pushes WHERE id = ?",
+	/* STMT_ACCESS_USER_OWNER (user): an account owns itself */
+	"SELECT id FROM users WHERE id = ?",
 	/* STMT_DRAFT_LIST (uploader or 0, from or 0, to or 0, name part,
 	 * limit): imports in preview, newest first */
 	"SELECT i.id, i.user_id, u.name, i.created, i.rows_read, i.valid,"

@@ -29,6 +29,16 @@ void	page_callback(struct request *);
 void	page_pushes(struct request *);
 void	page_push_link(struct request *);
 void	page_settings(struct request *);
+void	page_users(struct request *);
+void	page_user(struct request *);
+void	page_user_role(struct request *);
+void	page_user_state(struct request *);
+void	page_user_password(struct request *);
+void	page_user_sessions(struct request *);
+void	page_user_vendor_login(struct request *);
+void	page_account(struct request *);
+void	page_account_password(struct request *);
+void	page_account_sessions(struct request *);
 
 void	page_tasks_export(struct request *);
 void	page_breakdown_export(struct request *);

@@ -58,7 +58,25 @@ static const struct route routes[] = {
 	/* The vendor, not a browser: its token is in the URL. */
 	PAGE("/callback/import", M_POST, ROLE_ANY, ROUTE_ANON | ROUTE_RAW,
 	    page_callback),
-	PAGE("/logout", M_POST, ROLE_ANY, 0, page_logout),
+	PAGE("/logout", M_POST, ROLE_ANY, ROUTE_OWN_ACCOUNT, page_logout),
+	PAGE("/account", M_GET, ROLE_ANY, ROUTE_OWN_ACCOUNT, page_account),
+	PAGE("/account/password", M_POST, ROLE_ANY, ROUTE_OWN_ACCOUNT,
+	    page_account_password),
+	PAGE("/account/sessions", M_POST, ROLE_ANY, ROUTE_OWN_ACCOUNT,
+	    page_account_sessions),
+	PAGE("/users", M_GET | M_POST, ROLE_ADMIN, 0, page_users),
+	ID_PAGE("/users/", OBJ_USER, "", NEED_READ,
+	    M_GET, ROLE_ADMIN, 0, page_user),
+	ID_PAGE("/users/", OBJ_USER, "/role", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_role),
+	ID_PAGE("/users/", OBJ_USER, "/state", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_state),
+	ID_PAGE("/users/", OBJ_USER, "/password", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_password),
+	ID_PAGE("/users/", OBJ_USER, "/sessions", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_sessions),
+	ID_PAGE("/users/", OBJ_USER, "/vendor-login", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_vendor_login),
 	PAGE("/", M_GET, ROLE_ANY, 0, page_home),
 	PAGE("/audit", M_GET, ROLE_ADMIN | ROLE_AUDITOR, 0, page_audit),
 	PAGE("/tasks", M_GET, ROLE_ANY, 0, page_tasks),
@@ -339,6 +357,7 @@ dispatch(struct request *r)
 		ui_error(r, 500, "服务器内部错误", "请稍后再试。");
 		return;
 	}
+	r->actor = actor_of(r);
 	if (!(rt->flags & ROUTE_ANON)) {
 		if (r->sstate != SESSION_OK) {
 			to_login(r);
@@ -347,6 +366,12 @@ dispatch(struct request *r)
 		if (!(rt->roles & r->sess.role)) {
 			deny(r, "permission.denied", "role", rt);
 			ui_error(r, 403, "没有权限访问该页面", NULL);
+			return;
+		}
+		/* An account given a password by an administrator chooses
+		 * its own before anything else. */
+		if (r->sess.must_change && !(rt->flags & ROUTE_OWN_ACCOUNT)) {
+			http_redirect(r, "/account");
 			return;
 		}
 	}

@@ -16,6 +16,7 @@ enum route_flag {
 	ROUTE_ANON = 1 << 0,	/* no sign-in needed */
 	ROUTE_UPLOAD = 1 << 1,	/* takes files, up to upload_max_bytes */
 	ROUTE_RAW = 1 << 2,	/* reads its own body; no form, no CSRF */
+	ROUTE_OWN_ACCOUNT = 1 << 3,	/* open while the password must change */
 };
 
 /* One row of the table. A route that names an object matches head, an id
