@@ -55,7 +55,7 @@
 {{#DRAFT}}
 <tr id="draft-{{DRAFT_ID}}" class="draft-row">
 <td class="num">—</td>
-<td class="task-name"><a href="{{DRAFT_HREF}}">{{DRAFT_NAME}}</a> <span class="file-name">{{DRAFT_FILE}}</span></td>
+<td class="task-name"><a href="{{DRAFT_HREF}}" title="名单文件：{{DRAFT_FILE}}">{{DRAFT_NAME}}</a></td>
 <td>{{DRAFT_CREATOR}}</td>
 <td class="nowrap">{{DRAFT_CREATED}}</td>
 <td class="num">{{DRAFT_ROWS}}</td>

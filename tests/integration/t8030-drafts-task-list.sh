@@ -38,6 +38,7 @@ req "$op" GET /tasks
 expect_status 200 "the operator's task list"
 row=$(draft_row "$mine")
 expect_match '春季回访草稿' "$row" "... shows the operator's draft"
+expect_match 'title="名单文件：two-rows.csv"' "$row" "... naming its file"
 expect_match "href=\"/imports/$mine\"" "$row" "... linking to its preview"
 expect_match '<span class="badge badge-preview">待确认</span>' "$row" "... in state 待确认"
 expect_match '<td class="num">2</td>' "$row" "... with its 2 valid numbers"
@@ -80,7 +81,7 @@ post_form "$op" "/imports/$mine" "/imports/$mine/mapping" --data-urlencode phone
     --data-urlencode name_col=-2
 expect_status 303 "the operator changes the preview's mapping (no name column)"
 req "$op" GET /tasks
-href=$(draft_row "$mine" | sed -n -e 's/.*<a href="\([^"]*\)">春季回访草稿.*/\1/p')
+href=$(draft_row "$mine" | sed -n -e 's/.*<a href="\([^"]*\)"[^>]*>春季回访草稿.*/\1/p')
 req "$op" GET "$href"
 expect_status 200 "the draft's link opens the preview again"
 expect_match '<option value="-2" selected>' "$(tr -d '\n' <"$R_BODY" | sed -n -e 's/.*\(<select id="map-name".*\)/\1/p' | sed -e 's/<\/select>.*//')" \
