@@ -149,7 +149,7 @@ fill_drafts(struct request *r, struct tdict *body, int64_t creator)
 		return 0;
 	s = tdict_add_section(body, "DRAFTS");
 	tdict_setf(s, "DRAFTS_TEXT", "%lld 个名单待确认", (long long)n);
-	tdict_set_int(s, "DRAFTS_DAYS", IMPORT_PREVIEW_DAYS);
+	tdict_set_int(s, "DRAFTS_DAYS", import_preview_days(r->cfg));
 	if (r->sess.role & (ROLE_ADMIN | ROLE_OPERATOR)) {
 		if (r->sess.role == ROLE_ADMIN && creator != 0)
 			tdict_setf(s, "DRAFTS_HREF",

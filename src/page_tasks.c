@@ -165,7 +165,8 @@ fill_drafts(struct request *r, struct tdict *body)
 		ui_time(d[i].created, when);
 		tdict_set(s, "DRAFT_CREATED", when);
 		tdict_set_int(s, "DRAFT_ROWS", d[i].valid);
-		ui_time(d[i].created + IMPORT_PREVIEW_DAYS * 86400LL, when);
+		ui_time(d[i].created + import_preview_days(r->cfg) * 86400LL,
+		    when);
 		tdict_set(s, "DRAFT_EXPIRES", when);
 		tdict_set(s, "DRAFT_STATE_LABEL", task_state_label("preview"));
 	}

@@ -388,7 +388,7 @@ static void
 housekeeping(struct db *db, const struct config *cfg)
 {
 	sqlite3_stmt	*st;
-	int64_t		 now = (int64_t)time(NULL);
+	int64_t		 now = (int64_t)time(NULL), rows;
 	int		 n;
 
 	if ((st = db_stmt(db, STMT_SESSION_PURGE)) != NULL) {
@@ -398,9 +398,16 @@ housekeeping(struct db *db, const struct config *cfg)
 	}
 	throttle_purge(db, now, now - cfg->login_window_minutes * 60LL,
 	    now - cfg->login_known_days * 86400LL);
-	if ((n = import_expire(db, PREVIEW_DAYS)) > 0)
+	/* A draft never outlives the retention of personal data. */
+	if ((n = import_expire(db, cfg->retention_days < PREVIEW_DAYS ?
+	    cfg->retention_days : PREVIEW_DAYS)) > 0)
 		log_info("housekeeping: %d undecided or broken upload(s) "
 		    "removed", n);
+	if ((n = import_purge_retained(db, cfg->retention_days, &rows)) > 0)
+		log_info("housekeeping: retention: rows of %d list(s) removed "
+		    "(%lld rows)", n, (long long)rows);
+	else if (n == -1)
+		log_warn("housekeeping: retention: cannot remove old rows");
 }
 
 int
@@ -444,6 +451,7 @@ sender_run(const struct config *cfg, int once)
 			housekeeping(db, cfg);
 			last_tidy = time(NULL);
 		}
+		audit_checkpoint_tick(db, cfg->audit_checkpoint_minutes);
 		/* Without a vendor address nothing can go out: batches wait
 		 * in the queue, which loses nothing. */
 		if (cfg->vendor_url[0] == '\0') {

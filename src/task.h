@@ -94,9 +94,20 @@ int	import_cancel(struct db *, const struct audit_actor *who,
  * died are removed, and so are kept uploads (below) past their time or
  * session. Returns how many imports and files went, -1 on error. */
 int	import_expire(struct db *, int preview_days);
+/* Retention of personal data: delete the rows (numbers, names, other
+ * columns) of every list whose task is done (each batch sent or
+ * cancelled) and unchanged for retention_days, keeping the task, its
+ * figures and the audit trail; one audit entry (retention.purged) with the
+ * counts per run. Returns the lists purged (*rows: rows deleted), -1. */
+int	import_purge_retained(struct db *, int retention_days, int64_t *rows);
+/* When the list's rows were removed by retention (unix time), 0 if not,
+ * -1 on error. */
+int64_t	import_purged_at(struct db *, int64_t import_id);
 
 /* How long an undecided preview (a draft) waits for its uploader. */
 #define IMPORT_PREVIEW_DAYS	7
+/* The days it waits with this configuration: never past retention_days. */
+int	import_preview_days(const struct config *);
 
 /* A draft: an import in preview that nobody confirmed or cancelled. */
 struct draft {
