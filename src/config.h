@@ -55,6 +55,8 @@ struct config {
 	char	*audit_checkpoint_file;	/* "" = <database>.audit-checkpoints */
 	int	 audit_checkpoint_minutes;	/* the worker's interval */
 	int	 audit_checkpoint_syslog;	/* 1: also to syslog(3) */
+	/* the vendor journal (journal.h) */
+	char	*vendor_journal;	/* "" = <database>.vendor-journal */
 };
 
 /* Fill with the documented defaults (every string malloc()ed). */

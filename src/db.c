@@ -328,6 +328,10 @@ static const char *const stmts[STMT__MAX] = {
 	"UPDATE imports SET purged = ? WHERE id = ?",
 	/* STMT_IMPORT_PURGED (import) */
 	"SELECT purged FROM imports WHERE id = ?",
+	/* STMT_BATCH_CLAIM_OPEN (batch, attempts): the claim that made this
+	 * attempt still waits for its outcome */
+	"SELECT 1 FROM batches WHERE id = ? AND attempts = ?"
+	" AND state = 'sending'",
 	/* STMT_DRAFT_LIST (uploader or 0, from or 0, to or 0, name part,
 	 * limit): imports in preview, newest first */
 	"SELECT i.id, i.user_id, u.name, i.created, i.rows_read, i.valid,"
@@ -477,6 +481,20 @@ db_begin(struct db *db)
 		return -1;
 	}
 	return 0;
+}
+
+int
+db_try_begin(struct db *db)
+{
+	int	 rc;
+
+	rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return 0;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return 1;
+	log_err("db: begin: %s", sqlite3_errmsg(db->h));
+	return -1;
 }
 
 int

@@ -98,6 +98,7 @@ enum stmt {
 	STMT_IMPORT_ROWS_PURGE,
 	STMT_IMPORT_SET_PURGED,
 	STMT_IMPORT_PURGED,
+	STMT_BATCH_CLAIM_OPEN,
 	STMT_DRAFT_LIST,
 	STMT_DRAFT_COUNT,
 	STMT_KEPT_INSERT,
@@ -131,6 +132,10 @@ int		 db_exec_stmt(sqlite3_stmt *);
 int		 db_begin(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
+/* BEGIN IMMEDIATE for a caller that waits and tries again: 0, 1 when
+ * another connection held the write lock for longer than busy_timeout (not
+ * logged), -1 on any other error (logged). */
+int		 db_try_begin(struct db *);
 
 /* Bind helpers that treat NULL text as SQL NULL. */
 int		 db_bind_text(sqlite3_stmt *, int idx, const char *);
