@@ -352,6 +352,33 @@ static const char *const stmts[STMT__MAX] = {
 	 * attempt still waits for its outcome */
 	"SELECT 1 FROM batches WHERE id = ? AND attempts = ?"
 	" AND state = 'sending'",
+	/* STMT_DRAFT_LIST (uploader or 0, from or 0, to or 0, name part,
+	 * limit): imports in preview, newest first */
+	"SELECT i.id, i.user_id, u.name, i.created, i.rows_read, i.valid,"
+	" coalesce(json_extract(i.params, '$.name'), ''), i.file_name"
+	" FROM imports AS i JOIN users AS u ON u.id = i.user_id"
+	" WHERE i.state = 'preview' AND (?1 = 0 OR i.user_id = ?1)"
+	" AND (?2 = 0 OR i.created >= ?2) AND (?3 = 0 OR i.created < ?3)"
+	" AND (?4 = '' OR instr(json_extract(i.params, '$.name'), ?4) > 0)"
+	" ORDER BY i.id DESC LIMIT ?5",
+	/* STMT_DRAFT_COUNT (uploader or 0) */
+	"SELECT count(*) FROM imports"
+	" WHERE state = 'preview' AND (?1 = 0 OR user_id = ?1)",
+	/* STMT_KEPT_INSERT */
+	"INSERT INTO kept_uploads (session_id, user_id, form_token, created,"
+	" file_name, file_path, file_size) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	/* STMT_KEPT_GET (session, user, form token) */
+	"SELECT file_name, file_path, file_size, created FROM kept_uploads"
+	" WHERE session_id = ? AND user_id = ? AND form_token = ?",
+	/* STMT_KEPT_TAKE (session, user, form token) */
+	"DELETE FROM kept_uploads"
+	" WHERE session_id = ? AND user_id = ? AND form_token = ?"
+	" RETURNING file_name, file_path, file_size, created",
+	/* STMT_KEPT_STALE (created before, limit): too old, or their
+	 * session has ended */
+	"DELETE FROM kept_uploads WHERE id IN (SELECT id FROM kept_uploads"
+	" WHERE created < ?1 OR session_id NOT IN (SELECT id FROM sessions)"
+	" ORDER BY id LIMIT ?2) RETURNING file_path",
 };
 
 struct db *

@@ -148,6 +148,8 @@ static const struct {
 } task_states[] = {
 	{ "queued", "排队中" }, { "sending", "发送中" }, { "sent", "已发送" },
 	{ "attention", "需处理" }, { "cancelled", "已取消" },
+	/* Not a task yet: an import in preview, listed with the tasks. */
+	{ "preview", "待确认" },
 }, batch_states[] = {
 	{ "queued", "排队中" }, { "sending", "发送中" }, { "sent", "已发送" },
 	{ "failed", "供应商拒绝" }, { "unknown", "结果未知" },
@@ -785,6 +787,42 @@ stale_imports(struct db *db, const char *state, int64_t before,
 	return n;
 }
 
+/* Kept uploads past their time or session: rows and files removed. */
+static int
+kept_expire(struct db *db, int64_t now)
+{
+	sqlite3_stmt	*st;
+	char		*paths[64];
+	int		 n = 0, i, rc;
+
+	if (db_begin(db) == -1)
+		return -1;
+	if ((st = db_stmt(db, STMT_KEPT_STALE)) == NULL) {
+		db_rollback(db);
+		return -1;
+	}
+	db_bind_int(st, 1, now - KEPT_UPLOAD_SECONDS);
+	db_bind_int(st, 2, 64);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64)
+		if ((paths[n] = strdup(db_col_text(st, 0))) != NULL)
+			n++;
+	db_reset(st);
+	/* The files go only once their rows are surely gone. */
+	if ((rc != SQLITE_DONE && rc != SQLITE_ROW) || db_commit(db) == -1) {
+		db_rollback(db);
+		for (i = 0; i < n; i++)
+			free(paths[i]);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (unlink(paths[i]) == -1 && errno != ENOENT)
+			log_warn("kept upload: cannot remove %s: %s", paths[i],
+			    strerror(errno));
+		free(paths[i]);
+	}
+	return n;
+}
+
 int
 import_expire(struct db *db, int preview_days)
 {
@@ -792,6 +830,12 @@ import_expire(struct db *db, int preview_days)
 	int64_t		 ids[64], now = (int64_t)time(NULL);
 	char		*paths[64];
 	int		 n, i, gone = 0;
+
+	/* A kept file holds personal data too, and nobody may come back
+	 * for it once its session has ended. */
+	if ((n = kept_expire(db, now)) == -1)
+		return -1;
+	gone += n;
 
 	/* A preview holds personal data that nobody decided to send. */
 	if ((n = stale_imports(db, "preview", now - preview_days * 86400LL,
@@ -1015,4 +1059,237 @@ batch_resend(struct db *db, const struct audit_actor *who, int64_t batch_id)
 out:
 	db_rollback(db);
 	return rc;
+}
+
+int
+import_preview_days(const struct config *cfg)
+{
+	return cfg->retention_days < IMPORT_PREVIEW_DAYS ?
+	    cfg->retention_days : IMPORT_PREVIEW_DAYS;
+}
+
+void
+drafts_free(struct draft *d, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(d[i].creator);
+		free(d[i].name);
+		free(d[i].file_name);
+	}
+	free(d);
+}
+
+int
+import_drafts(struct db *db, const struct draft_filter *f, size_t max,
+    struct draft **out, size_t *n)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_DRAFT_LIST);
+	struct draft	*d, *all;
+	int		 rc = SQLITE_DONE, nomem = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	if ((all = calloc(max > 0 ? max : 1, sizeof(*all))) == NULL)
+		return -1;
+	db_bind_int(st, 1, f->user_id);
+	db_bind_int(st, 2, f->from);
+	db_bind_int(st, 3, f->to);
+	db_bind_text(st, 4, f->name_part != NULL ? f->name_part : "");
+	db_bind_int(st, 5, (int64_t)max);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		d = &all[(*n)++];
+		d->import_id = sqlite3_column_int64(st, 0);
+		d->user_id = sqlite3_column_int64(st, 1);
+		d->creator = strdup(db_col_text(st, 2));
+		d->created = sqlite3_column_int64(st, 3);
+		d->rows_read = sqlite3_column_int64(st, 4);
+		d->valid = sqlite3_column_int64(st, 5);
+		d->name = strdup(db_col_text(st, 6));
+		d->file_name = strdup(db_col_text(st, 7));
+		if (!d->creator || !d->name || !d->file_name) {
+			nomem = 1;
+			break;
+		}
+	}
+	db_reset(st);
+	/* A last SQLITE_ROW: it stopped at max, not at an error. */
+	if (nomem || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
+		drafts_free(all, *n);
+		*n = 0;
+		return -1;
+	}
+	*out = all;
+	return 0;
+}
+
+int64_t
+import_draft_count(struct db *db, int64_t user_id)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_DRAFT_COUNT);
+	int64_t		 n = -1;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, user_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	db_reset(st);
+	return n;
+}
+
+void
+kept_upload_clear(struct kept_upload *k)
+{
+	free(k->file_name);
+	free(k->file_path);
+	memset(k, 0, sizeof(*k));
+}
+
+/* Fill k from a row of STMT_KEPT_GET or STMT_KEPT_TAKE. */
+static int
+kept_fill(sqlite3_stmt *st, struct kept_upload *k)
+{
+	k->file_name = strdup(db_col_text(st, 0));
+	k->file_path = strdup(db_col_text(st, 1));
+	k->file_size = sqlite3_column_int64(st, 2);
+	k->created = sqlite3_column_int64(st, 3);
+	if (k->file_name == NULL || k->file_path == NULL) {
+		kept_upload_clear(k);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+remove_file(const char *path)
+{
+	if (unlink(path) == -1 && errno != ENOENT)
+		log_warn("kept upload: cannot remove %s: %s", path,
+		    strerror(errno));
+}
+
+int
+kept_upload_take(struct db *db, int64_t session_id, int64_t user_id,
+    const char *token, int64_t now, struct kept_upload *k)
+{
+	sqlite3_stmt	*st;
+	int		 rc, found = 0;
+
+	memset(k, 0, sizeof(*k));
+	if (db_begin(db) == -1)
+		return -1;
+	if ((st = db_stmt(db, STMT_KEPT_TAKE)) == NULL) {
+		db_rollback(db);
+		return -1;
+	}
+	db_bind_int(st, 1, session_id);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, token);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (kept_fill(st, k) == -1)
+			rc = SQLITE_NOMEM;
+		else
+			found = 1;
+	}
+	db_reset(st);
+	if ((rc != SQLITE_ROW && rc != SQLITE_DONE) || db_commit(db) == -1) {
+		db_rollback(db);
+		kept_upload_clear(k);
+		return -1;
+	}
+	if (found && k->created < now - KEPT_UPLOAD_SECONDS) {
+		remove_file(k->file_path);
+		kept_upload_clear(k);
+		found = 0;
+	}
+	return found;
+}
+
+int
+kept_upload_drop(struct db *db, int64_t session_id, int64_t user_id,
+    const char *token)
+{
+	struct kept_upload k;
+	int		 rc;
+
+	/* A time of 0: whatever its age, it goes. */
+	if ((rc = kept_upload_take(db, session_id, user_id, token, 0,
+	    &k)) == 1) {
+		remove_file(k.file_path);
+		kept_upload_clear(&k);
+	}
+	return rc;
+}
+
+int
+kept_upload_get(struct db *db, int64_t session_id, int64_t user_id,
+    const char *token, int64_t now, struct kept_upload *k)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_KEPT_GET);
+	int		 rc, found = 0;
+
+	memset(k, 0, sizeof(*k));
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, session_id);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, token);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		found = kept_fill(st, k) == 0 ? 1 : -1;
+	else if (rc != SQLITE_DONE)
+		found = -1;
+	db_reset(st);
+	if (found == 1 && k->created < now - KEPT_UPLOAD_SECONDS) {
+		kept_upload_clear(k);
+		found = kept_upload_drop(db, session_id, user_id, token) == -1 ?
+		    -1 : 0;
+	}
+	return found;
+}
+
+int
+kept_upload_put(struct db *db, int64_t session_id, int64_t user_id,
+    const char *token, const char *path, const char *file_name, int64_t size,
+    int64_t now)
+{
+	struct kept_upload old;
+	sqlite3_stmt	*st;
+	int		 rc, had = 0;
+
+	memset(&old, 0, sizeof(old));
+	if (db_begin(db) == -1)
+		return -1;
+	/* The file kept before for this form is replaced. */
+	if ((st = db_stmt(db, STMT_KEPT_TAKE)) == NULL)
+		goto fail;
+	db_bind_int(st, 1, session_id);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, token);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		had = kept_fill(st, &old) == 0;
+	db_reset(st);
+	if ((rc != SQLITE_ROW && rc != SQLITE_DONE) || (rc == SQLITE_ROW &&
+	    !had) || (st = db_stmt(db, STMT_KEPT_INSERT)) == NULL)
+		goto fail;
+	db_bind_int(st, 1, session_id);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, token);
+	db_bind_int(st, 4, now);
+	db_bind_text(st, 5, file_name);
+	db_bind_text(st, 6, path);
+	db_bind_int(st, 7, size);
+	if (db_exec_stmt(st) != SQLITE_DONE || db_commit(db) == -1)
+		goto fail;
+	if (had)
+		remove_file(old.file_path);
+	kept_upload_clear(&old);
+	return 0;
+fail:
+	db_rollback(db);
+	kept_upload_clear(&old);
+	return -1;
 }

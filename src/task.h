@@ -91,7 +91,8 @@ int	import_cancel(struct db *, const struct audit_actor *who,
 /* Housekeeping (the worker runs it): previews nobody decided on within
  * preview_days are cancelled, their rows and files removed (audited as
  * list.cancelled by "system"); uploads left half-loaded by a worker that
- * died are removed. Returns how many imports went, -1 on error. */
+ * died are removed, and so are kept uploads (below) past their time or
+ * session. Returns how many imports and files went, -1 on error. */
 int	import_expire(struct db *, int preview_days);
 /* Retention of personal data: delete the rows (numbers, names, other
  * columns) of every list whose task is done (each batch sent or
@@ -102,6 +103,61 @@ int	import_purge_retained(struct db *, int retention_days, int64_t *rows);
 /* When the list's rows were removed by retention (unix time), 0 if not,
  * -1 on error. */
 int64_t	import_purged_at(struct db *, int64_t import_id);
+
+/* How long an undecided preview (a draft) waits for its uploader. */
+#define IMPORT_PREVIEW_DAYS	7
+/* The days it waits with this configuration: never past retention_days. */
+int	import_preview_days(const struct config *);
+
+/* A draft: an import in preview that nobody confirmed or cancelled. */
+struct draft {
+	int64_t	 import_id, user_id, created, rows_read, valid;
+	char	*creator, *name, *file_name;
+};
+/* Which drafts: 0 and NULL match everything; to is exclusive. */
+struct draft_filter {
+	int64_t		 user_id;
+	int64_t		 from, to;
+	const char	*name_part;
+};
+/* The newest drafts (at most max). 0 with *out (free with drafts_free)
+ * and *n set, -1 on error. */
+int	import_drafts(struct db *, const struct draft_filter *, size_t max,
+	    struct draft **out, size_t *n);
+void	drafts_free(struct draft *, size_t n);
+/* How many drafts user_id (0: everyone) has; -1 on error. */
+int64_t	import_draft_count(struct db *, int64_t user_id);
+
+/* A list file kept after a refused task form, so that the operator need
+ * not choose it again: bound to one session, its user and one form token
+ * (the form's hidden field). Its path is one dialdesk made (mkstemp in
+ * upload_dir), never anything the browser sent. */
+struct kept_upload {
+	char	*file_name;	/* cleaned, for display */
+	char	*file_path;
+	int64_t	 file_size, created;
+};
+/* How long a kept upload stays. */
+#define KEPT_UPLOAD_SECONDS	3600
+/* Keep the file at path for (session, token); whatever was kept there
+ * before is removed. 0, or -1 (nothing kept; the caller still owns the
+ * file). */
+int	kept_upload_put(struct db *, int64_t session_id, int64_t user_id,
+	    const char *token, const char *path, const char *file_name,
+	    int64_t size, int64_t now);
+/* Look the kept file up without taking it: 1 found (k filled), 0 none or
+ * too old (then removed), -1 error. Release k with kept_upload_clear(). */
+int	kept_upload_get(struct db *, int64_t session_id, int64_t user_id,
+	    const char *token, int64_t now, struct kept_upload *k);
+/* Take it out of the store: 1 and the caller owns k->file_path (the file)
+ * from now on, 0 none (a file too old is removed), -1 error. Taking is one
+ * statement, so that two submissions of one form cannot both get it. */
+int	kept_upload_take(struct db *, int64_t session_id, int64_t user_id,
+	    const char *token, int64_t now, struct kept_upload *k);
+/* Take it and remove the file: 1 done, 0 none, -1 error. */
+int	kept_upload_drop(struct db *, int64_t session_id, int64_t user_id,
+	    const char *token);
+void	kept_upload_clear(struct kept_upload *);
 
 /* A task as stored, with its creator's name. */
 struct task_row {
