@@ -264,6 +264,11 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_IMPORT_STALE (state, created before, limit) */
 	"SELECT id, file_path FROM imports WHERE state = ? AND created < ?"
 	" ORDER BY id LIMIT ?",
+	/* STMT_IMPORT_SET_READ (sheet, header_line, sheets, head_rows, id) */
+	"UPDATE imports SET sheet = ?, header_line = ?, sheets = ?,"
+	" head_rows = ? WHERE id = ?",
+	/* STMT_IMPORT_GET_READ */
+	"SELECT sheet, header_line, sheets, head_rows FROM imports WHERE id = ?",
 };
 
 struct db *

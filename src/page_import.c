@@ -1,8 +1,10 @@
 /* page_import.c: GET /imports/{id} — the preview of an uploaded list
- * before anything is sent: figures, file facts, column mapping, the first
- * valid rows (masked), every invalid or duplicate row (paged), and the
- * confirm and cancel forms. Visible to its uploader, administrators and
- * auditors. Statuses: 200, 403, 404, 500. */
+ * before anything is sent: figures, file facts, the sheet and header row
+ * read (and the forms to take others), column mapping, the first valid
+ * rows (masked), every invalid or duplicate row (paged), and the confirm
+ * and cancel forms; a cancelled list shows only what it was. Visible to
+ * its uploader, administrators and auditors. Statuses: 200, 403, 404,
+ * 500. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -24,6 +26,8 @@
 
 #define SAMPLE_ROWS	20
 #define BAD_PER_PAGE	100
+/* Characters of a first row shown in the header-row select. */
+#define HEAD_OPT_CHARS	40
 
 /* May this session act on (confirm, cancel, remap) the import? */
 int
@@ -104,6 +108,155 @@ fill_columns(struct tdict *body, const struct import *im, int may_act,
 		i++;
 	}
 	cJSON_Delete(h);
+}
+
+/* A first row as text for the screen: the numbers in it may be phones,
+ * so every run of 7 or more digits (spaces and dashes inside it too)
+ * keeps only its first 3 and last 4 digits. malloc()ed, or NULL. */
+static char *
+mask_digits(const char *s)
+{
+	char	*out = strdup(s), *p, *q, *end;
+	size_t	 digits, seen;
+
+	if (out == NULL)
+		return NULL;
+	for (p = out; *p != '\0'; p = end) {
+		if (*p < '0' || *p > '9') {
+			end = p + 1;
+			continue;
+		}
+		digits = 0;
+		for (q = end = p; *q != '\0' && ((*q >= '0' && *q <= '9') ||
+		    *q == ' ' || *q == '-'); q++)
+			if (*q >= '0' && *q <= '9') {
+				digits++;
+				end = q + 1;
+			}
+		if (digits < 7)
+			continue;
+		for (q = p, seen = 0; q < end; q++)
+			if (*q >= '0' && *q <= '9' && ++seen > 3 &&
+			    seen <= digits - 4)
+				*q = '*';
+	}
+	return out;
+}
+
+/* A sheet's label: 名单（6 行，隐藏）. */
+static void
+sheet_label(char *out, size_t outsz, const cJSON *sh)
+{
+	const cJSON	*name = cJSON_GetObjectItem(sh, "name");
+	const cJSON	*rows = cJSON_GetObjectItem(sh, "rows");
+
+	snprintf(out, outsz, "%s（%lld 行%s）",
+	    cJSON_IsString(name) && name->valuestring[0] != '\0' ?
+	    name->valuestring : "未命名", cJSON_IsNumber(rows) ?
+	    (long long)rows->valuedouble : 0LL,
+	    cJSON_IsTrue(cJSON_GetObjectItem(sh, "hidden")) ? "，隐藏" : "");
+}
+
+/*
+ * The sheet and header row read, the sheets left aside that hold rows
+ * (never silently), the first rows when no phone column was found, and
+ * for those who may act the forms to read another sheet or header row.
+ */
+static void
+fill_choices(struct tdict *body, const struct import *im, int may_act,
+    const char *csrf)
+{
+	cJSON		*sheets = cJSON_Parse(im->sheets);
+	cJSON		*head = cJSON_Parse(im->head_rows), *v, *o;
+	struct tdict	*s, *f = NULL;
+	char		 label[400], *text;
+	const char	*t;
+	int		 i = 0, nsheets = cJSON_GetArraySize(sheets);
+	size_t		 n;
+
+	if (strcmp(im->format, "csv") != 0 &&
+	    (v = cJSON_GetArrayItem(sheets, im->sheet)) != NULL) {
+		s = tdict_add_section(body, "SHEET_FACT");
+		sheet_label(label, sizeof(label), v);
+		tdict_set(s, "SHEET_LABEL", label);
+	}
+	if (im->header_line > 0)
+		tdict_setf(body, "HEADER_LABEL", "第 %ld 行", im->header_line);
+	else
+		tdict_set(body, "HEADER_LABEL", "无表头行");
+	cJSON_ArrayForEach(v, sheets) {
+		o = cJSON_GetObjectItem(v, "rows");
+		if (i != im->sheet && cJSON_IsNumber(o) && o->valuedouble > 0) {
+			s = tdict_add_section(body, "SHEET_NOTE");
+			sheet_label(label, sizeof(label), v);
+			tdict_set(s, "NOTE_SHEET", label);
+		}
+		i++;
+	}
+	if (im->phone_col < 0) {
+		f = tdict_add_section(body, "NO_PHONE");
+		cJSON_ArrayForEach(v, head) {
+			o = cJSON_GetObjectItem(v, "text");
+			if (!cJSON_IsString(o) ||
+			    (text = mask_digits(o->valuestring)) == NULL)
+				continue;
+			s = tdict_add_section(f, "HEAD_ROW");
+			o = cJSON_GetObjectItem(v, "line");
+			tdict_set_int(s, "HEAD_LINE", cJSON_IsNumber(o) ?
+			    (long long)o->valuedouble : 0);
+			tdict_set(s, "HEAD_TEXT", text);
+			free(text);
+		}
+		f = NULL;
+	}
+	if (may_act) {
+		f = tdict_add_section(body, "CHOICES");
+		tdict_setf(f, "CHOICE_ACTION", "/imports/%lld/mapping",
+		    (long long)im->id);
+		tdict_set(f, "CSRF", csrf);
+	}
+	if (f != NULL && nsheets > 1) {
+		s = tdict_add_section(f, "SHEET_FORM");
+		i = 0;
+		cJSON_ArrayForEach(v, sheets) {
+			struct tdict *opt = tdict_add_section(s, "SHEET_OPT");
+			sheet_label(label, sizeof(label), v);
+			tdict_set_int(opt, "OPT_VALUE", i);
+			tdict_set(opt, "OPT_LABEL", label);
+			if (i == im->sheet)
+				tdict_show(opt, "OPT_SELECTED");
+			i++;
+		}
+	}
+	if (f != NULL) {
+		s = tdict_add_section(f, "HEADER_OPT");
+		tdict_set(s, "OPT_VALUE", "0");
+		tdict_set(s, "OPT_LABEL", "无表头（第一行就是数据）");
+		if (im->header_line == 0)
+			tdict_show(s, "OPT_SELECTED");
+	}
+	cJSON_ArrayForEach(v, head) {
+		o = cJSON_GetObjectItem(v, "line");
+		t = cJSON_IsString(cJSON_GetObjectItem(v, "text")) ?
+		    cJSON_GetObjectItem(v, "text")->valuestring : "";
+		if (!cJSON_IsNumber(o) || f == NULL ||
+		    (text = mask_digits(t)) == NULL)
+			continue;
+		n = utf8_prefix(text, strlen(text), HEAD_OPT_CHARS);
+		snprintf(label, sizeof(label), "第 %lld 行：%.*s%s",
+		    (long long)o->valuedouble, (int)n, text,
+		    text[n] != '\0' ? "…" : "");
+		free(text);
+		{
+			s = tdict_add_section(f, "HEADER_OPT");
+			tdict_set_int(s, "OPT_VALUE", (long long)o->valuedouble);
+			tdict_set(s, "OPT_LABEL", label);
+			if ((long)o->valuedouble == im->header_line)
+				tdict_show(s, "OPT_SELECTED");
+		}
+	}
+	cJSON_Delete(sheets);
+	cJSON_Delete(head);
 }
 
 /* "title: value; ..." of a row's other columns. */
@@ -252,6 +405,18 @@ encoding_label(const char *e)
 }
 
 static const char *
+format_label(const char *f)
+{
+	if (strcmp(f, "xlsx") == 0)
+		return "Excel .xlsx";
+	if (strcmp(f, "xls") == 0)
+		return "Excel 97-2003 .xls";
+	if (strcmp(f, "ods") == 0)
+		return "OpenDocument .ods";
+	return "CSV";
+}
+
+static const char *
 delimiter_label(const char *d)
 {
 	if (strcmp(d, "\t") == 0)
@@ -285,11 +450,10 @@ page_import(struct request *r)
 	tdict_set_int(body, "BATCHES", (im.valid + r->cfg->batch_size - 1) /
 	    r->cfg->batch_size);
 	tdict_set_int(body, "BATCH_SIZE", r->cfg->batch_size);
-	tdict_set(body, "FORMAT_LABEL", strcmp(im.format, "xlsx") == 0 ?
-	    "Excel .xlsx" : "CSV");
-	tdict_set(body, "ENCODING_LABEL", encoding_label(im.encoding));
+	tdict_set(body, "FORMAT_LABEL", format_label(im.format));
 	if (strcmp(im.format, "csv") == 0) {
-		s = tdict_add_section(body, "DELIMITER");
+		s = tdict_add_section(body, "CSV_FACTS");
+		tdict_set(s, "ENCODING_LABEL", encoding_label(im.encoding));
 		tdict_set(s, "DELIMITER_LABEL", delimiter_label(im.delimiter));
 	}
 	if (im.file_size >= 1024 * 1024)
@@ -299,7 +463,12 @@ page_import(struct request *r)
 		snprintf(size, sizeof(size), "%.1f KiB", im.file_size / 1024.0);
 	tdict_set(body, "FILE_SIZE", size);
 	page_fill_params(body, im.params, 1);
-	fill_columns(body, &im, may_act, ui_csrf(r));
+	if (strcmp(im.state, "cancelled") != 0) {
+		/* A cancelled list has no rows left: only what it was. */
+		tdict_show(body, "LIVE");
+		fill_columns(body, &im, may_act, ui_csrf(r));
+		fill_choices(body, &im, may_act, ui_csrf(r));
+	}
 
 	if (strcmp(im.state, "confirmed") == 0 &&
 	    (st = db_stmt(r->db, STMT_IMPORT_TASK)) != NULL) {

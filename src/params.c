@@ -38,6 +38,9 @@ const struct kvalid keys[KEY__MAX] = {
 	{ valid_task_state, "status" },		/* KEY_STATUS */
 	{ valid_id, "creator" },		/* KEY_CREATOR */
 	{ valid_id, "batch" },			/* KEY_BATCH */
+	/* The preview: which sheet, which row is the header. */
+	{ valid_sheet, "sheet" },		/* KEY_SHEET */
+	{ valid_header_row, "header_row" },	/* KEY_HEADER_ROW */
 };
 
 /* Every text validator first requires valid UTF-8 without NUL bytes. */
@@ -287,4 +290,18 @@ valid_id(struct kpair *p)
 {
 	return text_ok(p, 16) &&
 	    parse_int(p->val, p->valsz, 1, (int64_t)1 << 53, &p->parsed);
+}
+
+int
+valid_sheet(struct kpair *p)
+{
+	return text_ok(p, 4) && parse_int(p->val, p->valsz, 0, 4095,
+	    &p->parsed);
+}
+
+int
+valid_header_row(struct kpair *p)
+{
+	return text_ok(p, 7) && parse_int(p->val, p->valsz, 0, 1048576,
+	    &p->parsed);
 }

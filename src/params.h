@@ -36,6 +36,8 @@ enum key {
 	KEY_STATUS,
 	KEY_CREATOR,
 	KEY_BATCH,
+	KEY_SHEET,
+	KEY_HEADER_ROW,
 	KEY__MAX
 };
 
@@ -77,6 +79,8 @@ int	valid_file(struct kpair *);	/* an uploaded, non-empty file */
 int	valid_column(struct kpair *);	/* -2 to 16383 */
 int	valid_task_state(struct kpair *);	/* a task state or "" */
 int	valid_id(struct kpair *);	/* 1 to 2^53 */
+int	valid_sheet(struct kpair *);	/* 0 to 4095: a sheet's index */
+int	valid_header_row(struct kpair *);	/* 0 (none) to 1,048,576 */
 
 /* Validate one text as a user name (CLI uses the same rule). */
 int	username_ok(const char *);
