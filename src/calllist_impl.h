@@ -117,6 +117,9 @@ struct cl_zip {
 	XML_Parser		 parser;	/* the one running */
 	size_t			 budget;	/* bytes we may still inflate */
 	enum calllist_status	 status;	/* first failure */
+	/* No namespace processing: names as written ("table:table-cell"),
+	 * for a reader that resolves the prefixes it needs itself. */
+	int			 plain_names;
 };
 
 /* Stream one part through expat, the handlers getting z as their user

@@ -103,7 +103,8 @@ cl_zip_parse(struct cl_zip *z, const char *name, XML_StartElementHandler se,
 		    (long)z->r->opts.max_bytes_uncompressed);
 	if ((zf = zip_fopen_index(z->za, (zip_uint64_t)idx, 0)) == NULL)
 		return cl_fail(z->r, CL_ERR_XLSX_CORRUPT, 0, 0);
-	if ((p = XML_ParserCreateNS(NULL, CL_NS_SEP)) == NULL) {
+	if ((p = z->plain_names ? XML_ParserCreate(NULL) :
+	    XML_ParserCreateNS(NULL, CL_NS_SEP)) == NULL) {
 		zip_fclose(zf);
 		return cl_fail(z->r, CL_ERR_NOMEM, 0, 0);
 	}
