@@ -157,22 +157,15 @@ sheet_label(char *out, size_t outsz, const cJSON *sh)
 	    cJSON_IsTrue(cJSON_GetObjectItem(sh, "hidden")) ? "，隐藏" : "");
 }
 
-/*
- * The sheet and header row read, the sheets left aside that hold rows
- * (never silently), the first rows when no phone column was found, and
- * for those who may act the forms to read another sheet or header row.
- */
+/* The sheet and header row read, and every other sheet holding rows:
+ * one left aside is named, never silently ignored. */
 static void
-fill_choices(struct tdict *body, const struct import *im, int may_act,
-    const char *csrf)
+fill_read(struct tdict *body, const struct import *im, const cJSON *sheets)
 {
-	cJSON		*sheets = cJSON_Parse(im->sheets);
-	cJSON		*head = cJSON_Parse(im->head_rows), *v, *o;
-	struct tdict	*s, *f = NULL;
-	char		 label[400], *text;
-	const char	*t;
-	int		 i = 0, nsheets = cJSON_GetArraySize(sheets);
-	size_t		 n;
+	const cJSON	*v, *rows;
+	struct tdict	*s;
+	char		 label[400];
+	int		 i = 0;
 
 	if (strcmp(im->format, "csv") != 0 &&
 	    (v = cJSON_GetArrayItem(sheets, im->sheet)) != NULL) {
@@ -185,76 +178,102 @@ fill_choices(struct tdict *body, const struct import *im, int may_act,
 	else
 		tdict_set(body, "HEADER_LABEL", "无表头行");
 	cJSON_ArrayForEach(v, sheets) {
-		o = cJSON_GetObjectItem(v, "rows");
-		if (i != im->sheet && cJSON_IsNumber(o) && o->valuedouble > 0) {
+		rows = cJSON_GetObjectItem(v, "rows");
+		if (i++ != im->sheet && cJSON_IsNumber(rows) &&
+		    rows->valuedouble > 0) {
 			s = tdict_add_section(body, "SHEET_NOTE");
 			sheet_label(label, sizeof(label), v);
 			tdict_set(s, "NOTE_SHEET", label);
 		}
-		i++;
 	}
-	if (im->phone_col < 0) {
-		f = tdict_add_section(body, "NO_PHONE");
-		cJSON_ArrayForEach(v, head) {
-			o = cJSON_GetObjectItem(v, "text");
-			if (!cJSON_IsString(o) ||
-			    (text = mask_digits(o->valuestring)) == NULL)
-				continue;
-			s = tdict_add_section(f, "HEAD_ROW");
-			o = cJSON_GetObjectItem(v, "line");
-			tdict_set_int(s, "HEAD_LINE", cJSON_IsNumber(o) ?
-			    (long long)o->valuedouble : 0);
-			tdict_set(s, "HEAD_TEXT", text);
-			free(text);
-		}
-		f = NULL;
-	}
-	if (may_act) {
-		f = tdict_add_section(body, "CHOICES");
-		tdict_setf(f, "CHOICE_ACTION", "/imports/%lld/mapping",
-		    (long long)im->id);
-		tdict_set(f, "CSRF", csrf);
-	}
-	if (f != NULL && nsheets > 1) {
-		s = tdict_add_section(f, "SHEET_FORM");
-		i = 0;
-		cJSON_ArrayForEach(v, sheets) {
-			struct tdict *opt = tdict_add_section(s, "SHEET_OPT");
-			sheet_label(label, sizeof(label), v);
-			tdict_set_int(opt, "OPT_VALUE", i);
-			tdict_set(opt, "OPT_LABEL", label);
-			if (i == im->sheet)
-				tdict_show(opt, "OPT_SELECTED");
-			i++;
-		}
-	}
-	if (f != NULL) {
-		s = tdict_add_section(f, "HEADER_OPT");
-		tdict_set(s, "OPT_VALUE", "0");
-		tdict_set(s, "OPT_LABEL", "无表头（第一行就是数据）");
-		if (im->header_line == 0)
-			tdict_show(s, "OPT_SELECTED");
-	}
+}
+
+/* No phone column was found: the first rows, for the operator to see
+ * where the header and the phones are. */
+static void
+fill_no_phone(struct tdict *body, const cJSON *head)
+{
+	const cJSON	*v, *text, *line;
+	struct tdict	*np = tdict_add_section(body, "NO_PHONE"), *s;
+	char		*shown;
+
 	cJSON_ArrayForEach(v, head) {
-		o = cJSON_GetObjectItem(v, "line");
-		t = cJSON_IsString(cJSON_GetObjectItem(v, "text")) ?
-		    cJSON_GetObjectItem(v, "text")->valuestring : "";
-		if (!cJSON_IsNumber(o) || f == NULL ||
-		    (text = mask_digits(t)) == NULL)
+		text = cJSON_GetObjectItem(v, "text");
+		line = cJSON_GetObjectItem(v, "line");
+		if (!cJSON_IsString(text) || !cJSON_IsNumber(line) ||
+		    (shown = mask_digits(text->valuestring)) == NULL)
 			continue;
-		n = utf8_prefix(text, strlen(text), HEAD_OPT_CHARS);
-		snprintf(label, sizeof(label), "第 %lld 行：%.*s%s",
-		    (long long)o->valuedouble, (int)n, text,
-		    text[n] != '\0' ? "…" : "");
-		free(text);
-		{
-			s = tdict_add_section(f, "HEADER_OPT");
-			tdict_set_int(s, "OPT_VALUE", (long long)o->valuedouble);
+		s = tdict_add_section(np, "HEAD_ROW");
+		tdict_set_int(s, "HEAD_LINE", (long long)line->valuedouble);
+		tdict_set(s, "HEAD_TEXT", shown);
+		free(shown);
+	}
+}
+
+/* The forms that read the list again: another sheet (when there are
+ * several), another header row among the first rows, or none. */
+static void
+fill_choice_forms(struct tdict *body, const struct import *im,
+    const cJSON *sheets, const cJSON *head, const char *csrf)
+{
+	const cJSON	*v, *text, *line;
+	struct tdict	*f, *form, *s;
+	char		 label[400], *shown;
+	size_t		 n;
+	int		 i = 0;
+
+	f = tdict_add_section(body, "CHOICES");
+	tdict_setf(f, "CHOICE_ACTION", "/imports/%lld/mapping",
+	    (long long)im->id);
+	tdict_set(f, "CSRF", csrf);
+	if (cJSON_GetArraySize(sheets) > 1) {
+		form = tdict_add_section(f, "SHEET_FORM");
+		cJSON_ArrayForEach(v, sheets) {
+			s = tdict_add_section(form, "SHEET_OPT");
+			sheet_label(label, sizeof(label), v);
+			tdict_set_int(s, "OPT_VALUE", i);
 			tdict_set(s, "OPT_LABEL", label);
-			if ((long)o->valuedouble == im->header_line)
+			if (i++ == im->sheet)
 				tdict_show(s, "OPT_SELECTED");
 		}
 	}
+	s = tdict_add_section(f, "HEADER_OPT");
+	tdict_set(s, "OPT_VALUE", "0");
+	tdict_set(s, "OPT_LABEL", "无表头（第一行就是数据）");
+	if (im->header_line == 0)
+		tdict_show(s, "OPT_SELECTED");
+	cJSON_ArrayForEach(v, head) {
+		text = cJSON_GetObjectItem(v, "text");
+		line = cJSON_GetObjectItem(v, "line");
+		if (!cJSON_IsString(text) || !cJSON_IsNumber(line) ||
+		    (shown = mask_digits(text->valuestring)) == NULL)
+			continue;
+		n = utf8_prefix(shown, strlen(shown), HEAD_OPT_CHARS);
+		snprintf(label, sizeof(label), "第 %lld 行：%.*s%s",
+		    (long long)line->valuedouble, (int)n, shown,
+		    shown[n] != '\0' ? "…" : "");
+		free(shown);
+		s = tdict_add_section(f, "HEADER_OPT");
+		tdict_set_int(s, "OPT_VALUE", (long long)line->valuedouble);
+		tdict_set(s, "OPT_LABEL", label);
+		if ((long)line->valuedouble == im->header_line)
+			tdict_show(s, "OPT_SELECTED");
+	}
+}
+
+/* What was read and what can be chosen instead (see above). */
+static void
+fill_choices(struct tdict *body, const struct import *im, int may_act,
+    const char *csrf)
+{
+	cJSON	*sheets = cJSON_Parse(im->sheets);
+	cJSON	*head = cJSON_Parse(im->head_rows);
+
+	fill_read(body, im, sheets);
+	if (im->phone_col < 0)
+		fill_no_phone(body, head);
+	if (may_act)
+		fill_choice_forms(body, im, sheets, head, csrf);
 	cJSON_Delete(sheets);
 	cJSON_Delete(head);
 }
