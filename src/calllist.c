@@ -152,9 +152,10 @@ cl_fail(struct cl_reader *r, enum calllist_status code, long line, long arg)
 		    ".ods workbook");
 		break;
 	case CL_ERR_PROTECTED:
-		snprintf(e->zh, zs, "这是设有密码的 Excel 文件，请在 Excel "
-		    "中取消密码后再上传");
-		snprintf(e->en, es, "a password-protected workbook");
+		snprintf(e->zh, zs, "这是设有密码的 Excel 文件（或不是表格"
+		    "文件），请在 Excel 中取消密码后再上传");
+		snprintf(e->en, es, "a password-protected workbook, or an "
+		    "OLE2 file without one");
 		break;
 	case CL_ERR_UTF16:
 		snprintf(e->zh, zs, "文件是 UTF-16 编码的文本，请在 Excel "

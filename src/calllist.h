@@ -105,7 +105,7 @@ enum calllist_status {
 	CL_ERR_EMPTY,		/* no bytes, or only blank lines */
 	CL_ERR_HEADER_ONLY,
 	CL_ERR_BINARY,		/* neither text nor a spreadsheet */
-	CL_ERR_PROTECTED,	/* a workbook with a password */
+	CL_ERR_PROTECTED,	/* a password: an .xls, or an .xlsx in OLE2 */
 	CL_ERR_UTF16,		/* Excel's "Unicode text" */
 	CL_ERR_NOT_XLSX,	/* a zip or OLE2 file without a workbook */
 	CL_ERR_XLSX_CORRUPT,	/* bad zip, BIFF or XML data (any workbook) */

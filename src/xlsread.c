@@ -22,9 +22,10 @@ freexl_status(struct cl_reader *r, int rc)
 	case FREEXL_FILE_NOT_FOUND:
 		return cl_fail(r, CL_ERR_IO, 0, 2 /* ENOENT */);
 	case FREEXL_BIFF_WORKBOOK_NOT_FOUND:
-		/* An OLE2 file without a workbook stream: an encrypted
-		 * .xlsx (its EncryptedPackage), or a Word document. */
-		return cl_fail(r, CL_ERR_NOT_XLSX, 0, 0);
+		/* An OLE2 file without a workbook stream: what offices
+		 * upload of that kind is an .xlsx saved with a password
+		 * (Excel wraps it as an OLE2 EncryptedPackage). */
+		return cl_fail(r, CL_ERR_PROTECTED, 0, 0);
 	default:
 		return cl_fail(r, CL_ERR_XLSX_CORRUPT, 0, 0);
 	}
