@@ -445,7 +445,7 @@ release_held(struct cl_reader *r)
 static int
 choose_header(const struct cl_reader *r)
 {
-	size_t	 i;
+	size_t	 i, j;
 
 	if (r->opts.header_line > 0) {
 		for (i = 0; i < r->nheld; i++)
@@ -461,10 +461,18 @@ choose_header(const struct cl_reader *r)
 		if (find_title((const char *const *)r->held[i].cells,
 		    r->held[i].ncells, phone_titles) >= 0)
 			return (int)i;
-	/* The row above the first one holding a phone number. */
+	/* The row above the first one holding a phone number, unless a row
+	 * between names a name column (the first person's number may be
+	 * bad: that row is then data, and the header is above it). */
 	for (i = 0; i < r->nheld; i++)
-		if (has_phone(&r->held[i]))
+		if (has_phone(&r->held[i])) {
+			for (j = i; j-- > 0; )
+				if (find_title((const char *const *)
+				    r->held[j].cells, r->held[j].ncells,
+				    name_titles) >= 0)
+					return (int)j;
 			return (int)i - 1;
+		}
 	for (i = 0; i < r->nheld; i++)
 		if (find_title((const char *const *)r->held[i].cells,
 		    r->held[i].ncells, name_titles) >= 0)

@@ -782,6 +782,11 @@ static const struct fixture fixtures[] = {
 	  .hline = 4, .headers = { "姓名", "联系电话", "备注" },
 	  .head1 = "2026年12月客户名单",
 	  .first = { { 5, 3, { "张三", "13500000001", "" } } } },
+	/* ... but not past a row naming the name column. */
+	{ .file = "header-bad-first.csv", CSV_OK, .encoding = CL_UTF8,
+	  .delimiter = ',', .rows = 2, .ncols = 2, .phone = 1, .name = 0,
+	  .has_header = 1, .hline = 2, .headers = { "客户", "联系方式" },
+	  .first = { { 3, 2, { "张三", "未知" } } } },
 	/* No title names the phone: the row above the first number. */
 	{ .file = "title-untitled.csv", CSV_OK, .encoding = CL_UTF8,
 	  .delimiter = ',', .rows = 2, .ncols = 2, .phone = 1, .name = 0,
