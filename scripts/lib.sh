@@ -11,7 +11,7 @@ DD_BASE_PACKAGES=(
 	autoconf automake libtool pkg-config make gcc g++
 	libfcgi-dev libctemplate-dev libcjson-dev libcurl4-openssl-dev
 	libsodium-dev libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev
-	check libsqlite3-dev libssl-dev
+	check libsqlite3-dev libssl-dev libfreexl-dev
 	sqlite3 nginx-light curl iproute2 ca-certificates
 )
 # What scripts/check.sh needs on top: the browser test (with a Chinese font

@@ -379,6 +379,11 @@ static const char *const stmts[STMT__MAX] = {
 	"DELETE FROM kept_uploads WHERE id IN (SELECT id FROM kept_uploads"
 	" WHERE created < ?1 OR session_id NOT IN (SELECT id FROM sessions)"
 	" ORDER BY id LIMIT ?2) RETURNING file_path",
+	/* STMT_IMPORT_SET_READ (sheet, header_line, sheets, head_rows, id) */
+	"UPDATE imports SET sheet = ?, header_line = ?, sheets = ?,"
+	" head_rows = ? WHERE id = ?",
+	/* STMT_IMPORT_GET_READ */
+	"SELECT sheet, header_line, sheets, head_rows FROM imports WHERE id = ?",
 };
 
 struct db *

@@ -52,6 +52,9 @@ const struct kvalid keys[KEY__MAX] = {
 	{ valid_id, "copy" },			/* KEY_COPY */
 	{ valid_token, "upload_token" },	/* KEY_UPLOAD_TOKEN */
 	{ valid_bool, "drop_upload" },		/* KEY_DROP_UPLOAD */
+	/* The preview: which sheet, which row is the header. */
+	{ valid_sheet, "sheet" },		/* KEY_SHEET */
+	{ valid_header_row, "header_row" },	/* KEY_HEADER_ROW */
 };
 
 /* Every text validator first requires valid UTF-8 without NUL bytes. */
@@ -379,4 +382,18 @@ valid_reason(struct kpair *p)
 		    p->val[i] != ' ')
 			chars++;
 	return chars >= 2 && p->valsz <= 600;
+}
+
+int
+valid_sheet(struct kpair *p)
+{
+	return text_ok(p, 4) && parse_int(p->val, p->valsz, 0, 4095,
+	    &p->parsed);
+}
+
+int
+valid_header_row(struct kpair *p)
+{
+	return text_ok(p, 7) && parse_int(p->val, p->valsz, 0, 1048576,
+	    &p->parsed);
 }

@@ -52,6 +52,8 @@ enum key {
 	KEY_COPY,
 	KEY_UPLOAD_TOKEN,
 	KEY_DROP_UPLOAD,
+	KEY_SHEET,
+	KEY_HEADER_ROW,
 	KEY__MAX
 };
 
@@ -97,6 +99,8 @@ int	valid_id(struct kpair *);	/* 1 to 2^53 */
 int	valid_role(struct kpair *);	/* admin, operator or auditor */
 int	valid_reason(struct kpair *);	/* 2-200 chars, one line */
 int	valid_vendor_login(struct kpair *);	/* users_vendor_login_ok() */
+int	valid_sheet(struct kpair *);	/* 0 to 4095: a sheet's index */
+int	valid_header_row(struct kpair *);	/* 0 (none) to 1,048,576 */
 
 /* Validate one text as a user name (CLI uses the same rule). */
 int	username_ok(const char *);

@@ -371,7 +371,82 @@ import_remove(struct db *db, int64_t id)
 static const char *
 format_name(const struct calllist_info *info)
 {
-	return info->format == CL_XLSX ? "xlsx" : "csv";
+	switch (info->format) {
+	case CL_XLSX:
+		return "xlsx";
+	case CL_XLS:
+		return "xls";
+	case CL_ODS:
+		return "ods";
+	default:
+		return "csv";
+	}
+}
+
+void
+import_choice_init(struct import_choice *c)
+{
+	c->sheet = -1;
+	c->header_line = -1;
+	c->phone_col = CALLLIST_DETECT;
+	c->name_col = CALLLIST_DETECT;
+}
+
+static void
+choice_opts(const struct import_choice *c, struct calllist_opts *opts)
+{
+	opts->sheet = c->sheet;
+	if (c->header_line > 0)
+		opts->header_line = c->header_line;
+	else if (c->header_line == 0)
+		opts->header = 0;
+	opts->phone_col = c->phone_col;
+	opts->name_col = c->name_col;
+}
+
+/* What the preview offers: the sheets and the first rows, as JSON. */
+static int
+store_read(struct db *db, int64_t id, const struct calllist_info *info)
+{
+	sqlite3_stmt	*st;
+	cJSON		*sh = cJSON_CreateArray(), *hd = cJSON_CreateArray(), *o;
+	char		*sheets = NULL, *head = NULL;
+	size_t		 i;
+	int		 rc = -1;
+
+	if (sh == NULL || hd == NULL)
+		goto out;
+	for (i = 0; i < info->nsheets; i++) {
+		if ((o = cJSON_CreateObject()) == NULL)
+			goto out;
+		cJSON_AddItemToArray(sh, o);
+		cJSON_AddStringToObject(o, "name", info->sheets[i].name);
+		cJSON_AddNumberToObject(o, "rows", (double)info->sheets[i].rows);
+		cJSON_AddBoolToObject(o, "hidden", info->sheets[i].hidden);
+	}
+	for (i = 0; i < info->nhead; i++) {
+		if ((o = cJSON_CreateObject()) == NULL)
+			goto out;
+		cJSON_AddItemToArray(hd, o);
+		cJSON_AddNumberToObject(o, "line", (double)info->head[i].line);
+		cJSON_AddStringToObject(o, "text", info->head[i].text);
+	}
+	if ((sheets = cJSON_PrintUnformatted(sh)) == NULL ||
+	    (head = cJSON_PrintUnformatted(hd)) == NULL ||
+	    (st = db_stmt(db, STMT_IMPORT_SET_READ)) == NULL)
+		goto out;
+	db_bind_int(st, 1, info->sheet < 0 ? 0 : info->sheet);
+	db_bind_int(st, 2, info->header_line);
+	db_bind_text(st, 3, sheets);
+	db_bind_text(st, 4, head);
+	db_bind_int(st, 5, id);
+	rc = db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+out:
+	cJSON_Delete(sh);
+	cJSON_Delete(hd);
+	cJSON_free(sheets);
+	cJSON_free(head);
+	return rc;
 }
 
 static const char *
@@ -393,6 +468,24 @@ import_load(struct db *db, const struct config *cfg,
     const char *file_name, const struct task_params *params, int phone_col,
     int name_col, int64_t *import_id, struct calllist_error *err)
 {
+	struct import_choice	 c;
+
+	import_choice_init(&c);
+	c.phone_col = phone_col;
+	c.name_col = name_col;
+	return import_load_choice(db, cfg, who, user_id, file_path, file_name,
+	    params, &c, import_id, err);
+}
+
+int
+import_load_choice(struct db *db, const struct config *cfg,
+    const struct audit_actor *who, int64_t user_id, const char *file_path,
+    const char *file_name, const struct task_params *params,
+    const struct import_choice *choice, int64_t *import_id,
+    struct calllist_error *err)
+{
+	const int		 phone_col = choice->phone_col;
+	const int		 name_col = choice->name_col;
 	struct calllist_opts	 opts;
 	struct calllist_info	 info;
 	struct loader		 l;
@@ -457,14 +550,18 @@ import_load(struct db *db, const struct config *cfg,
 
 	calllist_opts_init(&opts);
 	opts.max_rows = cfg->max_rows;
-	opts.phone_col = phone_col;
-	opts.name_col = name_col;
+	choice_opts(choice, &opts);
 	if (db_begin(db) == -1)
 		goto fail_loaded;
 	cs = calllist_read(file_path, &opts, load_row, &l, &info, err);
 	if (l.failed || cs == CL_ERR_NOMEM || cs == CL_ERR_IO)
 		goto fail_loaded;
-	if (cs != CL_OK) {
+	if (cs == CL_ERR_NO_PHONE_COLUMN) {
+		/* A preview without rows: the page asks where the header
+		 * and the phone are. */
+		log_info("import %lld: %s", (long long)l.import_id, err->en);
+		info.phone_col = -1;
+	} else if (cs != CL_OK) {
 		log_info("import %lld: list refused: %s", (long long)l.import_id,
 		    err->en);
 		import_remove(db, l.import_id);
@@ -496,7 +593,8 @@ import_load(struct db *db, const struct config *cfg,
 	db_bind_int(st, 9, l.invalid);
 	db_bind_int(st, 10, l.dups);
 	db_bind_int(st, 11, l.import_id);
-	if (db_exec_stmt(st) != SQLITE_DONE)
+	if (db_exec_stmt(st) != SQLITE_DONE ||
+	    store_read(db, l.import_id, &info) == -1)
 		goto fail_loaded;
 
 	d = cJSON_CreateObject();
@@ -510,6 +608,13 @@ import_load(struct db *db, const struct config *cfg,
 	cJSON_AddNumberToObject(d, "valid", (double)l.seq);
 	cJSON_AddNumberToObject(d, "invalid", (double)l.invalid);
 	cJSON_AddNumberToObject(d, "duplicates", (double)l.dups);
+	if (info.sheet >= 0 && (size_t)info.sheet < info.nsheets &&
+	    info.format != CL_CSV)
+		cJSON_AddStringToObject(d, "sheet",
+		    info.sheets[info.sheet].name);
+	cJSON_AddNumberToObject(d, "header_line", (double)info.header_line);
+	if (info.phone_col < 0)
+		cJSON_AddBoolToObject(d, "phone_column_found", 0);
 	if (reload) {
 		cJSON_AddNumberToObject(d, "phone_col", info.phone_col);
 		cJSON_AddNumberToObject(d, "name_col", info.name_col);
@@ -549,7 +654,7 @@ stop_at_once(void *arg, const struct calllist_row *row)
 }
 
 int
-import_check_mapping(const char *path, int phone_col, int name_col,
+import_check_choice(const char *path, const struct import_choice *choice,
     struct calllist_error *err)
 {
 	struct calllist_opts	 opts;
@@ -557,12 +662,12 @@ import_check_mapping(const char *path, int phone_col, int name_col,
 	enum calllist_status	 cs;
 
 	calllist_opts_init(&opts);
-	opts.phone_col = phone_col;
-	opts.name_col = name_col;
+	choice_opts(choice, &opts);
 	memset(&info, 0, sizeof(info));
 	cs = calllist_read(path, &opts, stop_at_once, NULL, &info, err);
 	calllist_info_free(&info);
-	return cs == CL_OK || cs == CL_STOPPED ? 0 : 1;
+	return cs == CL_OK || cs == CL_STOPPED ||
+	    cs == CL_ERR_NO_PHONE_COLUMN ? 0 : 1;
 }
 
 int
@@ -601,6 +706,20 @@ import_get(struct db *db, int64_t id, struct import *im)
 	im->invalid = sqlite3_column_int64(st, 17);
 	im->duplicates = sqlite3_column_int64(st, 18);
 	db_reset(st);
+	if (rc != -1 && (st = db_stmt(db, STMT_IMPORT_GET_READ)) == NULL)
+		rc = -1;
+	else if (rc != -1) {
+		db_bind_int(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			im->sheet = sqlite3_column_int(st, 0);
+			im->header_line = (long)sqlite3_column_int64(st, 1);
+			im->sheets = strdup(db_col_text(st, 2));
+			im->head_rows = strdup(db_col_text(st, 3));
+		}
+		db_reset(st);
+		if (im->sheets == NULL || im->head_rows == NULL)
+			rc = -1;
+	}
 	if (rc == -1) {
 		import_clear(im);
 		return -1;
@@ -620,6 +739,8 @@ import_clear(struct import *im)
 	free(im->encoding);
 	free(im->delimiter);
 	free(im->headers);
+	free(im->sheets);
+	free(im->head_rows);
 	memset(im, 0, sizeof(*im));
 }
 

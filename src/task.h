@@ -43,25 +43,44 @@ const char	*task_phase_label(int phase);
 /* Chinese text of a stored reason. */
 const char	*task_reason_zh(const char *reason);
 
+/* How a list is read: what the preview lets the operator choose. */
+struct import_choice {
+	int	 sheet;		/* -1: the first visible sheet with rows */
+	long	 header_line;	/* -1: found; 0: no header row; N: row N */
+	int	 phone_col;	/* CALLLIST_DETECT or an index */
+	int	 name_col;	/* CALLLIST_DETECT, CALLLIST_NONE or an index */
+};
+/* Everything found from the list itself. */
+void	import_choice_init(struct import_choice *);
+
 /*
  * Read the list at file_path into a new import (import_id 0) or again
- * into an existing one with another column mapping. Rows are written in
- * chunks; on any failure everything of this import is removed and
- * nothing stays. who/details: the audit entry "list.uploaded" is written
- * in the transaction that makes the import visible. Returns 0 and sets
- * *import_id, 1 when the list itself is unusable (err says why, in
- * Chinese and English), -1 on an internal error.
+ * into an existing one with other choices. Rows are written in chunks; on
+ * any failure everything of this import is removed and nothing stays. A
+ * list without a phone column is not a failure: the import is a preview
+ * without rows (phone_col -1), for the operator to say where the header
+ * and the phone are. who/details: the audit entry "list.uploaded" (or
+ * "list.remapped") is written in the transaction that makes the import
+ * visible. Returns 0 and sets *import_id, 1 when the list itself is
+ * unusable (err says why, in Chinese and English), -1 on an internal
+ * error.
  */
+int	import_load_choice(struct db *, const struct config *,
+	    const struct audit_actor *who, int64_t user_id,
+	    const char *file_path, const char *file_name,
+	    const struct task_params *, const struct import_choice *,
+	    int64_t *import_id, struct calllist_error *err);
+/* The same with the sheet and header found and the columns given. */
 int	import_load(struct db *, const struct config *,
 	    const struct audit_actor *who, int64_t user_id,
 	    const char *file_path, const char *file_name,
 	    const struct task_params *, int phone_col, int name_col,
 	    int64_t *import_id, struct calllist_error *err);
 
-/* Would the list at path read with these columns? Reads only its start;
- * 0 yes, 1 no (err says why). For a new mapping of a previewed list,
- * before anything stored is touched. */
-int	import_check_mapping(const char *path, int phone_col, int name_col,
+/* Would the list at path read with these choices? Reads only its start;
+ * 0 yes (also when no phone column is found), 1 no (err says why). For
+ * new choices on a previewed list, before anything stored is touched. */
+int	import_check_choice(const char *path, const struct import_choice *,
 	    struct calllist_error *err);
 
 /* An import as stored. */
@@ -70,8 +89,12 @@ struct import {
 	char	*state, *params, *file_name, *file_path, *file_sha256;
 	char	*format, *encoding, *delimiter, *headers;
 	int64_t	 file_size;
-	int	 phone_col, name_col;
+	int	 phone_col, name_col;	/* phone_col -1: none was found */
 	int64_t	 rows_read, valid, invalid, duplicates;
+	int	 sheet;			/* the sheet read, from 0 */
+	long	 header_line;		/* the header's row; 0: none */
+	char	*sheets;	/* JSON [{"name","rows","hidden"}] */
+	char	*head_rows;	/* JSON [{"line","text"}]: first rows */
 };
 /* 1 found, 0 not, -1 error; release with import_clear(). */
 int	import_get(struct db *, int64_t id, struct import *);
