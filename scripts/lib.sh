@@ -16,9 +16,11 @@ DD_BASE_PACKAGES=(
 )
 # What scripts/check.sh needs on top: the browser test (with a Chinese font
 # for its screenshots), xz for make distcheck, wrk for bench/, jq and unzip
-# for the integration tests that read JSON bodies and .xlsx exports.
+# for the integration tests that read JSON bodies and .xlsx exports, clang
+# and its libFuzzer runtime for the fuzz harnesses.
 # shellcheck disable=SC2034
-DD_CHECK_PACKAGES=(chromium fonts-wqy-microhei nodejs npm xz-utils wrk jq unzip)
+DD_CHECK_PACKAGES=(chromium fonts-wqy-microhei nodejs npm xz-utils wrk jq unzip
+	clang libclang-rt-14-dev)
 
 dd_say() { printf '%s: %s\n' "${DD_PROG:-dialdesk}" "$*" >&2; }
 dd_die() { dd_say "$*"; exit 1; }

@@ -14,6 +14,9 @@ set -uo pipefail
 seconds=$1
 shift
 src=$(cd "$(dirname "$0")" && pwd)
+# UBSan stops at the first report (the build has -fno-sanitize-recover),
+# with the stack.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 passed=0
 failed=0
 
