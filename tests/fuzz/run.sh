@@ -58,7 +58,7 @@ for h in "$@"; do
 		# and the whole report.
 		printf -- '--- replayed:\n'
 		"$h" -detect_leaks="${FUZZ_DETECT_LEAKS:-1}" "$c" 2>&1 |
-		    grep -v -e '^INFO: ' | head -n 80
+		    grep -v -e '^INFO: ' | sed -e '/^SUMMARY: /q' | head -n 80
 	done
 	if ! compgen -G "$crashes/*" >/dev/null; then
 		printf -- '--- last lines of %s:\n' "$log"
