@@ -10,6 +10,7 @@
 #include "calllist.h"
 #include "fuzz.h"
 #include "phone.h"
+#include "utf8.h"
 
 int
 fuzz_file(const void *data, size_t size, char *path, size_t pathsz)
@@ -48,11 +49,11 @@ row_cb(void *arg, const struct calllist_row *row)
 	    row->name == NULL || row->cols == NULL ||
 	    row->nvals < row->info->ncols || row->nvals < row->ncols)
 		abort();
+	/* Cells go to SQLite and the pages as they are: UTF-8 text. */
 	for (i = 0; i < row->nvals; i++)
-		if (row->cols[i] == NULL)
+		if (row->cols[i] == NULL ||
+		    !utf8_valid(row->cols[i], strlen(row->cols[i])))
 			abort();
-		else
-			(void)strlen(row->cols[i]);	/* ASan reads it */
 	(void)phone_normalise(row->phone_raw, strlen(row->phone_raw), norm,
 	    sizeof(norm));
 	(void)strlen(row->name);
@@ -80,10 +81,9 @@ fuzz_calllist(const char *path, const struct calllist_opts *opts,
 	if (st == CL_STOPPED && rs.seen != stop_after)
 		abort();
 	for (i = 0; info.headers != NULL && i < info.ncols; i++)
-		if (info.headers[i] == NULL)
+		if (info.headers[i] == NULL ||
+		    !utf8_valid(info.headers[i], strlen(info.headers[i])))
 			abort();
-		else
-			(void)strlen(info.headers[i]);
 	calllist_info_free(&info);
 }
 
