@@ -36,6 +36,7 @@ fuzz_file(const void *data, size_t size, char *path, size_t pathsz)
 struct rows {
 	const struct calllist_info *info;
 	long	 seen, stop_after;
+	long	 last_line;
 };
 
 static int
@@ -46,9 +47,17 @@ row_cb(void *arg, const struct calllist_row *row)
 	size_t		 i;
 
 	if (row->info != rs->info || row->phone_raw == NULL ||
-	    row->name == NULL || row->cols == NULL ||
-	    row->nvals < row->info->ncols || row->nvals < row->ncols)
+	    row->name == NULL || row->cols == NULL || row->line < 1 ||
+	    row->nvals != (row->ncols > row->info->ncols ? row->ncols :
+	    row->info->ncols))
 		abort();
+	/* CSV lines only go forward; .xlsx rows carry their own numbers but
+	 * leave out no cell that the header row has (calllist.h). */
+	if (row->info->format == CL_CSV && row->line <= rs->last_line)
+		abort();
+	if (row->info->format == CL_XLSX && row->ncols < row->info->ncols)
+		abort();
+	rs->last_line = row->line;
 	/* Cells go to SQLite and the pages as they are: UTF-8 text. */
 	for (i = 0; i < row->nvals; i++)
 		if (row->cols[i] == NULL ||
@@ -67,7 +76,7 @@ fuzz_calllist(const char *path, const struct calllist_opts *opts,
 {
 	struct calllist_info	 info;
 	struct calllist_error	 err;
-	struct rows		 rs = { &info, 0, stop_after };
+	struct rows		 rs = { &info, 0, stop_after, 0 };
 	enum calllist_status	 st;
 	size_t			 i;
 
