@@ -16,11 +16,13 @@ DD_BASE_PACKAGES=(
 )
 # What scripts/check.sh needs on top: the browser test (with a Chinese font
 # for its screenshots), xz for make distcheck, wrk for bench/, jq and unzip
-# for the integration tests that read JSON bodies and .xlsx exports, clang
-# and its libFuzzer runtime for the fuzz harnesses.
+# for the integration tests that read JSON bodies and .xlsx exports.
 # shellcheck disable=SC2034
-DD_CHECK_PACKAGES=(chromium fonts-wqy-microhei nodejs npm xz-utils wrk jq unzip
-	clang libclang-rt-14-dev)
+DD_CHECK_PACKAGES=(chromium fonts-wqy-microhei nodejs npm xz-utils wrk jq unzip)
+# t8052 reads the .xlsx exports as a spreadsheet program does.
+DD_CHECK_PACKAGES+=(python3-openpyxl)
+# The fuzz stage: clang and its libFuzzer runtime.
+DD_CHECK_PACKAGES+=(clang libclang-rt-14-dev)
 
 dd_say() { printf '%s: %s\n' "${DD_PROG:-dialdesk}" "$*" >&2; }
 dd_die() { dd_say "$*"; exit 1; }

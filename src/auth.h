@@ -31,15 +31,36 @@ struct user {
 	char		*pwhash;
 	int		 disabled;
 	char		*vendor_login;
+	int		 must_change;	/* sent to /account until changed */
+	int64_t		 last_login;	/* unix time, 0 never */
+	char		*last_login_addr;
 };
 /* 1 found, 0 not found, -1 error. free with user_clear(). */
 int	user_by_name(struct db *, const char *name, struct user *);
 int	user_by_id(struct db *, int64_t id, struct user *);
 void	user_clear(struct user *);
 
-/* Password rules: 12 to 1024 bytes of valid UTF-8 without control
- * characters. Returns NULL when acceptable, else the English reason. */
-const char *password_policy(const char *pw);
+/* Password rules at ASVS 5.0 V6.2: at least min_chars characters (never
+ * fewer than PASSWORD_MIN_FLOOR), at most 1024 bytes of UTF-8 without
+ * control characters, no composition rules; refused when it is on the list
+ * of common passwords shipped with the program (passwords_common.c), one
+ * character or short run said again, a run of neighbouring digits or
+ * letters, or mostly the user's own name (user_name may be NULL). */
+#define PASSWORD_MIN_FLOOR	8
+enum password_problem {
+	PW_OK = 0,
+	PW_TOO_SHORT,
+	PW_TOO_LONG,
+	PW_BAD_TEXT,
+	PW_COMMON,
+	PW_HAS_NAME,
+};
+enum password_problem password_check(const char *pw, int min_chars,
+	    const char *user_name);
+const char *password_problem_zh(enum password_problem);	/* for pages */
+const char *password_problem_en(enum password_problem);	/* for the CLI */
+/* 1 when the lower-cased pw is on the shipped list of common passwords. */
+int	password_is_common(const char *lower);
 /* argon2id via crypto_pwhash_str at t=3, m=32 MiB (above the ASVS 5.0
  * appendix C minimum of m=19 MiB, t=2, p=1). out must hold
  * crypto_pwhash_STRBYTES. Returns 0 or -1 (out of memory). */
@@ -61,6 +82,7 @@ struct session {
 	char		*user_name;
 	enum role	 role;
 	char		*vendor_login;
+	int		 must_change;
 };
 
 enum session_state { SESSION_NONE, SESSION_OK, SESSION_EXPIRED, SESSION_ERROR };
@@ -78,14 +100,38 @@ int	session_delete(struct db *, int64_t id);
 int	session_delete_user(struct db *, int64_t user_id);
 void	session_clear(struct session *);
 
-/* Sign-in throttling over a fixed window: key is "user:NAME" or
- * "addr:ADDRESS". throttle_blocked: 1 when max failures were reached
- * within the window, 0 if not, -1 on error. */
-int	throttle_blocked(struct db *, const char *key, int64_t now,
-	    int window_seconds, int max);
+/*
+ * Sign-in throttling that slows an attacker without locking the owner out
+ * (ASVS 5.0 V6.3). Failures are counted per key ("pair:NAME|ADDRESS",
+ * "user:NAME", "addr:ADDRESS") within a window of rule->window seconds
+ * from its first failure. From the rule->max-th failure on, each failure
+ * sets a delay of rule->delay seconds, doubled for every further failure
+ * and never longer than the window, during which the key's attempts are
+ * refused without looking at the password.
+ */
+struct throttle_rule {
+	int	 max;		/* failures before delays begin */
+	int	 window;	/* seconds failures are counted over */
+	int	 delay;		/* first delay, in seconds */
+};
+/* Seconds still to wait before key may try again: 0 when it may now,
+ * -1 on error. */
+int	throttle_wait(struct db *, const char *key, int64_t now);
+/* Count one failure of key. 0 or -1. */
 int	throttle_fail(struct db *, const char *key, int64_t now,
-	    int window_seconds);
+	    const struct throttle_rule *);
 int	throttle_clear(struct db *, const char *key);
+/* Forget windows that began before window_before and whose delay is over
+ * at now, and known addresses last used before known_before. */
+int	throttle_purge(struct db *, int64_t now, int64_t window_before,
+	    int64_t known_before);
+
+/* Has the user signed in from addr since `since`? 1, 0, or -1 on error.
+ * login_remember records a sign-in from addr at now. */
+int	login_known(struct db *, int64_t user_id, const char *addr,
+	    int64_t since);
+int	login_remember(struct db *, int64_t user_id, const char *addr,
+	    int64_t now);
 
 /* 32 random bytes as 64 lower-case hex digits. */
 void	token_new(char out[TOKEN_HEX]);

@@ -26,9 +26,13 @@ struct config {
 	/* sign-in */
 	int	 session_idle_minutes;
 	int	 session_max_hours;
-	int	 login_max_failures;	/* per account per window */
+	int	 login_max_failures;	/* per account and address */
 	int	 login_max_failures_addr;	/* per address per window */
 	int	 login_window_minutes;
+	int	 login_max_failures_account;	/* per account, any address */
+	int	 login_delay_seconds;	/* first delay once a limit is hit */
+	int	 login_known_days;	/* a sign-in makes an address known */
+	int	 password_min_length;	/* characters, never below 8 */
 	/* the vendor */
 	char	*vendor_url;
 	char	*org_code;

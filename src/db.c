@@ -29,11 +29,11 @@ static const char *const stmts[STMT__MAX] = {
 	"INSERT INTO schema_migrations (version, name, applied)"
 	" VALUES (?, ?, unixepoch())",
 	/* STMT_USER_BY_NAME */
-	"SELECT id, name, role, pwhash, disabled, vendor_login"
-	" FROM users WHERE name = ?",
+	"SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
+	" last_login, last_login_addr FROM users WHERE name = ?",
 	/* STMT_USER_BY_ID */
-	"SELECT id, name, role, pwhash, disabled, vendor_login"
-	" FROM users WHERE id = ?",
+	"SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
+	" last_login, last_login_addr FROM users WHERE id = ?",
 	/* STMT_USER_INSERT */
 	"INSERT INTO users (name, role, pwhash, created, updated)"
 	" VALUES (?, ?, ?, ?, ?)",
@@ -48,7 +48,7 @@ static const char *const stmts[STMT__MAX] = {
 	" addr, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	/* STMT_SESSION_GET */
 	"SELECT s.id, s.user_id, s.csrf, s.created, s.last_seen,"
-	" u.name, u.role, u.disabled, u.vendor_login"
+	" u.name, u.role, u.disabled, u.vendor_login, u.must_change"
 	" FROM sessions AS s JOIN users AS u ON u.id = s.user_id"
 	" WHERE s.token_hash = ?",
 	/* STMT_SESSION_TOUCH */
@@ -60,13 +60,12 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_SESSION_PURGE (idle before ?1 or created before ?2) */
 	"DELETE FROM sessions WHERE last_seen < ? OR created < ?",
 	/* STMT_FAIL_GET */
-	"SELECT window_start, count FROM login_failures WHERE key = ?",
-	/* STMT_FAIL_BUMP (key, now, window start cut-off): a window that
-	 * began before the cut-off starts again at one. */
-	"INSERT INTO login_failures (key, window_start, count) VALUES (?1, ?2, 1)"
-	" ON CONFLICT (key) DO UPDATE SET"
-	" count = CASE WHEN window_start < ?3 THEN 1 ELSE count + 1 END,"
-	" window_start = CASE WHEN window_start < ?3 THEN ?2 ELSE window_start END",
+	"SELECT window_start, count, blocked_until FROM login_failures"
+	" WHERE key = ?",
+	/* STMT_FAIL_SET (key, window start, count, blocked until) */
+	"INSERT INTO login_failures (key, window_start, count, blocked_until)"
+	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE SET"
+	" window_start = ?2, count = ?3, blocked_until = ?4",
 	/* STMT_FAIL_CLEAR */
 	"DELETE FROM login_failures WHERE key = ?",
 	/* STMT_AUDIT_LAST */
@@ -259,11 +258,50 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT t.id, t.name, u.name, t.created, t.rows, t.state"
 	" FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
 	" WHERE (?1 = 0 OR t.user_id = ?1) ORDER BY t.id DESC LIMIT ?2",
-	/* STMT_FAIL_PURGE (windows that began before) */
-	"DELETE FROM login_failures WHERE window_start < ?",
+	/* STMT_FAIL_PURGE (windows that began before ?1, delays over by ?2) */
+	"DELETE FROM login_failures WHERE window_start < ?1"
+	" AND blocked_until <= ?2",
 	/* STMT_IMPORT_STALE (state, created before, limit) */
 	"SELECT id, file_path FROM imports WHERE state = ? AND created < ?"
 	" ORDER BY id LIMIT ?",
+	/* STMT_KNOWN_GET (user, address, not before) */
+	"SELECT 1 FROM login_known WHERE user_id = ? AND addr = ?"
+	" AND last_ok >= ?",
+	/* STMT_KNOWN_SET (user, address, now) */
+	"INSERT INTO login_known (user_id, addr, last_ok) VALUES (?1, ?2, ?3)"
+	" ON CONFLICT (user_id, addr) DO UPDATE SET last_ok = ?3",
+	/* STMT_KNOWN_PURGE (last sign-in before) */
+	"DELETE FROM login_known WHERE last_ok < ?",
+	/* STMT_USER_ROWS: the users page, with each account's sessions */
+	"SELECT u.id, u.name, u.role, u.disabled, u.vendor_login,"
+	" u.must_change, u.last_login, u.last_login_addr,"
+	" (SELECT count(*) FROM sessions AS s WHERE s.user_id = u.id)"
+	" FROM users AS u ORDER BY u.name",
+	/* STMT_USER_OTHER_ADMINS (user): enabled admins but that user */
+	"SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0"
+	" AND id != ?",
+	/* STMT_USER_SET_ROLE (role, now, user) */
+	"UPDATE users SET role = ?, updated = ? WHERE id = ?",
+	/* STMT_USER_SET_MUST_CHANGE (flag, now, user) */
+	"UPDATE users SET must_change = ?, updated = ? WHERE id = ?",
+	/* STMT_USER_SET_LAST_LOGIN (time, address, user) */
+	"UPDATE users SET last_login = ?, last_login_addr = ? WHERE id = ?",
+	/* STMT_SESSION_LIST_USER (user) */
+	"SELECT id, created, last_seen, addr, user_agent FROM sessions"
+	" WHERE user_id = ? ORDER BY last_seen DESC, id DESC",
+	/* STMT_SESSION_DELETE_OTHERS (user, session kept) */
+	"DELETE FROM sessions WHERE user_id = ? AND id != ?",
+	/* STMT_ACCESS_TASK_OWNER (task): access.c, one row when it exists */
+	"SELECT user_id FROM tasks WHERE id = ?",
+	/* STMT_ACCESS_BATCH_OWNER (batch): its task's owner */
+	"SELECT t.user_id FROM batches AS b JOIN tasks AS t ON t.id = b.task_id"
+	" WHERE b.id = ?",
+	/* STMT_ACCESS_IMPORT_OWNER (import): one still loading is not there */
+	"SELECT user_id FROM imports WHERE id = ? AND state <> 'loading'",
+	/* STMT_ACCESS_PUSH_OWNER (push): the vendor's, nobody's own */
+	"SELECT 0 FROM pushes WHERE id = ?",
+	/* STMT_ACCESS_USER_OWNER (user): an account owns itself */
+	"SELECT id FROM users WHERE id = ?",
 };
 
 struct db *

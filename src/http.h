@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "params.h"
 
@@ -40,6 +41,7 @@ struct request {
 	const char		*method_name;
 	char			*path;		/* decoded, checked */
 	int64_t			 path_id;	/* a "#" segment of the route */
+	int			 may_act;	/* on that object (router.c) */
 	const char		*query;
 	const char		*remote_addr;
 	char			*user_agent;	/* checked UTF-8, cut short */
@@ -59,6 +61,9 @@ struct request {
 
 	enum session_state	 sstate;
 	struct session		 sess;		/* when SESSION_OK */
+	/* Who this request acts as, for audit entries: set by the router
+	 * once the session is known (anonymous before and without one). */
+	struct audit_actor	 actor;
 
 	/* response */
 	char			*headers;	/* extra header lines */

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "config.h"
 #include "log.h"
+#include "router.h"
 #include "sender.h"
 #include "server.h"
 
@@ -28,6 +29,8 @@ usage(void)
 	    "  user vendor-login NAME [LOGIN]\n"
 	    "                        send NAME's tasks as that vendor account\n"
 	    "  audit verify          check the audit log's hash chain\n"
+	    "  routes                print the route table: methods, path,\n"
+	    "                        roles, object and who may read or act\n"
 	    "  worker [--once]       send queued batches to the vendor\n"
 	    "                        (--once: until none is due, then exit)\n"
 	    "  version\n"
@@ -71,6 +74,14 @@ main(int argc, char *argv[])
 	if (strcmp(cmd, "version") == 0) {
 		printf("dialdesk %s\n", PACKAGE_VERSION);
 		return 0;
+	}
+	if (strcmp(cmd, "routes") == 0)
+		return argc == 1 ? cli_routes() : usage();
+	/* What the compiler cannot check of the route table (router.h). */
+	if ((strcmp(cmd, "serve") == 0 || strcmp(cmd, "cgi") == 0) &&
+	    router_check(err, sizeof(err)) == -1) {
+		fprintf(stderr, "dialdesk: %s\n", err);
+		return 1;
 	}
 
 	if (sodium_init() < 0) {

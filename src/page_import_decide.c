@@ -1,9 +1,9 @@
 /* page_import_decide.c: the forms of the preview page. POST
  * /imports/{id}/confirm makes the task (303 to it), .../cancel drops the
  * list (303 to the preview), .../mapping reads the list again with other
- * phone and name columns (303 to the preview). Only the uploader or an
- * administrator. Statuses: 303, 403, 404, 409 (no longer in preview),
- * 422 (a mapping the list cannot use), 500. */
+ * phone and name columns (303 to the preview). The router lets only the
+ * uploader or an administrator. Statuses: 303, 403, 404, 409 (no longer
+ * in preview), 422 (a mapping the list cannot use), 500. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -17,8 +17,9 @@
 #include "task.h"
 #include "ui.h"
 
-/* Load the import and check that this session may decide on it now.
- * Returns 1 when it may (im filled), else 0 with the answer sent. */
+/* Load the import (the router has let this session act on it) and check
+ * that it can be decided on now. Returns 1 when it can (im filled), else
+ * 0 with the answer sent. */
 static int
 decidable(struct request *r, struct import *im)
 {
@@ -30,8 +31,6 @@ decidable(struct request *r, struct import *im)
 	}
 	if (found == 0 || strcmp(im->state, "loading") == 0) {
 		ui_error(r, 404, "名单不存在", NULL);
-	} else if (!import_may_act(r, im)) {
-		ui_error(r, 403, "只有上传者或管理员可以处理该名单", NULL);
 	} else if (strcmp(im->state, "preview") != 0) {
 		ui_error(r, 409, "该名单已经确认或取消", NULL);
 	} else

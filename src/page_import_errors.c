@@ -1,6 +1,9 @@
 /* page_import_errors.c: GET /imports/{id}/errors.csv — every invalid or
  * duplicate row of a list with its line and reason, for the operator to
- * fix the file. Statuses: 200 (text/csv), 403, 404, 500. */
+ * fix the file. The numbers are masked by the preview's own rule: the line
+ * number finds the row in the operator's file, and a report that leaves
+ * the console must not carry more than the screen shows. Statuses: 200
+ * (text/csv), 403, 404, 500. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include "http.h"
 #include "log.h"
 #include "pages.h"
+#include "phone.h"
 #include "task.h"
 #include "ui.h"
 
@@ -26,12 +30,12 @@ page_import_errors(struct request *r)
 	struct csvout	 c;
 	sqlite3_stmt	*st;
 	cJSON		*d;
-	char		 fname[300];
+	char		 fname[300], shown[PHONE_NORM_SIZE + 16];
 	int		 rc;
 
 	if (!import_visible(r, &im))
 		return;
-	/* The report holds phone numbers as typed: who took it is logged. */
+	/* Who took a list's report is logged, masked as it is. */
 	d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "import", (double)im.id);
 	cJSON_AddNumberToObject(d, "rows",
@@ -55,7 +59,8 @@ page_import_errors(struct request *r)
 	db_bind_int(st, 3, 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		csv_int(&c, sqlite3_column_int64(st, 0));
-		csv_text(&c, db_col_text(st, 1));
+		phone_mask_cell(db_col_text(st, 1), shown, sizeof(shown));
+		csv_text(&c, shown);
 		csv_text(&c, task_reason_zh(db_col_text(st, 2)));
 		if (sqlite3_column_int64(st, 3) > 0)
 			csv_int(&c, sqlite3_column_int64(st, 3));

@@ -19,6 +19,7 @@
 #include "pages.h"
 #include "tmpl.h"
 #include "ui.h"
+#include "users.h"
 
 /* The one message for a failed sign-in: it must not tell whether the name
  * exists, is disabled, or the password was wrong. */
@@ -42,29 +43,52 @@ show_form(struct request *r, int status, const char *error)
 	ui_send(r, status, page);
 }
 
-/* Record a refused sign-in and count it against the account and the
- * address, in one transaction. */
+/* The throttling keys of one attempt: this account from this address,
+ * this account from anywhere, this address for any account. A name is at
+ * most 32 bytes (valid_username) and an address at most 45: the keys fit. */
+struct login_keys {
+	char	 pair[160];
+	char	 user[96];
+	char	 addr[64];
+};
+
+static void
+login_keys(const struct request *r, const char *name, struct login_keys *k)
+{
+	snprintf(k->pair, sizeof(k->pair), "pair:%s|%s", name, r->remote_addr);
+	snprintf(k->user, sizeof(k->user), "user:%s", name);
+	snprintf(k->addr, sizeof(k->addr), "addr:%s", r->remote_addr);
+}
+
+/* Record a refused sign-in and count it against the three keys (only the
+ * address when there is no usable name), in one transaction. */
 static int
 record_failure(struct request *r, const char *name, int64_t user_id,
     const char *why)
 {
+	const struct config *c = r->cfg;
 	struct audit_actor who = { user_id, name != NULL ? name : "",
 	    r->remote_addr, r->user_agent };
-	int	 window = r->cfg->login_window_minutes * 60;
-	char	 key[128];
+	int	 window = c->login_window_minutes * 60;
+	struct throttle_rule pair = { c->login_max_failures, window,
+	    c->login_delay_seconds };
+	struct throttle_rule user = { c->login_max_failures_account, window,
+	    c->login_delay_seconds };
+	struct throttle_rule addr = { c->login_max_failures_addr, window,
+	    c->login_delay_seconds };
+	struct login_keys k;
 	cJSON	*d = cJSON_CreateObject();
 	int	 rc = -1;
 
+	login_keys(r, name != NULL ? name : "", &k);
 	cJSON_AddStringToObject(d, "reason", why);
 	if (db_begin(r->db) == -1)
 		goto out;
-	if (name != NULL) {
-		snprintf(key, sizeof(key), "user:%s", name);
-		if (throttle_fail(r->db, key, r->now, window) == -1)
-			goto out;
-	}
-	snprintf(key, sizeof(key), "addr:%s", r->remote_addr);
-	if (throttle_fail(r->db, key, r->now, window) == -1 ||
+	if (name != NULL &&
+	    (throttle_fail(r->db, k.pair, r->now, &pair) == -1 ||
+	    throttle_fail(r->db, k.user, r->now, &user) == -1))
+		goto out;
+	if (throttle_fail(r->db, k.addr, r->now, &addr) == -1 ||
 	    audit_append(r->db, &who, "login.failed",
 	    name != NULL ? name : "", d) == -1)
 		goto out;
@@ -75,22 +99,35 @@ out:
 	return rc;
 }
 
-/* 1 when the account or the address has failed too often. */
+/*
+ * Seconds this attempt must still wait, 0 when it may go on, -1 on error.
+ * Failures of this account from this address always count. Failures of
+ * the account from elsewhere, or of other accounts from this address,
+ * count only when the account has not signed in from this address lately:
+ * whoever fails against an account from their own machine slows only
+ * themselves, and the owner keeps signing in from where they always do.
+ */
 static int
-throttled(struct request *r, const char *name)
+throttle_seconds(struct request *r, const char *name, const struct user *u)
 {
-	int	 window = r->cfg->login_window_minutes * 60;
-	char	 key[128];
-	int	 rc;
+	int64_t	 since = r->now - r->cfg->login_known_days * 86400LL;
+	struct login_keys k;
+	int	 w, known = 0, most;
 
-	snprintf(key, sizeof(key), "addr:%s", r->remote_addr);
-	rc = throttle_blocked(r->db, key, r->now, window,
-	    r->cfg->login_max_failures_addr);
-	if (rc != 0)
-		return rc;
-	snprintf(key, sizeof(key), "user:%s", name);
-	return throttle_blocked(r->db, key, r->now, window,
-	    r->cfg->login_max_failures);
+	login_keys(r, name, &k);
+	if ((most = throttle_wait(r->db, k.pair, r->now)) == -1)
+		return -1;
+	if (u != NULL && (known = login_known(r->db, u->id, r->remote_addr,
+	    since)) == -1)
+		return -1;
+	if (known)
+		return most;
+	if ((w = throttle_wait(r->db, k.user, r->now)) == -1)
+		return -1;
+	most = w > most ? w : most;
+	if ((w = throttle_wait(r->db, k.addr, r->now)) == -1)
+		return -1;
+	return w > most ? w : most;
 }
 
 static void
@@ -98,8 +135,9 @@ sign_in(struct request *r, const struct user *u, const char *pw)
 {
 	struct audit_actor who = { u->id, u->name, r->remote_addr,
 	    r->user_agent };
-	char		 token[TOKEN_HEX], key[128];
+	char		 token[TOKEN_HEX];
 	char		 newhash[crypto_pwhash_STRBYTES];
+	struct login_keys k;
 	sqlite3_stmt	*st;
 	cJSON		*d = cJSON_CreateObject();
 	int		 rehash = password_needs_rehash(u->pwhash);
@@ -124,8 +162,12 @@ sign_in(struct request *r, const struct user *u, const char *pw)
 		if (db_exec_stmt(st) != SQLITE_DONE)
 			goto fail;
 	}
-	snprintf(key, sizeof(key), "user:%s", u->name);
-	if (throttle_clear(r->db, key) == -1 ||
+	/* The account's own failures from here are forgotten; what others
+	 * did against it from elsewhere still counts for other addresses. */
+	login_keys(r, u->name, &k);
+	if (throttle_clear(r->db, k.pair) == -1 ||
+	    login_remember(r->db, u->id, r->remote_addr, r->now) == -1 ||
+	    users_signed_in(r->db, u->id, r->remote_addr, r->now) == -1 ||
 	    session_create(r->db, u->id, r->remote_addr, r->user_agent,
 	    r->now, token) == -1 ||
 	    audit_append(r->db, &who, "login.ok", u->name, d) == -1 ||
@@ -135,7 +177,10 @@ sign_in(struct request *r, const struct user *u, const char *pw)
 	sodium_memzero(newhash, sizeof(newhash));
 	http_cookie(r, "dd_session", token, -1);
 	sodium_memzero(token, sizeof(token));
-	http_redirect(r, next != NULL ? next : "/");
+	/* An account that must choose its own password goes there first
+	 * (the router sends it back until it has). */
+	http_redirect(r, u->must_change ? "/account" :
+	    next != NULL ? next : "/");
 	return;
 fail:
 	db_rollback(r->db);
@@ -157,21 +202,22 @@ post(struct request *r)
 		show_form(r, 400, "请输入有效的用户名和密码");
 		return;
 	}
-	if ((rc = throttled(r, name)) != 0) {
+	if ((found = user_by_name(r->db, name, &u)) == -1) {
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	if ((rc = throttle_seconds(r, name, found ? &u : NULL)) != 0) {
 		struct audit_actor who = { 0, name, r->remote_addr,
 		    r->user_agent };
+		if (found)
+			user_clear(&u);
 		if (rc == -1 || audit_record(r->db, &who, "login.rate_limited",
 		    name, NULL) == -1) {
 			ui_error(r, 500, "服务器内部错误", NULL);
 			return;
 		}
-		http_header(r, "Retry-After", "%d",
-		    r->cfg->login_window_minutes * 60);
-		show_form(r, 429, "登录失败次数过多，请稍后再试");
-		return;
-	}
-	if ((found = user_by_name(r->db, name, &u)) == -1) {
-		ui_error(r, 500, "服务器内部错误", NULL);
+		http_header(r, "Retry-After", "%d", rc);
+		show_form(r, 429, "登录尝试过于频繁，请稍后再试");
 		return;
 	}
 	if (found == 0) {

@@ -1,8 +1,9 @@
 /* page_task_actions.c: the forms of the task page. POST
  * /tasks/{id}/cancel cancels the batches not yet sent; POST
  * /batches/{id}/resend queues again a batch whose outcome was unknown or
- * refused — a person's decision, recorded in the audit log. Statuses: 303
- * back to the task, 404, 409 (nothing to do in that state), 500. */
+ * refused — a person's decision, recorded in the audit log. The router
+ * lets only the task's creator or an administrator. Statuses: 303 back to
+ * the task, 403, 404, 409 (nothing to do in that state), 500. */
 #include "autoconf.h"
 
 #include <stdio.h>

@@ -1,7 +1,9 @@
 /* pages.h: one handler per page, each in src/page_<name>.c. A handler runs
  * only after router.c has matched the route, checked the method, the
- * session, the role and (for POST) the CSRF token, and validated the input;
- * it reads r->fieldmap and writes one response. */
+ * session, the role and (for POST) the CSRF token, validated the input
+ * and, for a path with an id, checked that the object r->path_id exists
+ * and that this session may read or act on it (r->may_act: whether it
+ * may also act); it reads r->fieldmap and writes one response. */
 #ifndef DIALDESK_PAGES_H
 #define DIALDESK_PAGES_H
 
@@ -27,6 +29,16 @@ void	page_callback(struct request *);
 void	page_pushes(struct request *);
 void	page_push_link(struct request *);
 void	page_settings(struct request *);
+void	page_users(struct request *);
+void	page_user(struct request *);
+void	page_user_role(struct request *);
+void	page_user_state(struct request *);
+void	page_user_password(struct request *);
+void	page_user_sessions(struct request *);
+void	page_user_vendor_login(struct request *);
+void	page_account(struct request *);
+void	page_account_password(struct request *);
+void	page_account_sessions(struct request *);
 
 void	page_tasks_export(struct request *);
 void	page_breakdown_export(struct request *);
@@ -40,16 +52,12 @@ int	tasks_filters_valid(const struct request *);
 
 struct import;
 struct tdict;
-/* Load the import of r->path_id when this session may see it: 1, or 0
- * with the 404/403/500 page sent. */
+/* Load the import of r->path_id (the router has let this session read
+ * it): 1, or 0 with the 404/500 page sent. */
 int	import_visible(struct request *, struct import *);
 /* The vendor parameters of a task or import as PARAM rows. */
 void	page_fill_params(struct tdict *, const char *json, int with_name);
 /* The creator select of a filter form (CREATOR_OPT rows). */
 int	page_fill_creators(struct request *, struct tdict *, int64_t want);
-/* Who may see an import (its uploader, administrators, auditors) and who
- * may decide on it (its uploader and administrators). */
-int	import_may_see(const struct request *, const struct import *);
-int	import_may_act(const struct request *, const struct import *);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "phone.h"
+#include "utf8.h"
 
 /* What fold() makes of a character that is neither ASCII nor one of the
  * look-alikes we accept; never equal to a char we test for. */
@@ -286,5 +287,27 @@ phone_mask(const char *s, char *out, size_t outsz)
 	else if (n == PHONE_NORM_SIZE - 1 && i == n)
 		snprintf(out, outsz, "%.4s…%s", s, s + n - 4);
 	else
+		snprintf(out, outsz, "****");
+}
+
+void
+phone_mask_cell(const char *v, char *out, size_t outsz)
+{
+	size_t	 len = v == NULL ? 0 : strlen(v);
+
+	if (out == NULL || outsz == 0)
+		return;
+	if (len == 11 || len == PHONE_NORM_SIZE - 1) {
+		phone_mask(v, out, outsz);
+		return;
+	}
+	if (len < 7) {
+		snprintf(out, outsz, "%s", len > 0 ? v : "");
+		return;
+	}
+	/* Only the ends show; a cut inside a character (the text may be
+	 * Chinese) shows nothing. */
+	snprintf(out, outsz, "%.3s****%s", v, v + len - 2);
+	if (!utf8_valid(out, strlen(out)))
 		snprintf(out, outsz, "****");
 }

@@ -57,4 +57,13 @@ const char	*phone_reason_code(enum phone_status);
  */
 void		 phone_mask(const char *normalised, char *out, size_t outsz);
 
+/*
+ * Mask what a list cell held where a number was expected, valid or not:
+ * an invalid number may still be most of someone's phone number, so only
+ * its ends show ("135****01"); fewer than 7 characters show as they are.
+ * Every screen and report that shows list cells uses this one rule. out
+ * needs PHONE_NORM_SIZE + 16 bytes to hold the longest form.
+ */
+void		 phone_mask_cell(const char *cell, char *out, size_t outsz);
+
 #endif

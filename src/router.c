@@ -1,6 +1,7 @@
-/* router.c: which handler answers which method and path, for which roles;
- * 404, 405, 401 (a redirect to the sign-in page), 403 and the CSRF check
- * are decided here, before any handler runs. */
+/* router.c: which handler answers which method and path, for which roles
+ * and, for a path with an id, on which object; 404, 405, 401 (a redirect
+ * to the sign-in page), 403 (role, CSRF, owner) are decided here, before
+ * any handler runs. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -9,7 +10,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "access.h"
 #include "audit.h"
+#include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "http.h"
@@ -21,76 +24,123 @@
 #define M_GET	(1u << METHOD_GET | 1u << METHOD_HEAD)
 #define M_POST	(1u << METHOD_POST)
 
-enum route_flag {
-	ROUTE_ANON = 1 << 0,	/* no sign-in needed */
-	ROUTE_UPLOAD = 1 << 1,	/* takes files, up to upload_max_bytes */
-	ROUTE_RAW = 1 << 2,	/* reads its own body; no form, no CSRF */
-};
+/* A route without an id. */
+#define PAGE(path, methods, roles, flags, handler)			\
+	{ path, path, "", methods, roles, flags, OBJ_NONE, NEED_NONE,	\
+	  handler }
+/* A route whose path has an id: head, the id of an object of kind obj,
+ * then tail. It must name the object and what it does to it (NEED_READ or
+ * NEED_ACT): with OBJ_NONE or NEED_NONE the table does not compile. */
+#define NAMED(type, v, none)						\
+	((type)((v) + 0 * sizeof(struct { char c;			\
+	    _Static_assert((v) != (none),					\
+	    "a route with an id must name its object and need"); })))
+#define ID_PAGE(head, obj, tail, does, methods, roles, flags, handler)	\
+	{ head "#" tail, head, tail, methods, roles, flags,		\
+	  NAMED(enum object, obj, OBJ_NONE),				\
+	  NAMED(enum need, does, NEED_NONE), handler }
 
-/* "#" in a pattern stands for one segment of digits (r->path_id). */
-static const struct route {
-	const char	*pattern;
-	unsigned	 methods;
-	unsigned	 roles;
-	unsigned	 flags;
-	void		(*handler)(struct request *);
-} routes[] = {
-	{ "/login", M_GET | M_POST, ROLE_ANY, ROUTE_ANON, page_login },
+#define STAFF	(ROLE_ADMIN | ROLE_OPERATOR)
+
+/*
+ * Every route. The role is checked first (403, audited as
+ * permission.denied, reason "role"); then, for a route with an id, the
+ * object is loaded once: 404 when there is none, 403 (permission.denied,
+ * reason "owner") when the rule of access.c does not let this session
+ * read or act on it. In short: administrators read and act on everything;
+ * operators read every task with its batches and results but act only on
+ * their own tasks, batches and previews; a preview and its error report
+ * are read only by its uploader, administrators and auditors; auditors
+ * never act; pushes are the administrators'. Handlers check no owner.
+ */
+static const struct route routes[] = {
+	PAGE("/login", M_GET | M_POST, ROLE_ANY, ROUTE_ANON, page_login),
 	/* The vendor, not a browser: its token is in the URL. */
-	{ "/callback/import", M_POST, ROLE_ANY, ROUTE_ANON | ROUTE_RAW,
-	  page_callback },
-	{ "/logout", M_POST, ROLE_ANY, 0, page_logout },
-	{ "/", M_GET, ROLE_ANY, 0, page_home },
-	{ "/audit", M_GET, ROLE_ADMIN | ROLE_AUDITOR, 0, page_audit },
-	{ "/tasks", M_GET, ROLE_ANY, 0, page_tasks },
-	{ "/tasks.csv", M_GET, ROLE_ANY, 0, page_tasks_export },
-	{ "/tasks.xlsx", M_GET, ROLE_ANY, 0, page_tasks_export },
-	{ "/tasks/#/breakdown.csv", M_GET, ROLE_ANY, 0,
-	  page_breakdown_export },
-	{ "/tasks/#/breakdown.xlsx", M_GET, ROLE_ANY, 0,
-	  page_breakdown_export },
-	{ "/tasks/new", M_GET | M_POST, ROLE_ADMIN | ROLE_OPERATOR,
-	  ROUTE_UPLOAD, page_task_new },
-	{ "/tasks/#", M_GET, ROLE_ANY, 0, page_task },
-	{ "/tasks/#/cancel", M_POST, ROLE_ADMIN | ROLE_OPERATOR, 0,
-	  page_task_cancel },
-	{ "/batches/#/resend", M_POST, ROLE_ADMIN | ROLE_OPERATOR, 0,
-	  page_batch_resend },
-	{ "/pushes", M_GET, ROLE_ADMIN, 0, page_pushes },
-	{ "/pushes/#/link", M_POST, ROLE_ADMIN, 0, page_push_link },
-	{ "/settings", M_GET, ROLE_ADMIN, 0, page_settings },
-	{ "/imports/#", M_GET, ROLE_ANY, 0, page_import },
-	{ "/imports/#/errors.csv", M_GET, ROLE_ANY, 0, page_import_errors },
-	{ "/imports/#/confirm", M_POST, ROLE_ADMIN | ROLE_OPERATOR, 0,
-	  page_import_confirm },
-	{ "/imports/#/cancel", M_POST, ROLE_ADMIN | ROLE_OPERATOR, 0,
-	  page_import_cancel },
-	{ "/imports/#/mapping", M_POST, ROLE_ADMIN | ROLE_OPERATOR, 0,
-	  page_import_mapping },
+	PAGE("/callback/import", M_POST, ROLE_ANY, ROUTE_ANON | ROUTE_RAW,
+	    page_callback),
+	PAGE("/logout", M_POST, ROLE_ANY, ROUTE_OWN_ACCOUNT, page_logout),
+	PAGE("/account", M_GET, ROLE_ANY, ROUTE_OWN_ACCOUNT, page_account),
+	PAGE("/account/password", M_POST, ROLE_ANY, ROUTE_OWN_ACCOUNT,
+	    page_account_password),
+	PAGE("/account/sessions", M_POST, ROLE_ANY, ROUTE_OWN_ACCOUNT,
+	    page_account_sessions),
+	PAGE("/users", M_GET | M_POST, ROLE_ADMIN, 0, page_users),
+	ID_PAGE("/users/", OBJ_USER, "", NEED_READ,
+	    M_GET, ROLE_ADMIN, 0, page_user),
+	ID_PAGE("/users/", OBJ_USER, "/role", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_role),
+	ID_PAGE("/users/", OBJ_USER, "/state", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_state),
+	ID_PAGE("/users/", OBJ_USER, "/password", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_password),
+	ID_PAGE("/users/", OBJ_USER, "/sessions", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_sessions),
+	ID_PAGE("/users/", OBJ_USER, "/vendor-login", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_vendor_login),
+	PAGE("/", M_GET, ROLE_ANY, 0, page_home),
+	PAGE("/audit", M_GET, ROLE_ADMIN | ROLE_AUDITOR, 0, page_audit),
+	PAGE("/tasks", M_GET, ROLE_ANY, 0, page_tasks),
+	PAGE("/tasks.csv", M_GET, ROLE_ANY, 0, page_tasks_export),
+	PAGE("/tasks.xlsx", M_GET, ROLE_ANY, 0, page_tasks_export),
+	ID_PAGE("/tasks/", OBJ_TASK, "/breakdown.csv", NEED_READ,
+	    M_GET, ROLE_ANY, 0, page_breakdown_export),
+	ID_PAGE("/tasks/", OBJ_TASK, "/breakdown.xlsx", NEED_READ,
+	    M_GET, ROLE_ANY, 0, page_breakdown_export),
+	PAGE("/tasks/new", M_GET | M_POST, STAFF, ROUTE_UPLOAD,
+	    page_task_new),
+	ID_PAGE("/tasks/", OBJ_TASK, "", NEED_READ,
+	    M_GET, ROLE_ANY, 0, page_task),
+	ID_PAGE("/tasks/", OBJ_TASK, "/cancel", NEED_ACT,
+	    M_POST, STAFF, 0, page_task_cancel),
+	ID_PAGE("/batches/", OBJ_BATCH, "/resend", NEED_ACT,
+	    M_POST, STAFF, 0, page_batch_resend),
+	PAGE("/pushes", M_GET, ROLE_ADMIN, 0, page_pushes),
+	ID_PAGE("/pushes/", OBJ_PUSH, "/link", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_push_link),
+	PAGE("/settings", M_GET, ROLE_ADMIN, 0, page_settings),
+	ID_PAGE("/imports/", OBJ_IMPORT, "", NEED_READ,
+	    M_GET, ROLE_ANY, 0, page_import),
+	ID_PAGE("/imports/", OBJ_IMPORT, "/errors.csv", NEED_READ,
+	    M_GET, ROLE_ANY, 0, page_import_errors),
+	ID_PAGE("/imports/", OBJ_IMPORT, "/confirm", NEED_ACT,
+	    M_POST, STAFF, 0, page_import_confirm),
+	ID_PAGE("/imports/", OBJ_IMPORT, "/cancel", NEED_ACT,
+	    M_POST, STAFF, 0, page_import_cancel),
+	ID_PAGE("/imports/", OBJ_IMPORT, "/mapping", NEED_ACT,
+	    M_POST, STAFF, 0, page_import_mapping),
 };
 
-static int
-route_match(const char *pattern, const char *path, int64_t *id)
+const struct route *
+router_routes(size_t *n)
 {
+	*n = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}
+
+/* Does path match rt? An id is one segment of digits without a leading
+ * zero that fits in int64_t. */
+static int
+route_match(const struct route *rt, const char *path, int64_t *id)
+{
+	size_t	 hl = strlen(rt->head);
 	int64_t	 v;
 
-	while (*pattern != '\0') {
-		if (*pattern == '#') {
-			if (*path < '1' || *path > '9')
-				return 0;
-			for (v = 0; *path >= '0' && *path <= '9'; path++) {
-				if (v > (INT64_MAX - 9) / 10)
-					return 0;
-				v = v * 10 + (*path - '0');
-			}
-			*id = v;
-			pattern++;
-			continue;
-		}
-		if (*pattern++ != *path++)
+	if (strncmp(path, rt->head, hl) != 0)
+		return 0;
+	path += hl;
+	if (rt->object == OBJ_NONE)
+		return *path == '\0';
+	if (*path < '1' || *path > '9')
+		return 0;
+	for (v = 0; *path >= '0' && *path <= '9'; path++) {
+		if (v > (INT64_MAX - 9) / 10)
 			return 0;
+		v = v * 10 + (*path - '0');
 	}
-	return *path == '\0';
+	if (strcmp(path, rt->tail) != 0)
+		return 0;
+	*id = v;
+	return 1;
 }
 
 static struct audit_actor
@@ -154,8 +204,10 @@ same_origin(const struct request *r)
 	return 0;
 }
 
+/* Record a refusal; for one by the rule on an object, which object. */
 static void
-deny(struct request *r, const char *action, const char *why)
+deny(struct request *r, const char *action, const char *why,
+    const struct route *rt)
 {
 	struct audit_actor	 who = actor_of(r);
 	cJSON			*d = cJSON_CreateObject();
@@ -163,6 +215,12 @@ deny(struct request *r, const char *action, const char *why)
 	cJSON_AddStringToObject(d, "method", r->method_name);
 	cJSON_AddStringToObject(d, "path", r->path);
 	cJSON_AddStringToObject(d, "reason", why);
+	if (rt != NULL && rt->object != OBJ_NONE) {
+		cJSON_AddStringToObject(d, "object",
+		    access_object_name(rt->object));
+		cJSON_AddNumberToObject(d, "id", (double)r->path_id);
+		cJSON_AddStringToObject(d, "need", access_need_name(rt->need));
+	}
 	if (audit_record(r->db, &who, action, r->path, d) == -1)
 		log_err("router: cannot record %s for %s", action, r->path);
 	cJSON_Delete(d);
@@ -183,17 +241,96 @@ to_login(struct request *r)
 	free(loc);
 }
 
+/* Parse and validate the input, and for POST check the origin and the
+ * CSRF token. Returns 1, or 0 with the answer sent. */
+static int
+input_ok(struct request *r, const struct route *rt)
+{
+	const char	*want;
+	int		 rc;
+
+	rc = http_parse_input(r, (rt->flags & ROUTE_UPLOAD) ?
+	    r->cfg->upload_max_bytes : FORM_MAX, rt->flags & ROUTE_UPLOAD);
+	switch (rc) {
+	case 0:
+		break;
+	case 411:
+		ui_error(r, 411, "请求缺少长度", NULL);
+		return 0;
+	case 413:
+		ui_error(r, 413, "提交的内容太大", NULL);
+		return 0;
+	case 415:
+		ui_error(r, 415, "不支持的提交格式", NULL);
+		return 0;
+	case 500:
+		ui_error(r, 500, "服务器内部错误", "请稍后再试。");
+		return 0;
+	default:
+		ui_error(r, 400, "请求格式错误", NULL);
+		return 0;
+	}
+
+	if (r->method == METHOD_POST) {
+		want = r->sstate == SESSION_OK ? r->sess.csrf : r->cookie_csrf;
+		if (!same_origin(r)) {
+			deny(r, "csrf.rejected", "origin", NULL);
+			ui_error(r, 403, "请求来源不正确", "请从本站页面提交表单。");
+			return 0;
+		}
+		if (!token_equal(http_field(r, KEY_CSRF), want)) {
+			deny(r, "csrf.rejected", r->fieldmap[KEY_CSRF] ?
+			    "token mismatch" : "token missing", NULL);
+			ui_error(r, 403, "表单已失效",
+			    "请返回上一页，刷新后重新提交。");
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* The object of the route's id: load its owner once, answer 404 when it
+ * does not exist and 403 when the rule does not let this session do what
+ * the route does; else tell the handler whether it may also act on it
+ * (r->may_act: which forms to show). Returns 1, or 0 with the answer
+ * sent. After the CSRF check, so that a forged request learns nothing of
+ * what exists. */
+static int
+object_ok(struct request *r, const struct route *rt)
+{
+	unsigned	 role = r->sstate == SESSION_OK ? r->sess.role : 0;
+	int64_t		 uid = r->sstate == SESSION_OK ? r->sess.user_id : 0;
+	int64_t		 owner;
+	int		 exists;
+
+	if (access_owner(r->db, rt->object, r->path_id, &owner, &exists) ==
+	    -1) {
+		ui_error(r, 500, "服务器内部错误", "请稍后再试。");
+		return 0;
+	}
+	if (!exists) {
+		ui_error(r, 404, access_missing_zh(rt->object), NULL);
+		return 0;
+	}
+	if (!access_allowed(rt->object, rt->need, role, uid, owner)) {
+		deny(r, "permission.denied", "owner", rt);
+		ui_error(r, 403, access_denied_zh(rt->object, rt->need), NULL);
+		return 0;
+	}
+	r->may_act = access_allowed(rt->object, NEED_ACT, role, uid, owner);
+	return 1;
+}
+
 static void
 dispatch(struct request *r)
 {
 	const struct route	*rt = NULL;
 	size_t			 i;
 	unsigned		 allowed = 0;
-	int			 rc, idle, maxage;
-	const char		*want;
+	int			 idle, maxage;
 
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (route_match(routes[i].pattern, r->path, &r->path_id)) {
+		if (route_match(&routes[i], r->path, &r->path_id)) {
 			rt = &routes[i];
 			break;
 		}
@@ -220,59 +357,29 @@ dispatch(struct request *r)
 		ui_error(r, 500, "服务器内部错误", "请稍后再试。");
 		return;
 	}
+	r->actor = actor_of(r);
 	if (!(rt->flags & ROUTE_ANON)) {
 		if (r->sstate != SESSION_OK) {
 			to_login(r);
 			return;
 		}
 		if (!(rt->roles & r->sess.role)) {
-			deny(r, "permission.denied", "role");
+			deny(r, "permission.denied", "role", rt);
 			ui_error(r, 403, "没有权限访问该页面", NULL);
 			return;
 		}
-	}
-
-	if (rt->flags & ROUTE_RAW) {
-		rt->handler(r);
-		return;
-	}
-	rc = http_parse_input(r, (rt->flags & ROUTE_UPLOAD) ?
-	    r->cfg->upload_max_bytes : FORM_MAX, rt->flags & ROUTE_UPLOAD);
-	switch (rc) {
-	case 0:
-		break;
-	case 411:
-		ui_error(r, 411, "请求缺少长度", NULL);
-		return;
-	case 413:
-		ui_error(r, 413, "提交的内容太大", NULL);
-		return;
-	case 415:
-		ui_error(r, 415, "不支持的提交格式", NULL);
-		return;
-	case 500:
-		ui_error(r, 500, "服务器内部错误", "请稍后再试。");
-		return;
-	default:
-		ui_error(r, 400, "请求格式错误", NULL);
-		return;
-	}
-
-	if (r->method == METHOD_POST) {
-		want = r->sstate == SESSION_OK ? r->sess.csrf : r->cookie_csrf;
-		if (!same_origin(r)) {
-			deny(r, "csrf.rejected", "origin");
-			ui_error(r, 403, "请求来源不正确", "请从本站页面提交表单。");
-			return;
-		}
-		if (!token_equal(http_field(r, KEY_CSRF), want)) {
-			deny(r, "csrf.rejected", r->fieldmap[KEY_CSRF] ?
-			    "token mismatch" : "token missing");
-			ui_error(r, 403, "表单已失效",
-			    "请返回上一页，刷新后重新提交。");
+		/* An account given a password by an administrator chooses
+		 * its own before anything else. */
+		if (r->sess.must_change && !(rt->flags & ROUTE_OWN_ACCOUNT)) {
+			http_redirect(r, "/account");
 			return;
 		}
 	}
+
+	if (!(rt->flags & ROUTE_RAW) && !input_ok(r, rt))
+		return;
+	if (rt->object != OBJ_NONE && !object_ok(r, rt))
+		return;
 	rt->handler(r);
 }
 
@@ -292,4 +399,94 @@ router_handle(struct http_io *io, const struct config *cfg, struct db *db)
 	/* Never leave a transaction open into the next request. */
 	db_rollback(db);
 	http_request_free(&r);
+}
+
+int
+router_check(char *err, size_t errsz)
+{
+	const struct route	*rt;
+	const char		*hash;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		rt = &routes[i];
+		hash = strchr(rt->pattern, '#');
+		if (rt->object == OBJ_NONE && hash != NULL) {
+			snprintf(err, errsz, "route %s has an id but names no "
+			    "object: write it with ID_PAGE", rt->pattern);
+			return -1;
+		}
+		if (rt->object != OBJ_NONE && (hash == NULL ||
+		    strchr(hash + 1, '#') != NULL || strchr(rt->head, '#') ||
+		    strchr(rt->tail, '#'))) {
+			snprintf(err, errsz, "route %s must have exactly one "
+			    "id", rt->pattern);
+			return -1;
+		}
+		if (rt->object != OBJ_NONE && rt->need != NEED_READ &&
+		    rt->need != NEED_ACT) {
+			snprintf(err, errsz, "route %s neither reads nor acts "
+			    "on its %s", rt->pattern,
+			    access_object_name(rt->object));
+			return -1;
+		}
+		if (rt->object != OBJ_NONE &&
+		    strcmp(access_object_name(rt->object), "-") == 0) {
+			snprintf(err, errsz, "route %s: object kind %d has no "
+			    "rule in access.c", rt->pattern, (int)rt->object);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* "admin,operator": the names of the roles in mask. */
+static void
+roles_text(unsigned mask, char *buf, size_t bufsz)
+{
+	static const unsigned order[] = { ROLE_ADMIN, ROLE_OPERATOR,
+	    ROLE_AUDITOR };
+	size_t	 i, len = 0;
+	int	 n;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		if (!(mask & order[i]) || len >= bufsz)
+			continue;
+		n = snprintf(buf + len, bufsz - len, "%s%s", len > 0 ? "," : "",
+		    role_name((enum role)order[i]));
+		if (n > 0)
+			len += (size_t)n;
+	}
+	if (buf[0] == '\0')
+		snprintf(buf, bufsz, "nobody");
+}
+
+int
+router_print(FILE *fp)
+{
+	const struct route	*rt;
+	char			 roles[64], who[128];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		rt = &routes[i];
+		if (rt->flags & ROUTE_ANON)
+			snprintf(roles, sizeof(roles), "anyone");
+		else
+			roles_text(rt->roles, roles, sizeof(roles));
+		if (rt->object != OBJ_NONE)
+			access_rule_text(rt->object, rt->need,
+			    (rt->flags & ROUTE_ANON) ? 0 : rt->roles, who,
+			    sizeof(who));
+		else
+			snprintf(who, sizeof(who), "-");
+		fprintf(fp, "%s%s%s\t%s\t%s\t%s\t%s\t%s\n",
+		    rt->methods & M_GET ? "GET,HEAD" : "",
+		    (rt->methods & M_GET) && (rt->methods & M_POST) ? "," : "",
+		    rt->methods & M_POST ? "POST" : "", rt->pattern, roles,
+		    access_object_name(rt->object), access_need_name(rt->need),
+		    who);
+	}
+	return fflush(fp) == 0 && !ferror(fp) ? 0 : -1;
 }

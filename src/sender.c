@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "log.h"
@@ -395,10 +396,8 @@ housekeeping(struct db *db, const struct config *cfg)
 		db_bind_int(st, 2, now - cfg->session_max_hours * 3600LL);
 		db_exec_stmt(st);
 	}
-	if ((st = db_stmt(db, STMT_FAIL_PURGE)) != NULL) {
-		db_bind_int(st, 1, now - cfg->login_window_minutes * 60LL);
-		db_exec_stmt(st);
-	}
+	throttle_purge(db, now, now - cfg->login_window_minutes * 60LL,
+	    now - cfg->login_known_days * 86400LL);
 	if ((n = import_expire(db, PREVIEW_DAYS)) > 0)
 		log_info("housekeeping: %d undecided or broken upload(s) "
 		    "removed", n);

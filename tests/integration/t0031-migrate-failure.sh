@@ -7,13 +7,19 @@ source "$(dirname "$0")/lib.sh"
 mkdir -p "$T_DIR/run" "$T_DIR/uploads"
 t_write_config "$T_CONF" "$T_DB"
 
-# A database at version 1, as an older dialdesk left it, with a table in
-# the way of a later migration: 002 creates imports first and batches
-# near its end, so it fails after doing part of its work.
-dialdesk migrate >/dev/null 2>&1
-sql "DROP TABLE rejected_pushes; DROP TABLE pushes; DROP TABLE batches;
-     DROP TABLE tasks; DROP TABLE import_rows; DROP TABLE imports;
-     DELETE FROM schema_migrations WHERE version > 1;
+# A database at version 1, as an older dialdesk left it: 001 applied and
+# recorded the way migrate records it (the record table copied from a
+# database migrated to the end), with a table in the way of a later
+# migration: 002 creates imports first and batches near its end, so it
+# fails after doing part of its work.
+full=$T_DIR/full.db
+t_write_config "$T_DIR/full.conf" "$full"
+"$DIALDESK_BIN" --config "$T_DIR/full.conf" migrate >/dev/null 2>&1
+sqlite3 -batch "$T_DB" <"$DD_TOP/sql/001_init.sql"
+sql "$(sqlite3 -batch "$full" '.schema schema_migrations')"
+sql "ATTACH '$full' AS full;
+     INSERT INTO schema_migrations SELECT * FROM full.schema_migrations WHERE version = 1;
+     DETACH full;
      CREATE TABLE batches (squatter TEXT);"
 before=$(sql '.schema')
 
@@ -35,6 +41,6 @@ rc=0
 dialdesk migrate >"$T_DIR/migrate.out" 2>&1 || rc=$?
 expect_eq 0 "$rc" "with the table out of the way migrate succeeds"
 latest=$(sed -n -e 's/^database at version //p' "$T_DIR/migrate.out")
-expect_match '^[2-9][0-9]*$' "$latest" "it reports the version it reached"
+expect_match '^([2-9]|[1-9][0-9]+)$' "$latest" "it reports the version it reached"
 expect_eq "$latest" "$(sql 'SELECT max(version) FROM schema_migrations')" \
     "and the database is at that version"

@@ -65,8 +65,8 @@ expect_status 200 "GET errors.csv answers 200"
 expect_header Content-Type '^text/csv' "... as text/csv"
 expect_eq efbbbf "$(head -c 3 "$R_BODY" | od -An -tx1 | tr -d ' \n')" "errors.csv starts with the UTF-8 BOM"
 expect_eq $'\xef\xbb\xbf"行号","号码","原因","与第几行重复"\r
-5,"13500000001","重复号码",2\r
-6,"12345","位数不足",""\r' "$(cat "$R_BODY")" "errors.csv lists both bad rows with line, value and reason"
+5,"135****0001","重复号码",2\r
+6,"12345","位数不足",""\r' "$(cat "$R_BODY")" "errors.csv lists both bad rows with line, value (masked like the preview) and reason"
 expect_eq 1 "$(audit_count export.errors)" "taking the error report is audited"
 
 # --- confirm and send ---------------------------------------------------------------

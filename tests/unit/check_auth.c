@@ -49,21 +49,48 @@ teardown(void)
 }
 
 static const struct {
-	const char	*pw;
-	int		 ok;
+	const char		*pw;
+	int			 min;
+	const char		*name;
+	enum password_problem	 want;
 } policy[] = {
-	{ "short", 0 },
-	{ "elevenchars", 0 },
-	{ "twelve chars", 1 },
-	{ "十二个汉字的密码也可以用的", 1 },
-	{ "with\x01control...", 0 },
-	{ "bad utf8 \xff\xfe here", 0 },
+	{ "short", 12, NULL, PW_TOO_SHORT },
+	{ "elevenchars", 12, NULL, PW_TOO_SHORT },
+	{ "twelve chars", 12, NULL, PW_OK },
+	{ "十二个汉字的密码也可以用的", 12, NULL, PW_OK },
+	{ "七个汉字的密码", 8, NULL, PW_TOO_SHORT },	/* characters count */
+	{ "八个汉字组成的密码", 8, NULL, PW_OK },
+	{ "with\x01control...", 12, NULL, PW_BAD_TEXT },
+	{ "bad utf8 \xff\xfe here", 12, NULL, PW_BAD_TEXT },
+	{ "eightchr", 4, NULL, PW_OK },		/* never below the floor of 8 */
+	{ "sevench", 4, NULL, PW_TOO_SHORT },
+	/* The shipped list, whatever the case. */
+	{ "password1234", 12, NULL, PW_COMMON },
+	{ "PassWord1234", 12, NULL, PW_COMMON },
+	{ "woaini5201314", 12, NULL, PW_COMMON },
+	{ "qwertyuiop123", 12, NULL, PW_COMMON },
+	/* Rules: repeats, runs up and down (digits wrap). */
+	{ "aaaaaaaaaaaa", 12, NULL, PW_COMMON },
+	{ "abcabcabcabc", 12, NULL, PW_COMMON },
+	{ "123456789012", 12, NULL, PW_COMMON },
+	{ "210987654321", 12, NULL, PW_COMMON },
+	{ "abcdefghijklm", 12, NULL, PW_COMMON },
+	{ "abcabcabcabx", 12, NULL, PW_OK },
+	/* Mostly the user's own name. */
+	{ "alice.alice1", 12, "alice", PW_HAS_NAME },
+	{ "alice1234567", 12, "alice", PW_HAS_NAME },
+	{ "alice likes green tea", 12, "alice", PW_OK },
 };
 
 START_TEST(test_policy)
 {
-	ck_assert_msg((password_policy(policy[_i].pw) == NULL) ==
-	    policy[_i].ok, "case %d", _i);
+	enum password_problem got = password_check(policy[_i].pw,
+	    policy[_i].min, policy[_i].name);
+
+	ck_assert_msg(got == policy[_i].want, "case %d (%s): got %d, want %d",
+	    _i, policy[_i].pw, got, policy[_i].want);
+	ck_assert_str_ne(password_problem_zh(got), "密码无效");
+	ck_assert_ptr_nonnull(password_problem_en(got));
 }
 END_TEST
 
@@ -173,25 +200,60 @@ END_TEST
 
 START_TEST(test_throttle)
 {
-	int	 i;
+	/* 5 failures, then 30 s doubling, never over the 900 s window. */
+	const struct throttle_rule rule = { 5, 900, 30 };
+	static const struct {
+		int64_t	 at;	/* time of the failure */
+		int	 wait;	/* seconds to wait right after it */
+	} steps[] = {
+		{ 1000, 0 }, { 1001, 0 }, { 1002, 0 }, { 1003, 0 },
+		{ 1004, 30 },	/* the 5th: the first delay */
+		{ 1040, 60 }, { 1100, 120 }, { 1220, 240 }, { 1460, 480 },
+		{ 1890, 900 },	/* capped at the window */
+	};
+	size_t	 i;
 
-	for (i = 0; i < 4; i++) {
-		ck_assert_int_eq(throttle_blocked(db, "user:alice", 1000 + i,
-		    900, 5), 0);
-		ck_assert_int_eq(throttle_fail(db, "user:alice", 1000 + i, 900),
-		    0);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		ck_assert_int_eq(throttle_fail(db, "pair:alice|a", steps[i].at,
+		    &rule), 0);
+		ck_assert_msg(throttle_wait(db, "pair:alice|a", steps[i].at) ==
+		    steps[i].wait, "failure %zu: wait %d, want %d", i + 1,
+		    throttle_wait(db, "pair:alice|a", steps[i].at),
+		    steps[i].wait);
 	}
-	ck_assert_int_eq(throttle_blocked(db, "user:alice", 1010, 900, 5), 0);
-	ck_assert_int_eq(throttle_fail(db, "user:alice", 1010, 900), 0);
-	ck_assert_int_eq(throttle_blocked(db, "user:alice", 1011, 900, 5), 1);
-	ck_assert_int_eq(throttle_blocked(db, "user:bob", 1011, 900, 5), 0);
-	/* The window passes: counting starts again. */
-	ck_assert_int_eq(throttle_blocked(db, "user:alice", 1000 + 901, 900,
-	    5), 0);
-	ck_assert_int_eq(throttle_fail(db, "user:alice", 1000 + 901, 900), 0);
-	ck_assert_int_eq(throttle_blocked(db, "user:alice", 1000 + 902, 900,
-	    2), 0);
-	ck_assert_int_eq(throttle_clear(db, "user:alice"), 0);
+	/* The wait runs down; other keys never waited. */
+	ck_assert_int_eq(throttle_wait(db, "pair:alice|a", 1890 + 899), 1);
+	ck_assert_int_eq(throttle_wait(db, "pair:alice|a", 1890 + 900), 0);
+	ck_assert_int_eq(throttle_wait(db, "pair:bob|a", 1891), 0);
+	/* A window that began too long ago starts again at one. */
+	ck_assert_int_eq(throttle_fail(db, "pair:alice|a", 1000 + 901 + 2000,
+	    &rule), 0);
+	ck_assert_int_eq(throttle_wait(db, "pair:alice|a", 1000 + 901 + 2000),
+	    0);
+	/* Purging keeps a key whose delay is not over yet. */
+	ck_assert_int_eq(throttle_fail(db, "user:carol", 5000, &(struct
+	    throttle_rule){ 1, 900, 600 }), 0);
+	ck_assert_int_eq(throttle_purge(db, 5001, 6000, 0), 0);
+	ck_assert_int_eq(throttle_wait(db, "user:carol", 5001), 599);
+	ck_assert_int_eq(throttle_purge(db, 5600, 6000, 0), 0);
+	ck_assert_int_eq(throttle_wait(db, "user:carol", 5001), 0);
+	ck_assert_int_eq(throttle_clear(db, "pair:alice|a"), 0);
+}
+END_TEST
+
+START_TEST(test_known_address)
+{
+	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 0), 0);
+	ck_assert_int_eq(login_remember(db, 2, "10.0.0.1", 1000), 0);
+	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 900), 1);
+	ck_assert_int_eq(login_known(db, 2, "10.0.0.2", 900), 0);
+	ck_assert_int_eq(login_known(db, 3, "10.0.0.1", 900), 0);
+	/* Known only since the last sign-in that recent. */
+	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 1001), 0);
+	ck_assert_int_eq(login_remember(db, 2, "10.0.0.1", 2000), 0);
+	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 1001), 1);
+	ck_assert_int_eq(throttle_purge(db, 3000, 0, 2001), 0);
+	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 0), 0);
 }
 END_TEST
 
@@ -223,6 +285,7 @@ main(void)
 	tcase_add_test(tc, test_session_absolute);
 	tcase_add_test(tc, test_session_disabled_user);
 	tcase_add_test(tc, test_throttle);
+	tcase_add_test(tc, test_known_address);
 	tcase_add_test(tc, test_roles);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

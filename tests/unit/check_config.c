@@ -24,7 +24,9 @@ show(const struct config *c, const char *key, char *buf, size_t sz)
 	S(database); S(socket); S(socket_group); N(workers); S(templates);
 	S(upload_dir); N(upload_max_bytes); S(public_url); N(busy_timeout_ms);
 	N(session_idle_minutes); N(session_max_hours); N(login_max_failures);
-	N(login_max_failures_addr); N(login_window_minutes); S(vendor_url);
+	N(login_max_failures_addr); N(login_window_minutes);
+	N(login_max_failures_account); N(login_delay_seconds);
+	N(login_known_days); N(password_min_length); S(vendor_url);
 	S(org_code); S(login_name); S(sign_key); S(sign_recipe);
 	S(phone_key); N(vendor_connect_timeout); N(vendor_timeout);
 	N(batch_size); N(max_rows); S(callback_token); S(callback_allow);
@@ -69,6 +71,10 @@ static const struct { const char *key, *want; } defaults[] = {
 	{ "login_max_failures", "5" },
 	{ "login_max_failures_addr", "20" },
 	{ "login_window_minutes", "15" },
+	{ "login_max_failures_account", "20" },
+	{ "login_delay_seconds", "30" },
+	{ "login_known_days", "90" },
+	{ "password_min_length", "12" },
 	{ "vendor_url", "" },
 	{ "org_code", "" },
 	{ "login_name", "" },
@@ -243,6 +249,13 @@ static const struct load_case cases[] = {
 	BAD("login_max_failures_addr = 0\n",
 	    ":1: login_max_failures_addr: must be an integer from 1 to 100000"),
 	OK("login_window_minutes = 1\n", "login_window_minutes", "1"),
+	BAD("password_min_length = 7\n",
+	    ":1: password_min_length: must be an integer from 8 to 128"),
+	BAD("login_delay_seconds = 0\n",
+	    ":1: login_delay_seconds: must be an integer from 1 to 3600"),
+	OK("login_known_days = 3650\n", "login_known_days", "3650"),
+	BAD("login_max_failures_account = 100001\n",
+	    ":1: login_max_failures_account: must be an integer from 1 to 100000"),
 	BAD("login_window_minutes = 1441\n",
 	    ":1: login_window_minutes: must be an integer from 1 to 1440"),
 	OK("vendor_url =\n", "vendor_url", ""),
