@@ -1,7 +1,9 @@
-/* fuzz_phone.c: libFuzzer harness for phone_normalise() and phone_mask():
- * any cell gives a status and, when it is OK, 11 digits of a mainland
- * mobile or 32 lower-case hex chars, which normalise to themselves; a
- * refused cell leaves "". Masks are always terminated strings. */
+/* fuzz_phone.c: libFuzzer harness for phone_normalise(), phone_mask() and
+ * phone_mask_cell(): any cell gives a status and, when it is OK, 11 digits
+ * of a mainland mobile or 32 lower-case hex chars, which normalise to
+ * themselves; a refused cell leaves "". Masks are always terminated
+ * strings; a masked cell of 7 or more bytes shows no more than its ends,
+ * and text stays text. */
 #include "autoconf.h"
 
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 
 #include "fuzz.h"
 #include "phone.h"
+#include "utf8.h"
 
 static int
 all_of(const char *s, const char *set)
@@ -22,7 +25,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum phone_status	 st, st2;
 	char			 out[PHONE_NORM_SIZE], again[PHONE_NORM_SIZE];
 	char			 small[11], mask[PHONE_MASK_SIZE], tiny[3];
-	char			*raw;
+	char			 cell[PHONE_NORM_SIZE + 16], *raw;
+	size_t			 len;
 
 	memset(out, 'x', sizeof(out));
 	st = phone_normalise((const char *)data, size, out, sizeof(out));
@@ -57,12 +61,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	phone_mask(out, tiny, sizeof(tiny));
 	if (memchr(tiny, '\0', sizeof(tiny)) == NULL)
 		abort();
-	/* The screens mask what they were given, normalised or not. */
-	if ((raw = strndup((const char *)data, size)) != NULL) {
-		phone_mask(raw, mask, sizeof(mask));
-		if (memchr(mask, '\0', sizeof(mask)) == NULL)
-			abort();
-		free(raw);
-	}
+	/* The screens mask what a cell held, normalised or not. */
+	if ((raw = strndup((const char *)data, size)) == NULL)
+		return 0;
+	len = strlen(raw);
+	phone_mask(raw, mask, sizeof(mask));
+	if (memchr(mask, '\0', sizeof(mask)) == NULL)
+		abort();
+	memset(cell, 'x', sizeof(cell));
+	phone_mask_cell(raw, cell, sizeof(cell));
+	if (memchr(cell, '\0', sizeof(cell)) == NULL ||
+	    (len >= 7 && strlen(cell) > 11) ||
+	    (utf8_valid(raw, len) && !utf8_valid(cell, strlen(cell))))
+		abort();
+	phone_mask_cell(raw, tiny, sizeof(tiny));
+	if (memchr(tiny, '\0', sizeof(tiny)) == NULL)
+		abort();
+	free(raw);
 	return 0;
 }
