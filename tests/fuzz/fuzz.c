@@ -37,7 +37,32 @@ struct rows {
 	const struct calllist_info *info;
 	long	 seen, stop_after;
 	long	 last_line;
+	uint64_t h;	/* FNV-1a of what was handed over */
 };
+
+static void
+hash_add(uint64_t *h, const void *p, size_t n)
+{
+	const unsigned char	*s = p;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		*h ^= s[i];
+		*h *= 0x100000001b3ULL;
+	}
+}
+
+static void
+hash_long(uint64_t *h, long v)
+{
+	hash_add(h, &v, sizeof(v));
+}
+
+static void
+hash_str(uint64_t *h, const char *s)
+{
+	hash_add(h, s, strlen(s) + 1);
+}
 
 static int
 row_cb(void *arg, const struct calllist_row *row)
@@ -65,18 +90,24 @@ row_cb(void *arg, const struct calllist_row *row)
 			abort();
 	(void)phone_normalise(row->phone_raw, strlen(row->phone_raw), norm,
 	    sizeof(norm));
-	(void)strlen(row->name);
+	hash_long(&rs->h, row->line);
+	hash_long(&rs->h, (long)row->ncols);
+	for (i = 0; i < row->nvals; i++)
+		hash_str(&rs->h, row->cols[i]);
+	hash_str(&rs->h, row->phone_raw);
+	hash_str(&rs->h, row->name);
 	rs->seen++;
 	return rs->stop_after > 0 && rs->seen >= rs->stop_after;
 }
 
-void
+uint64_t
 fuzz_calllist(const char *path, const struct calllist_opts *opts,
-    long stop_after)
+    long stop_after, enum calllist_encoding *enc)
 {
 	struct calllist_info	 info;
 	struct calllist_error	 err;
-	struct rows		 rs = { &info, 0, stop_after, 0 };
+	struct rows		 rs = { &info, 0, stop_after, 0,
+				    0xcbf29ce484222325ULL };
 	enum calllist_status	 st;
 	size_t			 i;
 
@@ -93,7 +124,21 @@ fuzz_calllist(const char *path, const struct calllist_opts *opts,
 		if (info.headers[i] == NULL ||
 		    !utf8_valid(info.headers[i], strlen(info.headers[i])))
 			abort();
+		else
+			hash_str(&rs.h, info.headers[i]);
+	hash_long(&rs.h, st);
+	hash_long(&rs.h, err.line);
+	hash_str(&rs.h, err.en);
+	hash_long(&rs.h, (long)info.ncols);
+	hash_long(&rs.h, info.phone_col);
+	hash_long(&rs.h, info.name_col);
+	hash_long(&rs.h, info.has_header);
+	hash_long(&rs.h, info.rows);
+	hash_long(&rs.h, info.delimiter);
+	if (enc != NULL)
+		*enc = info.encoding;
 	calllist_info_free(&info);
+	return rs.h;
 }
 
 /* http_io's read: hand out the body in pieces of at most n bytes. */

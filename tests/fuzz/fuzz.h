@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calllist.h"
 #include "http.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -18,10 +19,10 @@ int	fuzz_file(const void *data, size_t size, char *path, size_t pathsz);
 /* Read the list at path with calllist_read() as the preview does, with
  * opts (NULL: detect everything), checking what it hands over; rows after
  * stop_after are refused (0: none). Aborts on a broken promise of
- * calllist.h. */
-struct calllist_opts;
-void	fuzz_calllist(const char *path, const struct calllist_opts *opts,
-	    long stop_after);
+ * calllist.h. Returns a hash of everything read but the encoding, which
+ * goes to enc (may be NULL). */
+uint64_t fuzz_calllist(const char *path, const struct calllist_opts *opts,
+	    long stop_after, enum calllist_encoding *enc);
 
 /* A request as FastCGI hands it over: CGI variables and a body. */
 struct fuzz_request {

@@ -106,13 +106,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	calllist_opts_init(&opts);
 	opts.max_bytes_uncompressed = 64 * 1024;
 	opts.max_bytes_strings = 2048;
-	fuzz_calllist(path, &opts, 0);
+	(void)fuzz_calllist(path, &opts, 0, NULL);
 
 	opts.header = 0;
 	opts.phone_col = 1;
 	opts.name_col = CALLLIST_NONE;
 	opts.max_rows = 4;
-	fuzz_calllist(path, &opts, 2);
+	(void)fuzz_calllist(path, &opts, 2, NULL);
 	close(fd);
 	return 0;
 }
