@@ -4,7 +4,9 @@
 #   build/       configure --enable-werror, make, make check (unit tests),
 #                the integration tests, the browser test, make distcheck;
 #   build-asan/  AddressSanitizer + UBSan build, make check and the
-#                integration tests again.
+#                integration tests again;
+#   build-fuzz/  clang with libFuzzer (configure --enable-fuzz): each
+#                harness of tests/fuzz for FUZZ_SECONDS (30), one test each.
 # Logs go to tests/artifacts/check/. The last line, alone, is
 # `N passed, M failed` summed over all stages (a build counts as one test);
 # the exit status is non-zero when anything failed.
@@ -19,6 +21,8 @@ exec </dev/null
 LOGS=$DD_TOP/tests/artifacts/check
 BUILD=$DD_TOP/build
 ASAN_BUILD=$DD_TOP/build-asan
+FUZZ_BUILD=$DD_TOP/build-fuzz
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 SAN_FLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 PASSED=0
 FAILED=0
@@ -211,6 +215,19 @@ if run_build build-asan "$ASAN_BUILD" \
 else
 	skip unit-asan "the build failed"
 	skip integration-asan "the build failed"
+fi
+
+# The harnesses are built by clang (libFuzzer); configure adds coverage
+# and ASan+UBSan to every file (tests/fuzz/README).
+if run_build build-fuzz "$FUZZ_BUILD" --enable-fuzz CC=clang CXX=clang++ \
+    CFLAGS="-O1 -g" CXXFLAGS="-O1 -g"; then
+	detect_leaks=1
+	lsan_works || detect_leaks=0
+	run_counted fuzz fuzz.log \
+	    env FUZZ_DETECT_LEAKS="$detect_leaks" \
+	    make -C "$FUZZ_BUILD" --no-print-directory fuzz FUZZ_SECONDS="$FUZZ_SECONDS"
+else
+	skip fuzz "the build failed"
 fi
 
 finish

@@ -22,6 +22,8 @@ DD_BASE_PACKAGES=(
 DD_CHECK_PACKAGES=(chromium fonts-wqy-microhei nodejs npm xz-utils wrk jq unzip python3)
 # t8052 reads the .xlsx exports as a spreadsheet program does.
 DD_CHECK_PACKAGES+=(python3-openpyxl)
+# The fuzz stage: clang and its libFuzzer runtime.
+DD_CHECK_PACKAGES+=(clang libclang-rt-14-dev)
 
 dd_say() { printf '%s: %s\n' "${DD_PROG:-dialdesk}" "$*" >&2; }
 dd_die() { dd_say "$*"; exit 1; }

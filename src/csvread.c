@@ -353,9 +353,11 @@ feed(struct csv_state *st, const char *data, size_t n)
 			st->status = st->line > st->field_line ?
 			    cl_fail(st->r, CL_ERR_QUOTE, st->field_line, 0) :
 			    cl_fail(st->r, CL_ERR_ROW_TOO_LONG, st->rec_line, 0);
+		/* An LF ends a line of its own unless it is the LF of a
+		 * CR LF: a piece that is that LF alone, right after a CR. */
 		if (brk && data[end - 1] == '\r')
 			st->line++;
-		else if (brk && !st->prev_cr)
+		else if (brk && !(st->prev_cr && end - pos == 1))
 			st->line++;
 		st->prev_cr = brk && data[end - 1] == '\r';
 		pos = end;

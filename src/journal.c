@@ -105,8 +105,10 @@ get_int(const cJSON *o, const char *key, int negative, int64_t *out)
 	if (!cJSON_IsNumber(v))
 		return -1;
 	d = v->valuedouble;
-	if (d != (double)(int64_t)d || d > JSON_INT_MAX ||
-	    d < (negative ? -JSON_INT_MAX : 0))
+	/* The range first: converting a double past int64_t (1e400 reads
+	 * as inf) is undefined behaviour. */
+	if (!(d <= JSON_INT_MAX && d >= (negative ? -JSON_INT_MAX : 0)) ||
+	    d != (double)(int64_t)d)
 		return -1;
 	*out = (int64_t)d;
 	return 0;

@@ -2,10 +2,9 @@
  * input must leave them without a crash or leak, and the multipart parser
  * must report the same events and result however the body is chunked.
  *
- *	clang -fsanitize=fuzzer,address,undefined -I<dir with autoconf.h> \
- *	    tests/fuzz/fuzz_form.c src/form.c -o fuzz_form
- * Built with -DFUZZ_FORM_MAIN instead of -fsanitize=fuzzer, it replays the
- * files named on its command line (any compiler will do). */
+ * Built by `./configure --enable-fuzz` (tests/fuzz/README). Built with
+ * -DFUZZ_FORM_MAIN instead of -fsanitize=fuzzer, it replays the files
+ * named on its command line (any compiler will do). */
 #include "autoconf.h"
 
 #include <stdint.h>

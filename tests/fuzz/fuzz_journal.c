@@ -5,13 +5,9 @@
  * checksum the harness computes, so that the fuzzer gets past the
  * checksum to the fields.
  *
- *	clang -fsanitize=fuzzer,address,undefined -I<dir with autoconf.h> \
- *	    $(pkg-config --cflags libcjson libsodium) tests/fuzz/fuzz_journal.c \
- *	    src/journal.c src/vendor.c src/phone.c src/utf8.c src/log.c \
- *	    $(pkg-config --libs libcjson libsodium libcurl libcrypto) \
- *	    -o fuzz_journal
- * Built with -DFUZZ_JOURNAL_MAIN instead of -fsanitize=fuzzer, it replays
- * the files named on its command line (any compiler will do). */
+ * Built by `./configure --enable-fuzz` (tests/fuzz/README). Built with
+ * -DFUZZ_JOURNAL_MAIN instead of -fsanitize=fuzzer, it replays the files
+ * named on its command line (any compiler will do). */
 #include "autoconf.h"
 
 #include <stdint.h>

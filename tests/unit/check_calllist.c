@@ -140,6 +140,17 @@ gen_utf16(const char *path)
 	return write_file(path, s, sizeof(s) - 1);
 }
 
+/* Line ends of all three kinds in one file (found by tests/fuzz): an LF
+ * after a line that ended in CR is a line end of its own. */
+static int
+gen_mixed_line_ends(const char *path)
+{
+	static const char	 s[] = "手机号\r13500000001\n13500000002\r\n"
+	    "13500000003\r";
+
+	return write_file(path, s, sizeof(s) - 1);
+}
+
 static int
 gen_rows(const char *path)
 {
@@ -700,6 +711,11 @@ static const struct fixture fixtures[] = {
 	{ .file = "cr.csv", CSV_OK, .encoding = CL_UTF8, .delimiter = ',',
 	  .rows = 2, .ncols = 1, .phone = 0, .name = -1, .has_header = 1,
 	  .first = { { 2, 1, { "13500000001" } }, { 3, 1, { "13500000002" } } } },
+	{ .file = "mixed-line-ends.csv", .gen = gen_mixed_line_ends, CSV_OK,
+	  .encoding = CL_UTF8, .delimiter = ',', .rows = 3, .ncols = 1,
+	  .phone = 0, .name = -1, .has_header = 1,
+	  .first = { { 2, 1, { "13500000001" } }, { 3, 1, { "13500000002" } },
+	    { 4, 1, { "13500000003" } } } },
 	{ .file = "ragged.csv", CSV_OK, .encoding = CL_UTF8, .delimiter = ',',
 	  .rows = 3, .ncols = 3, .phone = 0, .name = 1, .has_header = 1,
 	  .first = {

@@ -512,6 +512,34 @@ START_TEST(test_not_records)
 }
 END_TEST
 
+/* Numbers past int64_t are refused before any conversion (found by
+ * tests/fuzz/fuzz_journal: UBSan stopped at the cast of inf). The records
+ * carry their right hash so that the parser reaches the fields. */
+START_TEST(test_huge_numbers)
+{
+	static const char *const json[] = {
+		"{\"batch\":1e400}",
+		"{\"batch\":-1e400}",
+		"{\"batch\":9.3e18}",
+		"{\"batch\":1,\"attempt\":1,\"task\":1,\"seq\":1,"
+		    "\"rows\":1,\"at\":1e400}",
+	};
+	struct journal_answer	 a;
+	unsigned char		 h[16];
+	char			 line[512], hex[33];
+	size_t			 i;
+	int			 n;
+
+	for (i = 0; i < sizeof(json) / sizeof(json[0]); i++) {
+		crypto_generichash(h, sizeof(h),
+		    (const unsigned char *)json[i], strlen(json[i]), NULL, 0);
+		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+		n = snprintf(line, sizeof(line), "dvj1 %s %s", hex, json[i]);
+		ck_assert_int_eq(journal_parse(line, (size_t)n, &a), -1);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -535,6 +563,7 @@ main(void)
 	tcase_add_test(tc, test_concurrent_appends);
 	tcase_add_test(tc, test_append_during_rewrite);
 	tcase_add_test(tc, test_not_records);
+	tcase_add_test(tc, test_huge_numbers);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
