@@ -24,6 +24,7 @@
 #include "log.h"
 #include "push.h"
 #include "sender.h"
+#include "settings.h"
 #include "task.h"
 #include "vendor.h"
 
@@ -409,6 +410,7 @@ sender_run(const struct config *cfg, int once)
 	struct sigaction sa;
 	struct db	*db;
 	struct job	 j;
+	struct settings_live live;
 	char		 me[128], host[64] = "";
 	time_t		 last_recover = 0, last_tidy = 0;
 	int		 rc, warned = 0;
@@ -434,8 +436,11 @@ sender_run(const struct config *cfg, int once)
 	gethostname(host, sizeof(host) - 1);
 	snprintf(me, sizeof(me), "%s:%d", host, (int)getpid());
 	log_info("worker %s started", me);
+	settings_live_init(&live, cfg);
 
 	while (!stop) {
+		/* The settings page's changes, without a restart. */
+		cfg = settings_live_refresh(&live, db);
 		if (time(NULL) - last_recover >= 30) {
 			recover_stale(db, cfg);
 			last_recover = time(NULL);
@@ -464,6 +469,103 @@ sender_run(const struct config *cfg, int once)
 		sleep(1);
 	}
 	log_info("worker %s stopped", me);
+	settings_live_free(&live);
 	db_close(db);
 	return 0;
+}
+
+/* --- the settings page's preview ------------------------------------------- */
+
+/* The two made-up people of a sample batch. */
+static int
+sample_row(void *arg, struct vendor_row *row)
+{
+	static const char *const phones[] = { "13800000001", "13900000002" };
+	static const char *const names[] = { "示例甲", "示例乙" };
+	size_t	*k = arg;
+
+	if (*k >= 2)
+		return 0;
+	memset(row, 0, sizeof(*row));
+	row->phone = phones[*k];
+	row->name = names[*k];
+	(*k)++;
+	return 1;
+}
+
+char *
+sender_preview(struct db *db, const struct config *cfg,
+    struct sender_preview *pv, size_t *len, char *err, size_t errsz)
+{
+	struct vendor_cfg vc = {
+		cfg->vendor_url, cfg->org_code, cfg->login_name, cfg->sign_key,
+		cfg->sign_recipe, cfg->phone_encryption == PHONE_AES128ECB,
+		cfg->phone_key, cfg->vendor_connect_timeout,
+		cfg->vendor_timeout, NULL,
+	};
+	static const struct vendor_task sample = { "示例任务", "sample-bot",
+	    0, NULL, 0, NULL, NULL, 0, 0, NULL, 0 };
+	struct vendor_task	 t;
+	struct task_params	 p;
+	struct job		 j;
+	sqlite3_stmt		*st;
+	char			*name = NULL, *body = NULL;
+	size_t			 k = 0;
+	int			 rc;
+
+	memset(pv, 0, sizeof(*pv));
+	memset(&j, 0, sizeof(j));
+	memset(&p, 0, sizeof(p));
+	snprintf(err, errsz, "database error");
+	if ((st = db_stmt(db, STMT_BATCH_NEXT_QUEUED)) == NULL)
+		return NULL;
+	db_bind_int(st, 1, (int64_t)time(NULL));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		j.batch_id = sqlite3_column_int64(st, 0);
+		j.task_id = sqlite3_column_int64(st, 1);
+		j.seq = sqlite3_column_int64(st, 2);
+		j.first_seq = sqlite3_column_int64(st, 3);
+		j.rows = sqlite3_column_int64(st, 4);
+	}
+	db_reset(st);
+	if (rc == SQLITE_DONE) {
+		pv->sample = 1;
+		return vendor_body(&vc, NULL, &sample, sample_row, &k, len, err,
+		    errsz);
+	}
+	if (rc != SQLITE_ROW)
+		return NULL;
+	if (job_load(db, &j) == -1 || task_params_parse(j.params, &p) == -1)
+		goto out;
+	pv->batch_id = j.batch_id;
+	pv->task_id = j.task_id;
+	pv->seq = j.seq;
+	pv->batch_count = j.batch_count;
+	pv->rows = j.rows;
+	/* As send_batch() names it. */
+	if (j.batch_count > 1) {
+		if (asprintf(&name, "%s (%lld/%lld)", j.task_name,
+		    (long long)j.seq, (long long)j.batch_count) < 0) {
+			name = NULL;
+			goto out;
+		}
+	} else if ((name = strdup(j.task_name)) == NULL)
+		goto out;
+	t = (struct vendor_task){ name, p.video_bot_id, p.is_voice_divide,
+	    p.audio_bot_id, p.is_relate_send_message, p.msg_template_id,
+	    p.msg_title, p.send_message_phase, p.is_relate_video_message,
+	    p.video_message_template_id, p.send_video_message_phase };
+	if ((j.st = db_stmt(db, STMT_IMPORT_ROWS_RANGE)) == NULL)
+		goto out;
+	db_bind_int(j.st, 1, j.import_id);
+	db_bind_int(j.st, 2, j.first_seq);
+	db_bind_int(j.st, 3, j.first_seq + j.rows - 1);
+	body = vendor_body(&vc, j.login_name, &t, next_row, &j, len, err,
+	    errsz);
+	db_reset(j.st);
+out:
+	free(name);
+	task_params_free(&p);
+	job_free(&j);
+	return body;
 }
