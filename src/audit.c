@@ -43,6 +43,7 @@ const struct audit_action audit_actions[] = {
 	{ "push.rejected", "拒收导入推送" },
 	{ "push.forbidden", "推送密钥错误" },
 	{ "push.linked", "手动关联推送" },
+	{ "settings.changed", "修改系统设置" },
 	{ NULL, NULL },
 };
 

@@ -47,6 +47,20 @@ enum key {
 	KEY_MUST_CHANGE,
 	KEY_VENDOR_LOGIN,
 	KEY_DISABLE,
+	/* The settings page: named as config.c's keys. */
+	KEY_VENDOR_URL,
+	KEY_ORG_CODE,
+	KEY_LOGIN_NAME,
+	KEY_SIGN_RECIPE,
+	KEY_SIGN_KEY,
+	KEY_PHONE_ENCRYPTION,
+	KEY_PHONE_KEY,
+	KEY_BATCH_SIZE,
+	KEY_VENDOR_TIMEOUT,
+	KEY_CALLBACK_ALLOW,
+	KEY_SIGN_KEY_CLEAR,
+	KEY_PHONE_KEY_CLEAR,
+	KEY_SAVED,
 	KEY__MAX
 };
 
@@ -90,6 +104,8 @@ int	valid_task_state(struct kpair *);	/* a task state or "" */
 int	valid_id(struct kpair *);	/* 1 to 2^53 */
 int	valid_role(struct kpair *);	/* admin, operator or auditor */
 int	valid_vendor_login(struct kpair *);	/* users_vendor_login_ok() */
+int	valid_setting(struct kpair *);	/* UTF-8, one line, <= 4096 bytes:
+					 * config_set() judges the value */
 
 /* Validate one text as a user name (CLI uses the same rule). */
 int	username_ok(const char *);
