@@ -277,11 +277,14 @@ settings_check(const struct config *cur, struct setting_edit *e, size_t n,
 		e[i].bad = 0;
 		memset(&e[i].problem, 0, sizeof(e[i].problem));
 		if (config_key_secret(e[i].key)) {
+			/* Blanks alone would be trimmed to "": they keep the
+			 * secret, as an empty field does; 清除 empties it. */
 			if (e[i].clear) {
 				if (config_set(next, e[i].key, "",
 				    &e[i].problem) == -1)
 					e[i].bad = 1;
-			} else if (e[i].value != NULL && e[i].value[0] != '\0' &&
+			} else if (e[i].value != NULL &&
+			    e[i].value[strspn(e[i].value, " \t")] != '\0' &&
 			    config_set(next, e[i].key, e[i].value,
 			    &e[i].problem) == -1)
 				e[i].bad = 1;

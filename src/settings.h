@@ -68,8 +68,8 @@ void	settings_live_free(struct settings_live *);
 /* One field of the settings form. */
 struct setting_edit {
 	const char	*key;		/* config_page_key() */
-	const char	*value;		/* the text typed; a secret: NULL or
-					 * "" keeps it */
+	const char	*value;		/* the text typed; a secret: NULL,
+					 * "" or blanks keep it */
 	int		 clear;		/* a secret: set it to "" */
 	int		 bad;		/* out: refused, see problem */
 	struct config_problem problem;
