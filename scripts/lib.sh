@@ -16,9 +16,10 @@ DD_BASE_PACKAGES=(
 )
 # What scripts/check.sh needs on top: the browser test (with a Chinese font
 # for its screenshots), xz for make distcheck, wrk for bench/, jq and unzip
-# for the integration tests that read JSON bodies and .xlsx exports.
+# for the integration tests that read JSON bodies and .xlsx exports, python3
+# for the audit-chain tests that recompute hashes (tests/integration/audit.sh).
 # shellcheck disable=SC2034
-DD_CHECK_PACKAGES=(chromium fonts-wqy-microhei nodejs npm xz-utils wrk jq unzip)
+DD_CHECK_PACKAGES=(chromium fonts-wqy-microhei nodejs npm xz-utils wrk jq unzip python3)
 # t8052 reads the .xlsx exports as a spreadsheet program does.
 DD_CHECK_PACKAGES+=(python3-openpyxl)
 

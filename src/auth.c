@@ -99,6 +99,7 @@ user_fetch(sqlite3_stmt *st, struct user *u)
 	u->must_change = sqlite3_column_int(st, 6);
 	u->last_login = sqlite3_column_int64(st, 7);
 	u->last_login_addr = xstrdup_col(st, 8);
+	u->may_see_phones = sqlite3_column_int(st, 9);
 	db_reset(st);
 	if (u->name == NULL || u->pwhash == NULL || u->vendor_login == NULL ||
 	    u->last_login_addr == NULL) {
@@ -382,6 +383,7 @@ session_lookup(struct db *db, const char *token, int64_t now,
 	disabled = sqlite3_column_int(st, 7);
 	s->vendor_login = strdup(db_col_text(st, 8));
 	s->must_change = sqlite3_column_int(st, 9);
+	s->may_see_phones = sqlite3_column_int(st, 10);
 	db_reset(st);
 	if (s->user_name == NULL || s->vendor_login == NULL) {
 		session_clear(s);

@@ -34,6 +34,7 @@ struct user {
 	int		 must_change;	/* sent to /account until changed */
 	int64_t		 last_login;	/* unix time, 0 never */
 	char		*last_login_addr;
+	int		 may_see_phones;	/* may ask to see full numbers */
 };
 /* 1 found, 0 not found, -1 error. free with user_clear(). */
 int	user_by_name(struct db *, const char *name, struct user *);
@@ -83,6 +84,7 @@ struct session {
 	enum role	 role;
 	char		*vendor_login;
 	int		 must_change;
+	int		 may_see_phones;
 };
 
 enum session_state { SESSION_NONE, SESSION_OK, SESSION_EXPIRED, SESSION_ERROR };

@@ -1,6 +1,6 @@
 /* cli.c: `dialdesk migrate`, `dialdesk user ...`, `dialdesk audit
- * verify` and `dialdesk routes`. Changes made here are audited with actor "system" and the name
- * of the Unix user who ran the command. */
+ * verify|checkpoint` and `dialdesk routes`. Changes made here are audited
+ * with actor "system" and the name of the Unix user who ran the command. */
 #include "autoconf.h"
 
 #include <errno.h>
@@ -44,22 +44,63 @@ open_db(const struct config *cfg, int need_current)
 	return db;
 }
 
+/* The audit key for a command that appends to or checks the log. */
+static int
+open_audit(const struct config *cfg, int create)
+{
+	char	 err[512];
+
+	if (audit_open(cfg, create, err, sizeof(err)) == -1) {
+		fprintf(stderr, "dialdesk: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The schema, then the audit log's anchors: the key (made when missing,
+ * unless the log is keyed already: a new key would leave it unverifiable),
+ * the marker entry from which the chain is keyed, and a checkpoint, so
+ * that even a new installation has one to be checked against.
+ */
 int
 cli_migrate(const struct config *cfg)
 {
 	struct db	*db;
 	char		 err[512];
+	int64_t		 marker = 0;
+	int		 rc = 1, v;
 
 	if ((db = open_db(cfg, 0)) == NULL)
 		return 1;
-	if (db_migrate(db, err, sizeof(err)) == -1) {
-		fprintf(stderr, "dialdesk: migrate: %s\n", err);
-		db_close(db);
-		return 1;
+	if ((v = db_schema_version(db)) == -1 ||
+	    (v >= 1 && audit_marker(db, &marker) == -1)) {
+		fprintf(stderr, "dialdesk: migrate: cannot read the database\n");
+		goto out;
 	}
-	printf("database at version %d\n", db_schema_version(db));
+	if (open_audit(cfg, marker == 0) == -1)
+		goto out;
+	if (db_migrate(db, err, sizeof(err)) == -1)
+		fprintf(stderr, "dialdesk: migrate: %s\n", err);
+	else
+		rc = 0;
+	/* Also after a later migration failed: 004 may be in already. */
+	if (db_schema_version(db) >= AUDIT_KEYED_SCHEMA) {
+		if (audit_mark_keyed(db) == -1) {
+			fprintf(stderr, "dialdesk: migrate: cannot write the "
+			    "audit log's marker entry\n");
+			rc = 1;
+		} else if (audit_checkpoint(db, err, sizeof(err)) == -1) {
+			fprintf(stderr, "dialdesk: migrate: %s\n", err);
+			rc = 1;
+		}
+	}
+	if (rc == 0)
+		printf("database at version %d\n", db_schema_version(db));
+out:
+	audit_close();
 	db_close(db);
-	return 0;
+	return rc;
 }
 
 /* Who ran the command, for the audit log's address column. */
@@ -125,8 +166,8 @@ read_password(void)
 	return a;
 }
 
-/* Look a user up by name for a change: 1 with *id, else 1 is returned
- * after the message. */
+/* Look a user up by name for a change: 1 with *id, else 0 after the
+ * message. */
 static int
 cli_user_id(struct db *db, const char *name, int64_t *id)
 {
@@ -134,8 +175,10 @@ cli_user_id(struct db *db, const char *name, int64_t *id)
 	int		 found = user_by_name(db, name, &u);
 
 	if (found != 1) {
-		fprintf(stderr, "dialdesk: %s\n", found == 0 ?
-		    "no such user" : "cannot read the users");
+		if (found == 0)
+			fprintf(stderr, "dialdesk: no user %s\n", name);
+		else
+			fprintf(stderr, "dialdesk: cannot read the users\n");
 		return 0;
 	}
 	*id = u.id;
@@ -256,39 +299,82 @@ cli_user(const struct config *cfg, int argc, char *argv[])
 
 	if ((db = open_db(cfg, 1)) == NULL)
 		return 1;
+	if (open_audit(cfg, 0) == -1) {
+		db_close(db);
+		return 1;
+	}
 	rc = user_cmd(cfg, db, argv[1], argv[2], arg);
 	db_close(db);
 	return rc;
 }
 
+static int
+audit_usage(void)
+{
+	fputs("usage: dialdesk audit verify\n"
+	    "       dialdesk audit checkpoint\n", stderr);
+	return 2;
+}
+
+/* verify: 0 intact, 1 broken (each problem on a line of its own), 2 when
+ * it cannot tell. checkpoint: 0 written or nothing new, 1 refused. */
 int
 cli_audit(const struct config *cfg, int argc, char *argv[])
 {
+	struct audit_report r;
 	struct db	*db;
-	int64_t		 count, bad;
-	char		 head[65], why[256];
+	char		 msg[512];
 	int		 rc;
 
-	if (argc != 2 || strcmp(argv[1], "verify") != 0) {
-		fputs("usage: dialdesk audit verify\n", stderr);
-		return 2;
-	}
+	if (argc != 2 || (strcmp(argv[1], "verify") != 0 &&
+	    strcmp(argv[1], "checkpoint") != 0))
+		return audit_usage();
 	if ((db = open_db(cfg, 1)) == NULL)
 		return 2;
-	rc = audit_verify(db, &count, head, &bad, why, sizeof(why));
-	db_close(db);
-	if (rc == 0) {
-		printf("audit chain intact: %lld entries, head %s\n",
-		    (long long)count, head);
+	if (open_audit(cfg, 0) == -1) {
+		db_close(db);
+		return 2;
+	}
+	if (strcmp(argv[1], "checkpoint") == 0) {
+		rc = audit_checkpoint(db, msg, sizeof(msg));
+		audit_close();
+		db_close(db);
+		if (rc == -1) {
+			fprintf(stderr, "dialdesk: no checkpoint: %s\n", msg);
+			return 1;
+		}
+		printf("%s\n", msg);
 		return 0;
 	}
-	if (rc == 1) {
-		printf("audit chain broken at entry %lld: %s\n",
-		    (long long)bad, why);
-		return 1;
+	rc = audit_verify(db, &r);
+	audit_close();
+	db_close(db);
+	if (rc == -1) {
+		fprintf(stderr, "dialdesk: cannot read the audit log or its "
+		    "checkpoint file\n");
+		return 2;
 	}
-	fprintf(stderr, "dialdesk: cannot read the audit log\n");
-	return 2;
+	if (rc == 0) {
+		printf("audit chain intact: %lld entries, head %s\n",
+		    (long long)r.entries, r.head);
+		printf("keyed with HMAC-SHA-256 from entry %lld (%lld older "
+		    "entries under plain SHA-256)\n", (long long)r.marker_id,
+		    (long long)r.marker_id - 1);
+		printf("%lld checkpoints agree; the newest, %lld of %s, counts "
+		    "%lld entries\n", (long long)r.checkpoints,
+		    (long long)r.cp_seq, r.cp_time, (long long)r.cp_entries);
+		if (r.warning[0] != '\0')
+			fprintf(stderr, "dialdesk: warning: %s\n", r.warning);
+		return 0;
+	}
+	if (r.why[0] != '\0' && r.bad_id > 0)
+		printf("audit chain broken at entry %lld: %s\n",
+		    (long long)r.bad_id, r.why);
+	else if (r.why[0] != '\0')
+		printf("audit chain broken: %s\n", r.why);
+	if (r.cp_why[0] != '\0')
+		printf("audit chain broken: %s\n", r.cp_why);
+	return 1;
 }
 
 int

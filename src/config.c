@@ -84,6 +84,7 @@ static const char *const phone_encryption_names[] = {
 	"aes-128-ecb",	/* PHONE_AES128ECB */
 	NULL
 };
+static const char *const no_yes_names[] = { "no", "yes", NULL };
 
 /* Every key, once. docs/CONFIG.md describes each; keep them in step. */
 static const struct key keys[] = {
@@ -105,6 +106,7 @@ static const struct key keys[] = {
 	K_INT(login_delay_seconds, 1, 3600, "30"),
 	K_INT(login_known_days, 1, 3650, "90"),
 	K_INT(password_min_length, 8, 128, "12"),
+	K_INT(retention_days, 1, 3650, "180"),
 	K_TEXT(vendor_url, KT_URL, KF_EMPTY | KF_PAGE, ""),
 	K_TEXT(org_code, KT_STRING, KF_PAGE, ""),
 	K_TEXT(login_name, KT_STRING, KF_PAGE, ""),
@@ -125,6 +127,12 @@ static const struct key keys[] = {
 	    16, 0, "", NULL },
 	K_TEXT(callback_allow, KT_ADDRS, KF_PAGE, ""),
 	K_SIZE(callback_max_bytes, 1024, 67108864, "1048576"),
+	K_TEXT(audit_key_file, KT_STRING, 0, ""),
+	K_TEXT(audit_checkpoint_file, KT_STRING, 0, ""),
+	K_INT(audit_checkpoint_minutes, 1, 1440, "5"),
+	{ "audit_checkpoint_syslog", KT_ENUM, FIELD(audit_checkpoint_syslog,
+	    int), 0, 0, 0, "no", no_yes_names },
+	K_TEXT(vendor_journal, KT_STRING, 0, ""),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

@@ -33,6 +33,7 @@ struct config {
 	int	 login_delay_seconds;	/* first delay once a limit is hit */
 	int	 login_known_days;	/* a sign-in makes an address known */
 	int	 password_min_length;	/* characters, never below 8 */
+	int	 retention_days;	/* personal data of done lists */
 	/* the vendor */
 	char	*vendor_url;
 	char	*org_code;
@@ -49,6 +50,13 @@ struct config {
 	char	*callback_token;	/* "" = callback disabled */
 	char	*callback_allow;	/* addresses allowed, "" = any */
 	long long callback_max_bytes;	/* push body limit */
+	/* the audit log's anchors outside the database (audit.h) */
+	char	*audit_key_file;	/* "" = <database>.audit-key */
+	char	*audit_checkpoint_file;	/* "" = <database>.audit-checkpoints */
+	int	 audit_checkpoint_minutes;	/* the worker's interval */
+	int	 audit_checkpoint_syslog;	/* 1: also to syslog(3) */
+	/* the vendor journal (journal.h) */
+	char	*vendor_journal;	/* "" = <database>.vendor-journal */
 };
 
 /* Fill with the documented defaults (every string malloc()ed). */

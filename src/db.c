@@ -30,10 +30,10 @@ static const char *const stmts[STMT__MAX] = {
 	" VALUES (?, ?, unixepoch())",
 	/* STMT_USER_BY_NAME */
 	"SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
-	" last_login, last_login_addr FROM users WHERE name = ?",
+	" last_login, last_login_addr, may_see_phones FROM users WHERE name = ?",
 	/* STMT_USER_BY_ID */
 	"SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
-	" last_login, last_login_addr FROM users WHERE id = ?",
+	" last_login, last_login_addr, may_see_phones FROM users WHERE id = ?",
 	/* STMT_USER_INSERT */
 	"INSERT INTO users (name, role, pwhash, created, updated)"
 	" VALUES (?, ?, ?, ?, ?)",
@@ -48,7 +48,8 @@ static const char *const stmts[STMT__MAX] = {
 	" addr, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	/* STMT_SESSION_GET */
 	"SELECT s.id, s.user_id, s.csrf, s.created, s.last_seen,"
-	" u.name, u.role, u.disabled, u.vendor_login, u.must_change"
+	" u.name, u.role, u.disabled, u.vendor_login, u.must_change,"
+	" u.may_see_phones"
 	" FROM sessions AS s JOIN users AS u ON u.id = s.user_id"
 	" WHERE s.token_hash = ?",
 	/* STMT_SESSION_TOUCH */
@@ -275,7 +276,8 @@ static const char *const stmts[STMT__MAX] = {
 	/* STMT_USER_ROWS: the users page, with each account's sessions */
 	"SELECT u.id, u.name, u.role, u.disabled, u.vendor_login,"
 	" u.must_change, u.last_login, u.last_login_addr,"
-	" (SELECT count(*) FROM sessions AS s WHERE s.user_id = u.id)"
+	" (SELECT count(*) FROM sessions AS s WHERE s.user_id = u.id),"
+	" u.may_see_phones"
 	" FROM users AS u ORDER BY u.name",
 	/* STMT_USER_OTHER_ADMINS (user): enabled admins but that user */
 	"SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0"
@@ -302,6 +304,34 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT 0 FROM pushes WHERE id = ?",
 	/* STMT_ACCESS_USER_OWNER (user): an account owns itself */
 	"SELECT id FROM users WHERE id = ?",
+	/* STMT_AUDIT_HEAD: the newest entry, whole (audit.c checks its HMAC) */
+	"SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
+	" details, prev_hash, hash FROM audit ORDER BY id DESC LIMIT 1",
+	/* STMT_AUDIT_HASH_AT (id) */
+	"SELECT hash, ts FROM audit WHERE id = ?",
+	/* STMT_AUDIT_MARKER (action): the first entry with that action */
+	"SELECT id FROM audit WHERE action = ? ORDER BY id LIMIT 1",
+	/* STMT_AUDIT_SIZE: entries and the newest id */
+	"SELECT count(*), coalesce(max(id), 0) FROM audit",
+	/* STMT_USER_SET_PHONES (flag, now, user) */
+	"UPDATE users SET may_see_phones = ?, updated = ? WHERE id = ?",
+	/* STMT_RETENTION_DUE (last change before, limit): confirmed lists
+	 * whose task has no batch left to decide on and none changed since */
+	"SELECT i.id FROM imports AS i JOIN tasks AS t ON t.import_id = i.id"
+	" WHERE i.state = 'confirmed' AND i.purged = 0 AND NOT EXISTS"
+	" (SELECT 1 FROM batches AS b WHERE b.task_id = t.id AND"
+	" (b.state NOT IN ('sent', 'cancelled') OR b.updated >= ?1))"
+	" ORDER BY i.id LIMIT ?2",
+	/* STMT_IMPORT_ROWS_PURGE (import) */
+	"DELETE FROM import_rows WHERE import_id = ?",
+	/* STMT_IMPORT_SET_PURGED (time, import) */
+	"UPDATE imports SET purged = ? WHERE id = ?",
+	/* STMT_IMPORT_PURGED (import) */
+	"SELECT purged FROM imports WHERE id = ?",
+	/* STMT_BATCH_CLAIM_OPEN (batch, attempts): the claim that made this
+	 * attempt still waits for its outcome */
+	"SELECT 1 FROM batches WHERE id = ? AND attempts = ?"
+	" AND state = 'sending'",
 	/* STMT_SETTINGS_VERSION: changes on the settings page so far */
 	"SELECT coalesce(max(id), 0) FROM settings_history",
 	/* STMT_SETTINGS_ALL: the page's values over the file's */
@@ -443,6 +473,20 @@ db_begin(struct db *db)
 		return -1;
 	}
 	return 0;
+}
+
+int
+db_try_begin(struct db *db)
+{
+	int	 rc;
+
+	rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return 0;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return 1;
+	log_err("db: begin: %s", sqlite3_errmsg(db->h));
+	return -1;
 }
 
 int

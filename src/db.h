@@ -89,6 +89,16 @@ enum stmt {
 	STMT_ACCESS_IMPORT_OWNER,
 	STMT_ACCESS_PUSH_OWNER,
 	STMT_ACCESS_USER_OWNER,
+	STMT_AUDIT_HEAD,
+	STMT_AUDIT_HASH_AT,
+	STMT_AUDIT_MARKER,
+	STMT_AUDIT_SIZE,
+	STMT_USER_SET_PHONES,
+	STMT_RETENTION_DUE,
+	STMT_IMPORT_ROWS_PURGE,
+	STMT_IMPORT_SET_PURGED,
+	STMT_IMPORT_PURGED,
+	STMT_BATCH_CLAIM_OPEN,
 	STMT_SETTINGS_VERSION,
 	STMT_SETTINGS_ALL,
 	STMT_SETTINGS_PUT,
@@ -122,6 +132,10 @@ int		 db_exec_stmt(sqlite3_stmt *);
 int		 db_begin(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
+/* BEGIN IMMEDIATE for a caller that waits and tries again: 0, 1 when
+ * another connection held the write lock for longer than busy_timeout (not
+ * logged), -1 on any other error (logged). */
+int		 db_try_begin(struct db *);
 
 /* Bind helpers that treat NULL text as SQL NULL. */
 int		 db_bind_text(sqlite3_stmt *, int idx, const char *);

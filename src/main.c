@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "audit.h"
 #include "cli.h"
 #include "config.h"
 #include "log.h"
@@ -26,9 +27,11 @@ usage(void)
 	    "  user add NAME --role admin|operator|auditor\n"
 	    "  user passwd NAME      set a new password (read from stdin)\n"
 	    "  user disable NAME     disable an account and end its sessions\n"
+	    "  user enable NAME      let a disabled account sign in again\n"
 	    "  user vendor-login NAME [LOGIN]\n"
 	    "                        send NAME's tasks as that vendor account\n"
-	    "  audit verify          check the audit log's hash chain\n"
+	    "  audit verify          check the audit log's chain and checkpoints\n"
+	    "  audit checkpoint      append a signed checkpoint of its head\n"
 	    "  routes                print the route table: methods, path,\n"
 	    "                        roles, object and who may read or act\n"
 	    "  worker [--once]       send queued batches to the vendor\n"
@@ -96,6 +99,19 @@ main(int argc, char *argv[])
 		return 1;
 	}
 
+	/* The audit key, before any process that appends to the log starts
+	 * (forked ones inherit it); the CLI reads it itself. */
+	if (((strcmp(cmd, "serve") == 0 && argc == 1) ||
+	    (strcmp(cmd, "cgi") == 0 && argc <= 1) ||
+	    (strcmp(cmd, "worker") == 0 && argc == 1) ||
+	    (strcmp(cmd, "worker") == 0 && argc == 2 &&
+	    strcmp(argv[1], "--once") == 0)) &&
+	    audit_open(&cfg, 0, err, sizeof(err)) == -1) {
+		fprintf(stderr, "dialdesk: %s\n", err);
+		config_free(&cfg);
+		return 1;
+	}
+
 	if (strcmp(cmd, "serve") == 0 && argc == 1)
 		rc = server_run(&cfg);
 	else if (strcmp(cmd, "cgi") == 0 && argc <= 1)
@@ -118,6 +134,7 @@ main(int argc, char *argv[])
 	}
 	else
 		rc = usage();
+	audit_close();
 	config_free(&cfg);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /* page_user.c: GET /users/{id}, one account for administrators, with a
  * small form per change; and those forms: POST /users/{id}/role, .../state
  * (disable or enable), .../password (reset: typed, or generated and shown
- * once), .../sessions (end them all), .../vendor-login. The router has
+ * once), .../sessions (end them all), .../vendor-login, .../phones (may
+ * the account ask to see full phone numbers). The router has
  * checked the role and that the account exists. Each form answers 303
  * back to the page with a notice, or the page again with the reason:
  * 409 (the last administrator, oneself, nothing to change), 422 (a field),
@@ -32,6 +33,8 @@ static const struct {
 	{ "password", "密码已重置，该用户的会话已结束。" },
 	{ "sessions", "该用户的会话已全部结束。" },
 	{ "vendor_login", "供应商账号已保存。" },
+	{ "phones_on", "已允许该用户查看完整号码（每次查看须填写原因，记入审计日志）。" },
+	{ "phones_off", "已取消该用户查看完整号码的权限。" },
 };
 
 static void
@@ -61,6 +64,7 @@ show(struct request *r, int status, const char *kind, const char *text)
 	tdict_set(body, "CSRF", ui_csrf(r));
 	tdict_set_int(body, "MIN_LENGTH", r->cfg->password_min_length);
 	ui_fill_role_options(body, u->role);
+	tdict_show(body, u->may_see_phones ? "PHONES_ON" : "PHONES_OFF");
 	if (u->id == r->sess.user_id)
 		tdict_show(body, "IS_SELF");
 	else if (u->disabled)
@@ -200,4 +204,18 @@ page_user_vendor_login(struct request *r)
 	}
 	answer(r, users_set_vendor_login(r->db, &r->actor, r->path_id,
 	    login != NULL ? login : ""), "vendor_login", PW_OK);
+}
+
+void
+page_user_phones(struct request *r)
+{
+	int	 may;
+
+	if (r->fieldmap[KEY_MAY_SEE_PHONES] == NULL) {
+		answer(r, USERS_UNCHANGED, "", PW_OK);
+		return;
+	}
+	may = r->fieldmap[KEY_MAY_SEE_PHONES]->parsed != 0;
+	answer(r, users_set_phone_permission(r->db, &r->actor, r->path_id, may),
+	    may ? "phones_on" : "phones_off", PW_OK);
 }

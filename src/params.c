@@ -47,6 +47,8 @@ const struct kvalid keys[KEY__MAX] = {
 	{ valid_bool, "must_change" },		/* KEY_MUST_CHANGE */
 	{ valid_vendor_login, "vendor_login" },	/* KEY_VENDOR_LOGIN */
 	{ valid_bool, "disable" },		/* KEY_DISABLE */
+	{ valid_bool, "may_see_phones" },	/* KEY_MAY_SEE_PHONES */
+	{ valid_reason, "reason" },		/* KEY_REASON */
 	/* The settings page: each value is judged by config.c's rule for
 	 * the key, as in the file; these only keep out what no line of the
 	 * file can hold. */
@@ -325,6 +327,21 @@ int
 valid_vendor_login(struct kpair *p)
 {
 	return text_ok(p, 64) && users_vendor_login_ok(p->val);
+}
+
+/* Why someone asks to see personal data: a few words at least, one line. */
+int
+valid_reason(struct kpair *p)
+{
+	size_t	 chars = 0, i;
+
+	if (!text_ok(p, 600) || utf8_has_control(p->val, p->valsz))
+		return 0;
+	for (i = 0; i < p->valsz; i++)
+		if (((unsigned char)p->val[i] & 0xc0) != 0x80 &&
+		    p->val[i] != ' ')
+			chars++;
+	return chars >= 2 && p->valsz <= 600;
 }
 
 int

@@ -47,6 +47,8 @@ enum key {
 	KEY_MUST_CHANGE,
 	KEY_VENDOR_LOGIN,
 	KEY_DISABLE,
+	KEY_MAY_SEE_PHONES,
+	KEY_REASON,
 	/* The settings page: named as config.c's keys. */
 	KEY_VENDOR_URL,
 	KEY_ORG_CODE,
@@ -103,6 +105,7 @@ int	valid_column(struct kpair *);	/* -2 to 16383 */
 int	valid_task_state(struct kpair *);	/* a task state or "" */
 int	valid_id(struct kpair *);	/* 1 to 2^53 */
 int	valid_role(struct kpair *);	/* admin, operator or auditor */
+int	valid_reason(struct kpair *);	/* 2-200 chars, one line */
 int	valid_vendor_login(struct kpair *);	/* users_vendor_login_ok() */
 int	valid_setting(struct kpair *);	/* UTF-8, one line, <= 4096 bytes:
 					 * config_set() judges the value */

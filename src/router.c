@@ -77,6 +77,8 @@ static const struct route routes[] = {
 	    M_POST, ROLE_ADMIN, 0, page_user_sessions),
 	ID_PAGE("/users/", OBJ_USER, "/vendor-login", NEED_ACT,
 	    M_POST, ROLE_ADMIN, 0, page_user_vendor_login),
+	ID_PAGE("/users/", OBJ_USER, "/phones", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_phones),
 	PAGE("/", M_GET, ROLE_ANY, 0, page_home),
 	PAGE("/audit", M_GET, ROLE_ADMIN | ROLE_AUDITOR, 0, page_audit),
 	PAGE("/tasks", M_GET, ROLE_ANY, 0, page_tasks),
@@ -107,6 +109,11 @@ static const struct route routes[] = {
 	    M_GET, ROLE_ANY, 0, page_import),
 	ID_PAGE("/imports/", OBJ_IMPORT, "/errors.csv", NEED_READ,
 	    M_GET, ROLE_ANY, 0, page_import_errors),
+	/* The same two with whole numbers: a POST with a reason, audited. */
+	ID_PAGE("/imports/", OBJ_IMPORT, "/reveal", NEED_READ,
+	    M_POST, ROLE_ANY, ROUTE_FULL_PHONES, page_import_reveal),
+	ID_PAGE("/imports/", OBJ_IMPORT, "/errors-full.csv", NEED_READ,
+	    M_POST, ROLE_ANY, ROUTE_FULL_PHONES, page_import_errors_full),
 	ID_PAGE("/imports/", OBJ_IMPORT, "/confirm", NEED_ACT,
 	    M_POST, STAFF, 0, page_import_confirm),
 	ID_PAGE("/imports/", OBJ_IMPORT, "/cancel", NEED_ACT,
@@ -376,6 +383,13 @@ dispatch(struct request *r)
 		if (!(rt->roles & r->sess.role)) {
 			deny(r, "permission.denied", "role", rt);
 			ui_error(r, 403, "没有权限访问该页面", NULL);
+			return;
+		}
+		/* Whole phone numbers only for accounts allowed them. */
+		if ((rt->flags & ROUTE_FULL_PHONES) && !r->sess.may_see_phones) {
+			deny(r, "permission.denied", "phones", rt);
+			ui_error(r, 403, "没有查看完整号码的权限",
+			    "请管理员在用户管理中开启该权限。");
 			return;
 		}
 		/* An account given a password by an administrator chooses

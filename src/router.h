@@ -17,6 +17,8 @@ enum route_flag {
 	ROUTE_UPLOAD = 1 << 1,	/* takes files, up to upload_max_bytes */
 	ROUTE_RAW = 1 << 2,	/* reads its own body; no form, no CSRF */
 	ROUTE_OWN_ACCOUNT = 1 << 3,	/* open while the password must change */
+	ROUTE_FULL_PHONES = 1 << 4,	/* shows whole numbers: needs the
+					 * account's may_see_phones */
 };
 
 /* One row of the table. A route that names an object matches head, an id

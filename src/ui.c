@@ -258,4 +258,6 @@ ui_fill_user(struct tdict *s, const struct user_row *u)
 	tdict_set(s, "U_VENDOR_LOGIN", u->vendor_login[0] != '\0' ?
 	    u->vendor_login : "（使用默认 login_name）");
 	tdict_set_int(s, "U_SESSIONS", u->sessions);
+	tdict_set(s, "U_PHONES", u->may_see_phones ? "可查看完整号码" :
+	    "仅掩码");
 }

@@ -94,6 +94,7 @@ users_rows(struct db *db, struct user_row **rows, size_t *n)
 		u->last_login = sqlite3_column_int64(st, 6);
 		u->last_login_addr = col_dup(st, 7);
 		u->sessions = sqlite3_column_int64(st, 8);
+		u->may_see_phones = sqlite3_column_int(st, 9);
 		if (u->name == NULL || u->vendor_login == NULL ||
 		    u->last_login_addr == NULL)
 			break;
@@ -571,6 +572,26 @@ users_set_vendor_login(struct db *db, const struct audit_actor *who,
 	if (set3_text(db, STMT_USER_SET_VENDOR_LOGIN, login, id) == -1)
 		return abort_change(db, &u, d, USERS_ERROR);
 	return finish(db, who, "user.changed", &u, d);
+}
+
+enum users_result
+users_set_phone_permission(struct db *db, const struct audit_actor *who,
+    int64_t id, int may)
+{
+	struct user	 u;
+	cJSON		*d;
+	enum users_result rc;
+
+	if ((rc = begin_user(db, id, &u)) != USERS_OK)
+		return rc;
+	d = cJSON_CreateObject();
+	if (!u.may_see_phones == !may)
+		return abort_change(db, &u, d, USERS_UNCHANGED);
+	cJSON_AddBoolToObject(d, "old_may_see_phones", u.may_see_phones);
+	cJSON_AddBoolToObject(d, "new_may_see_phones", may);
+	if (set3_int(db, STMT_USER_SET_PHONES, may ? 1 : 0, id) == -1)
+		return abort_change(db, &u, d, USERS_ERROR);
+	return finish(db, who, "user.phone_permission", &u, d);
 }
 
 int

@@ -44,6 +44,7 @@ struct user_row {
 	int64_t		 last_login;
 	char		*last_login_addr;
 	int64_t		 sessions;
+	int		 may_see_phones;
 };
 /* Every account by name: 0 with *rows (free with users_rows_free) and *n,
  * or -1. */
@@ -96,6 +97,10 @@ enum users_result users_end_sessions(struct db *, const struct audit_actor *,
 	    int64_t id, int64_t keep_session, int *ended);
 enum users_result users_set_vendor_login(struct db *,
 	    const struct audit_actor *, int64_t id, const char *login);
+/* May the user ask to see full phone numbers (each time with a reason,
+ * audited)? Off for every new account, whatever its role. */
+enum users_result users_set_phone_permission(struct db *,
+	    const struct audit_actor *, int64_t id, int may);
 /* Record a successful sign-in (called by the sign-in page inside its
  * transaction). */
 int	users_signed_in(struct db *, int64_t id, const char *addr, int64_t now);

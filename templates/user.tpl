@@ -12,6 +12,7 @@
 <div><dt>在线会话</dt><dd>{{U_SESSIONS}}</dd></div>
 <div><dt>供应商账号</dt><dd>{{U_VENDOR_LOGIN}}</dd></div>
 <div><dt>首次登录须改密码</dt><dd>{{U_MUST_CHANGE}}</dd></div>
+<div><dt>号码权限</dt><dd>{{U_PHONES}}</dd></div>
 </dl>
 </section>
 <div class="card-grid user-actions">
@@ -54,6 +55,15 @@
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <p class="field-hint">结束该用户所有设备上的登录。</p>
 <div class="form-actions"><button type="submit" class="btn btn-secondary">结束全部会话</button></div>
+</form>
+</section>
+<section class="card" aria-labelledby="phones-title">
+<h2 id="phones-title">查看完整号码</h2>
+<form method="post" action="/users/{{U_ID}}/phones" class="form-stack">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<p class="field-hint">没有这项权限时，所有页面和报告中的号码都显示为掩码（135****0001）。有权限时，每次查看完整号码都须填写原因，并记入审计日志。</p>
+{{#PHONES_OFF}}<input type="hidden" name="may_see_phones" value="1"><div class="form-actions"><button type="submit" class="btn btn-primary">允许查看完整号码</button></div>{{/PHONES_OFF}}
+{{#PHONES_ON}}<input type="hidden" name="may_see_phones" value="0"><div class="form-actions"><button type="submit" class="btn btn-secondary">取消该权限</button></div>{{/PHONES_ON}}
 </form>
 </section>
 <section class="card" aria-labelledby="vl-title">

@@ -11,7 +11,7 @@
 <table class="data-table users-table">
 <caption id="users-caption" class="visually-hidden">全部用户</caption>
 <thead>
-<tr><th scope="col">用户名</th><th scope="col">角色</th><th scope="col">状态</th><th scope="col">上次登录</th><th scope="col">供应商账号</th><th scope="col" class="num">在线会话</th></tr>
+<tr><th scope="col">用户名</th><th scope="col">角色</th><th scope="col">状态</th><th scope="col">上次登录</th><th scope="col">供应商账号</th><th scope="col">号码权限</th><th scope="col" class="num">在线会话</th></tr>
 </thead>
 <tbody>
 {{#USER_ROW}}
@@ -21,6 +21,7 @@
 <td><span class="badge badge-{{U_STATE_CLASS}}">{{U_STATE}}</span>{{#U_MUST_CHANGE}} <span class="badge badge-attention">须改密码</span>{{/U_MUST_CHANGE}}</td>
 <td class="nowrap">{{U_LAST_LOGIN}}{{#U_LAST_ADDR}}<br><span class="field-hint">{{ADDR}}</span>{{/U_LAST_ADDR}}</td>
 <td>{{U_VENDOR_LOGIN}}</td>
+<td>{{U_PHONES}}</td>
 <td class="num">{{U_SESSIONS}}</td>
 </tr>
 {{/USER_ROW}}

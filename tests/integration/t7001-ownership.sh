@@ -20,6 +20,9 @@ OPERATOR2_PASS='Operator2-pass-5590'
 t_setup
 t_add_user operator2 operator "$OPERATOR2_PASS" ||
     { not_ok "setup: dialdesk user add operator2" "$(tail -n 5 "$T_LOG")"; exit 1; }
+# Every caller may ask for whole numbers here, so that the reveal routes
+# test the owner rule (t9030 tests the permission itself).
+sql "UPDATE users SET may_see_phones = 1"
 t_start
 LIST=$V_FIXTURES/two-rows.csv
 
@@ -56,6 +59,9 @@ RULES=(
 	"POST /users/#/password       user   303 403:role 403:role 403:role login"
 	"POST /users/#/sessions       user   303 403:role 403:role 403:role login"
 	"POST /users/#/vendor-login   user   303 403:role 403:role 403:role login"
+	"POST /users/#/phones         user   303 403:role 403:role 403:role login"
+	"POST /imports/#/reveal       import 200 200 403:owner 200      login"
+	"POST /imports/#/errors-full.csv import 200 200 403:owner 200   login"
 )
 # What a POST sends besides the token (the mapping takes the third column
 # as the name, so that a done remap shows).
@@ -66,6 +72,9 @@ declare -A ARGS=(
 	["POST /users/#/state"]="disable=1"
 	["POST /users/#/password"]="password=Reset-pass-4417-abc"
 	["POST /users/#/vendor-login"]="vendor_login=acct-7"
+	["POST /users/#/phones"]="may_see_phones=1"
+	["POST /imports/#/reveal"]="reason=核对号码"
+	["POST /imports/#/errors-full.csv"]="reason=核对号码"
 )
 
 declare -A OBJ=() WANT=()
@@ -151,7 +160,7 @@ snapshot() {
 	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || state || ':' || phone_col || ':' || name_col || ':' || valid AS v FROM imports ORDER BY id)),
 	    (SELECT count(*) FROM import_rows),
 	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || coalesce(batch_id, '-') || ':' || linked_by AS v FROM pushes ORDER BY id)),
-	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || role || ':' || disabled || ':' || vendor_login || ':' || pwhash AS v FROM users ORDER BY id)),
+	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || role || ':' || disabled || ':' || vendor_login || ':' || may_see_phones || ':' || pwhash AS v FROM users ORDER BY id)),
 	    (SELECT count(*) FROM sessions),
 	    (SELECT count(*) FROM audit WHERE action <> 'permission.denied')"
 }

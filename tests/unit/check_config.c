@@ -26,11 +26,13 @@ show(const struct config *c, const char *key, char *buf, size_t sz)
 	N(session_idle_minutes); N(session_max_hours); N(login_max_failures);
 	N(login_max_failures_addr); N(login_window_minutes);
 	N(login_max_failures_account); N(login_delay_seconds);
-	N(login_known_days); N(password_min_length); S(vendor_url);
+	N(login_known_days); N(password_min_length); N(retention_days); S(vendor_url);
 	S(org_code); S(login_name); S(sign_key); S(sign_recipe);
 	S(phone_key); N(vendor_connect_timeout); N(vendor_timeout);
 	N(batch_size); N(max_rows); S(callback_token); S(callback_allow);
 	N(callback_max_bytes);
+	S(audit_key_file); S(audit_checkpoint_file);
+	N(audit_checkpoint_minutes);
 #undef S
 #undef N
 	if (strcmp(key, "phone_encryption") == 0)
@@ -38,6 +40,9 @@ show(const struct config *c, const char *key, char *buf, size_t sz)
 		    c->phone_encryption == PHONE_PLAIN ? "none" :
 		    c->phone_encryption == PHONE_AES128ECB ? "aes-128-ecb" :
 		    "?");
+	if (strcmp(key, "audit_checkpoint_syslog") == 0)
+		return snprintf(buf, sz, "%s",
+		    c->audit_checkpoint_syslog ? "yes" : "no");
 	return -1;
 }
 
@@ -75,6 +80,7 @@ static const struct { const char *key, *want; } defaults[] = {
 	{ "login_delay_seconds", "30" },
 	{ "login_known_days", "90" },
 	{ "password_min_length", "12" },
+	{ "retention_days", "180" },
 	{ "vendor_url", "" },
 	{ "org_code", "" },
 	{ "login_name", "" },
@@ -89,6 +95,10 @@ static const struct { const char *key, *want; } defaults[] = {
 	{ "callback_token", "" },
 	{ "callback_allow", "" },
 	{ "callback_max_bytes", "1048576" },
+	{ "audit_key_file", "" },
+	{ "audit_checkpoint_file", "" },
+	{ "audit_checkpoint_minutes", "5" },
+	{ "audit_checkpoint_syslog", "no" },
 };
 
 #define NDEFAULTS	(sizeof(defaults) / sizeof(defaults[0]))
@@ -332,7 +342,16 @@ static const struct load_case cases[] = {
 	    "integer from 1024 to 67108864, optionally followed by K, M or G"),
 	BAD("callback_max_bytes = 1023\n", ":1: callback_max_bytes: must be "
 	    "an integer from 1024 to 67108864, optionally followed by K, M or "
-	    "G"),
+	    "G"),	OK("audit_key_file = /srv/keys/audit.key\n", "audit_key_file",
+	    "/srv/keys/audit.key"),
+	OK("audit_checkpoint_file = /srv/log/cp\n", "audit_checkpoint_file",
+	    "/srv/log/cp"),
+	OK("audit_checkpoint_minutes = 60\n", "audit_checkpoint_minutes", "60"),
+	BAD("audit_checkpoint_minutes = 0\n", ":1: audit_checkpoint_minutes: "
+	    "must be an integer from 1 to 1440"),
+	OK("audit_checkpoint_syslog = yes\n", "audit_checkpoint_syslog", "yes"),
+	BAD("audit_checkpoint_syslog = 1\n", ":1: audit_checkpoint_syslog: "
+	    "must be one of: no, yes"),
 };
 
 #define NCASES	(sizeof(cases) / sizeof(cases[0]))
