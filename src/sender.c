@@ -384,11 +384,9 @@ journal_keep(const char *journal, const char *me, const struct job *j,
 		    "journal: %s", (long long)j->batch_id, err);
 }
 
-/* The whole push of one claimed batch. Returns 0 once its outcome is
- * stored (or, after a SIGTERM, journaled), -1 when it cannot be sent. */
-static int
-send_batch(struct db *db, const struct config *cfg, const char *journal,
-    const char *me, struct job *j)
+/* The vendor settings of cfg, as vendor.c takes them. */
+static struct vendor_cfg
+vendor_cfg_of(const struct config *cfg)
 {
 	struct vendor_cfg vc = {
 		cfg->vendor_url, cfg->org_code, cfg->login_name, cfg->sign_key,
@@ -396,23 +394,34 @@ send_batch(struct db *db, const struct config *cfg, const char *journal,
 		cfg->phone_key, cfg->vendor_connect_timeout,
 		cfg->vendor_timeout, NULL,
 	};
+
+	return vc;
+}
+
+/* Load batch j (its ids set) and build the body it is sent with under
+ * vc: 1 with *body (free() it), 0 when the stored task breaks the
+ * contract (err says why), -1 when it cannot be loaded. The sender and
+ * the settings page's preview both come here. */
+static int
+job_body(struct db *db, const struct vendor_cfg *vc, struct job *j,
+    char **body, size_t *len, char *err, size_t errsz)
+{
 	struct vendor_task	 t;
-	struct vendor_result	 res;
-	struct journal_answer	 a;
 	struct task_params	 p;
-	unsigned char		 d[crypto_hash_sha256_BYTES];
-	char			 sha[65], err[512], *name = NULL, *body = NULL;
-	size_t			 len;
+	char			*name = NULL;
 	int			 rc = -1;
 
+	*body = NULL;
 	memset(&p, 0, sizeof(p));
 	if (job_load(db, j) == -1 || task_params_parse(j->params, &p) == -1)
 		goto out;
 	/* A split task names its vendor tasks "name (k/n)". */
 	if (j->batch_count > 1) {
 		if (asprintf(&name, "%s (%lld/%lld)", j->task_name,
-		    (long long)j->seq, (long long)j->batch_count) < 0)
+		    (long long)j->seq, (long long)j->batch_count) < 0) {
+			name = NULL;
 			goto out;
+		}
 	} else if ((name = strdup(j->task_name)) == NULL)
 		goto out;
 	t = (struct vendor_task){ name, p.video_bot_id, p.is_voice_divide,
@@ -425,10 +434,34 @@ send_batch(struct db *db, const struct config *cfg, const char *journal,
 	db_bind_int(j->st, 1, j->import_id);
 	db_bind_int(j->st, 2, j->first_seq);
 	db_bind_int(j->st, 3, j->first_seq + j->rows - 1);
-	body = vendor_body(&vc, j->login_name, &t, next_row, j, &len, err,
-	    sizeof(err));
+	*body = vendor_body(vc, j->login_name, &t, next_row, j, len, err,
+	    errsz);
 	db_reset(j->st);
-	if (body == NULL) {
+	rc = *body != NULL ? 1 : 0;
+out:
+	free(name);
+	task_params_free(&p);
+	return rc;
+}
+
+/* The whole push of one claimed batch. Returns 0 once its outcome is
+ * stored (or, after a SIGTERM, journaled), -1 when it cannot be sent. */
+static int
+send_batch(struct db *db, const struct config *cfg, const char *journal,
+    const char *me, struct job *j)
+{
+	struct vendor_cfg	 vc = vendor_cfg_of(cfg);
+	struct vendor_result	 res;
+	struct journal_answer	 a;
+	unsigned char		 d[crypto_hash_sha256_BYTES];
+	char			 sha[65], err[512], *body = NULL;
+	size_t			 len;
+	int			 rc = -1, built;
+
+	if ((built = job_body(db, &vc, j, &body, &len, err, sizeof(err))) ==
+	    -1)
+		goto out;
+	if (built == 0) {
 		/* Nothing was sent: the stored task breaks the contract
 		 * (which the form should have prevented). A person must look. */
 		log_err("batch %lld: cannot build the body: %s",
@@ -457,8 +490,6 @@ send_batch(struct db *db, const struct config *cfg, const char *journal,
 	rc = 0;
 out:
 	free(body);
-	free(name);
-	task_params_free(&p);
 	return rc;
 }
 
@@ -713,25 +744,17 @@ char *
 sender_preview(struct db *db, const struct config *cfg,
     struct sender_preview *pv, size_t *len, char *err, size_t errsz)
 {
-	struct vendor_cfg vc = {
-		cfg->vendor_url, cfg->org_code, cfg->login_name, cfg->sign_key,
-		cfg->sign_recipe, cfg->phone_encryption == PHONE_AES128ECB,
-		cfg->phone_key, cfg->vendor_connect_timeout,
-		cfg->vendor_timeout, NULL,
-	};
 	static const struct vendor_task sample = { "示例任务", "sample-bot",
 	    0, NULL, 0, NULL, NULL, 0, 0, NULL, 0 };
-	struct vendor_task	 t;
-	struct task_params	 p;
+	struct vendor_cfg	 vc = vendor_cfg_of(cfg);
 	struct job		 j;
 	sqlite3_stmt		*st;
-	char			*name = NULL, *body = NULL;
+	char			*body = NULL;
 	size_t			 k = 0;
 	int			 rc;
 
 	memset(pv, 0, sizeof(*pv));
 	memset(&j, 0, sizeof(j));
-	memset(&p, 0, sizeof(p));
 	snprintf(err, errsz, "database error");
 	if ((st = db_stmt(db, STMT_BATCH_NEXT_QUEUED)) == NULL)
 		return NULL;
@@ -751,37 +774,14 @@ sender_preview(struct db *db, const struct config *cfg,
 	}
 	if (rc != SQLITE_ROW)
 		return NULL;
-	if (job_load(db, &j) == -1 || task_params_parse(j.params, &p) == -1)
-		goto out;
-	pv->batch_id = j.batch_id;
-	pv->task_id = j.task_id;
-	pv->seq = j.seq;
-	pv->batch_count = j.batch_count;
-	pv->rows = j.rows;
-	/* As send_batch() names it. */
-	if (j.batch_count > 1) {
-		if (asprintf(&name, "%s (%lld/%lld)", j.task_name,
-		    (long long)j.seq, (long long)j.batch_count) < 0) {
-			name = NULL;
-			goto out;
-		}
-	} else if ((name = strdup(j.task_name)) == NULL)
-		goto out;
-	t = (struct vendor_task){ name, p.video_bot_id, p.is_voice_divide,
-	    p.audio_bot_id, p.is_relate_send_message, p.msg_template_id,
-	    p.msg_title, p.send_message_phase, p.is_relate_video_message,
-	    p.video_message_template_id, p.send_video_message_phase };
-	if ((j.st = db_stmt(db, STMT_IMPORT_ROWS_RANGE)) == NULL)
-		goto out;
-	db_bind_int(j.st, 1, j.import_id);
-	db_bind_int(j.st, 2, j.first_seq);
-	db_bind_int(j.st, 3, j.first_seq + j.rows - 1);
-	body = vendor_body(&vc, j.login_name, &t, next_row, &j, len, err,
-	    errsz);
-	db_reset(j.st);
-out:
-	free(name);
-	task_params_free(&p);
+	/* Exactly as send_batch() builds it, but nothing is claimed. */
+	if (job_body(db, &vc, &j, &body, len, err, errsz) != -1) {
+		pv->batch_id = j.batch_id;
+		pv->task_id = j.task_id;
+		pv->seq = j.seq;
+		pv->batch_count = j.batch_count;
+		pv->rows = j.rows;
+	}
 	job_free(&j);
 	return body;
 }
