@@ -89,3 +89,5 @@ rc=0
 stop_worker || rc=$?
 expect_eq 0 "$rc" "the worker stops cleanly on SIGTERM"
 expect_eq 1 "$(grep -c 'worker .* started' "$W_LOG")" "the worker was started once"
+hits=$(grep -lF -e "$V_KEY" "$W_LOG" "$T_LOG" "$T_DIR"/nginx-*.log 2>/dev/null || true)
+expect_eq "" "$hits" "neither the worker's nor dialdesk's nor nginx's log holds sign_key"
