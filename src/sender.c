@@ -597,7 +597,7 @@ out:
 }
 
 /* How long a previewed list may wait for its uploader's decision. */
-#define PREVIEW_DAYS	7
+#define PREVIEW_DAYS	IMPORT_PREVIEW_DAYS
 
 /* What else has to be tidied now and then: sessions past their time,
  * old sign-in failure counts, undecided previews (personal data). */

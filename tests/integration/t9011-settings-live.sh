@@ -3,7 +3,8 @@
 # An already running `dialdesk worker` that holds batches because the file
 # names no vendor_url sends them to the address saved on the page; the web
 # workers split the next list by the batch_size saved a moment before and
-# show the new values on their very next request. The request preview of
+# show the new values on their very next request, and so does the pool
+# that takes the vendor's pushes (callback_allow). The request preview of
 # the queued batch carries the sign the sandbox vendor then receives for
 # it, and its body is the one sent, but for the masked phones.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -89,5 +90,13 @@ rc=0
 stop_worker || rc=$?
 expect_eq 0 "$rc" "the worker stops cleanly on SIGTERM"
 expect_eq 1 "$(grep -c 'worker .* started' "$W_LOG")" "the worker was started once"
+# The callback pool follows the allow-list saved on the page.
+settings_post "$ajar" 'callback_allow=10.9.9.9'
+expect_status 303 "an allow-list without this host saved on the page"
+push_send "$(push_json 0123456789abcdef0123456789abcdef "$(mark 1 1 0 0 0 0 1 0 0 0 0 0 0)")"
+expect_status 403 "... a push from 127.0.0.1 is refused at once"
+settings_post "$ajar" 'callback_allow=10.9.9.9 127.0.0.1'
+push_send "$(push_json 0123456789abcdef0123456789abcdef "$(mark 1 1 0 0 0 0 1 0 0 0 0 0 0)")"
+expect_status 200 "... and taken once 127.0.0.1 is added"
 hits=$(grep -lF -e "$V_KEY" "$W_LOG" "$T_LOG" "$T_DIR"/nginx-*.log 2>/dev/null || true)
 expect_eq "" "$hits" "neither the worker's nor dialdesk's nor nginx's log holds sign_key"
