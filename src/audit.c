@@ -53,6 +53,7 @@ const struct audit_action audit_actions[] = {
 	{ "push.forbidden", "推送密钥错误" },
 	{ "push.linked", "手动关联推送" },
 	{ "audit.keyed", "审计日志启用密钥" },
+	{ "settings.changed", "修改系统设置" },
 	{ NULL, NULL },
 };
 

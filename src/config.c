@@ -42,6 +42,9 @@ enum ktype {
 
 #define KF_EMPTY	0x01	/* "" is also valid (URL, HEX, TOKEN) */
 #define KF_SIZE		0x02	/* integer may end in K, M or G (x1024^n) */
+#define KF_PAGE		0x04	/* an administrator may change it on the
+				 * settings page (settings.c stores it) */
+#define KF_SECRET	0x08	/* never shown: pages say only set or not */
 
 struct key {
 	const char		*name;
@@ -70,6 +73,8 @@ struct key {
 	{ #f, KT_LONG, FIELD(f, long), 0, (lo), (hi), (def), NULL }
 #define K_SIZE(f, lo, hi, def) \
 	{ #f, KT_LLONG, FIELD(f, long long), KF_SIZE, (lo), (hi), (def), NULL }
+#define K_INT_PAGE(f, lo, hi, def) \
+	{ #f, KT_INT, FIELD(f, int), KF_PAGE, (lo), (hi), (def), NULL }
 
 /* Enum values are stored through an int. */
 _Static_assert(sizeof(enum phone_encryption) == sizeof(int),
@@ -102,23 +107,25 @@ static const struct key keys[] = {
 	K_INT(login_known_days, 1, 3650, "90"),
 	K_INT(password_min_length, 8, 128, "12"),
 	K_INT(retention_days, 1, 3650, "180"),
-	K_TEXT(vendor_url, KT_URL, KF_EMPTY, ""),
-	K_TEXT(org_code, KT_STRING, 0, ""),
-	K_TEXT(login_name, KT_STRING, 0, ""),
-	K_TEXT(sign_key, KT_STRING, 0, ""),
-	K_TEXT(sign_recipe, KT_RECIPE, 0, "{orgCode}{loginName}{key}"),
+	K_TEXT(vendor_url, KT_URL, KF_EMPTY | KF_PAGE, ""),
+	K_TEXT(org_code, KT_STRING, KF_PAGE, ""),
+	K_TEXT(login_name, KT_STRING, KF_PAGE, ""),
+	K_TEXT(sign_key, KT_STRING, KF_PAGE | KF_SECRET, ""),
+	K_TEXT(sign_recipe, KT_RECIPE, KF_PAGE, "{orgCode}{loginName}{key}"),
 	{ "phone_encryption", KT_ENUM,
-	    FIELD(phone_encryption, enum phone_encryption), 0, 0, 0, "none",
-	    phone_encryption_names },
-	{ "phone_key", KT_HEX, FIELD(phone_key, char *), KF_EMPTY, 32, 32,
+	    FIELD(phone_encryption, enum phone_encryption), KF_PAGE, 0, 0,
+	    "none", phone_encryption_names },
+	{ "phone_key", KT_HEX, FIELD(phone_key, char *),
+	    KF_EMPTY | KF_PAGE | KF_SECRET, 32, 32,
 	    "", NULL },
 	K_INT(vendor_connect_timeout, 1, 120, "10"),
-	K_INT(vendor_timeout, 1, 600, "60"),
-	K_INT(batch_size, 1, 50000, "10000"),
+	K_INT_PAGE(vendor_timeout, 1, 600, "60"),
+	K_INT_PAGE(batch_size, 1, 50000, "10000"),
 	K_LONG(max_rows, 1, 10000000, "1000000"),
-	{ "callback_token", KT_TOKEN, FIELD(callback_token, char *), KF_EMPTY,
+	{ "callback_token", KT_TOKEN, FIELD(callback_token, char *),
+	    KF_EMPTY | KF_SECRET,
 	    16, 0, "", NULL },
-	K_TEXT(callback_allow, KT_ADDRS, 0, ""),
+	K_TEXT(callback_allow, KT_ADDRS, KF_PAGE, ""),
 	K_SIZE(callback_max_bytes, 1024, 67108864, "1048576"),
 	K_TEXT(audit_key_file, KT_STRING, 0, ""),
 	K_TEXT(audit_checkpoint_file, KT_STRING, 0, ""),
@@ -143,6 +150,9 @@ struct loader {
 	char		*err;
 	size_t		 errsz;
 	size_t		 errlen;	/* bytes written to err so far */
+	const char	*zh;	/* config_set(): a Chinese reason other than
+				 * the key's rule (rule_zh) */
+	const char	*key;	/* the key the last message names */
 };
 
 static void __attribute__((format(printf, 2, 0)))
@@ -177,9 +187,12 @@ fail(struct loader *ld, const char *key, const char *fmt, ...)
 	va_list	 ap;
 
 	ld->errlen = 0;
+	ld->key = key;
 	if (ld->err != NULL && ld->errsz > 0)
 		ld->err[0] = '\0';
-	if (ld->line > 0)
+	if (ld->path == NULL)
+		;	/* config_set(): the key alone says where */
+	else if (ld->line > 0)
 		err_append(ld, "%s:%lu: ", ld->path, ld->line);
 	else
 		err_append(ld, "%s: ", ld->path);
@@ -596,7 +609,7 @@ set_value(struct loader *ld, struct config *cfg, const struct key *k,
 void
 config_defaults(struct config *cfg)
 {
-	struct loader	 ld = { "built-in default", 0, NULL, 0, 0 };
+	struct loader	 ld = { "built-in default", 0, NULL, 0, 0, NULL, NULL };
 	char		 msg[256];
 	char		*val;
 	size_t		 i;
@@ -666,6 +679,9 @@ key_find(const char *name)
 	return NULL;
 }
 
+static int	load_value(struct loader *, struct config *,
+		    const struct key *, char *, size_t);
+
 /* One line of the file (without its newline, len bytes, writable).
  * seen[] holds the line each key was first given on. */
 static int
@@ -674,7 +690,6 @@ load_line(struct loader *ld, struct config *cfg, char *line, size_t len,
 {
 	const struct key	*k;
 	char			*eq, *name, *val, *start;
-	size_t			 vlen;
 
 	start = line;
 	while (start < line + len && is_blank(*start))
@@ -713,9 +728,19 @@ load_line(struct loader *ld, struct config *cfg, char *line, size_t len,
 	seen[k - keys] = ld->line;
 
 	val = eq + 1;
-	vlen = len - (size_t)(val - line);
+	return load_value(ld, cfg, k, val, len - (size_t)(val - line));
+}
+
+/* The text after "=" (vlen bytes, writable): trimmed, checked as UTF-8,
+ * unquoted, then given to the key's parser. The file and the settings
+ * page (config_set) both come through here. */
+static int
+load_value(struct loader *ld, struct config *cfg, const struct key *k,
+    char *val, size_t vlen)
+{
 	if (memchr(val, '\0', vlen) != NULL) {
 		fail(ld, k->name, "contains a NUL byte");
+		ld->zh = "不能含有 NUL 字符";
 		return -1;
 	}
 	val = trim(val);
@@ -725,6 +750,7 @@ load_line(struct loader *ld, struct config *cfg, char *line, size_t len,
 		break;
 	case 0:
 		fail(ld, k->name, "is not valid UTF-8");
+		ld->zh = "不是有效的 UTF-8 文本";
 		return -1;
 	default:
 		fail(ld, k->name, "cannot check UTF-8: %s", strerror(errno));
@@ -733,6 +759,7 @@ load_line(struct loader *ld, struct config *cfg, char *line, size_t len,
 	if (val[0] == '"') {
 		if (vlen < 2 || val[vlen - 1] != '"') {
 			fail(ld, k->name, "unterminated quote");
+			ld->zh = "引号不成对：以 \" 开头的值须以 \" 结尾";
 			return -1;
 		}
 		val[vlen - 1] = '\0';
@@ -750,6 +777,7 @@ check_across(struct loader *ld, const struct config *cfg)
 	    cfg->phone_key[0] == '\0') {
 		fail(ld, "phone_key", "required when phone_encryption is "
 		    "aes-128-ecb");
+		ld->zh = "号码加密为 AES-128-ECB 时必须设置号码加密密钥";
 		return -1;
 	}
 	if (cfg->callback_token_previous[0] != '\0' &&
@@ -775,7 +803,7 @@ check_across(struct loader *ld, const struct config *cfg)
 int
 config_load(struct config *cfg, const char *path, char *err, size_t errsz)
 {
-	struct loader	 ld = { path, 0, err, errsz, 0 };
+	struct loader	 ld = { path, 0, err, errsz, 0, NULL, NULL };
 	struct config	 tmp;
 	unsigned long	 seen[NKEYS] = { 0 };
 	FILE		*f;
@@ -857,4 +885,239 @@ config_path(const char *from_argv)
 	if (access(SYSTEM_CONFIG, R_OK) == 0)
 		return SYSTEM_CONFIG;
 	return NULL;
+}
+
+/* --- one key at a time: the settings page (settings.c) ------------------- */
+
+const char *
+config_page_key(size_t i)
+{
+	size_t	 j;
+
+	for (j = 0; j < NKEYS; j++)
+		if ((keys[j].flags & KF_PAGE) && i-- == 0)
+			return keys[j].name;
+	return NULL;
+}
+
+int
+config_key_page(const char *name)
+{
+	const struct key *k = key_find(name);
+
+	return k != NULL && (k->flags & KF_PAGE);
+}
+
+int
+config_key_secret(const char *name)
+{
+	const struct key *k = key_find(name);
+
+	return k != NULL && (k->flags & KF_SECRET);
+}
+
+enum config_kind
+config_key_kind(const char *name)
+{
+	const struct key *k = key_find(name);
+
+	if (k == NULL)
+		return CONFIG_KIND_TEXT;
+	if (k->flags & KF_SECRET)
+		return CONFIG_KIND_SECRET;
+	switch (k->type) {
+	case KT_INT:
+	case KT_LONG:
+	case KT_LLONG:
+		return CONFIG_KIND_NUMBER;
+	case KT_ENUM:
+		return CONFIG_KIND_CHOICE;
+	default:
+		return CONFIG_KIND_TEXT;
+	}
+}
+
+const char *const *
+config_key_choices(const char *name)
+{
+	const struct key *k = key_find(name);
+
+	return k != NULL && k->type == KT_ENUM ? k->names : NULL;
+}
+
+int
+config_key_bounds(const char *name, long long *min, long long *max)
+{
+	const struct key *k = key_find(name);
+
+	if (k == NULL || (k->type != KT_INT && k->type != KT_LONG &&
+	    k->type != KT_LLONG))
+		return -1;
+	*min = k->min;
+	*max = k->max;
+	return 0;
+}
+
+/* What the key takes, in Chinese, from its type and bounds. */
+static void
+rule_zh(const struct key *k, char *buf, size_t bufsz)
+{
+	size_t	 i, len;
+	int	 empty = (k->flags & KF_EMPTY) != 0;
+
+	switch (k->type) {
+	case KT_INT:
+	case KT_LONG:
+	case KT_LLONG:
+		snprintf(buf, bufsz, "须为 %lld 到 %lld 的整数", k->min, k->max);
+		return;
+	case KT_ENUM:
+		len = (size_t)snprintf(buf, bufsz, "须为以下之一：");
+		for (i = 0; k->names[i] != NULL && len < bufsz; i++)
+			len += (size_t)snprintf(buf + len, bufsz - len, "%s%s",
+			    i > 0 ? "、" : "", k->names[i]);
+		return;
+	case KT_URL:
+		snprintf(buf, bufsz, "须为以 http:// 或 https:// 开头、带主机名"
+		    "的地址，不含 ? 或 #，末尾不带 /%s", empty ? "；或留空" : "");
+		return;
+	case KT_HEX:
+		snprintf(buf, bufsz, "须为 %lld 位十六进制数字（0-9、a-f）%s",
+		    k->min, empty ? "；或留空" : "");
+		return;
+	case KT_RECIPE:
+		snprintf(buf, bufsz, "不能为空；只能含有占位符 {orgCode} "
+		    "{loginName} {name} {key}，花括号须成对");
+		return;
+	case KT_ADDRS:
+		snprintf(buf, bufsz, "须为 IPv4 或 IPv6 地址，以空格或逗号分隔；"
+		    "留空表示不限");
+		return;
+	case KT_TOKEN:
+		snprintf(buf, bufsz, "须为至少 %lld 个 A-Z a-z 0-9 _ - 字符%s",
+		    k->min, empty ? "；或留空" : "");
+		return;
+	case KT_PATH:
+		snprintf(buf, bufsz, "不能为空");
+		return;
+	case KT_GROUP:
+		snprintf(buf, bufsz, "须为组名：小写字母、数字、_ 或 -，"
+		    "以字母或 _ 开头，至多 32 个字符");
+		return;
+	case KT_STRING:
+		break;
+	}
+	snprintf(buf, bufsz, "取值无效");
+}
+
+static void
+problem_fill(struct config_problem *pb, const struct key *k,
+    const struct loader *ld)
+{
+	if (pb == NULL)
+		return;
+	pb->key = k != NULL ? k->name : NULL;
+	if (ld->zh != NULL)
+		snprintf(pb->zh, sizeof(pb->zh), "%s", ld->zh);
+	else if (k != NULL)
+		rule_zh(k, pb->zh, sizeof(pb->zh));
+	else
+		snprintf(pb->zh, sizeof(pb->zh), "取值无效");
+}
+
+int
+config_set(struct config *cfg, const char *name, const char *value,
+    struct config_problem *pb)
+{
+	struct loader		 ld = { NULL, 0, NULL, 0, 0, NULL, NULL };
+	const struct key	*k;
+	char			*val;
+	size_t			 len = strlen(value);
+	int			 rc;
+
+	if (pb != NULL) {
+		memset(pb, 0, sizeof(*pb));
+		ld.err = pb->en;
+		ld.errsz = sizeof(pb->en);
+	}
+	if ((k = key_find(name)) == NULL) {
+		fail(&ld, NULL, "unknown key \"%.*s\"", quote_len(strlen(name)),
+		    name);
+		ld.zh = "没有这个配置项";
+		problem_fill(pb, NULL, &ld);
+		return -1;
+	}
+	if ((val = malloc(len + 1)) == NULL) {
+		fail(&ld, k->name, "out of memory");
+		ld.zh = "服务器内存不足";
+		problem_fill(pb, k, &ld);
+		return -1;
+	}
+	memcpy(val, value, len + 1);
+	if ((rc = load_value(&ld, cfg, k, val, len)) == -1)
+		problem_fill(pb, k, &ld);
+	free(val);
+	return rc;
+}
+
+int
+config_check(const struct config *cfg, struct config_problem *pb)
+{
+	struct loader	 ld = { NULL, 0, NULL, 0, 0, NULL, NULL };
+
+	if (pb != NULL) {
+		memset(pb, 0, sizeof(*pb));
+		ld.err = pb->en;
+		ld.errsz = sizeof(pb->en);
+	}
+	if (check_across(&ld, cfg) == 0)
+		return 0;
+	if (pb != NULL) {
+		pb->key = ld.key;
+		snprintf(pb->zh, sizeof(pb->zh), "%s",
+		    ld.zh != NULL ? ld.zh : "配置项之间相互矛盾");
+	}
+	return -1;
+}
+
+char *
+config_get(const struct config *cfg, const char *name)
+{
+	const struct key	*k = key_find(name);
+	const void		*p;
+	char			*out = NULL;
+	int			 i;
+
+	if (k == NULL)
+		return NULL;
+	p = (const char *)cfg + k->off;
+	switch (k->type) {
+	case KT_INT:
+		if (asprintf(&out, "%d", *(const int *)p) < 0)
+			out = NULL;
+		break;
+	case KT_LONG:
+		if (asprintf(&out, "%ld", *(const long *)p) < 0)
+			out = NULL;
+		break;
+	case KT_LLONG:
+		if (asprintf(&out, "%lld", *(const long long *)p) < 0)
+			out = NULL;
+		break;
+	case KT_ENUM:
+		memcpy(&i, p, sizeof(i));
+		out = strdup(k->names[i]);
+		break;
+	default:
+		out = strdup(string_value(cfg, k) != NULL ?
+		    string_value(cfg, k) : "");
+		break;
+	}
+	return out;
+}
+
+int
+config_dup(struct config *dst, const struct config *src)
+{
+	return config_copy(dst, src);
 }

@@ -80,5 +80,50 @@ void	config_free(struct config *);
  * folder of socket when it is empty. Returns 0, or -1 when it does not
  * fit in sz. */
 int	config_callback_socket(const struct config *, char *buf, size_t sz);
+/* A deep copy of src into dst (which owns nothing yet): 0, or -1 when out
+ * of memory (dst then owns nothing). */
+int	config_dup(struct config *dst, const struct config *src);
+
+/*
+ * One key at a time, for the settings page (settings.c): the keys an
+ * administrator may change there are flagged in config.c's one table, and
+ * a value typed on the page goes through the very checks a value in the
+ * file does, with the same English message.
+ */
+struct config_problem {
+	const char	*key;		/* the key at fault, NULL if none */
+	char		 en[256];	/* the file's message: "batch_size:
+					 * must be an integer from 1 to 50000" */
+	char		 zh[256];	/* the same for pages, in Chinese */
+};
+/* The i-th key (from 0) that the settings page may change, in the table's
+ * order; NULL past the last. */
+const char *config_page_key(size_t i);
+/* Is it such a key? Is it a secret (written, never shown)? */
+int	config_key_page(const char *key);
+int	config_key_secret(const char *key);
+/* How a page asks for it. */
+enum config_kind {
+	CONFIG_KIND_TEXT,
+	CONFIG_KIND_NUMBER,	/* config_key_bounds() */
+	CONFIG_KIND_CHOICE,	/* config_key_choices() */
+	CONFIG_KIND_SECRET,
+};
+enum config_kind config_key_kind(const char *key);
+/* The names of a choice, NULL-terminated; NULL for other kinds. */
+const char *const *config_key_choices(const char *key);
+/* The bounds of a number: 0, or -1 for other kinds. */
+int	config_key_bounds(const char *key, long long *min, long long *max);
+/* Set key from value as if "key = value" stood in the file (trimmed,
+ * unquoted, checked): 0, or -1 with *pb filled (pb may be NULL) and cfg
+ * unchanged. Does not check keys against each other: config_check(). */
+int	config_set(struct config *, const char *key, const char *value,
+	    struct config_problem *pb);
+/* The checks across keys that config_load() makes: 0, or -1 with *pb. */
+int	config_check(const struct config *, struct config_problem *pb);
+/* The value of key as it would be written in the file (a choice by its
+ * name, a number in decimal); malloc()ed, NULL for an unknown key or out
+ * of memory. */
+char	*config_get(const struct config *, const char *key);
 
 #endif

@@ -384,6 +384,25 @@ static const char *const stmts[STMT__MAX] = {
 	" head_rows = ? WHERE id = ?",
 	/* STMT_IMPORT_GET_READ */
 	"SELECT sheet, header_line, sheets, head_rows FROM imports WHERE id = ?",
+	/* STMT_SETTINGS_VERSION: changes on the settings page so far */
+	"SELECT coalesce(max(id), 0) FROM settings_history",
+	/* STMT_SETTINGS_ALL: the page's values over the file's */
+	"SELECT key, value, changed_by, changed_at FROM settings ORDER BY key",
+	/* STMT_SETTINGS_PUT (key, value, who, who id, now) */
+	"INSERT INTO settings (key, value, changed_by, changed_by_id,"
+	" changed_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key) DO UPDATE"
+	" SET value = ?2, changed_by = ?3, changed_by_id = ?4, changed_at = ?5",
+	/* STMT_SETTINGS_HISTORY_ADD (key, change, old, new, who, who id,
+	 * now): old and new are NULL for a secret */
+	"INSERT INTO settings_history (key, change, old_value, new_value,"
+	" changed_by, changed_by_id, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	/* STMT_SETTINGS_HISTORY (limit): the latest first */
+	"SELECT id, key, change, old_value, new_value, changed_by, changed_at"
+	" FROM settings_history ORDER BY id DESC LIMIT ?",
+	/* STMT_BATCH_NEXT_QUEUED (now): the batch a worker would claim next
+	 * (STMT_BATCH_CLAIM's order), else the one due soonest */
+	"SELECT id, task_id, seq, first_seq, rows FROM batches"
+	" WHERE state = 'queued' ORDER BY max(next_attempt, ?1), id LIMIT 1",
 };
 
 struct db *

@@ -31,6 +31,8 @@ void	page_callback(struct request *);
 void	page_pushes(struct request *);
 void	page_push_link(struct request *);
 void	page_settings(struct request *);
+void	page_settings_save(struct request *);
+void	page_settings_preview(struct request *);
 void	page_users(struct request *);
 void	page_user(struct request *);
 void	page_user_role(struct request *);

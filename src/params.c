@@ -55,6 +55,22 @@ const struct kvalid keys[KEY__MAX] = {
 	/* The preview: which sheet, which row is the header. */
 	{ valid_sheet, "sheet" },		/* KEY_SHEET */
 	{ valid_header_row, "header_row" },	/* KEY_HEADER_ROW */
+	/* The settings page: each value is judged by config.c's rule for
+	 * the key, as in the file; these only keep out what no line of the
+	 * file can hold. */
+	{ valid_setting, "vendor_url" },	/* KEY_VENDOR_URL */
+	{ valid_setting, "org_code" },		/* KEY_ORG_CODE */
+	{ valid_setting, "login_name" },	/* KEY_LOGIN_NAME */
+	{ valid_setting, "sign_recipe" },	/* KEY_SIGN_RECIPE */
+	{ valid_setting, "sign_key" },		/* KEY_SIGN_KEY */
+	{ valid_setting, "phone_encryption" },	/* KEY_PHONE_ENCRYPTION */
+	{ valid_setting, "phone_key" },		/* KEY_PHONE_KEY */
+	{ valid_setting, "batch_size" },	/* KEY_BATCH_SIZE */
+	{ valid_setting, "vendor_timeout" },	/* KEY_VENDOR_TIMEOUT */
+	{ valid_setting, "callback_allow" },	/* KEY_CALLBACK_ALLOW */
+	{ valid_bool, "sign_key_clear" },	/* KEY_SIGN_KEY_CLEAR */
+	{ valid_bool, "phone_key_clear" },	/* KEY_PHONE_KEY_CLEAR */
+	{ valid_page, "saved" },		/* KEY_SAVED: keys just saved */
 };
 
 /* Every text validator first requires valid UTF-8 without NUL bytes. */
@@ -396,4 +412,10 @@ valid_header_row(struct kpair *p)
 {
 	return text_ok(p, 7) && parse_int(p->val, p->valsz, 0, 1048576,
 	    &p->parsed);
+}
+
+int
+valid_setting(struct kpair *p)
+{
+	return text_ok(p, 4096) && strpbrk(p->val, "\r\n") == NULL;
 }

@@ -54,6 +54,20 @@ enum key {
 	KEY_DROP_UPLOAD,
 	KEY_SHEET,
 	KEY_HEADER_ROW,
+	/* The settings page: named as config.c's keys. */
+	KEY_VENDOR_URL,
+	KEY_ORG_CODE,
+	KEY_LOGIN_NAME,
+	KEY_SIGN_RECIPE,
+	KEY_SIGN_KEY,
+	KEY_PHONE_ENCRYPTION,
+	KEY_PHONE_KEY,
+	KEY_BATCH_SIZE,
+	KEY_VENDOR_TIMEOUT,
+	KEY_CALLBACK_ALLOW,
+	KEY_SIGN_KEY_CLEAR,
+	KEY_PHONE_KEY_CLEAR,
+	KEY_SAVED,
 	KEY__MAX
 };
 
@@ -101,6 +115,8 @@ int	valid_reason(struct kpair *);	/* 2-200 chars, one line */
 int	valid_vendor_login(struct kpair *);	/* users_vendor_login_ok() */
 int	valid_sheet(struct kpair *);	/* 0 to 4095: a sheet's index */
 int	valid_header_row(struct kpair *);	/* 0 (none) to 1,048,576 */
+int	valid_setting(struct kpair *);	/* UTF-8, one line, <= 4096 bytes:
+					 * config_set() judges the value */
 
 /* Validate one text as a user name (CLI uses the same rule). */
 int	username_ok(const char *);

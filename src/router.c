@@ -99,7 +99,12 @@ static const struct route routes[] = {
 	PAGE("/pushes", M_GET, ROLE_ADMIN, 0, page_pushes),
 	ID_PAGE("/pushes/", OBJ_PUSH, "/link", NEED_ACT,
 	    M_POST, ROLE_ADMIN, 0, page_push_link),
-	PAGE("/settings", M_GET, ROLE_ADMIN, 0, page_settings),
+	/* Auditors read the settings; only administrators change them or
+	 * see the next request (its sign). */
+	PAGE("/settings", M_GET, ROLE_ADMIN | ROLE_AUDITOR, 0, page_settings),
+	PAGE("/settings", M_POST, ROLE_ADMIN, 0, page_settings_save),
+	PAGE("/settings/preview", M_GET, ROLE_ADMIN, 0,
+	    page_settings_preview),
 	ID_PAGE("/imports/", OBJ_IMPORT, "", NEED_READ,
 	    M_GET, ROLE_ANY, 0, page_import),
 	ID_PAGE("/imports/", OBJ_IMPORT, "/errors.csv", NEED_READ,
@@ -336,17 +341,22 @@ dispatch(struct request *r)
 	unsigned		 allowed = 0;
 	int			 idle, maxage;
 
+	/* A path may have a row per method (GET and POST for different
+	 * roles): the row of this method, else 405 with every method the
+	 * path's rows take. */
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (route_match(&routes[i], r->path, &r->path_id)) {
-			rt = &routes[i];
-			break;
+			allowed |= routes[i].methods;
+			if (routes[i].methods & (1u << r->method)) {
+				rt = &routes[i];
+				break;
+			}
 		}
-	if (rt == NULL) {
+	if (rt == NULL && allowed == 0) {
 		ui_error(r, 404, "页面不存在", NULL);
 		return;
 	}
-	if (!(rt->methods & (1u << r->method))) {
-		allowed = rt->methods;
+	if (rt == NULL) {
 		http_header(r, "Allow", "%s%s%s",
 		    allowed & M_GET ? "GET, HEAD" : "",
 		    (allowed & M_GET) && (allowed & M_POST) ? ", " : "",

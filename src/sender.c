@@ -28,6 +28,7 @@
 #include "log.h"
 #include "push.h"
 #include "sender.h"
+#include "settings.h"
 #include "task.h"
 #include "vendor.h"
 
@@ -383,11 +384,9 @@ journal_keep(const char *journal, const char *me, const struct job *j,
 		    "journal: %s", (long long)j->batch_id, err);
 }
 
-/* The whole push of one claimed batch. Returns 0 once its outcome is
- * stored (or, after a SIGTERM, journaled), -1 when it cannot be sent. */
-static int
-send_batch(struct db *db, const struct config *cfg, const char *journal,
-    const char *me, struct job *j)
+/* The vendor settings of cfg, as vendor.c takes them. */
+static struct vendor_cfg
+vendor_cfg_of(const struct config *cfg)
 {
 	struct vendor_cfg vc = {
 		cfg->vendor_url, cfg->org_code, cfg->login_name, cfg->sign_key,
@@ -395,23 +394,34 @@ send_batch(struct db *db, const struct config *cfg, const char *journal,
 		cfg->phone_key, cfg->vendor_connect_timeout,
 		cfg->vendor_timeout, NULL,
 	};
+
+	return vc;
+}
+
+/* Load batch j (its ids set) and build the body it is sent with under
+ * vc: 1 with *body (free() it), 0 when the stored task breaks the
+ * contract (err says why), -1 when it cannot be loaded. The sender and
+ * the settings page's preview both come here. */
+static int
+job_body(struct db *db, const struct vendor_cfg *vc, struct job *j,
+    char **body, size_t *len, char *err, size_t errsz)
+{
 	struct vendor_task	 t;
-	struct vendor_result	 res;
-	struct journal_answer	 a;
 	struct task_params	 p;
-	unsigned char		 d[crypto_hash_sha256_BYTES];
-	char			 sha[65], err[512], *name = NULL, *body = NULL;
-	size_t			 len;
+	char			*name = NULL;
 	int			 rc = -1;
 
+	*body = NULL;
 	memset(&p, 0, sizeof(p));
 	if (job_load(db, j) == -1 || task_params_parse(j->params, &p) == -1)
 		goto out;
 	/* A split task names its vendor tasks "name (k/n)". */
 	if (j->batch_count > 1) {
 		if (asprintf(&name, "%s (%lld/%lld)", j->task_name,
-		    (long long)j->seq, (long long)j->batch_count) < 0)
+		    (long long)j->seq, (long long)j->batch_count) < 0) {
+			name = NULL;
 			goto out;
+		}
 	} else if ((name = strdup(j->task_name)) == NULL)
 		goto out;
 	t = (struct vendor_task){ name, p.video_bot_id, p.is_voice_divide,
@@ -424,10 +434,34 @@ send_batch(struct db *db, const struct config *cfg, const char *journal,
 	db_bind_int(j->st, 1, j->import_id);
 	db_bind_int(j->st, 2, j->first_seq);
 	db_bind_int(j->st, 3, j->first_seq + j->rows - 1);
-	body = vendor_body(&vc, j->login_name, &t, next_row, j, &len, err,
-	    sizeof(err));
+	*body = vendor_body(vc, j->login_name, &t, next_row, j, len, err,
+	    errsz);
 	db_reset(j->st);
-	if (body == NULL) {
+	rc = *body != NULL ? 1 : 0;
+out:
+	free(name);
+	task_params_free(&p);
+	return rc;
+}
+
+/* The whole push of one claimed batch. Returns 0 once its outcome is
+ * stored (or, after a SIGTERM, journaled), -1 when it cannot be sent. */
+static int
+send_batch(struct db *db, const struct config *cfg, const char *journal,
+    const char *me, struct job *j)
+{
+	struct vendor_cfg	 vc = vendor_cfg_of(cfg);
+	struct vendor_result	 res;
+	struct journal_answer	 a;
+	unsigned char		 d[crypto_hash_sha256_BYTES];
+	char			 sha[65], err[512], *body = NULL;
+	size_t			 len;
+	int			 rc = -1, built;
+
+	if ((built = job_body(db, &vc, j, &body, &len, err, sizeof(err))) ==
+	    -1)
+		goto out;
+	if (built == 0) {
 		/* Nothing was sent: the stored task breaks the contract
 		 * (which the form should have prevented). A person must look. */
 		log_err("batch %lld: cannot build the body: %s",
@@ -456,8 +490,6 @@ send_batch(struct db *db, const struct config *cfg, const char *journal,
 	rc = 0;
 out:
 	free(body);
-	free(name);
-	task_params_free(&p);
 	return rc;
 }
 
@@ -614,6 +646,7 @@ sender_run(const struct config *cfg, int once)
 	struct sigaction sa;
 	struct db	*db;
 	struct job	 j;
+	struct settings_live live;
 	char		 me[128], host[64] = "", err[512], *journal;
 	time_t		 last_recover = 0, last_tidy = 0;
 	int		 rc, warned = 0;
@@ -648,8 +681,11 @@ sender_run(const struct config *cfg, int once)
 	gethostname(host, sizeof(host) - 1);
 	snprintf(me, sizeof(me), "%s:%d", host, (int)getpid());
 	log_info("worker %s started", me);
+	settings_live_init(&live, cfg);
 
 	while (!stop) {
+		/* The settings page's changes, without a restart. */
+		cfg = settings_live_refresh(&live, db);
 		if (time(NULL) - last_recover >= 30) {
 			recover_stale(db, cfg, journal);
 			last_recover = time(NULL);
@@ -679,7 +715,73 @@ sender_run(const struct config *cfg, int once)
 		sleep(1);
 	}
 	log_info("worker %s stopped", me);
+	settings_live_free(&live);
 	free(journal);
 	db_close(db);
 	return 0;
+}
+
+/* --- the settings page's preview ------------------------------------------- */
+
+/* The two made-up people of a sample batch. */
+static int
+sample_row(void *arg, struct vendor_row *row)
+{
+	static const char *const phones[] = { "13800000001", "13900000002" };
+	static const char *const names[] = { "示例甲", "示例乙" };
+	size_t	*k = arg;
+
+	if (*k >= 2)
+		return 0;
+	memset(row, 0, sizeof(*row));
+	row->phone = phones[*k];
+	row->name = names[*k];
+	(*k)++;
+	return 1;
+}
+
+char *
+sender_preview(struct db *db, const struct config *cfg,
+    struct sender_preview *pv, size_t *len, char *err, size_t errsz)
+{
+	static const struct vendor_task sample = { "示例任务", "sample-bot",
+	    0, NULL, 0, NULL, NULL, 0, 0, NULL, 0 };
+	struct vendor_cfg	 vc = vendor_cfg_of(cfg);
+	struct job		 j;
+	sqlite3_stmt		*st;
+	char			*body = NULL;
+	size_t			 k = 0;
+	int			 rc;
+
+	memset(pv, 0, sizeof(*pv));
+	memset(&j, 0, sizeof(j));
+	snprintf(err, errsz, "database error");
+	if ((st = db_stmt(db, STMT_BATCH_NEXT_QUEUED)) == NULL)
+		return NULL;
+	db_bind_int(st, 1, (int64_t)time(NULL));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		j.batch_id = sqlite3_column_int64(st, 0);
+		j.task_id = sqlite3_column_int64(st, 1);
+		j.seq = sqlite3_column_int64(st, 2);
+		j.first_seq = sqlite3_column_int64(st, 3);
+		j.rows = sqlite3_column_int64(st, 4);
+	}
+	db_reset(st);
+	if (rc == SQLITE_DONE) {
+		pv->sample = 1;
+		return vendor_body(&vc, NULL, &sample, sample_row, &k, len, err,
+		    errsz);
+	}
+	if (rc != SQLITE_ROW)
+		return NULL;
+	/* Exactly as send_batch() builds it, but nothing is claimed. */
+	if (job_body(db, &vc, &j, &body, len, err, errsz) != -1) {
+		pv->batch_id = j.batch_id;
+		pv->task_id = j.task_id;
+		pv->seq = j.seq;
+		pv->batch_count = j.batch_count;
+		pv->rows = j.rows;
+	}
+	job_free(&j);
+	return body;
 }

@@ -34,6 +34,7 @@
 #include "log.h"
 #include "router.h"
 #include "server.h"
+#include "settings.h"
 #include "tmpl.h"
 
 static volatile sig_atomic_t stopping;
@@ -138,6 +139,8 @@ worker(const struct config *cfg, int fd, int callback_pool)
 	FCGX_Request	 req;
 	struct http_io	 io;
 	struct db	*db;
+	struct settings_live live;
+	const struct config *now;
 	sigset_t	 none;
 	char		 gate[512];
 
@@ -157,17 +160,21 @@ worker(const struct config *cfg, int fd, int callback_pool)
 		log_err("worker: cannot set up libfcgi");
 		_exit(1);
 	}
+	settings_live_init(&live, cfg);
 	while (!stopping && FCGX_Accept_r(&req) >= 0) {
 		io.ctx = &req;
 		io.read = fcgi_read;
 		io.write = fcgi_write;
 		io.envp = req.envp;
+		/* The settings page's changes, without a restart. */
+		now = settings_live_refresh(&live, db);
 		if (callback_pool)
-			router_handle_callback(&io, cfg, db);
+			router_handle_callback(&io, now, db);
 		else
-			router_handle(&io, cfg, db);
+			router_handle(&io, now, db);
 		FCGX_Finish_r(&req);
 	}
+	settings_live_free(&live);
 	db_close(db);
 	_exit(0);
 }
@@ -177,6 +184,7 @@ server_cgi(const struct config *cfg)
 {
 	extern char	**environ;
 	struct http_io	 io = { stdin, stdio_read, stdio_write, environ };
+	struct settings_live live;
 	struct db	*db;
 
 	if (server_prepare(cfg) == -1 ||
@@ -186,7 +194,9 @@ server_cgi(const struct config *cfg)
 		    "500 服务器内部错误\n", stdout);
 		return 1;
 	}
-	router_handle(&io, cfg, db);
+	settings_live_init(&live, cfg);
+	router_handle(&io, settings_live_refresh(&live, db), db);
+	settings_live_free(&live);
 	db_close(db);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -25,7 +25,7 @@ static const struct {
 	{ "/audit", "审计日志", ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/pushes", "供应商推送", ROLE_ADMIN },
 	{ "/users", "用户", ROLE_ADMIN },
-	{ "/settings", "设置", ROLE_ADMIN },
+	{ "/settings", "设置", ROLE_ADMIN | ROLE_AUDITOR },
 };
 
 static int

@@ -2,9 +2,9 @@
 # tests/browser/run.sh: the browser tests. Installs playwright-core from the
 # lock file when needed, starts dialdesk and nginx like the integration
 # tests do (tests/integration/lib.sh), with the sandbox vendor and a worker
-# (vendor.sh), runs login.mjs, task.mjs, drafts.mjs and pages.mjs (every
-# page, both widths, every GET form) in Chromium, and ends with one
-# (vendor.sh), runs login.mjs, task.mjs and lists.mjs in Chromium, and ends with one
+# (vendor.sh), runs login.mjs, task.mjs, drafts.mjs, users.mjs, pages.mjs
+# (every page, both widths, every GET form), lists.mjs and settings.mjs in
+# Chromium, and ends with one
 # line: `N passed, M failed`. Needs DIALDESK_BIN (default build/dialdesk),
 # SANDBOX_BIN (default build/tools/sandbox-vendor) and /usr/bin/chromium.
 set -euo pipefail
@@ -50,6 +50,10 @@ BASE_URL=$BASE ADMIN_PASS=$ADMIN_PASS OPERATOR_PASS=$OPERATOR_PASS \
     timeout -k 10 400 node "$here/pages.mjs" | tee -a "$out" || rc=${PIPESTATUS[0]}
 BASE_URL=$BASE DD_USER=operator DD_PASS=$OPERATOR_PASS LISTS_DIR=$DD_TOP/tests/fixtures/calllist \
     timeout -k 10 300 node "$here/lists.mjs" | tee -a "$out" || rc=${PIPESTATUS[0]}
+# Last: it changes the settings in force.
+BASE_URL=$BASE ADMIN_PASS=$ADMIN_PASS OPERATOR_PASS=$OPERATOR_PASS \
+    AUDITOR_PASS=$AUDITOR_PASS timeout -k 10 300 node "$here/settings.mjs" |
+    tee -a "$out" || rc=${PIPESTATUS[0]}
 dd_stop "$worker_pid" 10 || true
 
 # Count here rather than trust the scripts' own lines: stopping the servers
