@@ -50,11 +50,14 @@ static const struct {
 	{ "public_url", "站点地址", NULL },
 	{ "max_rows", "名单行数上限", NULL },
 	{ "upload_max_bytes", "上传大小上限（字节）", NULL },
+	{ "retention_days", "个人信息保留天数（任务完成后删除号码与姓名）", NULL },
+	{ "password_min_length", "密码最少字符数", NULL },
 };
 
 /* The keys shown read-only: the file's alone. */
 static const char *const file_keys[] = {
-	"public_url", "max_rows", "upload_max_bytes",
+	"public_url", "max_rows", "upload_max_bytes", "retention_days",
+	"password_min_length",
 };
 
 static const char *

@@ -54,3 +54,8 @@ req "$jar" GET "/tasks/$old_task"
 expect_status 200 "the task page still opens"
 worker_once
 expect_eq 1 "$(audit_count retention.purged)" "a run with nothing to purge writes no entry"
+
+login admin "$ADMIN_PASS" "$T_DIR/admin.jar" || not_ok "admin signs in" "$(r_summary)"
+req "$T_DIR/admin.jar" GET /settings
+expect_body_contains '<code class="setting-key">retention_days</code></dt><dd>30</dd>' \
+    "/settings shows the retention period in force"
