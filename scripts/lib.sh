@@ -117,10 +117,12 @@ dd_random_password() {
 	printf '%s\n' "${s:0:20}"
 }
 
-# dd_port_free PORT: no TCP socket on this machine uses PORT as its local
-# port, listening or not (a client's connection holds its port too).
+# dd_port_free PORT: no TCP socket on this machine listens on PORT. Only a
+# listening socket takes a port: nginx binds with SO_REUSEADDR, so the
+# connections a load test leaves in TIME_WAIT (or any other state) on that
+# port do not stop it.
 dd_port_free() {
-	! ss -tanH | awk '{print $4}' | grep -qE "[:.]$1\$"
+	! ss -Hltn | awk '{print $4}' | grep -qE "[:.]$1\$"
 }
 
 # dd_pick_port: a free loopback port, chosen at random so that runs side by

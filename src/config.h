@@ -18,7 +18,7 @@ struct config {
 	char	*socket;		/* FastCGI unix socket */
 	char	*socket_group;		/* group of the socket, "" = ours */
 	int	 workers;		/* FastCGI worker processes */
-	char	*templates;		/* folder of *.tpl */
+	char	*templates;		/* override folder, "" = built in */
 	char	*upload_dir;		/* temporary uploads, outside web root */
 	long long upload_max_bytes;	/* request body limit */
 	char	*public_url;		/* how people and the vendor reach us */

@@ -71,7 +71,8 @@ server_prepare(const struct config *cfg)
 	char		 err[512];
 	int		 have, want = db_schema_latest();
 
-	if (tmpl_init(cfg->templates, err, sizeof(err)) == -1) {
+	if ((cfg->templates[0] != '\0' ? tmpl_init(cfg->templates, err,
+	    sizeof(err)) : tmpl_init_embedded(err, sizeof(err))) == -1) {
 		log_err("templates: %s", err);
 		return -1;
 	}

@@ -51,17 +51,13 @@ ck_value(const struct config *c, const char *key, const char *want)
 	    key, got, want);
 }
 
-#ifndef DD_DATADIR
-#define DD_DATADIR	"/usr/local/share/dialdesk"
-#endif
-
 /* The documented defaults, one per key (docs/CONFIG.md). */
 static const struct { const char *key, *want; } defaults[] = {
 	{ "database", "/var/lib/dialdesk/dialdesk.db" },
 	{ "socket", "/run/dialdesk/dialdesk.sock" },
 	{ "socket_group", "" },
 	{ "workers", "4" },
-	{ "templates", DD_DATADIR "/templates" },
+	{ "templates", "" },	/* the built-in templates */
 	{ "upload_dir", "/var/lib/dialdesk/uploads" },
 	{ "upload_max_bytes", "52428800" },
 	{ "public_url", "http://127.0.0.1:8080" },
@@ -184,7 +180,7 @@ static const struct load_case cases[] = {
 	BAD("workers = 99999999999999999999\n",
 	    ":1: workers: must be an integer from 1 to 64"),
 	OK("templates = /opt/dd/templates\n", "templates", "/opt/dd/templates"),
-	BAD("templates =\n", ":1: templates: must not be empty"),
+	OK("templates =\n", "templates", ""),
 	OK("upload_dir = /srv/uploads\n", "upload_dir", "/srv/uploads"),
 	BAD("upload_dir =\n", ":1: upload_dir: must not be empty"),
 	OK("upload_max_bytes = 1024\n", "upload_max_bytes", "1024"),
@@ -498,6 +494,29 @@ START_TEST(test_path)
 }
 END_TEST
 
+/* The path defaults follow the folders systemd (or the demo) names. */
+START_TEST(test_defaults_env)
+{
+	struct config	 c;
+
+	ck_assert_int_eq(setenv("STATE_DIRECTORY", "/srv/dd:/srv/other", 1), 0);
+	ck_assert_int_eq(setenv("RUNTIME_DIRECTORY", "/run/dd", 1), 0);
+	config_defaults(&c);
+	ck_value(&c, "database", "/srv/dd/dialdesk.db");
+	ck_value(&c, "upload_dir", "/srv/dd/uploads");
+	ck_value(&c, "socket", "/run/dd/dialdesk.sock");
+	config_free(&c);
+	/* A relative folder is not what systemd gives: ignored. */
+	ck_assert_int_eq(setenv("STATE_DIRECTORY", "var", 1), 0);
+	ck_assert_int_eq(unsetenv("RUNTIME_DIRECTORY"), 0);
+	config_defaults(&c);
+	ck_value(&c, "database", "/var/lib/dialdesk/dialdesk.db");
+	ck_value(&c, "socket", "/run/dialdesk/dialdesk.sock");
+	config_free(&c);
+	ck_assert_int_eq(unsetenv("STATE_DIRECTORY"), 0);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -512,6 +531,7 @@ config_suite(void)
 	tcase_add_test(tc, test_small_err);
 	tcase_add_test(tc, test_example);
 	tcase_add_test(tc, test_path);
+	tcase_add_test(tc, test_defaults_env);
 	suite_add_tcase(s, tc);
 	return s;
 }
