@@ -4,7 +4,9 @@
 #   build/       configure --enable-werror, make, make check (unit tests),
 #                the integration tests, the browser test, make distcheck;
 #   build-asan/  AddressSanitizer + UBSan build, make check and the
-#                integration tests again.
+#                integration tests again;
+#   package      the Debian package built, checked and installed into a
+#                throw-away root (tests/package/run.sh).
 # Logs go to tests/artifacts/check/. The last line, alone, is
 # `N passed, M failed` summed over all stages (a build counts as one test);
 # the exit status is non-zero when anything failed.
@@ -211,6 +213,14 @@ if run_build build-asan "$ASAN_BUILD" \
 else
 	skip unit-asan "the build failed"
 	skip integration-asan "the build failed"
+fi
+
+# The Debian package: build, lintian, units, install into a throw-away
+# root (tests/package/run.sh says how); needs root.
+if [[ $(id -u) -eq 0 ]]; then
+	run_counted package package.log tests/package/run.sh
+else
+	skip package "needs root"
 fi
 
 finish

@@ -19,6 +19,9 @@ DD_BASE_PACKAGES=(
 # for the integration tests that read JSON bodies and .xlsx exports.
 # shellcheck disable=SC2034
 DD_CHECK_PACKAGES=(chromium fonts-wqy-microhei nodejs npm xz-utils wrk jq unzip)
+# The package test (tests/package/run.sh): building the .deb, lintian, and
+# systemd-analyze for the units.
+DD_CHECK_PACKAGES+=(debhelper dpkg-dev fakeroot lintian systemd)
 
 dd_say() { printf '%s: %s\n' "${DD_PROG:-dialdesk}" "$*" >&2; }
 dd_die() { dd_say "$*"; exit 1; }
