@@ -76,6 +76,14 @@ static const char *const phone_encryption_names[] = {
 	NULL
 };
 
+_Static_assert(sizeof(enum log_format) == sizeof(int),
+    "enum log_format is stored as an int");
+static const char *const log_format_names[] = {
+	"text",		/* LOG_TEXT */
+	"json",		/* LOG_JSON */
+	NULL
+};
+
 /* Every key, once. docs/CONFIG.md describes each; keep them in step. */
 static const struct key keys[] = {
 	K_TEXT(database, KT_PATH, 0, "/var/lib/dialdesk/dialdesk.db"),
@@ -113,6 +121,11 @@ static const struct key keys[] = {
 	    16, 0, "", NULL },
 	K_TEXT(callback_allow, KT_ADDRS, 0, ""),
 	K_SIZE(callback_max_bytes, 1024, 67108864, "1048576"),
+	K_TEXT(metrics_allow, KT_ADDRS, 0, "127.0.0.1 ::1"),
+	K_INT(health_heartbeat_max_seconds, 5, 86400, "120"),
+	K_INT(health_queue_max_seconds, 60, 604800, "3600"),
+	{ "log_format", KT_ENUM, FIELD(log_format, enum log_format), 0, 0, 0,
+	    "text", log_format_names },
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

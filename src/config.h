@@ -12,6 +12,11 @@ enum phone_encryption {
 	PHONE_AES128ECB,	/* "aes-128-ecb" */
 };
 
+enum log_format {
+	LOG_TEXT = 0,		/* "text": key=value */
+	LOG_JSON,		/* "json": one object a line */
+};
+
 struct config {
 	/* storage and serving */
 	char	*database;		/* SQLite file */
@@ -48,6 +53,11 @@ struct config {
 	char	*callback_token;	/* "" = callback disabled */
 	char	*callback_allow;	/* addresses allowed, "" = any */
 	long long callback_max_bytes;	/* push body limit */
+	/* running it: health, metrics, logs */
+	char	*metrics_allow;		/* addresses that may read /metrics */
+	int	 health_heartbeat_max_seconds;	/* worker silent longer: 503 */
+	int	 health_queue_max_seconds;	/* a batch queued longer: 503 */
+	enum log_format log_format;
 };
 
 /* Fill with the documented defaults (every string malloc()ed). */

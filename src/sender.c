@@ -22,6 +22,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
 #include "push.h"
 #include "sender.h"
 #include "task.h"
@@ -411,7 +412,8 @@ sender_run(const struct config *cfg, int once)
 	struct job	 j;
 	char		 me[128], host[64] = "";
 	time_t		 last_recover = 0, last_tidy = 0;
-	int		 rc, warned = 0;
+	int		 rc, warned = 0, beat_fd;
+	uint64_t	 beats = 0;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -434,8 +436,11 @@ sender_run(const struct config *cfg, int once)
 	gethostname(host, sizeof(host) - 1);
 	snprintf(me, sizeof(me), "%s:%d", host, (int)getpid());
 	log_info("worker %s started", me);
+	/* /healthz and /metrics read how recently this loop came round. */
+	beat_fd = heartbeat_open(cfg->database);
 
 	while (!stop) {
+		heartbeat_beat(beat_fd, ++beats);
 		if (time(NULL) - last_recover >= 30) {
 			recover_stale(db, cfg);
 			last_recover = time(NULL);
@@ -464,6 +469,8 @@ sender_run(const struct config *cfg, int once)
 		sleep(1);
 	}
 	log_info("worker %s stopped", me);
+	if (beat_fd != -1)
+		close(beat_fd);
 	db_close(db);
 	return 0;
 }

@@ -28,6 +28,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "router.h"
 #include "server.h"
 #include "tmpl.h"
@@ -262,7 +263,13 @@ server_run(const struct config *cfg)
 	time_t		 deadline, last_death = 0;
 	unsigned	 quick_deaths = 0;
 
+	size_t		 nroutes;
+
 	if (server_prepare(cfg) == -1 || (fd = open_socket(cfg)) == -1)
+		return 1;
+	/* Before any fork: every worker and the committer share it. */
+	(void)router_routes(&nroutes);
+	if (metrics_init(nroutes) == -1)
 		return 1;
 	if ((cfd = committer_listen(cfg)) == -1)
 		return 1;

@@ -31,6 +31,8 @@ show(const struct config *c, const char *key, char *buf, size_t sz)
 	S(phone_key); N(vendor_connect_timeout); N(vendor_timeout);
 	N(batch_size); N(max_rows); S(callback_token); S(callback_allow);
 	N(callback_max_bytes);
+	S(metrics_allow); N(health_heartbeat_max_seconds);
+	N(health_queue_max_seconds);
 #undef S
 #undef N
 	if (strcmp(key, "phone_encryption") == 0)
@@ -38,6 +40,9 @@ show(const struct config *c, const char *key, char *buf, size_t sz)
 		    c->phone_encryption == PHONE_PLAIN ? "none" :
 		    c->phone_encryption == PHONE_AES128ECB ? "aes-128-ecb" :
 		    "?");
+	if (strcmp(key, "log_format") == 0)
+		return snprintf(buf, sz, "%s", c->log_format == LOG_TEXT ?
+		    "text" : c->log_format == LOG_JSON ? "json" : "?");
 	return -1;
 }
 
@@ -84,6 +89,10 @@ static const struct { const char *key, *want; } defaults[] = {
 	{ "callback_token", "" },
 	{ "callback_allow", "" },
 	{ "callback_max_bytes", "1048576" },
+	{ "metrics_allow", "127.0.0.1 ::1" },
+	{ "health_heartbeat_max_seconds", "120" },
+	{ "health_queue_max_seconds", "3600" },
+	{ "log_format", "text" },
 };
 
 #define NDEFAULTS	(sizeof(defaults) / sizeof(defaults[0]))
