@@ -113,6 +113,29 @@ audit_hash(int64_t id, const char *ts, int64_t actor_id, const char *actor,
 	return 0;
 }
 
+/* The details as stored: with the request id of the request being
+ * answered (log.h), so that an entry leads to its log lines. */
+static char *
+details_text(const cJSON *details)
+{
+	const char	*rid = log_request_id();
+	cJSON		*d;
+	char		*s;
+
+	if (rid == NULL)
+		return details != NULL ? cJSON_PrintUnformatted(details) :
+		    strdup("{}");
+	d = details != NULL ? cJSON_Duplicate(details, 1) :
+	    cJSON_CreateObject();
+	if (d == NULL || cJSON_AddStringToObject(d, "request_id", rid) == NULL) {
+		cJSON_Delete(d);
+		return NULL;
+	}
+	s = cJSON_PrintUnformatted(d);
+	cJSON_Delete(d);
+	return s;
+}
+
 int
 audit_append(struct db *db, const struct audit_actor *who, const char *action,
     const char *object, const cJSON *details)
@@ -133,8 +156,7 @@ audit_append(struct db *db, const struct audit_actor *who, const char *action,
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return -1;
 
-	dtext = details != NULL ? cJSON_PrintUnformatted(details) :
-	    strdup("{}");
+	dtext = details_text(details);
 	if (dtext == NULL)
 		return -1;
 	audit_now(ts);

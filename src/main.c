@@ -101,6 +101,8 @@ main(int argc, char *argv[])
 		return 1;
 	}
 
+	log_set_json(cfg.log_format == LOG_JSON);
+
 	if (strcmp(cmd, "serve") == 0 && argc == 1)
 		rc = server_run(&cfg);
 	else if (strcmp(cmd, "cgi") == 0 && argc <= 1)

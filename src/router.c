@@ -385,8 +385,11 @@ router_handle(struct http_io *io, const struct config *cfg, struct db *db)
 	int		 rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-
-	if ((rc = http_request_init(&r, io, cfg, db)) != 0)
+	rc = http_request_init(&r, io, cfg, db);
+	/* nginx's $request_id (fastcgi_param REQUEST_ID): in every log line
+	 * and audit entry of this request. */
+	log_set_request_id(http_env(&r, "REQUEST_ID"));
+	if (rc != 0)
 		ui_error(&r, rc, rc == 400 ? "请求格式错误" : "服务器内部错误",
 		    NULL);
 	else
@@ -400,6 +403,7 @@ router_handle(struct http_io *io, const struct config *cfg, struct db *db)
 	    (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000LL +
 	    (t1.tv_nsec - t0.tv_nsec) / 1000));
 	http_request_free(&r);
+	log_set_request_id(NULL);
 }
 
 int
