@@ -70,9 +70,17 @@ wait $!
 state=$(ss -Htan "( sport = :$port )" | awk '{print $1}' | sort -u | tr '\n' ' ')
 expect_match "TIME-WAIT" "$state" "a connection on port $port is in TIME_WAIT"
 check "dd_port_free counts port $port as free" dd_port_free "$port"
-python3 -c "import socket,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1',$port)); s.listen(1); time.sleep(3)" &
+python3 - "$port" "$T_DIR/listening" <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(1)
+open(sys.argv[2], "w").close()
+time.sleep(20)
+PY
 lpid=$!
-sleep 0.5
+for ((i = 0; i < 200; i++)); do [[ -e $T_DIR/listening ]] && break; sleep 0.05; done
 check "dd_port_free counts port $port as taken while something listens" \
     bash -c "! { source '$DD_TOP/scripts/lib.sh'; dd_port_free $port; }"
 kill "$lpid" 2>/dev/null || true

@@ -39,12 +39,12 @@ done
 began=$(date +%s%N)
 if dd_alive "$upload_pid"; then echo "# the upload is still running as the backup begins"; fi
 rc=0
-out=$(dialdesk backup "$T_DIR/copy.db" 2>&1) || rc=$?
+said=$(dialdesk backup "$T_DIR/copy.db" 2>&1) || rc=$?
 expect_eq 0 "$rc" "dialdesk backup exits 0 during the pushes and the upload"
-expect_match "checked: integrity ok, schema version [0-9]+, audit chain intact" "$out" \
+expect_match "checked: integrity ok, schema version [0-9]+, audit chain intact" "$said" \
     "it says the copy was checked"
-expect_match "audit_key_file" "$out" "it names the key files to keep beside it"
-expect_match "configuration $T_CONF" "$out" "it names the configuration file to keep"
+expect_match "audit_key_file" "$said" "it names the key files to keep beside it"
+expect_match "configuration $T_CONF" "$said" "it names the configuration file to keep"
 wait "$pushers" || true
 wait "$upload_pid" || true
 running=$(awk -v t="$began" '$3 > t' "$T_DIR/acks" | wc -l)
@@ -63,26 +63,26 @@ awk -v t="$began" '$2 == 200 && $3 < t { printf "bk%030x\n", $1 }' "$T_DIR/acks"
 sqlite3 "$T_DIR/copy.db" 'SELECT vendor_task_id FROM pushes' | sort >"$T_DIR/in-copy"
 before=$(wc -l <"$T_DIR/acked")
 expect_ge 150 "$before" "at least 150 pushes were answered before the backup began ($before)"
-missing=$(comm -23 "$T_DIR/acked" "$T_DIR/in-copy" | wc -l)
-expect_eq 0 "$missing" "the copy holds every push answered before the backup began"
+lost=$(comm -23 "$T_DIR/acked" "$T_DIR/in-copy" | wc -l)
+expect_eq 0 "$lost" "the copy holds every push answered before the backup began"
 expect_eq "$(wc -l <"$T_DIR/in-copy")" "$(sqlite3 "$T_DIR/copy.db" "SELECT count(*) FROM audit WHERE action = 'push.received'")" \
     "each push in the copy has its push.received entry"
 
 rc=0
-out=$(dialdesk backup "$T_DIR/copy.db" 2>&1) || rc=$?
+said=$(dialdesk backup "$T_DIR/copy.db" 2>&1) || rc=$?
 expect_eq 1 "$rc" "backup onto an existing file exits 1"
-expect_match "exists already" "$out" "... saying so"
+expect_match "exists already" "$said" "... saying so"
 printf 'database = postgresql://dialdesk@localhost/dialdesk\n' >"$T_DIR/pg.conf"
 rc=0
-out=$("$DIALDESK_BIN" --config "$T_DIR/pg.conf" backup "$T_DIR/pg.dump" 2>&1) || rc=$?
+said=$("$DIALDESK_BIN" --config "$T_DIR/pg.conf" backup "$T_DIR/pg.dump" 2>&1) || rc=$?
 expect_eq 2 "$rc" "backup of a PostgreSQL database exits 2"
-expect_match "pg_dump" "$out" "... and says to use pg_dump"
+expect_match "pg_dump" "$said" "... and says to use pg_dump"
 
 # --- restore ------------------------------------------------------------------
 rc=0
-out=$(dialdesk restore "$T_DIR/copy.db" 2>&1) || rc=$?
+said=$(dialdesk restore "$T_DIR/copy.db" 2>&1) || rc=$?
 expect_eq 1 "$rc" "restore while serve runs exits 1"
-expect_match "stop the service first" "$out" "... and says to stop the service"
+expect_match "stop the service first" "$said" "... and says to stop the service"
 t_stop
 python3 -c 'import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1]); c.execute("SELECT count(*) FROM users").fetchall()
@@ -90,23 +90,23 @@ open(sys.argv[2], "w").close(); time.sleep(30)' "$T_DB" "$T_DIR/holder.ready" &
 holder=$!
 for ((i = 0; i < 100; i++)); do [[ -e $T_DIR/holder.ready ]] && break; sleep 0.05; done
 rc=0
-out=$(dialdesk restore "$T_DIR/copy.db" 2>&1) || rc=$?
+said=$(dialdesk restore "$T_DIR/copy.db" 2>&1) || rc=$?
 expect_eq 1 "$rc" "restore while another process has the database open exits 1"
-expect_match "is open in process $holder" "$out" "... naming that process"
+expect_match "is open in process $holder" "$said" "... naming that process"
 kill "$holder" 2>/dev/null || true
 wait "$holder" 2>/dev/null || true
 
 now_pushes=$(sql 'SELECT count(*) FROM pushes')
 printf 'not a database\n' >"$T_DIR/junk.db"
 rc=0
-out=$(dialdesk restore "$T_DIR/junk.db" 2>&1) || rc=$?
+said=$(dialdesk restore "$T_DIR/junk.db" 2>&1) || rc=$?
 expect_eq 1 "$rc" "restore of a file that is no database exits 1"
 expect_eq "$now_pushes" "$(sql 'SELECT count(*) FROM pushes')" "... and leaves the database as it was"
 
 rc=0
-out=$(dialdesk restore "$T_DIR/copy.db" 2>&1) || rc=$?
+said=$(dialdesk restore "$T_DIR/copy.db" 2>&1) || rc=$?
 expect_eq 0 "$rc" "restore of the backup exits 0"
-kept=$(printf '%s\n' "$out" | sed -n -e 's/^the database it replaced is kept as //p')
+kept=$(printf '%s\n' "$said" | sed -n -e 's/^the database it replaced is kept as //p')
 check "the replaced database is kept ($kept)" test -s "$kept"
 expect_eq "$now_pushes" "$(sqlite3 "$kept" 'SELECT count(*) FROM pushes')" "... with all its pushes"
 expect_eq "$(wc -l <"$T_DIR/in-copy")" "$(sql 'SELECT count(*) FROM pushes')" "the database now holds the backup's pushes"

@@ -70,7 +70,7 @@ if [[ ${1:-} == --install ]]; then
 	quiet() { "$@" >/dev/null 2>&1; }
 	check "the system user dialdesk exists" quiet in_root id -u dialdesk
 	expect_match '^[0-9]+$' "$(in_root id -u dialdesk)" "... with a uid"
-	(($(in_root id -u dialdesk) < 1000)) && ok "... a system uid" || not_ok "... a system uid"
+	if (($(in_root id -u dialdesk) < 1000)); then ok "... a system uid"; else not_ok "... a system uid"; fi
 	check "the group dialdesk exists" quiet in_root getent group dialdesk
 	conf=$root/etc/dialdesk/dialdesk.conf
 	expect_eq "640 root dialdesk" "$(in_root stat -c '%a %U %G' /etc/dialdesk/dialdesk.conf 2>/dev/null)" \
