@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "config.h"
 #include "db.h"
 #include "log.h"
 #include "push.h"
@@ -305,8 +306,10 @@ usage(void)
 int
 main(int argc, char *argv[])
 {
+	struct config	 cfg;
 	struct db	*db;
 	long		 n = 0, batches = 100, pushes = 2;
+	char		 err[512];
 	int		 rc;
 
 	if (argc < 3)
@@ -323,6 +326,17 @@ main(int argc, char *argv[])
 		return usage();
 	if (sodium_init() < 0) {
 		fprintf(stderr, "seed: sodium_init failed\n");
+		return 1;
+	}
+	/* The audit key `dialdesk migrate` made beside the database. */
+	config_defaults(&cfg);
+	free(cfg.database);
+	cfg.database = strdup(argv[1]);
+	snprintf(err, sizeof(err), "out of memory");
+	rc = cfg.database != NULL ? audit_open(&cfg, 0, err, sizeof(err)) : -1;
+	config_free(&cfg);
+	if (rc == -1) {
+		fprintf(stderr, "seed: %s\n", err);
 		return 1;
 	}
 	if ((db = db_open(argv[1], 5000)) == NULL)

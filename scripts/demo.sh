@@ -132,6 +132,10 @@ else
 	sign_key = $sign_key
 	sign_recipe = {orgCode}{loginName}{key}
 	vendor_timeout = 30
+	# The audit log's key and checkpoints, made by \`dialdesk migrate\`:
+	# back them up with the database.
+	audit_key_file = $VAR/dialdesk.db.audit-key
+	audit_checkpoint_file = $VAR/dialdesk.db.audit-checkpoints
 	EOF
 	mv "$CONF.tmp" "$CONF"
 	chmod 600 "$CONF"
@@ -234,6 +238,7 @@ if [[ -z ${DIALDESK_CONFIG:-} ]]; then
 EOF
 fi
 cat <<EOF
+  audit log:             $(rel "$BIN") --config $(rel "$CONF") audit verify
   logs:                  $(rel "$LOGDIR")/, $(rel "$NGINX_STATE")/nginx-error.log
   stop:                  Ctrl-C here, or scripts/demo.sh stop
 

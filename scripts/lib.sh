@@ -16,9 +16,12 @@ DD_BASE_PACKAGES=(
 )
 # What scripts/check.sh needs on top: the browser test (with a Chinese font
 # for its screenshots), xz for make distcheck, wrk for bench/, jq and unzip
-# for the integration tests that read JSON bodies and .xlsx exports.
+# for the integration tests that read JSON bodies and .xlsx exports, python3
+# for the audit-chain tests that recompute hashes (tests/integration/audit.sh).
 # shellcheck disable=SC2034
-DD_CHECK_PACKAGES=(chromium fonts-wqy-microhei nodejs npm xz-utils wrk jq unzip)
+DD_CHECK_PACKAGES=(chromium fonts-wqy-microhei nodejs npm xz-utils wrk jq unzip python3)
+# t8052 reads the .xlsx exports as a spreadsheet program does.
+DD_CHECK_PACKAGES+=(python3-openpyxl)
 # The package test (tests/package/run.sh): building the .deb, lintian, and
 # systemd-analyze for the units.
 DD_CHECK_PACKAGES+=(debhelper dpkg-dev fakeroot lintian systemd)
@@ -175,13 +178,17 @@ dd_nginx_user() {
 	echo www-data
 }
 
-# dd_nginx_local OUT PORT STATE SOCKET STATIC USER [BODY_MAX]: write to OUT
-# the local nginx configuration derived from nginx.conf.example (see the
-# markers described at its top): plain HTTP on 127.0.0.1:PORT, no TLS, pid,
-# logs and temporary files under STATE.
+# dd_nginx_local OUT PORT STATE SOCKET STATIC USER [BODY_MAX
+# [CALLBACK_SOCKET [CALLBACK_MAX]]]: write to OUT the local nginx
+# configuration derived from nginx.conf.example (see the markers described
+# at its top): plain HTTP on 127.0.0.1:PORT, no TLS, pid, logs and
+# temporary files under STATE. CALLBACK_SOCKET defaults to callback.sock
+# beside SOCKET, as dialdesk's callback_socket does; CALLBACK_MAX to 1m.
 dd_nginx_local() {
 	local out=$1 port=$2 state=$3 socket=$4 static=$5 user=$6
 	local body_max=${7:-50m}
+	local callback_socket=${8:-$(dirname "$socket")/callback.sock}
+	local callback_max=${9:-1m}
 	mkdir -p "$state/nginx-tmp"
 	# Markers count only on lines that are not comments themselves.
 	sed -e '/^[[:space:]]*# local-drop-begin[[:space:]]*$/,/^[[:space:]]*# local-drop-end[[:space:]]*$/d' \
@@ -194,6 +201,8 @@ dd_nginx_local() {
 	    -e "/^[[:space:]]*#/!s|@STATIC@|$(dd_sed_quote "${static%/}")|g" \
 	    -e "/^[[:space:]]*#/!s|@USER@|$(dd_sed_quote "$user")|g" \
 	    -e "/^[[:space:]]*#/!s|@BODY_MAX@|$(dd_sed_quote "$body_max")|g" \
+	    -e "/^[[:space:]]*#/!s|@CALLBACK_SOCKET@|$(dd_sed_quote "$callback_socket")|g" \
+	    -e "/^[[:space:]]*#/!s|@CALLBACK_MAX@|$(dd_sed_quote "$callback_max")|g" \
 	    "$DD_TOP/nginx.conf.example" >"$out.tmp" || return 1
 	if grep -n '^[^#]*@[A-Z_]*@' "$out.tmp" >&2; then
 		dd_say "nginx.conf.example: unknown placeholder left in $out"

@@ -42,6 +42,11 @@ static const struct policy {
 	[OBJ_PUSH] = { "push", STMT_ACCESS_PUSH_OWNER,
 	    ROLE_ADMIN, 0, ROLE_ADMIN, 0,
 	    "推送不存在", "没有权限查看该推送", "只有管理员可以处理推送" },
+	/* Accounts are the administrators' to manage; everyone manages
+	 * their own password and sessions at /account, which takes no id. */
+	[OBJ_USER] = { "user", STMT_ACCESS_USER_OWNER,
+	    ROLE_ADMIN, 0, ROLE_ADMIN, 0,
+	    "用户不存在", "没有权限查看该用户", "只有管理员可以管理用户" },
 };
 
 static const struct policy *

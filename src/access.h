@@ -17,6 +17,7 @@ enum object {
 	OBJ_BATCH,	/* owned by the owner of its task */
 	OBJ_IMPORT,	/* an uploaded list: the preview, its error report */
 	OBJ_PUSH,	/* the vendor's, no owner */
+	OBJ_USER,	/* an account: its own owner */
 	OBJ__MAX
 };
 

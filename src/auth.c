@@ -96,8 +96,13 @@ user_fetch(sqlite3_stmt *st, struct user *u)
 	u->pwhash = xstrdup_col(st, 3);
 	u->disabled = sqlite3_column_int(st, 4);
 	u->vendor_login = xstrdup_col(st, 5);
+	u->must_change = sqlite3_column_int(st, 6);
+	u->last_login = sqlite3_column_int64(st, 7);
+	u->last_login_addr = xstrdup_col(st, 8);
+	u->may_see_phones = sqlite3_column_int(st, 9);
 	db_reset(st);
-	if (u->name == NULL || u->pwhash == NULL || u->vendor_login == NULL) {
+	if (u->name == NULL || u->pwhash == NULL || u->vendor_login == NULL ||
+	    u->last_login_addr == NULL) {
 		user_clear(u);
 		return -1;
 	}
@@ -132,23 +137,119 @@ user_clear(struct user *u)
 		sodium_memzero(u->pwhash, strlen(u->pwhash));
 	free(u->pwhash);
 	free(u->vendor_login);
+	free(u->last_login_addr);
 	memset(u, 0, sizeof(*u));
 }
 
-const char *
-password_policy(const char *pw)
+/* Is pw one character, or one short run, said again ("aaaaaaaaaaaa",
+ * "abcabcabcabc"), or a run of neighbouring keys or digits up or down
+ * ("123456789012" counts: the digits wrap)? */
+static int
+password_trivial(const char *pw, size_t len)
 {
-	size_t	 len = strlen(pw);
+	size_t	 unit, i;
+	int	 step;
 
-	if (len < 12)
-		return "password must be at least 12 characters long";
+	for (unit = 1; unit <= 4 && unit < len; unit++) {
+		for (i = unit; i < len && pw[i] == pw[i - unit]; i++)
+			continue;
+		if (i == len)
+			return 1;
+	}
+	for (step = -1; step <= 1; step += 2) {
+		for (i = 1; i < len; i++) {
+			int d = (unsigned char)pw[i] - (unsigned char)pw[i - 1];
+			int digits = pw[i] >= '0' && pw[i] <= '9' &&
+			    pw[i - 1] >= '0' && pw[i - 1] <= '9';
+			if (d != step && !(digits && d == -9 * step))
+				break;
+		}
+		if (i == len)
+			return 1;
+	}
+	return 0;
+}
+
+/* With every copy of the name taken out of low (len bytes), is what is
+ * left less than half of it, or only a run or repeat ("alice2026",
+ * "alice123456")? */
+static int
+name_is_most(const char *low, size_t len, const char *name)
+{
+	char		 rest[64];
+	size_t		 nl = strlen(name), j = 0;
+	const char	*p = low, *q;
+
+	while ((q = strstr(p, name)) != NULL) {
+		memcpy(rest + j, p, (size_t)(q - p));
+		j += (size_t)(q - p);
+		p = q + nl;
+	}
+	memcpy(rest + j, p, strlen(p) + 1);
+	j += strlen(p);
+	return j * 2 < len || j < 4 || password_trivial(rest, j);
+}
+
+enum password_problem
+password_check(const char *pw, int min_chars, const char *user_name)
+{
+	size_t	 len = strlen(pw), chars;
+	char	 low[64];
+	size_t	 i;
+
 	if (len > 1024)
-		return "password must be at most 1024 bytes long";
-	if (!utf8_valid(pw, len))
-		return "password must be valid UTF-8";
-	if (utf8_has_control(pw, len))
-		return "password must not contain control characters";
-	return NULL;
+		return PW_TOO_LONG;
+	if (!utf8_valid(pw, len) || utf8_has_control(pw, len))
+		return PW_BAD_TEXT;
+	/* Characters, not bytes: a Chinese pass phrase counts its words. */
+	for (chars = 0, i = 0; i < len; i++)
+		if (((unsigned char)pw[i] & 0xc0) != 0x80)
+			chars++;
+	if (chars < (size_t)(min_chars < PASSWORD_MIN_FLOOR ?
+	    PASSWORD_MIN_FLOOR : min_chars))
+		return PW_TOO_SHORT;
+	if (password_trivial(pw, len))
+		return PW_COMMON;
+	if (len < sizeof(low)) {
+		for (i = 0; i <= len; i++)
+			low[i] = (char)(pw[i] >= 'A' && pw[i] <= 'Z' ?
+			    pw[i] - 'A' + 'a' : pw[i]);
+		if (password_is_common(low))
+			return PW_COMMON;
+		if (user_name != NULL && *user_name != '\0' &&
+		    strstr(low, user_name) != NULL && name_is_most(low, len,
+		    user_name))
+			return PW_HAS_NAME;
+	}
+	return PW_OK;
+}
+
+const char *
+password_problem_zh(enum password_problem p)
+{
+	switch (p) {
+	case PW_OK:		return "";
+	case PW_TOO_SHORT:	return "密码太短";
+	case PW_TOO_LONG:	return "密码太长（最多 1024 字节）";
+	case PW_BAD_TEXT:	return "密码含有无效字符";
+	case PW_COMMON:		return "这是常见或有规律的密码，容易被猜中，请换一个";
+	case PW_HAS_NAME:	return "密码主要由用户名组成，容易被猜中，请换一个";
+	}
+	return "密码无效";
+}
+
+const char *
+password_problem_en(enum password_problem p)
+{
+	switch (p) {
+	case PW_OK:		return "";
+	case PW_TOO_SHORT:	return "password is too short";
+	case PW_TOO_LONG:	return "password must be at most 1024 bytes long";
+	case PW_BAD_TEXT:	return "password must be valid UTF-8 without control characters";
+	case PW_COMMON:		return "password is a common or patterned one, easy to guess";
+	case PW_HAS_NAME:	return "password is mostly the user name, easy to guess";
+	}
+	return "password is not acceptable";
 }
 
 int
@@ -281,6 +382,8 @@ session_lookup(struct db *db, const char *token, int64_t now,
 	s->role = role_parse(db_col_text(st, 6));
 	disabled = sqlite3_column_int(st, 7);
 	s->vendor_login = strdup(db_col_text(st, 8));
+	s->must_change = sqlite3_column_int(st, 9);
+	s->may_see_phones = sqlite3_column_int(st, 10);
 	db_reset(st);
 	if (s->user_name == NULL || s->vendor_login == NULL) {
 		session_clear(s);

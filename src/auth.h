@@ -31,15 +31,37 @@ struct user {
 	char		*pwhash;
 	int		 disabled;
 	char		*vendor_login;
+	int		 must_change;	/* sent to /account until changed */
+	int64_t		 last_login;	/* unix time, 0 never */
+	char		*last_login_addr;
+	int		 may_see_phones;	/* may ask to see full numbers */
 };
 /* 1 found, 0 not found, -1 error. free with user_clear(). */
 int	user_by_name(struct db *, const char *name, struct user *);
 int	user_by_id(struct db *, int64_t id, struct user *);
 void	user_clear(struct user *);
 
-/* Password rules: 12 to 1024 bytes of valid UTF-8 without control
- * characters. Returns NULL when acceptable, else the English reason. */
-const char *password_policy(const char *pw);
+/* Password rules at ASVS 5.0 V6.2: at least min_chars characters (never
+ * fewer than PASSWORD_MIN_FLOOR), at most 1024 bytes of UTF-8 without
+ * control characters, no composition rules; refused when it is on the list
+ * of common passwords shipped with the program (passwords_common.c), one
+ * character or short run said again, a run of neighbouring digits or
+ * letters, or mostly the user's own name (user_name may be NULL). */
+#define PASSWORD_MIN_FLOOR	8
+enum password_problem {
+	PW_OK = 0,
+	PW_TOO_SHORT,
+	PW_TOO_LONG,
+	PW_BAD_TEXT,
+	PW_COMMON,
+	PW_HAS_NAME,
+};
+enum password_problem password_check(const char *pw, int min_chars,
+	    const char *user_name);
+const char *password_problem_zh(enum password_problem);	/* for pages */
+const char *password_problem_en(enum password_problem);	/* for the CLI */
+/* 1 when the lower-cased pw is on the shipped list of common passwords. */
+int	password_is_common(const char *lower);
 /* argon2id via crypto_pwhash_str at t=3, m=32 MiB (above the ASVS 5.0
  * appendix C minimum of m=19 MiB, t=2, p=1). out must hold
  * crypto_pwhash_STRBYTES. Returns 0 or -1 (out of memory). */
@@ -61,6 +83,8 @@ struct session {
 	char		*user_name;
 	enum role	 role;
 	char		*vendor_login;
+	int		 must_change;
+	int		 may_see_phones;
 };
 
 enum session_state { SESSION_NONE, SESSION_OK, SESSION_EXPIRED, SESSION_ERROR };

@@ -102,8 +102,7 @@ check_copy(const char *path, int busy_ms, int *schema, char *err,
 {
 	struct db	*db;
 	sqlite3_stmt	*st;
-	int64_t		 count, bad;
-	char		 head[65], why[256];
+	struct audit_report r;
 	const char	*first = "";
 	int		 rc = -1, v;
 
@@ -129,17 +128,27 @@ check_copy(const char *path, int busy_ms, int *schema, char *err,
 		goto out;
 	}
 	*schema = v;
-	switch (audit_verify(db, &count, head, &bad, why, sizeof(why))) {
-	case 0:
-		break;
-	case 1:
-		snprintf(err, errsz, "%s: audit chain broken at entry %lld: %s",
-		    path, (long long)bad, why);
-		goto out;
-	default:
+	/* The chain must be whole. The checkpoint file is the live one: a
+	 * copy older than its newest checkpoint (a restore of last week's
+	 * backup) disagrees with it without being damaged, so that is said,
+	 * not refused. */
+	if (audit_verify(db, &r) == -1) {
 		snprintf(err, errsz, "%s: cannot read the audit log", path);
 		goto out;
 	}
+	if (r.why[0] != '\0') {
+		if (r.bad_id > 0)
+			snprintf(err, errsz, "%s: audit chain broken at entry "
+			    "%lld: %s", path, (long long)r.bad_id, r.why);
+		else
+			snprintf(err, errsz, "%s: audit chain broken: %s",
+			    path, r.why);
+		goto out;
+	}
+	if (r.cp_why[0] != '\0')
+		printf("note: the copy and the checkpoint file %s disagree: "
+		    "%s\n", audit_checkpoint_file() != NULL ?
+		    audit_checkpoint_file() : "", r.cp_why);
 	if ((st = db_stmt(db, STMT_JOURNAL_DELETE)) == NULL ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		snprintf(err, errsz, "%s: cannot leave WAL mode", path);
@@ -147,7 +156,7 @@ check_copy(const char *path, int busy_ms, int *schema, char *err,
 	}
 	db_reset(st);
 	printf("checked: integrity ok, schema version %d, audit chain intact "
-	    "(%lld entries, head %s)\n", v, (long long)count, head);
+	    "(%lld entries, head %s)\n", v, (long long)r.entries, r.head);
 	rc = 0;
 out:
 	db_reset(st);
@@ -175,8 +184,8 @@ backup_run(const struct config *cfg, const char *config_file,
 {
 	struct db	*src;
 	struct stat	 st;
-	char		 tmp[4096], err[1024];
-	int		 schema = 0;
+	char		 tmp[4096], err[1024], key[4096], cps[4096];
+	int		 schema = 0, rc;
 
 	if (is_postgres(cfg->database)) {
 		fprintf(stderr, "dialdesk: the database is PostgreSQL: back it "
@@ -198,9 +207,20 @@ backup_run(const struct config *cfg, const char *config_file,
 		    strerror(errno));
 		return 1;
 	}
-	if ((src = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL)
+	if (audit_open(cfg, 0, err, sizeof(err)) == -1) {
+		fprintf(stderr, "dialdesk: %s\n", err);
 		return 1;
+	}
+	snprintf(key, sizeof(key), "%s", audit_key_file() != NULL ?
+	    audit_key_file() : "?");
+	snprintf(cps, sizeof(cps), "%s", audit_checkpoint_file() != NULL ?
+	    audit_checkpoint_file() : "?");
+	if ((src = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL) {
+		audit_close();
+		return 1;
+	}
 	if (copy_into(db_handle(src), tmp, err, sizeof(err)) == -1) {
+		audit_close();
 		db_close(src);
 		remove_db_files(tmp);
 		fprintf(stderr, "dialdesk: %s\n", err);
@@ -208,8 +228,9 @@ backup_run(const struct config *cfg, const char *config_file,
 	}
 	db_close(src);
 	err[0] = '\0';
-	if (check_copy(tmp, cfg->busy_timeout_ms, &schema, err,
-	    sizeof(err)) == -1) {
+	rc = check_copy(tmp, cfg->busy_timeout_ms, &schema, err, sizeof(err));
+	audit_close();
+	if (rc == -1) {
 		remove_db_files(tmp);
 		fprintf(stderr, "dialdesk: backup not made: %s\n", err);
 		return 1;
@@ -226,12 +247,14 @@ backup_run(const struct config *cfg, const char *config_file,
 	    cfg->database, file);
 	printf("keep beside it, it is not in the database:\n"
 	    "  the configuration %s (vendor keys, callback_token)\n"
-	    "  the audit key and checkpoint files (audit_key_file, "
-	    "audit_checkpoint_file; next to the database by default)\n"
-	    "  the do-not-call key, if one is configured\n"
+	    "  the audit key file %s (audit_key_file; keep its copy apart "
+	    "from the database's if you can)\n"
+	    "  the audit checkpoint file %s (audit_checkpoint_file)\n"
+	    "  the vendor journal (vendor_journal) and the do-not-call key, "
+	    "if configured\n"
 	    "uploads in %s are previews in progress and need no backup\n",
 	    config_file != NULL ? config_file : "(none: built-in defaults)",
-	    cfg->upload_dir);
+	    key, cps, cfg->upload_dir);
 	return 0;
 }
 
@@ -312,7 +335,7 @@ restore_run(const struct config *cfg, const char *file)
 	time_t		 now = time(NULL);
 	char		 tmp[4096], kept[4096], err[1024] = "";
 	long		 pid;
-	int		 have_old, schema = 0;
+	int		 have_old, schema = 0, rc;
 
 	if (is_postgres(cfg->database)) {
 		fprintf(stderr, "dialdesk: the database is PostgreSQL: restore "
@@ -360,8 +383,14 @@ restore_run(const struct config *cfg, const char *file)
 		return 1;
 	}
 	sqlite3_close(in);
-	if (check_copy(tmp, cfg->busy_timeout_ms, &schema, err,
-	    sizeof(err)) == -1) {
+	if (audit_open(cfg, 0, err, sizeof(err)) == -1) {
+		remove_db_files(tmp);
+		fprintf(stderr, "dialdesk: not restored: %s\n", err);
+		return 1;
+	}
+	rc = check_copy(tmp, cfg->busy_timeout_ms, &schema, err, sizeof(err));
+	audit_close();
+	if (rc == -1) {
 		remove_db_files(tmp);
 		fprintf(stderr, "dialdesk: not restored: %s\n", err);
 		return 1;

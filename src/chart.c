@@ -7,13 +7,20 @@
 #include "chart.h"
 #include "tmpl.h"
 
-/* In viewBox units; the SVG scales to its container. */
-#define CHART_W		560
-#define LABEL_W		72
-#define VALUE_W		130
+/*
+ * In viewBox units; the SVG scales to its box (style.css keeps it between a
+ * phone's width and a size where its type stays moderate). The type is 14
+ * units: the label column and the room right of the longest bar are as
+ * wide as the longest label and the longest value text, so that the
+ * drawing holds all its text at any width, and no more than that, so
+ * that the type stays legible on a phone.
+ */
+#define AREA_W		160	/* the longest bar */
 #define ROW_H		28
 #define BAR_H		18
 #define PAD		8
+#define GAP		6	/* a bar's end to its value text */
+#define MIN_LABEL_W	28
 
 void
 chart_pct(int64_t part, int64_t whole, char out[16])
@@ -25,22 +32,69 @@ chart_pct(int64_t part, int64_t whole, char out[16])
 		    (double)whole);
 }
 
+/* About how wide s is set in 14-unit type, erring wide: digits and Latin
+ * letters are near 0.55 em, "%" near 0.85 em, a Chinese character or
+ * full-width bracket 1 em. */
+static int
+text_units(const char *s)
+{
+	int	 w = 0;
+
+	for (; *s != '\0'; s++)
+		if (*s == '%')
+			w += 13;
+		else if ((unsigned char)*s < 0x80)
+			w += 9;
+		else if (((unsigned char)*s & 0xc0) != 0x80)
+			w += 14;	/* the lead byte of one character */
+	return w;
+}
+
+/* The length of the bar of value when max is the longest. */
+static int
+bar_width(int64_t value, int64_t max)
+{
+	int	 w = (int)((double)AREA_W * (double)value / (double)max + 0.5);
+
+	return value > 0 && w < 1 ? 1 : w;	/* a non-zero figure shows */
+}
+
+/* The value text of a bar, as chart.tpl writes it. */
+static void
+value_text(int64_t value, const char *pct, char out[64])
+{
+	snprintf(out, 64, "%lld（%s）", (long long)value, pct);
+}
+
 void
 chart_fill(struct tdict *d, const char *id, const char *title,
     const struct chart_bar *bars, size_t n, int64_t base)
 {
 	struct tdict	*s;
-	char		 pct[16], desc[1024];
+	char		 pct[16], desc[1024], text[64];
 	int64_t		 max = 0;
 	size_t		 i, used = 0;
-	int		 w, y, area = CHART_W - LABEL_W - VALUE_W - 2 * PAD;
+	int		 w, y, x0, label_w = MIN_LABEL_W, right = 0;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (bars[i].value > max)
 			max = bars[i].value;
+		if (text_units(bars[i].label) > label_w)
+			label_w = text_units(bars[i].label);
+	}
+	/* The label ends 8 units left of its bar (chart.tpl's dx). */
+	x0 = PAD + label_w + 8;
+	for (i = 0; i < n && max > 0; i++) {
+		chart_pct(bars[i].value, base, pct);
+		value_text(bars[i].value, pct, text);
+		w = bar_width(bars[i].value, max);
+		if (w + GAP + text_units(text) > right)
+			right = w + GAP + text_units(text);
+	}
 	tdict_set(d, "CHART_ID", id);
 	tdict_set(d, "CHART_TITLE", title);
-	tdict_set_int(d, "CHART_WIDTH", CHART_W);
+	tdict_set_int(d, "CHART_WIDTH", x0 + (right > AREA_W ? right :
+	    AREA_W) + PAD);
 	tdict_set_int(d, "CHART_HEIGHT", (long long)(n * ROW_H + 2 * PAD));
 	if (max == 0) {
 		tdict_set(d, "CHART_DESC", "暂无数据。");
@@ -52,10 +106,7 @@ chart_fill(struct tdict *d, const char *id, const char *title,
 	used = (size_t)snprintf(desc, sizeof(desc), "%s:", title);
 	for (i = 0; i < n; i++) {
 		y = PAD + (int)i * ROW_H;
-		w = (int)((double)area * (double)bars[i].value / (double)max +
-		    0.5);
-		if (bars[i].value > 0 && w < 1)
-			w = 1;	/* a non-zero figure stays visible */
+		w = bar_width(bars[i].value, max);
 		chart_pct(bars[i].value, base, pct);
 		s = tdict_add_section(d, "BAR");
 		tdict_set(s, "BAR_LABEL", bars[i].label);
@@ -64,10 +115,10 @@ chart_fill(struct tdict *d, const char *id, const char *title,
 		tdict_set(s, "BAR_PCT", pct);
 		tdict_set_int(s, "BAR_Y", y + (ROW_H - BAR_H) / 2);
 		tdict_set_int(s, "BAR_TEXT_Y", y + ROW_H / 2 + 5);
-		tdict_set_int(s, "BAR_X", LABEL_W + PAD);
+		tdict_set_int(s, "BAR_X", x0);
 		tdict_set_int(s, "BAR_WIDTH", w);
 		tdict_set_int(s, "BAR_HEIGHT", BAR_H);
-		tdict_set_int(s, "BAR_VALUE_X", LABEL_W + PAD + w + 6);
+		tdict_set_int(s, "BAR_VALUE_X", x0 + w + GAP);
 		if (used < sizeof(desc))
 			used += (size_t)snprintf(desc + used,
 			    sizeof(desc) - used, "%s%s %lld(%s)",

@@ -1,6 +1,6 @@
 /* cli.c: `dialdesk migrate`, `dialdesk user ...`, `dialdesk audit
- * verify` and `dialdesk routes`. Changes made here are audited with actor "system" and the name
- * of the Unix user who ran the command. */
+ * verify|checkpoint` and `dialdesk routes`. Changes made here are audited
+ * with actor "system" and the name of the Unix user who ran the command. */
 #include "autoconf.h"
 
 #include <errno.h>
@@ -21,6 +21,7 @@
 #include "config.h"
 #include "db.h"
 #include "params.h"
+#include "users.h"
 #include "router.h"
 
 static struct db *
@@ -43,22 +44,63 @@ open_db(const struct config *cfg, int need_current)
 	return db;
 }
 
+/* The audit key for a command that appends to or checks the log. */
+static int
+open_audit(const struct config *cfg, int create)
+{
+	char	 err[512];
+
+	if (audit_open(cfg, create, err, sizeof(err)) == -1) {
+		fprintf(stderr, "dialdesk: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The schema, then the audit log's anchors: the key (made when missing,
+ * unless the log is keyed already: a new key would leave it unverifiable),
+ * the marker entry from which the chain is keyed, and a checkpoint, so
+ * that even a new installation has one to be checked against.
+ */
 int
 cli_migrate(const struct config *cfg)
 {
 	struct db	*db;
 	char		 err[512];
+	int64_t		 marker = 0;
+	int		 rc = 1, v;
 
 	if ((db = open_db(cfg, 0)) == NULL)
 		return 1;
-	if (db_migrate(db, err, sizeof(err)) == -1) {
-		fprintf(stderr, "dialdesk: migrate: %s\n", err);
-		db_close(db);
-		return 1;
+	if ((v = db_schema_version(db)) == -1 ||
+	    (v >= 1 && audit_marker(db, &marker) == -1)) {
+		fprintf(stderr, "dialdesk: migrate: cannot read the database\n");
+		goto out;
 	}
-	printf("database at version %d\n", db_schema_version(db));
+	if (open_audit(cfg, marker == 0) == -1)
+		goto out;
+	if (db_migrate(db, err, sizeof(err)) == -1)
+		fprintf(stderr, "dialdesk: migrate: %s\n", err);
+	else
+		rc = 0;
+	/* Also after a later migration failed: 004 may be in already. */
+	if (db_schema_version(db) >= AUDIT_KEYED_SCHEMA) {
+		if (audit_mark_keyed(db) == -1) {
+			fprintf(stderr, "dialdesk: migrate: cannot write the "
+			    "audit log's marker entry\n");
+			rc = 1;
+		} else if (audit_checkpoint(db, err, sizeof(err)) == -1) {
+			fprintf(stderr, "dialdesk: migrate: %s\n", err);
+			rc = 1;
+		}
+	}
+	if (rc == 0)
+		printf("database at version %d\n", db_schema_version(db));
+out:
+	audit_close();
 	db_close(db);
-	return 0;
+	return rc;
 }
 
 /* Who ran the command, for the audit log's address column. */
@@ -124,200 +166,91 @@ read_password(void)
 	return a;
 }
 
-static char *
-new_password_hash(void)
+/* Look a user up by name for a change: 1 with *id, else 0 after the
+ * message. */
+static int
+cli_user_id(struct db *db, const char *name, int64_t *id)
 {
-	char		*pw, *hash;
-	const char	*why;
+	struct user	 u;
+	int		 found = user_by_name(db, name, &u);
 
-	if ((pw = read_password()) == NULL)
-		return NULL;
-	if ((why = password_policy(pw)) != NULL) {
-		fprintf(stderr, "dialdesk: %s\n", why);
+	if (found != 1) {
+		if (found == 0)
+			fprintf(stderr, "dialdesk: no user %s\n", name);
+		else
+			fprintf(stderr, "dialdesk: cannot read the users\n");
+		return 0;
+	}
+	*id = u.id;
+	user_clear(&u);
+	return 1;
+}
+
+/* The outcome of a change, in English; the exit status. */
+static int
+cli_result(enum users_result rc, enum password_problem p, const char *name,
+    const char *done)
+{
+	if (rc == USERS_OK) {
+		printf("user %s %s\n", name, done);
+		return 0;
+	}
+	if (rc == USERS_WEAK_PASSWORD)
+		fprintf(stderr, "dialdesk: %s\n", password_problem_en(p));
+	else
+		fprintf(stderr, "dialdesk: %s: %s\n", name,
+		    users_result_en(rc));
+	return rc == USERS_BAD_ROLE || rc == USERS_BAD_NAME ||
+	    rc == USERS_BAD_LOGIN ? 2 : 1;
+}
+
+static int
+user_cmd(const struct config *cfg, struct db *db, const char *cmd,
+    const char *name, const char *arg)
+{
+	char			 addr[64], done[160], *pw = NULL;
+	struct audit_actor	 who = system_actor(addr, sizeof(addr));
+	enum password_problem	 p = PW_OK;
+	enum users_result	 rc;
+	int64_t			 id = 0;
+
+	if (strcmp(cmd, "add") == 0) {
+		if (role_parse(arg) == ROLE_NONE)
+			return cli_result(USERS_BAD_ROLE, p, name, "");
+		if ((pw = read_password()) == NULL)
+			return 1;
+		rc = users_create(db, &who, name, role_parse(arg), pw, 0,
+		    cfg->password_min_length, &p, NULL);
+		snprintf(done, sizeof(done), "created (%s)", arg);
+	} else {
+		if (!cli_user_id(db, name, &id))
+			return 1;
+		if (strcmp(cmd, "passwd") == 0) {
+			if ((pw = read_password()) == NULL)
+				return 1;
+			rc = users_reset_password(db, &who, id, pw, 0,
+			    cfg->password_min_length, &p);
+			snprintf(done, sizeof(done), "has a new password");
+		} else if (strcmp(cmd, "disable") == 0 ||
+		    strcmp(cmd, "enable") == 0) {
+			rc = users_set_disabled(db, &who, id,
+			    strcmp(cmd, "disable") == 0);
+			snprintf(done, sizeof(done), "%sd", cmd);
+		} else {
+			rc = users_set_vendor_login(db, &who, id, arg);
+			if (arg[0] != '\0')
+				snprintf(done, sizeof(done), "sends tasks as "
+				    "vendor account %s", arg);
+			else
+				snprintf(done, sizeof(done), "sends tasks as "
+				    "the configured login_name");
+		}
+	}
+	if (pw != NULL) {
 		sodium_memzero(pw, strlen(pw));
 		free(pw);
-		return NULL;
 	}
-	if ((hash = malloc(crypto_pwhash_STRBYTES)) == NULL ||
-	    password_hash(pw, hash, crypto_pwhash_STRBYTES) == -1) {
-		fprintf(stderr, "dialdesk: cannot hash the password\n");
-		free(hash);
-		hash = NULL;
-	}
-	sodium_memzero(pw, strlen(pw));
-	free(pw);
-	return hash;
-}
-
-static int
-user_add(struct db *db, const char *name, const char *rolename)
-{
-	char			 addr[64], *hash;
-	struct audit_actor	 who = system_actor(addr, sizeof(addr));
-	enum role		 role = role_parse(rolename);
-	struct user		 u;
-	sqlite3_stmt		*st;
-	cJSON			*d;
-	int			 found;
-	int64_t			 now = (int64_t)time(NULL);
-
-	if (role == ROLE_NONE) {
-		fprintf(stderr, "dialdesk: role must be admin, operator or "
-		    "auditor\n");
-		return 2;
-	}
-	if ((found = user_by_name(db, name, &u)) != 0) {
-		if (found == 1) {
-			fprintf(stderr, "dialdesk: user %s exists already\n",
-			    name);
-			user_clear(&u);
-		}
-		return 1;
-	}
-	if ((hash = new_password_hash()) == NULL)
-		return 1;
-	d = cJSON_CreateObject();
-	cJSON_AddStringToObject(d, "role", role_name(role));
-	if (db_begin(db) == -1 || (st = db_stmt(db, STMT_USER_INSERT)) == NULL)
-		goto fail;
-	db_bind_text(st, 1, name);
-	db_bind_text(st, 2, role_name(role));
-	db_bind_text(st, 3, hash);
-	db_bind_int(st, 4, now);
-	db_bind_int(st, 5, now);
-	if (db_exec_stmt(st) != SQLITE_DONE ||
-	    audit_append(db, &who, "user.created", name, d) == -1 ||
-	    db_commit(db) == -1)
-		goto fail;
-	cJSON_Delete(d);
-	free(hash);
-	printf("user %s created (%s)\n", name, role_name(role));
-	return 0;
-fail:
-	db_rollback(db);
-	cJSON_Delete(d);
-	free(hash);
-	fprintf(stderr, "dialdesk: cannot create user %s\n", name);
-	return 1;
-}
-
-/* passwd or disable: both change one user and end their sessions. */
-static int
-user_change(struct db *db, const char *name, int disable)
-{
-	char			 addr[64], *hash = NULL;
-	struct audit_actor	 who = system_actor(addr, sizeof(addr));
-	struct user		 u;
-	sqlite3_stmt		*st;
-	cJSON			*d;
-	int			 found;
-	int64_t			 now = (int64_t)time(NULL);
-
-	if ((found = user_by_name(db, name, &u)) != 1) {
-		if (found == 0)
-			fprintf(stderr, "dialdesk: no user %s\n", name);
-		return 1;
-	}
-	if (!disable && (hash = new_password_hash()) == NULL) {
-		user_clear(&u);
-		return 1;
-	}
-	d = cJSON_CreateObject();
-	cJSON_AddStringToObject(d, "change", disable ? "disabled" :
-	    "password");
-	if (db_begin(db) == -1)
-		goto fail;
-	if (disable) {
-		if ((st = db_stmt(db, STMT_USER_SET_DISABLED)) == NULL)
-			goto fail;
-		db_bind_int(st, 1, 1);
-		db_bind_int(st, 2, now);
-		db_bind_int(st, 3, u.id);
-	} else {
-		if ((st = db_stmt(db, STMT_USER_SET_PWHASH)) == NULL)
-			goto fail;
-		db_bind_text(st, 1, hash);
-		db_bind_int(st, 2, now);
-		db_bind_int(st, 3, u.id);
-	}
-	if (db_exec_stmt(st) != SQLITE_DONE ||
-	    session_delete_user(db, u.id) == -1 ||
-	    audit_append(db, &who, disable ? "user.disabled" : "user.changed",
-	    name, d) == -1 || db_commit(db) == -1)
-		goto fail;
-	printf("user %s %s\n", name, disable ? "disabled" :
-	    "has a new password");
-	cJSON_Delete(d);
-	user_clear(&u);
-	free(hash);
-	return 0;
-fail:
-	db_rollback(db);
-	cJSON_Delete(d);
-	user_clear(&u);
-	free(hash);
-	fprintf(stderr, "dialdesk: cannot change user %s\n", name);
-	return 1;
-}
-
-/* The vendor account a user's tasks are sent with: "" means the
- * configured login_name. Sessions go on: nothing about signing in changed. */
-static int
-user_vendor_login(struct db *db, const char *name, const char *login)
-{
-	char			 addr[64];
-	struct audit_actor	 who = system_actor(addr, sizeof(addr));
-	struct user		 u;
-	sqlite3_stmt		*st;
-	cJSON			*d;
-	int			 found, rc = 1;
-
-	if ((found = user_by_name(db, name, &u)) != 1) {
-		if (found == 0)
-			fprintf(stderr, "dialdesk: no user %s\n", name);
-		return 1;
-	}
-	d = cJSON_CreateObject();
-	cJSON_AddStringToObject(d, "vendor_login", login);
-	if (db_begin(db) == -1 ||
-	    (st = db_stmt(db, STMT_USER_SET_VENDOR_LOGIN)) == NULL)
-		goto out;
-	db_bind_text(st, 1, login);
-	db_bind_int(st, 2, (int64_t)time(NULL));
-	db_bind_int(st, 3, u.id);
-	if (db_exec_stmt(st) != SQLITE_DONE ||
-	    audit_append(db, &who, "user.changed", name, d) == -1 ||
-	    db_commit(db) == -1)
-		goto out;
-	if (login[0] != '\0')
-		printf("user %s sends tasks as vendor account %s\n", name, login);
-	else
-		printf("user %s sends tasks as the configured login_name\n",
-		    name);
-	rc = 0;
-out:
-	if (rc != 0)
-		fprintf(stderr, "dialdesk: cannot change user %s\n", name);
-	db_rollback(db);
-	cJSON_Delete(d);
-	user_clear(&u);
-	return rc;
-}
-
-/* A vendor account name: what the vendor's loginName may be. */
-static int
-vendor_login_ok(const char *s)
-{
-	size_t	 i, len = strlen(s);
-
-	if (len > 64)
-		return 0;
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || strchr("_.@-", s[i])))
-			return 0;
-	return 1;
+	return cli_result(rc, p, name, done);
 }
 
 static int
@@ -326,6 +259,7 @@ user_usage(void)
 	fputs("usage: dialdesk user add NAME --role admin|operator|auditor\n"
 	    "       dialdesk user passwd NAME\n"
 	    "       dialdesk user disable NAME\n"
+	    "       dialdesk user enable NAME\n"
 	    "       dialdesk user vendor-login NAME [LOGIN]\n"
 	    "              (the vendor account NAME's tasks are sent with;\n"
 	    "               without LOGIN, the configured login_name)\n",
@@ -338,78 +272,109 @@ cli_user(const struct config *cfg, int argc, char *argv[])
 {
 	struct db	*db;
 	int		 rc;
-	const char	*role = NULL;
+	const char	*arg = "";
 
 	if (argc < 3)
 		return user_usage();
-	if (!username_ok(argv[2])) {
-		fprintf(stderr, "dialdesk: user names are 1 to 32 of a-z 0-9 "
-		    "_ . -, starting with a letter\n");
-		return 2;
-	}
+	if (!username_ok(argv[2]))
+		return cli_result(USERS_BAD_NAME, PW_OK, argv[2], "");
 	if (strcmp(argv[1], "vendor-login") == 0) {
 		if (argc != 3 && argc != 4)
 			return user_usage();
-		if (argc == 4 && !vendor_login_ok(argv[3])) {
-			fprintf(stderr, "dialdesk: a vendor login is at most 64 "
-			    "of A-Z a-z 0-9 _ . @ -\n");
-			return 2;
-		}
-		if ((db = open_db(cfg, 1)) == NULL)
-			return 1;
-		rc = user_vendor_login(db, argv[2], argc == 4 ? argv[3] : "");
-		db_close(db);
-		return rc;
-	}
-	if (strcmp(argv[1], "add") == 0) {
+		if (argc == 4)
+			arg = argv[3];
+		if (!users_vendor_login_ok(arg))
+			return cli_result(USERS_BAD_LOGIN, PW_OK, argv[2], "");
+	} else if (strcmp(argv[1], "add") == 0) {
 		if (argc == 5 && strcmp(argv[3], "--role") == 0)
-			role = argv[4];
+			arg = argv[4];
 		else if (argc == 4 && strncmp(argv[3], "--role=", 7) == 0)
-			role = argv[3] + 7;
+			arg = argv[3] + 7;
 		else
 			return user_usage();
 	} else if ((strcmp(argv[1], "passwd") != 0 &&
-	    strcmp(argv[1], "disable") != 0) || argc != 3)
+	    strcmp(argv[1], "disable") != 0 &&
+	    strcmp(argv[1], "enable") != 0) || argc != 3)
 		return user_usage();
 
 	if ((db = open_db(cfg, 1)) == NULL)
 		return 1;
-	if (role != NULL)
-		rc = user_add(db, argv[2], role);
-	else
-		rc = user_change(db, argv[2], strcmp(argv[1], "disable") == 0);
+	if (open_audit(cfg, 0) == -1) {
+		db_close(db);
+		return 1;
+	}
+	rc = user_cmd(cfg, db, argv[1], argv[2], arg);
 	db_close(db);
 	return rc;
 }
 
+static int
+audit_usage(void)
+{
+	fputs("usage: dialdesk audit verify\n"
+	    "       dialdesk audit checkpoint\n", stderr);
+	return 2;
+}
+
+/* verify: 0 intact, 1 broken (each problem on a line of its own), 2 when
+ * it cannot tell. checkpoint: 0 written or nothing new, 1 refused. */
 int
 cli_audit(const struct config *cfg, int argc, char *argv[])
 {
+	struct audit_report r;
 	struct db	*db;
-	int64_t		 count, bad;
-	char		 head[65], why[256];
+	char		 msg[512];
 	int		 rc;
 
-	if (argc != 2 || strcmp(argv[1], "verify") != 0) {
-		fputs("usage: dialdesk audit verify\n", stderr);
-		return 2;
-	}
+	if (argc != 2 || (strcmp(argv[1], "verify") != 0 &&
+	    strcmp(argv[1], "checkpoint") != 0))
+		return audit_usage();
 	if ((db = open_db(cfg, 1)) == NULL)
 		return 2;
-	rc = audit_verify(db, &count, head, &bad, why, sizeof(why));
-	db_close(db);
-	if (rc == 0) {
-		printf("audit chain intact: %lld entries, head %s\n",
-		    (long long)count, head);
+	if (open_audit(cfg, 0) == -1) {
+		db_close(db);
+		return 2;
+	}
+	if (strcmp(argv[1], "checkpoint") == 0) {
+		rc = audit_checkpoint(db, msg, sizeof(msg));
+		audit_close();
+		db_close(db);
+		if (rc == -1) {
+			fprintf(stderr, "dialdesk: no checkpoint: %s\n", msg);
+			return 1;
+		}
+		printf("%s\n", msg);
 		return 0;
 	}
-	if (rc == 1) {
-		printf("audit chain broken at entry %lld: %s\n",
-		    (long long)bad, why);
-		return 1;
+	rc = audit_verify(db, &r);
+	audit_close();
+	db_close(db);
+	if (rc == -1) {
+		fprintf(stderr, "dialdesk: cannot read the audit log or its "
+		    "checkpoint file\n");
+		return 2;
 	}
-	fprintf(stderr, "dialdesk: cannot read the audit log\n");
-	return 2;
+	if (rc == 0) {
+		printf("audit chain intact: %lld entries, head %s\n",
+		    (long long)r.entries, r.head);
+		printf("keyed with HMAC-SHA-256 from entry %lld (%lld older "
+		    "entries under plain SHA-256)\n", (long long)r.marker_id,
+		    (long long)r.marker_id - 1);
+		printf("%lld checkpoints agree; the newest, %lld of %s, counts "
+		    "%lld entries\n", (long long)r.checkpoints,
+		    (long long)r.cp_seq, r.cp_time, (long long)r.cp_entries);
+		if (r.warning[0] != '\0')
+			fprintf(stderr, "dialdesk: warning: %s\n", r.warning);
+		return 0;
+	}
+	if (r.why[0] != '\0' && r.bad_id > 0)
+		printf("audit chain broken at entry %lld: %s\n",
+		    (long long)r.bad_id, r.why);
+	else if (r.why[0] != '\0')
+		printf("audit chain broken: %s\n", r.why);
+	if (r.cp_why[0] != '\0')
+		printf("audit chain broken: %s\n", r.cp_why);
+	return 1;
 }
 
 int

@@ -75,6 +75,7 @@ static const char *const phone_encryption_names[] = {
 	"aes-128-ecb",	/* PHONE_AES128ECB */
 	NULL
 };
+static const char *const no_yes_names[] = { "no", "yes", NULL };
 
 _Static_assert(sizeof(enum log_format) == sizeof(int),
     "enum log_format is stored as an int");
@@ -103,6 +104,8 @@ static const struct key keys[] = {
 	K_INT(login_max_failures_account, 1, 100000, "20"),
 	K_INT(login_delay_seconds, 1, 3600, "30"),
 	K_INT(login_known_days, 1, 3650, "90"),
+	K_INT(password_min_length, 8, 128, "12"),
+	K_INT(retention_days, 1, 3650, "180"),
 	K_TEXT(vendor_url, KT_URL, KF_EMPTY, ""),
 	K_TEXT(org_code, KT_STRING, 0, ""),
 	K_TEXT(login_name, KT_STRING, 0, ""),
@@ -126,6 +129,18 @@ static const struct key keys[] = {
 	K_INT(health_queue_max_seconds, 60, 604800, "3600"),
 	{ "log_format", KT_ENUM, FIELD(log_format, enum log_format), 0, 0, 0,
 	    "text", log_format_names },
+	K_TEXT(audit_key_file, KT_STRING, 0, ""),
+	K_TEXT(audit_checkpoint_file, KT_STRING, 0, ""),
+	K_INT(audit_checkpoint_minutes, 1, 1440, "5"),
+	{ "audit_checkpoint_syslog", KT_ENUM, FIELD(audit_checkpoint_syslog,
+	    int), 0, 0, 0, "no", no_yes_names },
+	K_TEXT(vendor_journal, KT_STRING, 0, ""),
+	{ "callback_token_previous", KT_TOKEN,
+	    FIELD(callback_token_previous, char *), KF_EMPTY, 16, 0, "", NULL },
+	K_TEXT(callback_socket, KT_STRING, 0, ""),
+	K_INT(callback_workers, 1, 64, "16"),
+	K_INT(listen_backlog, 16, 65535, "1024"),
+	K_INT(callback_refusals_max, 1, 100000, "20"),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -778,6 +793,23 @@ check_across(struct loader *ld, const struct config *cfg)
 		    "aes-128-ecb");
 		return -1;
 	}
+	if (cfg->callback_token_previous[0] != '\0' &&
+	    cfg->callback_token[0] == '\0') {
+		fail(ld, "callback_token_previous", "needs callback_token (the "
+		    "new token of the rotation)");
+		return -1;
+	}
+	if (cfg->callback_token_previous[0] != '\0' &&
+	    strcmp(cfg->callback_token_previous, cfg->callback_token) == 0) {
+		fail(ld, "callback_token_previous", "is the same as "
+		    "callback_token");
+		return -1;
+	}
+	if (cfg->callback_socket[0] != '\0' &&
+	    strcmp(cfg->callback_socket, cfg->socket) == 0) {
+		fail(ld, "callback_socket", "must differ from socket");
+		return -1;
+	}
 	return 0;
 }
 
@@ -836,6 +868,22 @@ out:
 	free(line);
 	fclose(f);
 	return rc;
+}
+
+int
+config_callback_socket(const struct config *cfg, char *buf, size_t sz)
+{
+	const char	*slash = strrchr(cfg->socket, '/');
+	int		 n;
+
+	if (cfg->callback_socket[0] != '\0')
+		n = snprintf(buf, sz, "%s", cfg->callback_socket);
+	else if (slash == NULL)
+		n = snprintf(buf, sz, "callback.sock");
+	else
+		n = snprintf(buf, sz, "%.*s/callback.sock",
+		    (int)(slash - cfg->socket), cfg->socket);
+	return n < 0 || (size_t)n >= sz ? -1 : 0;
 }
 
 const char *

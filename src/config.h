@@ -37,6 +37,8 @@ struct config {
 	int	 login_max_failures_account;	/* per account, any address */
 	int	 login_delay_seconds;	/* first delay once a limit is hit */
 	int	 login_known_days;	/* a sign-in makes an address known */
+	int	 password_min_length;	/* characters, never below 8 */
+	int	 retention_days;	/* personal data of done lists */
 	/* the vendor */
 	char	*vendor_url;
 	char	*org_code;
@@ -58,6 +60,19 @@ struct config {
 	int	 health_heartbeat_max_seconds;	/* worker silent longer: 503 */
 	int	 health_queue_max_seconds;	/* a batch queued longer: 503 */
 	enum log_format log_format;
+	/* the audit log's anchors outside the database (audit.h) */
+	char	*audit_key_file;	/* "" = <database>.audit-key */
+	char	*audit_checkpoint_file;	/* "" = <database>.audit-checkpoints */
+	int	 audit_checkpoint_minutes;	/* the worker's interval */
+	int	 audit_checkpoint_syslog;	/* 1: also to syslog(3) */
+	/* the vendor journal (journal.h) */
+	char	*vendor_journal;	/* "" = <database>.vendor-journal */
+	/* the push path's own pool (issue 7) */
+	char	*callback_token_previous;	/* also taken during a rotation */
+	char	*callback_socket;	/* "" = callback.sock beside socket */
+	int	 callback_workers;	/* workers that answer only pushes */
+	int	 listen_backlog;	/* listen() backlog of both sockets */
+	int	 callback_refusals_max;	/* refused pushes per address a minute */
 };
 
 /* Fill with the documented defaults (every string malloc()ed). */
@@ -71,5 +86,9 @@ int	config_load(struct config *, const char *path, char *err, size_t errsz);
  * /etc/dialdesk/dialdesk.conf if it exists, else NULL (defaults only). */
 const char *config_path(const char *from_argv);
 void	config_free(struct config *);
+/* The callback pool's socket: callback_socket, or callback.sock in the
+ * folder of socket when it is empty. Returns 0, or -1 when it does not
+ * fit in sz. */
+int	config_callback_socket(const struct config *, char *buf, size_t sz);
 
 #endif

@@ -381,6 +381,8 @@ validate(struct request *r)
 				break;
 		if (i == KEY__MAX)
 			continue;	/* unknown keys are ignored */
+		if (p->valsz == 0 && p->file == NULL)
+			continue;	/* empty is absent (params.h) */
 		map = keys[i].valid(p) ? r->fieldmap : r->fieldnmap;
 		/* The first of repeated keys counts. */
 		if (map[i] == NULL)

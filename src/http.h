@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "params.h"
 
@@ -60,6 +61,9 @@ struct request {
 
 	enum session_state	 sstate;
 	struct session		 sess;		/* when SESSION_OK */
+	/* Who this request acts as, for audit entries: set by the router
+	 * once the session is known (anonymous before and without one). */
+	struct audit_actor	 actor;
 
 	/* response */
 	char			*headers;	/* extra header lines */

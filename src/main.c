@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "audit.h"
 #include "backup.h"
 #include "cli.h"
 #include "config.h"
@@ -20,16 +21,19 @@ usage(void)
 {
 	fputs("usage: dialdesk [--config FILE] COMMAND\n"
 	    "commands:\n"
-	    "  serve                 FastCGI server on the configured socket\n"
+	    "  serve                 FastCGI server on the configured sockets\n"
+	    "                        (SIGHUP: read the configuration again)\n"
 	    "  cgi                   answer one request as a CGI program\n"
 	    "                        (also when run with GATEWAY_INTERFACE set)\n"
 	    "  migrate               create or upgrade the database\n"
 	    "  user add NAME --role admin|operator|auditor\n"
 	    "  user passwd NAME      set a new password (read from stdin)\n"
 	    "  user disable NAME     disable an account and end its sessions\n"
+	    "  user enable NAME      let a disabled account sign in again\n"
 	    "  user vendor-login NAME [LOGIN]\n"
 	    "                        send NAME's tasks as that vendor account\n"
-	    "  audit verify          check the audit log's hash chain\n"
+	    "  audit verify          check the audit log's chain and checkpoints\n"
+	    "  audit checkpoint      append a signed checkpoint of its head\n"
 	    "  backup FILE           a checked copy of the database, also\n"
 	    "                        while the service runs\n"
 	    "  restore FILE          put a backup in place (service stopped;\n"
@@ -102,9 +106,21 @@ main(int argc, char *argv[])
 	}
 
 	log_set_json(cfg.log_format == LOG_JSON);
+	/* The audit key, before any process that appends to the log starts
+	 * (forked ones inherit it); the CLI reads it itself. */
+	if (((strcmp(cmd, "serve") == 0 && argc == 1) ||
+	    (strcmp(cmd, "cgi") == 0 && argc <= 1) ||
+	    (strcmp(cmd, "worker") == 0 && argc == 1) ||
+	    (strcmp(cmd, "worker") == 0 && argc == 2 &&
+	    strcmp(argv[1], "--once") == 0)) &&
+	    audit_open(&cfg, 0, err, sizeof(err)) == -1) {
+		fprintf(stderr, "dialdesk: %s\n", err);
+		config_free(&cfg);
+		return 1;
+	}
 
 	if (strcmp(cmd, "serve") == 0 && argc == 1)
-		rc = server_run(&cfg);
+		rc = server_run(&cfg, path);
 	else if (strcmp(cmd, "cgi") == 0 && argc <= 1)
 		rc = server_cgi(&cfg);
 	else if (strcmp(cmd, "migrate") == 0 && argc == 1)
@@ -129,6 +145,7 @@ main(int argc, char *argv[])
 	}
 	else
 		rc = usage();
+	audit_close();
 	config_free(&cfg);
 	return rc;
 }

@@ -3,17 +3,22 @@
  * 400 (a filter that is not valid; the page says which), 500. */
 #include "autoconf.h"
 
+#include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "audit.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
 #include "pages.h"
+#include "push.h"
 #include "tmpl.h"
 #include "ui.h"
 
@@ -35,6 +40,164 @@ static struct {
 } rowcache[ROW_CACHE];
 
 static const enum key fkeys[] = { KEY_USER, KEY_ACTION, KEY_FROM, KEY_TO };
+
+/* What the keys of an entry's details mean, for the 详情 column; a key not
+ * here (nor a push figure, push_figures[]) is shown as it is. */
+static const struct {
+	const char	*key;
+	const char	*label;
+} detail_labels[] = {
+	{ "task", "任务" },
+	{ "batch", "批次" },
+	{ "seq", "批次序号" },
+	{ "of", "批次总数" },
+	{ "batches", "批次数" },
+	{ "batch_size", "每批号码数" },
+	{ "batches_cancelled", "取消的批次" },
+	{ "rows", "号码数" },
+	{ "valid", "有效" },
+	{ "invalid", "无效" },
+	{ "duplicates", "重复" },
+	{ "unmatched", "未匹配" },
+	{ "import", "上传" },
+	{ "file", "文件" },
+	{ "size", "文件大小（字节）" },
+	{ "format", "格式" },
+	{ "encoding", "编码" },
+	{ "phone_col", "号码列" },
+	{ "name_col", "姓名列" },
+	{ "sha256", "文件 SHA-256" },
+	{ "body_sha256", "请求体 SHA-256" },
+	{ "loginName", "发送账号" },
+	{ "vendor_login", "供应商账号" },
+	{ "vendor", "供应商地址" },
+	{ "http", "HTTP 状态" },
+	{ "errCode", "错误码" },
+	{ "taskId", "供应商任务 id" },
+	{ "dial_task_main_sn", "供应商任务编号" },
+	{ "push", "推送" },
+	{ "duplicate", "重复推送" },
+	{ "import_mark", "导入结果" },
+	{ "import_failed", "导入失败原因" },
+	{ "rejected", "拒收" },
+	{ "length", "长度" },
+	{ "reason", "原因" },
+	{ "detail", "说明" },
+	{ "role", "角色" },
+	{ "change", "变更" },
+	{ "password_rehashed", "密码已重新哈希" },
+	{ "method", "请求方法" },
+	{ "path", "路径" },
+	{ "query", "查询参数" },
+};
+
+static const char *
+detail_label(const char *key)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(detail_labels) / sizeof(detail_labels[0]); i++)
+		if (strcmp(detail_labels[i].key, key) == 0)
+			return detail_labels[i].label;
+	for (i = 0; i < PF__MAX; i++)
+		if (strcmp(push_figures[i].key, key) == 0)
+			return push_figures[i].label;
+	return key;
+}
+
+/* Append printf-like text to *out (malloc()ed). -1 when out of memory. */
+static int append(char **out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+append(char **out, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*more, *grown;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&more, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	n = asprintf(&grown, "%s%s", *out, more);
+	free(more);
+	if (n < 0)
+		return -1;
+	free(*out);
+	*out = grown;
+	return 0;
+}
+
+/* One value as text, appended to *out: numbers as written, true/false as
+ * 是/否, an object as "label value" pairs, an array as its items. -1 when
+ * out of memory. */
+static int
+detail_text(const cJSON *v, char **out)
+{
+	const cJSON	*c;
+
+	if (cJSON_IsString(v))
+		return append(out, "%s", v->valuestring);
+	if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
+	    fabs(v->valuedouble) < 9007199254740992.0)
+		return append(out, "%lld", (long long)v->valuedouble);
+	if (cJSON_IsNumber(v))
+		return append(out, "%g", v->valuedouble);
+	if (cJSON_IsBool(v))
+		return append(out, "%s", cJSON_IsTrue(v) ? "是" : "否");
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+		return append(out, "—");
+	cJSON_ArrayForEach(c, v) {
+		if (c != v->child && append(out, "，") == -1)
+			return -1;
+		if (cJSON_IsObject(v) && append(out, "%s ",
+		    detail_label(c->string)) == -1)
+			return -1;
+		if (detail_text(c, out) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* The details of an entry (a JSON object) as DETAIL sections of label and
+ * value; text that is not an object is shown as one value. -1 when out of
+ * memory. */
+static int
+fill_details(struct tdict *d, const char *json)
+{
+	cJSON		*root = cJSON_Parse(json), *c;
+	struct tdict	*s;
+	char		*text;
+
+	if (json[0] == '\0' || (root != NULL && cJSON_IsObject(root) &&
+	    root->child == NULL)) {
+		cJSON_Delete(root);
+		return 0;
+	}
+	if (root == NULL || !cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		s = tdict_add_section(d, "DETAIL");
+		tdict_set(s, "DETAIL_LABEL", "详情");
+		tdict_set(s, "DETAIL_VALUE", json);
+		return 0;
+	}
+	cJSON_ArrayForEach(c, root) {
+		if ((text = strdup("")) == NULL || detail_text(c, &text) == -1) {
+			free(text);
+			cJSON_Delete(root);
+			return -1;
+		}
+		s = tdict_add_section(d, "DETAIL");
+		tdict_set(s, "DETAIL_KEY", c->string);
+		tdict_set(s, "DETAIL_LABEL", detail_label(c->string));
+		tdict_set(s, "DETAIL_VALUE", text);
+		free(text);
+	}
+	cJSON_Delete(root);
+	return 0;
+}
 
 /* The UTC timestamp text of local midnight of yyyymmdd plus days. */
 static void
@@ -91,11 +254,11 @@ row_html(sqlite3_stmt *st, size_t *len)
 	tdict_set(d, "ROW_ACTION", db_col_text(st, 5));
 	tdict_set(d, "ROW_ACTION_LABEL", audit_action_label(db_col_text(st, 5)));
 	tdict_set(d, "ROW_OBJECT", db_col_text(st, 6));
-	tdict_set(d, "ROW_DETAILS", db_col_text(st, 7));
 	tdict_set(d, "ROW_HASH", db_col_text(st, 8));
 	snprintf(shorthash, sizeof(shorthash), "%s", db_col_text(st, 8));
 	tdict_set(d, "ROW_HASH_SHORT", shorthash);
-	if (tmpl_expand("audit_row.tpl", d, &out, &outlen) == -1)
+	if (fill_details(d, db_col_text(st, 7)) == -1 ||
+	    tmpl_expand("audit_row.tpl", d, &out, &outlen) == -1)
 		out = NULL;
 	tdict_free(d);
 	if (out == NULL)

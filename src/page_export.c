@@ -13,7 +13,6 @@
 
 #include "audit.h"
 #include "breakdown.h"
-#include "chart.h"
 #include "db.h"
 #include "export.h"
 #include "http.h"
@@ -52,7 +51,6 @@ page_tasks_export(struct request *r)
 	    "创建时间", "号码数", "批次", "已完成批次", "状态" };
 	struct export	 e;
 	sqlite3_stmt	*st;
-	char		 when[32];
 	size_t		 i;
 	int		 rc;
 
@@ -61,7 +59,8 @@ page_tasks_export(struct request *r)
 		return;
 	}
 	if (record(r, "export.tasks", "tasks", cJSON_CreateObject()) == -1 ||
-	    export_begin(&e, r, format_of(r->path), "任务列表") == -1) {
+	    export_begin(&e, r, format_of(r->path), "任务列表",
+	    "任务列表") == -1) {
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
@@ -73,8 +72,7 @@ page_tasks_export(struct request *r)
 			export_int(&e, sqlite3_column_int64(st, 0));
 			export_text(&e, db_col_text(st, 1));
 			export_text(&e, db_col_text(st, 2));
-			ui_time(sqlite3_column_int64(st, 3), when);
-			export_text(&e, when);
+			export_time(&e, sqlite3_column_int64(st, 3));
 			export_int(&e, sqlite3_column_int64(st, 4));
 			export_int(&e, sqlite3_column_int64(st, 5));
 			export_int(&e, sqlite3_column_int64(st, 7));
@@ -89,15 +87,12 @@ page_tasks_export(struct request *r)
 static void
 figure_row(struct export *e, const int64_t *fig)
 {
-	char	 pct[16];
 	size_t	 i;
 
 	for (i = 0; i < PF__MAX; i++)
 		export_int(e, fig[i]);
-	for (i = 1; i < PF__MAX; i++) {
-		chart_pct(fig[i], fig[PF_TOTAL], pct);
-		export_text(e, pct);
-	}
+	for (i = 1; i < PF__MAX; i++)
+		export_pct(e, fig[i], fig[PF_TOTAL]);
 }
 
 void
@@ -128,7 +123,8 @@ page_breakdown_export(struct request *r)
 	cJSON_AddNumberToObject(d, "task", (double)r->path_id);
 	snprintf(base, sizeof(base), "%.150s-导入结果", t.name);
 	if (record(r, "export.breakdown", t.name, d) == -1 ||
-	    export_begin(&e, r, format_of(r->path), base) == -1) {
+	    export_begin(&e, r, format_of(r->path), base,
+	    "导入结果") == -1) {
 		breakdown_clear(&b);
 		task_clear(&t);
 		ui_error(r, 500, "服务器内部错误", NULL);

@@ -2,8 +2,10 @@
  * before anything is sent: figures, file facts, column mapping, the first
  * valid rows (masked), every invalid or duplicate row (paged), and the
  * confirm and cancel forms (to those who may act on it). The router lets
- * its uploader, administrators and auditors read it. Statuses: 200, 403,
- * 404, 500. */
+ * its uploader, administrators and auditors read it. POST .../reveal shows
+ * the same with whole numbers, to an account allowed to ask (the router
+ * checks may_see_phones), after the reason is in the audit log. Statuses:
+ * 200, 403, 404, 422 (no reason), 500. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -12,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "audit.h"
 #include "config.h"
 #include "db.h"
 #include "http.h"
@@ -120,7 +123,8 @@ done:
 }
 
 static int
-fill_samples(struct request *r, struct tdict *body, const struct import *im)
+fill_samples(struct request *r, struct tdict *body, const struct import *im,
+    int full)
 {
 	sqlite3_stmt	*st = db_stmt(r->db, STMT_IMPORT_ROWS_RANGE);
 	struct tdict	*s;
@@ -136,7 +140,7 @@ fill_samples(struct request *r, struct tdict *body, const struct import *im)
 		s = tdict_add_section(body, "SAMPLE");
 		tdict_set_int(s, "SAMPLE_LINE", sqlite3_column_int64(st, 1));
 		phone_mask(db_col_text(st, 2), mask, sizeof(mask));
-		tdict_set(s, "SAMPLE_PHONE", mask);
+		tdict_set(s, "SAMPLE_PHONE", full ? db_col_text(st, 2) : mask);
 		tdict_set(s, "SAMPLE_NAME", db_col_text(st, 3));
 		other = other_text(im->headers, db_col_text(st, 4),
 		    im->phone_col, im->name_col);
@@ -151,7 +155,8 @@ fill_samples(struct request *r, struct tdict *body, const struct import *im)
 }
 
 static int
-fill_bad(struct request *r, struct tdict *body, const struct import *im)
+fill_bad(struct request *r, struct tdict *body, const struct import *im,
+    int full)
 {
 	sqlite3_stmt	*st = db_stmt(r->db, STMT_IMPORT_BAD_PAGE);
 	struct tdict	*s;
@@ -170,7 +175,7 @@ fill_bad(struct request *r, struct tdict *body, const struct import *im)
 		s = tdict_add_section(body, "BAD");
 		tdict_set_int(s, "BAD_LINE", sqlite3_column_int64(st, 0));
 		phone_mask_cell(db_col_text(st, 1), shown, sizeof(shown));
-		tdict_set(s, "BAD_VALUE", shown);
+		tdict_set(s, "BAD_VALUE", full ? db_col_text(st, 1) : shown);
 		dup_of = sqlite3_column_int64(st, 3);
 		if (dup_of > 0)
 			snprintf(why, sizeof(why), "%s（与第 %lld 行相同）",
@@ -224,10 +229,14 @@ delimiter_label(const char *d)
 	return "逗号";
 }
 
-void
-page_import(struct request *r)
+/* The preview; with full, whole numbers (the caller has checked the
+ * permission and recorded why). */
+static void
+show_preview(struct request *r, int status, int full, const char *error)
 {
 	struct import	 im;
+	int64_t		 purged;
+	char		 when[32];
 	struct tdict	*page, *body, *s;
 	sqlite3_stmt	*st;
 	char		 size[32];
@@ -276,7 +285,8 @@ page_import(struct request *r)
 		tdict_show(body, "CANCELLED");
 
 	if (strcmp(im.state, "cancelled") != 0 &&
-	    (fill_samples(r, body, &im) == -1 || fill_bad(r, body, &im) == -1)) {
+	    (fill_samples(r, body, &im, full) == -1 ||
+	    fill_bad(r, body, &im, full) == -1)) {
 		tdict_free(page);
 		import_clear(&im);
 		ui_error(r, 500, "服务器内部错误", NULL);
@@ -291,6 +301,66 @@ page_import(struct request *r)
 		    (long long)im.id);
 	} else if (may_act)
 		tdict_show(body, "NO_VALID");
+	if ((purged = import_purged_at(r->db, im.id)) > 0) {
+		ui_time(purged, when);
+		tdict_set(tdict_add_section(body, "PURGED"), "PURGED_AT", when);
+	}
+	if (full)
+		tdict_show(body, "REVEALED");
+	else
+		tdict_show(body, "MASKED");
+	if (!full && r->sess.may_see_phones && purged == 0 &&
+	    strcmp(im.state, "cancelled") != 0) {
+		s = tdict_add_section(body, "CAN_REVEAL");
+		tdict_set(s, "CSRF", ui_csrf(r));
+		tdict_setf(s, "REVEAL_ACTION", "/imports/%lld/reveal",
+		    (long long)im.id);
+		tdict_setf(s, "ERRORS_FULL_ACTION",
+		    "/imports/%lld/errors-full.csv", (long long)im.id);
+		if (error != NULL)
+			tdict_set(tdict_add_section(s, "REASON_ERROR"), "TEXT",
+			    error);
+	}
 	import_clear(&im);
-	ui_send(r, 200, page);
+	ui_send(r, status, page);
+}
+
+void
+page_import(struct request *r)
+{
+	show_preview(r, 200, 0, NULL);
+}
+
+/* Why whole numbers are shown, and by whom, goes to the audit log before
+ * they are. 1 when recorded; else 0 with the answer sent. */
+int
+import_reveal_audited(struct request *r, const char *what)
+{
+	const char	*reason = http_field(r, KEY_REASON);
+	cJSON		*d;
+	int		 rc;
+
+	if (reason == NULL) {
+		show_preview(r, 422, 0, "请填写查看完整号码的原因（至少两个字）");
+		return 0;
+	}
+	d = cJSON_CreateObject();
+	cJSON_AddNumberToObject(d, "import", (double)r->path_id);
+	cJSON_AddStringToObject(d, "what", what);
+	cJSON_AddStringToObject(d, "reason", reason);
+	cJSON_AddTrueToObject(d, "full_numbers");
+	rc = audit_record(r->db, &r->actor, "phones.revealed", r->path, d);
+	cJSON_Delete(d);
+	if (rc == -1) {
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return 0;
+	}
+	return 1;
+}
+
+void
+page_import_reveal(struct request *r)
+{
+	if (import_reveal_audited(r, "preview"))
+		show_preview(r, 200, 1, NULL);
 }

@@ -3,7 +3,8 @@
  * fix the file. The numbers are masked by the preview's own rule: the line
  * number finds the row in the operator's file, and a report that leaves
  * the console must not carry more than the screen shows. Statuses: 200
- * (text/csv), 403, 404, 500. */
+ * (text/csv), 403, 404, 500. POST .../errors-full.csv gives whole numbers
+ * to an account allowed them, with a reason (422 without one). */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -21,8 +22,8 @@
 #include "task.h"
 #include "ui.h"
 
-void
-page_import_errors(struct request *r)
+static void
+errors_csv(struct request *r, int full)
 {
 	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
 	    r->remote_addr, r->user_agent };
@@ -40,6 +41,8 @@ page_import_errors(struct request *r)
 	cJSON_AddNumberToObject(d, "import", (double)im.id);
 	cJSON_AddNumberToObject(d, "rows",
 	    (double)(im.invalid + im.duplicates));
+	/* Exports that carry whole numbers say so. */
+	cJSON_AddBoolToObject(d, "full_numbers", full);
 	rc = audit_record(r->db, &who, "export.errors", im.file_name, d);
 	cJSON_Delete(d);
 	if (rc == -1 || (st = db_stmt(r->db, STMT_IMPORT_BAD_PAGE)) == NULL) {
@@ -60,7 +63,7 @@ page_import_errors(struct request *r)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		csv_int(&c, sqlite3_column_int64(st, 0));
 		phone_mask_cell(db_col_text(st, 1), shown, sizeof(shown));
-		csv_text(&c, shown);
+		csv_text(&c, full ? db_col_text(st, 1) : shown);
 		csv_text(&c, task_reason_zh(db_col_text(st, 2)));
 		if (sqlite3_column_int64(st, 3) > 0)
 			csv_int(&c, sqlite3_column_int64(st, 3));
@@ -73,4 +76,19 @@ page_import_errors(struct request *r)
 		log_err("import %lld: error report cut short",
 		    (long long)im.id);
 	import_clear(&im);
+}
+
+void
+page_import_errors(struct request *r)
+{
+	errors_csv(r, 0);
+}
+
+/* POST /imports/{id}/errors-full.csv: the same with whole numbers, for an
+ * account allowed to ask, with the reason audited first. */
+void
+page_import_errors_full(struct request *r)
+{
+	if (import_reveal_audited(r, "errors.csv"))
+		errors_csv(r, 1);
 }

@@ -19,6 +19,7 @@
 #include "pages.h"
 #include "tmpl.h"
 #include "ui.h"
+#include "users.h"
 
 /* The one message for a failed sign-in: it must not tell whether the name
  * exists, is disabled, or the password was wrong. */
@@ -166,6 +167,7 @@ sign_in(struct request *r, const struct user *u, const char *pw)
 	login_keys(r, u->name, &k);
 	if (throttle_clear(r->db, k.pair) == -1 ||
 	    login_remember(r->db, u->id, r->remote_addr, r->now) == -1 ||
+	    users_signed_in(r->db, u->id, r->remote_addr, r->now) == -1 ||
 	    session_create(r->db, u->id, r->remote_addr, r->user_agent,
 	    r->now, token) == -1 ||
 	    audit_append(r->db, &who, "login.ok", u->name, d) == -1 ||
@@ -175,7 +177,10 @@ sign_in(struct request *r, const struct user *u, const char *pw)
 	sodium_memzero(newhash, sizeof(newhash));
 	http_cookie(r, "dd_session", token, -1);
 	sodium_memzero(token, sizeof(token));
-	http_redirect(r, next != NULL ? next : "/");
+	/* An account that must choose its own password goes there first
+	 * (the router sends it back until it has). */
+	http_redirect(r, u->must_change ? "/account" :
+	    next != NULL ? next : "/");
 	return;
 fail:
 	db_rollback(r->db);

@@ -23,6 +23,13 @@ setting(struct tdict *body, const char *key, const char *label,
 	tdict_set(s, "SETTING_VALUE", value);
 }
 
+/* A setting as a person reads it: an empty one says so. */
+static const char *
+shown(const char *v)
+{
+	return v[0] != '\0' ? v : "未设置";
+}
+
 static const char *
 secret(const char *v)
 {
@@ -45,15 +52,14 @@ page_settings(struct request *r)
 		    c->public_url, c->callback_token);
 	} else
 		tdict_show(body, "CALLBACK_OFF");
-	setting(body, "public_url", "站点地址", c->public_url);
-	setting(body, "vendor_url", "供应商接口地址",
-	    c->vendor_url[0] ? c->vendor_url : "未设置");
-	setting(body, "org_code", "机构代码", c->org_code);
-	setting(body, "login_name", "默认发送账号", c->login_name);
+	setting(body, "public_url", "站点地址", shown(c->public_url));
+	setting(body, "vendor_url", "供应商接口地址", shown(c->vendor_url));
+	setting(body, "org_code", "机构代码", shown(c->org_code));
+	setting(body, "login_name", "默认发送账号", shown(c->login_name));
 	setting(body, "sign_key", "签名密钥", secret(c->sign_key));
-	setting(body, "sign_recipe", "签名规则", c->sign_recipe);
+	setting(body, "sign_recipe", "签名规则", shown(c->sign_recipe));
 	setting(body, "phone_encryption", "号码加密",
-	    c->phone_encryption == PHONE_AES128ECB ? "aes-128-ecb" : "none");
+	    c->phone_encryption == PHONE_AES128ECB ? "AES-128-ECB" : "不加密");
 	setting(body, "phone_key", "号码加密密钥", secret(c->phone_key));
 	snprintf(num, sizeof(num), "%d", c->batch_size);
 	setting(body, "batch_size", "每批号码数", num);

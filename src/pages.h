@@ -21,6 +21,8 @@ void	page_import_confirm(struct request *);
 void	page_import_cancel(struct request *);
 void	page_import_mapping(struct request *);
 void	page_import_errors(struct request *);
+void	page_import_errors_full(struct request *);
+void	page_import_reveal(struct request *);
 void	page_tasks(struct request *);
 void	page_task(struct request *);
 void	page_task_cancel(struct request *);
@@ -29,6 +31,17 @@ void	page_callback(struct request *);
 void	page_pushes(struct request *);
 void	page_push_link(struct request *);
 void	page_settings(struct request *);
+void	page_users(struct request *);
+void	page_user(struct request *);
+void	page_user_role(struct request *);
+void	page_user_state(struct request *);
+void	page_user_password(struct request *);
+void	page_user_sessions(struct request *);
+void	page_user_vendor_login(struct request *);
+void	page_user_phones(struct request *);
+void	page_account(struct request *);
+void	page_account_password(struct request *);
+void	page_account_sessions(struct request *);
 
 void	page_tasks_export(struct request *);
 void	page_breakdown_export(struct request *);
@@ -47,6 +60,10 @@ struct tdict;
 /* Load the import of r->path_id (the router has let this session read
  * it): 1, or 0 with the 404/500 page sent. */
 int	import_visible(struct request *, struct import *);
+/* Record in the audit log that whole numbers of r->path_id's list are
+ * shown (what: "preview", "errors.csv") with the request's reason: 1, or
+ * 0 with the answer sent (422 without a reason, 500). */
+int	import_reveal_audited(struct request *, const char *what);
 /* The vendor parameters of a task or import as PARAM rows. */
 void	page_fill_params(struct tdict *, const char *json, int with_name);
 /* The creator select of a filter form (CREATOR_OPT rows). */

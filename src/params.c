@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "params.h"
+#include "users.h"
 #include "utf8.h"
 
 const struct kvalid keys[KEY__MAX] = {
@@ -38,6 +39,16 @@ const struct kvalid keys[KEY__MAX] = {
 	{ valid_task_state, "status" },		/* KEY_STATUS */
 	{ valid_id, "creator" },		/* KEY_CREATOR */
 	{ valid_id, "batch" },			/* KEY_BATCH */
+	/* Users and accounts. */
+	{ valid_role, "role" },			/* KEY_ROLE */
+	{ valid_password, "password2" },	/* KEY_PASSWORD2 */
+	{ valid_password, "old_password" },	/* KEY_OLD_PASSWORD */
+	{ valid_bool, "generate" },		/* KEY_GENERATE */
+	{ valid_bool, "must_change" },		/* KEY_MUST_CHANGE */
+	{ valid_vendor_login, "vendor_login" },	/* KEY_VENDOR_LOGIN */
+	{ valid_bool, "disable" },		/* KEY_DISABLE */
+	{ valid_bool, "may_see_phones" },	/* KEY_MAY_SEE_PHONES */
+	{ valid_reason, "reason" },		/* KEY_REASON */
 };
 
 /* Every text validator first requires valid UTF-8 without NUL bytes. */
@@ -287,4 +298,32 @@ valid_id(struct kpair *p)
 {
 	return text_ok(p, 16) &&
 	    parse_int(p->val, p->valsz, 1, (int64_t)1 << 53, &p->parsed);
+}
+
+int
+valid_role(struct kpair *p)
+{
+	return text_ok(p, 16) && (strcmp(p->val, "admin") == 0 ||
+	    strcmp(p->val, "operator") == 0 || strcmp(p->val, "auditor") == 0);
+}
+
+int
+valid_vendor_login(struct kpair *p)
+{
+	return text_ok(p, 64) && users_vendor_login_ok(p->val);
+}
+
+/* Why someone asks to see personal data: a few words at least, one line. */
+int
+valid_reason(struct kpair *p)
+{
+	size_t	 chars = 0, i;
+
+	if (!text_ok(p, 600) || utf8_has_control(p->val, p->valsz))
+		return 0;
+	for (i = 0; i < p->valsz; i++)
+		if (((unsigned char)p->val[i] & 0xc0) != 0x80 &&
+		    p->val[i] != ' ')
+			chars++;
+	return chars >= 2 && p->valsz <= 600;
 }

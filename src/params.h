@@ -1,7 +1,11 @@
 /* params.h: every input key the program accepts, declared once in params.c
  * next to its validator (the kcgi way). http.c runs the validators before
  * any handler; a handler reads only r->fieldmap[KEY_X] (present and valid)
- * or r->fieldnmap[KEY_X] (present but invalid). Unknown keys are dropped. */
+ * or r->fieldnmap[KEY_X] (present but invalid). Unknown keys are dropped.
+ * An empty value (not a file) is the same as no value: the key is absent,
+ * in neither map, and no validator sees it. Browsers send every field of a
+ * form, the ones left empty too, and an empty filter means "no filter",
+ * an empty text field "not given". */
 #ifndef DIALDESK_PARAMS_H
 #define DIALDESK_PARAMS_H
 
@@ -36,6 +40,15 @@ enum key {
 	KEY_STATUS,
 	KEY_CREATOR,
 	KEY_BATCH,
+	KEY_ROLE,
+	KEY_PASSWORD2,
+	KEY_OLD_PASSWORD,
+	KEY_GENERATE,
+	KEY_MUST_CHANGE,
+	KEY_VENDOR_LOGIN,
+	KEY_DISABLE,
+	KEY_MAY_SEE_PHONES,
+	KEY_REASON,
 	KEY__MAX
 };
 
@@ -77,6 +90,9 @@ int	valid_file(struct kpair *);	/* an uploaded, non-empty file */
 int	valid_column(struct kpair *);	/* -2 to 16383 */
 int	valid_task_state(struct kpair *);	/* a task state or "" */
 int	valid_id(struct kpair *);	/* 1 to 2^53 */
+int	valid_role(struct kpair *);	/* admin, operator or auditor */
+int	valid_reason(struct kpair *);	/* 2-200 chars, one line */
+int	valid_vendor_login(struct kpair *);	/* users_vendor_login_ok() */
 
 /* Validate one text as a user name (CLI uses the same rule). */
 int	username_ok(const char *);

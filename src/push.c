@@ -16,6 +16,7 @@
 #include "log.h"
 #include "push.h"
 #include "utf8.h"
+#include "vendor.h"
 
 const struct push_figure_def push_figures[PF__MAX] = {
 	{ "totalCount", "导入总数", "total" },
@@ -143,7 +144,7 @@ out:
 static int
 read_sn(const char *sn, struct push *p, char *why, size_t whysz)
 {
-	const char	*bar;
+	char		 id[201];
 	size_t		 len = strlen(sn);
 
 	if (len == 0 || len > 200 || !utf8_valid(sn, len) ||
@@ -152,17 +153,15 @@ read_sn(const char *sn, struct push *p, char *why, size_t whysz)
 		    "or not text");
 		return -1;
 	}
-	/* "dial_task_main_sn|<id>": the id is what the create answer gave. */
-	bar = strrchr(sn, '|');
-	p->sn = strdup(sn);
-	p->vendor_task_id = strdup(bar != NULL ? bar + 1 : sn);
-	if (p->sn == NULL || p->vendor_task_id == NULL)
+	/* "dial_task_main_sn|<id>" or the bare id: the same id as the
+	 * create answer's taskId, put through the same normalisation. */
+	if ((p->sn = strdup(sn)) == NULL)
 		return -1;
-	if (p->vendor_task_id[0] == '\0') {
+	if (vendor_task_id_normalise(sn, id, sizeof(id)) != 0) {
 		snprintf(why, whysz, "dial_task_main_sn has no task id");
 		return -1;
 	}
-	return 0;
+	return (p->vendor_task_id = strdup(id)) == NULL ? -1 : 0;
 }
 
 int

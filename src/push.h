@@ -27,7 +27,7 @@ extern const struct push_figure_def push_figures[PF__MAX];
 
 struct push {
 	char		*sn;		/* dial_task_main_sn */
-	char		*vendor_task_id;	/* its id part (after '|') */
+	char		*vendor_task_id;	/* vendor_task_id_normalise(sn) */
 	int		 ok;		/* 1: figures; 0: failure reason */
 	char		*reason;
 	int64_t		 fig[PF__MAX];

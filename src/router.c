@@ -60,7 +60,27 @@ static const struct route routes[] = {
 	/* The vendor, not a browser: its token is in the URL. */
 	PAGE("/callback/import", M_POST, ROLE_ANY, ROUTE_ANON | ROUTE_RAW,
 	    page_callback),
-	PAGE("/logout", M_POST, ROLE_ANY, 0, page_logout),
+	PAGE("/logout", M_POST, ROLE_ANY, ROUTE_OWN_ACCOUNT, page_logout),
+	PAGE("/account", M_GET, ROLE_ANY, ROUTE_OWN_ACCOUNT, page_account),
+	PAGE("/account/password", M_POST, ROLE_ANY, ROUTE_OWN_ACCOUNT,
+	    page_account_password),
+	PAGE("/account/sessions", M_POST, ROLE_ANY, ROUTE_OWN_ACCOUNT,
+	    page_account_sessions),
+	PAGE("/users", M_GET | M_POST, ROLE_ADMIN, 0, page_users),
+	ID_PAGE("/users/", OBJ_USER, "", NEED_READ,
+	    M_GET, ROLE_ADMIN, 0, page_user),
+	ID_PAGE("/users/", OBJ_USER, "/role", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_role),
+	ID_PAGE("/users/", OBJ_USER, "/state", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_state),
+	ID_PAGE("/users/", OBJ_USER, "/password", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_password),
+	ID_PAGE("/users/", OBJ_USER, "/sessions", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_sessions),
+	ID_PAGE("/users/", OBJ_USER, "/vendor-login", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_vendor_login),
+	ID_PAGE("/users/", OBJ_USER, "/phones", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_user_phones),
 	PAGE("/", M_GET, ROLE_ANY, 0, page_home),
 	PAGE("/audit", M_GET, ROLE_ADMIN | ROLE_AUDITOR, 0, page_audit),
 	PAGE("/tasks", M_GET, ROLE_ANY, 0, page_tasks),
@@ -86,6 +106,11 @@ static const struct route routes[] = {
 	    M_GET, ROLE_ANY, 0, page_import),
 	ID_PAGE("/imports/", OBJ_IMPORT, "/errors.csv", NEED_READ,
 	    M_GET, ROLE_ANY, 0, page_import_errors),
+	/* The same two with whole numbers: a POST with a reason, audited. */
+	ID_PAGE("/imports/", OBJ_IMPORT, "/reveal", NEED_READ,
+	    M_POST, ROLE_ANY, ROUTE_FULL_PHONES, page_import_reveal),
+	ID_PAGE("/imports/", OBJ_IMPORT, "/errors-full.csv", NEED_READ,
+	    M_POST, ROLE_ANY, ROUTE_FULL_PHONES, page_import_errors_full),
 	ID_PAGE("/imports/", OBJ_IMPORT, "/confirm", NEED_ACT,
 	    M_POST, STAFF, 0, page_import_confirm),
 	ID_PAGE("/imports/", OBJ_IMPORT, "/cancel", NEED_ACT,
@@ -345,6 +370,7 @@ dispatch(struct request *r)
 		ui_error(r, 500, "服务器内部错误", "请稍后再试。");
 		return;
 	}
+	r->actor = actor_of(r);
 	if (!(rt->flags & ROUTE_ANON)) {
 		if (r->sstate != SESSION_OK) {
 			to_login(r);
@@ -353,6 +379,19 @@ dispatch(struct request *r)
 		if (!(rt->roles & r->sess.role)) {
 			deny(r, "permission.denied", "role", rt);
 			ui_error(r, 403, "没有权限访问该页面", NULL);
+			return;
+		}
+		/* Whole phone numbers only for accounts allowed them. */
+		if ((rt->flags & ROUTE_FULL_PHONES) && !r->sess.may_see_phones) {
+			deny(r, "permission.denied", "phones", rt);
+			ui_error(r, 403, "没有查看完整号码的权限",
+			    "请管理员在用户管理中开启该权限。");
+			return;
+		}
+		/* An account given a password by an administrator chooses
+		 * its own before anything else. */
+		if (r->sess.must_change && !(rt->flags & ROUTE_OWN_ACCOUNT)) {
+			http_redirect(r, "/account");
 			return;
 		}
 	}
@@ -377,8 +416,9 @@ route_slot(const char *path)
 	return n;
 }
 
-void
-router_handle(struct http_io *io, const struct config *cfg, struct db *db)
+static void
+handle(struct http_io *io, const struct config *cfg, struct db *db,
+    int callback_pool)
 {
 	struct request	 r;
 	struct timespec	 t0, t1;
@@ -392,6 +432,8 @@ router_handle(struct http_io *io, const struct config *cfg, struct db *db)
 	if (rc != 0)
 		ui_error(&r, rc, rc == 400 ? "请求格式错误" : "服务器内部错误",
 		    NULL);
+	else if (callback_pool && strncmp(r.path, "/callback/", 10) != 0)
+		ui_error(&r, 404, "页面不存在", NULL);
 	else
 		dispatch(&r);
 	if (!r.opened)	/* a handler that forgot to answer is a bug */
@@ -494,4 +536,17 @@ router_print(FILE *fp)
 		    who);
 	}
 	return fflush(fp) == 0 && !ferror(fp) ? 0 : -1;
+}
+
+void
+router_handle(struct http_io *io, const struct config *cfg, struct db *db)
+{
+	handle(io, cfg, db, 0);
+}
+
+void
+router_handle_callback(struct http_io *io, const struct config *cfg,
+    struct db *db)
+{
+	handle(io, cfg, db, 1);
 }

@@ -16,6 +16,9 @@ enum route_flag {
 	ROUTE_ANON = 1 << 0,	/* no sign-in needed */
 	ROUTE_UPLOAD = 1 << 1,	/* takes files, up to upload_max_bytes */
 	ROUTE_RAW = 1 << 2,	/* reads its own body; no form, no CSRF */
+	ROUTE_OWN_ACCOUNT = 1 << 3,	/* open while the password must change */
+	ROUTE_FULL_PHONES = 1 << 4,	/* shows whole numbers: needs the
+					 * account's may_see_phones */
 };
 
 /* One row of the table. A route that names an object matches head, an id
@@ -36,6 +39,10 @@ struct route {
 /* Answer one request read from io. Never fails: every outcome is a
  * response, worst case a 500 page. */
 void	router_handle(struct http_io *, const struct config *, struct db *);
+/* The same for the callback pool: only paths under /callback/, anything
+ * else 404 (nginx sends it nothing else). */
+void	router_handle_callback(struct http_io *, const struct config *,
+	    struct db *);
 
 /* The route table and its length. */
 const struct route *router_routes(size_t *n);

@@ -816,6 +816,78 @@ import_expire(struct db *db, int preview_days)
 	return gone;
 }
 
+int
+import_purge_retained(struct db *db, int retention_days, int64_t *rows)
+{
+	static const struct audit_actor sys = { 0, "system", "", "worker" };
+	sqlite3_stmt	*st;
+	int64_t		 ids[256], now = (int64_t)time(NULL), deleted = 0;
+	int		 n = 0, i, rc;
+	cJSON		*d, *list;
+
+	*rows = 0;
+	if ((st = db_stmt(db, STMT_RETENTION_DUE)) == NULL)
+		return -1;
+	db_bind_int(st, 1, now - retention_days * 86400LL);
+	db_bind_int(st, 2, (int64_t)(sizeof(ids) / sizeof(ids[0])));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	db_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (n == 0)
+		return 0;
+	/* One transaction, one audit entry: a run is one decision. */
+	if (db_begin(db) == -1)
+		return -1;
+	d = cJSON_CreateObject();
+	list = cJSON_AddArrayToObject(d, "imports");
+	for (i = 0; i < n; i++) {
+		if ((st = db_stmt(db, STMT_IMPORT_ROWS_PURGE)) == NULL)
+			goto fail;
+		db_bind_int(st, 1, ids[i]);
+		if (db_exec_stmt(st) != SQLITE_DONE)
+			goto fail;
+		deleted += sqlite3_changes(db_handle(db));
+		if ((st = db_stmt(db, STMT_IMPORT_SET_PURGED)) == NULL)
+			goto fail;
+		db_bind_int(st, 1, now);
+		db_bind_int(st, 2, ids[i]);
+		if (db_exec_stmt(st) != SQLITE_DONE)
+			goto fail;
+		cJSON_AddItemToArray(list, cJSON_CreateNumber((double)ids[i]));
+	}
+	cJSON_AddNumberToObject(d, "lists", n);
+	cJSON_AddNumberToObject(d, "rows", (double)deleted);
+	cJSON_AddNumberToObject(d, "retention_days", retention_days);
+	if (audit_append(db, &sys, "retention.purged", "import_rows", d) == -1 ||
+	    db_commit(db) == -1)
+		goto fail;
+	cJSON_Delete(d);
+	*rows = deleted;
+	return n;
+fail:
+	db_rollback(db);
+	cJSON_Delete(d);
+	return -1;
+}
+
+int64_t
+import_purged_at(struct db *db, int64_t import_id)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_PURGED);
+	int64_t		 at = 0;
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, import_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		at = sqlite3_column_int64(st, 0);
+	db_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? at : -1;
+}
+
 void
 task_clear(struct task_row *t)
 {

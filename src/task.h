@@ -93,6 +93,15 @@ int	import_cancel(struct db *, const struct audit_actor *who,
  * list.cancelled by "system"); uploads left half-loaded by a worker that
  * died are removed. Returns how many imports went, -1 on error. */
 int	import_expire(struct db *, int preview_days);
+/* Retention of personal data: delete the rows (numbers, names, other
+ * columns) of every list whose task is done (each batch sent or
+ * cancelled) and unchanged for retention_days, keeping the task, its
+ * figures and the audit trail; one audit entry (retention.purged) with the
+ * counts per run. Returns the lists purged (*rows: rows deleted), -1. */
+int	import_purge_retained(struct db *, int retention_days, int64_t *rows);
+/* When the list's rows were removed by retention (unix time), 0 if not,
+ * -1 on error. */
+int64_t	import_purged_at(struct db *, int64_t import_id);
 
 /* A task as stored, with its creator's name. */
 struct task_row {

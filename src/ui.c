@@ -11,6 +11,7 @@
 #include "log.h"
 #include "tmpl.h"
 #include "ui.h"
+#include "users.h"
 
 /* The navigation, in order, with the roles that see each entry. */
 static const struct {
@@ -23,6 +24,7 @@ static const struct {
 	{ "/tasks", "任务列表", ROLE_ANY },
 	{ "/audit", "审计日志", ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/pushes", "供应商推送", ROLE_ADMIN },
+	{ "/users", "用户", ROLE_ADMIN },
 	{ "/settings", "设置", ROLE_ADMIN },
 };
 
@@ -55,9 +57,10 @@ ui_csrf(struct request *r)
 	return r->cookie_csrf;
 }
 
-/* The layout's dictionary, without the page's body. */
+/* The layout's dictionary, without the page's body. An error page is
+ * no entry's page: mark_current 0 marks none. */
 static struct tdict *
-layout(struct request *r, const char *title)
+layout(struct request *r, const char *title, int mark_current)
 {
 	struct tdict	*d = tdict_new(), *s;
 	size_t		 i;
@@ -70,10 +73,11 @@ layout(struct request *r, const char *title)
 		tdict_set(s, "ROLE_LABEL", role_label(r->sess.role));
 		tdict_set(s, "CSRF", r->sess.csrf);
 		/* The current entry is the longest that holds the path:
-		 * /tasks/new is "新建任务", not also "任务列表". */
-		for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++)
-			if ((nav[i].roles & r->sess.role) &&
-			    nav_current(r->path, nav[i].href) &&
+		 * /tasks/new is "新建任务", not also "任务列表", even for a
+		 * role that does not see 新建任务 (then none is current). */
+		for (i = 0; mark_current && i < sizeof(nav) / sizeof(nav[0]);
+		    i++)
+			if (nav_current(r->path, nav[i].href) &&
 			    (cur < 0 || strlen(nav[i].href) >
 			    strlen(nav[cur].href)))
 				cur = (int)i;
@@ -94,7 +98,7 @@ struct tdict *
 ui_page(struct request *r, const char *title, const char *body_tpl,
     struct tdict **body)
 {
-	struct tdict	*d = layout(r, title);
+	struct tdict	*d = layout(r, title, 1);
 
 	*body = tdict_add_include(d, "BODY", body_tpl);
 	return d;
@@ -104,7 +108,7 @@ struct tdict *
 ui_page_html(struct request *r, const char *title, const char *html,
     size_t len)
 {
-	struct tdict	*d = layout(r, title);
+	struct tdict	*d = layout(r, title, 1);
 
 	tdict_setn(tdict_add_section(d, "BODY_RAW"), "BODY_HTML", html, len);
 	return d;
@@ -139,7 +143,8 @@ ui_error(struct request *r, int status, const char *message,
 	char		 title[64];
 
 	snprintf(title, sizeof(title), "%d %s", status, message);
-	page = ui_page(r, title, "error.tpl", &body);
+	page = layout(r, title, 0);
+	body = tdict_add_include(page, "BODY", "error.tpl");
 	tdict_set_int(body, "STATUS", status);
 	tdict_set(body, "MESSAGE", message);
 	if (detail != NULL) {
@@ -212,4 +217,47 @@ ui_filter_href(const struct request *r, const char *path,
 		href = grown;
 	}
 	return href;
+}
+
+void
+ui_fill_role_options(struct tdict *d, enum role selected)
+{
+	static const enum role roles[] = { ROLE_OPERATOR, ROLE_AUDITOR,
+	    ROLE_ADMIN };
+	struct tdict	*s;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		s = tdict_add_section(d, "ROLE_OPT");
+		tdict_set(s, "OPT_VALUE", role_name(roles[i]));
+		tdict_set(s, "OPT_LABEL", role_label(roles[i]));
+		if (roles[i] == selected)
+			tdict_show(s, "OPT_SELECTED");
+	}
+}
+
+void
+ui_fill_user(struct tdict *s, const struct user_row *u)
+{
+	char	 when[32];
+
+	tdict_set_int(s, "U_ID", u->id);
+	tdict_set(s, "U_NAME", u->name);
+	tdict_set(s, "U_ROLE", role_label(u->role));
+	tdict_set(s, "U_STATE", u->disabled ? "已停用" : "启用");
+	tdict_set(s, "U_STATE_CLASS", u->disabled ? "cancelled" : "sent");
+	if (u->must_change)
+		tdict_show(s, "U_MUST_CHANGE");
+	if (u->last_login > 0) {
+		ui_time(u->last_login, when);
+		tdict_set(s, "U_LAST_LOGIN", when);
+		tdict_set(tdict_add_section(s, "U_LAST_ADDR"), "ADDR",
+		    u->last_login_addr);
+	} else
+		tdict_set(s, "U_LAST_LOGIN", "从未登录");
+	tdict_set(s, "U_VENDOR_LOGIN", u->vendor_login[0] != '\0' ?
+	    u->vendor_login : "（使用默认 login_name）");
+	tdict_set_int(s, "U_SESSIONS", u->sessions);
+	tdict_set(s, "U_PHONES", u->may_see_phones ? "可查看完整号码" :
+	    "仅掩码");
 }

@@ -41,4 +41,11 @@ int64_t		 ui_day_start(int64_t yyyymmdd, int days);
 char		*ui_filter_href(const struct request *, const char *path,
 		    const enum key *, size_t n, int64_t page);
 
+/* The role select of the users forms (ROLE_OPT rows). */
+enum role;
+void		 ui_fill_role_options(struct tdict *, enum role selected);
+/* The U_* values of one account (users list and user page). */
+struct user_row;
+void		 ui_fill_user(struct tdict *, const struct user_row *);
+
 #endif

@@ -681,8 +681,40 @@ vendor_text(const cJSON *root, char *buf, size_t bufsz)
 	buf[j] = '\0';
 }
 
+int
+vendor_task_id_normalise(const char *in, char *out, size_t outsz)
+{
+	const char	*b, *e;
+	size_t		 len, i, hex;
+
+	if (outsz > 0)
+		out[0] = '\0';
+	if (in == NULL || outsz == 0)
+		return -1;
+	if ((b = strrchr(in, '|')) != NULL)
+		b++;
+	else
+		b = in;
+	e = b + strlen(b);
+	while (b < e && isspace((unsigned char)*b))
+		b++;
+	while (e > b && isspace((unsigned char)e[-1]))
+		e--;
+	len = (size_t)(e - b);
+	if (len == 0 || len >= outsz)
+		return -1;
+	for (i = 0, hex = 0; i < len; i++)
+		hex += isxdigit((unsigned char)b[i]) != 0;
+	for (i = 0; i < len; i++)
+		out[i] = len == 32 && hex == 32 ?
+		    (char)tolower((unsigned char)b[i]) : b[i];
+	out[len] = '\0';
+	return 0;
+}
+
 /* taskId as text: a non-empty string of UTF-8 without control characters
- * that fits, or an integer that a double holds exactly. 0 when usable. */
+ * that fits, or an integer that a double holds exactly, as one vendor task
+ * id (vendor_task_id_normalise()). 0 when usable. */
 static int
 task_id_text(const cJSON *root, char *out, size_t outsz)
 {
@@ -692,11 +724,10 @@ task_id_text(const cJSON *root, char *out, size_t outsz)
 	id = cJSON_GetObjectItemCaseSensitive(
 	    cJSON_GetObjectItemCaseSensitive(root, "result"), "taskId");
 	if (cJSON_IsString(id)) {
-		n = snprintf(out, outsz, "%s", id->valuestring);
-		if (n <= 0 || (size_t)n >= outsz)
+		if (vendor_task_id_normalise(id->valuestring, out, outsz) != 0)
 			return -1;
-		return utf8_valid(out, (size_t)n) &&
-		    !utf8_has_control(out, (size_t)n) ? 0 : -1;
+		return utf8_valid(out, strlen(out)) &&
+		    !utf8_has_control(out, strlen(out)) ? 0 : -1;
 	}
 	if (cJSON_IsNumber(id) && id->valuedouble == floor(id->valuedouble) &&
 	    fabs(id->valuedouble) <= 9007199254740992.0) {

@@ -142,6 +142,19 @@ int	 vendor_send(const struct vendor_cfg *cfg, const char *body,
  * "参数错误" for -1; NULL for any other code. */
 const char	*vendor_err_zh(long err_code);
 
+/*
+ * One vendor task id, whatever form it came in: the create answer's taskId
+ * and a push's dial_task_main_sn may each be the bare id or
+ * "dial_task_main_sn|<id>" (the documents do not say which, PRODUCT.md
+ * section 5). The id is the text after the last '|' (whatever the prefix
+ * before it), without the blanks around it; an id of 32 hex digits is
+ * lower-cased, as hex reads the same in either case. Both sides are put
+ * through this before they are stored or compared, so that a push always
+ * finds its batch. Returns 0 with the id in out (outsz bytes), or -1 (out "")
+ * when no id is left or it does not fit.
+ */
+int	 vendor_task_id_normalise(const char *in, char *out, size_t outsz);
+
 /* Short English name of an outcome for logs: "accepted", "refused",
  * "not_sent", "unknown". Never NULL. */
 const char	*vendor_outcome_name(enum vendor_outcome);

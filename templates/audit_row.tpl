@@ -6,6 +6,6 @@
 <td class="nowrap" title="{{ROW_UA}}">{{ROW_ADDR}}</td>
 <td><span class="action-label">{{ROW_ACTION_LABEL}}</span> <code class="action-code">{{ROW_ACTION}}</code></td>
 <td>{{ROW_OBJECT}}</td>
-<td><code class="details">{{ROW_DETAILS}}</code></td>
+<td class="details-cell">{{#DETAIL}}<span class="detail"><span class="detail-label" title="{{DETAIL_KEY}}">{{DETAIL_LABEL}}</span>：<span class="detail-value">{{DETAIL_VALUE}}</span></span>{{/DETAIL}}</td>
 <td><code class="hash" title="{{ROW_HASH}}">{{ROW_HASH_SHORT}}</code></td>
 </tr>

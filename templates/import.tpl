@@ -66,10 +66,12 @@
 </section>
 {{/MAPPING}}
 </div>
+{{#PURGED}}<div class="flash flash-muted" role="status">该名单的号码、姓名和其他列已于 {{PURGED_AT}} 按个人信息保留期限删除；统计数字和任务记录仍然保留。</div>{{/PURGED}}
+{{#REVEALED}}<div class="flash flash-warn" role="status">正在显示完整号码。这次查看及其原因已记入审计日志；离开本页后号码重新脱敏。</div>{{/REVEALED}}
 <section class="preview-table" aria-labelledby="sample-caption">
 <div class="table-wrap" role="region" aria-labelledby="sample-caption" tabindex="0">
 <table class="data-table">
-<caption id="sample-caption" class="table-caption">有效号码示例（已脱敏）</caption>
+<caption id="sample-caption" class="table-caption">有效号码示例{{#MASKED}}（已脱敏）{{/MASKED}}{{#REVEALED}}（完整号码）{{/REVEALED}}</caption>
 <thead>
 <tr><th scope="col" class="num col-narrow">行号</th><th scope="col">手机号</th><th scope="col">姓名</th><th scope="col">备注</th></tr>
 </thead>
@@ -116,9 +118,27 @@
 <span class="pager-current">第 {{BAD_PAGE}} 页</span>
 {{#BAD_NEXT}}<a class="btn btn-secondary" href="{{BAD_NEXT_HREF}}" rel="next">下一页</a>{{/BAD_NEXT}}
 </nav>
-{{#ERRORS_CSV}}<a class="download-link" href="{{ERRORS_CSV_HREF}}" download>下载错误报告（CSV）</a>{{/ERRORS_CSV}}
+{{#ERRORS_CSV}}<a class="download-link" href="{{ERRORS_CSV_HREF}}" download>下载错误报告（CSV，已脱敏）</a>{{/ERRORS_CSV}}
 </div>
 </section>
+{{#CAN_REVEAL}}
+<section class="card reveal-card" aria-labelledby="reveal-title">
+<h2 id="reveal-title">查看完整号码</h2>
+<form method="post" action="{{REVEAL_ACTION}}" class="form-stack reveal-form">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<div class="field">
+<label for="reveal-reason">原因 <span class="field-req">必填</span></label>
+<input id="reveal-reason" type="text" name="reason" maxlength="200" required autocomplete="off" aria-describedby="reveal-hint">
+<p class="field-hint" id="reveal-hint">你有查看完整号码的权限。每次查看都连同原因记入审计日志。</p>
+{{#REASON_ERROR}}<p class="field-error">{{TEXT}}</p>{{/REASON_ERROR}}
+</div>
+<div class="form-actions">
+<button type="submit" class="btn btn-secondary">显示完整号码</button>
+<button type="submit" class="btn btn-secondary" formaction="{{ERRORS_FULL_ACTION}}">下载含完整号码的错误报告</button>
+</div>
+</form>
+</section>
+{{/CAN_REVEAL}}
 {{#CAN_CONFIRM}}
 <section class="card confirm-bar" aria-labelledby="confirm-title">
 <h2 id="confirm-title">确认发送</h2>

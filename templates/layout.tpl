@@ -27,7 +27,7 @@
 </ul>
 </nav>
 <div class="user-box">
-<span class="user-name">{{USER_NAME}}</span>
+<a class="user-name" href="/account" title="我的账号">{{USER_NAME}}</a>
 <span class="role-badge">{{ROLE_LABEL}}</span>
 <form method="post" action="/logout"><input type="hidden" name="csrf" value="{{CSRF}}"><button type="submit">退出登录</button></form>
 </div>

@@ -66,6 +66,10 @@ struct options {
 	const char	*sign_key;	/* both NULL: sign format only */
 	const char	*sign_recipe;
 	long		 push_delay_ms;
+	/* The forms of the vendor task id (PRODUCT.md section 5): 1 is
+	 * "dial_task_main_sn|<id>", 0 the bare id. */
+	int		 answer_full_id;	/* in the create answer's taskId */
+	int		 push_bare_sn;		/* in the push's dial_task_main_sn */
 };
 
 /* ---- fault modes ---------------------------------------------------- */
@@ -950,13 +954,14 @@ record_create(const struct sandbox *sb, const struct request *rq,
 
 /* counts NULL: the import failed (import_fail mode). */
 static char *
-push_body(const char *task_id, const long *counts)
+push_body(const char *task_id, const long *counts, int bare)
 {
 	cJSON	*obj, *mark;
 	char	*sn = NULL, *text = NULL;
 	int	 i, ok;
 
-	if (asprintf(&sn, "dial_task_main_sn|%s", task_id) < 0)
+	if (asprintf(&sn, "%s%s", bare ? "" : "dial_task_main_sn|",
+	    task_id) < 0)
 		return NULL;
 	if ((obj = cJSON_CreateObject()) == NULL) {
 		free(sn);
@@ -998,7 +1003,8 @@ push_queue(struct sandbox *sb, const char *task_id, const long *counts)
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return -1;
-	if ((p->body = push_body(task_id, counts)) == NULL) {
+	if ((p->body = push_body(task_id, counts,
+	    sb->opt.push_bare_sn)) == NULL) {
 		free(p);
 		return -1;
 	}
@@ -1234,7 +1240,16 @@ handle_create(struct sandbox *sb, struct request *rq)
 		}
 		if (new_task_id(out.task_id) != 0)
 			break;
-		out.body = vendor_answer(0, NULL, out.task_id);
+		if (sb->opt.answer_full_id) {
+			char	*full;
+
+			if (asprintf(&full, "dial_task_main_sn|%s",
+			    out.task_id) < 0)
+				break;
+			out.body = vendor_answer(0, NULL, full);
+			free(full);
+		} else
+			out.body = vendor_answer(0, NULL, out.task_id);
 		accepted = 1;
 		break;
 	}
@@ -1556,7 +1571,8 @@ usage(void)
 	fprintf(stderr, "usage: sandbox-vendor --socket PATH [--record DIR] "
 	    "[--org ORG] [--login NAME]\n"
 	    "       [--callback URL] [--push-delay-ms N] "
-	    "[--sign-key KEY --sign-recipe RECIPE]\n");
+	    "[--sign-key KEY --sign-recipe RECIPE]\n"
+	    "       [--answer-task-id bare|full] [--push-sn full|bare]\n");
 }
 
 /* The recipe's braces must all be placeholders, as dialdesk requires. */
@@ -1582,7 +1598,8 @@ static int
 parse_args(int argc, char *argv[], struct options *opt)
 {
 	enum { O_SOCKET = 256, O_RECORD, O_ORG, O_LOGIN, O_CALLBACK,
-	    O_PUSH_DELAY, O_SIGN_KEY, O_SIGN_RECIPE, O_HELP };
+	    O_PUSH_DELAY, O_SIGN_KEY, O_SIGN_RECIPE, O_ANSWER_ID, O_PUSH_SN,
+	    O_HELP };
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, O_SOCKET },
 		{ "record", required_argument, NULL, O_RECORD },
@@ -1592,6 +1609,8 @@ parse_args(int argc, char *argv[], struct options *opt)
 		{ "push-delay-ms", required_argument, NULL, O_PUSH_DELAY },
 		{ "sign-key", required_argument, NULL, O_SIGN_KEY },
 		{ "sign-recipe", required_argument, NULL, O_SIGN_RECIPE },
+		{ "answer-task-id", required_argument, NULL, O_ANSWER_ID },
+		{ "push-sn", required_argument, NULL, O_PUSH_SN },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1633,6 +1652,20 @@ parse_args(int argc, char *argv[], struct options *opt)
 			break;
 		case O_SIGN_RECIPE:
 			opt->sign_recipe = optarg;
+			break;
+		case O_ANSWER_ID:
+		case O_PUSH_SN:
+			if (strcmp(optarg, "bare") != 0 &&
+			    strcmp(optarg, "full") != 0) {
+				fprintf(stderr, "sandbox-vendor: --%s: bare or "
+				    "full\n", c == O_ANSWER_ID ?
+				    "answer-task-id" : "push-sn");
+				return -1;
+			}
+			if (c == O_ANSWER_ID)
+				opt->answer_full_id = optarg[0] == 'f';
+			else
+				opt->push_bare_sn = optarg[0] == 'b';
 			break;
 		case O_HELP:
 			usage();

@@ -36,7 +36,7 @@ login alice 'Alice-pass-5512' "$T_DIR/alice2.jar" || true
 expect_status 401 "the old password no longer works"
 login alice 'Alice-newpass-8830' "$T_DIR/alice2.jar" || true
 expect_status 303 "the new one does"
-expect_ge 1 "$(audit_count user.changed)" "the change is in the audit log as user.changed"
+expect_ge 1 "$(audit_count user.password_reset)" "the change is in the audit log as user.password_reset"
 cli no "user passwd for an unknown user fails with a message" user passwd nobody-here
 
 INPUT=

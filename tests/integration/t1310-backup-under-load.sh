@@ -56,6 +56,10 @@ check "the copy is one file (no -wal beside it)" test ! -e "$T_DIR/copy.db-wal"
 expect_eq 600 "$(stat -c %a "$T_DIR/copy.db")" "the copy is mode 0600"
 expect_eq ok "$(sqlite3 "$T_DIR/copy.db" 'PRAGMA integrity_check')" "integrity_check on the copy: ok"
 t_write_config "$T_DIR/copy.conf" "$T_DIR/copy.db"
+# The copy is checked with the installation's audit key and checkpoints.
+sed -i -e '/^audit_key_file =/d' -e '/^audit_checkpoint_file =/d' "$T_DIR/copy.conf"
+printf 'audit_key_file = %s\naudit_checkpoint_file = %s\n' "$T_DB.audit-key" \
+    "$T_DB.audit-checkpoints" >>"$T_DIR/copy.conf"
 rc=0
 "$DIALDESK_BIN" --config "$T_DIR/copy.conf" audit verify >"$T_DIR/verify.out" 2>&1 || rc=$?
 expect_eq 0 "$rc" "audit verify on the copy exits 0"

@@ -20,6 +20,9 @@ OPERATOR2_PASS='Operator2-pass-5590'
 t_setup
 t_add_user operator2 operator "$OPERATOR2_PASS" ||
     { not_ok "setup: dialdesk user add operator2" "$(tail -n 5 "$T_LOG")"; exit 1; }
+# Every caller may ask for whole numbers here, so that the reveal routes
+# test the owner rule (t9030 tests the permission itself).
+sql "UPDATE users SET may_see_phones = 1"
 t_start
 LIST=$V_FIXTURES/two-rows.csv
 
@@ -50,12 +53,28 @@ RULES=(
 	"POST /imports/#/confirm      import 303 303 403:owner 403:role login"
 	"POST /imports/#/cancel       import 303 303 403:owner 403:role login"
 	"POST /imports/#/mapping      import 303 303 403:owner 403:role login"
+	"GET /users/#                 user   200 403:role 403:role 403:role login"
+	"POST /users/#/role           user   303 403:role 403:role 403:role login"
+	"POST /users/#/state          user   303 403:role 403:role 403:role login"
+	"POST /users/#/password       user   303 403:role 403:role 403:role login"
+	"POST /users/#/sessions       user   303 403:role 403:role 403:role login"
+	"POST /users/#/vendor-login   user   303 403:role 403:role 403:role login"
+	"POST /users/#/phones         user   303 403:role 403:role 403:role login"
+	"POST /imports/#/reveal       import 200 200 403:owner 200      login"
+	"POST /imports/#/errors-full.csv import 200 200 403:owner 200   login"
 )
 # What a POST sends besides the token (the mapping takes the third column
 # as the name, so that a done remap shows).
 declare -A ARGS=(
 	["POST /imports/#/mapping"]="phone_col=0 name_col=2"
 	["POST /pushes/#/link"]="batch=@LINK_BATCH"
+	["POST /users/#/role"]="role=auditor"
+	["POST /users/#/state"]="disable=1"
+	["POST /users/#/password"]="password=Reset-pass-4417-abc"
+	["POST /users/#/vendor-login"]="vendor_login=acct-7"
+	["POST /users/#/phones"]="may_see_phones=1"
+	["POST /imports/#/reveal"]="reason=核对号码"
+	["POST /imports/#/errors-full.csv"]="reason=核对号码"
 )
 
 declare -A OBJ=() WANT=()
@@ -119,6 +138,12 @@ make_object() {
 		push_send "$(push_json "owner-test-$N" "$(mark 2 2 0 0 0 0 2 0 0 0 0 0 0)")"
 		[[ $R_STATUS == 200 ]] &&
 		    OBJ_ID=$(sql "SELECT id FROM pushes WHERE vendor_task_id = 'owner-test-$N'") ;;
+	user)
+		# An account of its own (signed in once, so that it has a
+		# session to end): accounts are the administrators'.
+		t_add_user "member$N" operator "Member-pass-$N-2291" &&
+		    login "member$N" "Member-pass-$N-2291" "$T_DIR/member$N.jar" &&
+		    OBJ_ID=$(sql "SELECT id FROM users WHERE name = 'member$N'") ;;
 	esac
 	[[ -n $OBJ_ID ]] || not_ok "make a $1 owned by operator" "$(r_summary)"
 }
@@ -135,6 +160,8 @@ snapshot() {
 	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || state || ':' || phone_col || ':' || name_col || ':' || valid AS v FROM imports ORDER BY id)),
 	    (SELECT count(*) FROM import_rows),
 	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || coalesce(batch_id, '-') || ':' || linked_by AS v FROM pushes ORDER BY id)),
+	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || role || ':' || disabled || ':' || vendor_login || ':' || may_see_phones || ':' || pwhash AS v FROM users ORDER BY id)),
+	    (SELECT count(*) FROM sessions),
 	    (SELECT count(*) FROM audit WHERE action <> 'permission.denied')"
 }
 denied_count() { sql "SELECT count(*) FROM audit WHERE action = 'permission.denied'"; }

@@ -49,21 +49,48 @@ teardown(void)
 }
 
 static const struct {
-	const char	*pw;
-	int		 ok;
+	const char		*pw;
+	int			 min;
+	const char		*name;
+	enum password_problem	 want;
 } policy[] = {
-	{ "short", 0 },
-	{ "elevenchars", 0 },
-	{ "twelve chars", 1 },
-	{ "十二个汉字的密码也可以用的", 1 },
-	{ "with\x01control...", 0 },
-	{ "bad utf8 \xff\xfe here", 0 },
+	{ "short", 12, NULL, PW_TOO_SHORT },
+	{ "elevenchars", 12, NULL, PW_TOO_SHORT },
+	{ "twelve chars", 12, NULL, PW_OK },
+	{ "十二个汉字的密码也可以用的", 12, NULL, PW_OK },
+	{ "七个汉字的密码", 8, NULL, PW_TOO_SHORT },	/* characters count */
+	{ "八个汉字组成的密码", 8, NULL, PW_OK },
+	{ "with\x01control...", 12, NULL, PW_BAD_TEXT },
+	{ "bad utf8 \xff\xfe here", 12, NULL, PW_BAD_TEXT },
+	{ "eightchr", 4, NULL, PW_OK },		/* never below the floor of 8 */
+	{ "sevench", 4, NULL, PW_TOO_SHORT },
+	/* The shipped list, whatever the case. */
+	{ "password1234", 12, NULL, PW_COMMON },
+	{ "PassWord1234", 12, NULL, PW_COMMON },
+	{ "woaini5201314", 12, NULL, PW_COMMON },
+	{ "qwertyuiop123", 12, NULL, PW_COMMON },
+	/* Rules: repeats, runs up and down (digits wrap). */
+	{ "aaaaaaaaaaaa", 12, NULL, PW_COMMON },
+	{ "abcabcabcabc", 12, NULL, PW_COMMON },
+	{ "123456789012", 12, NULL, PW_COMMON },
+	{ "210987654321", 12, NULL, PW_COMMON },
+	{ "abcdefghijklm", 12, NULL, PW_COMMON },
+	{ "abcabcabcabx", 12, NULL, PW_OK },
+	/* Mostly the user's own name. */
+	{ "alice.alice1", 12, "alice", PW_HAS_NAME },
+	{ "alice1234567", 12, "alice", PW_HAS_NAME },
+	{ "alice likes green tea", 12, "alice", PW_OK },
 };
 
 START_TEST(test_policy)
 {
-	ck_assert_msg((password_policy(policy[_i].pw) == NULL) ==
-	    policy[_i].ok, "case %d", _i);
+	enum password_problem got = password_check(policy[_i].pw,
+	    policy[_i].min, policy[_i].name);
+
+	ck_assert_msg(got == policy[_i].want, "case %d (%s): got %d, want %d",
+	    _i, policy[_i].pw, got, policy[_i].want);
+	ck_assert_str_ne(password_problem_zh(got), "密码无效");
+	ck_assert_ptr_nonnull(password_problem_en(got));
 }
 END_TEST
 

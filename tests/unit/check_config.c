@@ -26,13 +26,16 @@ show(const struct config *c, const char *key, char *buf, size_t sz)
 	N(session_idle_minutes); N(session_max_hours); N(login_max_failures);
 	N(login_max_failures_addr); N(login_window_minutes);
 	N(login_max_failures_account); N(login_delay_seconds);
-	N(login_known_days); S(vendor_url);
+	N(login_known_days); N(password_min_length); N(retention_days); S(vendor_url);
 	S(org_code); S(login_name); S(sign_key); S(sign_recipe);
 	S(phone_key); N(vendor_connect_timeout); N(vendor_timeout);
 	N(batch_size); N(max_rows); S(callback_token); S(callback_allow);
-	N(callback_max_bytes);
 	S(metrics_allow); N(health_heartbeat_max_seconds);
 	N(health_queue_max_seconds);
+	S(audit_key_file); S(audit_checkpoint_file);
+	N(audit_checkpoint_minutes);
+	N(callback_max_bytes); S(callback_token_previous); S(callback_socket);
+	N(callback_workers); N(listen_backlog); N(callback_refusals_max);
 #undef S
 #undef N
 	if (strcmp(key, "phone_encryption") == 0)
@@ -43,6 +46,9 @@ show(const struct config *c, const char *key, char *buf, size_t sz)
 	if (strcmp(key, "log_format") == 0)
 		return snprintf(buf, sz, "%s", c->log_format == LOG_TEXT ?
 		    "text" : c->log_format == LOG_JSON ? "json" : "?");
+	if (strcmp(key, "audit_checkpoint_syslog") == 0)
+		return snprintf(buf, sz, "%s",
+		    c->audit_checkpoint_syslog ? "yes" : "no");
 	return -1;
 }
 
@@ -75,6 +81,8 @@ static const struct { const char *key, *want; } defaults[] = {
 	{ "login_max_failures_account", "20" },
 	{ "login_delay_seconds", "30" },
 	{ "login_known_days", "90" },
+	{ "password_min_length", "12" },
+	{ "retention_days", "180" },
 	{ "vendor_url", "" },
 	{ "org_code", "" },
 	{ "login_name", "" },
@@ -93,6 +101,15 @@ static const struct { const char *key, *want; } defaults[] = {
 	{ "health_heartbeat_max_seconds", "120" },
 	{ "health_queue_max_seconds", "3600" },
 	{ "log_format", "text" },
+	{ "audit_key_file", "" },
+	{ "audit_checkpoint_file", "" },
+	{ "audit_checkpoint_minutes", "5" },
+	{ "audit_checkpoint_syslog", "no" },
+	{ "callback_token_previous", "" },
+	{ "callback_socket", "" },
+	{ "callback_workers", "16" },
+	{ "listen_backlog", "1024" },
+	{ "callback_refusals_max", "20" },
 };
 
 #define NDEFAULTS	(sizeof(defaults) / sizeof(defaults[0]))
@@ -253,6 +270,8 @@ static const struct load_case cases[] = {
 	BAD("login_max_failures_addr = 0\n",
 	    ":1: login_max_failures_addr: must be an integer from 1 to 100000"),
 	OK("login_window_minutes = 1\n", "login_window_minutes", "1"),
+	BAD("password_min_length = 7\n",
+	    ":1: password_min_length: must be an integer from 8 to 128"),
 	BAD("login_delay_seconds = 0\n",
 	    ":1: login_delay_seconds: must be an integer from 1 to 3600"),
 	OK("login_known_days = 3650\n", "login_known_days", "3650"),
@@ -321,6 +340,32 @@ static const struct load_case cases[] = {
 	    "be empty or at least 16 characters of A-Z a-z 0-9 _ -"),
 	BAD("callback_token = abcdefghij0123456!\n", ":1: callback_token: "
 	    "must be empty or at least 16 characters of A-Z a-z 0-9 _ -"),
+	OK("callback_token = abcdefghij_-0123\n"
+	    "callback_token_previous = 0123456789abcdef\n",
+	    "callback_token_previous", "0123456789abcdef"),
+	BAD("callback_token_previous = 0123456789abcdef\n",
+	    ": callback_token_previous: needs callback_token (the new token "
+	    "of the rotation)"),
+	BAD("callback_token = 0123456789abcdef\n"
+	    "callback_token_previous = 0123456789abcdef\n",
+	    ": callback_token_previous: is the same as callback_token"),
+	BAD("callback_token = 0123456789abcdef\n"
+	    "callback_token_previous = short\n",
+	    ":2: callback_token_previous: must be empty or at least 16 "
+	    "characters of A-Z a-z 0-9 _ -"),
+	OK("callback_socket = /run/x/cb.sock\n", "callback_socket",
+	    "/run/x/cb.sock"),
+	BAD("socket = /run/x/a.sock\ncallback_socket = /run/x/a.sock\n",
+	    ": callback_socket: must differ from socket"),
+	OK("callback_workers = 64\n", "callback_workers", "64"),
+	BAD("callback_workers = 0\n",
+	    ":1: callback_workers: must be an integer from 1 to 64"),
+	OK("listen_backlog = 4096\n", "listen_backlog", "4096"),
+	BAD("listen_backlog = 15\n",
+	    ":1: listen_backlog: must be an integer from 16 to 65535"),
+	OK("callback_refusals_max = 1\n", "callback_refusals_max", "1"),
+	BAD("callback_refusals_max = 0\n",
+	    ":1: callback_refusals_max: must be an integer from 1 to 100000"),
 	OK("callback_allow = 127.0.0.1, ::1 ,10.0.0.2\t2001:db8::7\n",
 	    "callback_allow", "127.0.0.1 ::1 10.0.0.2 2001:db8::7"),
 	OK("callback_allow = \" , \"\n", "callback_allow", ""),
@@ -334,7 +379,16 @@ static const struct load_case cases[] = {
 	    "integer from 1024 to 67108864, optionally followed by K, M or G"),
 	BAD("callback_max_bytes = 1023\n", ":1: callback_max_bytes: must be "
 	    "an integer from 1024 to 67108864, optionally followed by K, M or "
-	    "G"),
+	    "G"),	OK("audit_key_file = /srv/keys/audit.key\n", "audit_key_file",
+	    "/srv/keys/audit.key"),
+	OK("audit_checkpoint_file = /srv/log/cp\n", "audit_checkpoint_file",
+	    "/srv/log/cp"),
+	OK("audit_checkpoint_minutes = 60\n", "audit_checkpoint_minutes", "60"),
+	BAD("audit_checkpoint_minutes = 0\n", ":1: audit_checkpoint_minutes: "
+	    "must be an integer from 1 to 1440"),
+	OK("audit_checkpoint_syslog = yes\n", "audit_checkpoint_syslog", "yes"),
+	BAD("audit_checkpoint_syslog = 1\n", ":1: audit_checkpoint_syslog: "
+	    "must be one of: no, yes"),
 };
 
 #define NCASES	(sizeof(cases) / sizeof(cases[0]))
@@ -484,6 +538,28 @@ START_TEST(test_example)
 }
 END_TEST
 
+/* The callback pool's socket: callback_socket, or beside socket. */
+START_TEST(test_callback_socket)
+{
+	struct config	 c;
+	char		 buf[64];
+
+	config_defaults(&c);
+	ck_assert_int_eq(config_callback_socket(&c, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/run/dialdesk/callback.sock");
+	free(c.socket);
+	c.socket = strdup("here.sock");
+	ck_assert_int_eq(config_callback_socket(&c, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "callback.sock");
+	free(c.callback_socket);
+	c.callback_socket = strdup("/srv/push.sock");
+	ck_assert_int_eq(config_callback_socket(&c, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/srv/push.sock");
+	ck_assert_int_eq(config_callback_socket(&c, buf, 8), -1);
+	config_free(&c);
+}
+END_TEST
+
 START_TEST(test_path)
 {
 	const char	*sys = "/etc/dialdesk/dialdesk.conf";
@@ -541,6 +617,7 @@ config_suite(void)
 	tcase_add_test(tc, test_example);
 	tcase_add_test(tc, test_path);
 	tcase_add_test(tc, test_defaults_env);
+	tcase_add_test(tc, test_callback_socket);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,11 +2,13 @@
  * must accept and values it must refuse. */
 #include "autoconf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
 
+#include "http.h"
 #include "params.h"
 
 struct vcase {
@@ -113,6 +115,58 @@ START_TEST(test_table_complete)
 }
 END_TEST
 
+/* The input layer: a query as a browser sends a filter form, every field
+ * there, the empty ones too. An empty value is absent (in neither map); a
+ * given one is valid or invalid by its validator. */
+enum seen { ABSENT, VALID, INVALID };
+
+static const struct {
+	const char	*query;
+	enum key	 key;
+	enum seen	 want;
+} inputs[] = {
+	{ "q=&status=&creator=&from=&to=", KEY_Q, ABSENT },
+	{ "q=&status=&creator=&from=&to=", KEY_STATUS, ABSENT },
+	{ "q=&status=&creator=&from=&to=", KEY_CREATOR, ABSENT },
+	{ "q=&status=&creator=&from=&to=", KEY_FROM, ABSENT },
+	{ "q=&status=&creator=&from=&to=", KEY_TO, ABSENT },
+	{ "q=&status=&creator=&from=2026-12-01&to=", KEY_FROM, VALID },
+	{ "q=&status=&creator=&from=2026-12-01&to=", KEY_TO, ABSENT },
+	{ "user=&action=&from=&to=", KEY_ACTION, ABSENT },
+	{ "user=&action=&from=&to=", KEY_USER, ABSENT },
+	{ "user=&action=task.confirmed&from=&to=", KEY_ACTION, VALID },
+	{ "user=&action=Task!&from=&to=", KEY_ACTION, INVALID },
+	{ "from=2026-13-01", KEY_FROM, INVALID },
+	{ "from", KEY_FROM, ABSENT },
+	{ "creator=0", KEY_CREATOR, INVALID },
+	{ "creator=7", KEY_CREATOR, VALID },
+	{ "page=", KEY_PAGE, ABSENT },
+	/* The first of repeated keys counts, and an empty one is skipped. */
+	{ "status=&status=sent", KEY_STATUS, VALID },
+};
+
+START_TEST(test_input)
+{
+	char		 qs[256];
+	char		*envp[] = { (char *)"REQUEST_METHOD=GET",
+			    (char *)"DOCUMENT_URI=/tasks", qs, NULL };
+	struct http_io	 io = { NULL, NULL, NULL, envp };
+	struct request	 r;
+	enum seen	 got;
+
+	snprintf(qs, sizeof(qs), "QUERY_STRING=%s", inputs[_i].query);
+	ck_assert_int_eq(http_request_init(&r, &io, NULL, NULL), 0);
+	ck_assert_int_eq(http_parse_input(&r, 0, 0), 0);
+	got = r.fieldmap[inputs[_i].key] != NULL ? VALID :
+	    r.fieldnmap[inputs[_i].key] != NULL ? INVALID : ABSENT;
+	ck_assert_msg(got == inputs[_i].want, "%s: %s is %d, want %d",
+	    inputs[_i].query, keys[inputs[_i].key].name, got, inputs[_i].want);
+	ck_assert(r.fieldmap[inputs[_i].key] == NULL ||
+	    r.fieldnmap[inputs[_i].key] == NULL);
+	http_request_free(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -124,6 +178,8 @@ main(void)
 	tcase_add_loop_test(tc, test_validator, 0,
 	    sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_table_complete);
+	tcase_add_loop_test(tc, test_input, 0,
+	    sizeof(inputs) / sizeof(inputs[0]));
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

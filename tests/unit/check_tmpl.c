@@ -427,7 +427,7 @@ START_TEST(test_embedded)
 	int		 i, found;
 
 	ck_assert_msg(tmpl_init_embedded(err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_ge(tmpl_files_count, 14);
+	ck_assert_int_ge(tmpl_files_count, 18);
 	for (i = 0; i < tmpl_files_count; i++) {
 		ck_assert_int_ne(asprintf(&path, "%s/templates/%s",
 		    top != NULL && *top != '\0' ? top : ".",

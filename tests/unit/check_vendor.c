@@ -833,6 +833,15 @@ static const struct {
 	{ "accepted",
 	  A("200 OK", JSON_CT, "{'errCode':0,'result':{'taskId':'T-42'}}"),
 	  VENDOR_ACCEPTED, 200, 1, 0, "T-42", "供应商已受理，任务 id：T-42" },
+	{ "accepted, taskId in the push's form",
+	  A("200 OK", JSON_CT, "{'errCode':0,'result':{'taskId':"
+	  "'dial_task_main_sn|1427A04CAE36A5B7161C0B04B9206FA4'}}"),
+	  VENDOR_ACCEPTED, 200, 1, 0, "1427a04cae36a5b7161c0b04b9206fa4",
+	  "供应商已受理，任务 id：1427a04cae36a5b7161c0b04b9206fa4" },
+	{ "accepted, taskId the prefix alone",
+	  A("200 OK", JSON_CT, "{'errCode':0,'result':{'taskId':"
+	  "'dial_task_main_sn|'}}"),
+	  VENDOR_UNKNOWN, 200, 1, 0, "", "没有可用的任务 id" },
 	{ "accepted, numeric taskId",
 	  A("200 OK", JSON_CT, "{'errCode':0,'result':{'taskId':123456789012}}"),
 	  VENDOR_ACCEPTED, 200, 1, 0, "123456789012", "供应商已受理" },
@@ -998,6 +1007,64 @@ check_request(const struct capture *cap, const char *body, size_t len)
 	ck_assert_uint_eq(cap->len - (size_t)(hend + 4 - cap->buf), len);
 	ck_assert(memcmp(hend + 4, body, len) == 0);
 }
+
+/* vendor_task_id_normalise(): the create answer's taskId and the push's
+ * dial_task_main_sn, in every form, come to one id. */
+static const struct {
+	const char	*in;
+	int		 rc;
+	const char	*out;
+} task_ids[] = {
+	{ "1427a04cae36a5b7161c0b04b9206fa4", 0,
+	  "1427a04cae36a5b7161c0b04b9206fa4" },
+	{ "dial_task_main_sn|1427a04cae36a5b7161c0b04b9206fa4", 0,
+	  "1427a04cae36a5b7161c0b04b9206fa4" },
+	{ "1427A04CAE36A5B7161C0B04B9206FA4", 0,
+	  "1427a04cae36a5b7161c0b04b9206fa4" },
+	{ "dial_task_main_sn|1427A04CAE36A5B7161C0B04B9206FA4", 0,
+	  "1427a04cae36a5b7161c0b04b9206fa4" },
+	{ " dial_task_main_sn| 1427a04cae36a5b7161c0b04b9206fa4 \n", 0,
+	  "1427a04cae36a5b7161c0b04b9206fa4" },
+	{ "\t1427a04cae36a5b7161c0b04b9206fa4 ", 0,
+	  "1427a04cae36a5b7161c0b04b9206fa4" },
+	{ "task_sn|T-42", 0, "T-42" },
+	{ "a|b|T-42", 0, "T-42" },
+	{ "T-42", 0, "T-42" },
+	{ "Abc-DEF", 0, "Abc-DEF" },		/* not hex: case kept */
+	{ "123456789012", 0, "123456789012" },
+	{ "dial_task_main_sn|", -1, "" },
+	{ "dial_task_main_sn|   ", -1, "" },
+	{ "", -1, "" },
+	{ "  ", -1, "" },
+	{ "|", -1, "" },
+};
+
+START_TEST(test_task_id)
+{
+	char	 out[64];
+
+	memset(out, 'x', sizeof(out));
+	ck_assert_msg(vendor_task_id_normalise(task_ids[_i].in, out,
+	    sizeof(out)) == task_ids[_i].rc, "\"%s\": rc", task_ids[_i].in);
+	ck_assert_msg(strcmp(out, task_ids[_i].out) == 0, "\"%s\": \"%s\", "
+	    "want \"%s\"", task_ids[_i].in, out, task_ids[_i].out);
+}
+END_TEST
+
+/* An id that does not fit is refused, not cut. */
+START_TEST(test_task_id_room)
+{
+	char	 out[8];
+
+	ck_assert_int_eq(vendor_task_id_normalise("dial_task_main_sn|1234567",
+	    out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "1234567");
+	ck_assert_int_eq(vendor_task_id_normalise("12345678", out,
+	    sizeof(out)), -1);
+	ck_assert_str_eq(out, "");
+	ck_assert_int_eq(vendor_task_id_normalise(NULL, out, sizeof(out)), -1);
+}
+END_TEST
 
 START_TEST(test_answer)
 {
@@ -1339,6 +1406,9 @@ vendor_suite(void)
 	tcase_add_loop_test(tc, test_sign, 0, sizeof(signs) / sizeof(signs[0]));
 	tcase_add_loop_test(tc, test_aes, 0, sizeof(aes) / sizeof(aes[0]));
 	tcase_add_test(tc, test_err_zh);
+	tcase_add_loop_test(tc, test_task_id, 0, sizeof(task_ids) /
+	    sizeof(task_ids[0]));
+	tcase_add_test(tc, test_task_id_room);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("send");
