@@ -8,17 +8,18 @@
 source "$(dirname "$0")/lib.sh"
 t_start
 
-# A push with a wrong token: a warning in the log, push.forbidden audited.
-req - POST '/callback/import?token=wrong-token-0000000000' -H 'Content-Type: application/json' --data '{}'
-expect_status 403 "a push with a wrong token is refused"
+# An unreadable push: a warning in the log, push.rejected audited.
+req - POST '/callback/import?token=test-callback-token-0123456789' \
+    -H 'Content-Type: application/json' --data 'not json'
+expect_status 400 "an unreadable push is refused"
 sleep 0.2
-line=$(grep 'callback: refused a push' "$T_LOG" | tail -n 1)
-expect_match '^ts=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z level=warning prog=dialdesk pid=[0-9]+ request_id=[0-9a-f]{32} msg="callback: refused a push from 127\.0\.0\.1 \(token\)"$' \
+line=$(grep 'callback: unreadable push' "$T_LOG" | tail -n 1)
+expect_match '^ts=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z level=warning prog=dialdesk pid=[0-9]+ request_id=[0-9a-f]{32} msg="callback: unreadable push from 127\.0\.0\.1: .*"$' \
     "$line" "the log line is ts= level= prog= pid= request_id= msg=\"...\""
 rid=$(sed -n -e 's/.* request_id=\([0-9a-f]*\) .*/\1/p' <<<"$line")
-expect_eq "$rid" "$(sql "SELECT json_extract(details, '$.request_id') FROM audit WHERE action = 'push.forbidden' ORDER BY id DESC LIMIT 1")" \
-    "the push.forbidden audit entry carries the same request id"
-expect_match " $rid\$" "$(grep 'POST /callback/import' "$T_DIR/nginx-access.log" | tail -n 1)" \
+expect_eq "$rid" "$(sql "SELECT json_extract(details, '$.request_id') FROM audit WHERE action = 'push.rejected' ORDER BY id DESC LIMIT 1")" \
+    "the push.rejected audit entry carries the same request id"
+expect_match "request_id=$rid\$" "$(grep 'POST /callback/import' "$T_DIR/nginx-access.log" | tail -n 1)" \
     "nginx's access log line ends with it too"
 bad=$(grep -v -E '^ts=[^ ]+ level=(info|warning|error) prog=dialdesk pid=[0-9]+( request_id=[0-9A-Za-z_-]+)? msg=".*"$' "$T_LOG" |
     grep -v -E '^(database at version|user .* created)' || true)
@@ -35,18 +36,18 @@ t_write_config "$T_DIR/json.conf" "$T_DB"
 printf 'log_format = json\n' >>"$T_DIR/json.conf"
 cgi() {
 	env DIALDESK_CONFIG="$T_DIR/json.conf" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=POST \
-	    PATH_INFO=/callback/import QUERY_STRING=token=wrong-token-0000000000 \
-	    CONTENT_TYPE=application/json CONTENT_LENGTH=2 REMOTE_ADDR=127.0.0.1 \
-	    REQUEST_ID="$1" "$DIALDESK_BIN" <<<'{}' >"$T_DIR/cgi.out" 2>"$T_DIR/cgi.err" || true
+	    PATH_INFO=/callback/import QUERY_STRING=token=test-callback-token-0123456789 \
+	    CONTENT_TYPE=application/json CONTENT_LENGTH=8 REMOTE_ADDR=127.0.0.1 \
+	    REQUEST_ID="$1" "$DIALDESK_BIN" <<<'not json' >"$T_DIR/cgi.out" 2>"$T_DIR/cgi.err" || true
 }
 cgi 'req-4711_ab'
-json=$(grep 'refused a push' "$T_DIR/cgi.err" | tail -n 1)
+json=$(grep 'unreadable push' "$T_DIR/cgi.err" | tail -n 1)
 expect_eq "warning req-4711_ab dialdesk" "$(jq -r '"\(.level) \(.request_id) \(.prog)"' <<<"$json" 2>/dev/null)" \
     "log_format = json: one JSON object with level, request_id, prog"
 expect_match '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' "$(jq -r .ts <<<"$json" 2>/dev/null)" "... and ts"
-expect_match '^callback: refused a push' "$(jq -r .msg <<<"$json" 2>/dev/null)" "... and msg"
+expect_match '^callback: unreadable push' "$(jq -r .msg <<<"$json" 2>/dev/null)" "... and msg"
 cgi 'bad id"x'
-json=$(grep 'refused a push' "$T_DIR/cgi.err" | tail -n 1)
+json=$(grep 'unreadable push' "$T_DIR/cgi.err" | tail -n 1)
 expect_eq null "$(jq -r .request_id <<<"$json" 2>/dev/null)" "a request id with a blank or a quote is dropped"
-expect_eq "" "$(sql "SELECT json_extract(details, '$.request_id') FROM audit WHERE action = 'push.forbidden' ORDER BY id DESC LIMIT 1")" \
+expect_eq "" "$(sql "SELECT json_extract(details, '$.request_id') FROM audit WHERE action = 'push.rejected' ORDER BY id DESC LIMIT 1")" \
     "... from the audit entry too"
