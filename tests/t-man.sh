@@ -8,7 +8,8 @@ conf5=docs/man/dialdesk.conf.5
 man8=$top_srcdir/docs/man/dialdesk.8
 status=0
 
-[ -f "$conf5" ] || { echo "t-man: $conf5 not built" >&2; exit 1; }
+[ -f "$conf5" ] || conf5=$top_srcdir/docs/man/dialdesk.conf.5
+[ -f "$conf5" ] || { echo "t-man: docs/man/dialdesk.conf.5 not built" >&2; exit 1; }
 keys=$(sed -n -e 's/^[[:space:]]*K_[A-Z]*(\([a-z_]*\),.*/\1/p' \
     -e 's/^[[:space:]]*{ "\([a-z_]*\)", KT_.*/\1/p' "$top_srcdir/src/config.c")
 [ -n "$keys" ] || { echo "t-man: no key found in src/config.c" >&2; exit 1; }
