@@ -7,6 +7,8 @@
 #                integration tests again;
 #   build-fuzz/  clang with libFuzzer (configure --enable-fuzz): each
 #                harness of tests/fuzz for FUZZ_SECONDS (30), one test each.
+#   package      the Debian package built, checked and installed into a
+#                throw-away root (tests/package/run.sh).
 # Logs go to tests/artifacts/check/. The last line, alone, is
 # `N passed, M failed` summed over all stages (a build counts as one test);
 # the exit status is non-zero when anything failed.
@@ -228,6 +230,14 @@ if run_build build-fuzz "$FUZZ_BUILD" --enable-fuzz CC=clang CXX=clang++ \
 	    make -C "$FUZZ_BUILD" --no-print-directory fuzz FUZZ_SECONDS="$FUZZ_SECONDS"
 else
 	skip fuzz "the build failed"
+fi
+
+# The Debian package: build, lintian, units, install into a throw-away
+# root (tests/package/run.sh says how); needs root.
+if [[ $(id -u) -eq 0 ]]; then
+	run_counted package package.log tests/package/run.sh
+else
+	skip package "needs root"
 fi
 
 finish

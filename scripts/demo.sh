@@ -22,6 +22,9 @@ PORT=${DIALDESK_PORT:-8080}
 VAR=${DIALDESK_VAR:-$DD_TOP/var}
 mkdir -p "$VAR"
 VAR=$(cd "$VAR" && pwd)
+# The path keys a config leaves out default to the state folder, as they do
+# under systemd (StateDirectory=, RuntimeDirectory=; config.c).
+export STATE_DIRECTORY=$VAR RUNTIME_DIRECTORY=$VAR/run
 chmod 755 "$VAR"	# nginx's workers (www-data) reach the socket through it
 LOGDIR=$VAR/log
 NGINX_STATE=$VAR/nginx
@@ -118,7 +121,6 @@ else
 	socket = $VAR/run/dialdesk.sock
 	socket_group = www-data
 	workers = 2
-	templates = $DD_TOP/templates
 	upload_dir = $VAR/uploads
 	upload_max_bytes = 50M
 	public_url = http://127.0.0.1:$PORT
@@ -141,8 +143,8 @@ fi
 DB=$(conf_value "$CONF" database)
 SOCKET=$(conf_value "$CONF" socket)
 UPLOADS=$(conf_value "$CONF" upload_dir)
-: "${DB:=/var/lib/dialdesk/dialdesk.db}" "${SOCKET:=/run/dialdesk/dialdesk.sock}"
-: "${UPLOADS:=/var/lib/dialdesk/uploads}"
+: "${DB:=$STATE_DIRECTORY/dialdesk.db}" "${SOCKET:=$RUNTIME_DIRECTORY/dialdesk.sock}"
+: "${UPLOADS:=$STATE_DIRECTORY/uploads}"
 mkdir -p "$LOGDIR" "$NGINX_STATE" "$(dirname "$SOCKET")" "$(dirname "$DB")" "$UPLOADS"
 chmod 755 "$(dirname "$SOCKET")"
 

@@ -24,6 +24,9 @@ DD_CHECK_PACKAGES=(chromium fonts-wqy-microhei nodejs npm xz-utils wrk jq unzip 
 DD_CHECK_PACKAGES+=(python3-openpyxl)
 # The fuzz stage: clang and its libFuzzer runtime.
 DD_CHECK_PACKAGES+=(clang libclang-rt-14-dev)
+# The package test (tests/package/run.sh): building the .deb, lintian, and
+# systemd-analyze for the units.
+DD_CHECK_PACKAGES+=(debhelper dpkg-dev fakeroot lintian systemd)
 
 dd_say() { printf '%s: %s\n' "${DD_PROG:-dialdesk}" "$*" >&2; }
 dd_die() { dd_say "$*"; exit 1; }
@@ -122,10 +125,12 @@ dd_random_password() {
 	printf '%s\n' "${s:0:20}"
 }
 
-# dd_port_free PORT: no TCP socket on this machine uses PORT as its local
-# port, listening or not (a client's connection holds its port too).
+# dd_port_free PORT: no TCP socket on this machine listens on PORT. Only a
+# listening socket takes a port: nginx binds with SO_REUSEADDR, so the
+# connections a load test leaves in TIME_WAIT (or any other state) on that
+# port do not stop it.
 dd_port_free() {
-	! ss -tanH | awk '{print $4}' | grep -qE "[:.]$1\$"
+	! ss -Hltn | awk '{print $4}' | grep -qE "[:.]$1\$"
 }
 
 # dd_pick_port: a free loopback port, chosen at random so that runs side by

@@ -389,6 +389,29 @@ entry_hash(const struct entry *e, const unsigned char *key, char out[65])
 	return 0;
 }
 
+/* The details as stored: with the request id of the request being
+ * answered (log.h), so that an entry leads to its log lines. */
+static char *
+details_text(const cJSON *details)
+{
+	const char	*rid = log_request_id();
+	cJSON		*d;
+	char		*s;
+
+	if (rid == NULL)
+		return details != NULL ? cJSON_PrintUnformatted(details) :
+		    strdup("{}");
+	d = details != NULL ? cJSON_Duplicate(details, 1) :
+	    cJSON_CreateObject();
+	if (d == NULL || cJSON_AddStringToObject(d, "request_id", rid) == NULL) {
+		cJSON_Delete(d);
+		return NULL;
+	}
+	s = cJSON_PrintUnformatted(d);
+	cJSON_Delete(d);
+	return s;
+}
+
 /* Entries and the newest id. */
 static int
 chain_size(struct db *db, int64_t *count, int64_t *last)
@@ -546,8 +569,7 @@ audit_append(struct db *db, const struct audit_actor *who, const char *action,
 	}
 	if (ensure_marker(db) == -1)
 		return -1;
-	dtext = details != NULL ? cJSON_PrintUnformatted(details) :
-	    strdup("{}");
+	dtext = details_text(details);
 	if (dtext == NULL)
 		return -1;
 	rc = append_entry(db, who, action, object, dtext);

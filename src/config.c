@@ -19,10 +19,6 @@
 #include "config.h"
 #include "log.h"
 
-#ifndef DD_DATADIR
-#define DD_DATADIR	"/usr/local/share/dialdesk"
-#endif
-
 #define SYSTEM_CONFIG	"/etc/dialdesk/dialdesk.conf"
 
 enum ktype {
@@ -86,13 +82,21 @@ static const char *const phone_encryption_names[] = {
 };
 static const char *const no_yes_names[] = { "no", "yes", NULL };
 
+_Static_assert(sizeof(enum log_format) == sizeof(int),
+    "enum log_format is stored as an int");
+static const char *const log_format_names[] = {
+	"text",		/* LOG_TEXT */
+	"json",		/* LOG_JSON */
+	NULL
+};
+
 /* Every key, once. docs/CONFIG.md describes each; keep them in step. */
 static const struct key keys[] = {
 	K_TEXT(database, KT_PATH, 0, "/var/lib/dialdesk/dialdesk.db"),
 	K_TEXT(socket, KT_PATH, 0, "/run/dialdesk/dialdesk.sock"),
 	K_TEXT(socket_group, KT_GROUP, KF_EMPTY, ""),
 	K_INT(workers, 1, 64, "4"),
-	K_TEXT(templates, KT_PATH, 0, DD_DATADIR "/templates"),
+	K_TEXT(templates, KT_STRING, 0, ""),
 	K_TEXT(upload_dir, KT_PATH, 0, "/var/lib/dialdesk/uploads"),
 	K_SIZE(upload_max_bytes, 1024, 2147483648LL, "52428800"),
 	K_TEXT(public_url, KT_URL, 0, "http://127.0.0.1:8080"),
@@ -127,6 +131,11 @@ static const struct key keys[] = {
 	    16, 0, "", NULL },
 	K_TEXT(callback_allow, KT_ADDRS, KF_PAGE, ""),
 	K_SIZE(callback_max_bytes, 1024, 67108864, "1048576"),
+	K_TEXT(metrics_allow, KT_ADDRS, 0, "127.0.0.1 ::1"),
+	K_INT(health_heartbeat_max_seconds, 5, 86400, "120"),
+	K_INT(health_queue_max_seconds, 60, 604800, "3600"),
+	{ "log_format", KT_ENUM, FIELD(log_format, enum log_format), 0, 0, 0,
+	    "text", log_format_names },
 	K_TEXT(audit_key_file, KT_STRING, 0, ""),
 	K_TEXT(audit_checkpoint_file, KT_STRING, 0, ""),
 	K_INT(audit_checkpoint_minutes, 1, 1440, "5"),
@@ -606,6 +615,37 @@ set_value(struct loader *ld, struct config *cfg, const struct key *k,
 	return -1;
 }
 
+/* systemd names the folders it made for the service (StateDirectory=,
+ * RuntimeDirectory=) in these variables, the demo names its state folder
+ * the same way: the path defaults follow the way dialdesk was started. */
+static void
+defaults_from_env(struct config *cfg)
+{
+	static const struct {
+		const char	*env, *key, *file;
+	} dirs[] = {
+		{ "STATE_DIRECTORY", "database", "dialdesk.db" },
+		{ "STATE_DIRECTORY", "upload_dir", "uploads" },
+		{ "RUNTIME_DIRECTORY", "socket", "dialdesk.sock" },
+	};
+	const struct key	*k;
+	const char		*v;
+	char			*s;
+	size_t			 i, len;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if ((v = getenv(dirs[i].env)) == NULL || v[0] != '/')
+			continue;
+		/* Several folders are separated by ':'; ours is the first. */
+		len = strcspn(v, ":");
+		for (k = keys; k < keys + NKEYS; k++)
+			if (strcmp(k->name, dirs[i].key) == 0 &&
+			    asprintf(&s, "%.*s/%s", (int)len, v,
+			    dirs[i].file) >= 0)
+				set_owned(cfg, k, s);
+	}
+}
+
 void
 config_defaults(struct config *cfg)
 {
@@ -630,6 +670,7 @@ config_defaults(struct config *cfg)
 		}
 		free(val);
 	}
+	defaults_from_env(cfg);
 }
 
 void

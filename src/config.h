@@ -12,13 +12,18 @@ enum phone_encryption {
 	PHONE_AES128ECB,	/* "aes-128-ecb" */
 };
 
+enum log_format {
+	LOG_TEXT = 0,		/* "text": key=value */
+	LOG_JSON,		/* "json": one object a line */
+};
+
 struct config {
 	/* storage and serving */
 	char	*database;		/* SQLite file */
 	char	*socket;		/* FastCGI unix socket */
 	char	*socket_group;		/* group of the socket, "" = ours */
 	int	 workers;		/* FastCGI worker processes */
-	char	*templates;		/* folder of *.tpl */
+	char	*templates;		/* override folder, "" = built in */
 	char	*upload_dir;		/* temporary uploads, outside web root */
 	long long upload_max_bytes;	/* request body limit */
 	char	*public_url;		/* how people and the vendor reach us */
@@ -50,6 +55,11 @@ struct config {
 	char	*callback_token;	/* "" = callback disabled */
 	char	*callback_allow;	/* addresses allowed, "" = any */
 	long long callback_max_bytes;	/* push body limit */
+	/* running it: health, metrics, logs */
+	char	*metrics_allow;		/* addresses that may read /metrics */
+	int	 health_heartbeat_max_seconds;	/* worker silent longer: 503 */
+	int	 health_queue_max_seconds;	/* a batch queued longer: 503 */
+	enum log_format log_format;
 	/* the audit log's anchors outside the database (audit.h) */
 	char	*audit_key_file;	/* "" = <database>.audit-key */
 	char	*audit_checkpoint_file;	/* "" = <database>.audit-checkpoints */

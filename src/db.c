@@ -322,6 +322,19 @@ static const char *const stmts[STMT__MAX] = {
 	"SELECT user_id FROM imports WHERE id = ? AND state <> 'loading'",
 	/* STMT_ACCESS_PUSH_OWNER (push): the vendor's, nobody's own */
 	"SELECT 0 FROM pushes WHERE id = ?",
+	/* STMT_INTEGRITY_CHECK: one row "ok", else the problems (backup.c) */
+	"PRAGMA integrity_check",
+	/* STMT_WAL_CHECKPOINT: everything into the main file, -wal emptied */
+	"PRAGMA wal_checkpoint(TRUNCATE)",
+	/* STMT_JOURNAL_DELETE: a copy that is one file, no -wal or -shm */
+	"PRAGMA journal_mode=DELETE",
+	/* STMT_HEALTH_BATCH_STATES: batches by state (health.c) */
+	"SELECT state, count(*) FROM batches GROUP BY state",
+	/* STMT_HEALTH_QUEUE_OLDEST: when the longest-waiting batch was queued */
+	"SELECT min(updated) FROM batches WHERE state = 'queued'",
+	/* STMT_HEALTH_DB_SIZE: bytes of the main file */
+	"SELECT page_count * page_size FROM pragma_page_count(),"
+	" pragma_page_size()",
 	/* STMT_ACCESS_USER_OWNER (user): an account owns itself */
 	"SELECT id FROM users WHERE id = ?",
 	/* STMT_AUDIT_HEAD: the newest entry, whole (audit.c checks its HMAC) */

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "backup.h"
 #include "cli.h"
 #include "config.h"
 #include "log.h"
@@ -33,6 +34,10 @@ usage(void)
 	    "                        send NAME's tasks as that vendor account\n"
 	    "  audit verify          check the audit log's chain and checkpoints\n"
 	    "  audit checkpoint      append a signed checkpoint of its head\n"
+	    "  backup FILE           a checked copy of the database, also\n"
+	    "                        while the service runs\n"
+	    "  restore FILE          put a backup in place (service stopped;\n"
+	    "                        the replaced database is kept)\n"
 	    "  routes                print the route table: methods, path,\n"
 	    "                        roles, object and who may read or act\n"
 	    "  worker [--once]       send queued batches to the vendor\n"
@@ -100,6 +105,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 
+	log_set_json(cfg.log_format == LOG_JSON);
 	/* The audit key, before any process that appends to the log starts
 	 * (forked ones inherit it); the CLI reads it itself. */
 	if (((strcmp(cmd, "serve") == 0 && argc == 1) ||
@@ -123,6 +129,10 @@ main(int argc, char *argv[])
 		rc = cli_user(&cfg, argc, argv);
 	else if (strcmp(cmd, "audit") == 0)
 		rc = cli_audit(&cfg, argc, argv);
+	else if (strcmp(cmd, "backup") == 0 && argc == 2)
+		rc = backup_run(&cfg, path, argv[1]);
+	else if (strcmp(cmd, "restore") == 0 && argc == 2)
+		rc = restore_run(&cfg, argv[1]);
 	else if (strcmp(cmd, "worker") == 0 && argc == 1)
 		rc = sender_run(&cfg, 0);
 	else if (strcmp(cmd, "worker") == 0 && argc == 2 &&

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "pages.h"
 #include "push.h"
 
@@ -133,6 +134,7 @@ page_callback(struct request *r)
 	if (!json && !push_ctype_is_form(r->content_type)) {
 		(void)push_reject(r->db, &who, r->content_type,
 		    r->content_length, "", 0, "unsupported content type");
+		metrics_push(PUSH_REJECTED);
 		answer(r, 400, 400, "unsupported content type");
 		return;
 	}
@@ -147,6 +149,7 @@ page_callback(struct request *r)
 		    r->content_length, body, (size_t)got,
 		    r->content_length < 0 ? "no length" : "body too large");
 		free(body);
+		metrics_push(PUSH_REJECTED);
 		answer(r, r->content_length < 0 ? 411 : 413,
 		    r->content_length < 0 ? 411 : 413,
 		    r->content_length < 0 ? "length required" : "too large");
@@ -173,6 +176,7 @@ page_callback(struct request *r)
 		rc = push_reject(r->db, &who, r->content_type,
 		    r->content_length, body, (size_t)got, why);
 		free(body);
+		metrics_push(PUSH_REJECTED);
 		if (rc == -1)
 			answer(r, 500, 500, "internal error");
 		else
@@ -191,6 +195,8 @@ page_callback(struct request *r)
 		push_clear(&p);
 	}
 	free(body);
+	if (rc >= 0)
+		metrics_push(rc == 1 ? PUSH_RECEIVED : PUSH_DUPLICATE);
 	if (rc == -1)
 		answer(r, 500, 500, "internal error");
 	else

@@ -47,6 +47,8 @@ void	page_account_sessions(struct request *);
 
 void	page_tasks_export(struct request *);
 void	page_breakdown_export(struct request *);
+void	page_healthz(struct request *);
+void	page_metrics(struct request *);
 
 /* The task history query with the request's filters bound (page_tasks.c),
  * and whether those filters are all valid. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -17,6 +18,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "pages.h"
 #include "router.h"
 #include "ui.h"
@@ -120,6 +122,10 @@ static const struct route routes[] = {
 	    M_POST, STAFF, 0, page_import_cancel),
 	ID_PAGE("/imports/", OBJ_IMPORT, "/mapping", NEED_ACT,
 	    M_POST, STAFF, 0, page_import_mapping),
+	/* Monitoring, not people: nothing secret; /metrics checks the
+	 * address against metrics_allow itself. No form, so no CSRF. */
+	PAGE("/healthz", M_GET, ROLE_ANY, ROUTE_ANON | ROUTE_RAW, page_healthz),
+	PAGE("/metrics", M_GET, ROLE_ANY, ROUTE_ANON | ROUTE_RAW, page_metrics),
 };
 
 const struct route *
@@ -407,14 +413,33 @@ dispatch(struct request *r)
 	rt->handler(r);
 }
 
+/* The row of the table that path matches, or the table's length. */
+static size_t
+route_slot(const char *path)
+{
+	size_t	 i, n = sizeof(routes) / sizeof(routes[0]);
+	int64_t	 id;
+
+	for (i = 0; path != NULL && i < n; i++)
+		if (route_match(&routes[i], path, &id))
+			return i;
+	return n;
+}
+
 static void
 handle(struct http_io *io, const struct config *cfg, struct db *db,
     int callback_pool)
 {
 	struct request	 r;
+	struct timespec	 t0, t1;
 	int		 rc;
 
-	if ((rc = http_request_init(&r, io, cfg, db)) != 0)
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = http_request_init(&r, io, cfg, db);
+	/* nginx's $request_id (fastcgi_param REQUEST_ID): in every log line
+	 * and audit entry of this request. */
+	log_set_request_id(http_env(&r, "REQUEST_ID"));
+	if (rc != 0)
 		ui_error(&r, rc, rc == 400 ? "请求格式错误" : "服务器内部错误",
 		    NULL);
 	else if (callback_pool && strncmp(r.path, "/callback/", 10) != 0)
@@ -425,7 +450,12 @@ handle(struct http_io *io, const struct config *cfg, struct db *db,
 		ui_error(&r, 500, "服务器内部错误", NULL);
 	/* Never leave a transaction open into the next request. */
 	db_rollback(db);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	metrics_request(route_slot(r.path), r.status,
+	    (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000LL +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000));
 	http_request_free(&r);
+	log_set_request_id(NULL);
 }
 
 int

@@ -26,6 +26,7 @@
 #include "db.h"
 #include "journal.h"
 #include "log.h"
+#include "metrics.h"
 #include "push.h"
 #include "sender.h"
 #include "settings.h"
@@ -649,7 +650,8 @@ sender_run(const struct config *cfg, int once)
 	struct settings_live live;
 	char		 me[128], host[64] = "", err[512], *journal;
 	time_t		 last_recover = 0, last_tidy = 0;
-	int		 rc, warned = 0;
+	int		 rc, warned = 0, beat_fd;
+	uint64_t	 beats = 0;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -682,8 +684,11 @@ sender_run(const struct config *cfg, int once)
 	snprintf(me, sizeof(me), "%s:%d", host, (int)getpid());
 	log_info("worker %s started", me);
 	settings_live_init(&live, cfg);
+	/* /healthz and /metrics read how recently this loop came round. */
+	beat_fd = heartbeat_open(cfg->database);
 
 	while (!stop) {
+		heartbeat_beat(beat_fd, ++beats);
 		/* The settings page's changes, without a restart. */
 		cfg = settings_live_refresh(&live, db);
 		if (time(NULL) - last_recover >= 30) {
@@ -716,6 +721,8 @@ sender_run(const struct config *cfg, int once)
 	}
 	log_info("worker %s stopped", me);
 	settings_live_free(&live);
+	if (beat_fd != -1)
+		close(beat_fd);
 	free(journal);
 	db_close(db);
 	return 0;

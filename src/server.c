@@ -32,6 +32,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "router.h"
 #include "server.h"
 #include "settings.h"
@@ -84,7 +85,8 @@ server_prepare(const struct config *cfg)
 	char		 err[512];
 	int		 have, want = db_schema_latest();
 
-	if (tmpl_init(cfg->templates, err, sizeof(err)) == -1) {
+	if ((cfg->templates[0] != '\0' ? tmpl_init(cfg->templates, err,
+	    sizeof(err)) : tmpl_init_embedded(err, sizeof(err))) == -1) {
 		log_err("templates: %s", err);
 		return -1;
 	}
@@ -343,6 +345,7 @@ server_run(const struct config *cfg, const char *path)
 	pid_t		 pid;
 	time_t		 deadline, last_death = 0;
 	unsigned	 quick_deaths = 0;
+	size_t		 nroutes;
 
 	if (config_callback_socket(cfg, bpath, sizeof(bpath)) == -1 ||
 	    committer_gate_path(cfg, gate, sizeof(gate)) == -1) {
@@ -363,6 +366,10 @@ server_run(const struct config *cfg, const char *path)
 		unlink(cfg->socket);
 		return 1;
 	}
+	/* Before any fork: every worker and the committer share it. */
+	(void)router_routes(&nroutes);
+	if (metrics_init(nroutes) == -1)
+		return 1;
 	if ((cfd = committer_listen(cfg)) == -1)
 		return 1;
 	if ((pids = calloc((size_t)all + 1, sizeof(*pids))) == NULL ||

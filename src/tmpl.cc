@@ -205,6 +205,53 @@ tmpl_init(const char *dir, char *err, size_t errsz)
 	return 0;
 }
 
+int
+tmpl_init_embedded(char *err, size_t errsz)
+{
+	set_err(err, errsz, "%s", "");
+	if (frozen) {
+		set_err(err, errsz, "templates are already loaded and frozen");
+		return -1;
+	}
+	try {
+		ctemplate::TemplateCache *cache =
+		    ctemplate::mutable_default_template_cache();
+		int	 i;
+
+		for (i = 0; i < tmpl_files_count; i++) {
+			const char *text = tmpl_files[i].text;
+			size_t	 len = strlen(pragma);
+
+			/* The build checked nothing: the same rule as files. */
+			if (strncmp(text, pragma, len) != 0 ||
+			    text[len] != '\n') {
+				set_err(err, errsz, "%s (built in): first line "
+				    "must be exactly %s", tmpl_files[i].name,
+				    pragma);
+				return -1;
+			}
+		}
+		for (i = 0; i < tmpl_files_count; i++) {
+			if (cache->StringToTemplateCache(tmpl_files[i].name,
+			    tmpl_files[i].text, strlen(tmpl_files[i].text),
+			    strip))
+				continue;
+			set_err(err, errsz, "%s (built in): cannot load "
+			    "template (see ctemplate's message above)",
+			    tmpl_files[i].name);
+			cache->ClearCache();
+			return -1;
+		}
+		cache->Freeze();
+		frozen = true;
+	} catch (...) {
+		set_err(err, errsz, "unexpected error loading the built-in "
+		    "templates");
+		return -1;
+	}
+	return 0;
+}
+
 struct tdict *
 tdict_new(void)
 {

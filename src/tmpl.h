@@ -15,6 +15,19 @@ struct tdict;	/* a ctemplate::TemplateDictionary */
  * without the AUTOESCAPE pragma). */
 int	tmpl_init(const char *dir, char *err, size_t errsz);
 
+/* The templates compiled into the program (templates/embed.sh writes
+ * src/templates.c from the .tpl files). */
+struct tmpl_file {
+	const char	*name;	/* "login.tpl" */
+	const char	*text;
+};
+extern const struct tmpl_file tmpl_files[];
+extern const int tmpl_files_count;
+
+/* Load and freeze the compiled-in templates, with the same checks as
+ * tmpl_init(). Returns 0, or -1 with an English message in err. */
+int	tmpl_init_embedded(char *err, size_t errsz);
+
 /* A new top-level dictionary; never NULL (aborts only on out-of-memory, as
  * C++ new does). Free with tdict_free(). */
 struct tdict *tdict_new(void);

@@ -31,8 +31,8 @@ for round in 1 2 3; do
 	wait "$w2" || rc2=$?
 	expect_eq "0 0" "$rc1 $rc2" "round $round: both workers exit 0"
 	printf '# round %s: worker %s sent %s batches, worker %s sent %s\n' "$round" \
-	    "$w1" "$(grep -c "dialdesk\[$w1\] info: batch" "$W_LOG" || true)" \
-	    "$w2" "$(grep -c "dialdesk\[$w2\] info: batch" "$W_LOG" || true)"
+	    "$w1" "$(grep -c "pid=$w1 msg=\"batch" "$W_LOG" || true)" \
+	    "$w2" "$(grep -c "pid=$w2 msg=\"batch" "$W_LOG" || true)"
 	last=$(recorded_count)
 	expect_eq 30 $((last - first + 1)) "round $round: the vendor received exactly 30 requests"
 	names=$(for ((k = first; k <= last; k++)); do json_get "$(recorded "$k")" .name; done | sort -u)

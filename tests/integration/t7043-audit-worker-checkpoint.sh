@@ -28,7 +28,7 @@ expect_eq 2 "$(lines)" "with nothing new the worker adds no line"
 sql "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > 2"
 timeout 60 "$DIALDESK_BIN" --config "$T_CONF" worker --once >"$T_DIR/worker.log" 2>&1
 expect_eq 2 "$(lines)" "after a cut the worker adds no checkpoint"
-expect_match "error: audit: no checkpoint: 2 entries missing after entry 2: checkpoint 2 counted 4" \
+expect_match "level=error .* msg=\"audit: no checkpoint: 2 entries missing after entry 2: checkpoint 2 counted 4" \
     "$(cat "$T_DIR/worker.log")" "it logs an error: 2 entries missing after entry 2"
 
 # The interval is a config key with bounds, syslog a yes/no.

@@ -30,7 +30,8 @@ show(const struct config *c, const char *key, char *buf, size_t sz)
 	S(org_code); S(login_name); S(sign_key); S(sign_recipe);
 	S(phone_key); N(vendor_connect_timeout); N(vendor_timeout);
 	N(batch_size); N(max_rows); S(callback_token); S(callback_allow);
-	N(callback_max_bytes);
+	S(metrics_allow); N(health_heartbeat_max_seconds);
+	N(health_queue_max_seconds);
 	S(audit_key_file); S(audit_checkpoint_file);
 	N(audit_checkpoint_minutes);
 	N(callback_max_bytes); S(callback_token_previous); S(callback_socket);
@@ -42,6 +43,9 @@ show(const struct config *c, const char *key, char *buf, size_t sz)
 		    c->phone_encryption == PHONE_PLAIN ? "none" :
 		    c->phone_encryption == PHONE_AES128ECB ? "aes-128-ecb" :
 		    "?");
+	if (strcmp(key, "log_format") == 0)
+		return snprintf(buf, sz, "%s", c->log_format == LOG_TEXT ?
+		    "text" : c->log_format == LOG_JSON ? "json" : "?");
 	if (strcmp(key, "audit_checkpoint_syslog") == 0)
 		return snprintf(buf, sz, "%s",
 		    c->audit_checkpoint_syslog ? "yes" : "no");
@@ -58,17 +62,13 @@ ck_value(const struct config *c, const char *key, const char *want)
 	    key, got, want);
 }
 
-#ifndef DD_DATADIR
-#define DD_DATADIR	"/usr/local/share/dialdesk"
-#endif
-
 /* The documented defaults, one per key (docs/CONFIG.md). */
 static const struct { const char *key, *want; } defaults[] = {
 	{ "database", "/var/lib/dialdesk/dialdesk.db" },
 	{ "socket", "/run/dialdesk/dialdesk.sock" },
 	{ "socket_group", "" },
 	{ "workers", "4" },
-	{ "templates", DD_DATADIR "/templates" },
+	{ "templates", "" },	/* the built-in templates */
 	{ "upload_dir", "/var/lib/dialdesk/uploads" },
 	{ "upload_max_bytes", "52428800" },
 	{ "public_url", "http://127.0.0.1:8080" },
@@ -97,6 +97,10 @@ static const struct { const char *key, *want; } defaults[] = {
 	{ "callback_token", "" },
 	{ "callback_allow", "" },
 	{ "callback_max_bytes", "1048576" },
+	{ "metrics_allow", "127.0.0.1 ::1" },
+	{ "health_heartbeat_max_seconds", "120" },
+	{ "health_queue_max_seconds", "3600" },
+	{ "log_format", "text" },
 	{ "audit_key_file", "" },
 	{ "audit_checkpoint_file", "" },
 	{ "audit_checkpoint_minutes", "5" },
@@ -202,7 +206,7 @@ static const struct load_case cases[] = {
 	BAD("workers = 99999999999999999999\n",
 	    ":1: workers: must be an integer from 1 to 64"),
 	OK("templates = /opt/dd/templates\n", "templates", "/opt/dd/templates"),
-	BAD("templates =\n", ":1: templates: must not be empty"),
+	OK("templates =\n", "templates", ""),
 	OK("upload_dir = /srv/uploads\n", "upload_dir", "/srv/uploads"),
 	BAD("upload_dir =\n", ":1: upload_dir: must not be empty"),
 	OK("upload_max_bytes = 1024\n", "upload_max_bytes", "1024"),
@@ -691,6 +695,29 @@ START_TEST(test_page_keys)
 }
 END_TEST
 
+/* The path defaults follow the folders systemd (or the demo) names. */
+START_TEST(test_defaults_env)
+{
+	struct config	 c;
+
+	ck_assert_int_eq(setenv("STATE_DIRECTORY", "/srv/dd:/srv/other", 1), 0);
+	ck_assert_int_eq(setenv("RUNTIME_DIRECTORY", "/run/dd", 1), 0);
+	config_defaults(&c);
+	ck_value(&c, "database", "/srv/dd/dialdesk.db");
+	ck_value(&c, "upload_dir", "/srv/dd/uploads");
+	ck_value(&c, "socket", "/run/dd/dialdesk.sock");
+	config_free(&c);
+	/* A relative folder is not what systemd gives: ignored. */
+	ck_assert_int_eq(setenv("STATE_DIRECTORY", "var", 1), 0);
+	ck_assert_int_eq(unsetenv("RUNTIME_DIRECTORY"), 0);
+	config_defaults(&c);
+	ck_value(&c, "database", "/var/lib/dialdesk/dialdesk.db");
+	ck_value(&c, "socket", "/run/dialdesk/dialdesk.sock");
+	config_free(&c);
+	ck_assert_int_eq(unsetenv("STATE_DIRECTORY"), 0);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -705,6 +732,7 @@ config_suite(void)
 	tcase_add_test(tc, test_small_err);
 	tcase_add_test(tc, test_example);
 	tcase_add_test(tc, test_path);
+	tcase_add_test(tc, test_defaults_env);
 	tcase_add_test(tc, test_callback_socket);
 	tcase_add_loop_test(tc, test_set, 0, (int)NSETS);
 	tcase_add_test(tc, test_page_keys);

@@ -415,6 +415,39 @@ START_TEST(test_frozen)
 }
 END_TEST
 
+/*
+ * The built-in templates: every template of templates/ is compiled in, loads with
+ * the checks a folder gets, and expands with its includes.
+ */
+START_TEST(test_embedded)
+{
+	const char	*top = getenv("top_srcdir");
+	char		 err[512], *path, *out = NULL;
+	struct tdict	*d = tdict_new();
+	int		 i, found;
+
+	ck_assert_msg(tmpl_init_embedded(err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_ge(tmpl_files_count, 18);
+	for (i = 0; i < tmpl_files_count; i++) {
+		ck_assert_int_ne(asprintf(&path, "%s/templates/%s",
+		    top != NULL && *top != '\0' ? top : ".",
+		    tmpl_files[i].name), -1);
+		found = access(path, R_OK) == 0;
+		ck_assert_msg(found, "%s is built in but not in templates/",
+		    tmpl_files[i].name);
+		free(path);
+	}
+	tdict_set_global(d, "CSRF", "tok<en>");
+	tdict_add_include(d, "BODY", "login.tpl");
+	ck_assert_int_eq(tmpl_expand("layout.tpl", d, &out, NULL), 0);
+	ck_assert_has(out, "</html>");
+	free(out);
+	tdict_free(d);
+	ck_assert_int_eq(tmpl_init_embedded(err, sizeof(err)), -1);
+	ck_assert_has(err, "already loaded and frozen");
+}
+END_TEST
+
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *
@@ -445,6 +478,7 @@ tmpl_suite(void)
 	tc = tcase_create("init");
 	tcase_add_loop_test(tc, test_init_refused, 0, NELEM(refused));
 	tcase_add_test(tc, test_init_small_err);
+	tcase_add_test(tc, test_embedded);
 	suite_add_tcase(s, tc);
 	return s;
 }

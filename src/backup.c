@@ -1,0 +1,426 @@
+/* backup.c: online backup and offline restore of the SQLite database. */
+#include "autoconf.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "audit.h"
+#include "backup.h"
+#include "config.h"
+#include "db.h"
+
+/* The database key names a PostgreSQL server rather than a file. */
+static int
+is_postgres(const char *database)
+{
+	return strncmp(database, "postgres://", 11) == 0 ||
+	    strncmp(database, "postgresql://", 13) == 0;
+}
+
+/* fsync a file, or with dir set the folder that holds it (so that a
+ * rename survives a crash). */
+static int
+sync_path(const char *path, int dir)
+{
+	char	*copy, *d;
+	int	 fd, rc;
+
+	if (dir) {
+		if ((copy = strdup(path)) == NULL)
+			return -1;
+		d = dirname(copy);
+		fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		free(copy);
+	} else
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Copy the whole of src (a handle) into the file at dst in one step, that
+ * is inside one read transaction: a consistent snapshot, while writers go
+ * on in WAL mode. Returns 0 or -1 with a message in err. */
+static int
+copy_into(sqlite3 *src, const char *dst, char *err, size_t errsz)
+{
+	sqlite3		*out = NULL;
+	sqlite3_backup	*b;
+	int		 rc;
+
+	if (sqlite3_open_v2(dst, &out, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "cannot create %s: %s", dst,
+		    out != NULL ? sqlite3_errmsg(out) : "out of memory");
+		sqlite3_close(out);
+		return -1;
+	}
+	if ((b = sqlite3_backup_init(out, "main", src, "main")) == NULL) {
+		snprintf(err, errsz, "cannot start the backup: %s",
+		    sqlite3_errmsg(out));
+		sqlite3_close(out);
+		return -1;
+	}
+	/* busy_timeout does not cover the backup's own lock: retry. */
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY ||
+	    rc == SQLITE_LOCKED)
+		sqlite3_sleep(50);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errsz, "backup failed: %s", sqlite3_errstr(rc));
+		sqlite3_close(out);
+		return -1;
+	}
+	if (sqlite3_close(out) != SQLITE_OK) {
+		snprintf(err, errsz, "cannot close %s", dst);
+		return -1;
+	}
+	return 0;
+}
+
+/* The checks a file must pass to be called a backup: SQLite's
+ * integrity_check, a schema this program knows, an intact audit chain.
+ * The file is left as one file (journal_mode DELETE). Returns 0 or -1
+ * with the reason in err; *schema gets the file's schema version. */
+static int
+check_copy(const char *path, int busy_ms, int *schema, char *err,
+    size_t errsz)
+{
+	struct db	*db;
+	sqlite3_stmt	*st;
+	struct audit_report r;
+	const char	*first = "";
+	int		 rc = -1, v;
+
+	if ((db = db_open(path, busy_ms)) == NULL) {
+		snprintf(err, errsz, "%s: not a database SQLite can open", path);
+		return -1;
+	}
+	if ((st = db_stmt(db, STMT_INTEGRITY_CHECK)) == NULL ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errsz, "%s: integrity_check cannot run: %s",
+		    path, sqlite3_errmsg(db_handle(db)));
+		goto out;
+	}
+	first = db_col_text(st, 0);
+	if (strcmp(first, "ok") != 0) {
+		snprintf(err, errsz, "%s: integrity_check: %s", path, first);
+		goto out;
+	}
+	db_reset(st);
+	if ((v = db_schema_version(db)) < 1 || v > db_schema_latest()) {
+		snprintf(err, errsz, "%s: schema version %d, this dialdesk "
+		    "knows 1 to %d", path, v, db_schema_latest());
+		goto out;
+	}
+	*schema = v;
+	/* The chain must be whole. The checkpoint file is the live one: a
+	 * copy older than its newest checkpoint (a restore of last week's
+	 * backup) disagrees with it without being damaged, so that is said,
+	 * not refused. */
+	if (audit_verify(db, &r) == -1) {
+		snprintf(err, errsz, "%s: cannot read the audit log", path);
+		goto out;
+	}
+	if (r.why[0] != '\0') {
+		if (r.bad_id > 0)
+			snprintf(err, errsz, "%s: audit chain broken at entry "
+			    "%lld: %s", path, (long long)r.bad_id, r.why);
+		else
+			snprintf(err, errsz, "%s: audit chain broken: %s",
+			    path, r.why);
+		goto out;
+	}
+	if (r.cp_why[0] != '\0')
+		printf("note: the copy and the checkpoint file %s disagree: "
+		    "%s\n", audit_checkpoint_file() != NULL ?
+		    audit_checkpoint_file() : "", r.cp_why);
+	if ((st = db_stmt(db, STMT_JOURNAL_DELETE)) == NULL ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errsz, "%s: cannot leave WAL mode", path);
+		goto out;
+	}
+	db_reset(st);
+	printf("checked: integrity ok, schema version %d, audit chain intact "
+	    "(%lld entries, head %s)\n", v, (long long)r.entries, r.head);
+	rc = 0;
+out:
+	db_reset(st);
+	db_close(db);
+	return rc;
+}
+
+static void
+remove_db_files(const char *path)
+{
+	char	 side[4096];
+
+	(void)unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	(void)unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	(void)unlink(side);
+	snprintf(side, sizeof(side), "%s-journal", path);
+	(void)unlink(side);
+}
+
+int
+backup_run(const struct config *cfg, const char *config_file,
+    const char *file)
+{
+	struct db	*src;
+	struct stat	 st;
+	char		 tmp[4096], err[1024], key[4096], cps[4096];
+	int		 schema = 0, rc;
+
+	if (is_postgres(cfg->database)) {
+		fprintf(stderr, "dialdesk: the database is PostgreSQL: back it "
+		    "up with pg_dump (pg_dump -Fc -f FILE DBNAME)\n");
+		return 2;
+	}
+	if (lstat(file, &st) == 0) {
+		fprintf(stderr, "dialdesk: %s exists already: choose a new "
+		    "name\n", file);
+		return 1;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", file, (long)getpid()) >=
+	    (int)sizeof(tmp)) {
+		fprintf(stderr, "dialdesk: %s: name too long\n", file);
+		return 2;
+	}
+	if (access(cfg->database, R_OK) == -1) {
+		fprintf(stderr, "dialdesk: %s: %s\n", cfg->database,
+		    strerror(errno));
+		return 1;
+	}
+	if (audit_open(cfg, 0, err, sizeof(err)) == -1) {
+		fprintf(stderr, "dialdesk: %s\n", err);
+		return 1;
+	}
+	snprintf(key, sizeof(key), "%s", audit_key_file() != NULL ?
+	    audit_key_file() : "?");
+	snprintf(cps, sizeof(cps), "%s", audit_checkpoint_file() != NULL ?
+	    audit_checkpoint_file() : "?");
+	if ((src = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL) {
+		audit_close();
+		return 1;
+	}
+	if (copy_into(db_handle(src), tmp, err, sizeof(err)) == -1) {
+		audit_close();
+		db_close(src);
+		remove_db_files(tmp);
+		fprintf(stderr, "dialdesk: %s\n", err);
+		return 1;
+	}
+	db_close(src);
+	err[0] = '\0';
+	rc = check_copy(tmp, cfg->busy_timeout_ms, &schema, err, sizeof(err));
+	audit_close();
+	if (rc == -1) {
+		remove_db_files(tmp);
+		fprintf(stderr, "dialdesk: backup not made: %s\n", err);
+		return 1;
+	}
+	if (chmod(tmp, 0600) == -1 || sync_path(tmp, 0) == -1 ||
+	    rename(tmp, file) == -1 || sync_path(file, 1) == -1) {
+		fprintf(stderr, "dialdesk: backup not made: %s: %s\n", file,
+		    strerror(errno));
+		remove_db_files(tmp);
+		(void)unlink(file);
+		return 1;
+	}
+	printf("backup of %s written to %s (mode 0600, synced)\n",
+	    cfg->database, file);
+	printf("keep beside it, it is not in the database:\n"
+	    "  the configuration %s (vendor keys, callback_token)\n"
+	    "  the audit key file %s (audit_key_file; keep its copy apart "
+	    "from the database's if you can)\n"
+	    "  the audit checkpoint file %s (audit_checkpoint_file)\n"
+	    "  the vendor journal (vendor_journal) and the do-not-call key, "
+	    "if configured\n"
+	    "uploads in %s are previews in progress and need no backup\n",
+	    config_file != NULL ? config_file : "(none: built-in defaults)",
+	    key, cps, cfg->upload_dir);
+	return 0;
+}
+
+int
+backup_db_in_use(const char *path, long *pid)
+{
+	struct flock	 fl;
+	char		 shm[4096];
+	int		 fd;
+
+	*pid = 0;
+	snprintf(shm, sizeof(shm), "%s-shm", path);
+	if ((fd = open(shm, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	/* Every SQLite connection to a WAL database holds a read lock on
+	 * this byte of the -shm file (unix VFS, the "DMS" slot) for as long
+	 * as it is open: one that a writer would collide with is another
+	 * process's open connection. */
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 128;
+	fl.l_len = 1;
+	if (fcntl(fd, F_GETLK, &fl) == -1) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (fl.l_type == F_UNLCK)
+		return 0;
+	*pid = (long)fl.l_pid;
+	return 1;
+}
+
+/* Does `dialdesk serve` answer on the configured socket? */
+static int
+serve_running(const char *socket_path)
+{
+	struct sockaddr_un sun;
+	int		 fd, up;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(socket_path) >= sizeof(sun.sun_path))
+		return 0;
+	memcpy(sun.sun_path, socket_path, strlen(socket_path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	up = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	return up;
+}
+
+/* Fold the -wal of the database into it, so that the file alone is the
+ * database that is put aside. */
+static int
+checkpoint(const struct config *cfg)
+{
+	struct db	*db;
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((db = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL)
+		return -1;
+	ok = (st = db_stmt(db, STMT_WAL_CHECKPOINT)) != NULL &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
+	db_reset(st);
+	db_close(db);
+	return ok ? 0 : -1;
+}
+
+int
+restore_run(const struct config *cfg, const char *file)
+{
+	sqlite3		*in = NULL;
+	struct stat	 old;
+	struct tm	 tm;
+	time_t		 now = time(NULL);
+	char		 tmp[4096], kept[4096], err[1024] = "";
+	long		 pid;
+	int		 have_old, schema = 0, rc;
+
+	if (is_postgres(cfg->database)) {
+		fprintf(stderr, "dialdesk: the database is PostgreSQL: restore "
+		    "it with pg_restore\n");
+		return 2;
+	}
+	if (serve_running(cfg->socket)) {
+		fprintf(stderr, "dialdesk: dialdesk serve answers on %s: stop "
+		    "the service first (systemctl stop dialdesk "
+		    "dialdesk-worker)\n", cfg->socket);
+		return 1;
+	}
+	switch (backup_db_in_use(cfg->database, &pid)) {
+	case 0:
+		break;
+	case 1:
+		fprintf(stderr, "dialdesk: %s is open in process %ld (the "
+		    "worker?): stop it first (systemctl stop dialdesk "
+		    "dialdesk-worker)\n", cfg->database, pid);
+		return 1;
+	default:
+		fprintf(stderr, "dialdesk: cannot tell whether %s is in use: "
+		    "%s\n", cfg->database, strerror(errno));
+		return 1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.restoring-%ld", cfg->database,
+	    (long)getpid());
+	gmtime_r(&now, &tm);
+	snprintf(kept, sizeof(kept), "%s.replaced-%04d%02d%02dT%02d%02d%02dZ",
+	    cfg->database, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec);
+
+	/* Check a copy next to the database, never the backup itself. */
+	if (sqlite3_open_v2(file, &in, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		fprintf(stderr, "dialdesk: cannot open %s: %s\n", file,
+		    in != NULL ? sqlite3_errmsg(in) : "out of memory");
+		sqlite3_close(in);
+		return 1;
+	}
+	if (copy_into(in, tmp, err, sizeof(err)) == -1) {
+		sqlite3_close(in);
+		remove_db_files(tmp);
+		fprintf(stderr, "dialdesk: %s\n", err);
+		return 1;
+	}
+	sqlite3_close(in);
+	if (audit_open(cfg, 0, err, sizeof(err)) == -1) {
+		remove_db_files(tmp);
+		fprintf(stderr, "dialdesk: not restored: %s\n", err);
+		return 1;
+	}
+	rc = check_copy(tmp, cfg->busy_timeout_ms, &schema, err, sizeof(err));
+	audit_close();
+	if (rc == -1) {
+		remove_db_files(tmp);
+		fprintf(stderr, "dialdesk: not restored: %s\n", err);
+		return 1;
+	}
+
+	have_old = stat(cfg->database, &old) == 0;
+	if (have_old && (checkpoint(cfg) == -1 ||
+	    rename(cfg->database, kept) == -1)) {
+		remove_db_files(tmp);
+		fprintf(stderr, "dialdesk: cannot put %s aside: %s\n",
+		    cfg->database, errno != 0 ? strerror(errno) : "busy");
+		return 1;
+	}
+	/* The restored file belongs to whoever owned the one it replaces
+	 * (restore runs as root, the service as dialdesk). */
+	if ((have_old && (chown(tmp, old.st_uid, old.st_gid) == -1 ||
+	    chmod(tmp, old.st_mode & 07777) == -1)) ||
+	    sync_path(tmp, 0) == -1 || rename(tmp, cfg->database) == -1 ||
+	    sync_path(cfg->database, 1) == -1) {
+		fprintf(stderr, "dialdesk: cannot put the restored database in "
+		    "place: %s%s%s\n", strerror(errno),
+		    have_old ? "; the old one is " : "", have_old ? kept : "");
+		remove_db_files(tmp);
+		return 1;
+	}
+	printf("restored %s from %s\n", cfg->database, file);
+	if (have_old)
+		printf("the database it replaced is kept as %s\n", kept);
+	if (schema < db_schema_latest())
+		printf("the backup is at schema version %d: run `dialdesk "
+		    "migrate` before starting the service\n", schema);
+	return 0;
+}
