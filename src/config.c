@@ -125,6 +125,8 @@ static const struct key keys[] = {
 	K_INT(audit_checkpoint_minutes, 1, 1440, "5"),
 	{ "audit_checkpoint_syslog", KT_ENUM, FIELD(audit_checkpoint_syslog,
 	    int), 0, 0, 0, "no", no_yes_names },
+	K_TEXT(dnc_key_file, KT_STRING, 0, ""),
+	K_INT(dup_days_default, 1, 365, "30"),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

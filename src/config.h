@@ -55,6 +55,9 @@ struct config {
 	char	*audit_checkpoint_file;	/* "" = <database>.audit-checkpoints */
 	int	 audit_checkpoint_minutes;	/* the worker's interval */
 	int	 audit_checkpoint_syslog;	/* 1: also to syslog(3) */
+	/* the do-not-call list and repeats across tasks (dnc.h) */
+	char	*dnc_key_file;		/* "" = <database>.dnc-key */
+	int	 dup_days_default;	/* the task form's window, days */
 };
 
 /* Fill with the documented defaults (every string malloc()ed). */

@@ -95,6 +95,35 @@ human_size(long long n, char out[32])
 		snprintf(out, 32, "%lld KiB", n / 1024);
 }
 
+/* The duplicate rule chosen, or the defaults: 0, -1 a forged value. */
+static int
+dup_rule_of(const struct request *r, struct dup_rule *d)
+{
+	d->scope = r->fieldmap[KEY_DUP_SCOPE] ?
+	    (enum dup_scope)r->fieldmap[KEY_DUP_SCOPE]->parsed : DUP_LIST;
+	d->days = r->fieldmap[KEY_DUP_DAYS] ?
+	    (int)r->fieldmap[KEY_DUP_DAYS]->parsed : r->cfg->dup_days_default;
+	d->keep = r->fieldmap[KEY_DUP_ACTION] ?
+	    (int)r->fieldmap[KEY_DUP_ACTION]->parsed : 0;
+	return r->fieldnmap[KEY_DUP_SCOPE] || r->fieldnmap[KEY_DUP_DAYS] ||
+	    r->fieldnmap[KEY_DUP_ACTION] ? -1 : 0;
+}
+
+static void
+fill_dup_rule(const struct request *r, struct tdict *body)
+{
+	static const char *const scopes[] = { "DUP_SCOPE_LIST",
+	    "DUP_SCOPE_MINE", "DUP_SCOPE_ALL" };
+	struct dup_rule	 d;
+
+	if (dup_rule_of(r, &d) == -1)
+		field_error(body, "DUP", "查重天数为 1 到 365 天");
+	tdict_show(body, scopes[d.scope]);
+	tdict_set_int(body, "DUP_DAYS_VALUE", d.days);
+	tdict_set_int(body, "DUP_DAYS_DEFAULT", r->cfg->dup_days_default);
+	tdict_show(body, d.keep ? "DUP_KEEP" : "DUP_EXCLUDE");
+}
+
 /* The form, filled with what was sent (r) and the errors found. */
 static void
 show_form(struct request *r, int status, int nerrors, const char *list_error,
@@ -157,6 +186,7 @@ show_form(struct request *r, int status, int nerrors, const char *list_error,
 	}
 	if (list_error != NULL)
 		field_error(body, "LIST", list_error);
+	fill_dup_rule(r, body);
 	ui_send(r, status, page);
 }
 
@@ -187,6 +217,11 @@ check_form(struct request *r, int *errs, const char **list_error)
 	for (i = 0; i < NELEM(phases); i++)
 		if (on(r, phases[i].when) && r->fieldnmap[phases[i].key])
 			n++;
+	{
+		struct dup_rule d;
+		if (dup_rule_of(r, &d) == -1)
+			n++;
+	}
 	*list_error = NULL;
 	if (r->fieldmap[KEY_LIST] == NULL) {
 		*list_error = r->fieldnmap[KEY_LIST] != NULL &&
@@ -259,6 +294,8 @@ post(struct request *r)
 	p.send_video_message_phase = p.is_relate_video_message &&
 	    r->fieldmap[KEY_SENDVIDEOMESSAGEPHASE] ?
 	    (int)r->fieldmap[KEY_SENDVIDEOMESSAGEPHASE]->parsed : 0;
+
+	dup_rule_of(r, &p.dup);
 
 	/* The upload becomes the import's file: take it from the request,
 	 * which would otherwise remove it at the end. */

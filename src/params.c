@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnc.h"
 #include "params.h"
 #include "users.h"
 #include "utf8.h"
@@ -49,6 +50,13 @@ const struct kvalid keys[KEY__MAX] = {
 	{ valid_bool, "disable" },		/* KEY_DISABLE */
 	{ valid_bool, "may_see_phones" },	/* KEY_MAY_SEE_PHONES */
 	{ valid_reason, "reason" },		/* KEY_REASON */
+	/* The do-not-call list and the duplicate rule (dnc.h). */
+	{ valid_line, "phone" },		/* KEY_PHONE */
+	{ valid_date, "expires" },		/* KEY_EXPIRES */
+	{ valid_id, "before" },			/* KEY_BEFORE */
+	{ valid_dup_scope, "dup_scope" },	/* KEY_DUP_SCOPE */
+	{ valid_dup_days, "dup_days" },		/* KEY_DUP_DAYS */
+	{ valid_dup_action, "dup_action" },	/* KEY_DUP_ACTION */
 };
 
 /* Every text validator first requires valid UTF-8 without NUL bytes. */
@@ -326,4 +334,36 @@ valid_reason(struct kpair *p)
 		    p->val[i] != ' ')
 			chars++;
 	return chars >= 2 && p->valsz <= 600;
+}
+
+int
+valid_dup_scope(struct kpair *p)
+{
+	enum dup_scope	 s;
+
+	if (!text_ok(p, 8) || dup_scope_parse(p->val, &s) == -1)
+		return 0;
+	p->parsed = s;
+	return 1;
+}
+
+int
+valid_dup_days(struct kpair *p)
+{
+	return text_ok(p, 3) &&
+	    parse_int(p->val, p->valsz, 1, 365, &p->parsed);
+}
+
+int
+valid_dup_action(struct kpair *p)
+{
+	if (!text_ok(p, 8))
+		return 0;
+	if (strcmp(p->val, "exclude") == 0)
+		p->parsed = 0;
+	else if (strcmp(p->val, "keep") == 0)
+		p->parsed = 1;
+	else
+		return 0;
+	return 1;
 }

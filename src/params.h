@@ -49,6 +49,12 @@ enum key {
 	KEY_DISABLE,
 	KEY_MAY_SEE_PHONES,
 	KEY_REASON,
+	KEY_PHONE,
+	KEY_EXPIRES,
+	KEY_BEFORE,
+	KEY_DUP_SCOPE,
+	KEY_DUP_DAYS,
+	KEY_DUP_ACTION,
 	KEY__MAX
 };
 
@@ -93,6 +99,9 @@ int	valid_id(struct kpair *);	/* 1 to 2^53 */
 int	valid_role(struct kpair *);	/* admin, operator or auditor */
 int	valid_reason(struct kpair *);	/* 2-200 chars, one line */
 int	valid_vendor_login(struct kpair *);	/* users_vendor_login_ok() */
+int	valid_dup_scope(struct kpair *);	/* list, mine or all (parsed 0-2) */
+int	valid_dup_days(struct kpair *);	/* 1 to 365 */
+int	valid_dup_action(struct kpair *);	/* exclude (0) or keep (1) */
 
 /* Validate one text as a user name (CLI uses the same rule). */
 int	username_ok(const char *);

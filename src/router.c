@@ -115,6 +115,15 @@ static const struct route routes[] = {
 	    M_POST, STAFF, 0, page_import_cancel),
 	ID_PAGE("/imports/", OBJ_IMPORT, "/mapping", NEED_ACT,
 	    M_POST, STAFF, 0, page_import_mapping),
+	/* The do-not-call list: read by all (masked), changed by
+	 * administrators. The search is a POST: no number in a URL. */
+	PAGE("/dnc", M_GET, ROLE_ANY, 0, page_dnc),
+	PAGE("/dnc/search", M_POST, ROLE_ANY, 0, page_dnc_search),
+	PAGE("/dnc/add", M_POST, ROLE_ADMIN, 0, page_dnc_add),
+	PAGE("/dnc/upload", M_POST, ROLE_ADMIN, ROUTE_UPLOAD, page_dnc_upload),
+	PAGE("/dnc.csv", M_GET, ROLE_ANY, 0, page_dnc_export),
+	ID_PAGE("/dnc/", OBJ_DNC, "/remove", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_dnc_remove),
 };
 
 const struct route *
