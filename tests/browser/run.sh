@@ -2,7 +2,7 @@
 # tests/browser/run.sh: the browser tests. Installs playwright-core from the
 # lock file when needed, starts dialdesk and nginx like the integration
 # tests do (tests/integration/lib.sh), with the sandbox vendor and a worker
-# (vendor.sh), runs login.mjs, task.mjs and pages.mjs (every page, both
+# (vendor.sh), runs login.mjs, task.mjs, users.mjs, dnc.mjs and pages.mjs (every page, both
 # widths, every GET form) in Chromium, and ends with one
 # line: `N passed, M failed`. Needs DIALDESK_BIN (default build/dialdesk),
 # SANDBOX_BIN (default build/tools/sandbox-vendor) and /usr/bin/chromium.
@@ -42,6 +42,8 @@ BASE_URL=$BASE DD_USER=operator DD_PASS=$OPERATOR_PASS LIST_GB18030=$list \
     rc=${PIPESTATUS[0]}
 BASE_URL=$BASE DD_PASS=$ADMIN_PASS timeout -k 10 300 node "$here/users.mjs" |
     tee -a "$out" || rc=${PIPESTATUS[0]}
+BASE_URL=$BASE ADMIN_PASS=$ADMIN_PASS OPERATOR_PASS=$OPERATOR_PASS \
+    timeout -k 10 300 node "$here/dnc.mjs" | tee -a "$out" || rc=${PIPESTATUS[0]}
 BASE_URL=$BASE ADMIN_PASS=$ADMIN_PASS OPERATOR_PASS=$OPERATOR_PASS \
     AUDITOR_PASS=$AUDITOR_PASS LIST_GB18030=$list \
     timeout -k 10 400 node "$here/pages.mjs" | tee -a "$out" || rc=${PIPESTATUS[0]}
