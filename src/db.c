@@ -369,6 +369,10 @@ static const char *const stmts[STMT__MAX] = {
 	"UPDATE imports SET dnc_count = ?, recent_count = ? WHERE id = ?",
 	/* STMT_ACCESS_DNC_OWNER (entry): the administrators', nobody's own */
 	"SELECT 0 FROM dnc WHERE id = ?",
+	/* STMT_DNC_ANY: is the list empty (no lookups at all then)? */
+	"SELECT 1 FROM dnc LIMIT 1",
+	/* STMT_DNC_SENT_ANY (since): anything sent since? */
+	"SELECT 1 FROM sent_numbers WHERE sent_at >= ? LIMIT 1",
 };
 
 struct db *

@@ -111,12 +111,15 @@ today(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+static int	exists(sqlite3_stmt *);
+
 struct dnc_screen {
 	struct db	*db;
 	int64_t		 import_id, user_id, since;
 	struct dup_rule	 rule;
 	char		 today[11];
 	int64_t		 listed, recent;
+	int		 check_list, check_sent;	/* anything to find */
 };
 
 static int
@@ -180,6 +183,18 @@ dnc_screen_new(struct db *db, int64_t import_id, int64_t user_id,
 	if (s->rule.days < 1)
 		s->rule.scope = DUP_LIST;
 	s->since = (int64_t)time(NULL) - (int64_t)s->rule.days * 86400;
+	/* Each lookup is a B-tree probe of a large table: none at all
+	 * where the table has nothing to find. */
+	if ((st = db_stmt(db, STMT_DNC_ANY)) == NULL ||
+	    (s->check_list = exists(st)) == -1)
+		goto fail;
+	if (s->rule.scope != DUP_LIST) {
+		if ((st = db_stmt(db, STMT_DNC_SENT_ANY)) == NULL)
+			goto fail;
+		db_bind_int(st, 1, s->since);
+		if ((s->check_sent = exists(st)) == -1)
+			goto fail;
+	}
 	return s;
 fail:
 	free(s);
@@ -210,19 +225,24 @@ dnc_screen_row(struct dnc_screen *s, const char *normalised,
 	int		 rc;
 
 	*v = DNC_PASS;
-	if (dnc_hash(normalised, h) == -1 ||
-	    (st = db_stmt(s->db, STMT_DNC_LISTED)) == NULL)
-		return -1;
-	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_STATIC);
-	db_bind_text(st, 2, s->today);
-	if ((rc = exists(st)) == -1)
-		return -1;
-	if (rc == 1) {
-		s->listed++;
-		*v = DNC_LISTED;
+	if (!s->check_list && !s->check_sent)
 		return 0;
+	if (dnc_hash(normalised, h) == -1)
+		return -1;
+	if (s->check_list) {
+		if ((st = db_stmt(s->db, STMT_DNC_LISTED)) == NULL)
+			return -1;
+		sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_STATIC);
+		db_bind_text(st, 2, s->today);
+		if ((rc = exists(st)) == -1)
+			return -1;
+		if (rc == 1) {
+			s->listed++;
+			*v = DNC_LISTED;
+			return 0;
+		}
 	}
-	if (s->rule.scope == DUP_LIST)
+	if (!s->check_sent)
 		return 0;
 	if ((st = db_stmt(s->db, STMT_DNC_SENT_RECENTLY)) == NULL)
 		return -1;

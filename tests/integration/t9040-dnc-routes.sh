@@ -178,3 +178,9 @@ expect_eq 0 "$(grep -Eac "$numbers" "$T_DB" || true)" "the database file holds n
 expect_eq 0 "$(grep -Eac '138-?1234-?0001' "$T_DB" || true)" "... in any form"
 key=$T_DB.dnc-key
 expect_eq "600 32" "$(stat -c '%a %s' "$key")" "migrate made the key beside the database: mode 0600, 32 bytes"
+# The key itself is a secret: in no page, log or audit detail either.
+hex=$(od -An -tx1 -v "$key" | tr -d ' \n')
+expect_eq 64 "${#hex}" "the key reads as 64 hex digits"
+expect_eq 0 "$(grep -rlF "$hex" "$PAGES" "$T_LOG" | wc -l)" "no page or log holds the key"
+expect_eq 0 "$(sql "SELECT count(*) FROM audit WHERE instr(lower(details), '$hex') > 0 OR instr(lower(hex(details)), upper('$hex')) > 0")" \
+    "no audit detail holds it"
