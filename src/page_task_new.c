@@ -117,7 +117,8 @@ fill_dup_rule(const struct request *r, struct tdict *body)
 	struct dup_rule	 d;
 
 	if (dup_rule_of(r, &d) == -1)
-		field_error(body, "DUP", "查重天数为 1 到 365 天");
+		field_error(body, "DUP", "查重天数为 1 到 365 天；"
+		    "范围和处理方式请从选项中选择");
 	tdict_show(body, scopes[d.scope]);
 	tdict_set_int(body, "DUP_DAYS_VALUE", d.days);
 	tdict_set_int(body, "DUP_DAYS_DEFAULT", r->cfg->dup_days_default);
