@@ -1,9 +1,12 @@
 /* bench_import.c: how long calllist_read() takes, and how much memory,
- * on a 50,000-row CSV, a 50,000-row .xlsx and a 1,000,000-row CSV.
+ * on a 50,000-row CSV, a 50,000-row .xlsx, a 1,000,000-row CSV and a
+ * 1,000,000-row .xlsx (bench/make-lists.py writes the .xls and .ods of
+ * the same list; name them after -k's folder to time them here too).
  *
- * usage: bench_import [-r runs] [-k]
+ * usage: bench_import [-r runs] [-k] [FILE...]
  *   -r runs  runs per file, the median is shown (default 5)
  *   -k       keep the generated files (their folder is printed)
+ *   FILE     time these lists instead of generating the usual ones
  *
  * Each run is a fresh process (fork + exec of this program with --read)
  * of a parent kept small, so that its peak RSS (getrusage ru_maxrss, from
@@ -327,6 +330,42 @@ generate(int (*make)(const char *, long), const char *path, long rows)
 	return WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
+static void
+print_head(void)
+{
+	printf("%-14s %8s %8s %8s %7s %9s %12s %14s\n", "file", "rows",
+	    "valid", "invalid", "dups", "wall s", "peak RSS MiB",
+	    "w/o dup set MiB");
+}
+
+/* runs of one file, each with and without the duplicate set; 0 or 1. */
+static int
+time_file(const char *name, const char *path, int runs)
+{
+	struct result	 res;
+	double		 secs[MAX_RUNS], rss[MAX_RUNS], rss_nodup[MAX_RUNS];
+	int		 r;
+
+	memset(&res, 0, sizeof(res));
+	for (r = 0; r < runs; r++) {
+		if (spawn_run(path, 0, &res) == -1)
+			break;
+		rss_nodup[r] = res.rss_kib / 1024.0;
+		if (spawn_run(path, 1, &res) == -1)
+			break;
+		secs[r] = res.secs;
+		rss[r] = res.rss_kib / 1024.0;
+	}
+	if (r < runs) {
+		fprintf(stderr, "bench_import: a run on %s failed\n", path);
+		return 1;
+	}
+	printf("%-14s %8ld %8ld %8ld %7ld %9.3f %12.1f %14.1f\n", name,
+	    res.rows, res.valid, res.invalid, res.dups, median(secs, runs),
+	    median(rss, runs), median(rss_nodup, runs));
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -338,12 +377,11 @@ main(int argc, char *argv[])
 		{ "list-50k.csv", 50000, make_csv },
 		{ "list-50k.xlsx", 50000, make_xlsx },
 		{ "list-1m.csv", 1000000, make_csv },
+		{ "list-1m.xlsx", 1000000, make_xlsx },
 	};
 	char		 dir[] = "/tmp/bench_import.XXXXXX", path[256];
-	struct result	 res;
-	double		 secs[MAX_RUNS], rss[MAX_RUNS], rss_nodup[MAX_RUNS];
 	size_t		 i;
-	int		 runs = 5, keep = 0, c, r, fail = 0;
+	int		 runs = 5, keep = 0, c, fail = 0;
 
 	if (argc == 3 && strcmp(argv[1], "--read") == 0)
 		return run_one(argv[2], 1);
@@ -361,44 +399,27 @@ main(int argc, char *argv[])
 			return 2;
 		}
 	}
+	if (optind < argc) {
+		printf("median of %d runs\n", runs);
+		print_head();
+		for (; optind < argc && !fail; optind++)
+			fail = time_file(argv[optind], argv[optind], runs);
+		return fail;
+	}
 	if (mkdtemp(dir) == NULL) {
 		perror("bench_import: mkdtemp");
 		return 1;
 	}
 	printf("median of %d runs; files in %s\n", runs, dir);
-	printf("%-14s %8s %8s %8s %7s %9s %12s %14s\n", "file", "rows",
-	    "valid", "invalid", "dups", "wall s", "peak RSS MiB",
-	    "w/o dup set MiB");
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	print_head();
+	for (i = 0; i < sizeof(files) / sizeof(files[0]) && !fail; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i].name);
 		if (generate(files[i].make, path, files[i].rows) != 0) {
 			fprintf(stderr, "bench_import: cannot write %s\n", path);
 			fail = 1;
 			break;
 		}
-		for (r = 0; r < runs; r++) {
-			if (spawn_run(path, 0, &res) == -1) {
-				fail = 1;
-				break;
-			}
-			rss_nodup[r] = res.rss_kib / 1024.0;
-			if (spawn_run(path, 1, &res) == -1) {
-				fail = 1;
-				break;
-			}
-			secs[r] = res.secs;
-			rss[r] = res.rss_kib / 1024.0;
-		}
-		if (fail) {
-			fprintf(stderr, "bench_import: a run on %s failed\n",
-			    path);
-			break;
-		}
-		printf("%-14s %8ld %8ld %8ld %7ld %9.3f %12.1f %14.1f\n",
-		    files[i].name, res.rows, res.valid, res.invalid, res.dups,
-		    median(secs, runs), median(rss, runs),
-		    median(rss_nodup, runs));
-		fflush(stdout);
+		fail = time_file(files[i].name, path, runs);
 		if (!keep)
 			unlink(path);
 	}

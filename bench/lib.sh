@@ -272,14 +272,15 @@ b_stop_all() {
 	b_stop_sandbox
 }
 
-# b_worker_pid: the FastCGI worker among the children of `dialdesk serve`
-# (the other child is the push committer): the one blocked in accept(2)
-# (syscall 43 on x86-64; 288 is accept4), read from /proc/PID/syscall.
+# b_worker_pid: the FastCGI page worker among the children of `dialdesk
+# serve` (the others are the callback pool and the push committer): the
+# child that holds the page socket (each child keeps only the socket it
+# serves), as ss -xlp lists its holders.
 b_worker_pid() {
-	local p nr
+	local p holders
+	holders=$(ss -xlpH src "$B_SOCK" | grep -o 'pid=[0-9]*' | sed -e 's/^pid=//')
 	for p in $(dd_children "$B_SERVE_PID"); do
-		read -r nr _ <"/proc/$p/syscall" 2>/dev/null || continue
-		if [[ $nr == 43 || $nr == 288 ]]; then
+		if grep -qx "$p" <<<"$holders"; then
 			printf '%s\n' "$p"
 			return 0
 		fi

@@ -11,7 +11,7 @@ DD_BASE_PACKAGES=(
 	autoconf automake libtool pkg-config make gcc g++
 	libfcgi-dev libctemplate-dev libcjson-dev libcurl4-openssl-dev
 	libsodium-dev libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev
-	check libsqlite3-dev libssl-dev
+	check libsqlite3-dev libssl-dev libfreexl-dev
 	sqlite3 nginx-light curl iproute2 ca-certificates
 )
 # What scripts/check.sh needs on top: the browser test (with a Chinese font
@@ -173,13 +173,17 @@ dd_nginx_user() {
 	echo www-data
 }
 
-# dd_nginx_local OUT PORT STATE SOCKET STATIC USER [BODY_MAX]: write to OUT
-# the local nginx configuration derived from nginx.conf.example (see the
-# markers described at its top): plain HTTP on 127.0.0.1:PORT, no TLS, pid,
-# logs and temporary files under STATE.
+# dd_nginx_local OUT PORT STATE SOCKET STATIC USER [BODY_MAX
+# [CALLBACK_SOCKET [CALLBACK_MAX]]]: write to OUT the local nginx
+# configuration derived from nginx.conf.example (see the markers described
+# at its top): plain HTTP on 127.0.0.1:PORT, no TLS, pid, logs and
+# temporary files under STATE. CALLBACK_SOCKET defaults to callback.sock
+# beside SOCKET, as dialdesk's callback_socket does; CALLBACK_MAX to 1m.
 dd_nginx_local() {
 	local out=$1 port=$2 state=$3 socket=$4 static=$5 user=$6
 	local body_max=${7:-50m}
+	local callback_socket=${8:-$(dirname "$socket")/callback.sock}
+	local callback_max=${9:-1m}
 	mkdir -p "$state/nginx-tmp"
 	# Markers count only on lines that are not comments themselves.
 	sed -e '/^[[:space:]]*# local-drop-begin[[:space:]]*$/,/^[[:space:]]*# local-drop-end[[:space:]]*$/d' \
@@ -192,6 +196,8 @@ dd_nginx_local() {
 	    -e "/^[[:space:]]*#/!s|@STATIC@|$(dd_sed_quote "${static%/}")|g" \
 	    -e "/^[[:space:]]*#/!s|@USER@|$(dd_sed_quote "$user")|g" \
 	    -e "/^[[:space:]]*#/!s|@BODY_MAX@|$(dd_sed_quote "$body_max")|g" \
+	    -e "/^[[:space:]]*#/!s|@CALLBACK_SOCKET@|$(dd_sed_quote "$callback_socket")|g" \
+	    -e "/^[[:space:]]*#/!s|@CALLBACK_MAX@|$(dd_sed_quote "$callback_max")|g" \
 	    "$DD_TOP/nginx.conf.example" >"$out.tmp" || return 1
 	if grep -n '^[^#]*@[A-Z_]*@' "$out.tmp" >&2; then
 		dd_say "nginx.conf.example: unknown placeholder left in $out"

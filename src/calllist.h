@@ -1,6 +1,9 @@
-/* calllist.h: reading an uploaded call list (CSV in UTF-8 or GB18030, or
- * Excel .xlsx) one row at a time, in memory that does not grow with the
- * file. Used by the preview page and the batch sender. */
+/* calllist.h: reading an uploaded call list (CSV in UTF-8 or GB18030,
+ * Excel .xlsx or .xls, OpenDocument .ods) one row at a time, cells as the
+ * sheet shows them, finding the sheet, the header row and the phone column
+ * on the way. Memory does not grow with the file, except for .xls, which
+ * libfreexl holds whole (the upload limit bounds it). Used by the import
+ * (preview) and by tests and benchmarks. */
 #ifndef DIALDESK_CALLLIST_H
 #define DIALDESK_CALLLIST_H
 
@@ -13,6 +16,9 @@
 /* Defaults applied when an option is 0. */
 #define CALLLIST_MAX_UNCOMPRESSED	((size_t)200 * 1024 * 1024)
 #define CALLLIST_MAX_STRINGS		((size_t)32 * 1024 * 1024)
+/* Non-blank rows at the top of a sheet among which the header row is
+ * looked for, kept for the preview to offer as header rows. */
+#define CALLLIST_HEAD_ROWS		10
 
 struct calllist_opts {
 	/* .xlsx: bytes we may decompress, over all parts read (zip bombs). */
@@ -24,6 +30,26 @@ struct calllist_opts {
 	int	 phone_col;	/* CALLLIST_DETECT or an index */
 	int	 name_col;	/* CALLLIST_DETECT, CALLLIST_NONE or an index */
 	int	 header;	/* -1 detect, 0 no header row, 1 first row is one */
+	/* > 0: the header is the first non-blank row at or after this line
+	 * (row number), which must be among the CALLLIST_HEAD_ROWS first
+	 * non-blank rows; rows above it are not data. Overrides header. */
+	long	 header_line;
+	/* -1: the first visible sheet holding rows (failing that the first
+	 * hidden one); else the 0-based index of the sheet to read. */
+	int	 sheet;
+};
+
+/* A sheet of the workbook (a CSV has one, without a name). */
+struct calllist_sheet {
+	char	*name;
+	long	 rows;		/* non-blank rows, header and titles too */
+	int	 hidden;	/* .xls: never known (libfreexl does not say) */
+};
+
+/* One of the first non-blank rows of the sheet read, for the preview. */
+struct calllist_head {
+	long	 line;
+	char	*text;		/* its non-empty cells joined by " | ", cut */
 };
 
 /* Everything detected; filled before the first row is handed over. */
@@ -31,19 +57,27 @@ struct calllist_info {
 	enum calllist_format {
 		CL_CSV,
 		CL_XLSX,
+		CL_XLS,
+		CL_ODS,
 	} format;
 	enum calllist_encoding {
 		CL_UTF8,
 		CL_UTF8_BOM,
 		CL_GB18030,
-	} encoding;		/* .xlsx: always CL_UTF8 */
-	char	 delimiter;	/* ',', '\t' or ';'; '\0' for .xlsx */
+	} encoding;		/* spreadsheets: always CL_UTF8 */
+	char	 delimiter;	/* ',', '\t' or ';'; '\0' for spreadsheets */
 	size_t	 ncols;		/* cells in the header row, or in the first row */
 	char	**headers;	/* ncols titles; 列1, 列2… where there are none */
-	int	 phone_col;	/* -1 until known */
+	int	 phone_col;	/* -1 until known, and when none was found */
 	int	 name_col;	/* -1 when there is none */
 	int	 has_header;
+	long	 header_line;	/* the header's row number; 0: none */
 	long	 rows;		/* data rows handed to the callback */
+	struct calllist_sheet *sheets;	/* every sheet, in workbook order */
+	size_t	 nsheets;
+	int	 sheet;		/* the one read; -1 when none was */
+	struct calllist_head head[CALLLIST_HEAD_ROWS];
+	size_t	 nhead;
 };
 
 struct calllist_row {
@@ -70,12 +104,12 @@ enum calllist_status {
 	CL_ERR_NOMEM,
 	CL_ERR_EMPTY,		/* no bytes, or only blank lines */
 	CL_ERR_HEADER_ONLY,
-	CL_ERR_BINARY,		/* neither text nor a zip */
-	CL_ERR_OLD_EXCEL,	/* .xls, or an .xlsx with a password */
+	CL_ERR_BINARY,		/* neither text nor a spreadsheet */
+	CL_ERR_PROTECTED,	/* a password: an .xls, or an .xlsx in OLE2 */
 	CL_ERR_UTF16,		/* Excel's "Unicode text" */
-	CL_ERR_NOT_XLSX,	/* a zip without a workbook */
-	CL_ERR_XLSX_CORRUPT,	/* bad zip data or bad XML */
-	CL_ERR_XLSX_TOO_BIG,	/* over max_bytes_uncompressed */
+	CL_ERR_NOT_XLSX,	/* a zip or OLE2 file without a workbook */
+	CL_ERR_XLSX_CORRUPT,	/* bad zip, BIFF or XML data (any workbook) */
+	CL_ERR_XLSX_TOO_BIG,	/* over max_bytes_uncompressed (.xlsx, .ods) */
 	CL_ERR_XLSX_STRINGS,	/* over max_bytes_strings */
 	CL_ERR_QUOTE,		/* line: where the unbalanced quote opened */
 	CL_ERR_ENCODING,	/* line: neither UTF-8 nor GB18030 */
@@ -83,8 +117,12 @@ enum calllist_status {
 	CL_ERR_ROW_TOO_LONG,	/* line: a record over 1 MiB */
 	CL_ERR_TOO_MANY_COLUMNS,	/* line: more than 16384 cells */
 	CL_ERR_TOO_MANY_ROWS,	/* line: the first row over max_rows */
-	CL_ERR_NO_PHONE_COLUMN,	/* line: the row the guess was made on */
+	/* line: the first data row. Everything else was read: info has the
+	 * sheets, the header and the first rows, for a column picker. */
+	CL_ERR_NO_PHONE_COLUMN,
 	CL_ERR_BAD_COLUMN,	/* a forced column the list does not have */
+	CL_ERR_BAD_SHEET,	/* a forced sheet the workbook does not have */
+	CL_ERR_BAD_HEADER_ROW,	/* a forced header line not among the first */
 	CL_STATUS__MAX
 };
 
@@ -100,8 +138,15 @@ void	calllist_opts_init(struct calllist_opts *);
 
 /*
  * Read the list at path, calling row_cb once per data row, in order;
- * blank rows are skipped. The format is found from the content, not the
- * name. opts may be NULL (defaults), info_out and err_out too.
+ * blank rows, and rows above the header, are skipped. The format is found
+ * from the content, not the name. The header is the first of the
+ * CALLLIST_HEAD_ROWS first non-blank rows with a phone-like title
+ * (手机号, 电话, phone...), else the row above the first that holds a
+ * phone number; the phone column is the titled one, else the one holding
+ * most phone numbers in those rows. Cells come as the sheet shows them:
+ * dates and times as ISO text (2026-11-28, 2026-11-28 14:30), numbers in
+ * full (13500000001, not 1.35E+10), booleans TRUE/FALSE, formulas by their
+ * cached value. opts may be NULL (defaults), info_out and err_out too.
  * Returns CL_OK, CL_STOPPED, or an error described in err_out. Rows may
  * have been handed over before an error: the caller discards them.
  * info_out is filled as far as reading got, also on error (so that the

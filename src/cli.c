@@ -175,8 +175,8 @@ read_password(void)
 	return a;
 }
 
-/* Look a user up by name for a change: 1 with *id, else 1 is returned
- * after the message. */
+/* Look a user up by name for a change: 1 with *id, else 0 after the
+ * message. */
 static int
 cli_user_id(struct db *db, const char *name, int64_t *id)
 {
@@ -184,8 +184,10 @@ cli_user_id(struct db *db, const char *name, int64_t *id)
 	int		 found = user_by_name(db, name, &u);
 
 	if (found != 1) {
-		fprintf(stderr, "dialdesk: %s\n", found == 0 ?
-		    "no such user" : "cannot read the users");
+		if (found == 0)
+			fprintf(stderr, "dialdesk: no user %s\n", name);
+		else
+			fprintf(stderr, "dialdesk: cannot read the users\n");
 		return 0;
 	}
 	*id = u.id;

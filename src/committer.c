@@ -1,10 +1,20 @@
-/* committer.c: one process commits the pushes of all workers in batches.
+/* committer.c: one process commits the pushes of all workers in batches,
+ * and counts the refused ones.
  *
- * Frames on the socket, worker to committer: a 4-byte length, then four
- * strings each behind a 4-byte length: address, user agent, content type,
- * body. The answer is one byte: '1' stored, '0' duplicate, 'E' error.
+ * Frames on the socket, worker to committer: a 4-byte length, then five
+ * strings each behind a 4-byte length: kind, address, user agent, content
+ * type, body. Kind "push": a readable push to store; the answer is one
+ * byte, '1' stored, '0' duplicate, 'E' error. Kind "token" or "address":
+ * a push refused for that reason, counted per address and minute; the
+ * answer is 'F' (answer 403) or 'L' (past callback_refusals_max: 429).
  * A worker sends one frame and waits, so each round takes at most one
- * frame from each worker: all of them go into one transaction. */
+ * frame from each worker: all the pushes go into one transaction.
+ *
+ * Refusals are written to the audit log as one push.forbidden entry per
+ * address and minute, with the counts, when the minute is over (and when
+ * the committer stops): a flood of wrong tokens costs one fsync a minute,
+ * not one each. Only the committer sees every worker's refusals, so the
+ * count is one for the whole server. */
 #include "autoconf.h"
 
 #include <sys/socket.h>
@@ -19,7 +29,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "audit.h"
 #include "committer.h"
@@ -29,6 +42,10 @@
 #include "push.h"
 
 #define CLIENTS_MAX	128
+#define FIELDS		5
+/* Addresses counted a minute; past that, the rest share the last slot. */
+#define REFUSALS_MAX	512
+#define OTHERS		"(other addresses)"
 
 static void
 sock_path(const struct config *cfg, struct sockaddr_un *sun)
@@ -66,6 +83,14 @@ committer_listen(const struct config *cfg)
 	return fd;
 }
 
+int
+committer_gate_path(const struct config *cfg, char *buf, size_t sz)
+{
+	int	 n = snprintf(buf, sz, "%s.gate", cfg->socket);
+
+	return n < 0 || (size_t)n >= sz ? -1 : 0;
+}
+
 /* One connected worker and what it has sent so far. */
 struct client {
 	int	 fd;
@@ -90,10 +115,10 @@ put32(char *p, uint32_t v)
 	p[3] = (char)v;
 }
 
-/* The four strings of a complete frame (NUL-terminated in place: each
- * length field is overwritten by the previous string's NUL). */
+/* The strings of a complete frame, each with its length. */
 static int
-frame_fields(struct client *c, char *f[4], size_t flen[4], size_t *framelen)
+frame_fields(struct client *c, char *f[FIELDS], size_t flen[FIELDS],
+    size_t *framelen)
 {
 	size_t	 total, off = 4, i;
 
@@ -102,7 +127,7 @@ frame_fields(struct client *c, char *f[4], size_t flen[4], size_t *framelen)
 	total = get32(c->buf);
 	if (c->len < 4 + total)
 		return 0;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < FIELDS; i++) {
 		if (off + 4 > 4 + total)
 			return -1;
 		flen[i] = get32(c->buf + off);
@@ -124,9 +149,9 @@ drop(struct client *c)
 	c->fd = -1;
 }
 
-/* Store one frame inside the open transaction. Returns the answer. */
+/* Store one push frame inside the open transaction. Returns the answer. */
 static char
-store_one(struct db *db, char *f[4], size_t flen[4])
+store_one(struct db *db, char *f[FIELDS], size_t flen[FIELDS])
 {
 	struct audit_actor who;
 	struct push	 p;
@@ -137,16 +162,16 @@ store_one(struct db *db, char *f[4], size_t flen[4])
 
 	/* Copies with NULs for the three short strings. */
 	for (i = 0; i < 3; i++)
-		if ((s[i] = strndup(f[i], flen[i])) == NULL) {
+		if ((s[i] = strndup(f[i + 1], flen[i + 1])) == NULL) {
 			while (i-- > 0)
 				free(s[i]);
 			return 'E';
 		}
 	who = (struct audit_actor){ 0, "vendor", s[0], s[1] };
-	if (push_parse(s[2], f[3], flen[3], &p, why, sizeof(why)) == -1)
+	if (push_parse(s[2], f[4], flen[4], &p, why, sizeof(why)) == -1)
 		rc = -1;	/* the worker parsed it already: cannot be */
 	else {
-		rc = push_store_tx(db, &who, s[2], f[3], flen[3], &p, &id);
+		rc = push_store_tx(db, &who, s[2], f[4], flen[4], &p, &id);
 		push_clear(&p);
 	}
 	for (i = 0; i < 3; i++)
@@ -154,42 +179,215 @@ store_one(struct db *db, char *f[4], size_t flen[4])
 	return rc == 1 ? '1' : rc == 0 ? '0' : 'E';
 }
 
+/* --- refused pushes, counted per address and minute ---------------------- */
+
+struct refusal {
+	char		 addr[64];
+	char		 user_agent[128];
+	unsigned long	 token, address, limited;
+};
+
+static struct refusal	 refusals[REFUSALS_MAX];
+static size_t		 nrefusals;
+static time_t		 refusals_minute;	/* start of the minute counted */
+
+/* Write the minute's counts, one audit entry per address, in one
+ * transaction. On a database error they are logged instead: the counts
+ * are not worth blocking the pushes behind them. */
+static void
+refusals_flush(struct db *db)
+{
+	struct audit_actor who;
+	struct refusal	*e;
+	cJSON		*d;
+	size_t		 i;
+	int		 ok;
+
+	if (nrefusals == 0)
+		return;
+	ok = db_begin(db) == 0;
+	for (i = 0; i < nrefusals; i++) {
+		e = &refusals[i];
+		log_warn("callback: refused %lu push(es) from %s in the minute "
+		    "from %lld (wrong token %lu, address not allowed %lu, "
+		    "answered 429 %lu)", e->token + e->address, e->addr,
+		    (long long)refusals_minute, e->token, e->address,
+		    e->limited);
+		if (!ok)
+			continue;
+		who = (struct audit_actor){ 0, "vendor", e->addr,
+		    e->user_agent };
+		d = cJSON_CreateObject();
+		cJSON_AddNumberToObject(d, "count",
+		    (double)(e->token + e->address));
+		cJSON_AddNumberToObject(d, "wrong_token", (double)e->token);
+		cJSON_AddNumberToObject(d, "address_not_allowed",
+		    (double)e->address);
+		cJSON_AddNumberToObject(d, "answered_429", (double)e->limited);
+		cJSON_AddNumberToObject(d, "minute_start",
+		    (double)refusals_minute);
+		cJSON_AddNumberToObject(d, "seconds", 60);
+		if (audit_append(db, &who, "push.forbidden", e->addr, d) == -1)
+			ok = 0;
+		cJSON_Delete(d);
+	}
+	if (ok && db_commit(db) == -1)
+		ok = 0;
+	db_rollback(db);
+	if (!ok)
+		log_err("committer: cannot record %zu refused address(es)",
+		    nrefusals);
+	nrefusals = 0;
+}
+
+/* Count one refusal; 'F' or, past the limit, 'L'. */
+static char
+refusal_count(struct db *db, const struct config *cfg, char *f[FIELDS],
+    size_t flen[FIELDS])
+{
+	struct refusal	*e = NULL;
+	time_t		 minute = time(NULL) / 60 * 60;
+	size_t		 i, alen = flen[1] < 63 ? flen[1] : 63;
+
+	if (minute != refusals_minute) {
+		refusals_flush(db);
+		refusals_minute = minute;
+	}
+	for (i = 0; i < nrefusals; i++)
+		if (strlen(refusals[i].addr) == alen &&
+		    memcmp(refusals[i].addr, f[1], alen) == 0) {
+			e = &refusals[i];
+			break;
+		}
+	if (e == NULL) {
+		if (nrefusals < REFUSALS_MAX) {
+			e = &refusals[nrefusals++];
+			memset(e, 0, sizeof(*e));
+			memcpy(e->addr, f[1], alen);
+			if (nrefusals == REFUSALS_MAX)
+				snprintf(e->addr, sizeof(e->addr), OTHERS);
+		} else
+			e = &refusals[REFUSALS_MAX - 1];
+		snprintf(e->user_agent, sizeof(e->user_agent), "%.*s",
+		    (int)(flen[2] < 127 ? flen[2] : 127), f[2]);
+	}
+	if (flen[0] == 7 && memcmp(f[0], "address", 7) == 0)
+		e->address++;
+	else
+		e->token++;
+	if (e->token + e->address > (unsigned long)cfg->callback_refusals_max) {
+		e->limited++;
+		return 'L';
+	}
+	return 'F';
+}
+
+/* Milliseconds until the counted minute is over, -1 when none is. */
+static int
+refusals_timeout(void)
+{
+	time_t	 now = time(NULL), left;
+
+	if (nrefusals == 0)
+		return -1;
+	left = refusals_minute + 60 - now;
+	return left <= 0 ? 0 : (int)(left * 1000);
+}
+
+/* How long the committer keeps the push gate after its last push, and at
+ * most in one go before it lets the other writers have a turn. */
+#define GATE_IDLE_MS	5
+#define GATE_MAX_MS	1000
+
+static long long
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static volatile sig_atomic_t	 committer_stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	committer_stopping = 1;
+}
+
+static int
+is_push(char *f[FIELDS], size_t flen[FIELDS])
+{
+	return flen[0] == 4 && memcmp(f[0], "push", 4) == 0;
+}
+
 void
 committer_main(const struct config *cfg, int lfd)
 {
 	struct client	 c[CLIENTS_MAX];
 	struct pollfd	 pfd[CLIENTS_MAX + 1];
+	struct sigaction sa;
 	struct db	*db;
-	char		 answer[CLIENTS_MAX], *f[CLIENTS_MAX][4];
-	size_t		 flen[CLIENTS_MAX][4], framelen[CLIENTS_MAX];
-	int		 ready[CLIENTS_MAX], i, n, nready, fd, ok;
+	char		 answer[CLIENTS_MAX], *f[CLIENTS_MAX][FIELDS];
+	char		 gate[512];
+	size_t		 flen[CLIENTS_MAX][FIELDS], framelen[CLIENTS_MAX];
+	int		 ready[CLIENTS_MAX], i, n, npush, nready, fd, ok;
+	int		 timeout, held = 0, yield = 0;
+	long long	 held_since = 0;
 	ssize_t		 got;
 	sigset_t	 none;
 
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
+	/* SIGTERM (from the master, after the last worker) ends the loop
+	 * so that the minute's refusals are written first. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if ((db = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL)
 		_exit(1);
+	if (committer_gate_path(cfg, gate, sizeof(gate)) == -1 ||
+	    db_gate_open(db, gate) == -1)
+		_exit(1);
+	db_defer_checkpoints(db);
 	/* Accept every waiting worker in one go, then return to poll(). */
 	if (fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK) == -1)
 		_exit(1);
 	for (i = 0; i < CLIENTS_MAX; i++)
 		c[i] = (struct client){ -1, NULL, 0, 0 };
 
-	for (;;) {
+	while (!committer_stopping) {
 		pfd[0] = (struct pollfd){ lfd, POLLIN, 0 };
 		for (i = 0; i < CLIENTS_MAX; i++)
 			pfd[i + 1] = (struct pollfd){ c[i].fd, POLLIN, 0 };
-		if (poll(pfd, CLIENTS_MAX + 1, -1) == -1) {
+		timeout = refusals_timeout();
+		if (held && (timeout < 0 || timeout > GATE_IDLE_MS))
+			timeout = GATE_IDLE_MS;
+		if ((n = poll(pfd, CLIENTS_MAX + 1, timeout)) == -1) {
 			if (errno == EINTR)
 				continue;
 			log_err("committer: poll: %s", strerror(errno));
 			_exit(1);
 		}
+		/* No push for a while, or long enough ahead of the others:
+		 * the uploads may go on. */
+		if (held && (n == 0 || now_ms() - held_since > GATE_MAX_MS)) {
+			db_gate_release(db);
+			yield = n > 0;
+			held = 0;
+		}
+		if (!held)
+			db_checkpoint_due(db);
+		if (refusals_timeout() == 0)
+			refusals_flush(db);
+		if (n == 0)
+			continue;
 		if (pfd[0].revents & POLLIN) {
 			while ((fd = accept4(lfd, NULL, NULL,
 			    SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
@@ -203,7 +401,7 @@ committer_main(const struct config *cfg, int lfd)
 				c[i].fd = fd;
 			}
 		}
-		nready = 0;
+		nready = npush = 0;
 		for (i = 0; i < CLIENTS_MAX; i++) {
 			ready[i] = 0;
 			if (c[i].fd == -1 || !(pfd[i + 1].revents &
@@ -244,24 +442,40 @@ committer_main(const struct config *cfg, int lfd)
 			else if (n == 1) {
 				ready[i] = 1;
 				nready++;
+				npush += is_push(f[i], flen[i]);
 			}
 		}
 		if (nready == 0)
 			continue;
 
-		/* One transaction, one fsync, for every push waiting. */
-		ok = db_begin(db) == 0;
+		/* One transaction, one fsync, for every push waiting; the
+		 * refusals are only counted. The gate stays taken while pushes
+		 * keep coming, except for one round after a long hold. */
+		if (npush == 0)
+			ok = 1;
+		else if (yield) {
+			ok = db_begin(db) == 0;
+			yield = 0;
+		} else {
+			if (!held)
+				held_since = now_ms();
+			ok = db_begin_first(db) == 0;
+			held = ok;
+		}
 		for (i = 0; i < CLIENTS_MAX; i++)
-			if (ready[i])
+			if (ready[i] && is_push(f[i], flen[i]))
 				answer[i] = ok ? store_one(db, f[i], flen[i]) :
 				    'E';
-		if (ok && db_commit(db) == -1)
+		if (npush > 0 && ok && db_commit(db) == -1)
 			ok = 0;
 		db_rollback(db);
 		for (i = 0; i < CLIENTS_MAX; i++) {
 			if (!ready[i])
 				continue;
-			if (!ok)
+			if (!is_push(f[i], flen[i]))
+				answer[i] = refusal_count(db, cfg, f[i],
+				    flen[i]);
+			else if (!ok)
 				answer[i] = 'E';
 			memmove(c[i].buf, c[i].buf + framelen[i],
 			    c[i].len - framelen[i]);
@@ -270,6 +484,10 @@ committer_main(const struct config *cfg, int lfd)
 				drop(&c[i]);
 		}
 	}
+	db_gate_release(db);
+	refusals_flush(db);
+	db_close(db);
+	_exit(0);
 }
 
 /* The worker's side: one connection, kept for the life of the worker. */
@@ -292,21 +510,17 @@ write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-int
-committer_submit(const struct config *cfg, const struct audit_actor *who,
-    const char *ctype, const char *body, size_t len)
+/* Send one frame and read the one-byte answer: the byte, or -2 when there
+ * is no committer to ask or it went away mid-way. */
+static int
+ask(const struct config *cfg, const char *s[FIELDS], const size_t sl[FIELDS])
 {
 	struct sockaddr_un sun;
-	const char	*s[4] = { who->addr, who->user_agent, ctype, body };
-	size_t		 sl[4], total = 0, i;
+	size_t		 total = 0, i;
 	char		 hdr[4], ans;
 	ssize_t		 r;
 
-	sl[0] = strlen(s[0]);
-	sl[1] = strlen(s[1]);
-	sl[2] = strlen(s[2]);
-	sl[3] = len;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < FIELDS; i++)
 		total += 4 + sl[i];
 	if (cfd == -1) {
 		sock_path(cfg, &sun);
@@ -322,7 +536,7 @@ committer_submit(const struct config *cfg, const struct audit_actor *who,
 	put32(hdr, (uint32_t)total);
 	if (write_all(cfd, hdr, 4) == -1)
 		goto lost;
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < FIELDS; i++) {
 		put32(hdr, (uint32_t)sl[i]);
 		if (write_all(cfd, hdr, 4) == -1 ||
 		    write_all(cfd, s[i], sl[i]) == -1)
@@ -332,11 +546,39 @@ committer_submit(const struct config *cfg, const struct audit_actor *who,
 		continue;
 	if (r != 1)
 		goto lost;
-	return ans == '1' ? 1 : ans == '0' ? 0 : -1;
+	return (unsigned char)ans;
 lost:
-	/* Gone mid-way: whether it committed is unknown, so the caller
-	 * stores it itself; the same body then counts as a duplicate. */
 	close(cfd);
 	cfd = -1;
 	return -2;
+}
+
+int
+committer_submit(const struct config *cfg, const struct audit_actor *who,
+    const char *ctype, const char *body, size_t len)
+{
+	const char	*s[FIELDS] = { "push", who->addr, who->user_agent, ctype,
+	    body };
+	size_t		 sl[FIELDS] = { 4, strlen(who->addr),
+	    strlen(who->user_agent), strlen(ctype), len };
+	int		 ans = ask(cfg, s, sl);
+
+	/* -2, gone mid-way: whether it committed is unknown, so the caller
+	 * stores it itself; the same body then counts as a duplicate. */
+	if (ans == -2)
+		return -2;
+	return ans == '1' ? 1 : ans == '0' ? 0 : -1;
+}
+
+int
+committer_refused(const struct config *cfg, const struct audit_actor *who,
+    int address)
+{
+	const char	*kind = address ? "address" : "token";
+	const char	*s[FIELDS] = { kind, who->addr, who->user_agent, "", "" };
+	size_t		 sl[FIELDS] = { strlen(kind), strlen(who->addr),
+	    strlen(who->user_agent), 0, 0 };
+	int		 ans = ask(cfg, s, sl);
+
+	return ans == -2 ? -2 : ans == 'L' ? 1 : 0;
 }

@@ -2,7 +2,8 @@
  * push must be durable (synchronous=FULL) before the 200; one commit costs
  * one fsync, so a single process that commits what all workers have
  * waiting at once answers many pushes per fsync. Workers hand it each push
- * over a unix socket and wait for its word. */
+ * over a unix socket and wait for its word. It also counts the refused
+ * pushes of every worker, per address and minute. */
 #ifndef DIALDESK_COMMITTER_H
 #define DIALDESK_COMMITTER_H
 
@@ -23,5 +24,12 @@ void	committer_main(const struct config *, int listen_fd)
  * not store it, -2 no committer to ask (the caller stores it itself). */
 int	committer_submit(const struct config *, const struct audit_actor *,
 	    const char *ctype, const char *body, size_t len);
+/* Count a refused push (wrong token, or address not allowed when
+ * address is 1) towards its address's minute. Returns 0 answer 403, 1
+ * past callback_refusals_max this minute (answer 429), -2 no committer. */
+int	committer_refused(const struct config *, const struct audit_actor *,
+	    int address);
+/* The push gate's file (db_gate_open), beside the socket. 0 or -1. */
+int	committer_gate_path(const struct config *, char *buf, size_t sz);
 
 #endif

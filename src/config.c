@@ -125,6 +125,13 @@ static const struct key keys[] = {
 	K_INT(audit_checkpoint_minutes, 1, 1440, "5"),
 	{ "audit_checkpoint_syslog", KT_ENUM, FIELD(audit_checkpoint_syslog,
 	    int), 0, 0, 0, "no", no_yes_names },
+	K_TEXT(vendor_journal, KT_STRING, 0, ""),
+	{ "callback_token_previous", KT_TOKEN,
+	    FIELD(callback_token_previous, char *), KF_EMPTY, 16, 0, "", NULL },
+	K_TEXT(callback_socket, KT_STRING, 0, ""),
+	K_INT(callback_workers, 1, 64, "16"),
+	K_INT(listen_backlog, 16, 65535, "1024"),
+	K_INT(callback_refusals_max, 1, 100000, "20"),
 	K_TEXT(dnc_key_file, KT_STRING, 0, ""),
 	K_INT(dup_days_default, 1, 365, "30"),
 };
@@ -747,6 +754,23 @@ check_across(struct loader *ld, const struct config *cfg)
 		    "aes-128-ecb");
 		return -1;
 	}
+	if (cfg->callback_token_previous[0] != '\0' &&
+	    cfg->callback_token[0] == '\0') {
+		fail(ld, "callback_token_previous", "needs callback_token (the "
+		    "new token of the rotation)");
+		return -1;
+	}
+	if (cfg->callback_token_previous[0] != '\0' &&
+	    strcmp(cfg->callback_token_previous, cfg->callback_token) == 0) {
+		fail(ld, "callback_token_previous", "is the same as "
+		    "callback_token");
+		return -1;
+	}
+	if (cfg->callback_socket[0] != '\0' &&
+	    strcmp(cfg->callback_socket, cfg->socket) == 0) {
+		fail(ld, "callback_socket", "must differ from socket");
+		return -1;
+	}
 	return 0;
 }
 
@@ -805,6 +829,22 @@ out:
 	free(line);
 	fclose(f);
 	return rc;
+}
+
+int
+config_callback_socket(const struct config *cfg, char *buf, size_t sz)
+{
+	const char	*slash = strrchr(cfg->socket, '/');
+	int		 n;
+
+	if (cfg->callback_socket[0] != '\0')
+		n = snprintf(buf, sz, "%s", cfg->callback_socket);
+	else if (slash == NULL)
+		n = snprintf(buf, sz, "callback.sock");
+	else
+		n = snprintf(buf, sz, "%.*s/callback.sock",
+		    (int)(slash - cfg->socket), cfg->socket);
+	return n < 0 || (size_t)n >= sz ? -1 : 0;
 }
 
 const char *

@@ -55,6 +55,14 @@ struct config {
 	char	*audit_checkpoint_file;	/* "" = <database>.audit-checkpoints */
 	int	 audit_checkpoint_minutes;	/* the worker's interval */
 	int	 audit_checkpoint_syslog;	/* 1: also to syslog(3) */
+	/* the vendor journal (journal.h) */
+	char	*vendor_journal;	/* "" = <database>.vendor-journal */
+	/* the push path's own pool (issue 7) */
+	char	*callback_token_previous;	/* also taken during a rotation */
+	char	*callback_socket;	/* "" = callback.sock beside socket */
+	int	 callback_workers;	/* workers that answer only pushes */
+	int	 listen_backlog;	/* listen() backlog of both sockets */
+	int	 callback_refusals_max;	/* refused pushes per address a minute */
 	/* the do-not-call list and repeats across tasks (dnc.h) */
 	char	*dnc_key_file;		/* "" = <database>.dnc-key */
 	int	 dup_days_default;	/* the task form's window, days */
@@ -71,5 +79,9 @@ int	config_load(struct config *, const char *path, char *err, size_t errsz);
  * /etc/dialdesk/dialdesk.conf if it exists, else NULL (defaults only). */
 const char *config_path(const char *from_argv);
 void	config_free(struct config *);
+/* The callback pool's socket: callback_socket, or callback.sock in the
+ * folder of socket when it is empty. Returns 0, or -1 when it does not
+ * fit in sz. */
+int	config_callback_socket(const struct config *, char *buf, size_t sz);
 
 #endif

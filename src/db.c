@@ -2,9 +2,18 @@
  * schema migrations. */
 #include "autoconf.h"
 
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "log.h"
@@ -13,6 +22,17 @@
 struct db {
 	sqlite3		*h;
 	sqlite3_stmt	*stmts[STMT__MAX];
+	int		 gate;		/* the push gate (db_gate_open), or -1 */
+	int		 gate_held;	/* db_begin_first holds it */
+	int		 busy_ms;	/* busy_timeout */
+	struct gate_shared *shared;	/* the gate file, mapped */
+	int		 wal_frames;	/* db_defer_checkpoints: WAL size */
+};
+
+/* Shared by every process that opened the gate: writers waiting for
+ * SQLite's write lock. */
+struct gate_shared {
+	atomic_int	 waiting;
 };
 
 /*
@@ -328,6 +348,42 @@ static const char *const stmts[STMT__MAX] = {
 	"UPDATE imports SET purged = ? WHERE id = ?",
 	/* STMT_IMPORT_PURGED (import) */
 	"SELECT purged FROM imports WHERE id = ?",
+	/* STMT_BATCH_CLAIM_OPEN (batch, attempts): the claim that made this
+	 * attempt still waits for its outcome */
+	"SELECT 1 FROM batches WHERE id = ? AND attempts = ?"
+	" AND state = 'sending'",
+	/* STMT_DRAFT_LIST (uploader or 0, from or 0, to or 0, name part,
+	 * limit): imports in preview, newest first */
+	"SELECT i.id, i.user_id, u.name, i.created, i.rows_read, i.valid,"
+	" coalesce(json_extract(i.params, '$.name'), ''), i.file_name"
+	" FROM imports AS i JOIN users AS u ON u.id = i.user_id"
+	" WHERE i.state = 'preview' AND (?1 = 0 OR i.user_id = ?1)"
+	" AND (?2 = 0 OR i.created >= ?2) AND (?3 = 0 OR i.created < ?3)"
+	" AND (?4 = '' OR instr(json_extract(i.params, '$.name'), ?4) > 0)"
+	" ORDER BY i.id DESC LIMIT ?5",
+	/* STMT_DRAFT_COUNT (uploader or 0) */
+	"SELECT count(*) FROM imports"
+	" WHERE state = 'preview' AND (?1 = 0 OR user_id = ?1)",
+	/* STMT_KEPT_INSERT */
+	"INSERT INTO kept_uploads (session_id, user_id, form_token, created,"
+	" file_name, file_path, file_size) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	/* STMT_KEPT_GET (session, user, form token) */
+	"SELECT file_name, file_path, file_size, created FROM kept_uploads"
+	" WHERE session_id = ? AND user_id = ? AND form_token = ?",
+	/* STMT_KEPT_TAKE (session, user, form token) */
+	"DELETE FROM kept_uploads"
+	" WHERE session_id = ? AND user_id = ? AND form_token = ?"
+	" RETURNING file_name, file_path, file_size, created",
+	/* STMT_KEPT_STALE (created before, limit): too old, or their
+	 * session has ended */
+	"DELETE FROM kept_uploads WHERE id IN (SELECT id FROM kept_uploads"
+	" WHERE created < ?1 OR session_id NOT IN (SELECT id FROM sessions)"
+	" ORDER BY id LIMIT ?2) RETURNING file_path",
+	/* STMT_IMPORT_SET_READ (sheet, header_line, sheets, head_rows, id) */
+	"UPDATE imports SET sheet = ?, header_line = ?, sheets = ?,"
+	" head_rows = ? WHERE id = ?",
+	/* STMT_IMPORT_GET_READ */
+	"SELECT sheet, header_line, sheets, head_rows FROM imports WHERE id = ?",
 	/* STMT_DNC_LISTED (hash, today): an entry that still applies */
 	"SELECT 1 FROM dnc WHERE hash = ?1"
 	" AND (expires IS NULL OR expires >= ?2)",
@@ -395,6 +451,8 @@ db_open(const char *path, int busy_timeout_ms)
 		free(db);
 		return NULL;
 	}
+	db->gate = -1;
+	db->busy_ms = busy_timeout_ms;
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, busy_timeout_ms);
 	/* WAL lets readers go on while one writer commits; NORMAL is not
@@ -419,6 +477,10 @@ db_close(struct db *db)
 	for (i = 0; i < STMT__MAX; i++)
 		sqlite3_finalize(db->stmts[i]);
 	sqlite3_close(db->h);
+	if (db->shared != NULL)
+		munmap(db->shared, sizeof(struct gate_shared));
+	if (db->gate != -1)
+		close(db->gate);
 	free(db);
 }
 
@@ -486,15 +548,185 @@ db_exec_stmt(sqlite3_stmt *st)
 	return rc;
 }
 
+/*
+ * The push gate. SQLite's write lock is not fair: a writer that commits
+ * and begins again at once (an upload storing its rows chunk by chunk)
+ * takes it back before a waiter's busy handler wakes up, so a push could
+ * wait out the whole upload. The committer holds this file lock
+ * (exclusive) from before its BEGIN until pushes stop coming; every other
+ * writer passes through it (shared, at once released) before its BEGIN, so
+ * it waits while pushes are being committed, and a burst of pushes waits
+ * for one chunk at most. flock() locks belong to an open file: each process opens the
+ * file itself.
+ *
+ * Writers among themselves: the same unfairness lets an upload between
+ * two chunks starve another upload's first BEGIN past busy_timeout. So
+ * the gate file also holds a count of the writers waiting for the lock
+ * (their busy handler looks again every millisecond), and a writer that
+ * commits while some wait gives them a few milliseconds to take the lock
+ * before it begins again.
+ */
+static int
+busy_poll(void *arg, int tries)
+{
+	const struct db		*db = arg;
+	struct timespec		 ms = { 0, 1000 * 1000 };
+
+	if (tries >= db->busy_ms)
+		return 0;
+	nanosleep(&ms, NULL);
+	return 1;
+}
+
+int
+db_gate_open(struct db *db, const char *path)
+{
+	struct stat	 st;
+	void		*m;
+
+	if (db->gate != -1)
+		return 0;
+	if ((db->gate = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) ==
+	    -1) {
+		log_err("db: push gate %s: %s", path, strerror(errno));
+		return -1;
+	}
+	/* Without the shared count the gate still works for pushes. */
+	if (fstat(db->gate, &st) == 0 &&
+	    (st.st_size >= (off_t)sizeof(struct gate_shared) ||
+	    ftruncate(db->gate, sizeof(struct gate_shared)) == 0) &&
+	    (m = mmap(NULL, sizeof(struct gate_shared), PROT_READ |
+	    PROT_WRITE, MAP_SHARED, db->gate, 0)) != MAP_FAILED)
+		db->shared = m;
+	sqlite3_busy_handler(db->h, busy_poll, db);
+	return 0;
+}
+
+/* BEGIN IMMEDIATE, counted among the waiting writers. */
+static int
+begin_counted(struct db *db)
+{
+	int	 rc;
+
+	if (db->shared != NULL)
+		atomic_fetch_add(&db->shared->waiting, 1);
+	rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (db->shared != NULL)
+		atomic_fetch_sub(&db->shared->waiting, 1);
+	return rc;
+}
+
+/* After a COMMIT: while writers wait, up to 5 ms for one to get in. */
+static void
+let_waiters_in(struct db *db)
+{
+	struct timespec	 tick = { 0, 100 * 1000 };
+	int		 w, i;
+
+	if (db->shared == NULL ||
+	    (w = atomic_load(&db->shared->waiting)) <= 0)
+		return;
+	for (i = 0; i < 50 && atomic_load(&db->shared->waiting) >= w; i++)
+		nanosleep(&tick, NULL);
+}
+
+static void
+gate_pass(struct db *db)
+{
+	if (db->gate == -1 || db->gate_held || !sqlite3_get_autocommit(db->h))
+		return;
+	while (flock(db->gate, LOCK_SH) == -1 && errno == EINTR)
+		continue;
+	(void)flock(db->gate, LOCK_UN);
+}
+
+void
+db_gate_release(struct db *db)
+{
+	if (db->gate_held) {
+		(void)flock(db->gate, LOCK_UN);
+		db->gate_held = 0;
+	}
+}
+
+int
+db_begin_first(struct db *db)
+{
+	if (db->gate != -1 && !db->gate_held) {
+		while (flock(db->gate, LOCK_EX) == -1)
+			if (errno != EINTR) {
+				log_err("db: push gate: %s", strerror(errno));
+				return db_begin(db);
+			}
+		db->gate_held = 1;
+	}
+	/* Its busy handler (db_gate_open) looks again every millisecond,
+	 * where SQLite's own backs off to 100 ms, so that it takes the lock
+	 * as soon as the chunk in progress is committed. */
+	if (begin_counted(db) != SQLITE_OK) {
+		log_err("db: begin: %s", sqlite3_errmsg(db->h));
+		db_gate_release(db);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * SQLite checkpoints the WAL in the connection whose commit makes it pass
+ * 1,000 pages, before that COMMIT returns. While uploads write hundreds
+ * of megabytes, that is often the committer's commit: its pushes would
+ * wait for a checkpoint of the uploads' pages. The committer takes over
+ * the checkpoints of its own commits and runs them when it has answered.
+ */
+static int
+wal_count(void *arg, sqlite3 *h, const char *name, int frames)
+{
+	(void)h;
+	(void)name;
+	((struct db *)arg)->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+void
+db_defer_checkpoints(struct db *db)
+{
+	sqlite3_wal_hook(db->h, wal_count, db);
+}
+
+void
+db_checkpoint_due(struct db *db)
+{
+	if (db->wal_frames < 1000)
+		return;
+	db->wal_frames = 0;
+	/* PASSIVE: copies what no reader needs, never waits for anyone. */
+	(void)sqlite3_wal_checkpoint_v2(db->h, NULL,
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
 int
 db_begin(struct db *db)
 {
-	if (sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	gate_pass(db);
+	if (begin_counted(db) != SQLITE_OK) {
 		log_err("db: begin: %s", sqlite3_errmsg(db->h));
 		return -1;
 	}
 	return 0;
+}
+
+int
+db_try_begin(struct db *db)
+{
+	int	 rc;
+
+	rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return 0;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return 1;
+	log_err("db: begin: %s", sqlite3_errmsg(db->h));
+	return -1;
 }
 
 int
@@ -505,6 +737,10 @@ db_commit(struct db *db)
 		db_rollback(db);
 		return -1;
 	}
+	/* The committer keeps the gate until db_gate_release(); others
+	 * make way. */
+	if (!db->gate_held)
+		let_waiters_in(db);
 	return 0;
 }
 

@@ -98,6 +98,15 @@ enum stmt {
 	STMT_IMPORT_ROWS_PURGE,
 	STMT_IMPORT_SET_PURGED,
 	STMT_IMPORT_PURGED,
+	STMT_BATCH_CLAIM_OPEN,
+	STMT_DRAFT_LIST,
+	STMT_DRAFT_COUNT,
+	STMT_KEPT_INSERT,
+	STMT_KEPT_GET,
+	STMT_KEPT_TAKE,
+	STMT_KEPT_STALE,
+	STMT_IMPORT_SET_READ,
+	STMT_IMPORT_GET_READ,
 	STMT_DNC_LISTED,
 	STMT_DNC_SENT_RECENTLY,
 	STMT_DNC_INSERT,
@@ -139,8 +148,26 @@ int		 db_exec_stmt(sqlite3_stmt *);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. begin and commit return 0 or -1
  * (logged); rollback is always safe to call, also without a transaction. */
 int		 db_begin(struct db *);
+/* Share the push gate at path with every process that opens it (serve's
+ * workers and committer): db_begin() then waits while a push is being
+ * committed. 0 or -1 (logged). */
+int		 db_gate_open(struct db *, const char *path);
+/* The committer's BEGIN: takes the gate and holds it, over as many
+ * transactions as it likes, until db_gate_release(), so that other
+ * writers let it in after their current transaction and wait meanwhile. */
+int		 db_begin_first(struct db *);
+void		 db_gate_release(struct db *);
+/* The committer's commits leave the WAL checkpoint (SQLite's automatic
+ * one, at 1,000 pages) to db_checkpoint_due(), which it calls once its
+ * pushes are answered. */
+void		 db_defer_checkpoints(struct db *);
+void		 db_checkpoint_due(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
+/* BEGIN IMMEDIATE for a caller that waits and tries again: 0, 1 when
+ * another connection held the write lock for longer than busy_timeout (not
+ * logged), -1 on any other error (logged). */
+int		 db_try_begin(struct db *);
 
 /* Bind helpers that treat NULL text as SQL NULL. */
 int		 db_bind_text(sqlite3_stmt *, int idx, const char *);

@@ -21,7 +21,8 @@ usage(void)
 {
 	fputs("usage: dialdesk [--config FILE] COMMAND\n"
 	    "commands:\n"
-	    "  serve                 FastCGI server on the configured socket\n"
+	    "  serve                 FastCGI server on the configured sockets\n"
+	    "                        (SIGHUP: read the configuration again)\n"
 	    "  cgi                   answer one request as a CGI program\n"
 	    "                        (also when run with GATEWAY_INTERFACE set)\n"
 	    "  migrate               create or upgrade the database\n"
@@ -115,7 +116,7 @@ main(int argc, char *argv[])
 	}
 
 	if (strcmp(cmd, "serve") == 0 && argc == 1)
-		rc = server_run(&cfg);
+		rc = server_run(&cfg, path);
 	else if (strcmp(cmd, "cgi") == 0 && argc <= 1)
 		rc = server_cgi(&cfg);
 	else if (strcmp(cmd, "migrate") == 0 && argc == 1)

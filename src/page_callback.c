@@ -1,10 +1,12 @@
 /* page_callback.c: POST /callback/import?token=TOKEN — the vendor's
  * asynchronous import push. The vendor can only be given a URL, so the URL
- * carries the shared secret. Every acknowledged push is committed (with
+ * carries the shared secret (nginx.conf.example says how it is kept out of
+ * every log). Every acknowledged push is committed (with
  * synchronous=FULL) before the answer. Statuses, each with a small JSON
  * body: 200 {"code":0} stored (or stored before), 400 unreadable (kept as
  * a rejected push), 403 wrong token or address, 404 callback disabled,
- * 413 over callback_max_bytes (kept, cut short), 500. */
+ * 413 over callback_max_bytes (kept, cut short), 429 more than
+ * callback_refusals_max refusals from the address this minute, 500. */
 #include "autoconf.h"
 
 #include <arpa/inet.h>
@@ -34,21 +36,34 @@ answer(struct request *r, int status, int code, const char *message)
 	http_puts(r, buf);
 }
 
-/* The token from the query string, compared in constant time (its
- * length is not secret: it is fixed by the configuration). */
+/* Is v (n bytes) the token want? In constant time for a given length;
+ * the lengths are not secret (tokens are at least 16 characters). */
+static int
+token_is(const char *v, size_t n, const char *want)
+{
+	size_t	 wn = strlen(want);
+
+	return wn > 0 && n == wn && sodium_memcmp(v, want, n) == 0;
+}
+
+/* The token from the query string: callback_token, or during a rotation
+ * callback_token_previous. Both are compared, whichever matches, so that
+ * the time taken does not tell which one was close. */
 static int
 token_ok(const struct request *r)
 {
-	const char	*want = r->cfg->callback_token;
 	const char	*q = r->query, *v, *end;
-	size_t		 n = strlen(want);
+	int		 now, before;
 
 	for (v = q; v != NULL && *v != '\0'; v = end + (*end != '\0')) {
 		end = v + strcspn(v, "&;");
 		if (strncmp(v, "token=", 6) == 0) {
 			v += 6;
-			return (size_t)(end - v) == n &&
-			    sodium_memcmp(v, want, n) == 0;
+			now = token_is(v, (size_t)(end - v),
+			    r->cfg->callback_token);
+			before = token_is(v, (size_t)(end - v),
+			    r->cfg->callback_token_previous);
+			return now | before;
 		}
 	}
 	return 0;
@@ -94,17 +109,24 @@ page_callback(struct request *r)
 	char		 why[256], *body = NULL;
 	long long	 max = r->cfg->callback_max_bytes, got = 0;
 	int64_t		 id;
-	int		 n, rc, json;
+	int		 n, rc, json, tok;
 
 	if (r->cfg->callback_token[0] == '\0') {
 		answer(r, 404, 404, "callback disabled");
 		return;
 	}
-	if (!token_ok(r) || !address_ok(r)) {
-		log_warn("callback: refused a push from %s (%s)",
-		    r->remote_addr, token_ok(r) ? "address" : "token");
-		(void)audit_record(r->db, &who, "push.forbidden", "", NULL);
-		answer(r, 403, 403, "forbidden");
+	if (!(tok = token_ok(r)) || !address_ok(r)) {
+		/* Counted by the committer, written to the audit log once a
+		 * minute per address; never the token that was tried. */
+		rc = committer_refused(r->cfg, &who, tok);
+		if (rc == -2)
+			log_warn("callback: refused a push from %s (%s)",
+			    r->remote_addr, tok ? "address" : "token");
+		if (rc == 1) {
+			http_header(r, "Retry-After", "60");
+			answer(r, 429, 429, "too many refused pushes");
+		} else
+			answer(r, 403, 403, "forbidden");
 		return;
 	}
 	json = push_ctype_is_json(r->content_type);

@@ -1,7 +1,8 @@
-/* page_home.c: GET / — the dashboard: tasks and numbers sent in the last
- * 7 and 30 days, the import success rate, the summed breakdown as a chart
- * and the latest tasks, for everyone or one creator. Statuses: 200, 400
- * (a creator that is not valid), 500. */
+/* page_home.c: GET / — the dashboard: the drafts waiting for a decision
+ * ("N 个名单待确认"), tasks and numbers sent in the last 7 and 30 days, the
+ * import success rate, the summed breakdown as a chart and the latest
+ * tasks, for everyone or one creator. Statuses: 200, 400 (a creator that
+ * is not valid), 500. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -131,6 +132,37 @@ fill_latest(struct request *r, struct tdict *body, int64_t creator)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Drafts: an operator's own, with a link to them in the task list; for
+ * an administrator everyone's (or the chosen creator's); an auditor
+ * sees how many wait but has nothing to decide, so no link. */
+static int
+fill_drafts(struct request *r, struct tdict *body, int64_t creator)
+{
+	struct tdict	*s;
+	int64_t		 n;
+
+	n = import_draft_count(r->db, r->sess.role == ROLE_OPERATOR ?
+	    r->sess.user_id : creator);
+	if (n == -1)
+		return -1;
+	if (n == 0)
+		return 0;
+	s = tdict_add_section(body, "DRAFTS");
+	tdict_setf(s, "DRAFTS_TEXT", "%lld 个名单待确认", (long long)n);
+	tdict_set_int(s, "DRAFTS_DAYS", import_preview_days(r->cfg));
+	if (r->sess.role & (ROLE_ADMIN | ROLE_OPERATOR)) {
+		if (r->sess.role == ROLE_ADMIN && creator != 0)
+			tdict_setf(s, "DRAFTS_HREF",
+			    "/tasks?status=preview&creator=%lld",
+			    (long long)creator);
+		else
+			tdict_set(s, "DRAFTS_HREF", "/tasks?status=preview");
+		tdict_show(s, "DRAFTS_LINK");
+	} else
+		tdict_show(s, "DRAFTS_NOLINK");
+	return 0;
+}
+
 void
 page_home(struct request *r)
 {
@@ -152,6 +184,7 @@ page_home(struct request *r)
 		tdict_set(s, "CARD_TEXT", cards[i].text);
 	}
 	if (page_fill_creators(r, body, creator) == -1 ||
+	    fill_drafts(r, body, creator) == -1 ||
 	    fill_counts(r, body, creator) == -1 ||
 	    fill_figures(r, body, creator) == -1 ||
 	    fill_latest(r, body, creator) == -1) {

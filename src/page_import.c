@@ -1,11 +1,12 @@
 /* page_import.c: GET /imports/{id} — the preview of an uploaded list
- * before anything is sent: figures, file facts, column mapping, the first
- * valid rows (masked), every invalid or duplicate row (paged), and the
- * confirm and cancel forms (to those who may act on it). The router lets
- * its uploader, administrators and auditors read it. POST .../reveal shows
- * the same with whole numbers, to an account allowed to ask (the router
- * checks may_see_phones), after the reason is in the audit log. Statuses:
- * 200, 403, 404, 422 (no reason), 500. */
+ * before anything is sent: figures, file facts, the sheet and header row
+ * read (and the forms to take others), column mapping, the first valid
+ * rows (masked), every invalid or duplicate row (paged), and the confirm
+ * and cancel forms; a cancelled list shows only what it was. The router
+ * lets its uploader, administrators and auditors read it. POST .../reveal
+ * shows the same with whole numbers, to an account allowed to ask (the
+ * router checks may_see_phones), after the reason is in the audit log.
+ * Statuses: 200, 403, 404, 422 (no reason), 500. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -28,6 +29,8 @@
 
 #define SAMPLE_ROWS	20
 #define BAD_PER_PAGE	100
+/* Characters of a first row shown in the header-row select. */
+#define HEAD_OPT_CHARS	40
 
 int
 import_visible(struct request *r, struct import *im)
@@ -93,6 +96,174 @@ fill_columns(struct tdict *body, const struct import *im, int may_act,
 		i++;
 	}
 	cJSON_Delete(h);
+}
+
+/* A first row as text for the screen: the numbers in it may be phones,
+ * so every run of 7 or more digits (spaces and dashes inside it too)
+ * keeps only its first 3 and last 4 digits. malloc()ed, or NULL. */
+static char *
+mask_digits(const char *s)
+{
+	char	*out = strdup(s), *p, *q, *end;
+	size_t	 digits, seen;
+
+	if (out == NULL)
+		return NULL;
+	for (p = out; *p != '\0'; p = end) {
+		if (*p < '0' || *p > '9') {
+			end = p + 1;
+			continue;
+		}
+		digits = 0;
+		for (q = end = p; *q != '\0' && ((*q >= '0' && *q <= '9') ||
+		    *q == ' ' || *q == '-'); q++)
+			if (*q >= '0' && *q <= '9') {
+				digits++;
+				end = q + 1;
+			}
+		if (digits < 7)
+			continue;
+		for (q = p, seen = 0; q < end; q++)
+			if (*q >= '0' && *q <= '9' && ++seen > 3 &&
+			    seen <= digits - 4)
+				*q = '*';
+	}
+	return out;
+}
+
+/* A sheet's label: 名单（6 行，隐藏）. */
+static void
+sheet_label(char *out, size_t outsz, const cJSON *sh)
+{
+	const cJSON	*name = cJSON_GetObjectItem(sh, "name");
+	const cJSON	*rows = cJSON_GetObjectItem(sh, "rows");
+
+	snprintf(out, outsz, "%s（%lld 行%s）",
+	    cJSON_IsString(name) && name->valuestring[0] != '\0' ?
+	    name->valuestring : "未命名", cJSON_IsNumber(rows) ?
+	    (long long)rows->valuedouble : 0LL,
+	    cJSON_IsTrue(cJSON_GetObjectItem(sh, "hidden")) ? "，隐藏" : "");
+}
+
+/* The sheet and header row read, and every other sheet holding rows:
+ * one left aside is named, never silently ignored. */
+static void
+fill_read(struct tdict *body, const struct import *im, const cJSON *sheets)
+{
+	const cJSON	*v, *rows;
+	struct tdict	*s;
+	char		 label[400];
+	int		 i = 0;
+
+	if (strcmp(im->format, "csv") != 0 &&
+	    (v = cJSON_GetArrayItem(sheets, im->sheet)) != NULL) {
+		s = tdict_add_section(body, "SHEET_FACT");
+		sheet_label(label, sizeof(label), v);
+		tdict_set(s, "SHEET_LABEL", label);
+	}
+	if (im->header_line > 0)
+		tdict_setf(body, "HEADER_LABEL", "第 %ld 行", im->header_line);
+	else
+		tdict_set(body, "HEADER_LABEL", "无表头行");
+	cJSON_ArrayForEach(v, sheets) {
+		rows = cJSON_GetObjectItem(v, "rows");
+		if (i++ != im->sheet && cJSON_IsNumber(rows) &&
+		    rows->valuedouble > 0) {
+			s = tdict_add_section(body, "SHEET_NOTE");
+			sheet_label(label, sizeof(label), v);
+			tdict_set(s, "NOTE_SHEET", label);
+		}
+	}
+}
+
+/* No phone column was found: the first rows, for the operator to see
+ * where the header and the phones are. */
+static void
+fill_no_phone(struct tdict *body, const cJSON *head)
+{
+	const cJSON	*v, *text, *line;
+	struct tdict	*np = tdict_add_section(body, "NO_PHONE"), *s;
+	char		*shown;
+
+	cJSON_ArrayForEach(v, head) {
+		text = cJSON_GetObjectItem(v, "text");
+		line = cJSON_GetObjectItem(v, "line");
+		if (!cJSON_IsString(text) || !cJSON_IsNumber(line) ||
+		    (shown = mask_digits(text->valuestring)) == NULL)
+			continue;
+		s = tdict_add_section(np, "HEAD_ROW");
+		tdict_set_int(s, "HEAD_LINE", (long long)line->valuedouble);
+		tdict_set(s, "HEAD_TEXT", shown);
+		free(shown);
+	}
+}
+
+/* The forms that read the list again: another sheet (when there are
+ * several), another header row among the first rows, or none. */
+static void
+fill_choice_forms(struct tdict *body, const struct import *im,
+    const cJSON *sheets, const cJSON *head, const char *csrf)
+{
+	const cJSON	*v, *text, *line;
+	struct tdict	*f, *form, *s;
+	char		 label[400], *shown;
+	size_t		 n;
+	int		 i = 0;
+
+	f = tdict_add_section(body, "CHOICES");
+	tdict_setf(f, "CHOICE_ACTION", "/imports/%lld/mapping",
+	    (long long)im->id);
+	tdict_set(f, "CSRF", csrf);
+	if (cJSON_GetArraySize(sheets) > 1) {
+		form = tdict_add_section(f, "SHEET_FORM");
+		cJSON_ArrayForEach(v, sheets) {
+			s = tdict_add_section(form, "SHEET_OPT");
+			sheet_label(label, sizeof(label), v);
+			tdict_set_int(s, "OPT_VALUE", i);
+			tdict_set(s, "OPT_LABEL", label);
+			if (i++ == im->sheet)
+				tdict_show(s, "OPT_SELECTED");
+		}
+	}
+	s = tdict_add_section(f, "HEADER_OPT");
+	tdict_set(s, "OPT_VALUE", "0");
+	tdict_set(s, "OPT_LABEL", "无表头（第一行就是数据）");
+	if (im->header_line == 0)
+		tdict_show(s, "OPT_SELECTED");
+	cJSON_ArrayForEach(v, head) {
+		text = cJSON_GetObjectItem(v, "text");
+		line = cJSON_GetObjectItem(v, "line");
+		if (!cJSON_IsString(text) || !cJSON_IsNumber(line) ||
+		    (shown = mask_digits(text->valuestring)) == NULL)
+			continue;
+		n = utf8_prefix(shown, strlen(shown), HEAD_OPT_CHARS);
+		snprintf(label, sizeof(label), "第 %lld 行：%.*s%s",
+		    (long long)line->valuedouble, (int)n, shown,
+		    shown[n] != '\0' ? "…" : "");
+		free(shown);
+		s = tdict_add_section(f, "HEADER_OPT");
+		tdict_set_int(s, "OPT_VALUE", (long long)line->valuedouble);
+		tdict_set(s, "OPT_LABEL", label);
+		if ((long)line->valuedouble == im->header_line)
+			tdict_show(s, "OPT_SELECTED");
+	}
+}
+
+/* What was read and what can be chosen instead (see above). */
+static void
+fill_choices(struct tdict *body, const struct import *im, int may_act,
+    const char *csrf)
+{
+	cJSON	*sheets = cJSON_Parse(im->sheets);
+	cJSON	*head = cJSON_Parse(im->head_rows);
+
+	fill_read(body, im, sheets);
+	if (im->phone_col < 0)
+		fill_no_phone(body, head);
+	if (may_act)
+		fill_choice_forms(body, im, sheets, head, csrf);
+	cJSON_Delete(sheets);
+	cJSON_Delete(head);
 }
 
 /* "title: value; ..." of a row's other columns. */
@@ -244,6 +415,18 @@ encoding_label(const char *e)
 }
 
 static const char *
+format_label(const char *f)
+{
+	if (strcmp(f, "xlsx") == 0)
+		return "Excel .xlsx";
+	if (strcmp(f, "xls") == 0)
+		return "Excel 97-2003 .xls";
+	if (strcmp(f, "ods") == 0)
+		return "OpenDocument .ods";
+	return "CSV";
+}
+
+static const char *
 delimiter_label(const char *d)
 {
 	if (strcmp(d, "\t") == 0)
@@ -281,11 +464,10 @@ show_preview(struct request *r, int status, int full, const char *error)
 	tdict_set_int(body, "BATCHES", (im.valid + r->cfg->batch_size - 1) /
 	    r->cfg->batch_size);
 	tdict_set_int(body, "BATCH_SIZE", r->cfg->batch_size);
-	tdict_set(body, "FORMAT_LABEL", strcmp(im.format, "xlsx") == 0 ?
-	    "Excel .xlsx" : "CSV");
-	tdict_set(body, "ENCODING_LABEL", encoding_label(im.encoding));
+	tdict_set(body, "FORMAT_LABEL", format_label(im.format));
 	if (strcmp(im.format, "csv") == 0) {
-		s = tdict_add_section(body, "DELIMITER");
+		s = tdict_add_section(body, "CSV_FACTS");
+		tdict_set(s, "ENCODING_LABEL", encoding_label(im.encoding));
 		tdict_set(s, "DELIMITER_LABEL", delimiter_label(im.delimiter));
 	}
 	if (im.file_size >= 1024 * 1024)
@@ -295,7 +477,12 @@ show_preview(struct request *r, int status, int full, const char *error)
 		snprintf(size, sizeof(size), "%.1f KiB", im.file_size / 1024.0);
 	tdict_set(body, "FILE_SIZE", size);
 	page_fill_params(body, im.params, 1);
-	fill_columns(body, &im, may_act, ui_csrf(r));
+	if (strcmp(im.state, "cancelled") != 0) {
+		/* A cancelled list has no rows left: only what it was. */
+		tdict_show(body, "LIVE");
+		fill_columns(body, &im, may_act, ui_csrf(r));
+		fill_choices(body, &im, may_act, ui_csrf(r));
+	}
 
 	if (strcmp(im.state, "confirmed") == 0 &&
 	    (st = db_stmt(r->db, STMT_IMPORT_TASK)) != NULL) {

@@ -1,9 +1,11 @@
 /* page_import_decide.c: the forms of the preview page. POST
  * /imports/{id}/confirm makes the task (303 to it), .../cancel drops the
- * list (303 to the preview), .../mapping reads the list again with other
- * phone and name columns (303 to the preview). The router lets only the
- * uploader or an administrator. Statuses: 303, 403, 404, 409 (no longer
- * in preview), 422 (a mapping the list cannot use), 500. */
+ * list (303 to the preview), .../mapping reads the list again with
+ * another sheet (sheet), another header row (header_row) or other phone
+ * and name columns (phone_col, name_col) (303 to the preview). The router lets only the
+ * uploader or an administrator. Statuses: 303, 400 (nothing chosen),
+ * 403, 404, 409 (no longer in preview), 422 (a choice the list cannot
+ * use), 500. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -94,45 +96,67 @@ page_import_cancel(struct request *r)
 		to_preview(r, r->path_id);
 }
 
+/* A new sheet finds its header and columns again, and a new header row
+ * its columns; new columns keep the sheet and header that were read. */
 void
 page_import_mapping(struct request *r)
 {
 	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
 	    r->remote_addr, r->user_agent };
 	struct calllist_error err;
+	struct import_choice choice;
 	struct import	 im;
+	struct kpair	*sheet = r->fieldmap[KEY_SHEET];
+	struct kpair	*header = r->fieldmap[KEY_HEADER_ROW];
 	int64_t		 id;
-	int		 rc, pcol, ncol;
+	int		 rc, pcol = CALLLIST_DETECT, ncol = CALLLIST_DETECT;
 
-	if (r->fieldmap[KEY_PHONE_COL] == NULL ||
-	    r->fieldmap[KEY_PHONE_COL]->parsed < 0 ||
-	    r->fieldmap[KEY_NAME_COL] == NULL) {
-		ui_error(r, 400, "请选择手机号列和姓名列", NULL);
+	if (r->fieldnmap[KEY_SHEET] != NULL ||
+	    r->fieldnmap[KEY_HEADER_ROW] != NULL) {
+		ui_error(r, 400, "请选择列表中的工作表或表头行", NULL);
 		return;
 	}
-	pcol = (int)r->fieldmap[KEY_PHONE_COL]->parsed;
-	ncol = (int)r->fieldmap[KEY_NAME_COL]->parsed;
-	if (ncol == -1)
-		ncol = CALLLIST_NONE;
-	if (pcol == ncol) {
-		ui_error(r, 422, "手机号列和姓名列不能是同一列", NULL);
-		return;
+	if (sheet == NULL && header == NULL) {
+		if (r->fieldmap[KEY_PHONE_COL] == NULL ||
+		    r->fieldmap[KEY_PHONE_COL]->parsed < 0 ||
+		    r->fieldmap[KEY_NAME_COL] == NULL) {
+			ui_error(r, 400, "请选择手机号列和姓名列", NULL);
+			return;
+		}
+		pcol = (int)r->fieldmap[KEY_PHONE_COL]->parsed;
+		ncol = (int)r->fieldmap[KEY_NAME_COL]->parsed;
+		if (ncol == -1)
+			ncol = CALLLIST_NONE;
+		if (pcol == ncol) {
+			ui_error(r, 422, "手机号列和姓名列不能是同一列", NULL);
+			return;
+		}
 	}
 	if (!decidable(r, &im))
 		return;
-	if (import_check_mapping(im.file_path, pcol, ncol, &err) != 0) {
+	import_choice_init(&choice);
+	if (sheet != NULL)
+		choice.sheet = (int)sheet->parsed;
+	else {
+		choice.sheet = im.sheet;
+		choice.header_line = header != NULL ? (long)header->parsed :
+		    im.header_line;
+		choice.phone_col = pcol;
+		choice.name_col = ncol;
+	}
+	if (import_check_choice(im.file_path, &choice, &err) != 0) {
 		import_clear(&im);
-		ui_error(r, 422, "按这个列映射无法读取名单", err.zh);
+		ui_error(r, 422, "按这个选择无法读取名单", err.zh);
 		return;
 	}
 	id = im.id;
-	rc = import_load(r->db, r->cfg, &who, r->sess.user_id, im.file_path,
-	    im.file_name, NULL, pcol, ncol, &id, &err);
+	rc = import_load_choice(r->db, r->cfg, &who, r->sess.user_id,
+	    im.file_path, im.file_name, NULL, &choice, &id, &err);
 	import_clear(&im);
 	if (rc == 1) {
-		/* The list was fine before: the mapping is what does not fit.
+		/* The list was fine before: the choice is what does not fit.
 		 * The import is gone with its rows, as after any refusal. */
-		ui_error(r, 422, "按这个列映射无法读取名单", err.zh);
+		ui_error(r, 422, "按这个选择无法读取名单", err.zh);
 		return;
 	}
 	if (rc == -1) {

@@ -1,7 +1,8 @@
 /* page_task.c: GET /tasks/{id} — one task: the parameters sent, the
  * list's figures, every batch with its state, vendor task id, errCode,
- * message, attempts and times; it refreshes itself while batches are
- * still going out. Statuses: 200, 404, 500. */
+ * message, attempts and times, and a link that copies its parameters
+ * into a new task form; it refreshes itself while batches are still going
+ * out. Statuses: 200, 404, 500. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -292,6 +293,14 @@ page_task(struct request *r)
 	tdict_set(body, "TASK_CREATED", when);
 	tdict_set(body, "LOGIN_NAME", t.login_name);
 	page_fill_params(body, t.params, 0);
+	/* Anyone who may create tasks may start one from this one's
+	 * parameters, not only its creator: every operator may read every
+	 * task, so may copy it. */
+	if (r->sess.role & (ROLE_ADMIN | ROLE_OPERATOR)) {
+		s = tdict_add_section(body, "CAN_COPY");
+		tdict_setf(s, "COPY_HREF", "/tasks/new?copy=%lld",
+		    (long long)t.id);
+	}
 
 	memset(&im, 0, sizeof(im));
 	if (import_get(r->db, t.import_id, &im) == 1) {

@@ -1,9 +1,13 @@
-/* page_task_new.c: GET /tasks/new shows the task form; POST /tasks/new
- * (multipart: the vendor parameters and the list file) checks the form
- * against the vendor's rules, reads the list and answers with a redirect
- * to its preview. Statuses: 200 form, 303 to /imports/{id}, 413 (by the
- * router), 422 a refused form (filled in again, each reason next to its
- * field), 500. */
+/* page_task_new.c: GET /tasks/new shows the task form, or with ?copy={id}
+ * the form filled from that task's parameters (not its list); POST
+ * /tasks/new (multipart: the vendor parameters and the list file) checks
+ * the form against the vendor's rules, reads the list and answers with a
+ * redirect to its preview. A refused form keeps its file on the server,
+ * bound to the session and to the form's upload_token (kept_upload in
+ * task.h), so that the next submission needs no file. Statuses: 200 form,
+ * 303 to /imports/{id}, 400 a copy id that is not valid, 404 no task to
+ * copy, 413 (by the router), 422 a refused form (filled in again, each
+ * reason next to its field), 500. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -12,6 +16,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "auth.h"
 #include "config.h"
 #include "http.h"
 #include "log.h"
@@ -21,53 +26,93 @@
 #include "ui.h"
 #include "utf8.h"
 
-/* The form's text fields: template prefix, and when each is required
- * (0: always; else only while that switch is on). */
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define STR_AT(p, off)	(*(char **)((char *)(p) + (off)))
+#define INT_AT(p, off)	(*(int *)((char *)(p) + (off)))
+
+/* The form's text fields: template prefix, place in struct task_params,
+ * when each is required (0: always; else only while that switch is on),
+ * and the reasons it can be refused. */
 static const struct {
 	enum key	 key;
 	const char	*tpl;
+	size_t		 off;
 	enum key	 when;
 	const char	*missing;
 	const char	*invalid;
+	const char	*blank;		/* spaces only; NULL: as invalid */
 } texts[] = {
-	{ KEY_NAME, "NAME", 0, "请填写任务名称",
-	  "任务名称为 1 到 100 个字符，不能换行" },
-	{ KEY_VIDEOBOTID, "VIDEOBOTID", 0, "请填写视频互动内容 ID",
-	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符" },
-	{ KEY_AUDIOBOTID, "AUDIOBOTID", KEY_ISVOICEDIVIDE,
+	{ KEY_NAME, "NAME", offsetof(struct task_params, name), 0,
+	  "请填写任务名称", "任务名称为 1 到 100 个字符，不能换行",
+	  "任务名称不能只有空格，请填写名称" },
+	{ KEY_VIDEOBOTID, "VIDEOBOTID",
+	  offsetof(struct task_params, video_bot_id), 0,
+	  "请填写视频互动内容 ID",
+	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符", NULL },
+	{ KEY_AUDIOBOTID, "AUDIOBOTID",
+	  offsetof(struct task_params, audio_bot_id), KEY_ISVOICEDIVIDE,
 	  "开启语音分流时必须填写音频 bot ID",
-	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符" },
-	{ KEY_MSGTEMPLATEID, "MSGTEMPLATEID", KEY_ISRELATESENDMESSAGE,
-	  "关联文本短信时必须填写短信模板 ID",
-	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符" },
-	{ KEY_MSGTITLE, "MSGTITLE", KEY_ISRELATESENDMESSAGE,
-	  "关联文本短信时必须填写短信签名",
-	  "短信签名为 1 到 30 个字符，不能换行" },
+	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符", NULL },
+	{ KEY_MSGTEMPLATEID, "MSGTEMPLATEID",
+	  offsetof(struct task_params, msg_template_id),
+	  KEY_ISRELATESENDMESSAGE, "关联文本短信时必须填写短信模板 ID",
+	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符", NULL },
+	{ KEY_MSGTITLE, "MSGTITLE", offsetof(struct task_params, msg_title),
+	  KEY_ISRELATESENDMESSAGE, "关联文本短信时必须填写短信签名",
+	  "短信签名为 1 到 30 个字符，不能换行", NULL },
 	{ KEY_VIDEOMESSAGETEMPLATEID, "VIDEOMESSAGETEMPLATEID",
+	  offsetof(struct task_params, video_message_template_id),
 	  KEY_ISRELATEVIDEOMESSAGE, "关联视频短信时必须填写视频短信模板 ID",
-	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符" },
+	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符", NULL },
 };
 
 static const struct {
 	enum key	 key;
 	const char	*tpl;
+	size_t		 off;
 } switches[] = {
-	{ KEY_ISVOICEDIVIDE, "ISVOICEDIVIDE" },
-	{ KEY_ISRELATESENDMESSAGE, "ISRELATESENDMESSAGE" },
-	{ KEY_ISRELATEVIDEOMESSAGE, "ISRELATEVIDEOMESSAGE" },
+	{ KEY_ISVOICEDIVIDE, "ISVOICEDIVIDE",
+	  offsetof(struct task_params, is_voice_divide) },
+	{ KEY_ISRELATESENDMESSAGE, "ISRELATESENDMESSAGE",
+	  offsetof(struct task_params, is_relate_send_message) },
+	{ KEY_ISRELATEVIDEOMESSAGE, "ISRELATEVIDEOMESSAGE",
+	  offsetof(struct task_params, is_relate_video_message) },
 };
 
 static const struct {
 	enum key	 key;
 	const char	*tpl;
+	size_t		 off;
 	enum key	 when;
 } phases[] = {
-	{ KEY_SENDMESSAGEPHASE, "SENDMESSAGEPHASE", KEY_ISRELATESENDMESSAGE },
+	{ KEY_SENDMESSAGEPHASE, "SENDMESSAGEPHASE",
+	  offsetof(struct task_params, send_message_phase),
+	  KEY_ISRELATESENDMESSAGE },
 	{ KEY_SENDVIDEOMESSAGEPHASE, "SENDVIDEOMESSAGEPHASE",
+	  offsetof(struct task_params, send_video_message_phase),
 	  KEY_ISRELATEVIDEOMESSAGE },
 };
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+/* What the form shows: the values, the reasons, the kept file. */
+struct form_view {
+	struct task_params	 vals;
+	int			 errs[NELEM(texts)];	/* 0 fine, 1 missing,
+							 * 2 invalid, 3 blank */
+	int			 bad_phase[NELEM(phases)];
+	int			 nerrors;
+	const char		*list_error;
+	char			*notice;
+	char			 token[TOKEN_HEX];	/* the form's upload token */
+	struct kept_upload	 kept;		/* file_path NULL: none */
+};
+
+static void
+view_free(struct form_view *v)
+{
+	task_params_free(&v->vals);
+	free(v->notice);
+	kept_upload_clear(&v->kept);
+}
 
 static int
 on(const struct request *r, enum key k)
@@ -91,10 +136,45 @@ human_size(long long n, char out[32])
 {
 	if (n >= 1024 * 1024)
 		snprintf(out, 32, "%lld MiB", n / (1024 * 1024));
-	else
+	else if (n >= 1024)
 		snprintf(out, 32, "%lld KiB", n / 1024);
+	else
+		snprintf(out, 32, "%lld 字节", n);
 }
 
+/* The values as sent (valid or not, so that what was typed comes back),
+ * and the form's upload token: the one it carried, else a new one. */
+static int
+view_from_request(const struct request *r, struct form_view *v)
+{
+	const struct kpair *p;
+	const char	*tok = http_field(r, KEY_UPLOAD_TOKEN);
+	size_t		 i;
+
+	memset(v, 0, sizeof(*v));
+	for (i = 0; i < NELEM(texts); i++) {
+		p = r->fieldmap[texts[i].key] ? r->fieldmap[texts[i].key] :
+		    r->fieldnmap[texts[i].key];
+		if ((STR_AT(&v->vals, texts[i].off) = strdup(p != NULL &&
+		    p->file == NULL ? p->val : "")) == NULL) {
+			view_free(v);
+			return -1;
+		}
+	}
+	for (i = 0; i < NELEM(switches); i++)
+		INT_AT(&v->vals, switches[i].off) = on(r, switches[i].key);
+	for (i = 0; i < NELEM(phases); i++) {
+		p = r->fieldmap[phases[i].key];
+		INT_AT(&v->vals, phases[i].off) = p != NULL ? (int)p->parsed : 0;
+	}
+	if (tok != NULL)
+		snprintf(v->token, sizeof(v->token), "%s", tok);
+	else
+		token_new(v->token);
+	return 0;
+}
+
+/* The form, filled from v. */
 /* The duplicate rule chosen, or the defaults: 0, -1 a forged value. */
 static int
 dup_rule_of(const struct request *r, struct dup_rule *d)
@@ -109,6 +189,7 @@ dup_rule_of(const struct request *r, struct dup_rule *d)
 	    r->fieldnmap[KEY_DUP_ACTION] ? -1 : 0;
 }
 
+/* The form's duplicate-rule fields (dnc.h), as chosen. */
 static void
 fill_dup_rule(const struct request *r, struct tdict *body)
 {
@@ -125,13 +206,11 @@ fill_dup_rule(const struct request *r, struct tdict *body)
 	tdict_show(body, d.keep ? "DUP_KEEP" : "DUP_EXCLUDE");
 }
 
-/* The form, filled with what was sent (r) and the errors found. */
 static void
-show_form(struct request *r, int status, int nerrors, const char *list_error,
-    const int *errs)
+show_form(struct request *r, int status, const struct form_view *v)
 {
 	struct tdict	*page, *body, *s;
-	const struct kpair *p;
+	const char	*why;
 	char		 name[64], size[32];
 	size_t		 i;
 	int		 ph;
@@ -139,6 +218,7 @@ show_form(struct request *r, int status, int nerrors, const char *list_error,
 	page = ui_page(r, "新建外呼任务", "task_new.tpl", &body);
 	tdict_show(page, "FORM_SCRIPT");
 	tdict_set(body, "CSRF", ui_csrf(r));
+	tdict_set(body, "UPLOAD_TOKEN", v->token);
 	tdict_set(body, "LOGIN_NAME", r->sess.vendor_login[0] != '\0' ?
 	    r->sess.vendor_login : r->cfg->login_name);
 	tdict_set_int(body, "BATCH_SIZE", r->cfg->batch_size);
@@ -150,95 +230,100 @@ show_form(struct request *r, int status, int nerrors, const char *list_error,
 		tdict_set(s, "TEXT", "尚未配置供应商接口地址（vendor_url）："
 		    "任务会保存并排队，配置后才会发出。");
 	}
-	if (nerrors > 0) {
+	if (v->notice != NULL) {
+		s = tdict_add_section(body, "NOTICE");
+		tdict_set(s, "TEXT", v->notice);
+	}
+	if (v->nerrors > 0) {
 		s = tdict_add_section(body, "FORM_ERROR");
 		tdict_setf(s, "TEXT", "有 %d 处需要修改，请查看标出的字段。",
-		    nerrors);
+		    v->nerrors);
 	}
 	for (i = 0; i < NELEM(texts); i++) {
-		/* Refill with what was typed, valid or not. */
-		p = r->fieldmap[texts[i].key] ? r->fieldmap[texts[i].key] :
-		    r->fieldnmap[texts[i].key];
+		const char *val = STR_AT(&v->vals, texts[i].off);
 		snprintf(name, sizeof(name), "%s_VALUE", texts[i].tpl);
-		tdict_set(body, name, p != NULL && p->file == NULL ? p->val : "");
-		if (errs != NULL && errs[i] == 1)
-			field_error(body, texts[i].tpl, texts[i].missing);
-		else if (errs != NULL && errs[i] == 2)
-			field_error(body, texts[i].tpl, texts[i].invalid);
+		tdict_set(body, name, val != NULL ? val : "");
+		why = v->errs[i] == 1 ? texts[i].missing :
+		    v->errs[i] == 2 ? texts[i].invalid :
+		    v->errs[i] == 3 ? texts[i].blank : NULL;
+		if (why != NULL)
+			field_error(body, texts[i].tpl, why);
 	}
 	for (i = 0; i < NELEM(switches); i++) {
 		snprintf(name, sizeof(name), "%s_CHECKED", switches[i].tpl);
-		if (on(r, switches[i].key))
+		if (INT_AT(&v->vals, switches[i].off))
 			tdict_show(body, name);
 	}
 	for (i = 0; i < NELEM(phases); i++) {
-		p = r->fieldmap[phases[i].key];
 		snprintf(name, sizeof(name), "%s_OPT", phases[i].tpl);
 		for (ph = 1; ph <= 3; ph++) {
 			s = tdict_add_section(body, name);
 			tdict_set_int(s, "OPT_VALUE", ph);
 			tdict_set(s, "OPT_LABEL", task_phase_label(ph));
-			if (p != NULL && p->parsed == ph)
+			if (INT_AT(&v->vals, phases[i].off) == ph)
 				tdict_show(s, "OPT_SELECTED");
 		}
-		if (on(r, phases[i].when) && r->fieldnmap[phases[i].key])
+		if (v->bad_phase[i])
 			field_error(body, phases[i].tpl,
 			    "发送时机只能是拨打电话时、电话接通时或通话结束后");
 	}
-	if (list_error != NULL)
-		field_error(body, "LIST", list_error);
+	if (v->kept.file_path != NULL) {
+		/* The file input is not required then: sending the form
+		 * without a new file uses the kept one. */
+		s = tdict_add_section(body, "KEPT");
+		tdict_set(s, "KEPT_NAME", v->kept.file_name);
+		human_size(v->kept.file_size, size);
+		tdict_set(s, "KEPT_SIZE", size);
+	} else
+		tdict_show(body, "LIST_REQUIRED");
+	if (v->list_error != NULL)
+		field_error(body, "LIST", v->list_error);
 	fill_dup_rule(r, body);
 	ui_send(r, status, page);
 }
 
-/* Check the form; 0 when it may go on. errs[i] per texts[]: 0 fine,
- * 1 missing, 2 invalid. */
+/* Check the form into v; returns how many things are to be changed. */
 static int
-check_form(struct request *r, int *errs, const char **list_error)
+check_form(const struct request *r, struct form_view *v)
 {
+	const struct kpair *bad, *file;
 	size_t	 i;
-	int	 n = 0;
 
+	v->nerrors = 0;
 	for (i = 0; i < NELEM(texts); i++) {
-		errs[i] = 0;
+		v->errs[i] = 0;
 		if (texts[i].when != 0 && !on(r, texts[i].when))
 			continue;	/* not sent: not checked */
 		if (r->fieldmap[texts[i].key] != NULL)
 			continue;
-		if (r->fieldnmap[texts[i].key] != NULL &&
-		    r->fieldnmap[texts[i].key]->valsz > 0)
-			errs[i] = 2;
+		bad = r->fieldnmap[texts[i].key];
+		if (bad != NULL && bad->valsz > 0)
+			v->errs[i] = texts[i].blank != NULL &&
+			    blank_text(bad->val, bad->valsz) ? 3 : 2;
 		else
-			errs[i] = 1;
-		n++;
+			v->errs[i] = 1;
+		v->nerrors++;
 	}
 	for (i = 0; i < NELEM(switches); i++)
 		if (r->fieldnmap[switches[i].key] != NULL)
-			n++;	/* a forged value; the box shows unticked */
-	for (i = 0; i < NELEM(phases); i++)
-		if (on(r, phases[i].when) && r->fieldnmap[phases[i].key])
-			n++;
-	{
-		struct dup_rule d;
-		if (dup_rule_of(r, &d) == -1)
-			n++;
+			v->nerrors++;	/* a forged value; the box shows unticked */
+	for (i = 0; i < NELEM(phases); i++) {
+		v->bad_phase[i] = on(r, phases[i].when) &&
+		    r->fieldnmap[phases[i].key] != NULL;
+		v->nerrors += v->bad_phase[i];
 	}
-	*list_error = NULL;
-	if (r->fieldmap[KEY_LIST] == NULL) {
-		*list_error = r->fieldnmap[KEY_LIST] != NULL &&
-		    r->fieldnmap[KEY_LIST]->file != NULL ?
+	v->list_error = NULL;
+	if (r->fieldmap[KEY_LIST] == NULL && v->kept.file_path == NULL) {
+		/* A browser sends an empty part, named "", for no file. */
+		file = r->fieldnmap[KEY_LIST];
+		v->list_error = file != NULL && file->file != NULL &&
+		    file->filename != NULL && file->filename[0] != '\0' ?
 		    "文件是空的" : "请选择呼叫名单文件";
-		n++;
+		v->nerrors++;
 	}
-	return n;
-}
-
-static char *
-dup_field(const struct request *r, enum key k, enum key when)
-{
-	if (when != 0 && !on(r, when))
-		return strdup("");
-	return strdup(r->fieldmap[k] != NULL ? r->fieldmap[k]->val : "");
+	if (dup_rule_of(r, &v->vals.dup) == -1)
+		v->nerrors++;
+	return v->nerrors;
 }
 
 /* The name the browser gave the file, as something safe to store and
@@ -260,83 +345,203 @@ clean_filename(const char *given)
 	return strndup(base, utf8_prefix(base, len, 100));
 }
 
+/* Keep the new file of a refused form for its next submission. Only a
+ * form that carried its token (ours) gets this; the file stays the
+ * request's (and is removed with it) when it cannot be kept. */
+static void
+keep_file(struct request *r, struct form_view *v, struct kpair *list)
+{
+	char	*fname;
+
+	if (http_field(r, KEY_UPLOAD_TOKEN) == NULL)
+		return;
+	if ((fname = clean_filename(list->filename)) == NULL)
+		return;
+	if (kept_upload_put(r->db, r->sess.id, r->sess.user_id, v->token,
+	    list->file, fname, list->filesize, r->now) == -1) {
+		log_warn("task_new: cannot keep the uploaded file");
+		free(fname);
+		return;
+	}
+	v->kept.file_path = list->file;
+	v->kept.file_name = fname;
+	v->kept.file_size = list->filesize;
+	v->kept.created = r->now;
+	list->file = NULL;
+}
+
 static void
 post(struct request *r)
 {
 	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
 	    r->remote_addr, r->user_agent };
-	struct task_params	 p;
+	struct form_view	 v;
+	struct kept_upload	 k;
 	struct calllist_error	 err;
-	struct kpair		*list;
-	const char		*list_error;
-	char			*path, *fname;
-	int			 errs[NELEM(texts)], n, rc;
+	struct kpair		*list = r->fieldmap[KEY_LIST];
+	const char		*tok = http_field(r, KEY_UPLOAD_TOKEN);
+	char			*path, *fname, loc[48];
+	size_t			 i;
+	int			 rc = 0;
 	int64_t			 id = 0;
 
-	if ((n = check_form(r, errs, &list_error)) > 0) {
-		show_form(r, 422, n, list_error, errs);
-		return;
-	}
-	memset(&p, 0, sizeof(p));
-	p.name = dup_field(r, KEY_NAME, 0);
-	p.video_bot_id = dup_field(r, KEY_VIDEOBOTID, 0);
-	p.is_voice_divide = on(r, KEY_ISVOICEDIVIDE);
-	p.audio_bot_id = dup_field(r, KEY_AUDIOBOTID, KEY_ISVOICEDIVIDE);
-	p.is_relate_send_message = on(r, KEY_ISRELATESENDMESSAGE);
-	p.msg_template_id = dup_field(r, KEY_MSGTEMPLATEID,
-	    KEY_ISRELATESENDMESSAGE);
-	p.msg_title = dup_field(r, KEY_MSGTITLE, KEY_ISRELATESENDMESSAGE);
-	p.send_message_phase = p.is_relate_send_message &&
-	    r->fieldmap[KEY_SENDMESSAGEPHASE] ?
-	    (int)r->fieldmap[KEY_SENDMESSAGEPHASE]->parsed : 0;
-	p.is_relate_video_message = on(r, KEY_ISRELATEVIDEOMESSAGE);
-	p.video_message_template_id = dup_field(r, KEY_VIDEOMESSAGETEMPLATEID,
-	    KEY_ISRELATEVIDEOMESSAGE);
-	p.send_video_message_phase = p.is_relate_video_message &&
-	    r->fieldmap[KEY_SENDVIDEOMESSAGEPHASE] ?
-	    (int)r->fieldmap[KEY_SENDVIDEOMESSAGEPHASE]->parsed : 0;
-
-	dup_rule_of(r, &p.dup);
-
-	/* The upload becomes the import's file: take it from the request,
-	 * which would otherwise remove it at the end. */
-	list = r->fieldmap[KEY_LIST];
-	path = list->file;
-	list->file = NULL;
-	if ((fname = clean_filename(list->filename)) == NULL) {
-		unlink(path);
-		free(path);
-		task_params_free(&p);
+	if (view_from_request(r, &v) == -1) {
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
-	rc = import_load(r->db, r->cfg, &who, r->sess.user_id, path, fname, &p,
-	    CALLLIST_DETECT, CALLLIST_DETECT, &id, &err);
-	task_params_free(&p);
+	/* Without a new file, the one kept for this form, unless the
+	 * operator said not to use it. */
+	if (tok != NULL && list == NULL)
+		rc = on(r, KEY_DROP_UPLOAD) ?
+		    kept_upload_drop(r->db, r->sess.id, r->sess.user_id, tok) :
+		    kept_upload_get(r->db, r->sess.id, r->sess.user_id, tok,
+		    r->now, &v.kept);
+	if (rc == -1) {
+		view_free(&v);
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	if (check_form(r, &v) > 0) {
+		if (list != NULL)
+			keep_file(r, &v, list);
+		show_form(r, 422, &v);
+		view_free(&v);
+		return;
+	}
+	/* What a switch that is off governs is not sent. */
+	for (i = 0; i < NELEM(texts); i++)
+		if (texts[i].when != 0 && !on(r, texts[i].when))
+			STR_AT(&v.vals, texts[i].off)[0] = '\0';
+	for (i = 0; i < NELEM(phases); i++)
+		if (!on(r, phases[i].when))
+			INT_AT(&v.vals, phases[i].off) = 0;
+
+	if (list != NULL) {
+		/* The upload becomes the import's file: take it from the
+		 * request, which would otherwise remove it at the end. A file
+		 * kept for this form before is replaced by it. */
+		path = list->file;
+		list->file = NULL;
+		fname = clean_filename(list->filename);
+		if (tok != NULL && kept_upload_drop(r->db, r->sess.id,
+		    r->sess.user_id, tok) == -1)
+			log_warn("task_new: cannot drop the kept file");
+	} else {
+		kept_upload_clear(&v.kept);
+		if ((rc = kept_upload_take(r->db, r->sess.id, r->sess.user_id,
+		    tok, r->now, &k)) != 1) {
+			/* Gone since: taken by a second submission. */
+			if (rc == 0) {
+				v.list_error = "请选择呼叫名单文件";
+				v.nerrors = 1;
+				show_form(r, 422, &v);
+			} else
+				ui_error(r, 500, "服务器内部错误", NULL);
+			view_free(&v);
+			return;
+		}
+		path = k.file_path;
+		fname = k.file_name;
+	}
+	if (fname == NULL) {
+		unlink(path);
+		free(path);
+		view_free(&v);
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	rc = import_load(r->db, r->cfg, &who, r->sess.user_id, path, fname,
+	    &v.vals, CALLLIST_DETECT, CALLLIST_DETECT, &id, &err);
 	if (rc != 0 && unlink(path) == -1)
 		log_warn("task_new: cannot remove %s", path);
 	free(path);
 	free(fname);
 	if (rc == 1) {
-		show_form(r, 422, 1, err.zh, NULL);
-		return;
-	}
-	if (rc == -1) {
+		/* The list itself is unusable: nothing to keep. */
+		v.nerrors = 1;
+		v.list_error = err.zh;
+		show_form(r, 422, &v);
+	} else if (rc == -1)
 		ui_error(r, 500, "服务器内部错误", "名单未能保存，请稍后再试。");
-		return;
-	}
-	{
-		char loc[48];
+	else {
 		snprintf(loc, sizeof(loc), "/imports/%lld", (long long)id);
 		http_redirect(r, loc);
 	}
+	view_free(&v);
+}
+
+/* "春季回访" becomes "春季回访（副本）", cut to stay within 100
+ * characters, so that the copy is told apart in the task list. */
+static int
+copy_name(struct task_params *p)
+{
+	static const char suffix[] = "（副本）";
+	size_t	 len = strlen(p->name), keep;
+	char	*name;
+
+	keep = utf8_prefix(p->name, len, 100 - utf8_length(suffix,
+	    sizeof(suffix) - 1));
+	if (asprintf(&name, "%.*s%s", (int)keep, p->name, suffix) < 0)
+		return -1;
+	free(p->name);
+	p->name = name;
+	return 0;
+}
+
+/* The form filled from the parameters of task id (its list is not
+ * copied). Any operator may copy any task, as any may read it. */
+static void
+get_copy(struct request *r, int64_t id)
+{
+	struct form_view v;
+	struct task_row	 t;
+	int		 found;
+
+	memset(&v, 0, sizeof(v));
+	if ((found = task_get(r->db, id, &t)) != 1) {
+		if (found == 0)
+			ui_error(r, 404, "要复制的任务不存在", NULL);
+		else
+			ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	if (task_params_parse(t.params, &v.vals) == -1 ||
+	    copy_name(&v.vals) == -1 ||
+	    asprintf(&v.notice, "已复制任务「%s」（编号 %lld）的参数。名单不会"
+	    "复制，请选择呼叫名单文件。", t.name, (long long)t.id) < 0) {
+		v.notice = NULL;
+		task_clear(&t);
+		view_free(&v);
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	token_new(v.token);
+	task_clear(&t);
+	show_form(r, 200, &v);
+	view_free(&v);
 }
 
 void
 page_task_new(struct request *r)
 {
-	if (r->method == METHOD_POST)
+	struct form_view v;
+
+	if (r->method == METHOD_POST) {
 		post(r);
-	else
-		show_form(r, 200, 0, NULL, NULL);
+		return;
+	}
+	if (r->fieldnmap[KEY_COPY] != NULL) {
+		ui_error(r, 400, "要复制的任务编号无效", NULL);
+		return;
+	}
+	if (r->fieldmap[KEY_COPY] != NULL) {
+		get_copy(r, r->fieldmap[KEY_COPY]->parsed);
+		return;
+	}
+	if (view_from_request(r, &v) == -1) {
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	show_form(r, 200, &v);
+	view_free(&v);
 }

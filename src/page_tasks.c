@@ -1,6 +1,8 @@
 /* page_tasks.c: GET /tasks — task history, newest first, 50 a page,
  * filtered by state, creator, creation date range and a part of the name.
- * Statuses: 200, 400 (a filter that is not valid), 500. */
+ * Above the tasks on the first page: the drafts (uploaded lists nobody has
+ * confirmed, state 待确认), an operator's own or, for an administrator,
+ * everyone's. Statuses: 200, 400 (a filter that is not valid), 500. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -19,8 +21,11 @@
 #define PER_PAGE	50
 
 static const char *const states[] = {
-	"queued", "sending", "sent", "attention", "cancelled",
+	"queued", "sending", "sent", "attention", "cancelled", "preview",
 };
+
+/* Drafts shown on the first page at most. */
+#define DRAFTS_MAX	50
 
 static const enum key fkeys[] = { KEY_Q, KEY_STATUS, KEY_CREATOR, KEY_FROM,
     KEY_TO };
@@ -78,7 +83,8 @@ tasks_filters_valid(const struct request *r)
 }
 
 static int
-fill_rows(struct request *r, struct tdict *body, int64_t page, int *more)
+fill_rows(struct request *r, struct tdict *body, int64_t page, int drafts,
+    int *more)
 {
 	sqlite3_stmt	*st;
 	struct tdict	*s;
@@ -110,9 +116,62 @@ fill_rows(struct request *r, struct tdict *body, int64_t page, int *more)
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return -1;
 	*more = n > PER_PAGE;
-	if (n == 0)
+	if (n == 0 && drafts == 0)
 		tdict_show(body, "EMPTY");
 	return 0;
+}
+
+/* The drafts this session may see and the filters select: an operator's
+ * own (a preview holds personal data its uploader has not sent), every
+ * one for an administrator, none for an auditor. Returns how many rows. */
+static int
+fill_drafts(struct request *r, struct tdict *body)
+{
+	struct draft_filter f;
+	struct draft	*d;
+	struct tdict	*s;
+	const char	*state = http_field(r, KEY_STATUS);
+	int64_t		 creator = r->fieldmap[KEY_CREATOR] ?
+			    r->fieldmap[KEY_CREATOR]->parsed : 0;
+	char		 when[32];
+	size_t		 i, n;
+
+	if (state != NULL && state[0] != '\0' && strcmp(state, "preview") != 0)
+		return 0;
+	memset(&f, 0, sizeof(f));
+	if (r->sess.role == ROLE_OPERATOR) {
+		if (creator != 0 && creator != r->sess.user_id)
+			return 0;
+		f.user_id = r->sess.user_id;
+	} else if (r->sess.role == ROLE_ADMIN)
+		f.user_id = creator;
+	else
+		return 0;
+	f.from = r->fieldmap[KEY_FROM] ?
+	    ui_day_start(r->fieldmap[KEY_FROM]->parsed, 0) : 0;
+	f.to = r->fieldmap[KEY_TO] ?
+	    ui_day_start(r->fieldmap[KEY_TO]->parsed, 1) : 0;
+	f.name_part = http_field(r, KEY_Q);
+	if (import_drafts(r->db, &f, DRAFTS_MAX, &d, &n) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		s = tdict_add_section(body, "DRAFT");
+		tdict_set_int(s, "DRAFT_ID", d[i].import_id);
+		tdict_setf(s, "DRAFT_HREF", "/imports/%lld",
+		    (long long)d[i].import_id);
+		tdict_set(s, "DRAFT_NAME", d[i].name);
+		tdict_set(s, "DRAFT_FILE", d[i].file_name);
+		tdict_set(s, "DRAFT_CREATOR", d[i].creator);
+		ui_time(d[i].created, when);
+		tdict_set(s, "DRAFT_CREATED", when);
+		tdict_set_int(s, "DRAFT_ROWS", d[i].valid);
+		ui_time(d[i].created + import_preview_days(r->cfg) * 86400LL,
+		    when);
+		tdict_set(s, "DRAFT_EXPIRES", when);
+		tdict_set(s, "DRAFT_STATE_LABEL", task_state_label("preview"));
+	}
+	drafts_free(d, n);
+	return (int)n;
 }
 
 void
@@ -122,7 +181,7 @@ page_tasks(struct request *r)
 	const char	*v, *state = http_field(r, KEY_STATUS);
 	int64_t		 pageno = r->fieldmap[KEY_PAGE] ?
 			    r->fieldmap[KEY_PAGE]->parsed : 1;
-	int		 more = 0, status = 200;
+	int		 more = 0, status = 200, drafts = 0;
 	size_t		 i;
 	char		*href;
 
@@ -133,6 +192,10 @@ page_tasks(struct request *r)
 	tdict_set(body, "FROM_VALUE", (v = http_field(r, KEY_FROM)) ? v : "");
 	tdict_set(body, "TO_VALUE", (v = http_field(r, KEY_TO)) ? v : "");
 	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		/* An auditor is shown no drafts: no filter for them. */
+		if (r->sess.role == ROLE_AUDITOR &&
+		    strcmp(states[i], "preview") == 0)
+			continue;
 		s = tdict_add_section(body, "STATUS_OPT");
 		tdict_set(s, "OPT_VALUE", states[i]);
 		tdict_set(s, "OPT_LABEL", task_state_label(states[i]));
@@ -147,7 +210,8 @@ page_tasks(struct request *r)
 		tdict_show(body, "EMPTY");
 	} else if (page_fill_creators(r, body, r->fieldmap[KEY_CREATOR] ?
 	    r->fieldmap[KEY_CREATOR]->parsed : 0) == -1 ||
-	    fill_rows(r, body, pageno, &more) == -1) {
+	    (pageno == 1 && (drafts = fill_drafts(r, body)) == -1) ||
+	    fill_rows(r, body, pageno, drafts, &more) == -1) {
 		tdict_free(page);
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;

@@ -50,6 +50,12 @@ const struct kvalid keys[KEY__MAX] = {
 	{ valid_bool, "disable" },		/* KEY_DISABLE */
 	{ valid_bool, "may_see_phones" },	/* KEY_MAY_SEE_PHONES */
 	{ valid_reason, "reason" },		/* KEY_REASON */
+	{ valid_id, "copy" },			/* KEY_COPY */
+	{ valid_token, "upload_token" },	/* KEY_UPLOAD_TOKEN */
+	{ valid_bool, "drop_upload" },		/* KEY_DROP_UPLOAD */
+	/* The preview: which sheet, which row is the header. */
+	{ valid_sheet, "sheet" },		/* KEY_SHEET */
+	{ valid_header_row, "header_row" },	/* KEY_HEADER_ROW */
 	/* The do-not-call list and the duplicate rule (dnc.h). */
 	{ valid_line, "phone" },		/* KEY_PHONE */
 	{ valid_date, "expires" },		/* KEY_EXPIRES */
@@ -207,9 +213,59 @@ one_line(struct kpair *p, size_t max)
 	    strpbrk(p->val, "\t\r\n") == NULL;
 }
 
+/* The length of the space (ASCII space, tab, U+3000) at s, 0 if none. */
+static size_t
+space_at(const char *s, size_t len)
+{
+	if (len >= 1 && (s[0] == ' ' || s[0] == '\t'))
+		return 1;
+	if (len >= 3 && memcmp(s, "\xe3\x80\x80", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* Cut the spaces at both ends of p's value, in place. */
+static void
+trim(struct kpair *p)
+{
+	size_t	 start = 0, end = p->valsz, n;
+
+	while (start < end && (n = space_at(p->val + start, end - start)) > 0)
+		start += n;
+	/* From the end: a space is one byte, or the 3 bytes of U+3000. */
+	for (;;) {
+		if (end > start && (p->val[end - 1] == ' ' ||
+		    p->val[end - 1] == '\t'))
+			end--;
+		else if (end >= start + 3 &&
+		    memcmp(p->val + end - 3, "\xe3\x80\x80", 3) == 0)
+			end -= 3;
+		else
+			break;
+	}
+	memmove(p->val, p->val + start, end - start);
+	p->val[end - start] = '\0';
+	p->valsz = end - start;
+}
+
+int
+blank_text(const char *s, size_t len)
+{
+	size_t	 i = 0, n;
+
+	while (i < len && (n = space_at(s + i, len - i)) > 0)
+		i += n;
+	return i == len;
+}
+
 int
 valid_task_name(struct kpair *p)
 {
+	/* "  春季回访 " is the name 春季回访; a name of spaces only is
+	 * refused (and kept as typed, so the form can say why). */
+	if (!text_ok(p, 400) || blank_text(p->val, p->valsz))
+		return 0;
+	trim(p);
 	return one_line(p, 100);
 }
 
@@ -290,7 +346,7 @@ int
 valid_task_state(struct kpair *p)
 {
 	static const char *const states[] = { "", "queued", "sending",
-	    "sent", "attention", "cancelled" };
+	    "sent", "attention", "cancelled", "preview" };
 	size_t	 i;
 
 	if (!text_ok(p, 16))
@@ -334,6 +390,20 @@ valid_reason(struct kpair *p)
 		    p->val[i] != ' ')
 			chars++;
 	return chars >= 2 && p->valsz <= 600;
+}
+
+int
+valid_sheet(struct kpair *p)
+{
+	return text_ok(p, 4) && parse_int(p->val, p->valsz, 0, 4095,
+	    &p->parsed);
+}
+
+int
+valid_header_row(struct kpair *p)
+{
+	return text_ok(p, 7) && parse_int(p->val, p->valsz, 0, 1048576,
+	    &p->parsed);
 }
 
 int

@@ -49,6 +49,11 @@ enum key {
 	KEY_DISABLE,
 	KEY_MAY_SEE_PHONES,
 	KEY_REASON,
+	KEY_COPY,
+	KEY_UPLOAD_TOKEN,
+	KEY_DROP_UPLOAD,
+	KEY_SHEET,
+	KEY_HEADER_ROW,
 	KEY_PHONE,
 	KEY_EXPIRES,
 	KEY_BEFORE,
@@ -87,7 +92,8 @@ int	valid_page(struct kpair *);	/* 1 to 1,000,000 */
 int	valid_line(struct kpair *);	/* 0-200 chars UTF-8, no controls */
 int	valid_action(struct kpair *);	/* [a-z._]{1,64} */
 int	valid_date(struct kpair *);	/* YYYY-MM-DD, a real date */
-int	valid_task_name(struct kpair *);	/* 1-100 chars, one line */
+int	valid_task_name(struct kpair *);	/* 1-100 chars, one line,
+						 * trimmed in place */
 int	valid_vendor_id(struct kpair *);	/* 1-64 of [A-Za-z0-9_.:-] */
 int	valid_sms_title(struct kpair *);	/* 1-30 chars, one line */
 int	valid_bool(struct kpair *);	/* true/on/1 or false/0/"" */
@@ -99,11 +105,15 @@ int	valid_id(struct kpair *);	/* 1 to 2^53 */
 int	valid_role(struct kpair *);	/* admin, operator or auditor */
 int	valid_reason(struct kpair *);	/* 2-200 chars, one line */
 int	valid_vendor_login(struct kpair *);	/* users_vendor_login_ok() */
+int	valid_sheet(struct kpair *);	/* 0 to 4095: a sheet's index */
+int	valid_header_row(struct kpair *);	/* 0 (none) to 1,048,576 */
 int	valid_dup_scope(struct kpair *);	/* list, mine or all (parsed 0-2) */
 int	valid_dup_days(struct kpair *);	/* 1 to 365 */
 int	valid_dup_action(struct kpair *);	/* exclude (0) or keep (1) */
 
 /* Validate one text as a user name (CLI uses the same rule). */
 int	username_ok(const char *);
+/* 1 when s holds nothing but spaces (ASCII space, tab, U+3000). */
+int	blank_text(const char *s, size_t len);
 
 #endif

@@ -29,6 +29,8 @@ static const struct {
 	{ "位数过多", "too_long" },			/* PHONE_TOO_LONG */
 	{ "不是有效的手机号码", "not_mobile" },	/* PHONE_NOT_MOBILE */
 	{ "不是有效的 UTF-8 文本", "bad_utf8" },	/* PHONE_BAD_UTF8 */
+	{ "固定电话，不是手机号", "landline" },	/* PHONE_LANDLINE */
+	{ "400/800 客服号码，不是手机号", "service" },	/* PHONE_SERVICE */
 };
 
 /*
@@ -243,6 +245,15 @@ phone_normalise(const char *in, size_t len, char *out, size_t outsz)
 		skip = 2;
 	ndig -= skip;
 
+	/* Landlines are 0, a 2-3 digit area code (010, 0755) and a 7-8
+	 * digit number; service numbers 400 or 800 and 7 digits. Said so,
+	 * not "too long", so that the operator knows what the row is. */
+	if (skip == 0 && ndig >= 10 && ndig <= 12 && d[0] == '0' &&
+	    d[1] != '0')
+		return PHONE_LANDLINE;
+	if (skip == 0 && ndig == 10 && (memcmp(d, "400", 3) == 0 ||
+	    memcmp(d, "800", 3) == 0))
+		return PHONE_SERVICE;
 	if (ndig < 11)
 		return PHONE_TOO_SHORT;
 	if (ndig > 11)

@@ -17,6 +17,8 @@ enum phone_status {
 	PHONE_TOO_LONG,		/* more than 11 digits */
 	PHONE_NOT_MOBILE,	/* 11 digits not matching ^1[3-9][0-9]{9}$, or a foreign +code */
 	PHONE_BAD_UTF8,		/* the cell is not UTF-8 text */
+	PHONE_LANDLINE,		/* 0 + area code + number: 10 to 12 digits */
+	PHONE_SERVICE,		/* 400 / 800 + 7 digits */
 	PHONE__MAX
 };
 

@@ -406,8 +406,9 @@ dispatch(struct request *r)
 	rt->handler(r);
 }
 
-void
-router_handle(struct http_io *io, const struct config *cfg, struct db *db)
+static void
+handle(struct http_io *io, const struct config *cfg, struct db *db,
+    int callback_pool)
 {
 	struct request	 r;
 	int		 rc;
@@ -415,6 +416,8 @@ router_handle(struct http_io *io, const struct config *cfg, struct db *db)
 	if ((rc = http_request_init(&r, io, cfg, db)) != 0)
 		ui_error(&r, rc, rc == 400 ? "请求格式错误" : "服务器内部错误",
 		    NULL);
+	else if (callback_pool && strncmp(r.path, "/callback/", 10) != 0)
+		ui_error(&r, 404, "页面不存在", NULL);
 	else
 		dispatch(&r);
 	if (!r.opened)	/* a handler that forgot to answer is a bug */
@@ -512,4 +515,17 @@ router_print(FILE *fp)
 		    who);
 	}
 	return fflush(fp) == 0 && !ferror(fp) ? 0 : -1;
+}
+
+void
+router_handle(struct http_io *io, const struct config *cfg, struct db *db)
+{
+	handle(io, cfg, db, 0);
+}
+
+void
+router_handle_callback(struct http_io *io, const struct config *cfg,
+    struct db *db)
+{
+	handle(io, cfg, db, 1);
 }

@@ -39,6 +39,10 @@ struct route {
 /* Answer one request read from io. Never fails: every outcome is a
  * response, worst case a 500 page. */
 void	router_handle(struct http_io *, const struct config *, struct db *);
+/* The same for the callback pool: only paths under /callback/, anything
+ * else 404 (nginx sends it nothing else). */
+void	router_handle_callback(struct http_io *, const struct config *,
+	    struct db *);
 
 /* The route table and its length. */
 const struct route *router_routes(size_t *n);

@@ -3,7 +3,10 @@
  * and signs the body from the stored rows, posts it, and records what
  * became of it. A batch is retried only when the request surely did not
  * reach the vendor; when that is not certain it becomes "unknown" and
- * waits for a person, so that no list is ever sent twice by accident. */
+ * waits for a person, so that no list is ever sent twice by accident.
+ * Every answer goes to the vendor journal (journal.h) before the database,
+ * and the database write is retried until it succeeds: an answer is never
+ * dropped because the database was busy or the worker was killed. */
 #include "autoconf.h"
 
 #include <errno.h>
@@ -21,6 +24,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "journal.h"
 #include "dnc.h"
 #include "log.h"
 #include "push.h"
@@ -175,21 +179,41 @@ claim(struct db *db, const char *me, struct job *j)
 	return 1;
 }
 
-/* Record the outcome: batch row, task state and (for anything that may
- * have reached the vendor) the audit entry, in one transaction. */
+/* Is the claim that made attempt a->attempt of the batch still waiting
+ * for its outcome? 1 yes, 0 no (the outcome is stored, or the batch was
+ * claimed again since), -1 error. A record of the journal applies only
+ * to an open claim: never twice, never to a later resend. */
 static int
-record(struct db *db, const struct config *cfg, const struct job *j,
-    const struct vendor_result *res, const char *sha)
+claim_open(struct db *db, const struct journal_answer *a)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, STMT_BATCH_CLAIM_OPEN)) == NULL)
+		return -1;
+	db_bind_int(st, 1, a->batch_id);
+	db_bind_int(st, 2, a->attempt);
+	rc = sqlite3_step(st);
+	db_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Store the outcome, inside the caller's transaction: batch row, task
+ * state and (for anything that may have reached the vendor) the audit
+ * entry. The claim must be open. */
+static int
+record_txn(struct db *db, const struct config *cfg, const struct job *j,
+    const struct journal_answer *a)
 {
 	static const struct audit_actor sys = { 0, "system", "", "worker" };
+	const struct vendor_result *res = &a->res;
+	const char	*sha = a->body_sha256;
 	sqlite3_stmt	*st;
 	cJSON		*d = NULL;
 	const char	*state = NULL, *action = NULL;
 	int64_t		 now = (int64_t)time(NULL), delay;
 	int		 rc = -1;
 
-	if (db_begin(db) == -1)
-		return -1;
 	switch (res->outcome) {
 	case VENDOR_ACCEPTED:
 		state = "sent";
@@ -227,7 +251,8 @@ record(struct db *db, const struct config *cfg, const struct job *j,
 		db_bind_text(st, 5, res->outcome == VENDOR_ACCEPTED ?
 		    res->task_id : NULL);
 		db_bind_text(st, 6, sha);
-		db_bind_int(st, 7, now);
+		/* When the vendor answered, not when the database let us in. */
+		db_bind_int(st, 7, a->at);
 		db_bind_int(st, 8, now);
 		db_bind_int(st, 9, j->batch_id);
 		if (db_exec_stmt(st) != SQLITE_DONE)
@@ -261,18 +286,113 @@ record(struct db *db, const struct config *cfg, const struct job *j,
 		    push_link_waiting(db, j->batch_id, res->task_id) == -1)
 			goto out;
 	}
-	if (task_refresh_state(db, j->task_id) == -1 || db_commit(db) == -1)
+	if (task_refresh_state(db, j->task_id) == -1)
 		goto out;
 	rc = 0;
 out:
-	db_rollback(db);
 	cJSON_Delete(d);
 	return rc;
 }
 
-/* The whole push of one claimed batch. */
+/* Record the outcome in a transaction of its own. Returns 0 when it is
+ * stored (or was already, by the recovery of another worker), 1 when the
+ * database is busy, -1 on another error (logged). */
 static int
-send_batch(struct db *db, const struct config *cfg, struct job *j)
+record(struct db *db, const struct config *cfg, const struct job *j,
+    const struct journal_answer *a)
+{
+	int	 rc;
+
+	if ((rc = db_try_begin(db)) != 0)
+		return rc;
+	/* A closed claim: recovery stored the answer already. */
+	if ((rc = claim_open(db, a)) == 1 &&
+	    (record_txn(db, cfg, j, a) == -1 || db_commit(db) == -1))
+		rc = -1;
+	db_rollback(db);
+	return rc == -1 ? -1 : 0;
+}
+
+/* Sleep ms milliseconds, or less when a signal comes. */
+static void
+pause_ms(int ms)
+{
+	struct timespec	 ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* The first and the longest pause between two tries of an outcome. */
+#define RETRY_FIRST_MS	50
+#define RETRY_MAX_MS	2000
+
+/*
+ * Record the outcome, trying again (50 ms, doubling to 2 s apart) until
+ * the database takes it: the answer is in the journal, and a worker that
+ * sent more batches meanwhile would only pile up answers it cannot store.
+ * A SIGTERM ends the wait: the journal holds the answer, and recovery
+ * stores it.
+ */
+static void
+store(struct db *db, const struct config *cfg, const struct job *j,
+    const struct journal_answer *a)
+{
+	int	 delay_ms = RETRY_FIRST_MS, tries = 0, rc;
+
+	while ((rc = record(db, cfg, j, a)) != 0) {
+		/* Once, not once a try. */
+		if (tries++ == 0 && rc == 1)
+			log_warn("database busy: outcome of batch %lld kept in "
+			    "the journal, retrying", (long long)j->batch_id);
+		else if (tries == 1)
+			log_err("batch %lld: the database cannot store the "
+			    "outcome (kept in the journal), retrying",
+			    (long long)j->batch_id);
+		if (!stop)
+			pause_ms(delay_ms);
+		if (stop) {
+			log_warn("batch %lld: stopping before the database "
+			    "took its outcome; recovery stores it from the "
+			    "journal", (long long)j->batch_id);
+			return;
+		}
+		delay_ms = delay_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS :
+		    delay_ms * 2;
+	}
+	if (tries > 0)
+		log_info("batch %lld: outcome stored once the database was "
+		    "free (%d tries)", (long long)j->batch_id, tries + 1);
+}
+
+/* The answer to the claim j, and it goes to the journal (fsynced) before
+ * anything else happens to it. */
+static void
+journal_keep(const char *journal, const char *me, const struct job *j,
+    const struct vendor_result *res, const char *sha,
+    struct journal_answer *a)
+{
+	char	 err[512];
+
+	memset(a, 0, sizeof(*a));
+	a->batch_id = j->batch_id;
+	a->attempt = j->attempts;
+	a->task_id = j->task_id;
+	a->seq = j->seq;
+	a->rows = j->rows;
+	a->at = (int64_t)time(NULL);
+	snprintf(a->worker, sizeof(a->worker), "%s", me);
+	snprintf(a->body_sha256, sizeof(a->body_sha256), "%s", sha);
+	a->res = *res;
+	if (journal_append(journal, a, err, sizeof(err)) == -1)
+		log_err("batch %lld: cannot keep the vendor's answer in the "
+		    "journal: %s", (long long)j->batch_id, err);
+}
+
+/* The whole push of one claimed batch. Returns 0 once its outcome is
+ * stored (or, after a SIGTERM, journaled), -1 when it cannot be sent. */
+static int
+send_batch(struct db *db, const struct config *cfg, const char *journal,
+    const char *me, struct job *j)
 {
 	struct vendor_cfg vc = {
 		cfg->vendor_url, cfg->org_code, cfg->login_name, cfg->sign_key,
@@ -282,6 +402,7 @@ send_batch(struct db *db, const struct config *cfg, struct job *j)
 	};
 	struct vendor_task	 t;
 	struct vendor_result	 res;
+	struct journal_answer	 a;
 	struct task_params	 p;
 	unsigned char		 d[crypto_hash_sha256_BYTES];
 	char			 sha[65], err[512], *name = NULL, *body = NULL;
@@ -320,12 +441,15 @@ send_batch(struct db *db, const struct config *cfg, struct job *j)
 		res.outcome = VENDOR_REFUSED;
 		snprintf(res.message, sizeof(res.message),
 		    "未发送：任务参数不符合接口要求（%.300s）", err);
-		rc = record(db, cfg, j, &res, "");
+		journal_keep(journal, me, j, &res, "", &a);
+		store(db, cfg, j, &a);
+		rc = 0;
 		goto out;
 	}
 	crypto_hash_sha256(d, (const unsigned char *)body, len);
 	sodium_bin2hex(sha, sizeof(sha), d, sizeof(d));
 	vendor_send(&vc, body, len, &res);
+	journal_keep(journal, me, j, &res, sha, &a);
 	log_info("batch %lld (task %lld, %lld/%lld, %lld rows): %s in %.2fs: %s",
 	    (long long)j->batch_id, (long long)j->task_id, (long long)j->seq,
 	    (long long)j->batch_count, (long long)j->rows,
@@ -333,7 +457,8 @@ send_batch(struct db *db, const struct config *cfg, struct job *j)
 	    res.outcome == VENDOR_REFUSED ? "refused" :
 	    res.outcome == VENDOR_NOT_SENT ? "not sent" : "unknown",
 	    res.seconds, res.detail);
-	rc = record(db, cfg, j, &res, sha);
+	store(db, cfg, j, &a);
+	rc = 0;
 out:
 	free(body);
 	free(name);
@@ -341,19 +466,76 @@ out:
 	return rc;
 }
 
-/* Batches left in "sending" by a worker that died: the vendor may or may
- * not have them. */
+/* What recover() hands to each record of the journal. */
+struct replay {
+	struct db		*db;
+	const struct config	*cfg;
+	int			 stored;
+};
+
+/* Store a journaled answer the database lacks (its claim is still open). */
+static int
+replay_one(void *arg, const struct journal_answer *a)
+{
+	struct replay	*rp = arg;
+	struct job	 j;
+	int		 rc;
+
+	if ((rc = claim_open(rp->db, a)) != 1)
+		return rc;
+	memset(&j, 0, sizeof(j));
+	j.batch_id = a->batch_id;
+	j.task_id = a->task_id;
+	j.seq = a->seq;
+	j.rows = a->rows;
+	j.attempts = a->attempt;
+	rc = job_load(rp->db, &j) == -1 ||
+	    record_txn(rp->db, rp->cfg, &j, a) == -1 ? -1 : 0;
+	job_free(&j);
+	if (rc == 0) {
+		rp->stored++;
+		log_info("batch %lld: storing the vendor's answer (%s) to "
+		    "attempt %lld from the journal", (long long)a->batch_id,
+		    vendor_outcome_name(a->res.outcome), (long long)a->attempt);
+	}
+	return rc;
+}
+
+/* Compaction keeps a record while its claim is open (or the database
+ * cannot tell): a closed claim never opens again. */
+static int
+keep_open(void *arg, const struct journal_answer *a)
+{
+	return claim_open(arg, a) == 0 ? 0 : 1;
+}
+
+/*
+ * Recovery, at start and every 30 s. First the answers of the journal that
+ * the database lacks are stored; only then are batches left in "sending"
+ * by a worker that died given up as unknown (the vendor may or may not
+ * have them), in the same transaction, so that no batch whose answer was
+ * journaled is ever marked unknown. Then the journal is compacted.
+ */
 static void
-recover_stale(struct db *db, const struct config *cfg)
+recover_stale(struct db *db, const struct config *cfg, const char *journal)
 {
 	static const struct audit_actor sys = { 0, "system", "", "worker" };
+	struct replay	 rp = { db, cfg, 0 };
 	sqlite3_stmt	*st;
 	int64_t		 now = (int64_t)time(NULL);
 	int64_t		 ids[64], tasks[64];
-	int		 n = 0, i, rc;
+	char		 err[512];
+	int		 n = 0, i, rc, records = 0;
 
-	if (db_begin(db) == -1)
+	/* A busy database: the next round tries again. */
+	if (db_try_begin(db) != 0)
 		return;
+	if ((records = journal_read(journal, replay_one, &rp, err,
+	    sizeof(err))) == -1) {
+		log_err("worker: cannot store the answers kept in the vendor "
+		    "journal (%s); batches left sending wait", err);
+		goto out;
+	}
 	if ((st = db_stmt(db, STMT_BATCH_STALE)) == NULL)
 		goto out;
 	db_bind_text(st, 1, "发送过程中断，结果未知，请在供应商后台核实后决定是否重发");
@@ -377,15 +559,18 @@ recover_stale(struct db *db, const struct config *cfg)
 		if (rc)
 			goto out;
 	}
-	if (n > 0 && db_commit(db) == 0)
+	if ((n > 0 || rp.stored > 0) && db_commit(db) == 0 && n > 0)
 		log_warn("%d batch(es) left sending by a stopped worker are "
 		    "now unknown", n);
 out:
 	db_rollback(db);
+	if (records > 0 &&
+	    journal_rewrite(journal, keep_open, db, err, sizeof(err)) == -1)
+		log_err("worker: cannot compact the vendor journal: %s", err);
 }
 
 /* How long a previewed list may wait for its uploader's decision. */
-#define PREVIEW_DAYS	7
+#define PREVIEW_DAYS	IMPORT_PREVIEW_DAYS
 
 /* What else has to be tidied now and then: sessions past their time,
  * old sign-in failure counts, undecided previews (personal data). */
@@ -417,13 +602,26 @@ housekeeping(struct db *db, const struct config *cfg)
 		log_warn("housekeeping: retention: cannot forget sent numbers");
 }
 
+/* The journal's path: vendor_journal, else beside the database. */
+static char *
+journal_path(const struct config *cfg)
+{
+	char	*p;
+
+	if (cfg->vendor_journal[0] != '\0')
+		return strdup(cfg->vendor_journal);
+	if (asprintf(&p, "%s.vendor-journal", cfg->database) < 0)
+		return NULL;
+	return p;
+}
+
 int
 sender_run(const struct config *cfg, int once)
 {
 	struct sigaction sa;
 	struct db	*db;
 	struct job	 j;
-	char		 me[128], host[64] = "";
+	char		 me[128], host[64] = "", err[512], *journal;
 	time_t		 last_recover = 0, last_tidy = 0;
 	int		 rc, warned = 0;
 
@@ -445,13 +643,22 @@ sender_run(const struct config *cfg, int once)
 		db_close(db);
 		return 1;
 	}
+	/* No answer may be taken without a journal to keep it in. */
+	if ((journal = journal_path(cfg)) == NULL ||
+	    journal_rewrite(journal, keep_open, db, err, sizeof(err)) == -1) {
+		log_err("worker: vendor journal: %s", journal != NULL ? err :
+		    "out of memory");
+		free(journal);
+		db_close(db);
+		return 1;
+	}
 	gethostname(host, sizeof(host) - 1);
 	snprintf(me, sizeof(me), "%s:%d", host, (int)getpid());
 	log_info("worker %s started", me);
 
 	while (!stop) {
 		if (time(NULL) - last_recover >= 30) {
-			recover_stale(db, cfg);
+			recover_stale(db, cfg, journal);
 			last_recover = time(NULL);
 		}
 		if (time(NULL) - last_tidy >= 600) {
@@ -466,7 +673,7 @@ sender_run(const struct config *cfg, int once)
 				log_warn("vendor_url is not set: batches wait");
 			rc = 0;
 		} else if ((rc = claim(db, me, &j)) == 1) {
-			if (send_batch(db, cfg, &j) == -1)
+			if (send_batch(db, cfg, journal, me, &j) == -1)
 				log_err("batch %lld: could not record the "
 				    "outcome", (long long)j.batch_id);
 			job_free(&j);
@@ -479,6 +686,7 @@ sender_run(const struct config *cfg, int once)
 		sleep(1);
 	}
 	log_info("worker %s stopped", me);
+	free(journal);
 	db_close(db);
 	return 0;
 }

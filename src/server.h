@@ -5,9 +5,11 @@
 
 struct config;
 
-/* The master: open the socket, start cfg->workers workers, restart any
- * that dies, drain on SIGTERM/SIGINT. Returns the exit status. */
-int	server_run(const struct config *);
+/* The master: open the sockets, start cfg->workers workers and
+ * cfg->callback_workers for the pushes, restart any that dies, drain on
+ * SIGTERM/SIGINT, read path (may be NULL) again on SIGHUP and replace the
+ * workers. Returns the exit status. */
+int	server_run(const struct config *, const char *path);
 /* Answer the one request in the CGI environment and standard input. */
 int	server_cgi(const struct config *);
 /* Everything a process serving requests needs before the first one:

@@ -155,6 +155,8 @@ static const struct {
 } task_states[] = {
 	{ "queued", "排队中" }, { "sending", "发送中" }, { "sent", "已发送" },
 	{ "attention", "需处理" }, { "cancelled", "已取消" },
+	/* Not a task yet: an import in preview, listed with the tasks. */
+	{ "preview", "待确认" },
 }, batch_states[] = {
 	{ "queued", "排队中" }, { "sending", "发送中" }, { "sent", "已发送" },
 	{ "failed", "供应商拒绝" }, { "unknown", "结果未知" },
@@ -388,7 +390,82 @@ import_remove(struct db *db, int64_t id)
 static const char *
 format_name(const struct calllist_info *info)
 {
-	return info->format == CL_XLSX ? "xlsx" : "csv";
+	switch (info->format) {
+	case CL_XLSX:
+		return "xlsx";
+	case CL_XLS:
+		return "xls";
+	case CL_ODS:
+		return "ods";
+	default:
+		return "csv";
+	}
+}
+
+void
+import_choice_init(struct import_choice *c)
+{
+	c->sheet = -1;
+	c->header_line = -1;
+	c->phone_col = CALLLIST_DETECT;
+	c->name_col = CALLLIST_DETECT;
+}
+
+static void
+choice_opts(const struct import_choice *c, struct calllist_opts *opts)
+{
+	opts->sheet = c->sheet;
+	if (c->header_line > 0)
+		opts->header_line = c->header_line;
+	else if (c->header_line == 0)
+		opts->header = 0;
+	opts->phone_col = c->phone_col;
+	opts->name_col = c->name_col;
+}
+
+/* What the preview offers: the sheets and the first rows, as JSON. */
+static int
+store_read(struct db *db, int64_t id, const struct calllist_info *info)
+{
+	sqlite3_stmt	*st;
+	cJSON		*sh = cJSON_CreateArray(), *hd = cJSON_CreateArray(), *o;
+	char		*sheets = NULL, *head = NULL;
+	size_t		 i;
+	int		 rc = -1;
+
+	if (sh == NULL || hd == NULL)
+		goto out;
+	for (i = 0; i < info->nsheets; i++) {
+		if ((o = cJSON_CreateObject()) == NULL)
+			goto out;
+		cJSON_AddItemToArray(sh, o);
+		cJSON_AddStringToObject(o, "name", info->sheets[i].name);
+		cJSON_AddNumberToObject(o, "rows", (double)info->sheets[i].rows);
+		cJSON_AddBoolToObject(o, "hidden", info->sheets[i].hidden);
+	}
+	for (i = 0; i < info->nhead; i++) {
+		if ((o = cJSON_CreateObject()) == NULL)
+			goto out;
+		cJSON_AddItemToArray(hd, o);
+		cJSON_AddNumberToObject(o, "line", (double)info->head[i].line);
+		cJSON_AddStringToObject(o, "text", info->head[i].text);
+	}
+	if ((sheets = cJSON_PrintUnformatted(sh)) == NULL ||
+	    (head = cJSON_PrintUnformatted(hd)) == NULL ||
+	    (st = db_stmt(db, STMT_IMPORT_SET_READ)) == NULL)
+		goto out;
+	db_bind_int(st, 1, info->sheet < 0 ? 0 : info->sheet);
+	db_bind_int(st, 2, info->header_line);
+	db_bind_text(st, 3, sheets);
+	db_bind_text(st, 4, head);
+	db_bind_int(st, 5, id);
+	rc = db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+out:
+	cJSON_Delete(sh);
+	cJSON_Delete(hd);
+	cJSON_free(sheets);
+	cJSON_free(head);
+	return rc;
 }
 
 static const char *
@@ -410,6 +487,24 @@ import_load(struct db *db, const struct config *cfg,
     const char *file_name, const struct task_params *params, int phone_col,
     int name_col, int64_t *import_id, struct calllist_error *err)
 {
+	struct import_choice	 c;
+
+	import_choice_init(&c);
+	c.phone_col = phone_col;
+	c.name_col = name_col;
+	return import_load_choice(db, cfg, who, user_id, file_path, file_name,
+	    params, &c, import_id, err);
+}
+
+int
+import_load_choice(struct db *db, const struct config *cfg,
+    const struct audit_actor *who, int64_t user_id, const char *file_path,
+    const char *file_name, const struct task_params *params,
+    const struct import_choice *choice, int64_t *import_id,
+    struct calllist_error *err)
+{
+	const int		 phone_col = choice->phone_col;
+	const int		 name_col = choice->name_col;
 	struct calllist_opts	 opts;
 	struct calllist_info	 info;
 	struct loader		 l;
@@ -474,15 +569,19 @@ import_load(struct db *db, const struct config *cfg,
 
 	calllist_opts_init(&opts);
 	opts.max_rows = cfg->max_rows;
-	opts.phone_col = phone_col;
-	opts.name_col = name_col;
+	choice_opts(choice, &opts);
 	if (db_begin(db) == -1 || (l.screen = dnc_screen_new(db, l.import_id,
 	    user_id, params != NULL ? &params->dup : NULL)) == NULL)
 		goto fail_loaded;
 	cs = calllist_read(file_path, &opts, load_row, &l, &info, err);
 	if (l.failed || cs == CL_ERR_NOMEM || cs == CL_ERR_IO)
 		goto fail_loaded;
-	if (cs != CL_OK) {
+	if (cs == CL_ERR_NO_PHONE_COLUMN) {
+		/* A preview without rows: the page asks where the header
+		 * and the phone are. */
+		log_info("import %lld: %s", (long long)l.import_id, err->en);
+		info.phone_col = -1;
+	} else if (cs != CL_OK) {
 		log_info("import %lld: list refused: %s", (long long)l.import_id,
 		    err->en);
 		import_remove(db, l.import_id);
@@ -515,7 +614,8 @@ import_load(struct db *db, const struct config *cfg,
 	db_bind_int(st, 9, l.invalid);
 	db_bind_int(st, 10, l.dups);
 	db_bind_int(st, 11, l.import_id);
-	if (db_exec_stmt(st) != SQLITE_DONE)
+	if (db_exec_stmt(st) != SQLITE_DONE ||
+	    store_read(db, l.import_id, &info) == -1)
 		goto fail_loaded;
 
 	d = cJSON_CreateObject();
@@ -529,6 +629,13 @@ import_load(struct db *db, const struct config *cfg,
 	cJSON_AddNumberToObject(d, "valid", (double)l.seq);
 	cJSON_AddNumberToObject(d, "invalid", (double)l.invalid);
 	cJSON_AddNumberToObject(d, "duplicates", (double)l.dups);
+	if (info.sheet >= 0 && (size_t)info.sheet < info.nsheets &&
+	    info.format != CL_CSV)
+		cJSON_AddStringToObject(d, "sheet",
+		    info.sheets[info.sheet].name);
+	cJSON_AddNumberToObject(d, "header_line", (double)info.header_line);
+	if (info.phone_col < 0)
+		cJSON_AddBoolToObject(d, "phone_column_found", 0);
 	if (dnc_screen_finish(l.screen, d) == -1)
 		goto fail_loaded;
 	if (reload) {
@@ -572,7 +679,7 @@ stop_at_once(void *arg, const struct calllist_row *row)
 }
 
 int
-import_check_mapping(const char *path, int phone_col, int name_col,
+import_check_choice(const char *path, const struct import_choice *choice,
     struct calllist_error *err)
 {
 	struct calllist_opts	 opts;
@@ -580,12 +687,12 @@ import_check_mapping(const char *path, int phone_col, int name_col,
 	enum calllist_status	 cs;
 
 	calllist_opts_init(&opts);
-	opts.phone_col = phone_col;
-	opts.name_col = name_col;
+	choice_opts(choice, &opts);
 	memset(&info, 0, sizeof(info));
 	cs = calllist_read(path, &opts, stop_at_once, NULL, &info, err);
 	calllist_info_free(&info);
-	return cs == CL_OK || cs == CL_STOPPED ? 0 : 1;
+	return cs == CL_OK || cs == CL_STOPPED ||
+	    cs == CL_ERR_NO_PHONE_COLUMN ? 0 : 1;
 }
 
 int
@@ -624,6 +731,20 @@ import_get(struct db *db, int64_t id, struct import *im)
 	im->invalid = sqlite3_column_int64(st, 17);
 	im->duplicates = sqlite3_column_int64(st, 18);
 	db_reset(st);
+	if (rc != -1 && (st = db_stmt(db, STMT_IMPORT_GET_READ)) == NULL)
+		rc = -1;
+	else if (rc != -1) {
+		db_bind_int(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			im->sheet = sqlite3_column_int(st, 0);
+			im->header_line = (long)sqlite3_column_int64(st, 1);
+			im->sheets = strdup(db_col_text(st, 2));
+			im->head_rows = strdup(db_col_text(st, 3));
+		}
+		db_reset(st);
+		if (im->sheets == NULL || im->head_rows == NULL)
+			rc = -1;
+	}
 	if (rc == -1) {
 		import_clear(im);
 		return -1;
@@ -643,6 +764,8 @@ import_clear(struct import *im)
 	free(im->encoding);
 	free(im->delimiter);
 	free(im->headers);
+	free(im->sheets);
+	free(im->head_rows);
 	memset(im, 0, sizeof(*im));
 }
 
@@ -810,6 +933,42 @@ stale_imports(struct db *db, const char *state, int64_t before,
 	return n;
 }
 
+/* Kept uploads past their time or session: rows and files removed. */
+static int
+kept_expire(struct db *db, int64_t now)
+{
+	sqlite3_stmt	*st;
+	char		*paths[64];
+	int		 n = 0, i, rc;
+
+	if (db_begin(db) == -1)
+		return -1;
+	if ((st = db_stmt(db, STMT_KEPT_STALE)) == NULL) {
+		db_rollback(db);
+		return -1;
+	}
+	db_bind_int(st, 1, now - KEPT_UPLOAD_SECONDS);
+	db_bind_int(st, 2, 64);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64)
+		if ((paths[n] = strdup(db_col_text(st, 0))) != NULL)
+			n++;
+	db_reset(st);
+	/* The files go only once their rows are surely gone. */
+	if ((rc != SQLITE_DONE && rc != SQLITE_ROW) || db_commit(db) == -1) {
+		db_rollback(db);
+		for (i = 0; i < n; i++)
+			free(paths[i]);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (unlink(paths[i]) == -1 && errno != ENOENT)
+			log_warn("kept upload: cannot remove %s: %s", paths[i],
+			    strerror(errno));
+		free(paths[i]);
+	}
+	return n;
+}
+
 int
 import_expire(struct db *db, int preview_days)
 {
@@ -817,6 +976,12 @@ import_expire(struct db *db, int preview_days)
 	int64_t		 ids[64], now = (int64_t)time(NULL);
 	char		*paths[64];
 	int		 n, i, gone = 0;
+
+	/* A kept file holds personal data too, and nobody may come back
+	 * for it once its session has ended. */
+	if ((n = kept_expire(db, now)) == -1)
+		return -1;
+	gone += n;
 
 	/* A preview holds personal data that nobody decided to send. */
 	if ((n = stale_imports(db, "preview", now - preview_days * 86400LL,
@@ -1040,4 +1205,237 @@ batch_resend(struct db *db, const struct audit_actor *who, int64_t batch_id)
 out:
 	db_rollback(db);
 	return rc;
+}
+
+int
+import_preview_days(const struct config *cfg)
+{
+	return cfg->retention_days < IMPORT_PREVIEW_DAYS ?
+	    cfg->retention_days : IMPORT_PREVIEW_DAYS;
+}
+
+void
+drafts_free(struct draft *d, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(d[i].creator);
+		free(d[i].name);
+		free(d[i].file_name);
+	}
+	free(d);
+}
+
+int
+import_drafts(struct db *db, const struct draft_filter *f, size_t max,
+    struct draft **out, size_t *n)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_DRAFT_LIST);
+	struct draft	*d, *all;
+	int		 rc = SQLITE_DONE, nomem = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	if ((all = calloc(max > 0 ? max : 1, sizeof(*all))) == NULL)
+		return -1;
+	db_bind_int(st, 1, f->user_id);
+	db_bind_int(st, 2, f->from);
+	db_bind_int(st, 3, f->to);
+	db_bind_text(st, 4, f->name_part != NULL ? f->name_part : "");
+	db_bind_int(st, 5, (int64_t)max);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		d = &all[(*n)++];
+		d->import_id = sqlite3_column_int64(st, 0);
+		d->user_id = sqlite3_column_int64(st, 1);
+		d->creator = strdup(db_col_text(st, 2));
+		d->created = sqlite3_column_int64(st, 3);
+		d->rows_read = sqlite3_column_int64(st, 4);
+		d->valid = sqlite3_column_int64(st, 5);
+		d->name = strdup(db_col_text(st, 6));
+		d->file_name = strdup(db_col_text(st, 7));
+		if (!d->creator || !d->name || !d->file_name) {
+			nomem = 1;
+			break;
+		}
+	}
+	db_reset(st);
+	/* A last SQLITE_ROW: it stopped at max, not at an error. */
+	if (nomem || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
+		drafts_free(all, *n);
+		*n = 0;
+		return -1;
+	}
+	*out = all;
+	return 0;
+}
+
+int64_t
+import_draft_count(struct db *db, int64_t user_id)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_DRAFT_COUNT);
+	int64_t		 n = -1;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, user_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	db_reset(st);
+	return n;
+}
+
+void
+kept_upload_clear(struct kept_upload *k)
+{
+	free(k->file_name);
+	free(k->file_path);
+	memset(k, 0, sizeof(*k));
+}
+
+/* Fill k from a row of STMT_KEPT_GET or STMT_KEPT_TAKE. */
+static int
+kept_fill(sqlite3_stmt *st, struct kept_upload *k)
+{
+	k->file_name = strdup(db_col_text(st, 0));
+	k->file_path = strdup(db_col_text(st, 1));
+	k->file_size = sqlite3_column_int64(st, 2);
+	k->created = sqlite3_column_int64(st, 3);
+	if (k->file_name == NULL || k->file_path == NULL) {
+		kept_upload_clear(k);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+remove_file(const char *path)
+{
+	if (unlink(path) == -1 && errno != ENOENT)
+		log_warn("kept upload: cannot remove %s: %s", path,
+		    strerror(errno));
+}
+
+int
+kept_upload_take(struct db *db, int64_t session_id, int64_t user_id,
+    const char *token, int64_t now, struct kept_upload *k)
+{
+	sqlite3_stmt	*st;
+	int		 rc, found = 0;
+
+	memset(k, 0, sizeof(*k));
+	if (db_begin(db) == -1)
+		return -1;
+	if ((st = db_stmt(db, STMT_KEPT_TAKE)) == NULL) {
+		db_rollback(db);
+		return -1;
+	}
+	db_bind_int(st, 1, session_id);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, token);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (kept_fill(st, k) == -1)
+			rc = SQLITE_NOMEM;
+		else
+			found = 1;
+	}
+	db_reset(st);
+	if ((rc != SQLITE_ROW && rc != SQLITE_DONE) || db_commit(db) == -1) {
+		db_rollback(db);
+		kept_upload_clear(k);
+		return -1;
+	}
+	if (found && k->created < now - KEPT_UPLOAD_SECONDS) {
+		remove_file(k->file_path);
+		kept_upload_clear(k);
+		found = 0;
+	}
+	return found;
+}
+
+int
+kept_upload_drop(struct db *db, int64_t session_id, int64_t user_id,
+    const char *token)
+{
+	struct kept_upload k;
+	int		 rc;
+
+	/* A time of 0: whatever its age, it goes. */
+	if ((rc = kept_upload_take(db, session_id, user_id, token, 0,
+	    &k)) == 1) {
+		remove_file(k.file_path);
+		kept_upload_clear(&k);
+	}
+	return rc;
+}
+
+int
+kept_upload_get(struct db *db, int64_t session_id, int64_t user_id,
+    const char *token, int64_t now, struct kept_upload *k)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_KEPT_GET);
+	int		 rc, found = 0;
+
+	memset(k, 0, sizeof(*k));
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, session_id);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, token);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		found = kept_fill(st, k) == 0 ? 1 : -1;
+	else if (rc != SQLITE_DONE)
+		found = -1;
+	db_reset(st);
+	if (found == 1 && k->created < now - KEPT_UPLOAD_SECONDS) {
+		kept_upload_clear(k);
+		found = kept_upload_drop(db, session_id, user_id, token) == -1 ?
+		    -1 : 0;
+	}
+	return found;
+}
+
+int
+kept_upload_put(struct db *db, int64_t session_id, int64_t user_id,
+    const char *token, const char *path, const char *file_name, int64_t size,
+    int64_t now)
+{
+	struct kept_upload old;
+	sqlite3_stmt	*st;
+	int		 rc, had = 0;
+
+	memset(&old, 0, sizeof(old));
+	if (db_begin(db) == -1)
+		return -1;
+	/* The file kept before for this form is replaced. */
+	if ((st = db_stmt(db, STMT_KEPT_TAKE)) == NULL)
+		goto fail;
+	db_bind_int(st, 1, session_id);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, token);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		had = kept_fill(st, &old) == 0;
+	db_reset(st);
+	if ((rc != SQLITE_ROW && rc != SQLITE_DONE) || (rc == SQLITE_ROW &&
+	    !had) || (st = db_stmt(db, STMT_KEPT_INSERT)) == NULL)
+		goto fail;
+	db_bind_int(st, 1, session_id);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, token);
+	db_bind_int(st, 4, now);
+	db_bind_text(st, 5, file_name);
+	db_bind_text(st, 6, path);
+	db_bind_int(st, 7, size);
+	if (db_exec_stmt(st) != SQLITE_DONE || db_commit(db) == -1)
+		goto fail;
+	if (had)
+		remove_file(old.file_path);
+	kept_upload_clear(&old);
+	return 0;
+fail:
+	db_rollback(db);
+	kept_upload_clear(&old);
+	return -1;
 }

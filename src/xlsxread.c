@@ -1,6 +1,8 @@
-/* xlsxread.c: the .xlsx half of calllist_read(): libzip opens the parts,
- * expat streams them; only the shared-strings table is held whole,
- * because cells refer to it by index. */
+/* xlsxread.c: the .xlsx reader of calllist_read(): the workbook's sheets,
+ * the shared strings and the number formats (styles.xml), then each sheet
+ * streamed through expat (zipxml.c). Only the shared-strings table and
+ * one byte per cell style are held whole, because cells refer to them by
+ * index. */
 #include "autoconf.h"
 
 #include <errno.h>
@@ -9,22 +11,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <expat.h>
-#include <zip.h>
 
 #include "calllist_impl.h"
-
-/* expat joins namespace URI and local name with this. */
-#define NS_SEP		'|'
-/* Doubles hold integers exactly up to here. */
-#define EXACT_INT_MAX	9007199254740992.0
 
 #define PART_WORKBOOK	"xl/workbook.xml"
 #define PART_RELS	"xl/_rels/workbook.xml.rels"
 #define PART_SHEET1	"xl/worksheets/sheet1.xml"
 #define PART_STRINGS	"xl/sharedStrings.xml"
+#define PART_STYLES	"xl/styles.xml"
+/* Excel allows 64,000 cell formats and 255 sheets. */
+#define MAX_XF		65536
+#define MAX_NUMFMT	4096
+#define MAX_SHEETS	4096
+/* Days from Excel's day 0 (1899-12-30 once past its phantom 1900-02-29)
+ * and from the 1904 system's day 0 to 1970-01-01. */
+#define DAYS_1900_TO_UNIX	25569
+#define DAYS_1904_TO_UNIX	24107
+
+/* What a cell style makes of a number. */
+enum numkind {
+	NK_NUMBER = 0,
+	NK_DATE,
+	NK_DATETIME,
+	NK_TIME,
+	NK_PERCENT,	/* with the decimals in the upper bits */
+};
+#define NK_KIND(k)	((k) & 0x0f)
+#define NK_DECIMALS(k)	((k) >> 4)
 
 enum cell_type {
 	CELL_NUMBER,	/* t="n" or none */
@@ -32,20 +45,37 @@ enum cell_type {
 	CELL_INLINE,	/* t="inlineStr": <is><t> */
 	CELL_STRING,	/* t="str": a formula's text result */
 	CELL_BOOL,	/* t="b" */
-	CELL_OTHER,	/* t="e" (#N/A), t="d" (ISO date): as written */
+	CELL_DATE,	/* t="d": ISO 8601 */
+	CELL_OTHER,	/* t="e" (#N/A): as written */
+};
+
+struct sheet {
+	char			*rid;
+	char			*part;
+};
+
+struct numfmt {
+	unsigned		 id;
+	unsigned char		 kind;
 };
 
 struct xlsx {
+	struct cl_zip		 z;	/* first: the parsers' user data */
 	struct cl_reader	*r;
-	zip_t			*za;
-	XML_Parser		 parser;	/* the one running */
-	size_t			 budget;	/* bytes we may still inflate */
-	enum calllist_status	 status;	/* first failure */
 
 	/* workbook.xml and its relationships */
-	char			*sheet_rid;
-	char			*sheet_part;
+	struct sheet		*sheets;
+	size_t			 nsheets, sheetcap;
+	int			 date1904;
 	char			*strings_part;
+	char			*styles_part;
+
+	/* styles.xml: custom number formats, then one kind per cell style */
+	struct numfmt		*fmts;
+	size_t			 nfmts, fmtcap;
+	unsigned char		*xfkind;
+	size_t			 nxf, xfcap;
+	int			 in_cellxfs;
 
 	/* shared strings: NUL-terminated, one after the other in sst */
 	char			*sst;
@@ -65,8 +95,10 @@ struct xlsx {
 	/* the sheet */
 	long			 rowno;
 	int			 in_row, in_cell;
+	int			 counting;	/* rows only counted */
 	size_t			 col, next_col;
 	enum cell_type		 ctype;
+	unsigned char		 nkind;		/* the cell's number format */
 	char			*val;		/* text of the cell */
 	size_t			 vallen, valcap;
 	char			*rbuf;		/* cells of the row */
@@ -77,68 +109,12 @@ struct xlsx {
 	size_t			 cellvcap;
 };
 
-static const char *
-local_name(const char *name)
-{
-	const char	*s = strrchr(name, NS_SEP);
-
-	return s != NULL ? s + 1 : name;
-}
-
-static const char *
-attr(const XML_Char **atts, const char *name)
-{
-	for (; atts[0] != NULL; atts += 2)
-		if (strcmp(atts[0], name) == 0)
-			return atts[1];
-	return NULL;
-}
-
 static int
 ends_with(const char *s, size_t n, const char *suffix)
 {
 	size_t	 k = strlen(suffix);
 
 	return n >= k && memcmp(s + n - k, suffix, k) == 0;
-}
-
-/* Record the first failure and stop the parser at once. */
-static void
-stop(struct xlsx *x, enum calllist_status st)
-{
-	if (x->status == CL_OK)
-		x->status = st;
-	if (x->parser != NULL)
-		XML_StopParser(x->parser, XML_FALSE);
-}
-
-static void
-fail(struct xlsx *x, enum calllist_status code, long line, long arg)
-{
-	if (x->status == CL_OK)
-		stop(x, cl_fail(x->r, code, line, arg));
-}
-
-/* Capacity for need elements of size bytes, never past limit elements. */
-static int
-grow(void **p, size_t *cap, size_t need, size_t size, size_t limit)
-{
-	size_t	 ncap = *cap == 0 ? 64 : *cap;
-	void	*np;
-
-	if (need <= *cap)
-		return 0;
-	if (need > limit)
-		return -1;
-	if (ncap > limit)
-		ncap = limit;
-	while (ncap < need)
-		ncap = ncap > limit / 2 ? limit : ncap * 2;
-	if ((np = reallocarray(*p, ncap, size)) == NULL)
-		return -1;
-	*p = np;
-	*cap = ncap;
-	return 0;
 }
 
 static int
@@ -189,108 +165,76 @@ unescape(char *s, size_t n)
 	return o;
 }
 
-/* OOXML has no DTDs; one is an attack (entity expansion), not a sheet. */
+/* Shorthands: every failure is the zip reader's. */
 static void
-doctype_cb(void *ud, const XML_Char *name, const XML_Char *sysid,
-    const XML_Char *pubid, int has_internal_subset)
+fail(struct xlsx *x, enum calllist_status code, long line, long arg)
 {
-	(void)name;
-	(void)sysid;
-	(void)pubid;
-	(void)has_internal_subset;
-	fail(ud, CL_ERR_XLSX_CORRUPT, 0, 0);
+	cl_zip_fail(&x->z, code, line, arg);
 }
 
-/*
- * Stream one part through expat, counting every inflated byte against
- * the budget (declared sizes can lie; what comes out of inflate cannot).
- */
-static enum calllist_status
-parse_part(struct xlsx *x, const char *name, XML_StartElementHandler se,
-    XML_EndElementHandler ee, XML_CharacterDataHandler cd)
+static void
+stop(struct xlsx *x, enum calllist_status st)
 {
-	zip_stat_t		 zs;
-	zip_file_t		*zf;
-	zip_int64_t		 idx, n;
-	XML_Parser		 p;
-	void			*b;
-
-	if ((idx = zip_name_locate(x->za, name, ZIP_FL_NOCASE)) < 0)
-		return cl_fail(x->r, CL_ERR_NOT_XLSX, 0, 0);
-	zip_stat_init(&zs);
-	if (zip_stat_index(x->za, (zip_uint64_t)idx, 0, &zs) == -1)
-		return cl_fail(x->r, CL_ERR_XLSX_CORRUPT, 0, 0);
-	if ((zs.valid & ZIP_STAT_SIZE) && zs.size > x->budget)
-		return cl_fail(x->r, CL_ERR_XLSX_TOO_BIG, 0,
-		    (long)x->r->opts.max_bytes_uncompressed);
-	if ((zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0)) == NULL)
-		return cl_fail(x->r, CL_ERR_XLSX_CORRUPT, 0, 0);
-	if ((p = XML_ParserCreateNS(NULL, NS_SEP)) == NULL) {
-		zip_fclose(zf);
-		return cl_fail(x->r, CL_ERR_NOMEM, 0, 0);
-	}
-	XML_SetUserData(p, x);
-	XML_SetElementHandler(p, se, ee);
-	XML_SetCharacterDataHandler(p, cd);
-	XML_SetStartDoctypeDeclHandler(p, doctype_cb);
-	x->parser = p;
-	x->in_t = x->in_v = x->in_is = x->rph = 0;
-
-	do {
-		if ((b = XML_GetBuffer(p, CL_CHUNK)) == NULL) {
-			fail(x, CL_ERR_NOMEM, 0, 0);
-			break;
-		}
-		if ((n = zip_fread(zf, b, CL_CHUNK)) < 0) {
-			fail(x, CL_ERR_XLSX_CORRUPT, 0, 0);
-			break;
-		}
-		if ((zip_uint64_t)n > x->budget) {
-			fail(x, CL_ERR_XLSX_TOO_BIG, 0,
-			    (long)x->r->opts.max_bytes_uncompressed);
-			break;
-		}
-		x->budget -= (size_t)n;
-		if (XML_ParseBuffer(p, (int)n, n == 0) != XML_STATUS_OK) {
-			fail(x, CL_ERR_XLSX_CORRUPT, 0, 0);
-			break;
-		}
-	} while (n > 0);
-
-	x->parser = NULL;
-	XML_ParserFree(p);
-	zip_fclose(zf);
-	return x->status;
+	cl_zip_stop(&x->z, st);
 }
 
 static int
-part_exists(struct xlsx *x, const char *name)
+grow(void **p, size_t *cap, size_t need, size_t size, size_t limit)
 {
-	return name != NULL && zip_name_locate(x->za, name, ZIP_FL_NOCASE) >= 0;
+	return cl_grow(p, cap, need, size, limit);
 }
 
-/* workbook.xml: the relationship id of the first <sheet>. */
+/* workbook.xml: every <sheet> in order (announced with its name and
+ * whether it is hidden, its relationship id kept) and the date system. */
 static void
 workbook_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
-	struct xlsx	*x = ud;
-	const char	*sep;
+	struct xlsx		*x = ud;
+	const char		*ln = cl_xml_local(name), *sep, *a;
+	const char		*rid = NULL, *sname, *state;
+	const XML_Char		**at;
+	struct sheet		*sh;
+	enum calllist_status	 st;
 
-	if (x->sheet_rid != NULL || strcmp(local_name(name), "sheet") != 0)
+	if (strcmp(ln, "workbookPr") == 0) {
+		a = cl_xml_attr(atts, "date1904");
+		x->date1904 = a != NULL && (strcmp(a, "1") == 0 ||
+		    strcmp(a, "true") == 0);
 		return;
-	for (; atts[0] != NULL; atts += 2) {
+	}
+	if (strcmp(ln, "sheet") != 0)
+		return;
+	for (at = atts; at[0] != NULL && rid == NULL; at += 2) {
 		/* r:id, whatever the prefix is bound to: both the
 		 * transitional and the strict relationships namespace
 		 * end in "relationships". */
-		sep = strrchr(atts[0], NS_SEP);
-		if (sep == NULL || strcmp(sep + 1, "id") != 0 ||
-		    !ends_with(atts[0], (size_t)(sep - atts[0]),
-		    "relationships"))
-			continue;
-		if ((x->sheet_rid = strdup(atts[1])) == NULL)
-			fail(x, CL_ERR_NOMEM, 0, 0);
+		sep = strrchr(at[0], CL_NS_SEP);
+		if (sep != NULL && strcmp(sep + 1, "id") == 0 &&
+		    ends_with(at[0], (size_t)(sep - at[0]), "relationships"))
+			rid = at[1];
+	}
+	sname = cl_xml_attr(atts, "name");
+	state = cl_xml_attr(atts, "state");
+	if (grow((void **)&x->sheets, &x->sheetcap, x->nsheets + 1,
+	    sizeof(*x->sheets), MAX_SHEETS) == -1) {
+		fail(x, x->nsheets + 1 > MAX_SHEETS ? CL_ERR_XLSX_CORRUPT :
+		    CL_ERR_NOMEM, 0, 0);
 		return;
 	}
+	sh = &x->sheets[x->nsheets];
+	memset(sh, 0, sizeof(*sh));
+	if (rid != NULL && (sh->rid = strdup(rid)) == NULL) {
+		fail(x, CL_ERR_NOMEM, 0, 0);
+		return;
+	}
+	/* "hidden" and "veryHidden": what the operator does not see. */
+	if ((st = cl_sheet_add(x->r, x->nsheets, sname != NULL ? sname : "",
+	    state != NULL && strcmp(state, "visible") != 0)) != CL_OK) {
+		free(sh->rid);
+		cl_zip_stop(&x->z, st);
+		return;
+	}
+	x->nsheets++;
 }
 
 static void
@@ -321,30 +265,166 @@ resolve(const char *target)
 	return s;
 }
 
-/* workbook.xml.rels: where the first sheet and the shared strings are. */
+/* workbook.xml.rels: where each sheet, the shared strings and the
+ * styles are. */
 static void
 rels_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct xlsx	*x = ud;
 	const char	*id, *type, *target, *mode;
 	char		**dst = NULL;
+	size_t		 i;
 
-	if (strcmp(local_name(name), "Relationship") != 0)
+	if (strcmp(cl_xml_local(name), "Relationship") != 0)
 		return;
-	id = attr(atts, "Id");
-	type = attr(atts, "Type");
-	target = attr(atts, "Target");
-	mode = attr(atts, "TargetMode");
+	id = cl_xml_attr(atts, "Id");
+	type = cl_xml_attr(atts, "Type");
+	target = cl_xml_attr(atts, "Target");
+	mode = cl_xml_attr(atts, "TargetMode");
 	if (target == NULL || (mode != NULL && strcmp(mode, "External") == 0))
 		return;
-	if (x->sheet_part == NULL && id != NULL && x->sheet_rid != NULL &&
-	    strcmp(id, x->sheet_rid) == 0)
-		dst = &x->sheet_part;
-	else if (x->strings_part == NULL && type != NULL &&
+	for (i = 0; id != NULL && i < x->nsheets && dst == NULL; i++)
+		if (x->sheets[i].part == NULL && x->sheets[i].rid != NULL &&
+		    strcmp(id, x->sheets[i].rid) == 0)
+			dst = &x->sheets[i].part;
+	if (dst == NULL && x->strings_part == NULL && type != NULL &&
 	    ends_with(type, strlen(type), "/sharedStrings"))
 		dst = &x->strings_part;
+	else if (dst == NULL && x->styles_part == NULL && type != NULL &&
+	    ends_with(type, strlen(type), "/styles"))
+		dst = &x->styles_part;
 	if (dst != NULL && (*dst = resolve(target)) == NULL)
 		fail(x, CL_ERR_NOMEM, 0, 0);
+}
+
+/* --- number formats (styles.xml) ------------------------------------------ */
+
+/* The built-in formats that show dates and times (ECMA-376 18.8.30,
+ * with the zh-CN ones Excel and WPS use: 27-36, 50-58). */
+static unsigned char
+builtin_kind(unsigned id)
+{
+	if ((id >= 14 && id <= 17) || (id >= 27 && id <= 31) || id == 36 ||
+	    (id >= 50 && id <= 54) || id == 57 || id == 58)
+		return NK_DATE;
+	if (id == 22)
+		return NK_DATETIME;
+	if ((id >= 18 && id <= 21) || (id >= 32 && id <= 35) ||
+	    (id >= 45 && id <= 47) || id == 55 || id == 56)
+		return NK_TIME;
+	if (id == 9)
+		return NK_PERCENT;
+	if (id == 10)
+		return NK_PERCENT | 2 << 4;
+	return NK_NUMBER;
+}
+
+/*
+ * What a format code shows a number as: its first section, outside
+ * quoted text, escapes (\x, _x, *x) and [brackets] (colours, locales;
+ * but [h] [m] [s] are elapsed time), read for y m d h s and %.
+ */
+static unsigned char
+code_kind(const char *code)
+{
+	const char	*p;
+	int		 date = 0, time = 0, month = 0, pct = 0, dec = 0, frac = 0;
+	int		 c;
+
+	for (p = code; *p != '\0' && *p != ';'; p++) {
+		c = *p | 0x20;
+		if (*p == '"') {
+			while (p[1] != '\0' && p[1] != '"')
+				p++;
+			if (p[1] == '"')
+				p++;
+		} else if ((*p == '\\' || *p == '_' || *p == '*') && p[1] != '\0')
+			p++;
+		else if (*p == '[') {
+			if (p[1] != '\0' && strchr("hHmMsS", p[1]) != NULL)
+				time = 1;
+			while (p[1] != '\0' && p[1] != ']')
+				p++;
+			if (p[1] == ']')
+				p++;
+		} else if (c == 'y' || c == 'd')
+			date = 1;
+		else if (c == 'h' || c == 's')
+			time = 1;
+		else if (c == 'm')
+			month = 1;
+		else if (*p == '%')
+			pct = 1;
+		else if (*p == '.')
+			frac = 1;
+		else if (*p == '0' && frac && !date && !time)
+			dec++;
+	}
+	if (date && time)
+		return NK_DATETIME;
+	if (date || (month && !time))
+		return NK_DATE;
+	if (time)
+		return NK_TIME;
+	if (pct)
+		return (unsigned char)(NK_PERCENT | (dec > 9 ? 9 : dec) << 4);
+	return NK_NUMBER;
+}
+
+static unsigned char
+format_kind(const struct xlsx *x, unsigned id)
+{
+	size_t	 i;
+
+	for (i = 0; i < x->nfmts; i++)
+		if (x->fmts[i].id == id)
+			return x->fmts[i].kind;
+	return builtin_kind(id);
+}
+
+/* <numFmt> come before <cellXfs> (the schema orders them). */
+static void
+styles_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	struct xlsx	*x = ud;
+	const char	*ln = cl_xml_local(name), *id, *code;
+	unsigned long	 n;
+
+	if (strcmp(ln, "cellXfs") == 0)
+		x->in_cellxfs = 1;
+	else if (strcmp(ln, "numFmt") == 0) {
+		id = cl_xml_attr(atts, "numFmtId");
+		code = cl_xml_attr(atts, "formatCode");
+		if (id == NULL || code == NULL || x->nfmts >= MAX_NUMFMT)
+			return;
+		if (grow((void **)&x->fmts, &x->fmtcap, x->nfmts + 1,
+		    sizeof(*x->fmts), MAX_NUMFMT) == -1) {
+			fail(x, CL_ERR_NOMEM, 0, 0);
+			return;
+		}
+		x->fmts[x->nfmts].id = (unsigned)strtoul(id, NULL, 10);
+		x->fmts[x->nfmts++].kind = code_kind(code);
+	} else if (strcmp(ln, "xf") == 0 && x->in_cellxfs) {
+		if (x->nxf >= MAX_XF)
+			return;
+		if (grow((void **)&x->xfkind, &x->xfcap, x->nxf + 1, 1,
+		    MAX_XF) == -1) {
+			fail(x, CL_ERR_NOMEM, 0, 0);
+			return;
+		}
+		id = cl_xml_attr(atts, "numFmtId");
+		n = id != NULL ? strtoul(id, NULL, 10) : 0;
+		x->xfkind[x->nxf++] = format_kind(x, (unsigned)n);
+	}
+}
+
+static void
+styles_end(void *ud, const XML_Char *name)
+{
+	struct xlsx	*x = ud;
+
+	if (strcmp(cl_xml_local(name), "cellXfs") == 0)
+		x->in_cellxfs = 0;
 }
 
 /* Shared strings: keep to the budget, whose overrun is its own error. */
@@ -367,7 +447,7 @@ static void
 sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct xlsx	*x = ud;
-	const char	*ln = local_name(name);
+	const char	*ln = cl_xml_local(name);
 
 	(void)atts;
 	if (strcmp(ln, "si") == 0) {
@@ -384,7 +464,7 @@ static void
 sst_end(void *ud, const XML_Char *name)
 {
 	struct xlsx	*x = ud;
-	const char	*ln = local_name(name);
+	const char	*ln = cl_xml_local(name);
 	size_t		 offlimit;
 
 	if (strcmp(ln, "t") == 0)
@@ -440,49 +520,74 @@ ref_column(const char *ref)
 }
 
 /*
- * A number cell as people saw it: an integer (13500000001, however it was
- * written: 1.3500000001E10 too) exactly, digit for digit; anything else
- * with the 15 significant digits Excel shows. Assumes the "C" numeric
- * locale, as the whole program does.
+ * A number cell as the sheet shows it: a date or time by its style's
+ * number format (ISO text, in the workbook's date system), a percentage
+ * as one, any other number in full (13500000001, however it was written:
+ * 1.3500000001E10 too).
  */
 static const char *
-format_number(const char *v, char *out, size_t outsz)
+number_shown(const struct xlsx *x, const char *v, char *out, size_t outsz)
 {
-	char	*end;
-	double	 d;
+	unsigned char	 k = x->nkind;
+	long long	 secs, days;
+	double		 d, scale;
+	char		*end;
 
-	if (*v == '\0')
-		return v;
+	if (NK_KIND(k) == NK_NUMBER)
+		return cl_number_str(v, out, outsz);
 	d = strtod(v, &end);
 	if (end == v || *end != '\0' || !isfinite(d))
 		return v;
-	if (d == floor(d) && fabs(d) < EXACT_INT_MAX)
-		snprintf(out, outsz, "%.0f", d == 0 ? 0.0 : d);
-	else
-		snprintf(out, outsz, "%.15g", d);
-	return out;
+	if (NK_KIND(k) == NK_PERCENT) {
+		scale = pow(10, NK_DECIMALS(k));
+		snprintf(out, outsz, "%.*f%%", NK_DECIMALS(k),
+		    round(d * 100 * scale) / scale);
+		return out;
+	}
+	/* Excel shows ##### outside 1900-01-00 .. 9999-12-31. */
+	if (d < 0 || d >= 2958466)
+		return cl_number_text(d, out, outsz);
+	secs = llround(d * 86400.0);
+	days = secs / 86400;
+	secs %= 86400;
+	if (x->date1904)
+		days -= DAYS_1904_TO_UNIX;
+	else {
+		/* Excel counts a 1900-02-29 that never was (day 60):
+		 * days before it are one later than their true count. */
+		if (days < 60)
+			days++;
+		days -= DAYS_1900_TO_UNIX;
+	}
+	return cl_when_text((time_t)(days * 86400 + secs),
+	    NK_KIND(k) == NK_DATE ? CL_WHEN_DATE : NK_KIND(k) == NK_TIME ?
+	    CL_WHEN_TIME : CL_WHEN_DATETIME, out, outsz);
 }
 
 static void
 sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct xlsx	*x = ud;
-	const char	*ln = local_name(name), *a;
+	const char	*ln = cl_xml_local(name), *a;
 	long		 n;
 	char		*end = NULL;
 
 	if (strcmp(ln, "row") == 0) {
 		/* Rows without r= follow the one before. */
-		n = (a = attr(atts, "r")) != NULL ? strtol(a, &end, 10) : 0;
+		n = (a = cl_xml_attr(atts, "r")) != NULL ? strtol(a, &end, 10) : 0;
 		x->rowno = n > 0 && *end == '\0' ? n : x->rowno + 1;
 		x->in_row = 1;
 		x->next_col = 0;
 	} else if (strcmp(ln, "c") == 0 && x->in_row) {
 		/* Cells without r= follow the one before. */
-		n = (a = attr(atts, "r")) != NULL ? ref_column(a) : -1;
+		n = (a = cl_xml_attr(atts, "r")) != NULL ? ref_column(a) : -1;
 		x->col = n >= 0 ? (size_t)n : x->next_col;
 		x->next_col = x->col + 1;
-		a = attr(atts, "t");
+		a = cl_xml_attr(atts, "s");
+		n = a != NULL ? strtol(a, &end, 10) : 0;
+		x->nkind = n >= 0 && (size_t)n < x->nxf ? x->xfkind[n] :
+		    NK_NUMBER;
+		a = cl_xml_attr(atts, "t");
 		if (a == NULL || strcmp(a, "n") == 0)
 			x->ctype = CELL_NUMBER;
 		else if (strcmp(a, "s") == 0)
@@ -493,6 +598,8 @@ sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 			x->ctype = CELL_STRING;
 		else if (strcmp(a, "b") == 0)
 			x->ctype = CELL_BOOL;
+		else if (strcmp(a, "d") == 0)
+			x->ctype = CELL_DATE;
 		else
 			x->ctype = CELL_OTHER;
 		x->in_cell = 1;
@@ -534,7 +641,7 @@ static void
 end_cell(struct xlsx *x)
 {
 	const char	*s;
-	char		 num[64];
+	char		 num[CL_NUM_SIZE];
 	unsigned long	 idx;
 	size_t		 n, i;
 	char		*end;
@@ -547,7 +654,8 @@ end_cell(struct xlsx *x)
 	x->val[x->vallen] = '\0';
 	if (x->vallen == 0)
 		return;	/* <c r="B5" s="1"/>: style only, no value */
-	switch (x->ctype) {
+	/* A sheet only counted needs to know that the row has a value. */
+	switch (x->counting ? CELL_OTHER : x->ctype) {
 	case CELL_SHARED:
 		errno = 0;
 		idx = strtoul(x->val, &end, 10);
@@ -559,7 +667,10 @@ end_cell(struct xlsx *x)
 		s = x->sst + x->sstoff[idx];
 		break;
 	case CELL_NUMBER:
-		s = format_number(x->val, num, sizeof(num));
+		s = number_shown(x, x->val, num, sizeof(num));
+		break;
+	case CELL_DATE:
+		s = cl_iso_text(x->val, num, sizeof(num));
 		break;
 	case CELL_BOOL:
 		s = strcmp(x->val, "1") == 0 ? "TRUE" :
@@ -627,7 +738,7 @@ static void
 sheet_end(void *ud, const XML_Char *name)
 {
 	struct xlsx	*x = ud;
-	const char	*ln = local_name(name);
+	const char	*ln = cl_xml_local(name);
 
 	if (strcmp(ln, "v") == 0)
 		x->in_v = 0;
@@ -646,48 +757,81 @@ sheet_end(void *ud, const XML_Char *name)
 	}
 }
 
+/* Each sheet in order, read or only counted as cl_sheet_begin() says. */
+static enum calllist_status
+read_sheets(struct xlsx *x)
+{
+	enum calllist_status	 st = CL_OK;
+	const char		*part;
+	size_t			 i;
+
+	for (i = 0; i < x->nsheets && st == CL_OK; i++) {
+		x->counting = !cl_sheet_begin(x->r, i);
+		part = x->sheets[i].part;
+		/* A workbook without relationships: its first sheet by its
+		 * usual name. */
+		if (i == 0 && !cl_zip_has(&x->z, part))
+			part = PART_SHEET1;
+		x->rowno = 0;
+		x->in_row = x->in_cell = 0;
+		x->in_t = x->in_v = x->in_is = x->rph = 0;
+		if (part != NULL)
+			st = cl_zip_parse(&x->z, part, sheet_start, sheet_end,
+			    sheet_text);
+		if (st == CL_OK)
+			st = cl_sheet_end(x->r);
+	}
+	return st;
+}
+
 enum calllist_status
-xlsxread_fd(struct cl_reader *r, int fd)
+xlsxread_zip(struct cl_reader *r, zip_t *za)
 {
 	struct xlsx		 x;
 	enum calllist_status	 st = CL_OK;
-	const char		*sheet, *strings;
-	int			 zerr = 0;
+	const char		*strings, *styles;
+	size_t			 i;
 
 	memset(&x, 0, sizeof(x));
-	x.r = r;
-	x.budget = r->opts.max_bytes_uncompressed;
+	x.z.r = x.r = r;
+	x.z.za = za;
+	x.z.budget = r->opts.max_bytes_uncompressed;
 	x.sstlimit = r->opts.max_bytes_strings;
 	if (x.sstlimit > UINT32_MAX)	/* offsets are 32-bit */
 		x.sstlimit = UINT32_MAX;
 	r->info->encoding = CL_UTF8;
 	r->info->delimiter = '\0';
 
-	if ((x.za = zip_fdopen(fd, 0, &zerr)) == NULL) {
-		close(fd);
-		return cl_fail(r, zerr == ZIP_ER_NOZIP ? CL_ERR_NOT_XLSX :
-		    CL_ERR_XLSX_CORRUPT, 0, 0);
-	}
-	if (!part_exists(&x, PART_WORKBOOK))
+	st = cl_zip_parse(&x.z, PART_WORKBOOK, workbook_start, ignore_end,
+	    ignore_text);
+	if (st == CL_OK && x.nsheets == 0)
 		st = cl_fail(r, CL_ERR_NOT_XLSX, 0, 0);
-	else
-		st = parse_part(&x, PART_WORKBOOK, workbook_start, ignore_end,
+	if (st == CL_OK && cl_zip_has(&x.z, PART_RELS))
+		st = cl_zip_parse(&x.z, PART_RELS, rels_start, ignore_end,
 		    ignore_text);
-	if (st == CL_OK && x.sheet_rid != NULL && part_exists(&x, PART_RELS))
-		st = parse_part(&x, PART_RELS, rels_start, ignore_end,
-		    ignore_text);
-	sheet = part_exists(&x, x.sheet_part) ? x.sheet_part : PART_SHEET1;
-	strings = part_exists(&x, x.strings_part) ? x.strings_part :
+	strings = cl_zip_has(&x.z, x.strings_part) ? x.strings_part :
 	    PART_STRINGS;
-	if (st == CL_OK && part_exists(&x, strings))
-		st = parse_part(&x, strings, sst_start, sst_end, sst_text);
+	styles = cl_zip_has(&x.z, x.styles_part) ? x.styles_part :
+	    PART_STYLES;
+	if (st == CL_OK && cl_zip_has(&x.z, strings))
+		st = cl_zip_parse(&x.z, strings, sst_start, sst_end, sst_text);
+	if (st == CL_OK && cl_zip_has(&x.z, styles))
+		st = cl_zip_parse(&x.z, styles, styles_start, styles_end,
+		    ignore_text);
 	if (st == CL_OK)
-		st = parse_part(&x, sheet, sheet_start, sheet_end, sheet_text);
+		st = read_sheets(&x);
+	if (st == CL_OK && cl_sheet_again(r))
+		st = read_sheets(&x);
 
-	zip_discard(x.za);
-	free(x.sheet_rid);
-	free(x.sheet_part);
+	for (i = 0; i < x.nsheets; i++) {
+		free(x.sheets[i].rid);
+		free(x.sheets[i].part);
+	}
+	free(x.sheets);
 	free(x.strings_part);
+	free(x.styles_part);
+	free(x.fmts);
+	free(x.xfkind);
 	free(x.sst);
 	free(x.sstoff);
 	free(x.val);

@@ -1,7 +1,9 @@
 /* task-form.js: on the new-task form, shows the fields that depend on a
- * checkbox only while it is ticked. Without script every field shows and
- * the server decides; nothing here clears or disables what was typed, so
- * unticking and ticking again gives the same values back. */
+ * checkbox only while it is ticked, and asks for a file again when the
+ * operator says not to use the one kept on the server. Without script
+ * every field shows and the server decides; nothing here clears or
+ * disables what was typed, so unticking and ticking again gives the same
+ * values back. */
 (function () {
 	'use strict';
 
@@ -44,11 +46,30 @@
 		};
 	}
 
+	/* A file kept after a refused submission stands in for the file
+	 * input; "不使用这个文件" makes the input required again. */
+	function bindKept() {
+		var drop = document.querySelector('input[name="drop_upload"]');
+		var file = document.querySelector('input[type="file"][name="list"]');
+
+		if (drop === null || file === null) {
+			return;
+		}
+		function sync() {
+			file.required = drop.checked;
+		}
+		sync();
+		drop.addEventListener('change', sync);
+		window.addEventListener('pageshow', sync);
+	}
+
 	function start() {
 		var groups = document.querySelectorAll('[data-depends-on]');
 		var resyncs = [];
 		var f;
 		var i;
+
+		bindKept();
 
 		for (i = 0; i < groups.length; i++) {
 			f = bind(groups[i]);

@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! home.tpl: the dashboard after sign-in: tasks and numbers sent in the last 7 and 30 days, the vendor's summed import figures, the newest tasks, and one card per place the role may go. }}
+{{! home.tpl: the dashboard after sign-in: the drafts waiting for a decision, tasks and numbers sent in the last 7 and 30 days, the vendor's summed import figures, the newest tasks, and one card per place the role may go. }}
 {{! The creator filter is a plain GET form, so the figures are the server's and the page works without script. }}
 <div class="page-head page-head-row">
 <div>
@@ -19,6 +19,9 @@
 <button type="submit" class="btn btn-primary">筛选</button>
 </form>
 </div>
+{{#DRAFTS}}
+<p class="flash flash-warn drafts-note" role="status">{{#DRAFTS_LINK}}<a href="{{DRAFTS_HREF}}">{{DRAFTS_TEXT}}</a>{{/DRAFTS_LINK}}{{#DRAFTS_NOLINK}}{{DRAFTS_TEXT}}{{/DRAFTS_NOLINK}}：已上传、尚未确认发送；{{DRAFTS_DAYS}} 天内未确认将自动取消。</p>
+{{/DRAFTS}}
 <section class="dash-figures" aria-labelledby="figures-title">
 <h2 id="figures-title" class="visually-hidden">任务与发送概况</h2>
 <dl class="stat-grid">

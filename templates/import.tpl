@@ -1,15 +1,18 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! import.tpl: the preview of an uploaded call list before anything is sent: figures, column mapping, sample rows, problem rows, confirm or cancel. }}
+{{! import.tpl: the preview of an uploaded call list before anything is sent: figures, the sheet and header row read (and forms to pick others), column mapping, sample rows, problem rows, confirm or cancel; a cancelled list shows only what it was. }}
 <div class="page-head">
 <h1>名单预览</h1>
 <p class="lead file-name">文件：{{FILE_NAME}}</p>
 </div>
 {{#FLASH_ERROR}}<p class="error" role="alert">{{TEXT}}</p>{{/FLASH_ERROR}}
 {{#CONFIRMED}}<p class="flash flash-ok">这份名单已确认发送。<a href="{{TASK_HREF}}">查看任务进度</a></p>{{/CONFIRMED}}
-{{#CANCELLED}}<p class="flash flash-muted">这份名单已取消，不会发送。</p>{{/CANCELLED}}
+{{#CANCELLED}}<section class="card cancelled-state" aria-labelledby="cancelled-title">
+<h2 id="cancelled-title">已取消</h2>
+<p>这份名单已取消，不会发送。它的号码已从系统中删除。<a href="/tasks/new">重新上传名单</a></p>
+</section>{{/CANCELLED}}
 <section class="card preview-summary" aria-labelledby="summary-title">
 <h2 id="summary-title">名单概况</h2>
-<dl class="stat-grid">
+{{#LIVE}}<dl class="stat-grid">
 <div class="stat"><dt>读取行数</dt><dd>{{ROWS_READ}}</dd></div>
 <div class="stat stat-ok"><dt>有效</dt><dd>{{VALID}}</dd></div>
 <div class="stat stat-bad"><dt>无效</dt><dd>{{INVALID}}</dd></div>
@@ -17,14 +20,26 @@
 <div class="stat stat-bad stat-dnc"><dt>免打扰</dt><dd>{{DNC_COUNT}}</dd></div>
 <div class="stat stat-warn stat-recent"><dt>近期已发送</dt><dd>{{RECENT_COUNT}}<span class="stat-note">{{RECENT_NOTE}}</span></dd></div>
 <div class="stat stat-batches"><dt>将分批发送</dt><dd>{{BATCHES}}<span class="stat-unit">批</span><span class="stat-note">每批 {{BATCH_SIZE}} 条</span></dd></div>
-</dl>
+</dl>{{/LIVE}}
 <dl class="facts">
 <div><dt>格式</dt><dd>{{FORMAT_LABEL}}</dd></div>
-<div><dt>编码</dt><dd>{{ENCODING_LABEL}}</dd></div>
-{{#DELIMITER}}<div><dt>分隔符</dt><dd>{{DELIMITER_LABEL}}</dd></div>{{/DELIMITER}}
+{{#CSV_FACTS}}<div><dt>编码</dt><dd>{{ENCODING_LABEL}}</dd></div>
+<div><dt>分隔符</dt><dd>{{DELIMITER_LABEL}}</dd></div>{{/CSV_FACTS}}
 <div><dt>大小</dt><dd>{{FILE_SIZE}}</dd></div>
+{{#LIVE}}{{#SHEET_FACT}}<div class="fact-sheet"><dt>工作表</dt><dd>{{SHEET_LABEL}}</dd></div>{{/SHEET_FACT}}
+<div class="fact-header"><dt>表头</dt><dd>{{HEADER_LABEL}}</dd></div>{{/LIVE}}
 </dl>
+{{#SHEET_NOTE}}<p class="notice sheet-note">另有工作表 {{NOTE_SHEET}} 未读取：如果名单在那里，请在“表头与工作表”中切换。</p>{{/SHEET_NOTE}}
 </section>
+{{#NO_PHONE}}
+<section class="card no-phone" aria-labelledby="no-phone-title">
+<h2 id="no-phone-title">找不到手机号列</h2>
+<p class="error" role="alert">名单已读取，但没有哪一列像手机号。请在下方选择表头所在的行，或直接指定手机号列。文件开头的几行（号码已脱敏）：</p>
+<ol class="head-rows">
+{{#HEAD_ROW}}<li><span class="head-line">第 {{HEAD_LINE}} 行</span> <span class="head-text">{{HEAD_TEXT}}</span></li>{{/HEAD_ROW}}
+</ol>
+</section>
+{{/NO_PHONE}}
 <div class="preview-columns">
 <section class="card" aria-labelledby="params-title">
 <h2 id="params-title">任务参数</h2>
@@ -67,7 +82,44 @@
 </form>
 </section>
 {{/MAPPING}}
+{{#CHOICES}}
+<section class="card choices" aria-labelledby="choices-title">
+<h2 id="choices-title">表头与工作表</h2>
+{{#SHEET_FORM}}
+<form method="post" action="{{CHOICE_ACTION}}" class="choice-form sheet-form">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<div class="field">
+<label for="choose-sheet">工作表</label>
+<select id="choose-sheet" name="sheet">
+{{#SHEET_OPT}}
+<option value="{{OPT_VALUE}}"{{#OPT_SELECTED}} selected{{/OPT_SELECTED}}>{{OPT_LABEL}}</option>
+{{/SHEET_OPT}}
+</select>
 </div>
+<div class="form-actions">
+<button type="submit" class="btn btn-secondary">切换工作表</button>
+</div>
+</form>
+{{/SHEET_FORM}}
+<form method="post" action="{{CHOICE_ACTION}}" class="choice-form header-form">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<div class="field">
+<label for="choose-header">表头所在的行</label>
+<select id="choose-header" name="header_row">
+{{#HEADER_OPT}}
+<option value="{{OPT_VALUE}}"{{#OPT_SELECTED}} selected{{/OPT_SELECTED}}>{{OPT_LABEL}}</option>
+{{/HEADER_OPT}}
+</select>
+<p class="field-hint">表头以上的行（标题、说明）不会当作数据；换了表头后，手机号列和姓名列会重新识别。</p>
+</div>
+<div class="form-actions">
+<button type="submit" class="btn btn-secondary">使用该行作表头</button>
+</div>
+</form>
+</section>
+{{/CHOICES}}
+</div>
+{{#LIVE}}
 {{#PURGED}}<div class="flash flash-muted" role="status">该名单的号码、姓名和其他列已于 {{PURGED_AT}} 按个人信息保留期限删除；统计数字和任务记录仍然保留。</div>{{/PURGED}}
 {{#REVEALED}}<div class="flash flash-warn" role="status">正在显示完整号码。这次查看及其原因已记入审计日志；离开本页后号码重新脱敏。</div>{{/REVEALED}}
 <section class="preview-table" aria-labelledby="sample-caption">
@@ -141,6 +193,7 @@
 </form>
 </section>
 {{/CAN_REVEAL}}
+{{/LIVE}}
 {{#CAN_CONFIRM}}
 <section class="card confirm-bar" aria-labelledby="confirm-title">
 <h2 id="confirm-title">确认发送</h2>

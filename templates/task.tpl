@@ -8,6 +8,7 @@
 <div><dt>创建时间</dt><dd>{{TASK_CREATED}}</dd></div>
 <div><dt>供应商账号</dt><dd>{{LOGIN_NAME}}</dd></div>
 </dl>
+{{#CAN_COPY}}<p class="page-actions"><a class="btn btn-secondary btn-small" href="{{COPY_HREF}}">复制为新任务</a></p>{{/CAN_COPY}}
 </div>
 {{#FLASH}}<div class="flash flash-{{FLASH_KIND}}" role="status">{{TEXT}}</div>{{/FLASH}}
 <section class="card progress-card" aria-labelledby="progress-title">

@@ -6,10 +6,13 @@
 <h1>新建外呼任务</h1>
 <p class="lead">供应商账号：<span class="nowrap">{{LOGIN_NAME}}</span>；每批 {{BATCH_SIZE}} 条；名单最多 {{MAX_ROWS}} 行；文件不超过 {{UPLOAD_MAX}}。</p>
 </div>
+{{#NOTICE}}<p class="flash flash-ok" role="status">{{TEXT}}</p>{{/NOTICE}}
 {{#FORM_ERROR}}<p class="error" role="alert">{{TEXT}}</p>{{/FORM_ERROR}}
 {{#VENDOR_WARNING}}<p class="flash flash-warn">{{TEXT}}</p>{{/VENDOR_WARNING}}
 <form method="post" action="/tasks/new" enctype="multipart/form-data" class="card task-form">
 <input type="hidden" name="csrf" value="{{CSRF}}">
+{{! upload_token binds a file kept after a refused submission to this form and session; it names no file. }}
+<input type="hidden" name="upload_token" value="{{UPLOAD_TOKEN}}">
 <fieldset class="form-section">
 <legend>任务内容</legend>
 <div class="form-grid">
@@ -96,8 +99,17 @@
 <legend>呼叫名单</legend>
 <div class="field">
 <label for="task-list">呼叫名单文件 <span class="field-req">必填</span></label>
-<input id="task-list" type="file" name="list" required accept=".csv,.txt,.xlsx" aria-describedby="task-list-hint{{#LIST_ERROR}} task-list-error{{/LIST_ERROR}}"{{#LIST_ERROR}} aria-invalid="true"{{/LIST_ERROR}}>
+<input id="task-list" type="file" name="list"{{#LIST_REQUIRED}} required{{/LIST_REQUIRED}} accept=".csv,.txt,.xlsx" aria-describedby="task-list-hint{{#KEPT}} task-list-kept{{/KEPT}}{{#LIST_ERROR}} task-list-error{{/LIST_ERROR}}"{{#LIST_ERROR}} aria-invalid="true"{{/LIST_ERROR}}>
 <p class="field-hint" id="task-list-hint">支持 Excel .xlsx 与 CSV（UTF-8 或 GBK/GB18030）；第一行可为表头，手机号列名如「手机号」「电话」，姓名列如「姓名」，其余列作为备注回传。</p>
+{{#KEPT}}
+<div class="kept-file" id="task-list-kept">
+<p class="field-hint">已保留上次选择的文件：<span class="file-name">{{KEPT_NAME}}</span>（{{KEPT_SIZE}}）。不再选择文件即使用它；选择新文件则替换它。</p>
+<div class="check">
+<input id="task-drop-upload" type="checkbox" name="drop_upload" value="true">
+<label for="task-drop-upload">不使用这个文件</label>
+</div>
+</div>
+{{/KEPT}}
 {{#LIST_ERROR}}<p class="field-error" id="task-list-error">{{TEXT}}</p>{{/LIST_ERROR}}
 </div>
 </fieldset>

@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! tasks.tpl: the task history, newest first, filtered by a GET form and paged. }}
+{{! tasks.tpl: the task history, newest first, filtered by a GET form and paged; drafts (lists uploaded but not confirmed) head the first page. }}
 <div class="page-head page-head-row">
 <div>
 <h1>任务列表</h1>
@@ -52,6 +52,17 @@
 <tr><th scope="col" class="num col-narrow">编号</th><th scope="col">任务名称</th><th scope="col">创建人</th><th scope="col">创建时间</th><th scope="col" class="num">号码数</th><th scope="col">进度</th><th scope="col">状态</th></tr>
 </thead>
 <tbody>
+{{#DRAFT}}
+<tr id="draft-{{DRAFT_ID}}" class="draft-row">
+<td class="num">—</td>
+<td class="task-name"><a href="{{DRAFT_HREF}}" title="名单文件：{{DRAFT_FILE}}">{{DRAFT_NAME}}</a></td>
+<td>{{DRAFT_CREATOR}}</td>
+<td class="nowrap">{{DRAFT_CREATED}}</td>
+<td class="num">{{DRAFT_ROWS}}</td>
+<td class="nowrap">未确认，{{DRAFT_EXPIRES}} 自动取消</td>
+<td><span class="badge badge-preview">{{DRAFT_STATE_LABEL}}</span></td>
+</tr>
+{{/DRAFT}}
 {{#TASK}}
 <tr id="task-{{TASK_ID}}">
 <td class="num">{{TASK_ID}}</td>

@@ -2,8 +2,8 @@
 # tests/browser/run.sh: the browser tests. Installs playwright-core from the
 # lock file when needed, starts dialdesk and nginx like the integration
 # tests do (tests/integration/lib.sh), with the sandbox vendor and a worker
-# (vendor.sh), runs login.mjs, task.mjs, users.mjs, dnc.mjs and pages.mjs (every page, both
-# widths, every GET form) in Chromium, and ends with one
+# (vendor.sh), runs login.mjs, task.mjs, drafts.mjs, dnc.mjs and pages.mjs
+# (every page, both widths, every GET form) in Chromium, and ends with one
 # line: `N passed, M failed`. Needs DIALDESK_BIN (default build/dialdesk),
 # SANDBOX_BIN (default build/tools/sandbox-vendor) and /usr/bin/chromium.
 set -euo pipefail
@@ -40,6 +40,8 @@ BASE_URL=$BASE DD_USER=admin DD_PASS=$ADMIN_PASS \
 BASE_URL=$BASE DD_USER=operator DD_PASS=$OPERATOR_PASS LIST_GB18030=$list \
     LIST_ROWS=30 timeout -k 10 300 node "$here/task.mjs" | tee -a "$out" ||
     rc=${PIPESTATUS[0]}
+BASE_URL=$BASE DD_USER=operator DD_PASS=$OPERATOR_PASS LIST_GB18030=$list \
+    timeout -k 10 300 node "$here/drafts.mjs" | tee -a "$out" || rc=${PIPESTATUS[0]}
 BASE_URL=$BASE DD_PASS=$ADMIN_PASS timeout -k 10 300 node "$here/users.mjs" |
     tee -a "$out" || rc=${PIPESTATUS[0]}
 BASE_URL=$BASE ADMIN_PASS=$ADMIN_PASS OPERATOR_PASS=$OPERATOR_PASS \
@@ -47,6 +49,8 @@ BASE_URL=$BASE ADMIN_PASS=$ADMIN_PASS OPERATOR_PASS=$OPERATOR_PASS \
 BASE_URL=$BASE ADMIN_PASS=$ADMIN_PASS OPERATOR_PASS=$OPERATOR_PASS \
     AUDITOR_PASS=$AUDITOR_PASS LIST_GB18030=$list \
     timeout -k 10 400 node "$here/pages.mjs" | tee -a "$out" || rc=${PIPESTATUS[0]}
+BASE_URL=$BASE DD_USER=operator DD_PASS=$OPERATOR_PASS LISTS_DIR=$DD_TOP/tests/fixtures/calllist \
+    timeout -k 10 300 node "$here/lists.mjs" | tee -a "$out" || rc=${PIPESTATUS[0]}
 dd_stop "$worker_pid" 10 || true
 
 # Count here rather than trust the scripts' own lines: stopping the servers

@@ -11,7 +11,9 @@ source "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=vendor.sh
 source "$(dirname "$0")/vendor.sh"
 t_start
-vendor_start
+# The push waits a second, so that the batch holds its vendor task id
+# by then and the push.received entry names it (no race with the worker).
+vendor_start --push-delay-ms 1000
 ajar=$T_DIR/ajar
 login admin "$ADMIN_PASS" "$ajar" || not_ok "admin signs in" "$(r_summary)"
 

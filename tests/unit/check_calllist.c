@@ -1,7 +1,9 @@
 /* check_calllist.c: calllist_read() over the kinds of file operators
- * upload, one table row per file saying what must come out of it. Text
- * fixtures are in tests/fixtures/calllist (make-fixtures.sh); binary and
- * big ones are made here. */
+ * upload, one table row per file saying what must come out of it: the
+ * sheet, the header row, the columns, the cells as text. Fixtures are in
+ * tests/fixtures/calllist (make-fixtures.sh for CSV and libxlsxwriter
+ * files, make-office.py for what openpyxl, xlwt and LibreOffice save);
+ * crafted and big ones are made here. */
 #include "autoconf.h"
 
 #include <errno.h>
@@ -16,14 +18,15 @@
 
 #include "calllist.h"
 
-#define MAX_ROWS	4	/* rows compared cell by cell */
-#define MAX_CELLS	6
+#define MAX_ROWS	5	/* rows compared cell by cell */
+#define MAX_CELLS	8
 
 /* Column options in the table: 0 leaves the default (detect). */
 #define COL(n)		((n) + 1)
 #define COL_NONE	(-1)
 #define HDR_NO		1
 #define HDR_YES		2
+#define SHEET(n)	((n) + 1)
 
 struct want_row {
 	long		 line;
@@ -47,6 +50,8 @@ struct fixture {
 	/* options */
 	long			 max_rows;
 	int			 phone_col, name_col, header;
+	long			 header_line;
+	int			 sheet;		/* SHEET(n) */
 	size_t			 max_unc, max_strings;
 	/* what must come out */
 	enum calllist_status	 status;
@@ -61,6 +66,11 @@ struct fixture {
 	struct want_row		 first[MAX_ROWS];
 	long			 last_line;	/* 0: not checked */
 	const char		*every_name;	/* NULL: not checked */
+	long			 hline;		/* header line; 0: not checked */
+	int			 read_sheet;	/* SHEET(n); 0: not checked */
+	/* "name:rows,..." of every sheet, * before a hidden one */
+	const char		*sheets;
+	const char		*head1;		/* first head row's text */
 };
 
 /* --- files made here ---------------------------------------------------- */
@@ -402,6 +412,163 @@ static const struct part zip_no_sheet[] = {
 	{ NULL, NULL, NULL, 0, NULL }
 };
 
+/* Number formats: built-in (14, 22, 49) and custom (a Chinese date, a
+ * time, a percentage) ones, Excel's phantom 1900-02-29, an ISO t="d". */
+static const struct part xlsx_formats[] = {
+	{ "xl/workbook.xml", WORKBOOK_ONE_SHEET, NULL, 0, NULL },
+	{ "xl/_rels/workbook.xml.rels", RELS_ONE_SHEET, NULL, 0, NULL },
+	{ "xl/styles.xml", XML_DECL "<styleSheet xmlns=\"" NS_MAIN "\">"
+	    "<numFmts count=\"3\">"
+	    "<numFmt numFmtId=\"164\" formatCode=\"yyyy&quot;年&quot;m&quot;"
+	    "月&quot;d&quot;日&quot;\"/>"
+	    "<numFmt numFmtId=\"165\" formatCode=\"[$-804]h:mm:ss\"/>"
+	    "<numFmt numFmtId=\"166\" formatCode=\"0.00%\"/></numFmts>"
+	    "<cellStyleXfs count=\"1\"><xf numFmtId=\"14\"/></cellStyleXfs>"
+	    "<cellXfs count=\"7\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\"/>"
+	    "<xf numFmtId=\"22\"/><xf numFmtId=\"164\"/><xf numFmtId=\"165\"/>"
+	    "<xf numFmtId=\"166\"/><xf numFmtId=\"49\"/></cellXfs>"
+	    "</styleSheet>", NULL, 0, NULL },
+	{ "xl/worksheets/sheet1.xml", SHEET_HEAD
+	    "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>手机号</t></is>"
+	    "</c><c r=\"H1\" t=\"inlineStr\"><is><t>h</t></is></c></row>"
+	    "<row r=\"2\"><c r=\"A2\"><v>13500000001</v></c>"
+	    "<c r=\"B2\" s=\"1\"><v>59</v></c><c r=\"C2\" s=\"1\"><v>61</v></c>"
+	    "<c r=\"D2\" s=\"2\"><v>46354.604166666664</v></c>"
+	    "<c r=\"E2\" s=\"3\"><v>46354</v></c>"
+	    "<c r=\"F2\" s=\"4\"><v>0.604340277777778</v></c>"
+	    "<c r=\"G2\" s=\"5\"><v>0.125</v></c>"
+	    "<c r=\"H2\" t=\"d\"><v>2026-11-28T14:30:00</v></c></row>"
+	    "<row r=\"3\"><c r=\"A3\" s=\"0\"><v>13500000002</v></c>"
+	    "<c r=\"B3\" s=\"6\"><v>46354.5</v></c>"
+	    "<c r=\"D3\" s=\"1\"><v>46354.75</v></c>"
+	    "<c r=\"E3\" s=\"1\"><v>-1</v></c><c r=\"F3\"><v>0.5</v></c></row>"
+	    SHEET_TAIL, NULL, 0, NULL },
+	{ NULL, NULL, NULL, 0, NULL }
+};
+
+/* The only visible sheet is empty; the hidden one is read, not refused. */
+static const struct part xlsx_hidden_only[] = {
+	{ "xl/workbook.xml", XML_DECL "<workbook xmlns=\"" NS_MAIN "\" "
+	    "xmlns:r=\"" NS_REL "\"><sheets>"
+	    "<sheet name=\"空\" sheetId=\"1\" r:id=\"rId1\"/>"
+	    "<sheet name=\"藏\" sheetId=\"2\" state=\"hidden\" r:id=\"rId2\"/>"
+	    "</sheets></workbook>", NULL, 0, NULL },
+	{ "xl/_rels/workbook.xml.rels", XML_DECL "<Relationships xmlns=\""
+	    NS_PKG "\"><Relationship Id=\"rId1\" Type=\"" NS_REL
+	    "/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+	    "<Relationship Id=\"rId2\" Type=\"" NS_REL "/worksheet\" "
+	    "Target=\"worksheets/sheet2.xml\"/></Relationships>", NULL, 0,
+	    NULL },
+	{ "xl/worksheets/sheet1.xml", SHEET_HEAD SHEET_TAIL, NULL, 0, NULL },
+	{ "xl/worksheets/sheet2.xml", SHEET_HEAD SHEET_HEADER_ROW
+	    "<row r=\"2\"><c r=\"A2\"><v>13500000001</v></c></row>"
+	    SHEET_TAIL, NULL, 0, NULL },
+	{ NULL, NULL, NULL, 0, NULL }
+};
+
+#define ODS_MIME	"application/vnd.oasis.opendocument.spreadsheet"
+#define ODS_HEAD XML_DECL "<office:document-content " \
+	"xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" " \
+	"xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\" " \
+	"xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" " \
+	"xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">"
+#define ODS_BODY "<office:body><office:spreadsheet>"
+#define ODS_TAIL "</office:spreadsheet></office:body></office:document-content>"
+#define ODS_HEADER_ROW "<table:table-row><table:table-cell " \
+	"office:value-type=\"string\"><text:p>手机号</text:p></table:table-cell>" \
+	"</table:table-row>"
+
+/* A hidden table first; a merged title, a blank row, the header with a
+ * comment; spaces, paragraphs, tabs, rich text, a number shown as
+ * 1.35E+10, a cell repeated over three columns, a million blank rows
+ * that LibreOffice writes as one repeated row, a boolean. */
+static const struct part ods_crafted[] = {
+	{ "mimetype", ODS_MIME, NULL, 0, NULL },
+	{ "content.xml", ODS_HEAD "<office:automatic-styles>"
+	    "<style:style style:name=\"ta1\" style:family=\"table\">"
+	    "<style:table-properties table:display=\"true\"/></style:style>"
+	    "<style:style style:name=\"ta2\" style:family=\"table\">"
+	    "<style:table-properties table:display=\"false\"/></style:style>"
+	    "</office:automatic-styles>" ODS_BODY
+	    "<table:table table:name=\"旧\" table:style-name=\"ta2\">"
+	    ODS_HEADER_ROW "</table:table>"
+	    "<table:table table:name=\"名单\" table:style-name=\"ta1\">"
+	    "<table:table-row><table:table-cell office:value-type=\"string\" "
+	    "table:number-columns-spanned=\"3\"><text:p>客户名单</text:p>"
+	    "</table:table-cell><table:covered-table-cell "
+	    "table:number-columns-repeated=\"2\"/><table:table-cell "
+	    "table:number-columns-repeated=\"16381\"/></table:table-row>"
+	    "<table:table-row><table:table-cell "
+	    "table:number-columns-repeated=\"16384\"/></table:table-row>"
+	    "<table:table-row><table:table-cell office:value-type=\"string\">"
+	    "<text:p>姓名</text:p></table:table-cell><table:table-cell "
+	    "office:value-type=\"string\"><text:p>手机</text:p>"
+	    "</table:table-cell><table:table-cell office:value-type=\"string\">"
+	    "<text:p>备注</text:p><office:annotation><text:p>批注不是数据"
+	    "</text:p></office:annotation></table:table-cell></table:table-row>"
+	    "<table:table-row><table:table-cell office:value-type=\"string\">"
+	    "<text:p>张<text:s text:c=\"2\"/>三</text:p></table:table-cell>"
+	    "<table:table-cell office:value-type=\"float\" "
+	    "office:value=\"13500000001\"><text:p>1.35E+10</text:p>"
+	    "</table:table-cell><table:table-cell office:value-type=\"string\">"
+	    "<text:p>a</text:p><text:p>b</text:p></table:table-cell>"
+	    "<table:table-cell office:value-type=\"string\"><text:p>a<text:tab/>"
+	    "b</text:p></table:table-cell></table:table-row>"
+	    "<table:table-row><table:table-cell office:value-type=\"string\">"
+	    "<text:p><text:span>李</text:span>四</text:p></table:table-cell>"
+	    "<table:table-cell office:value-type=\"float\" "
+	    "office:value=\"13500000002\" table:number-columns-repeated=\"3\">"
+	    "<text:p>13500000002</text:p></table:table-cell></table:table-row>"
+	    "<table:table-row table:number-rows-repeated=\"1048576\">"
+	    "<table:table-cell table:number-columns-repeated=\"16384\"/>"
+	    "</table:table-row>"
+	    "<table:table-row><table:table-cell office:value-type=\"string\">"
+	    "<text:p>王五</text:p></table:table-cell><table:table-cell "
+	    "office:value-type=\"float\" office:value=\"13500000003\">"
+	    "<text:p>13500000003</text:p></table:table-cell><table:table-cell "
+	    "office:value-type=\"boolean\" office:boolean-value=\"true\">"
+	    "<text:p>真</text:p></table:table-cell></table:table-row>"
+	    "</table:table>" ODS_TAIL, NULL, 0, NULL },
+	{ NULL, NULL, NULL, 0, NULL }
+};
+
+/* 2.4 MB of rows that deflate to a few KiB; the cap is 1 MiB. */
+static const struct part ods_bomb[] = {
+	{ "mimetype", ODS_MIME, NULL, 0, NULL },
+	{ "content.xml", ODS_HEAD ODS_BODY "<table:table table:name=\"a\">"
+	    ODS_HEADER_ROW, "<table:table-row><table:table-cell office:value-type"
+	    "=\"float\" office:value=\"13500000001\"/></table:table-row>", 20000,
+	    "</table:table>" ODS_TAIL },
+	{ NULL, NULL, NULL, 0, NULL }
+};
+
+static const struct part ods_doctype[] = {
+	{ "mimetype", ODS_MIME, NULL, 0, NULL },
+	{ "content.xml", XML_DECL "<!DOCTYPE x [<!ENTITY a \"aaaaaaaa\">]>"
+	    "<office:document-content "
+	    "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\"/>",
+	    NULL, 0, NULL },
+	{ NULL, NULL, NULL, 0, NULL }
+};
+
+/* A value repeated past Excel's last column. */
+static const struct part ods_wide[] = {
+	{ "mimetype", ODS_MIME, NULL, 0, NULL },
+	{ "content.xml", ODS_HEAD ODS_BODY "<table:table table:name=\"a\">"
+	    "<table:table-row><table:table-cell office:value-type=\"string\" "
+	    "table:number-columns-repeated=\"20000\"><text:p>x</text:p>"
+	    "</table:table-cell></table:table-row></table:table>" ODS_TAIL,
+	    NULL, 0, NULL },
+	{ NULL, NULL, NULL, 0, NULL }
+};
+
+/* A text document is a zip with content.xml too. */
+static const struct part zip_odt[] = {
+	{ "mimetype", "application/vnd.oasis.opendocument.text", NULL, 0, NULL },
+	{ "content.xml", ODS_HEAD ODS_BODY ODS_TAIL, NULL, 0, NULL },
+	{ NULL, NULL, NULL, 0, NULL }
+};
+
 /* Set the declared size of every entry to 1000 bytes (local headers and
  * central directory): the cap must hold on what inflates, not on what
  * the archive claims. */
@@ -447,6 +614,42 @@ gen_truncated_zip(const char *path)
 
 #define CSV_OK	.status = CL_OK, .format = CL_CSV
 #define XLSX_OK	.status = CL_OK, .format = CL_XLSX, .encoding = CL_UTF8
+#define XLS_OK	.status = CL_OK, .format = CL_XLS, .encoding = CL_UTF8
+#define ODS_OK	.status = CL_OK, .format = CL_ODS, .encoding = CL_UTF8
+
+/* make-office.py's title list, as each program saved it: a merged title,
+ * a blank row and a note above the header; dates, times, a percentage,
+ * booleans, a phone shown as 1.35E+10, landlines, a formula (whose value
+ * only an office program computes). */
+#define OFFICE_TITLE(f, fmt, formula) \
+	{ .file = f, fmt, .rows = 5, .ncols = 8, .phone = 2, .name = 1, \
+	  .has_header = 1, .hline = 4, .sheets = "客户名单:8", \
+	  .head1 = "2026年12月客户名单", \
+	  .headers = { "序号", "姓名", "手机号码", "登记日期", "回访时间", \
+	    "比例", "是否会员", "备注" }, \
+	  .first = { \
+	    { 5, 8, { "1", "张三", "13500000001", "2026-11-28", \
+	      "2026-11-28 14:30", "50%", "TRUE", "老客户" } }, \
+	    { 6, 8, { "2", "李四", "135 0000 0002", "2026-01-05", \
+	      "2026-01-05 09:05:30", "13%", "FALSE", "" } }, \
+	    { 7, 8, { "3", "王五", "13500000003", "2025-12-31", \
+	      "2025-12-31 23:59", "100%", "TRUE", "富文本" } }, \
+	    { 8, 8, { "4", "赵六", "010-12345678", "2026-02-01", \
+	      "2026-02-01 08:00", "0%", "FALSE", "座机" } }, \
+	    { 9, 8, { "5", "钱七", "0755 1234 5678", "2026-03-01", \
+	      "2026-03-01 12:00", "0%", "FALSE", formula } } } }
+/* The first sheet empty, the list on the second, rows on a third. */
+#define OFFICE_MULTI(f, fmt) \
+	{ .file = f, fmt, .rows = 5, .ncols = 2, .phone = 1, .name = 0, \
+	  .has_header = 1, .hline = 1, .read_sheet = SHEET(1), \
+	  .sheets = "封面:0,名单:6,补充:3", \
+	  .first = { { 2, 2, { "客户1", "13500000001" } } } }
+/* A hidden first sheet. */
+#define OFFICE_HIDDEN(f, fmt) \
+	{ .file = f, fmt, .rows = 2, .ncols = 2, .phone = 1, .name = 0, \
+	  .has_header = 1, .hline = 1, .read_sheet = SHEET(1), \
+	  .sheets = "*上月:2,本月:3", \
+	  .first = { { 2, 2, { "新客户1", "13800000001" } } } }
 
 static const struct fixture fixtures[] = {
 	{ .file = "utf8.csv", CSV_OK, .encoding = CL_UTF8, .delimiter = ',',
@@ -532,8 +735,19 @@ static const struct fixture fixtures[] = {
 	  .encoding = CL_UTF8, .delimiter = ',', .rows = 1, .ncols = 3,
 	  .phone = 1, .name = -1, .has_header = 1,
 	  .headers = { "张三", "13500000001", "北京" } },
-	{ .file = "utf8.csv", .header = HDR_NO, .status = CL_ERR_NO_PHONE_COLUMN,
-	  .err_line = 1 },
+	{ .file = "utf8.csv", .header = HDR_NO, CSV_OK, .encoding = CL_UTF8,
+	  .delimiter = ',', .rows = 4, .ncols = 3, .phone = 0, .name = -1,
+	  .has_header = 0, .hline = -1,
+	  .first = { { 1, 3, { "手机号", "姓名", "城市" } },
+	    { 2, 3, { "13500000001", "张三", "北京" } } } },
+	{ .file = "utf8.csv", .header_line = 3, CSV_OK, .encoding = CL_UTF8,
+	  .delimiter = ',', .rows = 1, .ncols = 3, .phone = 0, .name = -1,
+	  .has_header = 1, .hline = 3,
+	  .headers = { "135 0000 0002", "李四", "上海" },
+	  .first = { { 4, 3, { "+86 135-0000-0003", "王五", "广州" } } } },
+	{ .file = "utf8.csv", .header_line = 9,
+	  .status = CL_ERR_BAD_HEADER_ROW },
+	{ .file = "utf8.csv", .sheet = SHEET(1), .status = CL_ERR_BAD_SHEET },
 	{ .file = "utf8.csv", .phone_col = COL(7), .status = CL_ERR_BAD_COLUMN },
 	{ .file = "utf8.csv", .max_rows = 2, .status = CL_ERR_TOO_MANY_ROWS,
 	  .err_line = 4, .rows = 2 },
@@ -542,24 +756,41 @@ static const struct fixture fixtures[] = {
 	  .has_header = 1 },
 
 	/* CSV that cannot be read, and where */
-	{ .file = "quote-unclosed.csv", .status = CL_ERR_QUOTE, .err_line = 3,
-	  .rows = 1 },
-	{ .file = "quote-junk.csv", .status = CL_ERR_QUOTE, .err_line = 3,
-	  .rows = 1 },
+	{ .file = "quote-unclosed.csv", .status = CL_ERR_QUOTE, .err_line = 3 },
+	{ .file = "quote-junk.csv", .status = CL_ERR_QUOTE, .err_line = 3 },
 	{ .file = "quote-midfile.csv", .status = CL_ERR_QUOTE, .err_line = 2 },
 	{ .file = "quote-stray.csv", .status = CL_ERR_QUOTE, .err_line = 2 },
 	{ .file = "runaway.csv", .gen = gen_runaway_quote,
-	  .status = CL_ERR_QUOTE, .err_line = 3, .rows = 1 },
+	  .status = CL_ERR_QUOTE, .err_line = 3 },
 	{ .file = "longrow.csv", .gen = gen_long_row,
 	  .status = CL_ERR_ROW_TOO_LONG, .err_line = 2 },
 	{ .file = "manycols.csv", .gen = gen_many_columns,
 	  .status = CL_ERR_TOO_MANY_COLUMNS, .err_line = 1 },
-	{ .file = "utf8-broken.csv", .status = CL_ERR_BAD_UTF8, .err_line = 5,
-	  .rows = 3 },
-	{ .file = "neither.csv", .status = CL_ERR_ENCODING, .err_line = 3,
-	  .rows = 1 },
-	{ .file = "noheader-nophone.csv", .status = CL_ERR_NO_PHONE_COLUMN,
-	  .err_line = 1 },
+	{ .file = "utf8-broken.csv", .status = CL_ERR_BAD_UTF8, .err_line = 5 },
+	{ .file = "neither.csv", .status = CL_ERR_ENCODING, .err_line = 3 },
+	/* The row above the first phone number is the header. */
+	{ .file = "noheader-nophone.csv", CSV_OK, .encoding = CL_UTF8,
+	  .delimiter = ',', .rows = 1, .ncols = 2, .phone = 1, .name = -1,
+	  .has_header = 1, .hline = 1, .headers = { "张三", "abc" } },
+	/* No phone anywhere: the first rows are kept for a column picker. */
+	{ .file = "nophone.csv", .status = CL_ERR_NO_PHONE_COLUMN,
+	  .err_line = 2, .hline = 1, .sheets = ":3",
+	  .head1 = "部门 | 负责人 | 联系方式" },
+	/* Title, blank and note rows above the header. */
+	{ .file = "title.csv", CSV_OK, .encoding = CL_UTF8, .delimiter = ',',
+	  .rows = 2, .ncols = 3, .phone = 1, .name = 0, .has_header = 1,
+	  .hline = 4, .headers = { "姓名", "联系电话", "备注" },
+	  .head1 = "2026年12月客户名单",
+	  .first = { { 5, 3, { "张三", "13500000001", "" } } } },
+	/* ... but not past a row naming the name column. */
+	{ .file = "header-bad-first.csv", CSV_OK, .encoding = CL_UTF8,
+	  .delimiter = ',', .rows = 2, .ncols = 2, .phone = 1, .name = 0,
+	  .has_header = 1, .hline = 2, .headers = { "客户", "联系方式" },
+	  .first = { { 3, 2, { "张三", "未知" } } } },
+	/* No title names the phone: the row above the first number. */
+	{ .file = "title-untitled.csv", CSV_OK, .encoding = CL_UTF8,
+	  .delimiter = ',', .rows = 2, .ncols = 2, .phone = 1, .name = 0,
+	  .has_header = 1, .hline = 2, .headers = { "客户", "联系方式" } },
 	{ .file = "empty.csv", .status = CL_ERR_EMPTY },
 	{ .file = "blank.csv", .status = CL_ERR_EMPTY },
 	{ .file = "header-only.csv", .status = CL_ERR_HEADER_ONLY },
@@ -568,7 +799,7 @@ static const struct fixture fixtures[] = {
 	{ .file = "nul.csv", .gen = gen_nul, .status = CL_ERR_BINARY },
 	{ .file = "nul-late.csv", .gen = gen_nul_late, .status = CL_ERR_BINARY },
 	{ .file = "controls.bin", .gen = gen_controls, .status = CL_ERR_BINARY },
-	{ .file = "old.xls", .gen = gen_ole2, .status = CL_ERR_OLD_EXCEL },
+	{ .file = "old.xls", .gen = gen_ole2, .status = CL_ERR_XLSX_CORRUPT },
 	{ .file = "unicode.txt", .gen = gen_utf16, .status = CL_ERR_UTF16 },
 
 	/* .xlsx */
@@ -618,6 +849,81 @@ static const struct fixture fixtures[] = {
 	  .status = CL_ERR_NOT_XLSX },
 	{ .file = "truncated.xlsx", .gen = gen_truncated_zip,
 	  .status = CL_ERR_NOT_XLSX },
+	{ .file = "formats.xlsx", .zip = xlsx_formats, XLSX_OK, .rows = 2,
+	  .ncols = 8, .phone = 0, .name = -1, .has_header = 1, .hline = 1,
+	  .first = {
+	    { 2, 8, { "13500000001", "1900-02-28", "1900-03-01",
+	      "2026-11-28 14:30", "2026-11-28", "14:30:15", "12.50%",
+	      "2026-11-28 14:30" } },
+	    { 3, 8, { "13500000002", "46354.5", "", "2026-11-28", "-1",
+	      "0.5", "", "" } } } },
+	{ .file = "hidden-only.xlsx", .zip = xlsx_hidden_only, XLSX_OK,
+	  .rows = 1, .ncols = 1, .phone = 0, .name = -1, .has_header = 1,
+	  .read_sheet = SHEET(1), .sheets = "空:0,*藏:2" },
+
+	/* what offices save (make-office.py) */
+	OFFICE_TITLE("office-title.xlsx", XLSX_OK, ""),
+	OFFICE_TITLE("lo-title.xlsx", XLSX_OK, "钱七（座机）"),
+	OFFICE_TITLE("lo-title.ods", ODS_OK, "钱七（座机）"),
+	{ .file = "lo-title.xls", XLS_OK, .rows = 5, .ncols = 8, .phone = 2,
+	  .name = 1, .has_header = 1, .hline = 4, .sheets = "客户名单:8",
+	  .first = {
+	    /* libfreexl gives neither formats (0.5, not 50%) nor booleans */
+	    { 5, 8, { "1", "张三", "13500000001", "2026-11-28",
+	      "2026-11-28 14:30", "0.5", "", "老客户" } },
+	    { 6, 8, { "2", "李四", "135 0000 0002", "2026-01-05",
+	      "2026-01-05 09:05:30", "0.125", "", "" } } } },
+	{ .file = "office-xlwt.xls", XLS_OK, .rows = 3, .ncols = 4, .phone = 1,
+	  .name = 0, .has_header = 1, .hline = 3, .sheets = "名单:5,补充:2",
+	  .head1 = "2026年12月客户名单",
+	  .first = {
+	    { 4, 4, { "张三", "13500000001", "2026-11-28",
+	      "2026-11-28 14:30" } } } },
+	{ .file = "office-1904.xlsx", XLSX_OK, .rows = 2, .ncols = 3,
+	  .phone = 0, .name = 1, .has_header = 1, .hline = 1,
+	  .first = { { 2, 3, { "13500000001", "张三", "1990-06-15" } },
+	    { 3, 3, { "13500000002", "李四", "2026-11-28" } } } },
+	OFFICE_MULTI("office-multi.xlsx", XLSX_OK),
+	OFFICE_MULTI("lo-multi.ods", ODS_OK),
+	OFFICE_MULTI("lo-multi.xls", XLS_OK),
+	{ .file = "office-multi.xlsx", .sheet = SHEET(2), XLSX_OK, .rows = 2,
+	  .ncols = 2, .phone = 1, .name = 0, .has_header = 1,
+	  .read_sheet = SHEET(2), .sheets = "封面:0,名单:6,补充:3",
+	  .first = { { 2, 2, { "补充1", "13600000001" } } } },
+	{ .file = "lo-multi.ods", .sheet = SHEET(0), .status = CL_ERR_EMPTY },
+	{ .file = "office-multi.xlsx", .sheet = SHEET(3),
+	  .status = CL_ERR_BAD_SHEET },
+	OFFICE_HIDDEN("office-hidden.xlsx", XLSX_OK),
+	OFFICE_HIDDEN("lo-hidden.ods", ODS_OK),
+	{ .file = "office-hidden.xlsx", .sheet = SHEET(0), XLSX_OK, .rows = 1,
+	  .ncols = 2, .phone = 1, .name = 0, .has_header = 1,
+	  .read_sheet = SHEET(0),
+	  .first = { { 2, 2, { "旧客户", "13700000001" } } } },
+	{ .file = "office-title.xlsx", .header_line = 3, XLSX_OK, .rows = 6,
+	  .ncols = 3, .phone = 2, .name = -1, .has_header = 1, .hline = 3,
+	  .phone_col = COL(2),
+	  .headers = { "说明：请勿外传；回访时间为北京时间" },
+	  .first = { { 4, 8, { "序号", "姓名", "手机号码", "登记日期",
+	    "回访时间", "比例", "是否会员", "备注" } } } },
+	{ .file = "office-nophone.xlsx", .status = CL_ERR_NO_PHONE_COLUMN,
+	  .err_line = 2, .hline = 1, .sheets = "Sheet:3",
+	  .head1 = "部门 | 负责人 | 联系方式" },
+
+	/* .ods made here: repeats, covered cells, spaces, annotations */
+	{ .file = "crafted.ods", .zip = ods_crafted, ODS_OK, .rows = 3,
+	  .ncols = 3, .phone = 1, .name = 0, .has_header = 1, .hline = 3,
+	  .sheets = "*旧:1,名单:5",
+	  .first = {
+	    { 4, 4, { "张  三", "13500000001", "a\nb", "a\tb" } },
+	    { 5, 4, { "李四", "13500000002", "13500000002", "13500000002" } },
+	    { 1048582, 3, { "王五", "13500000003", "TRUE" } } } },
+	{ .file = "ods-bomb.ods", .zip = ods_bomb, .max_unc = 1 << 20,
+	  .status = CL_ERR_XLSX_TOO_BIG },
+	{ .file = "ods-doctype.ods", .zip = ods_doctype,
+	  .status = CL_ERR_XLSX_CORRUPT },
+	{ .file = "ods-wide.ods", .zip = ods_wide,
+	  .status = CL_ERR_TOO_MANY_COLUMNS, .err_line = 1 },
+	{ .file = "odt.odt", .zip = zip_odt, .status = CL_ERR_NOT_XLSX },
 };
 
 /* --- running it --------------------------------------------------------- */
@@ -704,6 +1010,21 @@ check_rows(const struct fixture *f, const struct got *g)
 	}
 }
 
+/* info.sheets as "name:rows,...", a hidden one starred. */
+static void
+check_sheets(const struct fixture *f, const struct calllist_info *info)
+{
+	char	 got[1024] = "";
+	size_t	 i, n = 0;
+
+	for (i = 0; i < info->nsheets && n < sizeof(got); i++)
+		n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%s%s:%ld",
+		    i > 0 ? "," : "", info->sheets[i].hidden ? "*" : "",
+		    info->sheets[i].name, info->sheets[i].rows);
+	ck_assert_msg(strcmp(got, f->sheets) == 0, "%s: sheets %s, want %s",
+	    f->file, got, f->sheets);
+}
+
 START_TEST(test_fixture)
 {
 	const struct fixture	*f = &fixtures[_i];
@@ -732,6 +1053,8 @@ START_TEST(test_fixture)
 	o.name_col = f->name_col > 0 ? f->name_col - 1 :
 	    f->name_col == COL_NONE ? CALLLIST_NONE : CALLLIST_DETECT;
 	o.header = f->header == HDR_NO ? 0 : f->header == HDR_YES ? 1 : -1;
+	o.header_line = f->header_line;
+	o.sheet = f->sheet > 0 ? f->sheet - 1 : -1;
 
 	memset(&g, 0, sizeof(g));
 	g.f = f;
@@ -755,6 +1078,17 @@ START_TEST(test_fixture)
 	if (f->last_line != 0)
 		ck_assert_int_eq(g.last_line, f->last_line);
 
+	/* What the preview shows, also when no phone column was found. */
+	if (f->hline != 0)
+		ck_assert_int_eq(info.header_line, f->hline < 0 ? 0 : f->hline);
+	if (f->read_sheet != 0)
+		ck_assert_int_eq(info.sheet, f->read_sheet - 1);
+	if (f->sheets != NULL)
+		check_sheets(f, &info);
+	if (f->head1 != NULL) {
+		ck_assert_int_gt(info.nhead, 0);
+		ck_assert_str_eq(info.head[0].text, f->head1);
+	}
 	if (st == CL_OK) {
 		ck_assert_int_eq(info.format, f->format);
 		ck_assert_int_eq(info.encoding, f->encoding);

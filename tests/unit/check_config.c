@@ -33,6 +33,8 @@ show(const struct config *c, const char *key, char *buf, size_t sz)
 	N(callback_max_bytes);
 	S(audit_key_file); S(audit_checkpoint_file);
 	N(audit_checkpoint_minutes);
+	N(callback_max_bytes); S(callback_token_previous); S(callback_socket);
+	N(callback_workers); N(listen_backlog); N(callback_refusals_max);
 #undef S
 #undef N
 	if (strcmp(key, "phone_encryption") == 0)
@@ -99,6 +101,11 @@ static const struct { const char *key, *want; } defaults[] = {
 	{ "audit_checkpoint_file", "" },
 	{ "audit_checkpoint_minutes", "5" },
 	{ "audit_checkpoint_syslog", "no" },
+	{ "callback_token_previous", "" },
+	{ "callback_socket", "" },
+	{ "callback_workers", "16" },
+	{ "listen_backlog", "1024" },
+	{ "callback_refusals_max", "20" },
 };
 
 #define NDEFAULTS	(sizeof(defaults) / sizeof(defaults[0]))
@@ -329,6 +336,32 @@ static const struct load_case cases[] = {
 	    "be empty or at least 16 characters of A-Z a-z 0-9 _ -"),
 	BAD("callback_token = abcdefghij0123456!\n", ":1: callback_token: "
 	    "must be empty or at least 16 characters of A-Z a-z 0-9 _ -"),
+	OK("callback_token = abcdefghij_-0123\n"
+	    "callback_token_previous = 0123456789abcdef\n",
+	    "callback_token_previous", "0123456789abcdef"),
+	BAD("callback_token_previous = 0123456789abcdef\n",
+	    ": callback_token_previous: needs callback_token (the new token "
+	    "of the rotation)"),
+	BAD("callback_token = 0123456789abcdef\n"
+	    "callback_token_previous = 0123456789abcdef\n",
+	    ": callback_token_previous: is the same as callback_token"),
+	BAD("callback_token = 0123456789abcdef\n"
+	    "callback_token_previous = short\n",
+	    ":2: callback_token_previous: must be empty or at least 16 "
+	    "characters of A-Z a-z 0-9 _ -"),
+	OK("callback_socket = /run/x/cb.sock\n", "callback_socket",
+	    "/run/x/cb.sock"),
+	BAD("socket = /run/x/a.sock\ncallback_socket = /run/x/a.sock\n",
+	    ": callback_socket: must differ from socket"),
+	OK("callback_workers = 64\n", "callback_workers", "64"),
+	BAD("callback_workers = 0\n",
+	    ":1: callback_workers: must be an integer from 1 to 64"),
+	OK("listen_backlog = 4096\n", "listen_backlog", "4096"),
+	BAD("listen_backlog = 15\n",
+	    ":1: listen_backlog: must be an integer from 16 to 65535"),
+	OK("callback_refusals_max = 1\n", "callback_refusals_max", "1"),
+	BAD("callback_refusals_max = 0\n",
+	    ":1: callback_refusals_max: must be an integer from 1 to 100000"),
 	OK("callback_allow = 127.0.0.1, ::1 ,10.0.0.2\t2001:db8::7\n",
 	    "callback_allow", "127.0.0.1 ::1 10.0.0.2 2001:db8::7"),
 	OK("callback_allow = \" , \"\n", "callback_allow", ""),
@@ -501,6 +534,28 @@ START_TEST(test_example)
 }
 END_TEST
 
+/* The callback pool's socket: callback_socket, or beside socket. */
+START_TEST(test_callback_socket)
+{
+	struct config	 c;
+	char		 buf[64];
+
+	config_defaults(&c);
+	ck_assert_int_eq(config_callback_socket(&c, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/run/dialdesk/callback.sock");
+	free(c.socket);
+	c.socket = strdup("here.sock");
+	ck_assert_int_eq(config_callback_socket(&c, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "callback.sock");
+	free(c.callback_socket);
+	c.callback_socket = strdup("/srv/push.sock");
+	ck_assert_int_eq(config_callback_socket(&c, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "/srv/push.sock");
+	ck_assert_int_eq(config_callback_socket(&c, buf, 8), -1);
+	config_free(&c);
+}
+END_TEST
+
 START_TEST(test_path)
 {
 	const char	*sys = "/etc/dialdesk/dialdesk.conf";
@@ -534,6 +589,7 @@ config_suite(void)
 	tcase_add_test(tc, test_small_err);
 	tcase_add_test(tc, test_example);
 	tcase_add_test(tc, test_path);
+	tcase_add_test(tc, test_callback_socket);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -98,7 +98,16 @@ static const struct {
 	{ "12500000001", PHONE_NOT_MOBILE, "" },
 	{ "10086000000", PHONE_NOT_MOBILE, "" },
 	{ "23500000001", PHONE_NOT_MOBILE, "" },
-	{ "01012345678", PHONE_NOT_MOBILE, "" },
+	/* landlines and service numbers: their own reason */
+	{ "010-12345678", PHONE_LANDLINE, "" },
+	{ "01012345678", PHONE_LANDLINE, "" },
+	{ "0755 1234 5678", PHONE_LANDLINE, "" },
+	{ "(0571)8888888", PHONE_LANDLINE, "" },
+	{ "0571-88888888", PHONE_LANDLINE, "" },
+	{ "400-123-4567", PHONE_SERVICE, "" },
+	{ "800 820 8820", PHONE_SERVICE, "" },
+	{ "0012345678", PHONE_TOO_SHORT, "" },	/* 00: not an area code */
+	{ "4001234567890", PHONE_TOO_LONG, "" },
 	/* encrypted: 32 hex chars, lower-cased, only trimmed */
 	{ "1427a04cae36a5b7161c0b04b9206fa4", ENC, "1427a04cae36a5b7161c0b04b9206fa4" },
 	{ "1427A04CAE36A5B7161C0B04B9206FA4", ENC, "1427a04cae36a5b7161c0b04b9206fa4" },
@@ -218,6 +227,8 @@ START_TEST(test_reason_texts)
 	ck_assert_str_eq(phone_reason_zh(PHONE_BAD_CHARS), "含有非数字字符");
 	ck_assert_str_eq(phone_reason_zh(PHONE_TOO_SHORT), "位数不足");
 	ck_assert_str_eq(phone_reason_zh(PHONE_TOO_LONG), "位数过多");
+	ck_assert_str_eq(phone_reason_zh(PHONE_LANDLINE), "固定电话，不是手机号");
+	ck_assert_str_eq(phone_reason_code(PHONE_LANDLINE), "landline");
 	ck_assert_str_eq(phone_reason_zh(PHONE_NOT_MOBILE),
 	    "不是有效的手机号码");
 	ck_assert_str_eq(phone_reason_zh(PHONE_BAD_UTF8),
