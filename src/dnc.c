@@ -113,6 +113,10 @@ today(char out[11])
 
 static int	exists(sqlite3_stmt *);
 
+/* Hashes looked up at once, sorted: probes in key order touch each page
+ * of the large indexes once instead of once per row. */
+#define PRESCAN_CHUNK	65536
+
 struct dnc_screen {
 	struct db	*db;
 	int64_t		 import_id, user_id, since;
@@ -120,6 +124,20 @@ struct dnc_screen {
 	char		 today[11];
 	int64_t		 listed, recent;
 	int		 check_list, check_sent;	/* anything to find */
+	/* After dnc_screen_prescan(): the numbers found, sorted. */
+	int		 prescanned;
+	struct hit {
+		long		 line;
+		enum dnc_verdict v;
+	}		*hits;
+	size_t		 nhits, hits_room;
+	/* the prescan's chunk: each valid number's hash and line */
+	struct seen {
+		unsigned char	 h[DNC_HASH_BYTES];
+		long		 line;
+	}		*chunk;
+	size_t		 nchunk;
+	int		 failed;
 };
 
 static int
@@ -216,28 +234,23 @@ exists(sqlite3_stmt *st)
 	return -1;
 }
 
-int
-dnc_screen_row(struct dnc_screen *s, const char *normalised,
+/* The verdict of one hash from the tables, uncounted: 0, -1. */
+static int
+lookup(struct dnc_screen *s, const unsigned char h[DNC_HASH_BYTES],
     enum dnc_verdict *v)
 {
-	unsigned char	 h[DNC_HASH_BYTES];
 	sqlite3_stmt	*st;
 	int		 rc;
 
 	*v = DNC_PASS;
-	if (!s->check_list && !s->check_sent)
-		return 0;
-	if (dnc_hash(normalised, h) == -1)
-		return -1;
 	if (s->check_list) {
 		if ((st = db_stmt(s->db, STMT_DNC_LISTED)) == NULL)
 			return -1;
-		sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_STATIC);
+		sqlite3_bind_blob(st, 1, h, DNC_HASH_BYTES, SQLITE_STATIC);
 		db_bind_text(st, 2, s->today);
 		if ((rc = exists(st)) == -1)
 			return -1;
 		if (rc == 1) {
-			s->listed++;
 			*v = DNC_LISTED;
 			return 0;
 		}
@@ -246,15 +259,130 @@ dnc_screen_row(struct dnc_screen *s, const char *normalised,
 		return 0;
 	if ((st = db_stmt(s->db, STMT_DNC_SENT_RECENTLY)) == NULL)
 		return -1;
-	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 1, h, DNC_HASH_BYTES, SQLITE_STATIC);
 	db_bind_int(st, 2, s->since);
 	db_bind_int(st, 3, s->rule.scope == DUP_MINE ? s->user_id : 0);
 	if ((rc = exists(st)) == -1)
 		return -1;
-	if (rc == 1) {
-		s->recent++;
+	if (rc == 1)
 		*v = s->rule.keep ? DNC_RECENT_KEEP : DNC_RECENT_DROP;
+	return 0;
+}
+
+static int
+seen_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct seen *)a)->h, ((const struct seen *)b)->h,
+	    DNC_HASH_BYTES);
+}
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	long	 x = ((const struct hit *)a)->line;
+	long	 y = ((const struct hit *)b)->line;
+
+	return (x > y) - (x < y);
+}
+
+/* Look the prescan's chunk up in hash order (each number once), keeping
+ * the lines of what was found. */
+static int
+chunk_flush(struct dnc_screen *s)
+{
+	enum dnc_verdict v = DNC_PASS;
+	struct hit	*grown;
+	size_t		 i;
+
+	qsort(s->chunk, s->nchunk, sizeof(*s->chunk), seen_cmp);
+	for (i = 0; i < s->nchunk; i++) {
+		if ((i == 0 || memcmp(s->chunk[i].h, s->chunk[i - 1].h,
+		    DNC_HASH_BYTES) != 0) && lookup(s, s->chunk[i].h, &v) == -1)
+			return -1;
+		if (v == DNC_PASS)
+			continue;
+		if (s->nhits == s->hits_room) {
+			s->hits_room = s->hits_room ? 2 * s->hits_room : 256;
+			if ((grown = reallocarray(s->hits, s->hits_room,
+			    sizeof(*grown))) == NULL)
+				return -1;
+			s->hits = grown;
+		}
+		s->hits[s->nhits].line = s->chunk[i].line;
+		s->hits[s->nhits++].v = v;
 	}
+	s->nchunk = 0;
+	return 0;
+}
+
+static int
+prescan_row(void *arg, const struct calllist_row *row)
+{
+	struct dnc_screen *s = arg;
+	char		 norm[PHONE_NORM_SIZE];
+
+	if (!phone_status_ok(phone_normalise(row->phone_raw,
+	    strlen(row->phone_raw), norm, sizeof(norm))))
+		return 0;
+	s->chunk[s->nchunk].line = row->line;
+	if (dnc_hash(norm, s->chunk[s->nchunk++].h) == -1 ||
+	    (s->nchunk == PRESCAN_CHUNK && chunk_flush(s) == -1)) {
+		s->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+dnc_screen_prescan(struct dnc_screen *s, const char *path,
+    const struct calllist_opts *opts)
+{
+	enum calllist_status cs;
+	struct calllist_info info;
+
+	if (!s->check_list && !s->check_sent)
+		return 0;
+	if (s->chunk == NULL &&
+	    (s->chunk = calloc(PRESCAN_CHUNK, sizeof(*s->chunk))) == NULL)
+		return -1;
+	memset(&info, 0, sizeof(info));
+	cs = calllist_read(path, opts, prescan_row, s, &info, NULL);
+	calllist_info_free(&info);
+	if (s->failed || cs == CL_ERR_NOMEM || (s->nchunk > 0 &&
+	    chunk_flush(s) == -1))
+		return -1;
+	free(s->chunk);
+	s->chunk = NULL;
+	/* A list that cannot be read is told so by the reading proper;
+	 * then nothing was prescanned and each row is looked up alone. */
+	if (cs != CL_OK)
+		return 0;
+	qsort(s->hits, s->nhits, sizeof(*s->hits), hit_cmp);
+	s->prescanned = 1;
+	return 0;
+}
+
+int
+dnc_screen_row(struct dnc_screen *s, long line, const char *normalised,
+    enum dnc_verdict *v)
+{
+	unsigned char	 h[DNC_HASH_BYTES];
+	const struct hit key = { line, DNC_PASS }, *found;
+
+	*v = DNC_PASS;
+	if (!s->check_list && !s->check_sent)
+		return 0;
+	if (s->prescanned) {
+		/* The same file read the same way: a line is the same row. */
+		found = bsearch(&key, s->hits, s->nhits, sizeof(*s->hits),
+		    hit_cmp);
+		*v = found != NULL ? found->v : DNC_PASS;
+	} else if (dnc_hash(normalised, h) == -1 || lookup(s, h, v) == -1)
+		return -1;
+	if (*v == DNC_LISTED)
+		s->listed++;
+	else if (*v != DNC_PASS)
+		s->recent++;
 	return 0;
 }
 
@@ -287,6 +415,10 @@ dnc_screen_finish(struct dnc_screen *s, cJSON *d)
 void
 dnc_screen_free(struct dnc_screen *s)
 {
+	if (s == NULL)
+		return;
+	free(s->hits);
+	free(s->chunk);
 	free(s);
 }
 

@@ -64,8 +64,15 @@ enum dnc_verdict {
  */
 struct dnc_screen *dnc_screen_new(struct db *, int64_t import_id,
 	    int64_t user_id, const struct dup_rule *rule);
-/* One normalised number: 0 and *v, -1 on error. Counts as it goes. */
-int	dnc_screen_row(struct dnc_screen *, const char *normalised,
+/* Look up every number of the list at path first (read with opts, as
+ * the loading will), in hash order, so that the rows then need no lookup
+ * of their own: on large tables that is most of the cost. 0, -1. */
+struct calllist_opts;
+int	dnc_screen_prescan(struct dnc_screen *, const char *path,
+	    const struct calllist_opts *opts);
+/* One row's normalised number (line: calllist_row.line, which finds a
+ * prescanned verdict): 0 and *v, -1 on error. Counts as it goes. */
+int	dnc_screen_row(struct dnc_screen *, long line, const char *normalised,
 	    enum dnc_verdict *v);
 /* Store the counts with the import and add them ("dnc", "recent" and the
  * rule) to the audit details d. 0 or -1. */

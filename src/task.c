@@ -327,7 +327,8 @@ load_row(void *arg, const struct calllist_row *row)
 		reason = phone_reason_code(ps);
 
 	/* A valid number on the do-not-call list or sent recently. */
-	if (reason == NULL && dnc_screen_row(l->screen, norm, &verdict) == -1)
+	if (reason == NULL && dnc_screen_row(l->screen, row->line, norm,
+	    &verdict) == -1)
 		goto out;
 	if (verdict == DNC_LISTED || verdict == DNC_RECENT_DROP)
 		rc = store_bad(l, row, norm, name, other, verdict ==
@@ -571,7 +572,8 @@ import_load_choice(struct db *db, const struct config *cfg,
 	opts.max_rows = cfg->max_rows;
 	choice_opts(choice, &opts);
 	if (db_begin(db) == -1 || (l.screen = dnc_screen_new(db, l.import_id,
-	    user_id, params != NULL ? &params->dup : NULL)) == NULL)
+	    user_id, params != NULL ? &params->dup : NULL)) == NULL ||
+	    dnc_screen_prescan(l.screen, file_path, &opts) == -1)
 		goto fail_loaded;
 	cs = calllist_read(file_path, &opts, load_row, &l, &info, err);
 	if (l.failed || cs == CL_ERR_NOMEM || cs == CL_ERR_IO)

@@ -118,7 +118,7 @@ verdict(enum dup_scope scope, int days, int keep, const char *number)
 	enum dnc_verdict v;
 
 	ck_assert_ptr_nonnull(s = dnc_screen_new(db, 1, 2, &rule));
-	ck_assert_int_eq(dnc_screen_row(s, number, &v), 0);
+	ck_assert_int_eq(dnc_screen_row(s, 2, number, &v), 0);
 	dnc_screen_free(s);
 	return v;
 }
