@@ -4,8 +4,8 @@
 # bounded in time; prints one summary table with PASS/FAIL per target.
 #
 # usage: bench/run.sh [-r RUNS] [-d SECONDS] [-k] [TARGET...]
-#   TARGET   foundation, import, send, callback, task (default: all, in
-#            that order)
+#   TARGET   foundation, import, send, callback, task, dnc (default: all,
+#            in that order)
 #   -r RUNS  runs per figure, medians reported (default 5, at least 3)
 #   -d SECS  each wrk run (default 10)
 #   -k       keep the state folder (config, database, logs, wrk reports)
@@ -25,7 +25,7 @@ B_DURATION=10s
 B_CONNS=32
 KEEP=
 B_WORKERS=${B_WORKERS:-4}
-ALL_TARGETS=(foundation import send callback task)
+ALL_TARGETS=(foundation import send callback task dnc)
 B_DIRS_TO_REMOVE=()
 
 while getopts 'r:d:k' opt; do
@@ -250,14 +250,16 @@ b_need_lists() {
 	cat "$B_DIR/bench_import.txt"
 }
 
-# b_upload JAR FILE NAME: POST /tasks/new as the form does; prints
-# "status import_id seconds". The answer page goes to $B_DIR/upload.html.
+# b_upload JAR FILE NAME [CURL-ARGS...]: POST /tasks/new as the form does;
+# prints "status import_id seconds". The answer page goes to
+# $B_DIR/upload.html.
 b_upload() {
 	local jar=$1 file=$2 name=$3 csrf w
+	shift 3
 	csrf=$(b_csrf "$jar" /tasks/new) || return 1
 	w=$(curl -sS --max-time 120 -o "$B_DIR/upload.html" -b "$jar" -c "$jar" \
 	    -w '%{http_code} %{redirect_url} %{time_total}' \
-	    -F "csrf=$csrf" -F "name=$name" -F "videoBotId=vb-bench" \
+	    -F "csrf=$csrf" -F "name=$name" -F "videoBotId=vb-bench" "$@" \
 	    -F "list=@$file;filename=${file##*/}" "$BASE/tasks/new") || return 1
 	read -r status url secs <<<"$w"
 	printf '%s %s %s\n' "$status" "${url##*/imports/}" "$secs"
@@ -500,6 +502,102 @@ target_task() {
 		b_result task "upstream ms (median)" "$(b_median $all_up)" "$(b_range $all_up)" '<= 10' \
 		    "$(b_le "$(b_median $all_up)" 10 && echo 1 || echo 0)"
 		b_result task "curl first byte ms (median)" "$(b_median $all_ttfb)" "$(b_range $all_ttfb)" - -
+	}
+}
+
+# --- 6. the do-not-call list and 30 days of history at import ---------------------------
+
+# b_dnc_seed N: N random hashes in dnc and in sent_numbers (the last 30
+# days), straight SQL, in one transaction each.
+b_dnc_seed() {
+	b_sql "BEGIN;
+	    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+	    INSERT OR IGNORE INTO dnc (hash, masked, reason, added_by, added_at)
+	    SELECT randomblob(32), '139****0000', '', 1, unixepoch() FROM n;
+	    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
+	    INSERT OR IGNORE INTO sent_numbers (hash, user_id, sent_at)
+	    SELECT randomblob(32), 1, unixepoch() - abs(random() % (30 * 86400)) FROM n;
+	    COMMIT"
+}
+
+# b_dnc_real FIRST COUNT TABLE: the keyed hashes of 135FIRST... (COUNT
+# numbers) as dialdesk computes them (HMAC-SHA-256 under the key file), as
+# rows of TABLE (dnc, or sent_numbers 10 days ago).
+b_dnc_real() {
+	python3 - "$B_DB.dnc-key" "$1" "$2" "$3" <<'PY' | sqlite3 -batch -cmd '.timeout 10000' "$B_DB"
+import hashlib, hmac, sys
+key = open(sys.argv[1], 'rb').read()
+first, count, table = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+print('BEGIN;')
+for i in range(first, first + count):
+    h = hmac.new(key, b'135%08d' % i, hashlib.sha256).hexdigest()
+    if table == 'dnc':
+        print("INSERT INTO dnc (hash, masked, reason, added_by, added_at) "
+              "VALUES (X'%s', '135****%04d', '基准', 1, unixepoch());" % (h, i % 10000))
+    else:
+        print("INSERT INTO sent_numbers (hash, user_id, sent_at) "
+              "VALUES (X'%s', 1, unixepoch() - 10 * 86400);" % h)
+print('COMMIT;')
+PY
+}
+
+# b_cpu_ticks PID: user + system clock ticks the process has used.
+b_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+target_dnc() {
+	local jar=$B_DIR/operator.jar list=$B_DIR/data/dnc-50k.csv r status id up get secs
+	local with='' without='' with_cpu='' without_cpu='' figures pid cpu0 cpu phase
+	echo "== dnc: a 50,000-row CSV to its preview, without lists, then against 1,000,000 do-not-call numbers and 1,000,000 sent in 30 days"
+	mkdir -p "$B_DIR/data"
+	awk 'BEGIN { print "手机号,姓名"; for (i = 0; i < 50000; i++) printf "135%08d,客户%d\n", i, i }' >"$list"
+	b_restart_serve 1
+	b_signed_in operator "$OPERATOR_PASS" "$jar"
+	b_sql 'DELETE FROM dnc; DELETE FROM sent_numbers'
+	for phase in without with; do
+		if [[ $phase == with ]]; then
+			dd_say "seeding 1,000,000 + 1,000 do-not-call and 1,000,000 + 1,000 sent numbers"
+			b_dnc_seed 1000000
+			b_dnc_real 0 1000 dnc
+			b_dnc_real 1000 1000 sent_numbers
+			b_sql 'ANALYZE'
+			b_restart_serve 1
+		fi
+		for ((r = 1; r <= RUNS; r++)); do
+			pid=$(b_worker_pid) || dd_die "cannot tell the FastCGI worker from the committer"
+			cpu0=$(b_cpu_ticks "$pid")
+			read -r status id up < <(b_upload "$jar" "$list" "免打扰 $phase $r" \
+			    -F dup_scope=all -F dup_days=30 -F dup_action=exclude) ||
+			    dd_die "upload of $list failed"
+			[[ $status == 303 && $id =~ ^[0-9]+$ ]] || dd_die "upload of $list: status $status"
+			read -r status get < <(curl -sS --max-time 60 -o "$B_DIR/preview.html" -b "$jar" \
+			    -w '%{http_code} %{time_total}\n' "$BASE/imports/$id")
+			[[ $status == 200 ]] || dd_die "GET /imports/$id: $status"
+			secs=$(awk -v a="$up" -v b="$get" 'BEGIN { printf "%.3f", a + b }')
+			cpu=$(awk -v a="$cpu0" -v b="$(b_cpu_ticks "$pid")" -v t="$(getconf CLK_TCK)" \
+			    'BEGIN { printf "%.3f", (b - a) / t }')
+			figures=$(b_sql "SELECT valid || ' valid, ' || dnc_count || ' 免打扰, ' || recent_count || ' 近期已发送' FROM imports WHERE id = $id")
+			printf '  %s lists run %d: upload %.3f s + preview %.3f s = %s s, worker CPU %s s: %s\n' \
+			    "$phase" "$r" "$up" "$get" "$secs" "$cpu" "$figures"
+			if [[ $phase == with ]]; then
+				with+=" $secs"
+				with_cpu+=" $cpu"
+				[[ $figures == '48000 valid, 1000 免打扰, 1000 近期已发送' ]] ||
+				    dd_die "import $id: $figures, not 1000 and 1000 found"
+			else
+				without+=" $secs"
+				without_cpu+=" $cpu"
+			fi
+			read -r status _ < <(b_post "$jar" "/imports/$id/cancel" "/imports/$id")
+			[[ $status == 303 ]] || dd_say "cancel of import $id: $status"
+		done
+	done
+	# shellcheck disable=SC2086
+	{
+		b_result dnc "50k.csv without lists s" "$(b_median $without)" "$(b_range $without)" - -
+		b_result dnc "50k.csv without lists worker CPU s" "$(b_median $without_cpu)" "$(b_range $without_cpu)" - -
+		b_result dnc "50k.csv vs 1M dnc + 1M sent worker CPU s" "$(b_median $with_cpu)" "$(b_range $with_cpu)" - -
+		b_result dnc "50k.csv vs 1M dnc + 1M sent s" "$(b_median $with)" "$(b_range $with)" '<= 0.5' \
+		    "$(b_le "$(b_median $with)" 0.5 && echo 1 || echo 0)"
 	}
 }
 

@@ -47,6 +47,12 @@ static const struct policy {
 	[OBJ_USER] = { "user", STMT_ACCESS_USER_OWNER,
 	    ROLE_ADMIN, 0, ROLE_ADMIN, 0,
 	    "用户不存在", "没有权限查看该用户", "只有管理员可以管理用户" },
+	/* The do-not-call list holds no number (dnc.h): everyone reads it,
+	 * masked; administrators change it. */
+	[OBJ_DNC] = { "dnc", STMT_ACCESS_DNC_OWNER,
+	    ROLE_ANY, 0, ROLE_ADMIN, 0,
+	    "免打扰号码不存在", "没有权限查看免打扰名单",
+	    "只有管理员可以修改免打扰名单" },
 };
 
 static const struct policy *

@@ -18,6 +18,7 @@ enum object {
 	OBJ_IMPORT,	/* an uploaded list: the preview, its error report */
 	OBJ_PUSH,	/* the vendor's, no owner */
 	OBJ_USER,	/* an account: its own owner */
+	OBJ_DNC,	/* an entry of the do-not-call list, no owner */
 	OBJ__MAX
 };
 

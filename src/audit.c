@@ -20,6 +20,7 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "keyfile.h"
 #include "log.h"
 
 /* The hash the first entry points back to. */
@@ -54,6 +55,10 @@ const struct audit_action audit_actions[] = {
 	{ "push.linked", "手动关联推送" },
 	{ "audit.keyed", "审计日志启用密钥" },
 	{ "settings.changed", "修改系统设置" },
+	{ "dnc.added", "加入免打扰" },
+	{ "dnc.removed", "移出免打扰" },
+	{ "dnc.imported", "批量加入免打扰" },
+	{ "dnc.exported", "导出免打扰名单" },
 	{ NULL, NULL },
 };
 
@@ -105,137 +110,6 @@ static struct {
 	int		 minutes;
 } ak;
 
-static int
-write_all(int fd, const void *buf, size_t n)
-{
-	const char	*p = buf;
-	ssize_t		 w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* A new file's name is durable only once its folder is synced. */
-static int
-fsync_dir(const char *path)
-{
-	char	*dir, *slash;
-	int	 fd, rc = -1;
-
-	if ((dir = strdup(path)) == NULL)
-		return -1;
-	if ((slash = strrchr(dir, '/')) == NULL)
-		strcpy(dir, ".");	/* path has at least one byte */
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		rc = fsync(fd);
-		close(fd);
-	}
-	free(dir);
-	return rc == 0 ? 0 : -1;
-}
-
-/* path, or when it is "" the database's path with suffix. */
-static char *
-path_or_beside(const char *path, const char *database, const char *suffix)
-{
-	size_t	 n;
-	char	*p;
-
-	if (path[0] != '\0')
-		return strdup(path);
-	n = strlen(database) + strlen(suffix) + 1;
-	if ((p = malloc(n)) != NULL)
-		snprintf(p, n, "%s%s", database, suffix);
-	return p;
-}
-
-/* 0 read, 1 no such file, -1 not usable (err says why). */
-static int
-key_read(const char *path, unsigned char key[KEY_BYTES], char *err,
-    size_t errsz)
-{
-	struct stat	 sb;
-	ssize_t		 n;
-	int		 fd, rc = -1;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		if (errno == ENOENT)
-			return 1;
-		snprintf(err, errsz, "audit key file %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &sb) == -1)
-		snprintf(err, errsz, "audit key file %s: %s", path,
-		    strerror(errno));
-	else if (!S_ISREG(sb.st_mode))
-		snprintf(err, errsz, "audit key file %s is not a regular file",
-		    path);
-	else if ((sb.st_mode & 077) != 0)
-		snprintf(err, errsz, "audit key file %s has mode %04o: only "
-		    "its owner may read it (chmod 600 %s)", path,
-		    (unsigned)(sb.st_mode & 07777), path);
-	else if (sb.st_size != KEY_BYTES)
-		snprintf(err, errsz, "audit key file %s holds %lld bytes, not "
-		    "%d: it is not a dialdesk audit key", path,
-		    (long long)sb.st_size, KEY_BYTES);
-	else if ((n = read(fd, key, KEY_BYTES)) != KEY_BYTES)
-		snprintf(err, errsz, "audit key file %s: cannot read it: %s",
-		    path, n < 0 ? strerror(errno) : "short read");
-	else
-		rc = 0;
-	close(fd);
-	return rc;
-}
-
-/* 32 random bytes in a new file of mode 0600; an existing file is never
- * touched (O_EXCL). */
-static int
-key_create(const char *path, char *err, size_t errsz)
-{
-	unsigned char	 key[KEY_BYTES];
-	int		 fd, rc = -1, e = 0;
-
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-	    O_NOCTTY, 0600)) == -1) {
-		snprintf(err, errsz, "cannot create the audit key file %s: %s",
-		    path, strerror(errno));
-		return -1;
-	}
-	randombytes_buf(key, sizeof(key));
-	if (write_all(fd, key, sizeof(key)) == 0 && fsync(fd) == 0)
-		rc = 0;
-	else
-		e = errno;
-	sodium_memzero(key, sizeof(key));
-	if (close(fd) == -1 && rc == 0) {
-		e = errno;
-		rc = -1;
-	}
-	if (rc == 0 && fsync_dir(path) == -1) {
-		e = errno;
-		rc = -1;
-	}
-	if (rc == -1) {
-		snprintf(err, errsz, "cannot write the audit key file %s: %s",
-		    path, strerror(e));
-		unlink(path);
-	}
-	return rc;
-}
-
 void
 audit_close(void)
 {
@@ -251,23 +125,26 @@ audit_open(const struct config *cfg, int create, char *err, size_t errsz)
 	int		 rc;
 
 	audit_close();
-	if ((ak.key_path = path_or_beside(cfg->audit_key_file, cfg->database,
-	    ".audit-key")) == NULL || (ak.cp_path = path_or_beside(
+	if ((ak.key_path = keyfile_path(cfg->audit_key_file, cfg->database,
+	    ".audit-key")) == NULL || (ak.cp_path = keyfile_path(
 	    cfg->audit_checkpoint_file, cfg->database,
 	    ".audit-checkpoints")) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		audit_close();
 		return -1;
 	}
-	rc = key_read(ak.key_path, key, err, errsz);
+	rc = keyfile_read(ak.key_path, "audit key", key, KEY_BYTES, err,
+	    errsz);
 	if (rc == 1 && create) {
-		if (key_create(ak.key_path, err, errsz) == -1) {
+		if (keyfile_create(ak.key_path, "audit key", KEY_BYTES, err,
+		    errsz) == -1) {
 			audit_close();
 			return -1;
 		}
 		log_info("created the audit key file %s: back it up with the "
 		    "database", ak.key_path);
-		rc = key_read(ak.key_path, key, err, errsz);
+		rc = keyfile_read(ak.key_path, "audit key", key, KEY_BYTES, err,
+	    errsz);
 	}
 	if (rc == 1)
 		snprintf(err, errsz, "audit key file %s does not exist: "
@@ -1010,9 +887,9 @@ audit_checkpoint(struct db *db, char *msg, size_t msgsz)
 	cp_mac(line, (size_t)n, hash);
 	n += snprintf(line + n, sizeof(line) - (size_t)n, " mac=%s\n", hash);
 	if ((sb.st_size == 0 &&
-	    write_all(fd, cp_heading, sizeof(cp_heading) - 1) == -1) ||
-	    write_all(fd, line, (size_t)n) == -1 || fsync(fd) == -1 ||
-	    (sb.st_size == 0 && fsync_dir(ak.cp_path) == -1)) {
+	    keyfile_write_all(fd, cp_heading, sizeof(cp_heading) - 1) == -1) ||
+	    keyfile_write_all(fd, line, (size_t)n) == -1 || fsync(fd) == -1 ||
+	    (sb.st_size == 0 && keyfile_fsync_dir(ak.cp_path) == -1)) {
 		snprintf(msg, msgsz, "cannot write the checkpoint file %s: %s",
 		    ak.cp_path, strerror(errno));
 		goto out;

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "config.h"
 #include "db.h"
+#include "dnc.h"
 #include "params.h"
 #include "users.h"
 #include "router.h"
@@ -80,6 +81,13 @@ cli_migrate(const struct config *cfg)
 	}
 	if (open_audit(cfg, marker == 0) == -1)
 		goto out;
+	/* The do-not-call key, made when missing, unless the list has
+	 * entries already: they would never match under a new key. */
+	if (dnc_open(cfg, v < DNC_SCHEMA || dnc_count(db) == 0, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "dialdesk: %s\n", err);
+		goto out;
+	}
 	if (db_migrate(db, err, sizeof(err)) == -1)
 		fprintf(stderr, "dialdesk: migrate: %s\n", err);
 	else
@@ -99,6 +107,7 @@ cli_migrate(const struct config *cfg)
 		printf("database at version %d\n", db_schema_version(db));
 out:
 	audit_close();
+	dnc_close();
 	db_close(db);
 	return rc;
 }

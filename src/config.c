@@ -148,6 +148,8 @@ static const struct key keys[] = {
 	K_INT(callback_workers, 1, 64, "16"),
 	K_INT(listen_backlog, 16, 65535, "1024"),
 	K_INT(callback_refusals_max, 1, 100000, "20"),
+	K_TEXT(dnc_key_file, KT_STRING, 0, ""),
+	K_INT(dup_days_default, 1, 365, "30"),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))

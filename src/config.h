@@ -73,6 +73,9 @@ struct config {
 	int	 callback_workers;	/* workers that answer only pushes */
 	int	 listen_backlog;	/* listen() backlog of both sockets */
 	int	 callback_refusals_max;	/* refused pushes per address a minute */
+	/* the do-not-call list and repeats across tasks (dnc.h) */
+	char	*dnc_key_file;		/* "" = <database>.dnc-key */
+	int	 dup_days_default;	/* the task form's window, days */
 };
 
 /* Fill with the documented defaults (every string malloc()ed). */

@@ -416,6 +416,51 @@ static const char *const stmts[STMT__MAX] = {
 	 * (STMT_BATCH_CLAIM's order), else the one due soonest */
 	"SELECT id, task_id, seq, first_seq, rows FROM batches"
 	" WHERE state = 'queued' ORDER BY max(next_attempt, ?1), id LIMIT 1",
+	/* STMT_DNC_LISTED (hash, today): an entry that still applies */
+	"SELECT 1 FROM dnc WHERE hash = ?1"
+	" AND (expires IS NULL OR expires >= ?2)",
+	/* STMT_DNC_SENT_RECENTLY (hash, since, user or 0) */
+	"SELECT 1 FROM sent_numbers WHERE hash = ?1 AND sent_at >= ?2"
+	" AND (?3 = 0 OR user_id = ?3) LIMIT 1",
+	/* STMT_DNC_INSERT: nothing when the number is listed already */
+	"INSERT INTO dnc (hash, masked, reason, expires, added_by, added_at)"
+	" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+	/* STMT_DNC_DELETE (id) */
+	"DELETE FROM dnc WHERE id = ? RETURNING masked",
+	/* STMT_DNC_BY_HASH (hash) */
+	"SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
+	" coalesce(u.name, ''), d.added_at FROM dnc AS d"
+	" LEFT JOIN users AS u ON u.id = d.added_by WHERE d.hash = ?",
+	/* STMT_DNC_BY_ID (id) */
+	"SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
+	" coalesce(u.name, ''), d.added_at FROM dnc AS d"
+	" LEFT JOIN users AS u ON u.id = d.added_by WHERE d.id = ?",
+	/* STMT_DNC_PAGE (ids below, limit): newest first, by key */
+	"SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
+	" coalesce(u.name, ''), d.added_at FROM dnc AS d"
+	" LEFT JOIN users AS u ON u.id = d.added_by WHERE d.id < ?"
+	" ORDER BY d.id DESC LIMIT ?",
+	/* STMT_DNC_COUNT */
+	"SELECT count(*) FROM dnc",
+	/* STMT_DNC_SENT_INSERT (hash, user, time) */
+	"INSERT INTO sent_numbers (hash, user_id, sent_at) VALUES (?, ?, ?)"
+	" ON CONFLICT DO NOTHING",
+	/* STMT_DNC_SENT_PURGE (sent before) */
+	"DELETE FROM sent_numbers WHERE sent_at < ?",
+	/* STMT_DNC_RULE_SET (scope, days, keep, import) */
+	"UPDATE imports SET dup_scope = ?, dup_days = ?, dup_keep = ?"
+	" WHERE id = ?",
+	/* STMT_DNC_RULE_GET (import) */
+	"SELECT dup_scope, dup_days, dup_keep, user_id, dnc_count,"
+	" recent_count FROM imports WHERE id = ?",
+	/* STMT_DNC_COUNTS_SET (listed, recent, import) */
+	"UPDATE imports SET dnc_count = ?, recent_count = ? WHERE id = ?",
+	/* STMT_ACCESS_DNC_OWNER (entry): the administrators', nobody's own */
+	"SELECT 0 FROM dnc WHERE id = ?",
+	/* STMT_DNC_ANY: is the list empty (no lookups at all then)? */
+	"SELECT 1 FROM dnc LIMIT 1",
+	/* STMT_DNC_SENT_ANY (since): anything sent since? */
+	"SELECT 1 FROM sent_numbers WHERE sent_at >= ? LIMIT 1",
 };
 
 struct db *

@@ -11,6 +11,7 @@
 #include "backup.h"
 #include "cli.h"
 #include "config.h"
+#include "dnc.h"
 #include "log.h"
 #include "router.h"
 #include "sender.h"
@@ -113,7 +114,8 @@ main(int argc, char *argv[])
 	    (strcmp(cmd, "worker") == 0 && argc == 1) ||
 	    (strcmp(cmd, "worker") == 0 && argc == 2 &&
 	    strcmp(argv[1], "--once") == 0)) &&
-	    audit_open(&cfg, 0, err, sizeof(err)) == -1) {
+	    (audit_open(&cfg, 0, err, sizeof(err)) == -1 ||
+	    dnc_open(&cfg, 0, err, sizeof(err)) == -1)) {
 		fprintf(stderr, "dialdesk: %s\n", err);
 		config_free(&cfg);
 		return 1;
@@ -146,6 +148,7 @@ main(int argc, char *argv[])
 	else
 		rc = usage();
 	audit_close();
+	dnc_close();
 	config_free(&cfg);
 	return rc;
 }

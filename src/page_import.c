@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "dnc.h"
 #include "http.h"
 #include "pages.h"
 #include "phone.h"
@@ -325,6 +326,28 @@ fill_samples(struct request *r, struct tdict *body, const struct import *im,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The figures of the do-not-call list and the duplicate rule (dnc.h);
+ * returns how many rows they add to the error report. */
+static int64_t
+screened_rows(struct request *r, struct tdict *body, const struct import *im)
+{
+	struct dnc_figures f;
+	char		 note[80];
+
+	if (dnc_import_figures(r->db, im->id, &f) != 1)
+		return 0;
+	tdict_set_int(body, "DNC_COUNT", f.listed);
+	tdict_set_int(body, "RECENT_COUNT", f.recent);
+	if (f.rule.scope == DUP_LIST)
+		snprintf(note, sizeof(note), "未查近期发送");
+	else
+		snprintf(note, sizeof(note), "%s %d 天内，%s",
+		    f.rule.scope == DUP_MINE ? "我" : "任何人", f.rule.days,
+		    f.rule.keep ? "已保留" : "已排除");
+	tdict_set(body, "RECENT_NOTE", note);
+	return f.listed + f.recent;
+}
+
 static int
 fill_bad(struct request *r, struct tdict *body, const struct import *im,
     int full)
@@ -333,7 +356,8 @@ fill_bad(struct request *r, struct tdict *body, const struct import *im,
 	struct tdict	*s;
 	int64_t		 page = r->fieldmap[KEY_PAGE] ?
 			    r->fieldmap[KEY_PAGE]->parsed : 1;
-	int64_t		 total = im->invalid + im->duplicates, dup_of;
+	int64_t		 total = im->invalid + im->duplicates +
+			    screened_rows(r, body, im), dup_of;
 	char		 why[160], shown[PHONE_NORM_SIZE + 64];
 	int		 rc, n = 0;
 

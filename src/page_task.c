@@ -12,6 +12,7 @@
 #include "breakdown.h"
 #include "chart.h"
 #include "db.h"
+#include "dnc.h"
 #include "http.h"
 #include "pages.h"
 #include "task.h"
@@ -174,6 +175,15 @@ fill_breakdown(struct request *r, struct tdict *body, const struct task_row *t,
 	tdict_set_int(s, "LOCAL_VALID", valid);
 	tdict_set_int(s, "LOCAL_INVALID", invalid);
 	tdict_set_int(s, "LOCAL_DUPLICATES", dups);
+	/* Our do-not-call list beside the vendor's blacklist. */
+	{
+		struct dnc_figures f;
+		if (dnc_import_figures(r->db, t->import_id, &f) == -1)
+			memset(&f, 0, sizeof(f));
+		tdict_set_int(s, "LOCAL_DNC", f.listed);
+		tdict_set_int(s, "LOCAL_RECENT", f.recent);
+		tdict_set_int(s, "VENDOR_BLACKLIST", b.total[PF_BLACKLIST]);
+	}
 	tdict_set_int(s, "SENT_ROWS", b.sent_rows);
 	tdict_set_int(s, "VENDOR_TOTAL", b.total[PF_TOTAL]);
 	tdict_set_int(s, "VENDOR_SUCCESS", b.total[PF_SUCCESS]);

@@ -175,6 +175,37 @@ view_from_request(const struct request *r, struct form_view *v)
 }
 
 /* The form, filled from v. */
+/* The duplicate rule chosen, or the defaults: 0, -1 a forged value. */
+static int
+dup_rule_of(const struct request *r, struct dup_rule *d)
+{
+	d->scope = r->fieldmap[KEY_DUP_SCOPE] ?
+	    (enum dup_scope)r->fieldmap[KEY_DUP_SCOPE]->parsed : DUP_LIST;
+	d->days = r->fieldmap[KEY_DUP_DAYS] ?
+	    (int)r->fieldmap[KEY_DUP_DAYS]->parsed : r->cfg->dup_days_default;
+	d->keep = r->fieldmap[KEY_DUP_ACTION] ?
+	    (int)r->fieldmap[KEY_DUP_ACTION]->parsed : 0;
+	return r->fieldnmap[KEY_DUP_SCOPE] || r->fieldnmap[KEY_DUP_DAYS] ||
+	    r->fieldnmap[KEY_DUP_ACTION] ? -1 : 0;
+}
+
+/* The form's duplicate-rule fields (dnc.h), as chosen. */
+static void
+fill_dup_rule(const struct request *r, struct tdict *body)
+{
+	static const char *const scopes[] = { "DUP_SCOPE_LIST",
+	    "DUP_SCOPE_MINE", "DUP_SCOPE_ALL" };
+	struct dup_rule	 d;
+
+	if (dup_rule_of(r, &d) == -1)
+		field_error(body, "DUP", "查重天数为 1 到 365 天；"
+		    "范围和处理方式请从选项中选择");
+	tdict_show(body, scopes[d.scope]);
+	tdict_set_int(body, "DUP_DAYS_VALUE", d.days);
+	tdict_set_int(body, "DUP_DAYS_DEFAULT", r->cfg->dup_days_default);
+	tdict_show(body, d.keep ? "DUP_KEEP" : "DUP_EXCLUDE");
+}
+
 static void
 show_form(struct request *r, int status, const struct form_view *v)
 {
@@ -247,6 +278,7 @@ show_form(struct request *r, int status, const struct form_view *v)
 		tdict_show(body, "LIST_REQUIRED");
 	if (v->list_error != NULL)
 		field_error(body, "LIST", v->list_error);
+	fill_dup_rule(r, body);
 	ui_send(r, status, page);
 }
 
@@ -289,6 +321,8 @@ check_form(const struct request *r, struct form_view *v)
 		    "文件是空的" : "请选择呼叫名单文件";
 		v->nerrors++;
 	}
+	if (dup_rule_of(r, &v->vals.dup) == -1)
+		v->nerrors++;
 	return v->nerrors;
 }
 

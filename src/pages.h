@@ -44,6 +44,12 @@ void	page_user_phones(struct request *);
 void	page_account(struct request *);
 void	page_account_password(struct request *);
 void	page_account_sessions(struct request *);
+void	page_dnc(struct request *);
+void	page_dnc_search(struct request *);
+void	page_dnc_add(struct request *);
+void	page_dnc_upload(struct request *);
+void	page_dnc_remove(struct request *);
+void	page_dnc_export(struct request *);
 
 void	page_tasks_export(struct request *);
 void	page_breakdown_export(struct request *);

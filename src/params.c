@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnc.h"
 #include "params.h"
 #include "users.h"
 #include "utf8.h"
@@ -71,6 +72,13 @@ const struct kvalid keys[KEY__MAX] = {
 	{ valid_bool, "sign_key_clear" },	/* KEY_SIGN_KEY_CLEAR */
 	{ valid_bool, "phone_key_clear" },	/* KEY_PHONE_KEY_CLEAR */
 	{ valid_page, "saved" },		/* KEY_SAVED: keys just saved */
+	/* The do-not-call list and the duplicate rule (dnc.h). */
+	{ valid_line, "phone" },		/* KEY_PHONE */
+	{ valid_date, "expires" },		/* KEY_EXPIRES */
+	{ valid_id, "before" },			/* KEY_BEFORE */
+	{ valid_dup_scope, "dup_scope" },	/* KEY_DUP_SCOPE */
+	{ valid_dup_days, "dup_days" },		/* KEY_DUP_DAYS */
+	{ valid_dup_action, "dup_action" },	/* KEY_DUP_ACTION */
 };
 
 /* Every text validator first requires valid UTF-8 without NUL bytes. */
@@ -418,4 +426,36 @@ int
 valid_setting(struct kpair *p)
 {
 	return text_ok(p, 4096) && strpbrk(p->val, "\r\n") == NULL;
+}
+
+int
+valid_dup_scope(struct kpair *p)
+{
+	enum dup_scope	 s;
+
+	if (!text_ok(p, 8) || dup_scope_parse(p->val, &s) == -1)
+		return 0;
+	p->parsed = s;
+	return 1;
+}
+
+int
+valid_dup_days(struct kpair *p)
+{
+	return text_ok(p, 3) &&
+	    parse_int(p->val, p->valsz, 1, 365, &p->parsed);
+}
+
+int
+valid_dup_action(struct kpair *p)
+{
+	if (!text_ok(p, 8))
+		return 0;
+	if (strcmp(p->val, "exclude") == 0)
+		p->parsed = 0;
+	else if (strcmp(p->val, "keep") == 0)
+		p->parsed = 1;
+	else
+		return 0;
+	return 1;
 }

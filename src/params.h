@@ -68,6 +68,12 @@ enum key {
 	KEY_SIGN_KEY_CLEAR,
 	KEY_PHONE_KEY_CLEAR,
 	KEY_SAVED,
+	KEY_PHONE,
+	KEY_EXPIRES,
+	KEY_BEFORE,
+	KEY_DUP_SCOPE,
+	KEY_DUP_DAYS,
+	KEY_DUP_ACTION,
 	KEY__MAX
 };
 
@@ -117,6 +123,9 @@ int	valid_sheet(struct kpair *);	/* 0 to 4095: a sheet's index */
 int	valid_header_row(struct kpair *);	/* 0 (none) to 1,048,576 */
 int	valid_setting(struct kpair *);	/* UTF-8, one line, <= 4096 bytes:
 					 * config_set() judges the value */
+int	valid_dup_scope(struct kpair *);	/* list, mine or all (parsed 0-2) */
+int	valid_dup_days(struct kpair *);	/* 1 to 365 */
+int	valid_dup_action(struct kpair *);	/* exclude (0) or keep (1) */
 
 /* Validate one text as a user name (CLI uses the same rule). */
 int	username_ok(const char *);

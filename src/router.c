@@ -126,6 +126,15 @@ static const struct route routes[] = {
 	 * address against metrics_allow itself. No form, so no CSRF. */
 	PAGE("/healthz", M_GET, ROLE_ANY, ROUTE_ANON | ROUTE_RAW, page_healthz),
 	PAGE("/metrics", M_GET, ROLE_ANY, ROUTE_ANON | ROUTE_RAW, page_metrics),
+	/* The do-not-call list: read by all (masked), changed by
+	 * administrators. The search is a POST: no number in a URL. */
+	PAGE("/dnc", M_GET, ROLE_ANY, 0, page_dnc),
+	PAGE("/dnc/search", M_POST, ROLE_ANY, 0, page_dnc_search),
+	PAGE("/dnc/add", M_POST, ROLE_ADMIN, 0, page_dnc_add),
+	PAGE("/dnc/upload", M_POST, ROLE_ADMIN, ROUTE_UPLOAD, page_dnc_upload),
+	PAGE("/dnc.csv", M_GET, ROLE_ANY, 0, page_dnc_export),
+	ID_PAGE("/dnc/", OBJ_DNC, "/remove", NEED_ACT,
+	    M_POST, ROLE_ADMIN, 0, page_dnc_remove),
 };
 
 const struct route *

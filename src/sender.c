@@ -25,6 +25,7 @@
 #include "config.h"
 #include "db.h"
 #include "journal.h"
+#include "dnc.h"
 #include "log.h"
 #include "metrics.h"
 #include "push.h"
@@ -276,6 +277,10 @@ record_txn(struct db *db, const struct config *cfg, const struct job *j,
 			cJSON_AddStringToObject(d, "detail", res->detail);
 		cJSON_AddStringToObject(d, "vendor", cfg->vendor_url);
 		if (audit_append(db, &sys, action, j->task_name, d) == -1)
+			goto out;
+		/* What was sent, for the duplicate rule across tasks. */
+		if (res->outcome == VENDOR_ACCEPTED && dnc_record_sent(db,
+		    j->task_id, j->import_id, j->first_seq, j->rows, now) == -1)
 			goto out;
 		/* The vendor may have pushed its import result before this
 		 * answer was stored: tie those pushes to the batch now. */
@@ -626,6 +631,8 @@ housekeeping(struct db *db, const struct config *cfg)
 		    "(%lld rows)", n, (long long)rows);
 	else if (n == -1)
 		log_warn("housekeeping: retention: cannot remove old rows");
+	if (dnc_purge_sent(db, now - cfg->retention_days * 86400LL) == -1)
+		log_warn("housekeeping: retention: cannot forget sent numbers");
 }
 
 /* The journal's path: vendor_journal, else beside the database. */

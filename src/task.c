@@ -16,6 +16,7 @@
 #include "calllist.h"
 #include "config.h"
 #include "db.h"
+#include "dnc.h"
 #include "log.h"
 #include "phone.h"
 #include "task.h"
@@ -136,6 +137,12 @@ task_reason_zh(const char *reason)
 		return "列数少于表头（该行可能被截断或换行）";
 	if (strcmp(reason, REASON_EXTRA_COLS) == 0)
 		return "列数多于表头（可能有未加引号的分隔符）";
+	if (strcmp(reason, REASON_DNC) == 0)
+		return DNC_LABEL_ZH;
+	if (strcmp(reason, REASON_RECENT) == 0)
+		return RECENT_LABEL_ZH "（已排除）";
+	if (strcmp(reason, REASON_RECENT_KEPT) == 0)
+		return RECENT_LABEL_ZH "（已保留，仍会发送）";
 	for (st = 0; st < PHONE__MAX; st++)
 		if (strcmp(reason, phone_reason_code(st)) == 0)
 			return phone_reason_zh(st);
@@ -212,6 +219,7 @@ struct loader {
 	int64_t		 seq;		/* valid rows so far */
 	long		 rows, invalid, dups, in_chunk;
 	int		 failed;	/* a database error: stop */
+	struct dnc_screen *screen;	/* the do-not-call list, repeats */
 };
 
 /* A cell as stored: valid UTF-8 of bounded length. */
@@ -284,6 +292,7 @@ load_row(void *arg, const struct calllist_row *row)
 	char		 norm[PHONE_NORM_SIZE], *name = NULL, *other = NULL;
 	char		*raw = NULL;
 	enum phone_status ps;
+	enum dnc_verdict verdict = DNC_PASS;
 	const char	*reason = NULL;
 	cJSON		*a;
 	size_t		 i;
@@ -317,10 +326,21 @@ load_row(void *arg, const struct calllist_row *row)
 	else if (!phone_status_ok(ps))
 		reason = phone_reason_code(ps);
 
-	if (reason == NULL) {
+	/* A valid number on the do-not-call list or sent recently. */
+	if (reason == NULL && dnc_screen_row(l->screen, row->line, norm,
+	    &verdict) == -1)
+		goto out;
+	if (verdict == DNC_LISTED || verdict == DNC_RECENT_DROP)
+		rc = store_bad(l, row, norm, name, other, verdict ==
+		    DNC_LISTED ? REASON_DNC : REASON_RECENT, 0) == 0 ? 4 : -1;
+	else if (reason == NULL) {
 		if ((rc = store_valid(l, row, norm, name, other, &dup_of)) == 0)
 			rc = store_bad(l, row, norm, name, other,
 			    REASON_DUPLICATE, dup_of) == 0 ? 2 : -1;
+		/* A repeat kept is sent, and shown in the error report. */
+		else if (rc == 1 && verdict == DNC_RECENT_KEEP)
+			rc = store_bad(l, row, norm, name, other,
+			    REASON_RECENT_KEPT, 0) == 0 ? 1 : -1;
 	} else
 		rc = store_bad(l, row, raw, name, other, reason, 0) == 0 ?
 		    3 : -1;
@@ -551,7 +571,9 @@ import_load_choice(struct db *db, const struct config *cfg,
 	calllist_opts_init(&opts);
 	opts.max_rows = cfg->max_rows;
 	choice_opts(choice, &opts);
-	if (db_begin(db) == -1)
+	if (db_begin(db) == -1 || (l.screen = dnc_screen_new(db, l.import_id,
+	    user_id, params != NULL ? &params->dup : NULL)) == NULL ||
+	    dnc_screen_prescan(l.screen, file_path, &opts) == -1)
 		goto fail_loaded;
 	cs = calllist_read(file_path, &opts, load_row, &l, &info, err);
 	if (l.failed || cs == CL_ERR_NOMEM || cs == CL_ERR_IO)
@@ -566,6 +588,7 @@ import_load_choice(struct db *db, const struct config *cfg,
 		    err->en);
 		import_remove(db, l.import_id);
 		calllist_info_free(&info);
+		dnc_screen_free(l.screen);
 		cJSON_Delete(p);
 		cJSON_free(ptext);
 		if (!reload)
@@ -615,6 +638,8 @@ import_load_choice(struct db *db, const struct config *cfg,
 	cJSON_AddNumberToObject(d, "header_line", (double)info.header_line);
 	if (info.phone_col < 0)
 		cJSON_AddBoolToObject(d, "phone_column_found", 0);
+	if (dnc_screen_finish(l.screen, d) == -1)
+		goto fail_loaded;
 	if (reload) {
 		cJSON_AddNumberToObject(d, "phone_col", info.phone_col);
 		cJSON_AddNumberToObject(d, "name_col", info.name_col);
@@ -628,6 +653,7 @@ import_load_choice(struct db *db, const struct config *cfg,
 	cJSON_free(headers);
 	cJSON_free(ptext);
 	calllist_info_free(&info);
+	dnc_screen_free(l.screen);
 	return 0;
 
 fail_loaded:
@@ -642,6 +668,7 @@ fail:
 	cJSON_free(headers);
 	cJSON_free(ptext);
 	calllist_info_free(&info);
+	dnc_screen_free(l.screen);
 	return -1;
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "calllist.h"
+#include "dnc.h"
 
 struct audit_actor;
 struct cJSON;
@@ -27,6 +28,9 @@ struct task_params {
 	int	 is_relate_video_message;
 	char	*video_message_template_id;
 	int	 send_video_message_phase;	/* 0: not given */
+	/* Not a vendor parameter: the duplicate rule across tasks, stored
+	 * with the import (dnc.h), never in the JSON above. */
+	struct dup_rule dup;
 };
 
 /* The chosen parameters as stored (JSON with the API's names) and back. */
@@ -40,6 +44,8 @@ const char	*task_phase_label(int phase);
 #define REASON_DUPLICATE	"duplicate"
 #define REASON_MISSING_COLS	"missing_columns"
 #define REASON_EXTRA_COLS	"extra_columns"
+/* and REASON_DNC, REASON_RECENT (dnc.h); a recent repeat kept: */
+#define REASON_RECENT_KEPT	"recent_kept"
 /* Chinese text of a stored reason. */
 const char	*task_reason_zh(const char *reason);
 

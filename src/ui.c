@@ -22,6 +22,7 @@ static const struct {
 	{ "/", "首页", ROLE_ANY },
 	{ "/tasks/new", "新建任务", ROLE_ADMIN | ROLE_OPERATOR },
 	{ "/tasks", "任务列表", ROLE_ANY },
+	{ "/dnc", "免打扰", ROLE_ANY },
 	{ "/audit", "审计日志", ROLE_ADMIN | ROLE_AUDITOR },
 	{ "/pushes", "供应商推送", ROLE_ADMIN },
 	{ "/users", "用户", ROLE_ADMIN },

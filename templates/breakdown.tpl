@@ -27,6 +27,11 @@
 <div class="ledger-key"><dt>供应商导入总数</dt><dd>{{VENDOR_TOTAL}}</dd></div>
 <div><dt>供应商导入成功</dt><dd>{{VENDOR_SUCCESS}}</dd></div>
 </dl>
+<dl class="ledger ledger-dnc">
+<div><dt>免打扰（本地排除）</dt><dd>{{LOCAL_DNC}}</dd></div>
+<div><dt>黑名单（供应商）</dt><dd>{{VENDOR_BLACKLIST}}</dd></div>
+<div><dt>近期已发送（本地）</dt><dd>{{LOCAL_RECENT}}</dd></div>
+</dl>
 </div>
 <p class="compare-diff{{#DIFF_WARN}} compare-diff-warn{{/DIFF_WARN}}">{{#DIFF_WARN}}<span class="visually-hidden">注意：</span>{{/DIFF_WARN}}{{DIFF_TEXT}}</p>
 </section>

@@ -17,6 +17,8 @@
 <div class="stat stat-ok"><dt>有效</dt><dd>{{VALID}}</dd></div>
 <div class="stat stat-bad"><dt>无效</dt><dd>{{INVALID}}</dd></div>
 <div class="stat stat-warn"><dt>重复</dt><dd>{{DUPLICATES}}</dd></div>
+<div class="stat stat-bad stat-dnc"><dt>免打扰</dt><dd>{{DNC_COUNT}}</dd></div>
+<div class="stat stat-warn stat-recent"><dt>近期已发送</dt><dd>{{RECENT_COUNT}}<span class="stat-note">{{RECENT_NOTE}}</span></dd></div>
 <div class="stat stat-batches"><dt>将分批发送</dt><dd>{{BATCHES}}<span class="stat-unit">批</span><span class="stat-note">每批 {{BATCH_SIZE}} 条</span></dd></div>
 </dl>{{/LIVE}}
 <dl class="facts">

@@ -113,6 +113,29 @@
 {{#LIST_ERROR}}<p class="field-error" id="task-list-error">{{TEXT}}</p>{{/LIST_ERROR}}
 </div>
 </fieldset>
+<fieldset class="form-section dup-rule">
+<legend>重复号码</legend>
+<p class="field-hint">免打扰名单中的号码总会被排除。名单内的重复号码只发送一次；还可以排除近期已发送过的号码。</p>
+{{#DUP_ERROR}}<p class="field-error" id="task-dup-error">{{TEXT}}</p>{{/DUP_ERROR}}
+<div class="field" role="radiogroup" aria-labelledby="task-dup-scope-label">
+<span id="task-dup-scope-label" class="label">查重范围</span>
+<label class="check"><input type="radio" name="dup_scope" value="list"{{#DUP_SCOPE_LIST}} checked{{/DUP_SCOPE_LIST}}> 仅本名单内</label>
+<label class="check"><input type="radio" name="dup_scope" value="mine"{{#DUP_SCOPE_MINE}} checked{{/DUP_SCOPE_MINE}}> 本名单内，以及我近期发送过的号码</label>
+<label class="check"><input type="radio" name="dup_scope" value="all"{{#DUP_SCOPE_ALL}} checked{{/DUP_SCOPE_ALL}}> 本名单内，以及任何人近期发送过的号码</label>
+</div>
+<div class="form-grid">
+<div class="field">
+<label for="task-dup-days">近期（天）</label>
+<input id="task-dup-days" type="number" name="dup_days" min="1" max="365" value="{{DUP_DAYS_VALUE}}" aria-describedby="task-dup-days-hint">
+<p class="field-hint" id="task-dup-days-hint">1 到 365 天，默认 {{DUP_DAYS_DEFAULT}} 天。</p>
+</div>
+<div class="field" role="radiogroup" aria-labelledby="task-dup-action-label">
+<span id="task-dup-action-label" class="label">近期已发送的号码</span>
+<label class="check"><input type="radio" name="dup_action" value="exclude"{{#DUP_EXCLUDE}} checked{{/DUP_EXCLUDE}}> 排除，不发送</label>
+<label class="check"><input type="radio" name="dup_action" value="keep"{{#DUP_KEEP}} checked{{/DUP_KEEP}}> 保留，照常发送（只计数）</label>
+</div>
+</div>
+</fieldset>
 <div class="form-actions">
 <button type="submit" class="btn btn-primary">上传并预览</button>
 <a class="btn btn-secondary" href="/tasks">返回任务列表</a>

@@ -5,6 +5,8 @@
 # (vendor.sh), runs login.mjs, task.mjs, drafts.mjs, users.mjs, pages.mjs
 # (every page, both widths, every GET form), lists.mjs and settings.mjs in
 # Chromium, and ends with one
+# (vendor.sh), runs login.mjs, task.mjs, drafts.mjs, dnc.mjs and pages.mjs
+# (every page, both widths, every GET form) in Chromium, and ends with one
 # line: `N passed, M failed`. Needs DIALDESK_BIN (default build/dialdesk),
 # SANDBOX_BIN (default build/tools/sandbox-vendor) and /usr/bin/chromium.
 set -euo pipefail
@@ -45,6 +47,8 @@ BASE_URL=$BASE DD_USER=operator DD_PASS=$OPERATOR_PASS LIST_GB18030=$list \
     timeout -k 10 300 node "$here/drafts.mjs" | tee -a "$out" || rc=${PIPESTATUS[0]}
 BASE_URL=$BASE DD_PASS=$ADMIN_PASS timeout -k 10 300 node "$here/users.mjs" |
     tee -a "$out" || rc=${PIPESTATUS[0]}
+BASE_URL=$BASE ADMIN_PASS=$ADMIN_PASS OPERATOR_PASS=$OPERATOR_PASS \
+    timeout -k 10 300 node "$here/dnc.mjs" | tee -a "$out" || rc=${PIPESTATUS[0]}
 BASE_URL=$BASE ADMIN_PASS=$ADMIN_PASS OPERATOR_PASS=$OPERATOR_PASS \
     AUDITOR_PASS=$AUDITOR_PASS LIST_GB18030=$list \
     timeout -k 10 400 node "$here/pages.mjs" | tee -a "$out" || rc=${PIPESTATUS[0]}

@@ -62,6 +62,7 @@ RULES=(
 	"POST /users/#/phones         user   303 403:role 403:role 403:role login"
 	"POST /imports/#/reveal       import 200 200 403:owner 200      login"
 	"POST /imports/#/errors-full.csv import 200 200 403:owner 200   login"
+	"POST /dnc/#/remove           dnc    303 403:role 403:role 403:role login"
 )
 # What a POST sends besides the token (the mapping takes the third column
 # as the name, so that a done remap shows).
@@ -144,6 +145,13 @@ make_object() {
 		t_add_user "member$N" operator "Member-pass-$N-2291" &&
 		    login "member$N" "Member-pass-$N-2291" "$T_DIR/member$N.jar" &&
 		    OBJ_ID=$(sql "SELECT id FROM users WHERE name = 'member$N'") ;;
+	dnc)
+		# An entry of the do-not-call list: the administrators'.
+		req "${JAR[admin]}" POST /dnc/add \
+		    --data-urlencode "csrf=$(csrf_of "${JAR[admin]}" /)" \
+		    --data-urlencode "phone=1390000$(printf '%04d' "$N")" &&
+		    [[ $R_STATUS == 303 ]] &&
+		    OBJ_ID=$(sql "SELECT max(id) FROM dnc") ;;
 	esac
 	[[ -n $OBJ_ID ]] || not_ok "make a $1 owned by operator" "$(r_summary)"
 }
@@ -162,6 +170,7 @@ snapshot() {
 	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || coalesce(batch_id, '-') || ':' || linked_by AS v FROM pushes ORDER BY id)),
 	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || role || ':' || disabled || ':' || vendor_login || ':' || may_see_phones || ':' || pwhash AS v FROM users ORDER BY id)),
 	    (SELECT count(*) FROM sessions),
+	    (SELECT count(*) FROM dnc),
 	    (SELECT count(*) FROM audit WHERE action <> 'permission.denied')"
 }
 denied_count() { sql "SELECT count(*) FROM audit WHERE action = 'permission.denied'"; }

@@ -89,6 +89,25 @@ static const struct vcase cases[] = {
 	{ valid_date, "26-11-21", 0, 0, 0 },
 	{ valid_date, "2026/11/21", 0, 0, 0 },
 	{ valid_date, "", 0, 0, 0 },
+	/* The duplicate rule of the task form (dnc.h). */
+	{ valid_dup_scope, "list", 0, 1, 0 },
+	{ valid_dup_scope, "mine", 0, 1, 1 },
+	{ valid_dup_scope, "all", 0, 1, 2 },
+	{ valid_dup_scope, "All", 0, 0, 0 },
+	{ valid_dup_scope, "everyone", 0, 0, 0 },
+	{ valid_dup_scope, "", 0, 0, 0 },
+	{ valid_dup_days, "1", 0, 1, 1 },
+	{ valid_dup_days, "30", 0, 1, 30 },
+	{ valid_dup_days, "365", 0, 1, 365 },
+	{ valid_dup_days, "0", 0, 0, 0 },
+	{ valid_dup_days, "366", 0, 0, 0 },
+	{ valid_dup_days, "-5", 0, 0, 0 },
+	{ valid_dup_days, "3 0", 0, 0, 0 },
+	{ valid_dup_days, "1000", 0, 0, 0 },
+	{ valid_dup_action, "exclude", 0, 1, 0 },
+	{ valid_dup_action, "keep", 0, 1, 1 },
+	{ valid_dup_action, "drop", 0, 0, 0 },
+	{ valid_dup_action, "", 0, 0, 0 },
 };
 
 START_TEST(test_validator)

@@ -1,0 +1,808 @@
+/* dnc.c: the do-not-call list and the sent-number history, as keyed
+ * hashes; the screen an import runs each valid row through. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+#include <sodium.h>
+
+#include "audit.h"
+#include "calllist.h"
+#include "config.h"
+#include "db.h"
+#include "dnc.h"
+#include "keyfile.h"
+#include "log.h"
+
+static struct {
+	int		 loaded;
+	unsigned char	 key[crypto_auth_hmacsha256_KEYBYTES];
+} dk;
+
+int
+dnc_open(const struct config *cfg, int create, char *err, size_t errsz)
+{
+	char	*path;
+	int	 rc;
+
+	dnc_close();
+	if ((path = keyfile_path(cfg->dnc_key_file, cfg->database,
+	    ".dnc-key")) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	rc = keyfile_read(path, "do-not-call key", dk.key, sizeof(dk.key),
+	    err, errsz);
+	if (rc == 1 && create) {
+		if (keyfile_create(path, "do-not-call key", sizeof(dk.key), err,
+		    errsz) == -1) {
+			free(path);
+			return -1;
+		}
+		log_info("created the do-not-call key file %s: back it up with "
+		    "the database", path);
+		rc = keyfile_read(path, "do-not-call key", dk.key,
+		    sizeof(dk.key), err, errsz);
+	}
+	if (rc == 1)
+		snprintf(err, errsz, "do-not-call key file %s does not exist: "
+		    "`dialdesk migrate` creates it; restore it from the backup "
+		    "if the list has entries already", path);
+	free(path);
+	if (rc != 0) {
+		dnc_close();
+		return -1;
+	}
+	dk.loaded = 1;
+	return 0;
+}
+
+void
+dnc_close(void)
+{
+	sodium_memzero(&dk, sizeof(dk));
+}
+
+int
+dnc_hash(const char *normalised, unsigned char out[DNC_HASH_BYTES])
+{
+	if (!dk.loaded) {
+		log_err("dnc: the do-not-call key was not read");
+		return -1;
+	}
+	crypto_auth_hmacsha256(out, (const unsigned char *)normalised,
+	    strlen(normalised), dk.key);
+	return 0;
+}
+
+static const char *const scope_names[] = { "list", "mine", "all" };
+
+const char *
+dup_scope_name(enum dup_scope s)
+{
+	return s >= DUP_LIST && s <= DUP_ALL ? scope_names[s] : "list";
+}
+
+int
+dup_scope_parse(const char *s, enum dup_scope *out)
+{
+	int	 i;
+
+	for (i = DUP_LIST; i <= DUP_ALL; i++)
+		if (strcmp(s, scope_names[i]) == 0) {
+			*out = (enum dup_scope)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Today's local date, "YYYY-MM-DD": an entry applies up to its day. */
+static void
+today(char out[11])
+{
+	time_t	 now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int	exists(sqlite3_stmt *);
+
+/* Hashes looked up at once, sorted: probes in key order touch each page
+ * of the large indexes once instead of once per row. */
+#define PRESCAN_CHUNK	65536
+
+struct dnc_screen {
+	struct db	*db;
+	int64_t		 import_id, user_id, since;
+	struct dup_rule	 rule;
+	char		 today[11];
+	int64_t		 listed, recent;
+	int		 check_list, check_sent;	/* anything to find */
+	/* After dnc_screen_prescan(): the numbers found, sorted. */
+	int		 prescanned;
+	struct hit {
+		long		 line;
+		enum dnc_verdict v;
+	}		*hits;
+	size_t		 nhits, hits_room;
+	/* the prescan's chunk: each valid number's hash and line */
+	struct seen {
+		unsigned char	 h[DNC_HASH_BYTES];
+		long		 line;
+	}		*chunk;
+	size_t		 nchunk;
+	int		 failed;
+};
+
+static int
+rule_load(struct db *db, int64_t import_id, struct dup_rule *rule,
+    int64_t *owner, int64_t *listed, int64_t *recent)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_DNC_RULE_GET);
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, import_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (dup_scope_parse(db_col_text(st, 0), &rule->scope) == -1)
+			rule->scope = DUP_LIST;
+		rule->days = sqlite3_column_int(st, 1);
+		rule->keep = sqlite3_column_int(st, 2);
+		if (owner != NULL)
+			*owner = sqlite3_column_int64(st, 3);
+		if (listed != NULL)
+			*listed = sqlite3_column_int64(st, 4);
+		if (recent != NULL)
+			*recent = sqlite3_column_int64(st, 5);
+	}
+	db_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_err("dnc: rule of import %lld: %s", (long long)import_id,
+		    sqlite3_errstr(rc));
+		return -1;
+	}
+	return rc == SQLITE_ROW ? 1 : 0;
+}
+
+struct dnc_screen *
+dnc_screen_new(struct db *db, int64_t import_id, int64_t user_id,
+    const struct dup_rule *rule)
+{
+	struct dnc_screen *s;
+	sqlite3_stmt	*st;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		log_err("dnc: out of memory");
+		return NULL;
+	}
+	s->db = db;
+	s->import_id = import_id;
+	s->user_id = user_id;
+	today(s->today);
+	if (rule != NULL) {
+		s->rule = *rule;
+		if ((st = db_stmt(db, STMT_DNC_RULE_SET)) == NULL)
+			goto fail;
+		db_bind_text(st, 1, dup_scope_name(rule->scope));
+		db_bind_int(st, 2, rule->days);
+		db_bind_int(st, 3, rule->keep);
+		db_bind_int(st, 4, import_id);
+		if (db_exec_stmt(st) != SQLITE_DONE)
+			goto fail;
+	} else if (rule_load(db, import_id, &s->rule, NULL, NULL, NULL) != 1)
+		goto fail;
+	if (s->rule.days < 1)
+		s->rule.scope = DUP_LIST;
+	s->since = (int64_t)time(NULL) - (int64_t)s->rule.days * 86400;
+	/* Each lookup is a B-tree probe of a large table: none at all
+	 * where the table has nothing to find. */
+	if ((st = db_stmt(db, STMT_DNC_ANY)) == NULL ||
+	    (s->check_list = exists(st)) == -1)
+		goto fail;
+	if (s->rule.scope != DUP_LIST) {
+		if ((st = db_stmt(db, STMT_DNC_SENT_ANY)) == NULL)
+			goto fail;
+		db_bind_int(st, 1, s->since);
+		if ((s->check_sent = exists(st)) == -1)
+			goto fail;
+	}
+	return s;
+fail:
+	free(s);
+	return NULL;
+}
+
+/* 1 a row, 0 none, -1 error. */
+static int
+exists(sqlite3_stmt *st)
+{
+	int	 rc = sqlite3_step(st);
+
+	db_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	log_err("dnc: lookup: %s", sqlite3_errstr(rc));
+	return -1;
+}
+
+/* The verdict of one hash from the tables, uncounted: 0, -1. */
+static int
+lookup(struct dnc_screen *s, const unsigned char h[DNC_HASH_BYTES],
+    enum dnc_verdict *v)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*v = DNC_PASS;
+	if (s->check_list) {
+		if ((st = db_stmt(s->db, STMT_DNC_LISTED)) == NULL)
+			return -1;
+		sqlite3_bind_blob(st, 1, h, DNC_HASH_BYTES, SQLITE_STATIC);
+		db_bind_text(st, 2, s->today);
+		if ((rc = exists(st)) == -1)
+			return -1;
+		if (rc == 1) {
+			*v = DNC_LISTED;
+			return 0;
+		}
+	}
+	if (!s->check_sent)
+		return 0;
+	if ((st = db_stmt(s->db, STMT_DNC_SENT_RECENTLY)) == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, h, DNC_HASH_BYTES, SQLITE_STATIC);
+	db_bind_int(st, 2, s->since);
+	db_bind_int(st, 3, s->rule.scope == DUP_MINE ? s->user_id : 0);
+	if ((rc = exists(st)) == -1)
+		return -1;
+	if (rc == 1)
+		*v = s->rule.keep ? DNC_RECENT_KEEP : DNC_RECENT_DROP;
+	return 0;
+}
+
+static int
+seen_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct seen *)a)->h, ((const struct seen *)b)->h,
+	    DNC_HASH_BYTES);
+}
+
+static int
+hit_cmp(const void *a, const void *b)
+{
+	long	 x = ((const struct hit *)a)->line;
+	long	 y = ((const struct hit *)b)->line;
+
+	return (x > y) - (x < y);
+}
+
+/* Look the prescan's chunk up in hash order (each number once), keeping
+ * the lines of what was found. */
+static int
+chunk_flush(struct dnc_screen *s)
+{
+	enum dnc_verdict v = DNC_PASS;
+	struct hit	*grown;
+	size_t		 i;
+
+	qsort(s->chunk, s->nchunk, sizeof(*s->chunk), seen_cmp);
+	for (i = 0; i < s->nchunk; i++) {
+		if ((i == 0 || memcmp(s->chunk[i].h, s->chunk[i - 1].h,
+		    DNC_HASH_BYTES) != 0) && lookup(s, s->chunk[i].h, &v) == -1)
+			return -1;
+		if (v == DNC_PASS)
+			continue;
+		if (s->nhits == s->hits_room) {
+			s->hits_room = s->hits_room ? 2 * s->hits_room : 256;
+			if ((grown = reallocarray(s->hits, s->hits_room,
+			    sizeof(*grown))) == NULL)
+				return -1;
+			s->hits = grown;
+		}
+		s->hits[s->nhits].line = s->chunk[i].line;
+		s->hits[s->nhits++].v = v;
+	}
+	s->nchunk = 0;
+	return 0;
+}
+
+static int
+prescan_row(void *arg, const struct calllist_row *row)
+{
+	struct dnc_screen *s = arg;
+	char		 norm[PHONE_NORM_SIZE];
+
+	if (!phone_status_ok(phone_normalise(row->phone_raw,
+	    strlen(row->phone_raw), norm, sizeof(norm))))
+		return 0;
+	s->chunk[s->nchunk].line = row->line;
+	if (dnc_hash(norm, s->chunk[s->nchunk++].h) == -1 ||
+	    (s->nchunk == PRESCAN_CHUNK && chunk_flush(s) == -1)) {
+		s->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+dnc_screen_prescan(struct dnc_screen *s, const char *path,
+    const struct calllist_opts *opts)
+{
+	enum calllist_status cs;
+	struct calllist_info info;
+
+	if (!s->check_list && !s->check_sent)
+		return 0;
+	if (s->chunk == NULL &&
+	    (s->chunk = calloc(PRESCAN_CHUNK, sizeof(*s->chunk))) == NULL)
+		return -1;
+	memset(&info, 0, sizeof(info));
+	cs = calllist_read(path, opts, prescan_row, s, &info, NULL);
+	calllist_info_free(&info);
+	if (s->failed || cs == CL_ERR_NOMEM || (s->nchunk > 0 &&
+	    chunk_flush(s) == -1))
+		return -1;
+	free(s->chunk);
+	s->chunk = NULL;
+	/* A list that cannot be read is told so by the reading proper;
+	 * then nothing was prescanned and each row is looked up alone. */
+	if (cs != CL_OK)
+		return 0;
+	qsort(s->hits, s->nhits, sizeof(*s->hits), hit_cmp);
+	s->prescanned = 1;
+	return 0;
+}
+
+int
+dnc_screen_row(struct dnc_screen *s, long line, const char *normalised,
+    enum dnc_verdict *v)
+{
+	unsigned char	 h[DNC_HASH_BYTES];
+	const struct hit key = { line, DNC_PASS }, *found;
+
+	*v = DNC_PASS;
+	if (!s->check_list && !s->check_sent)
+		return 0;
+	if (s->prescanned) {
+		/* The same file read the same way: a line is the same row. */
+		found = bsearch(&key, s->hits, s->nhits, sizeof(*s->hits),
+		    hit_cmp);
+		*v = found != NULL ? found->v : DNC_PASS;
+	} else if (dnc_hash(normalised, h) == -1 || lookup(s, h, v) == -1)
+		return -1;
+	if (*v == DNC_LISTED)
+		s->listed++;
+	else if (*v != DNC_PASS)
+		s->recent++;
+	return 0;
+}
+
+int
+dnc_screen_finish(struct dnc_screen *s, cJSON *d)
+{
+	sqlite3_stmt	*st = db_stmt(s->db, STMT_DNC_COUNTS_SET);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, s->listed);
+	db_bind_int(st, 2, s->recent);
+	db_bind_int(st, 3, s->import_id);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return -1;
+	if (d != NULL) {
+		cJSON_AddNumberToObject(d, "dnc", (double)s->listed);
+		cJSON_AddNumberToObject(d, "recent", (double)s->recent);
+		cJSON_AddStringToObject(d, "dup_scope",
+		    dup_scope_name(s->rule.scope));
+		if (s->rule.scope != DUP_LIST) {
+			cJSON_AddNumberToObject(d, "dup_days", s->rule.days);
+			cJSON_AddStringToObject(d, "dup_action",
+			    s->rule.keep ? "keep" : "exclude");
+		}
+	}
+	return 0;
+}
+
+void
+dnc_screen_free(struct dnc_screen *s)
+{
+	if (s == NULL)
+		return;
+	free(s->hits);
+	free(s->chunk);
+	free(s);
+}
+
+int
+dnc_import_figures(struct db *db, int64_t import_id, struct dnc_figures *f)
+{
+	memset(f, 0, sizeof(*f));
+	return rule_load(db, import_id, &f->rule, NULL, &f->listed,
+	    &f->recent);
+}
+
+int
+dnc_record_sent(struct db *db, int64_t task_id, int64_t import_id,
+    int64_t first_seq, int64_t rows, int64_t now)
+{
+	unsigned char	 h[DNC_HASH_BYTES];
+	sqlite3_stmt	*st, *ins;
+	int64_t		 owner = 0;
+	int		 rc;
+
+	if ((st = db_stmt(db, STMT_ACCESS_TASK_OWNER)) == NULL)
+		return -1;
+	db_bind_int(st, 1, task_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		owner = sqlite3_column_int64(st, 0);
+	db_reset(st);
+	if ((st = db_stmt(db, STMT_IMPORT_ROWS_RANGE)) == NULL)
+		return -1;
+	db_bind_int(st, 1, import_id);
+	db_bind_int(st, 2, first_seq);
+	db_bind_int(st, 3, first_seq + rows - 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (dnc_hash(db_col_text(st, 2), h) == -1 ||
+		    (ins = db_stmt(db, STMT_DNC_SENT_INSERT)) == NULL) {
+			db_reset(st);
+			return -1;
+		}
+		sqlite3_bind_blob(ins, 1, h, sizeof(h), SQLITE_STATIC);
+		db_bind_int(ins, 2, owner);
+		db_bind_int(ins, 3, now);
+		if (db_exec_stmt(ins) != SQLITE_DONE) {
+			db_reset(st);
+			return -1;
+		}
+	}
+	db_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_err("dnc: rows of import %lld: %s", (long long)import_id,
+		    sqlite3_errstr(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int64_t
+dnc_purge_sent(struct db *db, int64_t before)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_DNC_SENT_PURGE);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, before);
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(db_handle(db));
+}
+
+/* The columns of STMT_DNC_BY_HASH, _BY_ID and _PAGE. */
+static void
+entry_fill(sqlite3_stmt *st, struct dnc_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(st, 0);
+	snprintf(e->masked, sizeof(e->masked), "%s", db_col_text(st, 1));
+	snprintf(e->reason, sizeof(e->reason), "%s", db_col_text(st, 2));
+	snprintf(e->expires, sizeof(e->expires), "%s", db_col_text(st, 3));
+	snprintf(e->added_by, sizeof(e->added_by), "%s", db_col_text(st, 4));
+	e->added_at = sqlite3_column_int64(st, 5);
+}
+
+/* One entry by a statement already bound: 1, 0, -1. */
+static int
+entry_one(sqlite3_stmt *st, struct dnc_entry *e)
+{
+	int	 rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		entry_fill(st, e);
+	db_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	log_err("dnc: entry: %s", sqlite3_errstr(rc));
+	return -1;
+}
+
+/* Insert inside the caller's transaction: 1 added, 0 there, -1. */
+static int
+insert(struct db *db, const unsigned char h[DNC_HASH_BYTES],
+    const char *masked, const char *reason, const char *expires,
+    int64_t by, int64_t *id)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_DNC_INSERT);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, h, DNC_HASH_BYTES, SQLITE_STATIC);
+	db_bind_text(st, 2, masked);
+	db_bind_text(st, 3, reason != NULL ? reason : "");
+	db_bind_text(st, 4, expires);
+	db_bind_int(st, 5, by);
+	db_bind_int(st, 6, (int64_t)time(NULL));
+	if (db_exec_stmt(st) != SQLITE_DONE)
+		return -1;
+	if (sqlite3_changes(db_handle(db)) == 1) {
+		if (id != NULL)
+			*id = sqlite3_last_insert_rowid(db_handle(db));
+		return 1;
+	}
+	return 0;
+}
+
+int
+dnc_add(struct db *db, const struct audit_actor *who, const char *number,
+    const char *reason, const char *expires, int64_t *id)
+{
+	unsigned char	 h[DNC_HASH_BYTES];
+	char		 masked[PHONE_MASK_SIZE];
+	struct dnc_entry e;
+	sqlite3_stmt	*st;
+	cJSON		*d = NULL;
+	int		 rc;
+
+	*id = 0;
+	if (dnc_hash(number, h) == -1)
+		return -1;
+	phone_mask(number, masked, sizeof(masked));
+	if (db_begin(db) == -1)
+		return -1;
+	if ((rc = insert(db, h, masked, reason, expires, who->user_id,
+	    id)) == 1) {
+		d = cJSON_CreateObject();
+		cJSON_AddNumberToObject(d, "id", (double)*id);
+		cJSON_AddStringToObject(d, "number", masked);
+		if (reason != NULL)
+			cJSON_AddStringToObject(d, "reason", reason);
+		if (expires != NULL)
+			cJSON_AddStringToObject(d, "expires", expires);
+		if (audit_append(db, who, "dnc.added", masked, d) == -1 ||
+		    db_commit(db) == -1)
+			rc = -1;
+		cJSON_Delete(d);
+	} else if (rc == 0) {
+		if ((st = db_stmt(db, STMT_DNC_BY_HASH)) == NULL)
+			rc = -1;
+		else {
+			sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_STATIC);
+			if (entry_one(st, &e) == 1)
+				*id = e.id;
+		}
+	}
+	db_rollback(db);
+	return rc;
+}
+
+int
+dnc_remove(struct db *db, const struct audit_actor *who, int64_t id)
+{
+	sqlite3_stmt	*st;
+	char		 masked[PHONE_MASK_SIZE] = "";
+	cJSON		*d;
+	int		 rc, found = 0;
+
+	if (db_begin(db) == -1)
+		return -1;
+	if ((st = db_stmt(db, STMT_DNC_DELETE)) == NULL)
+		goto fail;
+	db_bind_int(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(masked, sizeof(masked), "%s", db_col_text(st, 0));
+		found = 1;
+	}
+	db_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_err("dnc: remove %lld: %s", (long long)id,
+		    sqlite3_errstr(rc));
+		goto fail;
+	}
+	if (!found) {
+		db_rollback(db);
+		return 0;
+	}
+	d = cJSON_CreateObject();
+	cJSON_AddNumberToObject(d, "id", (double)id);
+	cJSON_AddStringToObject(d, "number", masked);
+	rc = audit_append(db, who, "dnc.removed", masked, d);
+	cJSON_Delete(d);
+	if (rc == -1 || db_commit(db) == -1)
+		goto fail;
+	return 1;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int
+dnc_find(struct db *db, const char *number, struct dnc_entry *e)
+{
+	unsigned char	 h[DNC_HASH_BYTES];
+	sqlite3_stmt	*st;
+
+	if (dnc_hash(number, h) == -1 ||
+	    (st = db_stmt(db, STMT_DNC_BY_HASH)) == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_STATIC);
+	return entry_one(st, e);
+}
+
+int
+dnc_page(struct db *db, int64_t before, size_t n, struct dnc_entry *rows,
+    size_t *got, int *more)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_DNC_PAGE);
+	int		 rc;
+
+	*got = 0;
+	*more = 0;
+	if (st == NULL)
+		return -1;
+	/* One more than asked: whether a next page exists, without OFFSET
+	 * or a count. */
+	db_bind_int(st, 1, before > 0 ? before : INT64_MAX);
+	db_bind_int(st, 2, (int64_t)n + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*got == n) {
+			*more = 1;
+			continue;
+		}
+		entry_fill(st, &rows[(*got)++]);
+	}
+	db_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_err("dnc: page: %s", sqlite3_errstr(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int64_t
+dnc_count(struct db *db)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_DNC_COUNT);
+	int64_t		 n = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	db_reset(st);
+	return n;
+}
+
+int
+dnc_each(struct db *db, int (*cb)(void *, const struct dnc_entry *),
+    void *arg)
+{
+	sqlite3_stmt	*st = db_stmt(db, STMT_DNC_PAGE);
+	struct dnc_entry e;
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, INT64_MAX);
+	db_bind_int(st, 2, -1);		/* no limit */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		entry_fill(st, &e);
+		if (cb(arg, &e) != 0) {
+			db_reset(st);
+			return -1;
+		}
+	}
+	db_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The upload's state, shared with the row callback. */
+struct uploader {
+	struct db	*db;
+	int64_t		 by;
+	const char	*reason, *expires;
+	struct dnc_upload *u;
+	int		 failed;
+};
+
+static int
+upload_row(void *arg, const struct calllist_row *row)
+{
+	struct uploader	*up = arg;
+	struct dnc_upload *u = up->u;
+	unsigned char	 h[DNC_HASH_BYTES];
+	char		 norm[PHONE_NORM_SIZE], masked[PHONE_MASK_SIZE];
+	enum phone_status ps;
+	int		 rc;
+
+	u->rows++;
+	ps = phone_normalise(row->phone_raw, strlen(row->phone_raw), norm,
+	    sizeof(norm));
+	if (ps != PHONE_OK_MOBILE) {
+		u->invalid++;
+		if (u->nbad < sizeof(u->bad) / sizeof(u->bad[0])) {
+			struct dnc_bad *b = &u->bad[u->nbad++];
+			b->line = row->line;
+			phone_mask_cell(row->phone_raw, b->cell,
+			    sizeof(b->cell));
+			snprintf(b->why, sizeof(b->why), "%s",
+			    ps == PHONE_OK_ENCRYPTED ? "加密号码不能加入" :
+			    phone_reason_zh(ps));
+		}
+		return 0;
+	}
+	phone_mask(norm, masked, sizeof(masked));
+	if (dnc_hash(norm, h) == -1 || (rc = insert(up->db, h, masked,
+	    up->reason, up->expires, up->by, NULL)) == -1) {
+		up->failed = 1;
+		return 1;
+	}
+	if (rc == 1)
+		u->added++;
+	else
+		u->already++;
+	return 0;
+}
+
+int
+dnc_upload(struct db *db, const struct config *cfg,
+    const struct audit_actor *who, const char *path, const char *name,
+    const char *reason, const char *expires, struct dnc_upload *u)
+{
+	struct calllist_opts	 opts;
+	struct calllist_info	 info;
+	struct calllist_error	 err;
+	struct uploader		 up = { db, who->user_id, reason, expires, u,
+				    0 };
+	enum calllist_status	 cs;
+	cJSON			*d;
+	int			 rc;
+
+	memset(u, 0, sizeof(*u));
+	memset(&info, 0, sizeof(info));
+	calllist_opts_init(&opts);
+	opts.max_rows = cfg->max_rows;
+	opts.name_col = CALLLIST_NONE;
+	/* One transaction: the list goes in whole or not at all. */
+	if (db_begin(db) == -1)
+		return -1;
+	cs = calllist_read(path, &opts, upload_row, &up, &info, &err);
+	calllist_info_free(&info);
+	if (up.failed || cs == CL_ERR_NOMEM || cs == CL_ERR_IO) {
+		db_rollback(db);
+		return -1;
+	}
+	if (cs != CL_OK) {
+		db_rollback(db);
+		snprintf(u->error_zh, sizeof(u->error_zh), "%s", err.zh);
+		memset(u->bad, 0, sizeof(u->bad));
+		u->nbad = 0;
+		return 1;
+	}
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "file", name);
+	cJSON_AddNumberToObject(d, "rows", (double)u->rows);
+	cJSON_AddNumberToObject(d, "added", (double)u->added);
+	cJSON_AddNumberToObject(d, "already", (double)u->already);
+	cJSON_AddNumberToObject(d, "invalid", (double)u->invalid);
+	if (reason != NULL)
+		cJSON_AddStringToObject(d, "reason", reason);
+	if (expires != NULL)
+		cJSON_AddStringToObject(d, "expires", expires);
+	rc = audit_append(db, who, "dnc.imported", name, d);
+	cJSON_Delete(d);
+	if (rc == -1 || db_commit(db) == -1) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
