@@ -357,7 +357,9 @@ dnc_screen_prescan(struct dnc_screen *s, const char *path,
 	 * then nothing was prescanned and each row is looked up alone. */
 	if (cs != CL_OK)
 		return 0;
-	qsort(s->hits, s->nhits, sizeof(*s->hits), hit_cmp);
+	/* qsort() of no rows would be handed NULL: undefined. */
+	if (s->nhits > 1)
+		qsort(s->hits, s->nhits, sizeof(*s->hits), hit_cmp);
 	s->prescanned = 1;
 	return 0;
 }
@@ -374,8 +376,8 @@ dnc_screen_row(struct dnc_screen *s, long line, const char *normalised,
 		return 0;
 	if (s->prescanned) {
 		/* The same file read the same way: a line is the same row. */
-		found = bsearch(&key, s->hits, s->nhits, sizeof(*s->hits),
-		    hit_cmp);
+		found = s->nhits == 0 ? NULL : bsearch(&key, s->hits,
+		    s->nhits, sizeof(*s->hits), hit_cmp);
 		*v = found != NULL ? found->v : DNC_PASS;
 	} else if (dnc_hash(normalised, h) == -1 || lookup(s, h, v) == -1)
 		return -1;
