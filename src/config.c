@@ -1164,3 +1164,32 @@ config_dup(struct config *dst, const struct config *src)
 {
 	return config_copy(dst, src);
 }
+
+int
+config_addr_listed(const char *list, const char *addr)
+{
+	unsigned char	 a[16], b[16];
+	char		 one[64];
+	int		 fam;
+	size_t		 n;
+
+	if (addr == NULL)
+		return 0;
+	fam = strchr(addr, ':') != NULL ? AF_INET6 : AF_INET;
+	if (inet_pton(fam, addr, a) != 1)
+		return 0;
+	while (*list != '\0') {
+		n = strcspn(list, " ");
+		if (n > 0 && n < sizeof(one)) {
+			memcpy(one, list, n);
+			one[n] = '\0';
+			if (inet_pton(fam, one, b) == 1 &&
+			    memcmp(a, b, fam == AF_INET ? 4 : 16) == 0)
+				return 1;
+		}
+		list += n;
+		while (*list == ' ')
+			list++;
+	}
+	return 0;
+}

@@ -89,6 +89,10 @@ int	config_load(struct config *, const char *path, char *err, size_t errsz);
  * /etc/dialdesk/dialdesk.conf if it exists, else NULL (defaults only). */
 const char *config_path(const char *from_argv);
 void	config_free(struct config *);
+/* Is addr (IPv4 or IPv6 text) one of the addresses of list, an address
+ * list as config.c stores it (space-separated)? Compared in binary, so
+ * that other spellings of one address match. An empty list holds none. */
+int	config_addr_listed(const char *list, const char *addr);
 /* The callback pool's socket: callback_socket, or callback.sock in the
  * folder of socket when it is empty. Returns 0, or -1 when it does not
  * fit in sz. */

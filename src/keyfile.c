@@ -58,9 +58,10 @@ keyfile_fsync_dir(const char *path)
 
 	if ((dir = strdup(path)) == NULL)
 		return -1;
-	if ((slash = strrchr(dir, '/')) == NULL)
-		strcpy(dir, ".");	/* path has at least one byte */
-	else if (slash == dir)
+	if ((slash = strrchr(dir, '/')) == NULL) {
+		dir[0] = '.';	/* path has at least one byte */
+		dir[1] = '\0';
+	} else if (slash == dir)
 		slash[1] = '\0';
 	else
 		*slash = '\0';

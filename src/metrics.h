@@ -62,8 +62,4 @@ void	heartbeat_beat(int fd, uint64_t n);
 int	heartbeat_read(const char *database, int64_t now, int64_t *age,
 	    uint64_t *rounds);
 
-/* Is addr one of the space-separated addresses of list (config.c's
- * KT_ADDRS form)? Compared in binary, so spellings of one address match. */
-int	metrics_addr_allowed(const char *addr, const char *list);
-
 #endif

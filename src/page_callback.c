@@ -76,30 +76,8 @@ static int
 address_ok(const struct request *r)
 {
 	const char	*list = r->cfg->callback_allow;
-	unsigned char	 a[16], b[16];
-	char		 one[64];
-	int		 fam;
-	size_t		 n;
 
-	if (list[0] == '\0')
-		return 1;
-	fam = strchr(r->remote_addr, ':') != NULL ? AF_INET6 : AF_INET;
-	if (inet_pton(fam, r->remote_addr, a) != 1)
-		return 0;
-	while (*list != '\0') {
-		n = strcspn(list, " ");
-		if (n > 0 && n < sizeof(one)) {
-			memcpy(one, list, n);
-			one[n] = '\0';
-			if (inet_pton(fam, one, b) == 1 &&
-			    memcmp(a, b, fam == AF_INET ? 4 : 16) == 0)
-				return 1;
-		}
-		list += n;
-		while (*list == ' ')
-			list++;
-	}
-	return 0;
+	return list[0] == '\0' || config_addr_listed(list, r->remote_addr);
 }
 
 void

@@ -133,7 +133,7 @@ page_metrics(struct request *r)
 	struct health		 h;
 	struct out		 o = { NULL, 0, NULL };
 
-	if (!metrics_addr_allowed(r->remote_addr, r->cfg->metrics_allow)) {
+	if (!config_addr_listed(r->cfg->metrics_allow, r->remote_addr)) {
 		http_open(r, 403, "text/plain; charset=utf-8");
 		http_puts(r, "403 forbidden: not in metrics_allow\n");
 		return;

@@ -15,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../../src/config.h"
 #include "../../src/log.h"
 #include "../../src/metrics.h"
 
@@ -168,7 +169,7 @@ static const struct { const char *addr, *list; int allowed; } addrs[] = {
 
 START_TEST(test_addr_allowed)
 {
-	ck_assert_int_eq(metrics_addr_allowed(addrs[_i].addr, addrs[_i].list),
+	ck_assert_int_eq(config_addr_listed(addrs[_i].list, addrs[_i].addr),
 	    addrs[_i].allowed);
 }
 END_TEST
