@@ -20,6 +20,7 @@
 #include "backup.h"
 #include "config.h"
 #include "db.h"
+#include "keyfile.h"
 
 /* The database key names a PostgreSQL server rather than a file. */
 static int
@@ -185,6 +186,7 @@ backup_run(const struct config *cfg, const char *config_file,
 	struct db	*src;
 	struct stat	 st;
 	char		 tmp[4096], err[1024], key[4096], cps[4096];
+	char		*dnc_key;
 	int		 schema = 0, rc;
 
 	if (is_postgres(cfg->database)) {
@@ -245,16 +247,19 @@ backup_run(const struct config *cfg, const char *config_file,
 	}
 	printf("backup of %s written to %s (mode 0600, synced)\n",
 	    cfg->database, file);
+	dnc_key = keyfile_path(cfg->dnc_key_file, cfg->database, ".dnc-key");
 	printf("keep beside it, it is not in the database:\n"
 	    "  the configuration %s (vendor keys, callback_token)\n"
 	    "  the audit key file %s (audit_key_file; keep its copy apart "
 	    "from the database's if you can)\n"
 	    "  the audit checkpoint file %s (audit_checkpoint_file)\n"
-	    "  the vendor journal (vendor_journal) and the do-not-call key, "
-	    "if configured\n"
+	    "  the do-not-call key file %s (dnc_key_file: without it the "
+	    "do-not-call list and the history of numbers sent match nothing)\n"
+	    "  the vendor journal (vendor_journal), if a worker was running\n"
 	    "uploads in %s are previews in progress and need no backup\n",
 	    config_file != NULL ? config_file : "(none: built-in defaults)",
-	    key, cps, cfg->upload_dir);
+	    key, cps, dnc_key != NULL ? dnc_key : "?", cfg->upload_dir);
+	free(dnc_key);
 	return 0;
 }
 

@@ -44,6 +44,7 @@ expect_eq 0 "$rc" "dialdesk backup exits 0 during the pushes and the upload"
 expect_match "checked: integrity ok, schema version [0-9]+, audit chain intact" "$said" \
     "it says the copy was checked"
 expect_match "audit_key_file" "$said" "it names the key files to keep beside it"
+expect_match "do-not-call key file .*\.dnc-key \(dnc_key_file" "$said" "... the do-not-call key file too, by its path"
 expect_match "configuration $T_CONF" "$said" "it names the configuration file to keep"
 wait "$pushers" || true
 wait "$upload_pid" || true
