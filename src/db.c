@@ -36,432 +36,589 @@ struct gate_shared {
 };
 
 /*
- * All SQL of the program, indexed by enum stmt. Only ? placeholders.
+ * The statements not yet moved next to their typed functions in
+ * src/store/, indexed by enum stmt. Only ? placeholders.
  */
-static const char *const stmts[STMT__MAX] = {
-	/* STMT_SCHEMA_CREATE */
-	"CREATE TABLE IF NOT EXISTS schema_migrations ("
-	" version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-	" applied INTEGER NOT NULL)",
-	/* STMT_SCHEMA_VERSION */
-	"SELECT coalesce(max(version), 0) FROM schema_migrations",
-	/* STMT_SCHEMA_RECORD */
-	"INSERT INTO schema_migrations (version, name, applied)"
-	" VALUES (?, ?, unixepoch())",
-	/* STMT_USER_BY_NAME */
-	"SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
-	" last_login, last_login_addr, may_see_phones FROM users WHERE name = ?",
-	/* STMT_USER_BY_ID */
-	"SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
-	" last_login, last_login_addr, may_see_phones FROM users WHERE id = ?",
-	/* STMT_USER_INSERT */
-	"INSERT INTO users (name, role, pwhash, created, updated)"
-	" VALUES (?, ?, ?, ?, ?)",
-	/* STMT_USER_SET_PWHASH */
-	"UPDATE users SET pwhash = ?, updated = ? WHERE id = ?",
-	/* STMT_USER_SET_DISABLED */
-	"UPDATE users SET disabled = ?, updated = ? WHERE id = ?",
-	/* STMT_USER_SET_VENDOR_LOGIN */
-	"UPDATE users SET vendor_login = ?, updated = ? WHERE id = ?",
-	/* STMT_SESSION_INSERT */
-	"INSERT INTO sessions (token_hash, user_id, csrf, created, last_seen,"
-	" addr, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	/* STMT_SESSION_GET */
-	"SELECT s.id, s.user_id, s.csrf, s.created, s.last_seen,"
-	" u.name, u.role, u.disabled, u.vendor_login, u.must_change,"
-	" u.may_see_phones"
-	" FROM sessions AS s JOIN users AS u ON u.id = s.user_id"
-	" WHERE s.token_hash = ?",
-	/* STMT_SESSION_TOUCH */
-	"UPDATE sessions SET last_seen = ? WHERE id = ?",
-	/* STMT_SESSION_DELETE */
-	"DELETE FROM sessions WHERE id = ?",
-	/* STMT_SESSION_DELETE_USER */
-	"DELETE FROM sessions WHERE user_id = ?",
+const char *const store_sql_core[STMT__MAX] = {
+	[STMT_SCHEMA_CREATE] =
+	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	    " applied INTEGER NOT NULL)",
+	[STMT_SCHEMA_VERSION] =
+	    "SELECT coalesce(max(version), 0) FROM schema_migrations",
+	[STMT_SCHEMA_RECORD] =
+	    "INSERT INTO schema_migrations (version, name, applied)"
+	    " VALUES (?, ?, unixepoch())",
+	[STMT_USER_BY_NAME] =
+	    "SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
+	    " last_login, last_login_addr, may_see_phones FROM users WHERE name = ?",
+	[STMT_USER_BY_ID] =
+	    "SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
+	    " last_login, last_login_addr, may_see_phones FROM users WHERE id = ?",
+	[STMT_USER_INSERT] =
+	    "INSERT INTO users (name, role, pwhash, created, updated)"
+	    " VALUES (?, ?, ?, ?, ?)",
+	[STMT_USER_SET_PWHASH] =
+	    "UPDATE users SET pwhash = ?, updated = ? WHERE id = ?",
+	[STMT_USER_SET_DISABLED] =
+	    "UPDATE users SET disabled = ?, updated = ? WHERE id = ?",
+	[STMT_USER_SET_VENDOR_LOGIN] =
+	    "UPDATE users SET vendor_login = ?, updated = ? WHERE id = ?",
+	[STMT_SESSION_INSERT] =
+	    "INSERT INTO sessions (token_hash, user_id, csrf, created, last_seen,"
+	    " addr, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[STMT_SESSION_GET] =
+	    "SELECT s.id, s.user_id, s.csrf, s.created, s.last_seen,"
+	    " u.name, u.role, u.disabled, u.vendor_login, u.must_change,"
+	    " u.may_see_phones"
+	    " FROM sessions AS s JOIN users AS u ON u.id = s.user_id"
+	    " WHERE s.token_hash = ?",
+	[STMT_SESSION_TOUCH] =
+	    "UPDATE sessions SET last_seen = ? WHERE id = ?",
+	[STMT_SESSION_DELETE] =
+	    "DELETE FROM sessions WHERE id = ?",
+	[STMT_SESSION_DELETE_USER] =
+	    "DELETE FROM sessions WHERE user_id = ?",
 	/* STMT_SESSION_PURGE (idle before ?1 or created before ?2) */
-	"DELETE FROM sessions WHERE last_seen < ? OR created < ?",
-	/* STMT_FAIL_GET */
-	"SELECT window_start, count, blocked_until FROM login_failures"
-	" WHERE key = ?",
+	[STMT_SESSION_PURGE] =
+	    "DELETE FROM sessions WHERE last_seen < ? OR created < ?",
+	[STMT_FAIL_GET] =
+	    "SELECT window_start, count, blocked_until FROM login_failures"
+	    " WHERE key = ?",
 	/* STMT_FAIL_SET (key, window start, count, blocked until) */
-	"INSERT INTO login_failures (key, window_start, count, blocked_until)"
-	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE SET"
-	" window_start = ?2, count = ?3, blocked_until = ?4",
-	/* STMT_FAIL_CLEAR */
-	"DELETE FROM login_failures WHERE key = ?",
-	/* STMT_AUDIT_LAST */
-	"SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-	/* STMT_AUDIT_INSERT */
-	"INSERT INTO audit (id, ts, actor_id, actor, addr, user_agent, action,"
-	" object, details, prev_hash, hash)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	/* STMT_AUDIT_ALL */
-	"SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
-	" details, prev_hash, hash FROM audit ORDER BY id",
-	/* STMT_AUDIT_MAXID */
-	"SELECT coalesce(max(id), 0) FROM audit",
+	[STMT_FAIL_SET] =
+	    "INSERT INTO login_failures (key, window_start, count, blocked_until)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE SET"
+	    " window_start = ?2, count = ?3, blocked_until = ?4",
+	[STMT_FAIL_CLEAR] =
+	    "DELETE FROM login_failures WHERE key = ?",
+	[STMT_AUDIT_LAST] =
+	    "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+	[STMT_AUDIT_INSERT] =
+	    "INSERT INTO audit (id, ts, actor_id, actor, addr, user_agent, action,"
+	    " object, details, prev_hash, hash)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[STMT_AUDIT_ALL] =
+	    "SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
+	    " details, prev_hash, hash FROM audit ORDER BY id",
+	[STMT_AUDIT_MAXID] =
+	    "SELECT coalesce(max(id), 0) FROM audit",
 	/* STMT_AUDIT_PAGE (actor, action, from, to, id ceiling, limit,
+	[STMT_AUDIT_PAGE] =
+
 	 * offset): empty filters match everything. Without filters the caller
 	 * pages by id ceiling, which the chain keeps gap-free, so that page
 	 * 500 costs what page 1 costs. */
-	"SELECT id, ts, actor, addr, user_agent, action, object, details, hash"
-	" FROM audit WHERE id <= ?5"
-	" AND (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2)"
-	" AND (?3 = '' OR ts >= ?3) AND (?4 = '' OR ts < ?4)"
-	" ORDER BY id DESC LIMIT ?6 OFFSET ?7",
-	/* STMT_USER_LIST */
-	"SELECT id, name FROM users ORDER BY name",
-	/* STMT_IMPORT_INSERT */
-	"INSERT INTO imports (user_id, created, state, params, file_name,"
-	" file_path, file_size, file_sha256, format, encoding, delimiter,"
-	" headers, phone_col, name_col)"
-	" VALUES (?, ?, 'loading', ?, ?, ?, ?, ?, '', '', '', '[]', ?, ?)",
+	    "SELECT id, ts, actor, addr, user_agent, action, object, details, hash"
+	    " FROM audit WHERE id <= ?5"
+	    " AND (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2)"
+	    " AND (?3 = '' OR ts >= ?3) AND (?4 = '' OR ts < ?4)"
+	    " ORDER BY id DESC LIMIT ?6 OFFSET ?7",
+	[STMT_USER_LIST] =
+	    "SELECT id, name FROM users ORDER BY name",
+	[STMT_IMPORT_INSERT] =
+	    "INSERT INTO imports (user_id, created, state, params, file_name,"
+	    " file_path, file_size, file_sha256, format, encoding, delimiter,"
+	    " headers, phone_col, name_col)"
+	    " VALUES (?, ?, 'loading', ?, ?, ?, ?, ?, '', '', '', '[]', ?, ?)",
 	/* STMT_IMPORT_RELOAD (phone_col, name_col, id) */
-	"UPDATE imports SET state = 'loading', phone_col = ?, name_col = ?,"
-	" rows_read = 0, valid = 0, invalid = 0, duplicates = 0"
-	" WHERE id = ? AND state = 'preview'",
-	/* STMT_IMPORT_ROWS_DELETE */
-	"DELETE FROM import_rows WHERE import_id = ?",
-	/* STMT_IMPORT_DELETE */
-	"DELETE FROM imports WHERE id = ?",
-	/* STMT_IMPORT_ROW_VALID: no row when the number was seen before */
-	"INSERT INTO import_rows (import_id, seq, line, phone, name, other,"
-	" reason) VALUES (?, ?, ?, ?, ?, ?, '')"
-	" ON CONFLICT (import_id, phone) WHERE seq > 0 DO NOTHING",
-	/* STMT_IMPORT_ROW_FIRST */
-	"SELECT line FROM import_rows"
-	" WHERE import_id = ? AND phone = ? AND seq > 0",
-	/* STMT_IMPORT_ROW_BAD */
-	"INSERT INTO import_rows (import_id, seq, line, phone, name, other,"
-	" reason, dup_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	/* STMT_IMPORT_FINISH */
-	"UPDATE imports SET state = 'preview', format = ?, encoding = ?,"
-	" delimiter = ?, headers = ?, phone_col = ?, name_col = ?,"
-	" rows_read = ?, valid = ?, invalid = ?, duplicates = ? WHERE id = ?",
-	/* STMT_IMPORT_GET */
-	"SELECT id, user_id, created, state, params, file_name, file_path,"
-	" file_size, file_sha256, format, encoding, delimiter, headers,"
-	" phone_col, name_col, rows_read, valid, invalid, duplicates"
-	" FROM imports WHERE id = ?",
+	[STMT_IMPORT_RELOAD] =
+	    "UPDATE imports SET state = 'loading', phone_col = ?, name_col = ?,"
+	    " rows_read = 0, valid = 0, invalid = 0, duplicates = 0"
+	    " WHERE id = ? AND state = 'preview'",
+	[STMT_IMPORT_ROWS_DELETE] =
+	    "DELETE FROM import_rows WHERE import_id = ?",
+	[STMT_IMPORT_DELETE] =
+	    "DELETE FROM imports WHERE id = ?",
+	/* STMT_IMPORT_ROW_VALID : no row when the number was seen before */
+	[STMT_IMPORT_ROW_VALID] =
+	    "INSERT INTO import_rows (import_id, seq, line, phone, name, other,"
+	    " reason) VALUES (?, ?, ?, ?, ?, ?, '')"
+	    " ON CONFLICT (import_id, phone) WHERE seq > 0 DO NOTHING",
+	[STMT_IMPORT_ROW_FIRST] =
+	    "SELECT line FROM import_rows"
+	    " WHERE import_id = ? AND phone = ? AND seq > 0",
+	[STMT_IMPORT_ROW_BAD] =
+	    "INSERT INTO import_rows (import_id, seq, line, phone, name, other,"
+	    " reason, dup_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[STMT_IMPORT_FINISH] =
+	    "UPDATE imports SET state = 'preview', format = ?, encoding = ?,"
+	    " delimiter = ?, headers = ?, phone_col = ?, name_col = ?,"
+	    " rows_read = ?, valid = ?, invalid = ?, duplicates = ? WHERE id = ?",
+	[STMT_IMPORT_GET] =
+	    "SELECT id, user_id, created, state, params, file_name, file_path,"
+	    " file_size, file_sha256, format, encoding, delimiter, headers,"
+	    " phone_col, name_col, rows_read, valid, invalid, duplicates"
+	    " FROM imports WHERE id = ?",
 	/* STMT_IMPORT_SET_STATE (state, id): only out of preview */
-	"UPDATE imports SET state = ? WHERE id = ? AND state = 'preview'",
+	[STMT_IMPORT_SET_STATE] =
+	    "UPDATE imports SET state = ? WHERE id = ? AND state = 'preview'",
 	/* STMT_IMPORT_ROWS_RANGE (import, first seq, last seq) */
-	"SELECT seq, line, phone, name, other FROM import_rows"
-	" WHERE import_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+	[STMT_IMPORT_ROWS_RANGE] =
+	    "SELECT seq, line, phone, name, other FROM import_rows"
+	    " WHERE import_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
 	/* STMT_IMPORT_BAD_PAGE (import, limit, offset): by line */
-	"SELECT line, phone, reason, dup_of FROM import_rows"
-	" WHERE import_id = ? AND seq < 0 ORDER BY seq DESC LIMIT ? OFFSET ?",
-	/* STMT_IMPORT_TASK */
-	"SELECT id FROM tasks WHERE import_id = ?",
-	/* STMT_TASK_INSERT */
-	"INSERT INTO tasks (import_id, user_id, name, params, login_name,"
-	" created, state, rows, batch_count)"
-	" VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
-	/* STMT_BATCH_INSERT */
-	"INSERT INTO batches (task_id, seq, first_seq, rows, state, updated)"
-	" VALUES (?, ?, ?, ?, 'queued', ?)",
-	/* STMT_TASK_REFRESH: a task's state follows its batches */
-	"UPDATE tasks SET state = (SELECT CASE"
-	" WHEN sum(state IN ('failed', 'unknown')) > 0 THEN 'attention'"
-	" WHEN sum(state = 'sending') > 0 THEN 'sending'"
-	" WHEN sum(state = 'queued') > 0 AND sum(state = 'sent') > 0"
-	"  THEN 'sending'"
-	" WHEN sum(state = 'queued') > 0 THEN 'queued'"
-	" WHEN sum(state = 'sent') > 0 THEN 'sent'"
-	" ELSE 'cancelled' END FROM batches WHERE task_id = ?1) WHERE id = ?1",
+	[STMT_IMPORT_BAD_PAGE] =
+	    "SELECT line, phone, reason, dup_of FROM import_rows"
+	    " WHERE import_id = ? AND seq < 0 ORDER BY seq DESC LIMIT ? OFFSET ?",
+	[STMT_IMPORT_TASK] =
+	    "SELECT id FROM tasks WHERE import_id = ?",
+	[STMT_TASK_INSERT] =
+	    "INSERT INTO tasks (import_id, user_id, name, params, login_name,"
+	    " created, state, rows, batch_count)"
+	    " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
+	[STMT_BATCH_INSERT] =
+	    "INSERT INTO batches (task_id, seq, first_seq, rows, state, updated)"
+	    " VALUES (?, ?, ?, ?, 'queued', ?)",
+	/* STMT_TASK_REFRESH : a task's state follows its batches */
+	[STMT_TASK_REFRESH] =
+	    "UPDATE tasks SET state = (SELECT CASE"
+	    " WHEN sum(state IN ('failed', 'unknown')) > 0 THEN 'attention'"
+	    " WHEN sum(state = 'sending') > 0 THEN 'sending'"
+	    " WHEN sum(state = 'queued') > 0 AND sum(state = 'sent') > 0"
+	    "  THEN 'sending'"
+	    " WHEN sum(state = 'queued') > 0 THEN 'queued'"
+	    " WHEN sum(state = 'sent') > 0 THEN 'sent'"
+	    " ELSE 'cancelled' END FROM batches WHERE task_id = ?1) WHERE id = ?1",
 	/* STMT_TASK_CANCEL_BATCHES (now, task) */
-	"UPDATE batches SET state = 'cancelled', updated = ?"
-	" WHERE task_id = ? AND state = 'queued'",
+	[STMT_TASK_CANCEL_BATCHES] =
+	    "UPDATE batches SET state = 'cancelled', updated = ?"
+	    " WHERE task_id = ? AND state = 'queued'",
 	/* STMT_BATCH_RESEND (now, batch) */
-	"UPDATE batches SET state = 'queued', next_attempt = 0, updated = ?"
-	" WHERE id = ? AND state IN ('unknown', 'failed')"
-	" RETURNING task_id, seq, state",
+	[STMT_BATCH_RESEND] =
+	    "UPDATE batches SET state = 'queued', next_attempt = 0, updated = ?"
+	    " WHERE id = ? AND state IN ('unknown', 'failed')"
+	    " RETURNING task_id, seq, state",
 	/* STMT_BATCH_CLAIM (worker, now): the oldest due batch, taken by
+	[STMT_BATCH_CLAIM] =
+
 	 * one worker inside BEGIN IMMEDIATE, so no two workers get it */
-	"UPDATE batches SET state = 'sending', claimed_by = ?1,"
-	" claimed_at = ?2, attempts = attempts + 1, updated = ?2"
-	" WHERE id = (SELECT id FROM batches WHERE state = 'queued'"
-	" AND next_attempt <= ?2 ORDER BY id LIMIT 1)"
-	" RETURNING id, task_id, seq, first_seq, rows, attempts",
+	    "UPDATE batches SET state = 'sending', claimed_by = ?1,"
+	    " claimed_at = ?2, attempts = attempts + 1, updated = ?2"
+	    " WHERE id = (SELECT id FROM batches WHERE state = 'queued'"
+	    " AND next_attempt <= ?2 ORDER BY id LIMIT 1)"
+	    " RETURNING id, task_id, seq, first_seq, rows, attempts",
 	/* STMT_BATCH_FINISH (state, http, errCode, message, vendor task,
+	[STMT_BATCH_FINISH] =
+
 	 * body sha, sent_at, now, id) */
-	"UPDATE batches SET state = ?, http_status = ?, err_code = ?,"
-	" message = ?, vendor_task_id = ?, body_sha256 = ?, sent_at = ?,"
-	" updated = ?, claimed_by = '' WHERE id = ? AND state = 'sending'",
+	    "UPDATE batches SET state = ?, http_status = ?, err_code = ?,"
+	    " message = ?, vendor_task_id = ?, body_sha256 = ?, sent_at = ?,"
+	    " updated = ?, claimed_by = '' WHERE id = ? AND state = 'sending'",
 	/* STMT_BATCH_REQUEUE (next attempt, message, now, id) */
-	"UPDATE batches SET state = 'queued', next_attempt = ?, message = ?,"
-	" updated = ?, claimed_by = '' WHERE id = ? AND state = 'sending'",
+	[STMT_BATCH_REQUEUE] =
+	    "UPDATE batches SET state = 'queued', next_attempt = ?, message = ?,"
+	    " updated = ?, claimed_by = '' WHERE id = ? AND state = 'sending'",
 	/* STMT_BATCH_STALE (message, now, claimed before): a worker died
+	[STMT_BATCH_STALE] =
+
 	 * while sending; whether the vendor got it is not known */
-	"UPDATE batches SET state = 'unknown', message = ?, updated = ?,"
-	" claimed_by = '' WHERE state = 'sending' AND claimed_at < ?"
-	" RETURNING id, task_id, seq",
-	/* STMT_TASK_GET */
-	"SELECT t.id, t.import_id, t.user_id, u.name, t.name, t.params,"
-	" t.login_name, t.created, t.state, t.rows, t.batch_count"
-	" FROM tasks AS t JOIN users AS u ON u.id = t.user_id WHERE t.id = ?",
-	/* STMT_TASK_BATCHES */
-	"SELECT id, seq, first_seq, rows, state, attempts, next_attempt,"
-	" body_sha256, http_status, err_code, message, vendor_task_id,"
-	" sent_at, updated FROM batches WHERE task_id = ? ORDER BY seq",
+	    "UPDATE batches SET state = 'unknown', message = ?, updated = ?,"
+	    " claimed_by = '' WHERE state = 'sending' AND claimed_at < ?"
+	    " RETURNING id, task_id, seq",
+	[STMT_TASK_GET] =
+	    "SELECT t.id, t.import_id, t.user_id, u.name, t.name, t.params,"
+	    " t.login_name, t.created, t.state, t.rows, t.batch_count"
+	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id WHERE t.id = ?",
+	[STMT_TASK_BATCHES] =
+	    "SELECT id, seq, first_seq, rows, state, attempts, next_attempt,"
+	    " body_sha256, http_status, err_code, message, vendor_task_id,"
+	    " sent_at, updated FROM batches WHERE task_id = ? ORDER BY seq",
 	/* STMT_TASK_LIST (state, user id, from, to, name part, limit,
+	[STMT_TASK_LIST] =
+
 	 * offset): 0 and '' match everything */
-	"SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count,"
-	" t.state, (SELECT count(*) FROM batches AS b WHERE b.task_id = t.id"
-	"  AND b.state IN ('sent', 'failed', 'unknown', 'cancelled'))"
-	" FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
-	" WHERE (?1 = '' OR t.state = ?1) AND (?2 = 0 OR t.user_id = ?2)"
-	" AND (?3 = 0 OR t.created >= ?3) AND (?4 = 0 OR t.created < ?4)"
-	" AND (?5 = '' OR instr(t.name, ?5) > 0)"
-	" ORDER BY t.id DESC LIMIT ?6 OFFSET ?7",
-	/* STMT_TASK_FOR_SEND */
-	"SELECT t.name, t.params, t.login_name, t.import_id, t.batch_count,"
-	" i.headers, i.phone_col, i.name_col"
-	" FROM tasks AS t JOIN imports AS i ON i.id = t.import_id"
-	" WHERE t.id = ?",
-	/* STMT_BATCH_TASK */
-	"SELECT task_id FROM batches WHERE id = ?",
-	/* STMT_BATCH_BY_VENDOR_TASK */
-	"SELECT id, task_id FROM batches WHERE vendor_task_id = ?",
-	/* STMT_PUSH_INSERT: nothing when the same body came before */
-	"INSERT INTO pushes (received, addr, content_type, body, body_sha256,"
-	" sn, vendor_task_id, batch_id, linked_by, ok, reason, total, success,"
-	" fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo,"
-	" fenxian, chaopin, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	" ON CONFLICT (body_sha256) DO NOTHING",
-	/* STMT_PUSH_REJECT */
-	"INSERT INTO rejected_pushes (received, addr, content_type, length,"
-	" body, reason) VALUES (?, ?, ?, ?, ?, ?)",
+	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count,"
+	    " t.state, (SELECT count(*) FROM batches AS b WHERE b.task_id = t.id"
+	    "  AND b.state IN ('sent', 'failed', 'unknown', 'cancelled'))"
+	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
+	    " WHERE (?1 = '' OR t.state = ?1) AND (?2 = 0 OR t.user_id = ?2)"
+	    " AND (?3 = 0 OR t.created >= ?3) AND (?4 = 0 OR t.created < ?4)"
+	    " AND (?5 = '' OR instr(t.name, ?5) > 0)"
+	    " ORDER BY t.id DESC LIMIT ?6 OFFSET ?7",
+	[STMT_TASK_FOR_SEND] =
+	    "SELECT t.name, t.params, t.login_name, t.import_id, t.batch_count,"
+	    " i.headers, i.phone_col, i.name_col"
+	    " FROM tasks AS t JOIN imports AS i ON i.id = t.import_id"
+	    " WHERE t.id = ?",
+	[STMT_BATCH_TASK] =
+	    "SELECT task_id FROM batches WHERE id = ?",
+	[STMT_BATCH_BY_VENDOR_TASK] =
+	    "SELECT id, task_id FROM batches WHERE vendor_task_id = ?",
+	/* STMT_PUSH_INSERT : nothing when the same body came before */
+	[STMT_PUSH_INSERT] =
+	    "INSERT INTO pushes (received, addr, content_type, body, body_sha256,"
+	    " sn, vendor_task_id, batch_id, linked_by, ok, reason, total, success,"
+	    " fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo,"
+	    " fenxian, chaopin, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	    " ON CONFLICT (body_sha256) DO NOTHING",
+	[STMT_PUSH_REJECT] =
+	    "INSERT INTO rejected_pushes (received, addr, content_type, length,"
+	    " body, reason) VALUES (?, ?, ?, ?, ?, ?)",
 	/* STMT_PUSH_LINK_AUTO (batch, vendor task id) */
-	"UPDATE pushes SET batch_id = ?, linked_by = 'auto'"
-	" WHERE vendor_task_id = ? AND batch_id IS NULL",
+	[STMT_PUSH_LINK_AUTO] =
+	    "UPDATE pushes SET batch_id = ?, linked_by = 'auto'"
+	    " WHERE vendor_task_id = ? AND batch_id IS NULL",
 	/* STMT_PUSH_LINK_MANUAL (batch, who, push) */
-	"UPDATE pushes SET batch_id = ?, linked_by = ?"
-	" WHERE id = ? AND batch_id IS NULL",
+	[STMT_PUSH_LINK_MANUAL] =
+	    "UPDATE pushes SET batch_id = ?, linked_by = ?"
+	    " WHERE id = ? AND batch_id IS NULL",
 	/* STMT_PUSH_UNMATCHED (limit, offset) */
-	"SELECT id, received, addr, sn, ok, reason, total, success"
-	" FROM pushes WHERE batch_id IS NULL ORDER BY id DESC LIMIT ? OFFSET ?",
+	[STMT_PUSH_UNMATCHED] =
+	    "SELECT id, received, addr, sn, ok, reason, total, success"
+	    " FROM pushes WHERE batch_id IS NULL ORDER BY id DESC LIMIT ? OFFSET ?",
 	/* STMT_PUSH_REJECTED_LIST (limit, offset) */
-	"SELECT id, received, addr, content_type, length,"
-	" substr(body, 1, 2000), reason"
-	" FROM rejected_pushes ORDER BY id DESC LIMIT ? OFFSET ?",
+	[STMT_PUSH_REJECTED_LIST] =
+	    "SELECT id, received, addr, content_type, length,"
+	    " substr(body, 1, 2000), reason"
+	    " FROM rejected_pushes ORDER BY id DESC LIMIT ? OFFSET ?",
 	/* STMT_TASK_BREAKDOWN (task): each batch with its newest push, if
+	[STMT_TASK_BREAKDOWN] =
+
 	 * any, and how many pushes it had */
-	"SELECT b.id, b.seq, b.state, b.rows, b.sent_at, p.id, p.received,"
-	" p.ok, p.reason, p.total, p.success, p.fail, p.blacklist, p.repeat,"
-	" p.filter, p.shi, p.kong, p.tingji, p.kuwu, p.chenmo, p.fenxian,"
-	" p.chaopin, (SELECT count(*) FROM pushes WHERE batch_id = b.id)"
-	" FROM batches AS b LEFT JOIN pushes AS p ON p.id ="
-	" (SELECT max(id) FROM pushes WHERE batch_id = b.id)"
-	" WHERE b.task_id = ? ORDER BY b.seq",
+	    "SELECT b.id, b.seq, b.state, b.rows, b.sent_at, p.id, p.received,"
+	    " p.ok, p.reason, p.total, p.success, p.fail, p.blacklist, p.repeat,"
+	    " p.filter, p.shi, p.kong, p.tingji, p.kuwu, p.chenmo, p.fenxian,"
+	    " p.chaopin, (SELECT count(*) FROM pushes WHERE batch_id = b.id)"
+	    " FROM batches AS b LEFT JOIN pushes AS p ON p.id ="
+	    " (SELECT max(id) FROM pushes WHERE batch_id = b.id)"
+	    " WHERE b.task_id = ? ORDER BY b.seq",
 	/* STMT_DASH_TASKS (since, creator or 0): tasks made, and numbers
+	[STMT_DASH_TASKS] =
+
 	 * in batches the vendor accepted */
-	"SELECT (SELECT count(*) FROM tasks"
-	"  WHERE created >= ?1 AND (?2 = 0 OR user_id = ?2)),"
-	" (SELECT coalesce(sum(b.rows), 0) FROM batches AS b"
-	"  JOIN tasks AS t ON t.id = b.task_id WHERE b.state = 'sent'"
-	"  AND b.sent_at >= ?1 AND (?2 = 0 OR t.user_id = ?2))",
+	    "SELECT (SELECT count(*) FROM tasks"
+	    "  WHERE created >= ?1 AND (?2 = 0 OR user_id = ?2)),"
+	    " (SELECT coalesce(sum(b.rows), 0) FROM batches AS b"
+	    "  JOIN tasks AS t ON t.id = b.task_id WHERE b.state = 'sent'"
+	    "  AND b.sent_at >= ?1 AND (?2 = 0 OR t.user_id = ?2))",
 	/* STMT_DASH_FIGURES (since, creator or 0): the newest push of each
+	[STMT_DASH_FIGURES] =
+
 	 * batch sent since then, summed */
-	"SELECT count(p.id), coalesce(sum(p.total), 0),"
-	" coalesce(sum(p.success), 0), coalesce(sum(p.fail), 0),"
-	" coalesce(sum(p.blacklist), 0), coalesce(sum(p.repeat), 0),"
-	" coalesce(sum(p.filter), 0), coalesce(sum(p.shi), 0),"
-	" coalesce(sum(p.kong), 0), coalesce(sum(p.tingji), 0),"
-	" coalesce(sum(p.kuwu), 0), coalesce(sum(p.chenmo), 0),"
-	" coalesce(sum(p.fenxian), 0), coalesce(sum(p.chaopin), 0)"
-	" FROM batches AS b JOIN tasks AS t ON t.id = b.task_id"
-	" JOIN pushes AS p ON p.id ="
-	" (SELECT max(id) FROM pushes WHERE batch_id = b.id)"
-	" WHERE b.sent_at >= ?1 AND (?2 = 0 OR t.user_id = ?2) AND p.ok = 1",
+	    "SELECT count(p.id), coalesce(sum(p.total), 0),"
+	    " coalesce(sum(p.success), 0), coalesce(sum(p.fail), 0),"
+	    " coalesce(sum(p.blacklist), 0), coalesce(sum(p.repeat), 0),"
+	    " coalesce(sum(p.filter), 0), coalesce(sum(p.shi), 0),"
+	    " coalesce(sum(p.kong), 0), coalesce(sum(p.tingji), 0),"
+	    " coalesce(sum(p.kuwu), 0), coalesce(sum(p.chenmo), 0),"
+	    " coalesce(sum(p.fenxian), 0), coalesce(sum(p.chaopin), 0)"
+	    " FROM batches AS b JOIN tasks AS t ON t.id = b.task_id"
+	    " JOIN pushes AS p ON p.id ="
+	    " (SELECT max(id) FROM pushes WHERE batch_id = b.id)"
+	    " WHERE b.sent_at >= ?1 AND (?2 = 0 OR t.user_id = ?2) AND p.ok = 1",
 	/* STMT_TASK_LATEST (creator or 0, limit) */
-	"SELECT t.id, t.name, u.name, t.created, t.rows, t.state"
-	" FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
-	" WHERE (?1 = 0 OR t.user_id = ?1) ORDER BY t.id DESC LIMIT ?2",
+	[STMT_TASK_LATEST] =
+	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.state"
+	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
+	    " WHERE (?1 = 0 OR t.user_id = ?1) ORDER BY t.id DESC LIMIT ?2",
 	/* STMT_FAIL_PURGE (windows that began before ?1, delays over by ?2) */
-	"DELETE FROM login_failures WHERE window_start < ?1"
-	" AND blocked_until <= ?2",
+	[STMT_FAIL_PURGE] =
+	    "DELETE FROM login_failures WHERE window_start < ?1"
+	    " AND blocked_until <= ?2",
 	/* STMT_IMPORT_STALE (state, created before, limit) */
-	"SELECT id, file_path FROM imports WHERE state = ? AND created < ?"
-	" ORDER BY id LIMIT ?",
+	[STMT_IMPORT_STALE] =
+	    "SELECT id, file_path FROM imports WHERE state = ? AND created < ?"
+	    " ORDER BY id LIMIT ?",
 	/* STMT_KNOWN_GET (user, address, not before) */
-	"SELECT 1 FROM login_known WHERE user_id = ? AND addr = ?"
-	" AND last_ok >= ?",
+	[STMT_KNOWN_GET] =
+	    "SELECT 1 FROM login_known WHERE user_id = ? AND addr = ?"
+	    " AND last_ok >= ?",
 	/* STMT_KNOWN_SET (user, address, now) */
-	"INSERT INTO login_known (user_id, addr, last_ok) VALUES (?1, ?2, ?3)"
-	" ON CONFLICT (user_id, addr) DO UPDATE SET last_ok = ?3",
+	[STMT_KNOWN_SET] =
+	    "INSERT INTO login_known (user_id, addr, last_ok) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT (user_id, addr) DO UPDATE SET last_ok = ?3",
 	/* STMT_KNOWN_PURGE (last sign-in before) */
-	"DELETE FROM login_known WHERE last_ok < ?",
-	/* STMT_USER_ROWS: the users page, with each account's sessions */
-	"SELECT u.id, u.name, u.role, u.disabled, u.vendor_login,"
-	" u.must_change, u.last_login, u.last_login_addr,"
-	" (SELECT count(*) FROM sessions AS s WHERE s.user_id = u.id),"
-	" u.may_see_phones"
-	" FROM users AS u ORDER BY u.name",
+	[STMT_KNOWN_PURGE] =
+	    "DELETE FROM login_known WHERE last_ok < ?",
+	/* STMT_USER_ROWS : the users page, with each account's sessions */
+	[STMT_USER_ROWS] =
+	    "SELECT u.id, u.name, u.role, u.disabled, u.vendor_login,"
+	    " u.must_change, u.last_login, u.last_login_addr,"
+	    " (SELECT count(*) FROM sessions AS s WHERE s.user_id = u.id),"
+	    " u.may_see_phones"
+	    " FROM users AS u ORDER BY u.name",
 	/* STMT_USER_OTHER_ADMINS (user): enabled admins but that user */
-	"SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0"
-	" AND id != ?",
+	[STMT_USER_OTHER_ADMINS] =
+	    "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0"
+	    " AND id != ?",
 	/* STMT_USER_SET_ROLE (role, now, user) */
-	"UPDATE users SET role = ?, updated = ? WHERE id = ?",
+	[STMT_USER_SET_ROLE] =
+	    "UPDATE users SET role = ?, updated = ? WHERE id = ?",
 	/* STMT_USER_SET_MUST_CHANGE (flag, now, user) */
-	"UPDATE users SET must_change = ?, updated = ? WHERE id = ?",
+	[STMT_USER_SET_MUST_CHANGE] =
+	    "UPDATE users SET must_change = ?, updated = ? WHERE id = ?",
 	/* STMT_USER_SET_LAST_LOGIN (time, address, user) */
-	"UPDATE users SET last_login = ?, last_login_addr = ? WHERE id = ?",
+	[STMT_USER_SET_LAST_LOGIN] =
+	    "UPDATE users SET last_login = ?, last_login_addr = ? WHERE id = ?",
 	/* STMT_SESSION_LIST_USER (user) */
-	"SELECT id, created, last_seen, addr, user_agent FROM sessions"
-	" WHERE user_id = ? ORDER BY last_seen DESC, id DESC",
+	[STMT_SESSION_LIST_USER] =
+	    "SELECT id, created, last_seen, addr, user_agent FROM sessions"
+	    " WHERE user_id = ? ORDER BY last_seen DESC, id DESC",
 	/* STMT_SESSION_DELETE_OTHERS (user, session kept) */
-	"DELETE FROM sessions WHERE user_id = ? AND id != ?",
+	[STMT_SESSION_DELETE_OTHERS] =
+	    "DELETE FROM sessions WHERE user_id = ? AND id != ?",
 	/* STMT_ACCESS_TASK_OWNER (task): access.c, one row when it exists */
-	"SELECT user_id FROM tasks WHERE id = ?",
+	[STMT_ACCESS_TASK_OWNER] =
+	    "SELECT user_id FROM tasks WHERE id = ?",
 	/* STMT_ACCESS_BATCH_OWNER (batch): its task's owner */
-	"SELECT t.user_id FROM batches AS b JOIN tasks AS t ON t.id = b.task_id"
-	" WHERE b.id = ?",
+	[STMT_ACCESS_BATCH_OWNER] =
+	    "SELECT t.user_id FROM batches AS b JOIN tasks AS t ON t.id = b.task_id"
+	    " WHERE b.id = ?",
 	/* STMT_ACCESS_IMPORT_OWNER (import): one still loading is not there */
-	"SELECT user_id FROM imports WHERE id = ? AND state <> 'loading'",
+	[STMT_ACCESS_IMPORT_OWNER] =
+	    "SELECT user_id FROM imports WHERE id = ? AND state <> 'loading'",
 	/* STMT_ACCESS_PUSH_OWNER (push): the vendor's, nobody's own */
-	"SELECT 0 FROM pushes WHERE id = ?",
-	/* STMT_INTEGRITY_CHECK: one row "ok", else the problems (backup.c) */
-	"PRAGMA integrity_check",
-	/* STMT_WAL_CHECKPOINT: everything into the main file, -wal emptied */
-	"PRAGMA wal_checkpoint(TRUNCATE)",
-	/* STMT_JOURNAL_DELETE: a copy that is one file, no -wal or -shm */
-	"PRAGMA journal_mode=DELETE",
-	/* STMT_HEALTH_BATCH_STATES: batches by state (health.c) */
-	"SELECT state, count(*) FROM batches GROUP BY state",
-	/* STMT_HEALTH_QUEUE_OLDEST: when the longest-waiting batch was queued */
-	"SELECT min(updated) FROM batches WHERE state = 'queued'",
-	/* STMT_HEALTH_DB_SIZE: bytes of the main file */
-	"SELECT page_count * page_size FROM pragma_page_count(),"
-	" pragma_page_size()",
+	[STMT_ACCESS_PUSH_OWNER] =
+	    "SELECT 0 FROM pushes WHERE id = ?",
+	/* STMT_INTEGRITY_CHECK : one row "ok", else the problems (backup.c) */
+	[STMT_INTEGRITY_CHECK] =
+	    "PRAGMA integrity_check",
+	/* STMT_WAL_CHECKPOINT : everything into the main file, -wal emptied */
+	[STMT_WAL_CHECKPOINT] =
+	    "PRAGMA wal_checkpoint(TRUNCATE)",
+	/* STMT_JOURNAL_DELETE : a copy that is one file, no -wal or -shm */
+	[STMT_JOURNAL_DELETE] =
+	    "PRAGMA journal_mode=DELETE",
+	/* STMT_HEALTH_BATCH_STATES : batches by state (health.c) */
+	[STMT_HEALTH_BATCH_STATES] =
+	    "SELECT state, count(*) FROM batches GROUP BY state",
+	/* STMT_HEALTH_QUEUE_OLDEST : when the longest-waiting batch was queued */
+	[STMT_HEALTH_QUEUE_OLDEST] =
+	    "SELECT min(updated) FROM batches WHERE state = 'queued'",
+	/* STMT_HEALTH_DB_SIZE : bytes of the main file */
+	[STMT_HEALTH_DB_SIZE] =
+	    "SELECT page_count * page_size FROM pragma_page_count(),"
+	    " pragma_page_size()",
 	/* STMT_ACCESS_USER_OWNER (user): an account owns itself */
-	"SELECT id FROM users WHERE id = ?",
-	/* STMT_AUDIT_HEAD: the newest entry, whole (audit.c checks its HMAC) */
-	"SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
-	" details, prev_hash, hash FROM audit ORDER BY id DESC LIMIT 1",
+	[STMT_ACCESS_USER_OWNER] =
+	    "SELECT id FROM users WHERE id = ?",
+	/* STMT_AUDIT_HEAD : the newest entry, whole (audit.c checks its HMAC) */
+	[STMT_AUDIT_HEAD] =
+	    "SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
+	    " details, prev_hash, hash FROM audit ORDER BY id DESC LIMIT 1",
 	/* STMT_AUDIT_HASH_AT (id) */
-	"SELECT hash, ts FROM audit WHERE id = ?",
+	[STMT_AUDIT_HASH_AT] =
+	    "SELECT hash, ts FROM audit WHERE id = ?",
 	/* STMT_AUDIT_MARKER (action): the first entry with that action */
-	"SELECT id FROM audit WHERE action = ? ORDER BY id LIMIT 1",
-	/* STMT_AUDIT_SIZE: entries and the newest id */
-	"SELECT count(*), coalesce(max(id), 0) FROM audit",
+	[STMT_AUDIT_MARKER] =
+	    "SELECT id FROM audit WHERE action = ? ORDER BY id LIMIT 1",
+	/* STMT_AUDIT_SIZE : entries and the newest id */
+	[STMT_AUDIT_SIZE] =
+	    "SELECT count(*), coalesce(max(id), 0) FROM audit",
 	/* STMT_USER_SET_PHONES (flag, now, user) */
-	"UPDATE users SET may_see_phones = ?, updated = ? WHERE id = ?",
+	[STMT_USER_SET_PHONES] =
+	    "UPDATE users SET may_see_phones = ?, updated = ? WHERE id = ?",
 	/* STMT_RETENTION_DUE (last change before, limit): confirmed lists
+	[STMT_RETENTION_DUE] =
+
 	 * whose task has no batch left to decide on and none changed since */
-	"SELECT i.id FROM imports AS i JOIN tasks AS t ON t.import_id = i.id"
-	" WHERE i.state = 'confirmed' AND i.purged = 0 AND NOT EXISTS"
-	" (SELECT 1 FROM batches AS b WHERE b.task_id = t.id AND"
-	" (b.state NOT IN ('sent', 'cancelled') OR b.updated >= ?1))"
-	" ORDER BY i.id LIMIT ?2",
+	    "SELECT i.id FROM imports AS i JOIN tasks AS t ON t.import_id = i.id"
+	    " WHERE i.state = 'confirmed' AND i.purged = 0 AND NOT EXISTS"
+	    " (SELECT 1 FROM batches AS b WHERE b.task_id = t.id AND"
+	    " (b.state NOT IN ('sent', 'cancelled') OR b.updated >= ?1))"
+	    " ORDER BY i.id LIMIT ?2",
 	/* STMT_IMPORT_ROWS_PURGE (import) */
-	"DELETE FROM import_rows WHERE import_id = ?",
+	[STMT_IMPORT_ROWS_PURGE] =
+	    "DELETE FROM import_rows WHERE import_id = ?",
 	/* STMT_IMPORT_SET_PURGED (time, import) */
-	"UPDATE imports SET purged = ? WHERE id = ?",
+	[STMT_IMPORT_SET_PURGED] =
+	    "UPDATE imports SET purged = ? WHERE id = ?",
 	/* STMT_IMPORT_PURGED (import) */
-	"SELECT purged FROM imports WHERE id = ?",
+	[STMT_IMPORT_PURGED] =
+	    "SELECT purged FROM imports WHERE id = ?",
 	/* STMT_BATCH_CLAIM_OPEN (batch, attempts): the claim that made this
+	[STMT_BATCH_CLAIM_OPEN] =
+
 	 * attempt still waits for its outcome */
-	"SELECT 1 FROM batches WHERE id = ? AND attempts = ?"
-	" AND state = 'sending'",
+	    "SELECT 1 FROM batches WHERE id = ? AND attempts = ?"
+	    " AND state = 'sending'",
 	/* STMT_DRAFT_LIST (uploader or 0, from or 0, to or 0, name part,
+	[STMT_DRAFT_LIST] =
+
 	 * limit): imports in preview, newest first */
-	"SELECT i.id, i.user_id, u.name, i.created, i.rows_read, i.valid,"
-	" coalesce(json_extract(i.params, '$.name'), ''), i.file_name"
-	" FROM imports AS i JOIN users AS u ON u.id = i.user_id"
-	" WHERE i.state = 'preview' AND (?1 = 0 OR i.user_id = ?1)"
-	" AND (?2 = 0 OR i.created >= ?2) AND (?3 = 0 OR i.created < ?3)"
-	" AND (?4 = '' OR instr(json_extract(i.params, '$.name'), ?4) > 0)"
-	" ORDER BY i.id DESC LIMIT ?5",
+	    "SELECT i.id, i.user_id, u.name, i.created, i.rows_read, i.valid,"
+	    " coalesce(json_extract(i.params, '$.name'), ''), i.file_name"
+	    " FROM imports AS i JOIN users AS u ON u.id = i.user_id"
+	    " WHERE i.state = 'preview' AND (?1 = 0 OR i.user_id = ?1)"
+	    " AND (?2 = 0 OR i.created >= ?2) AND (?3 = 0 OR i.created < ?3)"
+	    " AND (?4 = '' OR instr(json_extract(i.params, '$.name'), ?4) > 0)"
+	    " ORDER BY i.id DESC LIMIT ?5",
 	/* STMT_DRAFT_COUNT (uploader or 0) */
-	"SELECT count(*) FROM imports"
-	" WHERE state = 'preview' AND (?1 = 0 OR user_id = ?1)",
-	/* STMT_KEPT_INSERT */
-	"INSERT INTO kept_uploads (session_id, user_id, form_token, created,"
-	" file_name, file_path, file_size) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[STMT_DRAFT_COUNT] =
+	    "SELECT count(*) FROM imports"
+	    " WHERE state = 'preview' AND (?1 = 0 OR user_id = ?1)",
+	[STMT_KEPT_INSERT] =
+	    "INSERT INTO kept_uploads (session_id, user_id, form_token, created,"
+	    " file_name, file_path, file_size) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	/* STMT_KEPT_GET (session, user, form token) */
-	"SELECT file_name, file_path, file_size, created FROM kept_uploads"
-	" WHERE session_id = ? AND user_id = ? AND form_token = ?",
+	[STMT_KEPT_GET] =
+	    "SELECT file_name, file_path, file_size, created FROM kept_uploads"
+	    " WHERE session_id = ? AND user_id = ? AND form_token = ?",
 	/* STMT_KEPT_TAKE (session, user, form token) */
-	"DELETE FROM kept_uploads"
-	" WHERE session_id = ? AND user_id = ? AND form_token = ?"
-	" RETURNING file_name, file_path, file_size, created",
+	[STMT_KEPT_TAKE] =
+	    "DELETE FROM kept_uploads"
+	    " WHERE session_id = ? AND user_id = ? AND form_token = ?"
+	    " RETURNING file_name, file_path, file_size, created",
 	/* STMT_KEPT_STALE (created before, limit): too old, or their
+	[STMT_KEPT_STALE] =
+
 	 * session has ended */
-	"DELETE FROM kept_uploads WHERE id IN (SELECT id FROM kept_uploads"
-	" WHERE created < ?1 OR session_id NOT IN (SELECT id FROM sessions)"
-	" ORDER BY id LIMIT ?2) RETURNING file_path",
+	    "DELETE FROM kept_uploads WHERE id IN (SELECT id FROM kept_uploads"
+	    " WHERE created < ?1 OR session_id NOT IN (SELECT id FROM sessions)"
+	    " ORDER BY id LIMIT ?2) RETURNING file_path",
 	/* STMT_IMPORT_SET_READ (sheet, header_line, sheets, head_rows, id) */
-	"UPDATE imports SET sheet = ?, header_line = ?, sheets = ?,"
-	" head_rows = ? WHERE id = ?",
-	/* STMT_IMPORT_GET_READ */
-	"SELECT sheet, header_line, sheets, head_rows FROM imports WHERE id = ?",
-	/* STMT_SETTINGS_VERSION: changes on the settings page so far */
-	"SELECT coalesce(max(id), 0) FROM settings_history",
-	/* STMT_SETTINGS_ALL: the page's values over the file's */
-	"SELECT key, value, changed_by, changed_at FROM settings ORDER BY key",
+	[STMT_IMPORT_SET_READ] =
+	    "UPDATE imports SET sheet = ?, header_line = ?, sheets = ?,"
+	    " head_rows = ? WHERE id = ?",
+	[STMT_IMPORT_GET_READ] =
+	    "SELECT sheet, header_line, sheets, head_rows FROM imports WHERE id = ?",
+	/* STMT_SETTINGS_VERSION : changes on the settings page so far */
+	[STMT_SETTINGS_VERSION] =
+	    "SELECT coalesce(max(id), 0) FROM settings_history",
+	/* STMT_SETTINGS_ALL : the page's values over the file's */
+	[STMT_SETTINGS_ALL] =
+	    "SELECT key, value, changed_by, changed_at FROM settings ORDER BY key",
 	/* STMT_SETTINGS_PUT (key, value, who, who id, now) */
-	"INSERT INTO settings (key, value, changed_by, changed_by_id,"
-	" changed_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key) DO UPDATE"
-	" SET value = ?2, changed_by = ?3, changed_by_id = ?4, changed_at = ?5",
+	[STMT_SETTINGS_PUT] =
+	    "INSERT INTO settings (key, value, changed_by, changed_by_id,"
+	    " changed_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key) DO UPDATE"
+	    " SET value = ?2, changed_by = ?3, changed_by_id = ?4, changed_at = ?5",
 	/* STMT_SETTINGS_HISTORY_ADD (key, change, old, new, who, who id,
+	[STMT_SETTINGS_HISTORY_ADD] =
+
 	 * now): old and new are NULL for a secret */
-	"INSERT INTO settings_history (key, change, old_value, new_value,"
-	" changed_by, changed_by_id, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    "INSERT INTO settings_history (key, change, old_value, new_value,"
+	    " changed_by, changed_by_id, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	/* STMT_SETTINGS_HISTORY (limit): the latest first */
-	"SELECT id, key, change, old_value, new_value, changed_by, changed_at"
-	" FROM settings_history ORDER BY id DESC LIMIT ?",
+	[STMT_SETTINGS_HISTORY] =
+	    "SELECT id, key, change, old_value, new_value, changed_by, changed_at"
+	    " FROM settings_history ORDER BY id DESC LIMIT ?",
 	/* STMT_BATCH_NEXT_QUEUED (now): the batch a worker would claim next
+	[STMT_BATCH_NEXT_QUEUED] =
+
 	 * (STMT_BATCH_CLAIM's order), else the one due soonest */
-	"SELECT id, task_id, seq, first_seq, rows FROM batches"
-	" WHERE state = 'queued' ORDER BY max(next_attempt, ?1), id LIMIT 1",
+	    "SELECT id, task_id, seq, first_seq, rows FROM batches"
+	    " WHERE state = 'queued' ORDER BY max(next_attempt, ?1), id LIMIT 1",
 	/* STMT_DNC_LISTED (hash, today): an entry that still applies */
-	"SELECT 1 FROM dnc WHERE hash = ?1"
-	" AND (expires IS NULL OR expires >= ?2)",
+	[STMT_DNC_LISTED] =
+	    "SELECT 1 FROM dnc WHERE hash = ?1"
+	    " AND (expires IS NULL OR expires >= ?2)",
 	/* STMT_DNC_SENT_RECENTLY (hash, since, user or 0) */
-	"SELECT 1 FROM sent_numbers WHERE hash = ?1 AND sent_at >= ?2"
-	" AND (?3 = 0 OR user_id = ?3) LIMIT 1",
-	/* STMT_DNC_INSERT: nothing when the number is listed already */
-	"INSERT INTO dnc (hash, masked, reason, expires, added_by, added_at)"
-	" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+	[STMT_DNC_SENT_RECENTLY] =
+	    "SELECT 1 FROM sent_numbers WHERE hash = ?1 AND sent_at >= ?2"
+	    " AND (?3 = 0 OR user_id = ?3) LIMIT 1",
+	/* STMT_DNC_INSERT : nothing when the number is listed already */
+	[STMT_DNC_INSERT] =
+	    "INSERT INTO dnc (hash, masked, reason, expires, added_by, added_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
 	/* STMT_DNC_DELETE (id) */
-	"DELETE FROM dnc WHERE id = ? RETURNING masked",
+	[STMT_DNC_DELETE] =
+	    "DELETE FROM dnc WHERE id = ? RETURNING masked",
 	/* STMT_DNC_BY_HASH (hash) */
-	"SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
-	" coalesce(u.name, ''), d.added_at FROM dnc AS d"
-	" LEFT JOIN users AS u ON u.id = d.added_by WHERE d.hash = ?",
+	[STMT_DNC_BY_HASH] =
+	    "SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
+	    " coalesce(u.name, ''), d.added_at FROM dnc AS d"
+	    " LEFT JOIN users AS u ON u.id = d.added_by WHERE d.hash = ?",
 	/* STMT_DNC_BY_ID (id) */
-	"SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
-	" coalesce(u.name, ''), d.added_at FROM dnc AS d"
-	" LEFT JOIN users AS u ON u.id = d.added_by WHERE d.id = ?",
+	[STMT_DNC_BY_ID] =
+	    "SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
+	    " coalesce(u.name, ''), d.added_at FROM dnc AS d"
+	    " LEFT JOIN users AS u ON u.id = d.added_by WHERE d.id = ?",
 	/* STMT_DNC_PAGE (ids below, limit): newest first, by key */
-	"SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
-	" coalesce(u.name, ''), d.added_at FROM dnc AS d"
-	" LEFT JOIN users AS u ON u.id = d.added_by WHERE d.id < ?"
-	" ORDER BY d.id DESC LIMIT ?",
-	/* STMT_DNC_COUNT */
-	"SELECT count(*) FROM dnc",
+	[STMT_DNC_PAGE] =
+	    "SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
+	    " coalesce(u.name, ''), d.added_at FROM dnc AS d"
+	    " LEFT JOIN users AS u ON u.id = d.added_by WHERE d.id < ?"
+	    " ORDER BY d.id DESC LIMIT ?",
+	[STMT_DNC_COUNT] =
+	    "SELECT count(*) FROM dnc",
 	/* STMT_DNC_SENT_INSERT (hash, user, time) */
-	"INSERT INTO sent_numbers (hash, user_id, sent_at) VALUES (?, ?, ?)"
-	" ON CONFLICT DO NOTHING",
+	[STMT_DNC_SENT_INSERT] =
+	    "INSERT INTO sent_numbers (hash, user_id, sent_at) VALUES (?, ?, ?)"
+	    " ON CONFLICT DO NOTHING",
 	/* STMT_DNC_SENT_PURGE (sent before) */
-	"DELETE FROM sent_numbers WHERE sent_at < ?",
+	[STMT_DNC_SENT_PURGE] =
+	    "DELETE FROM sent_numbers WHERE sent_at < ?",
 	/* STMT_DNC_RULE_SET (scope, days, keep, import) */
-	"UPDATE imports SET dup_scope = ?, dup_days = ?, dup_keep = ?"
-	" WHERE id = ?",
+	[STMT_DNC_RULE_SET] =
+	    "UPDATE imports SET dup_scope = ?, dup_days = ?, dup_keep = ?"
+	    " WHERE id = ?",
 	/* STMT_DNC_RULE_GET (import) */
-	"SELECT dup_scope, dup_days, dup_keep, user_id, dnc_count,"
-	" recent_count FROM imports WHERE id = ?",
+	[STMT_DNC_RULE_GET] =
+	    "SELECT dup_scope, dup_days, dup_keep, user_id, dnc_count,"
+	    " recent_count FROM imports WHERE id = ?",
 	/* STMT_DNC_COUNTS_SET (listed, recent, import) */
-	"UPDATE imports SET dnc_count = ?, recent_count = ? WHERE id = ?",
+	[STMT_DNC_COUNTS_SET] =
+	    "UPDATE imports SET dnc_count = ?, recent_count = ? WHERE id = ?",
 	/* STMT_ACCESS_DNC_OWNER (entry): the administrators', nobody's own */
-	"SELECT 0 FROM dnc WHERE id = ?",
-	/* STMT_DNC_ANY: is the list empty (no lookups at all then)? */
-	"SELECT 1 FROM dnc LIMIT 1",
+	[STMT_ACCESS_DNC_OWNER] =
+	    "SELECT 0 FROM dnc WHERE id = ?",
+	/* STMT_DNC_ANY : is the list empty (no lookups at all then)? */
+	[STMT_DNC_ANY] =
+	    "SELECT 1 FROM dnc LIMIT 1",
 	/* STMT_DNC_SENT_ANY (since): anything sent since? */
-	"SELECT 1 FROM sent_numbers WHERE sent_at >= ? LIMIT 1",
+	[STMT_DNC_SENT_ANY] =
+	    "SELECT 1 FROM sent_numbers WHERE sent_at >= ? LIMIT 1",
 };
+
+/*
+ * Every subject's statement table: each is indexed by enum stmt and holds
+ * only its own statements (designated initializers), so that the SQL sits
+ * next to the column enum and the fill function that read it. Every
+ * statement must be in exactly one table; sql_merge() checks that once.
+ */
+static const char *const *const sql_tables[] = {
+	store_sql_core,
+};
+
+static const char	*sql[STMT__MAX];
+
+static int
+sql_merge(void)
+{
+	static int	 merged;	/* 1 done, -1 broken */
+	size_t		 i, t;
+
+	if (merged != 0)
+		return merged > 0 ? 0 : -1;
+	merged = 1;
+	for (i = 0; i < STMT__MAX; i++) {
+		for (t = 0; t < sizeof(sql_tables) / sizeof(sql_tables[0]);
+		    t++) {
+			if (sql_tables[t][i] == NULL)
+				continue;
+			if (sql[i] != NULL) {
+				log_err("db: statement %zu is defined twice", i);
+				merged = -1;
+			}
+			sql[i] = sql_tables[t][i];
+		}
+		if (sql[i] == NULL) {
+			log_err("db: statement %zu has no SQL", i);
+			merged = -1;
+		}
+	}
+	return merged > 0 ? 0 : -1;
+}
+
+const char *
+db_sql(enum stmt s)
+{
+	return sql_merge() == 0 ? sql[s] : NULL;
+}
+
+int
+db_prepare_all(struct db *db)
+{
+	size_t	 i;
+
+	for (i = 0; i < STMT__MAX; i++)
+		if (db_stmt(db, (enum stmt)i) == NULL)
+			return -1;
+	return 0;
+}
 
 struct db *
 db_open(const char *path, int busy_timeout_ms)
@@ -528,7 +685,9 @@ db_stmt(struct db *db, enum stmt s)
 	sqlite3_stmt	*st = db->stmts[s];
 
 	if (st == NULL) {
-		if (sqlite3_prepare_v3(db->h, stmts[s], -1,
+		if (db_sql(s) == NULL)
+			return NULL;
+		if (sqlite3_prepare_v3(db->h, sql[s], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
 			log_err("db: cannot prepare statement %d: %s",
 			    (int)s, sqlite3_errmsg(db->h));

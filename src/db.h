@@ -1,13 +1,17 @@
-/* db.h: the SQLite store. One connection per process, opened after fork;
- * WAL, busy_timeout and foreign keys on. Every statement the program runs
- * is declared once in db.c (enum stmt below), prepared on first use and
- * kept for the life of the process. Writes happen between db_begin()
- * (BEGIN IMMEDIATE) and db_commit(). */
+/* db.h: inside the store layer only (src/db.c and src/store/ files). The
+ * SQLite connection's statements: every statement of the program is one
+ * enum stmt entry below and one designated initializer in the table of
+ * its subject (src/store/<subject>.c, store_sql_<subject>), next to the
+ * column enum and the fill function that read its rows. db_prepare_all()
+ * prepares every one, so that a typo fails when serve starts. Code
+ * outside the store includes store.h (no SQLite type in it). */
 #ifndef DIALDESK_DB_H
 #define DIALDESK_DB_H
 
 #include <stdint.h>
 #include <sqlite3.h>
+
+#include "store.h"
 
 enum stmt {
 	STMT_SCHEMA_CREATE,
@@ -138,12 +142,12 @@ enum stmt {
 	STMT__MAX
 };
 
-struct db;
+/* Each subject's table (see sql_tables in db.c). */
+extern const char *const store_sql_core[STMT__MAX];
 
-/* Open (creating if need be) the database at path. Returns NULL and logs
- * why on failure. */
-struct db	*db_open(const char *path, int busy_timeout_ms);
-void		 db_close(struct db *);
+/* The SQL text of s (NULL, logged, when the tables are inconsistent). */
+const char	*db_sql(enum stmt s);
+
 sqlite3		*db_handle(struct db *);
 
 /* The prepared statement for s, reset and with its bindings cleared; NULL
@@ -157,41 +161,10 @@ void		 db_reset(sqlite3_stmt *);
  * SQLITE_DONE on success, the error otherwise (logged). */
 int		 db_exec_stmt(sqlite3_stmt *);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. begin and commit return 0 or -1
- * (logged); rollback is always safe to call, also without a transaction. */
-int		 db_begin(struct db *);
-/* Share the push gate at path with every process that opens it (serve's
- * workers and committer): db_begin() then waits while a push is being
- * committed. 0 or -1 (logged). */
-int		 db_gate_open(struct db *, const char *path);
-/* The committer's BEGIN: takes the gate and holds it, over as many
- * transactions as it likes, until db_gate_release(), so that other
- * writers let it in after their current transaction and wait meanwhile. */
-int		 db_begin_first(struct db *);
-void		 db_gate_release(struct db *);
-/* The committer's commits leave the WAL checkpoint (SQLite's automatic
- * one, at 1,000 pages) to db_checkpoint_due(), which it calls once its
- * pushes are answered. */
-void		 db_defer_checkpoints(struct db *);
-void		 db_checkpoint_due(struct db *);
-int		 db_commit(struct db *);
-void		 db_rollback(struct db *);
-/* BEGIN IMMEDIATE for a caller that waits and tries again: 0, 1 when
- * another connection held the write lock for longer than busy_timeout (not
- * logged), -1 on any other error (logged). */
-int		 db_try_begin(struct db *);
-
 /* Bind helpers that treat NULL text as SQL NULL. */
 int		 db_bind_text(sqlite3_stmt *, int idx, const char *);
 int		 db_bind_int(sqlite3_stmt *, int idx, int64_t);
 /* Column text as a C string, "" for NULL. */
 const char	*db_col_text(sqlite3_stmt *, int col);
-
-/* Schema: the version the database is at (0 when new), the version this
- * binary carries, and applying what is missing, each migration in its own
- * transaction. migrate returns 0 or -1 with an English message. */
-int		 db_schema_version(struct db *);
-int		 db_schema_latest(void);
-int		 db_migrate(struct db *, char *err, size_t errsz);
 
 #endif

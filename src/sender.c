@@ -678,6 +678,12 @@ sender_run(const struct config *cfg, int once)
 		db_close(db);
 		return 1;
 	}
+	if (db_prepare_all(db) == -1) {
+		log_err("worker: database %s: a statement does not prepare",
+		    cfg->database);
+		db_close(db);
+		return 1;
+	}
 	/* No answer may be taken without a journal to keep it in. */
 	if ((journal = journal_path(cfg)) == NULL ||
 	    journal_rewrite(journal, keep_open, db, err, sizeof(err)) == -1) {

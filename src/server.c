@@ -97,13 +97,22 @@ server_prepare(const struct config *cfg)
 	if ((db = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL)
 		return -1;
 	have = db_schema_version(db);
-	db_close(db);
 	if (have != want) {
 		log_err("database %s is at schema version %d, this dialdesk "
 		    "needs %d: run `dialdesk migrate` first", cfg->database,
 		    have, want);
+		db_close(db);
 		return -1;
 	}
+	/* Every statement now, so that a broken one stops serve here and not
+	 * on the first request that uses it. */
+	if (db_prepare_all(db) == -1) {
+		log_err("database %s: a statement of this dialdesk does not "
+		    "prepare (see above)", cfg->database);
+		db_close(db);
+		return -1;
+	}
+	db_close(db);
 	return 0;
 }
 
