@@ -80,8 +80,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	[STMT_SESSION_DELETE_USER] =
 	    "DELETE FROM sessions WHERE user_id = ?",
 	/* STMT_SESSION_PURGE (idle before ?1 or created before ?2) */
-	[STMT_SESSION_PURGE] =
-	    "DELETE FROM sessions WHERE last_seen < ? OR created < ?",
 	[STMT_FAIL_GET] =
 	    "SELECT window_start, count, blocked_until FROM login_failures"
 	    " WHERE key = ?",
@@ -114,8 +112,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " AND (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2)"
 	    " AND (?3 = '' OR ts >= ?3) AND (?4 = '' OR ts < ?4)"
 	    " ORDER BY id DESC LIMIT ?6 OFFSET ?7",
-	[STMT_USER_LIST] =
-	    "SELECT id, name FROM users ORDER BY name",
 	[STMT_IMPORT_INSERT] =
 	    "INSERT INTO imports (user_id, created, state, params, file_name,"
 	    " file_path, file_size, file_sha256, format, encoding, delimiter,"
@@ -153,10 +149,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	/* STMT_IMPORT_SET_STATE (state, id): only out of preview */
 	[STMT_IMPORT_SET_STATE] =
 	    "UPDATE imports SET state = ? WHERE id = ? AND state = 'preview'",
-	/* STMT_IMPORT_ROWS_RANGE (import, first seq, last seq) */
-	[STMT_IMPORT_ROWS_RANGE] =
-	    "SELECT seq, line, phone, name, other FROM import_rows"
-	    " WHERE import_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
 	/* STMT_IMPORT_BAD_PAGE (import, limit, offset): by line */
 	[STMT_IMPORT_BAD_PAGE] =
 	    "SELECT line, phone, reason, dup_of FROM import_rows"
@@ -241,8 +233,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " i.headers, i.phone_col, i.name_col"
 	    " FROM tasks AS t JOIN imports AS i ON i.id = t.import_id"
 	    " WHERE t.id = ?",
-	[STMT_BATCH_TASK] =
-	    "SELECT task_id FROM batches WHERE id = ?",
 	[STMT_BATCH_BY_VENDOR_TASK] =
 	    "SELECT id, task_id FROM batches WHERE vendor_task_id = ?",
 	/* STMT_PUSH_INSERT : nothing when the same body came before */
@@ -571,6 +561,9 @@ const char *const store_sql_core[STMT__MAX] = {
  */
 static const char *const *const sql_tables[] = {
 	store_sql_core,
+	store_sql_imports,
+	store_sql_tasks,
+	store_sql_users,
 };
 
 static const char	*sql[STMT__MAX];
@@ -698,6 +691,35 @@ db_stmt(struct db *db, enum stmt s)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return st;
+}
+
+/* A cursor is its statement: the cast keeps sqlite3_stmt out of store.h. */
+struct store_cursor *
+db_cursor(sqlite3_stmt *st)
+{
+	return (struct store_cursor *)st;
+}
+
+int
+db_cursor_step(struct store_cursor *c, sqlite3_stmt **stp)
+{
+	sqlite3_stmt	*st = (sqlite3_stmt *)c;
+	int		 rc;
+
+	*stp = st;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	log_err("db: %s: %s", sqlite3_sql(st), sqlite3_errstr(rc));
+	return -1;
+}
+
+void
+store_cursor_close(struct store_cursor *c)
+{
+	if (c != NULL)
+		sqlite3_reset((sqlite3_stmt *)c);
 }
 
 void

@@ -144,6 +144,9 @@ enum stmt {
 
 /* Each subject's table (see sql_tables in db.c). */
 extern const char *const store_sql_core[STMT__MAX];
+extern const char *const store_sql_imports[STMT__MAX];
+extern const char *const store_sql_tasks[STMT__MAX];
+extern const char *const store_sql_users[STMT__MAX];
 
 /* The SQL text of s (NULL, logged, when the tables are inconsistent). */
 const char	*db_sql(enum stmt s);
@@ -155,6 +158,12 @@ sqlite3		*db_handle(struct db *);
  * its rows are read: an open statement pins a WAL snapshot. */
 sqlite3_stmt	*db_stmt(struct db *, enum stmt s);
 void		 db_reset(sqlite3_stmt *);
+
+/* A statement with its parameters bound, handed out as a cursor; step it
+ * with db_cursor_step(): 1 with *st at a row, 0 at the end, -1 on an error
+ * (logged). store_cursor_close() resets it. */
+struct store_cursor *db_cursor(sqlite3_stmt *);
+int		 db_cursor_step(struct store_cursor *, sqlite3_stmt **st);
 
 /* Run a statement whose rows, if any, are not wanted, and reset it. A write
  * outside a transaction gets its own BEGIN IMMEDIATE ... COMMIT. Returns

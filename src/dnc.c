@@ -17,6 +17,7 @@
 #include "dnc.h"
 #include "keyfile.h"
 #include "log.h"
+#include "store/imports.h"
 
 static struct {
 	int		 loaded;
@@ -438,6 +439,8 @@ dnc_record_sent(struct db *db, int64_t task_id, int64_t import_id,
 {
 	unsigned char	 h[DNC_HASH_BYTES];
 	sqlite3_stmt	*st, *ins;
+	struct store_cursor *c;
+	struct import_row row;
 	int64_t		 owner = 0;
 	int		 rc;
 
@@ -447,32 +450,25 @@ dnc_record_sent(struct db *db, int64_t task_id, int64_t import_id,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		owner = sqlite3_column_int64(st, 0);
 	db_reset(st);
-	if ((st = db_stmt(db, STMT_IMPORT_ROWS_RANGE)) == NULL)
+	if ((c = store_import_rows(db, import_id, first_seq,
+	    first_seq + rows - 1)) == NULL)
 		return -1;
-	db_bind_int(st, 1, import_id);
-	db_bind_int(st, 2, first_seq);
-	db_bind_int(st, 3, first_seq + rows - 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (dnc_hash(db_col_text(st, 2), h) == -1 ||
+	while ((rc = store_import_rows_next(c, &row)) == 1) {
+		if (dnc_hash(row.phone, h) == -1 ||
 		    (ins = db_stmt(db, STMT_DNC_SENT_INSERT)) == NULL) {
-			db_reset(st);
+			store_cursor_close(c);
 			return -1;
 		}
 		sqlite3_bind_blob(ins, 1, h, sizeof(h), SQLITE_STATIC);
 		db_bind_int(ins, 2, owner);
 		db_bind_int(ins, 3, now);
 		if (db_exec_stmt(ins) != SQLITE_DONE) {
-			db_reset(st);
+			store_cursor_close(c);
 			return -1;
 		}
 	}
-	db_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_err("dnc: rows of import %lld: %s", (long long)import_id,
-		    sqlite3_errstr(rc));
-		return -1;
-	}
-	return 0;
+	store_cursor_close(c);
+	return rc == 0 ? 0 : -1;
 }
 
 int64_t

@@ -21,6 +21,7 @@
 #include "dnc.h"
 #include "http.h"
 #include "pages.h"
+#include "store/imports.h"
 #include "phone.h"
 #include "task.h"
 #include "tmpl.h"
@@ -298,32 +299,30 @@ static int
 fill_samples(struct request *r, struct tdict *body, const struct import *im,
     int full)
 {
-	sqlite3_stmt	*st = db_stmt(r->db, STMT_IMPORT_ROWS_RANGE);
+	struct store_cursor *c;
+	struct import_row row;
 	struct tdict	*s;
 	char		 mask[PHONE_MASK_SIZE], *other;
 	int		 rc, n = 0;
 
-	if (st == NULL)
+	if ((c = store_import_rows(r->db, im->id, 1, SAMPLE_ROWS)) == NULL)
 		return -1;
-	db_bind_int(st, 1, im->id);
-	db_bind_int(st, 2, 1);
-	db_bind_int(st, 3, SAMPLE_ROWS);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_import_rows_next(c, &row)) == 1) {
 		s = tdict_add_section(body, "SAMPLE");
-		tdict_set_int(s, "SAMPLE_LINE", sqlite3_column_int64(st, 1));
-		phone_mask(db_col_text(st, 2), mask, sizeof(mask));
-		tdict_set(s, "SAMPLE_PHONE", full ? db_col_text(st, 2) : mask);
-		tdict_set(s, "SAMPLE_NAME", db_col_text(st, 3));
-		other = other_text(im->headers, db_col_text(st, 4),
-		    im->phone_col, im->name_col);
+		tdict_set_int(s, "SAMPLE_LINE", row.line);
+		phone_mask(row.phone, mask, sizeof(mask));
+		tdict_set(s, "SAMPLE_PHONE", full ? row.phone : mask);
+		tdict_set(s, "SAMPLE_NAME", row.name);
+		other = other_text(im->headers, row.other, im->phone_col,
+		    im->name_col);
 		tdict_set(s, "SAMPLE_OTHER", other != NULL ? other : "");
 		free(other);
 		n++;
 	}
-	db_reset(st);
+	store_cursor_close(c);
 	if (n == 0)
 		tdict_show(body, "NO_SAMPLE");
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == 0 ? 0 : -1;
 }
 
 /* The figures of the do-not-call list and the duplicate rule (dnc.h);

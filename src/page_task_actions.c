@@ -12,6 +12,7 @@
 #include "db.h"
 #include "http.h"
 #include "pages.h"
+#include "store/tasks.h"
 #include "task.h"
 #include "ui.h"
 
@@ -41,7 +42,6 @@ page_batch_resend(struct request *r)
 {
 	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
 	    r->remote_addr, r->user_agent };
-	sqlite3_stmt	*st;
 	char		 loc[48];
 	int		 rc = batch_resend(r->db, &who, r->path_id);
 	int64_t		 task = 0;
@@ -55,12 +55,8 @@ page_batch_resend(struct request *r)
 		    "只有结果未知或被供应商拒绝的批次可以重发。");
 		return;
 	}
-	if ((st = db_stmt(r->db, STMT_BATCH_TASK)) != NULL) {
-		db_bind_int(st, 1, r->path_id);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			task = sqlite3_column_int64(st, 0);
-		db_reset(st);
-	}
+	if (store_batch_task(r->db, r->path_id, &task) != 0)
+		task = 0;
 	snprintf(loc, sizeof(loc), "/tasks/%lld", (long long)task);
 	http_redirect(r, loc);
 }

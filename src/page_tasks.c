@@ -14,6 +14,7 @@
 #include "db.h"
 #include "http.h"
 #include "pages.h"
+#include "store/users.h"
 #include "task.h"
 #include "tmpl.h"
 #include "ui.h"
@@ -30,24 +31,30 @@ static const char *const states[] = {
 static const enum key fkeys[] = { KEY_Q, KEY_STATUS, KEY_CREATOR, KEY_FROM,
     KEY_TO };
 
+struct creators {
+	struct tdict	*body;
+	int64_t		 want;
+};
+
+static int
+add_creator(void *arg, int64_t id, const char *name)
+{
+	struct creators	*c = arg;
+	struct tdict	*s = tdict_add_section(c->body, "CREATOR_OPT");
+
+	tdict_set_int(s, "OPT_VALUE", id);
+	tdict_set(s, "OPT_LABEL", name);
+	if (id == c->want)
+		tdict_show(s, "OPT_SELECTED");
+	return 0;
+}
+
 int
 page_fill_creators(struct request *r, struct tdict *body, int64_t want)
 {
-	sqlite3_stmt	*st = db_stmt(r->db, STMT_USER_LIST);
-	struct tdict	*s;
-	int		 rc;
+	struct creators	 c = { body, want };
 
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		s = tdict_add_section(body, "CREATOR_OPT");
-		tdict_set_int(s, "OPT_VALUE", sqlite3_column_int64(st, 0));
-		tdict_set(s, "OPT_LABEL", db_col_text(st, 1));
-		if (sqlite3_column_int64(st, 0) == want)
-			tdict_show(s, "OPT_SELECTED");
-	}
-	db_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return store_user_names(r->db, add_creator, &c);
 }
 
 sqlite3_stmt *

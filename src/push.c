@@ -15,6 +15,7 @@
 #include "form.h"
 #include "log.h"
 #include "push.h"
+#include "store/tasks.h"
 #include "utf8.h"
 #include "vendor.h"
 
@@ -464,14 +465,13 @@ push_link_manual(struct db *db, const struct audit_actor *who,
 	sqlite3_stmt	*st;
 	cJSON		*d = NULL;
 	char		 obj[32];
+	int64_t		 task_id;
 	int		 rc = -1, found;
 
-	if (db_begin(db) == -1 || (st = db_stmt(db, STMT_BATCH_TASK)) == NULL)
+	if (db_begin(db) == -1 || (found = store_batch_task(db, batch_id,
+	    &task_id)) == -1)
 		goto out;
-	db_bind_int(st, 1, batch_id);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	db_reset(st);
-	if (!found) {
+	if (found == 1) {
 		rc = 0;
 		goto out;
 	}

@@ -30,6 +30,8 @@
 #include "metrics.h"
 #include "push.h"
 #include "sender.h"
+#include "store/imports.h"
+#include "store/users.h"
 #include "settings.h"
 #include "task.h"
 #include "vendor.h"
@@ -51,7 +53,7 @@ struct job {
 	char		**titles;	/* other columns' titles */
 	size_t		 ntitles;
 	/* row iteration */
-	sqlite3_stmt	*st;
+	struct store_cursor *cur;	/* the batch's rows, while sending */
 	cJSON		*other;
 	const char	**values;
 };
@@ -78,18 +80,17 @@ next_row(void *arg, struct vendor_row *row)
 {
 	struct job	*j = arg;
 	cJSON		*v;
+	struct import_row r;
 	size_t		 i = 0;
 	int		 rc;
 
 	cJSON_Delete(j->other);
 	j->other = NULL;
-	if ((rc = sqlite3_step(j->st)) == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return -1;
-	row->phone = db_col_text(j->st, 2);
-	row->name = db_col_text(j->st, 3);
-	if ((j->other = cJSON_Parse(db_col_text(j->st, 4))) == NULL)
+	if ((rc = store_import_rows_next(j->cur, &r)) != 1)
+		return rc;
+	row->phone = r.phone;
+	row->name = r.name;
+	if ((j->other = cJSON_Parse(r.other)) == NULL)
 		return -1;
 	cJSON_ArrayForEach(v, j->other) {
 		if (i >= j->ntitles)
@@ -435,14 +436,13 @@ job_body(struct db *db, const struct vendor_cfg *vc, struct job *j,
 	    p.msg_title, p.send_message_phase, p.is_relate_video_message,
 	    p.video_message_template_id, p.send_video_message_phase };
 
-	if ((j->st = db_stmt(db, STMT_IMPORT_ROWS_RANGE)) == NULL)
+	if ((j->cur = store_import_rows(db, j->import_id, j->first_seq,
+	    j->first_seq + j->rows - 1)) == NULL)
 		goto out;
-	db_bind_int(j->st, 1, j->import_id);
-	db_bind_int(j->st, 2, j->first_seq);
-	db_bind_int(j->st, 3, j->first_seq + j->rows - 1);
 	*body = vendor_body(vc, j->login_name, &t, next_row, j, len, err,
 	    errsz);
-	db_reset(j->st);
+	store_cursor_close(j->cur);
+	j->cur = NULL;
 	rc = *body != NULL ? 1 : 0;
 out:
 	free(name);
@@ -610,15 +610,11 @@ out:
 static void
 housekeeping(struct db *db, const struct config *cfg)
 {
-	sqlite3_stmt	*st;
 	int64_t		 now = (int64_t)time(NULL), rows;
 	int		 n;
 
-	if ((st = db_stmt(db, STMT_SESSION_PURGE)) != NULL) {
-		db_bind_int(st, 1, now - cfg->session_idle_minutes * 60LL);
-		db_bind_int(st, 2, now - cfg->session_max_hours * 3600LL);
-		db_exec_stmt(st);
-	}
+	store_session_purge(db, now - cfg->session_idle_minutes * 60LL,
+	    now - cfg->session_max_hours * 3600LL);
 	throttle_purge(db, now, now - cfg->login_window_minutes * 60LL,
 	    now - cfg->login_known_days * 86400LL);
 	/* A draft never outlives the retention of personal data. */

@@ -29,6 +29,11 @@ void		 db_close(struct db *);
  * once the schema is current): 0, or -1 with the first failure logged. */
 int		 db_prepare_all(struct db *);
 
+/* A cursor over the rows of one query (each subject's *_next function
+ * reads it); close it as soon as its rows are read. NULL is ignored. */
+struct store_cursor;
+void		 store_cursor_close(struct store_cursor *);
+
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. begin and commit return 0 or -1
  * (logged); rollback is always safe to call, also without a transaction. */
 int		 db_begin(struct db *);
