@@ -14,6 +14,8 @@ DD_BASE_PACKAGES=(
 	check libsqlite3-dev libssl-dev libfreexl-dev
 	sqlite3 nginx-light curl iproute2 ca-certificates
 )
+# PostgreSQL's client library: the second store engine (docs/SCALING.md).
+DD_BASE_PACKAGES+=(libpq-dev)
 # What scripts/check.sh needs on top: the browser test (with a Chinese font
 # for its screenshots), xz for make distcheck, wrk for bench/, jq and unzip
 # for the integration tests that read JSON bodies and .xlsx exports, python3
@@ -27,6 +29,8 @@ DD_CHECK_PACKAGES+=(clang libclang-rt-14-dev)
 # The package test (tests/package/run.sh): building the .deb, lintian, and
 # systemd-analyze for the units.
 DD_CHECK_PACKAGES+=(debhelper dpkg-dev fakeroot lintian systemd)
+# The PostgreSQL tests: a throw-away cluster (tests/pg/cluster.sh) and psql.
+DD_CHECK_PACKAGES+=(postgresql)
 
 dd_say() { printf '%s: %s\n' "${DD_PROG:-dialdesk}" "$*" >&2; }
 dd_die() { dd_say "$*"; exit 1; }
