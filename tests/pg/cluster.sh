@@ -45,7 +45,7 @@ pg_bindir() {
 		printf '%s\n' "$d"
 		return 0
 	fi
-	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+	for d in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r); do
 		[[ -x $d/initdb ]] && { printf '%s\n' "$d"; return 0; }
 	done
 	d=$(command -v initdb) || dd_die "no initdb: install the Debian package postgresql"
@@ -141,7 +141,7 @@ stop() {
 		if ! as_owner "$BINDIR/pg_ctl" -D "$DIR/data" -m immediate -w -t 20 stop \
 		    >/dev/null 2>&1; then
 			read -r pid <"$DIR/data/postmaster.pid" || pid=
-			[[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null || true
+			if [[ -n $pid ]]; then kill -KILL "$pid" 2>/dev/null || true; fi
 		fi
 	fi
 	rm -rf "$DIR"
