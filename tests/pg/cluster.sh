@@ -52,13 +52,14 @@ pg_bindir() {
 	dirname "$d"
 }
 
-# as_owner COMMAND...: COMMAND as the user the server runs as.
+# as_owner COMMAND...: COMMAND as the user the server runs as, in DIR (the
+# caller's folder may be closed to that user).
 as_owner() {
 	if [[ $(id -u) -eq 0 ]]; then
-		setpriv --reuid="$RUN_AS" --regid="$(id -g "$RUN_AS")" --clear-groups \
-		    env HOME="$DIR" "$@"
+		(cd "$DIR" && setpriv --reuid="$RUN_AS" --regid="$(id -g "$RUN_AS")" \
+		    --clear-groups env HOME="$DIR" "$@")
 	else
-		"$@"
+		(cd "$DIR" && "$@")
 	fi
 }
 
