@@ -34,6 +34,10 @@ t_write_config "$T_CONF" "$T_DB"
 rc=0
 version=$(dialdesk migrate 2>"$T_DIR/migrate.err") || rc=$?
 expect_eq 0 "$rc" "dialdesk migrate makes the SQLite database"
+if [[ ${#pg_list[@]} -eq 0 ]]; then
+	not_ok "Makefile.am lists the PostgreSQL migrations (MIGRATIONS_POSTGRESQL)"
+	exit 1
+fi
 last=$(basename "${pg_list[-1]}")
 last=${last%%_*}
 expect_eq "database at version $((10#$last))" "$version" \
@@ -45,6 +49,16 @@ if ! uri=$("$CLUSTER" start "$PG_DIR" 2>"$T_DIR/cluster.err"); then
 fi
 ok "a throw-away PostgreSQL cluster starts"
 psql=(psql -X -q -v ON_ERROR_STOP=1 -d "$uri")
+eval "$("$CLUSTER" env "$PG_DIR")"
+expect_eq "127.0.0.1|$PG_DIR|off" \
+    "$(psql -X -A -t -d "$DD_PG_ADMIN_URI" -c "SELECT current_setting('listen_addresses')
+	|| '|' || current_setting('unix_socket_directories') || '|' || current_setting('fsync')")" \
+    "it listens on 127.0.0.1 and a unix socket in its folder, fsync off"
+expect_eq "dialdesk|false" "$(psql -X -A -t -d "$DD_PG_SOCKET_URI" -c "SELECT current_user || '|' ||
+	(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)")" \
+    "the URIs sign in as dialdesk, a role that is no superuser"
+pg_owner=$(stat -c %U "$PG_DIR/data")
+expect_eq 1 "$([[ $pg_owner != root ]] && echo 1)" "its files belong to an unprivileged user ($pg_owner)"
 
 failed=
 for f in "${pg_list[@]}"; do
@@ -67,3 +81,10 @@ if ! "${psql[@]}" -A -t -f "$DD_TOP/tests/pg/schema.sql" >"$T_DIR/pg-schema.json
 fi
 python3 "$DD_TOP/tests/pg/schema.py" "$T_DB" "$T_DIR/pg-schema.json" ||
     T_FAILS=$((T_FAILS + 1))
+
+# Ended: no such process, or one that only waits to be reaped.
+pg_ended() { [[ $(ps -o stat= -p "$1" 2>/dev/null) == Z* ]] || ! kill -0 "$1" 2>/dev/null; }
+read -r pg_pid <"$PG_DIR/data/postmaster.pid"
+"$CLUSTER" stop "$PG_DIR"
+expect_eq "gone" "$([[ ! -e $PG_DIR ]] && pg_ended "$pg_pid" && echo gone)" \
+    "stop ends the server and removes its folder"
