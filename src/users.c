@@ -293,6 +293,56 @@ users_set_disabled(struct db *db, const struct audit_actor *who, int64_t id,
 	    &u, d);
 }
 
+/*
+ * Begin a change of user id's password: check old_password when not NULL,
+ * check and hash the new one outside the write lock (hashing takes a
+ * while), then open the transaction. USERS_OK with *u loaded and *hash set
+ * (hash_free); otherwise nothing is open or left to free.
+ */
+static enum users_result
+begin_password(struct db *db, int64_t id, const char *old_password,
+    const char *password, int min_chars, enum password_problem *problem,
+    struct user *u, char **hash)
+{
+	enum users_result rc;
+	int		 found;
+
+	*hash = NULL;
+	if ((found = store_user_by_id(db, id, u)) != 0)
+		return found == 1 ? USERS_NOT_FOUND : USERS_ERROR;
+	if (old_password != NULL &&
+	    password_verify(u->pwhash, old_password) != 0) {
+		user_clear(u);
+		return USERS_WRONG_PASSWORD;
+	}
+	rc = hash_new(password, min_chars, u->name, problem, hash);
+	user_clear(u);
+	if (rc != USERS_OK)
+		return rc;
+	if ((rc = begin_user(db, id, u)) != USERS_OK) {
+		hash_free(*hash);
+		*hash = NULL;
+	}
+	return rc;
+}
+
+/* Write the new hash (freed here) and must_change, and end the user's
+ * sessions but keep_session (0: all of them): 0 with *ended, or -1. */
+static int
+set_password(struct db *db, int64_t id, char *hash, int must_change,
+    int64_t keep_session, int *ended)
+{
+	int64_t	 now = now_s();
+	int	 rc = 0;
+
+	if (store_user_set_pwhash(db, id, hash, now) == -1 ||
+	    store_user_set_must_change(db, id, must_change, now) == -1 ||
+	    store_session_delete_others(db, id, keep_session, ended) == -1)
+		rc = -1;
+	hash_free(hash);
+	return rc;
+}
+
 enum users_result
 users_reset_password(struct db *db, const struct audit_actor *who,
     int64_t id, const char *password, int must_change, int min_chars,
@@ -303,29 +353,15 @@ users_reset_password(struct db *db, const struct audit_actor *who,
 	char		*hash;
 	enum users_result rc;
 
-	if ((rc = begin_user(db, id, &u)) != USERS_OK)
+	if ((rc = begin_password(db, id, NULL, password, min_chars, problem,
+	    &u, &hash)) != USERS_OK)
 		return rc;
-	/* Hashing takes a while: do it outside the write lock. */
-	db_rollback(db);
-	rc = hash_new(password, min_chars, u.name, problem, &hash);
-	user_clear(&u);
-	if (rc != USERS_OK)
-		return rc;
-	if ((rc = begin_user(db, id, &u)) != USERS_OK) {
-		hash_free(hash);
-		return rc;
-	}
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "change", "password");
 	if (must_change)
 		cJSON_AddTrueToObject(d, "must_change");
-	if (store_user_set_pwhash(db, id, hash, now_s()) == -1 ||
-	    store_user_set_must_change(db, id, must_change, now_s()) == -1 ||
-	    store_session_delete_user(db, id) == -1) {
-		hash_free(hash);
+	if (set_password(db, id, hash, must_change, 0, NULL) == -1)
 		return abort_change(db, &u, d, USERS_ERROR);
-	}
-	hash_free(hash);
 	return finish(db, who, "user.password_reset", &u, d);
 }
 
@@ -338,31 +374,15 @@ users_change_own_password(struct db *db, const struct audit_actor *who,
 	cJSON		*d;
 	char		*hash;
 	enum users_result rc;
-	int		 found, ended;
+	int		 ended;
 
-	if ((found = store_user_by_id(db, id, &u)) != 0)
-		return found == 1 ? USERS_NOT_FOUND : USERS_ERROR;
-	if (password_verify(u.pwhash, old_password) != 0) {
-		user_clear(&u);
-		return USERS_WRONG_PASSWORD;
-	}
-	rc = hash_new(password, min_chars, u.name, problem, &hash);
-	user_clear(&u);
-	if (rc != USERS_OK)
+	if ((rc = begin_password(db, id, old_password, password, min_chars,
+	    problem, &u, &hash)) != USERS_OK)
 		return rc;
-	if ((rc = begin_user(db, id, &u)) != USERS_OK) {
-		hash_free(hash);
-		return rc;
-	}
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "change", "own password");
-	if (store_user_set_pwhash(db, id, hash, now_s()) == -1 ||
-	    store_user_set_must_change(db, id, 0, now_s()) == -1 ||
-	    store_session_delete_others(db, id, keep_session, &ended) == -1) {
-		hash_free(hash);
+	if (set_password(db, id, hash, 0, keep_session, &ended) == -1)
 		return abort_change(db, &u, d, USERS_ERROR);
-	}
-	hash_free(hash);
 	cJSON_AddNumberToObject(d, "sessions_ended", ended);
 	return finish(db, who, "account.password_changed", &u, d);
 }
