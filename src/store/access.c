@@ -50,9 +50,10 @@ store_owner(struct db *db, enum object obj, int64_t id, int64_t *owner)
 	int		 rc;
 
 	*owner = 0;
-	/* OBJ_NONE's slot is 0, which is no owner statement. */
+	/* A kind left out of owner_stmts holds 0, STMT_SCHEMA_CREATE, which
+	 * is no owner statement. */
 	if (obj <= OBJ_NONE || obj >= OBJ__MAX ||
-	    owner_stmts[obj] == (enum stmt)0) {
+	    owner_stmts[obj] == STMT_SCHEMA_CREATE) {
 		log_err("db: owner of object kind %d: no such kind", (int)obj);
 		return -1;
 	}

@@ -12,6 +12,7 @@
 
 #include "auth.h"
 #include "store/users.h"
+#include "users.h"
 
 static char	 path[64];
 static struct db *db;
@@ -268,6 +269,35 @@ START_TEST(test_known_address)
 }
 END_TEST
 
+/* A sign-in records when and where, the address as known, and a hash
+ * made again with today's parameters (only when there is one). */
+START_TEST(test_signed_in)
+{
+	struct user	 u;
+
+	ck_assert_int_eq(users_signed_in(db, 1, "10.0.0.5", 5000, NULL), 0);
+	ck_assert_int_eq(store_user_by_id(db, 1, &u), 0);
+	ck_assert_str_eq(u.pwhash, "x");
+	ck_assert_int_eq(u.last_login, 5000);
+	ck_assert_str_eq(u.last_login_addr, "10.0.0.5");
+	user_clear(&u);
+	ck_assert_int_eq(store_known_get(db, 1, "10.0.0.5", 5000), 0);
+	ck_assert_int_eq(users_signed_in(db, 1, "10.0.0.6", 6000,
+	    "rehashed"), 0);
+	ck_assert_int_eq(store_user_by_id(db, 1, &u), 0);
+	ck_assert_str_eq(u.pwhash, "rehashed");
+	ck_assert_int_eq(u.last_login, 6000);
+	ck_assert_str_eq(u.last_login_addr, "10.0.0.6");
+	user_clear(&u);
+	ck_assert_int_eq(store_known_get(db, 1, "10.0.0.6", 6000), 0);
+	/* The other account is untouched. */
+	ck_assert_int_eq(store_user_by_id(db, 2, &u), 0);
+	ck_assert_str_eq(u.pwhash, "x");
+	ck_assert_int_eq(u.last_login, 0);
+	user_clear(&u);
+}
+END_TEST
+
 START_TEST(test_roles)
 {
 	ck_assert_int_eq(role_parse("admin"), ROLE_ADMIN);
@@ -297,6 +327,7 @@ main(void)
 	tcase_add_test(tc, test_session_disabled_user);
 	tcase_add_test(tc, test_throttle);
 	tcase_add_test(tc, test_known_address);
+	tcase_add_test(tc, test_signed_in);
 	tcase_add_test(tc, test_roles);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
