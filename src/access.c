@@ -7,8 +7,7 @@
 
 #include "access.h"
 #include "auth.h"
-#include "db.h"
-#include "log.h"
+#include "store/access.h"
 
 /*
  * The rule, one row per kind of object. "any" roles may do it to every
@@ -23,33 +22,32 @@
  */
 static const struct policy {
 	const char	*name;
-	enum stmt	 owner_stmt;	/* one row (owner) when it exists */
 	unsigned	 read_any, read_own, act_any, act_own;
 	const char	*missing_zh, *noread_zh, *noact_zh;
 } policies[OBJ__MAX] = {
-	[OBJ_TASK] = { "task", STMT_ACCESS_TASK_OWNER,
+	[OBJ_TASK] = { "task",
 	    ROLE_ANY, 0, ROLE_ADMIN, ROLE_OPERATOR,
 	    "任务不存在", "没有权限查看该任务",
 	    "只有任务的创建人或管理员可以操作该任务" },
-	[OBJ_BATCH] = { "batch", STMT_ACCESS_BATCH_OWNER,
+	[OBJ_BATCH] = { "batch",
 	    ROLE_ANY, 0, ROLE_ADMIN, ROLE_OPERATOR,
 	    "批次不存在", "没有权限查看该批次",
 	    "只有任务的创建人或管理员可以操作该批次" },
-	[OBJ_IMPORT] = { "import", STMT_ACCESS_IMPORT_OWNER,
+	[OBJ_IMPORT] = { "import",
 	    ROLE_ADMIN | ROLE_AUDITOR, ROLE_OPERATOR, ROLE_ADMIN, ROLE_OPERATOR,
 	    "名单不存在", "没有权限查看该名单",
 	    "只有上传者或管理员可以处理该名单" },
-	[OBJ_PUSH] = { "push", STMT_ACCESS_PUSH_OWNER,
+	[OBJ_PUSH] = { "push",
 	    ROLE_ADMIN, 0, ROLE_ADMIN, 0,
 	    "推送不存在", "没有权限查看该推送", "只有管理员可以处理推送" },
 	/* Accounts are the administrators' to manage; everyone manages
 	 * their own password and sessions at /account, which takes no id. */
-	[OBJ_USER] = { "user", STMT_ACCESS_USER_OWNER,
+	[OBJ_USER] = { "user",
 	    ROLE_ADMIN, 0, ROLE_ADMIN, 0,
 	    "用户不存在", "没有权限查看该用户", "只有管理员可以管理用户" },
 	/* The do-not-call list holds no number (dnc.h): everyone reads it,
 	 * masked; administrators change it. */
-	[OBJ_DNC] = { "dnc", STMT_ACCESS_DNC_OWNER,
+	[OBJ_DNC] = { "dnc",
 	    ROLE_ANY, 0, ROLE_ADMIN, 0,
 	    "免打扰号码不存在", "没有权限查看免打扰名单",
 	    "只有管理员可以修改免打扰名单" },
@@ -100,25 +98,16 @@ int
 access_owner(struct db *db, enum object obj, int64_t id, int64_t *owner,
     int *exists)
 {
-	const struct policy *p = policy_of(obj);
-	sqlite3_stmt	*st;
-	int		 rc;
+	int	 rc;
 
-	*owner = 0;
 	*exists = 0;
-	if (p == NULL || (st = db_stmt(db, p->owner_stmt)) == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*owner = sqlite3_column_int64(st, 0);
-		*exists = 1;
-	}
-	db_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		log_err("access: owner of %s %lld: %s", p->name, (long long)id,
-		    sqlite3_errstr(rc));
+	if (policy_of(obj) == NULL) {
+		*owner = 0;
 		return -1;
 	}
+	if ((rc = store_owner(db, obj, id, owner)) == -1)
+		return -1;
+	*exists = rc == 0;
 	return 0;
 }
 

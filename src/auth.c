@@ -7,8 +7,8 @@
 #include <sodium.h>
 
 #include "auth.h"
-#include "db.h"
 #include "log.h"
+#include "store/users.h"
 #include "utf8.h"
 
 /* argon2id with t=3, m=32 MiB, p=1: above ASVS 5.0 appendix C's m=19 MiB,
@@ -61,72 +61,6 @@ role_label(enum role r)
 		if (roles[i].role == r)
 			return roles[i].label;
 	return "";
-}
-
-static char *
-xstrdup_col(sqlite3_stmt *st, int col)
-{
-	char	*s = strdup(db_col_text(st, col));
-
-	if (s == NULL)
-		log_err("auth: out of memory");
-	return s;
-}
-
-static int
-user_fetch(sqlite3_stmt *st, struct user *u)
-{
-	int	 rc;
-
-	memset(u, 0, sizeof(*u));
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		db_reset(st);
-		return 0;
-	}
-	if (rc != SQLITE_ROW) {
-		log_err("auth: user lookup: %s",
-		    sqlite3_errmsg(sqlite3_db_handle(st)));
-		db_reset(st);
-		return -1;
-	}
-	u->id = sqlite3_column_int64(st, 0);
-	u->name = xstrdup_col(st, 1);
-	u->role = role_parse(db_col_text(st, 2));
-	u->pwhash = xstrdup_col(st, 3);
-	u->disabled = sqlite3_column_int(st, 4);
-	u->vendor_login = xstrdup_col(st, 5);
-	u->must_change = sqlite3_column_int(st, 6);
-	u->last_login = sqlite3_column_int64(st, 7);
-	u->last_login_addr = xstrdup_col(st, 8);
-	u->may_see_phones = sqlite3_column_int(st, 9);
-	db_reset(st);
-	if (u->name == NULL || u->pwhash == NULL || u->vendor_login == NULL ||
-	    u->last_login_addr == NULL) {
-		user_clear(u);
-		return -1;
-	}
-	return 1;
-}
-
-int
-user_by_name(struct db *db, const char *name, struct user *u)
-{
-	sqlite3_stmt	*st = db_stmt(db, STMT_USER_BY_NAME);
-
-	if (st == NULL || db_bind_text(st, 1, name) != SQLITE_OK)
-		return -1;
-	return user_fetch(st, u);
-}
-
-int
-user_by_id(struct db *db, int64_t id, struct user *u)
-{
-	sqlite3_stmt	*st = db_stmt(db, STMT_USER_BY_ID);
-
-	if (st == NULL || db_bind_int(st, 1, id) != SQLITE_OK)
-		return -1;
-	return user_fetch(st, u);
 }
 
 void
@@ -338,21 +272,12 @@ session_create(struct db *db, int64_t user_id, const char *addr,
 {
 	unsigned char	 digest[crypto_hash_sha256_BYTES];
 	char		 csrf[TOKEN_HEX];
-	sqlite3_stmt	*st;
 
 	token_new(token);
 	token_new(csrf);
 	(void)token_digest(token, digest);
-	if ((st = db_stmt(db, STMT_SESSION_INSERT)) == NULL)
-		return -1;
-	sqlite3_bind_blob(st, 1, digest, sizeof(digest), SQLITE_TRANSIENT);
-	db_bind_int(st, 2, user_id);
-	db_bind_text(st, 3, csrf);
-	db_bind_int(st, 4, now);
-	db_bind_int(st, 5, now);
-	db_bind_text(st, 6, addr);
-	db_bind_text(st, 7, user_agent);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return store_session_insert(db, digest, sizeof(digest), user_id, csrf,
+	    now, addr, user_agent);
 }
 
 enum session_state
@@ -360,76 +285,27 @@ session_lookup(struct db *db, const char *token, int64_t now,
     int idle_seconds, int max_seconds, struct session *s)
 {
 	unsigned char	 digest[crypto_hash_sha256_BYTES];
-	sqlite3_stmt	*st;
 	int		 rc, disabled;
 
 	memset(s, 0, sizeof(*s));
 	if (token == NULL || token_digest(token, digest) == -1)
 		return SESSION_NONE;
-	if ((st = db_stmt(db, STMT_SESSION_GET)) == NULL)
-		return SESSION_ERROR;
-	sqlite3_bind_blob(st, 1, digest, sizeof(digest), SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		db_reset(st);
-		return rc == SQLITE_DONE ? SESSION_NONE : SESSION_ERROR;
-	}
-	s->id = sqlite3_column_int64(st, 0);
-	s->user_id = sqlite3_column_int64(st, 1);
-	snprintf(s->csrf, sizeof(s->csrf), "%s", db_col_text(st, 2));
-	s->created = sqlite3_column_int64(st, 3);
-	s->last_seen = sqlite3_column_int64(st, 4);
-	s->user_name = strdup(db_col_text(st, 5));
-	s->role = role_parse(db_col_text(st, 6));
-	disabled = sqlite3_column_int(st, 7);
-	s->vendor_login = strdup(db_col_text(st, 8));
-	s->must_change = sqlite3_column_int(st, 9);
-	s->may_see_phones = sqlite3_column_int(st, 10);
-	db_reset(st);
-	if (s->user_name == NULL || s->vendor_login == NULL) {
-		session_clear(s);
-		return SESSION_ERROR;
-	}
-
+	if ((rc = store_session_get(db, digest, sizeof(digest), s,
+	    &disabled)) != 0)
+		return rc == 1 ? SESSION_NONE : SESSION_ERROR;
 	if (disabled || s->role == ROLE_NONE ||
 	    now - s->last_seen > idle_seconds ||
 	    now - s->created > max_seconds) {
-		(void)session_delete(db, s->id);
+		(void)store_session_delete(db, s->id);
 		session_clear(s);
 		return SESSION_EXPIRED;
 	}
 	/* Touch at most once a minute: the idle timeout does not need
 	 * second precision, and pages then cost no write. */
-	if (now - s->last_seen >= 60) {
-		if ((st = db_stmt(db, STMT_SESSION_TOUCH)) == NULL)
-			return SESSION_OK;
-		db_bind_int(st, 1, now);
-		db_bind_int(st, 2, s->id);
-		if (db_exec_stmt(st) == SQLITE_DONE)
-			s->last_seen = now;
-	}
+	if (now - s->last_seen >= 60 &&
+	    store_session_touch(db, s->id, now) == 0)
+		s->last_seen = now;
 	return SESSION_OK;
-}
-
-int
-session_delete(struct db *db, int64_t id)
-{
-	sqlite3_stmt	*st = db_stmt(db, STMT_SESSION_DELETE);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
-}
-
-int
-session_delete_user(struct db *db, int64_t user_id)
-{
-	sqlite3_stmt	*st = db_stmt(db, STMT_SESSION_DELETE_USER);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, user_id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
 }
 
 void
@@ -443,20 +319,11 @@ session_clear(struct session *s)
 int
 throttle_wait(struct db *db, const char *key, int64_t now)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_FAIL_GET);
-	int64_t		 until = 0;
-	int		 rc;
+	struct login_failures f;
 
-	if (st == NULL)
+	if (store_fail_get(db, key, &f) == -1)
 		return -1;
-	db_bind_text(st, 1, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		until = sqlite3_column_int64(st, 2);
-	db_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
-	return until > now ? (int)(until - now) : 0;
+	return f.blocked_until > now ? (int)(f.blocked_until - now) : 0;
 }
 
 /* The delay after the n-th failure of a key under rule: none before the
@@ -478,87 +345,29 @@ int
 throttle_fail(struct db *db, const char *key, int64_t now,
     const struct throttle_rule *rule)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_FAIL_GET);
-	int64_t		 start = now, count = 1, delay;
+	struct login_failures f;
+	int64_t		 delay;
 	int		 rc;
 
-	if (st == NULL)
+	if ((rc = store_fail_get(db, key, &f)) == -1)
 		return -1;
-	db_bind_text(st, 1, key);
-	rc = sqlite3_step(st);
 	/* A window that began too long ago starts again at one. */
-	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >= now - rule->window) {
-		start = sqlite3_column_int64(st, 0);
-		count = sqlite3_column_int64(st, 1) + 1;
+	if (rc == 0 && f.window_start >= now - rule->window)
+		f.count++;
+	else {
+		f.window_start = now;
+		f.count = 1;
 	}
-	db_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
-	delay = throttle_delay(rule, count);
-	if ((st = db_stmt(db, STMT_FAIL_SET)) == NULL)
-		return -1;
-	db_bind_text(st, 1, key);
-	db_bind_int(st, 2, start);
-	db_bind_int(st, 3, count);
-	db_bind_int(st, 4, delay > 0 ? now + delay : 0);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	delay = throttle_delay(rule, f.count);
+	f.blocked_until = delay > 0 ? now + delay : 0;
+	return store_fail_set(db, key, &f);
 }
 
 int
 throttle_purge(struct db *db, int64_t now, int64_t window_before,
     int64_t known_before)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_FAIL_PURGE)) == NULL)
+	if (store_fail_purge(db, window_before, now) == -1)
 		return -1;
-	db_bind_int(st, 1, window_before);
-	db_bind_int(st, 2, now);
-	if (db_exec_stmt(st) != SQLITE_DONE ||
-	    (st = db_stmt(db, STMT_KNOWN_PURGE)) == NULL)
-		return -1;
-	db_bind_int(st, 1, known_before);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
-}
-
-int
-login_known(struct db *db, int64_t user_id, const char *addr, int64_t since)
-{
-	sqlite3_stmt	*st = db_stmt(db, STMT_KNOWN_GET);
-	int		 rc;
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, user_id);
-	db_bind_text(st, 2, addr);
-	db_bind_int(st, 3, since);
-	rc = sqlite3_step(st);
-	db_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
-	return rc == SQLITE_ROW;
-}
-
-int
-login_remember(struct db *db, int64_t user_id, const char *addr, int64_t now)
-{
-	sqlite3_stmt	*st = db_stmt(db, STMT_KNOWN_SET);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, user_id);
-	db_bind_text(st, 2, addr);
-	db_bind_int(st, 3, now);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
-}
-
-int
-throttle_clear(struct db *db, const char *key)
-{
-	sqlite3_stmt	*st = db_stmt(db, STMT_FAIL_CLEAR);
-
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 1, key);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return store_known_purge(db, known_before);
 }

@@ -23,7 +23,7 @@ const char	*role_label(enum role);		/* 管理员, ... */
 /* Hex of 32 random bytes plus the NUL. */
 #define TOKEN_HEX	65
 
-/* A user as stored. */
+/* A user as stored (store/users.h reads and writes it). */
 struct user {
 	int64_t		 id;
 	char		*name;
@@ -36,9 +36,7 @@ struct user {
 	char		*last_login_addr;
 	int		 may_see_phones;	/* may ask to see full numbers */
 };
-/* 1 found, 0 not found, -1 error. free with user_clear(). */
-int	user_by_name(struct db *, const char *name, struct user *);
-int	user_by_id(struct db *, int64_t id, struct user *);
+/* Free what a user owns (its password hash wiped) and zero it. */
 void	user_clear(struct user *);
 
 /* Password rules at ASVS 5.0 V6.2: at least min_chars characters (never
@@ -98,9 +96,9 @@ int	session_create(struct db *, int64_t user_id, const char *addr,
  * that reading pages costs no write. Free s with session_clear(). */
 enum session_state session_lookup(struct db *, const char *token,
 	    int64_t now, int idle_seconds, int max_seconds, struct session *s);
-int	session_delete(struct db *, int64_t id);
-int	session_delete_user(struct db *, int64_t user_id);
 void	session_clear(struct session *);
+/* Ending sessions, clearing a throttling key and the addresses an account
+ * signed in from are plain store calls (store/users.h). */
 
 /*
  * Sign-in throttling that slows an attacker without locking the owner out
@@ -122,18 +120,10 @@ int	throttle_wait(struct db *, const char *key, int64_t now);
 /* Count one failure of key. 0 or -1. */
 int	throttle_fail(struct db *, const char *key, int64_t now,
 	    const struct throttle_rule *);
-int	throttle_clear(struct db *, const char *key);
 /* Forget windows that began before window_before and whose delay is over
  * at now, and known addresses last used before known_before. */
 int	throttle_purge(struct db *, int64_t now, int64_t window_before,
 	    int64_t known_before);
-
-/* Has the user signed in from addr since `since`? 1, 0, or -1 on error.
- * login_remember records a sign-in from addr at now. */
-int	login_known(struct db *, int64_t user_id, const char *addr,
-	    int64_t since);
-int	login_remember(struct db *, int64_t user_id, const char *addr,
-	    int64_t now);
 
 /* 32 random bytes as 64 lower-case hex digits. */
 void	token_new(char out[TOKEN_HEX]);

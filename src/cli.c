@@ -19,11 +19,12 @@
 #include "auth.h"
 #include "cli.h"
 #include "config.h"
-#include "db.h"
 #include "dnc.h"
 #include "params.h"
-#include "users.h"
 #include "router.h"
+#include "store.h"
+#include "store/users.h"
+#include "users.h"
 
 static struct db *
 open_db(const struct config *cfg, int need_current)
@@ -181,10 +182,10 @@ static int
 cli_user_id(struct db *db, const char *name, int64_t *id)
 {
 	struct user	 u;
-	int		 found = user_by_name(db, name, &u);
+	int		 missing = store_user_by_name(db, name, &u);
 
-	if (found != 1) {
-		if (found == 0)
+	if (missing != 0) {
+		if (missing == 1)
 			fprintf(stderr, "dialdesk: no user %s\n", name);
 		else
 			fprintf(stderr, "dialdesk: cannot read the users\n");

@@ -49,47 +49,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	[STMT_SCHEMA_RECORD] =
 	    "INSERT INTO schema_migrations (version, name, applied)"
 	    " VALUES (?, ?, unixepoch())",
-	[STMT_USER_BY_NAME] =
-	    "SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
-	    " last_login, last_login_addr, may_see_phones FROM users WHERE name = ?",
-	[STMT_USER_BY_ID] =
-	    "SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
-	    " last_login, last_login_addr, may_see_phones FROM users WHERE id = ?",
-	[STMT_USER_INSERT] =
-	    "INSERT INTO users (name, role, pwhash, created, updated)"
-	    " VALUES (?, ?, ?, ?, ?)",
-	[STMT_USER_SET_PWHASH] =
-	    "UPDATE users SET pwhash = ?, updated = ? WHERE id = ?",
-	[STMT_USER_SET_DISABLED] =
-	    "UPDATE users SET disabled = ?, updated = ? WHERE id = ?",
-	[STMT_USER_SET_VENDOR_LOGIN] =
-	    "UPDATE users SET vendor_login = ?, updated = ? WHERE id = ?",
-	[STMT_SESSION_INSERT] =
-	    "INSERT INTO sessions (token_hash, user_id, csrf, created, last_seen,"
-	    " addr, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	[STMT_SESSION_GET] =
-	    "SELECT s.id, s.user_id, s.csrf, s.created, s.last_seen,"
-	    " u.name, u.role, u.disabled, u.vendor_login, u.must_change,"
-	    " u.may_see_phones"
-	    " FROM sessions AS s JOIN users AS u ON u.id = s.user_id"
-	    " WHERE s.token_hash = ?",
-	[STMT_SESSION_TOUCH] =
-	    "UPDATE sessions SET last_seen = ? WHERE id = ?",
-	[STMT_SESSION_DELETE] =
-	    "DELETE FROM sessions WHERE id = ?",
-	[STMT_SESSION_DELETE_USER] =
-	    "DELETE FROM sessions WHERE user_id = ?",
-	/* STMT_SESSION_PURGE (idle before ?1 or created before ?2) */
-	[STMT_FAIL_GET] =
-	    "SELECT window_start, count, blocked_until FROM login_failures"
-	    " WHERE key = ?",
-	/* STMT_FAIL_SET (key, window start, count, blocked until) */
-	[STMT_FAIL_SET] =
-	    "INSERT INTO login_failures (key, window_start, count, blocked_until)"
-	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE SET"
-	    " window_start = ?2, count = ?3, blocked_until = ?4",
-	[STMT_FAIL_CLEAR] =
-	    "DELETE FROM login_failures WHERE key = ?",
 	[STMT_AUDIT_LAST] =
 	    "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
 	[STMT_AUDIT_INSERT] =
@@ -303,65 +262,10 @@ const char *const store_sql_core[STMT__MAX] = {
 	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.state"
 	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
 	    " WHERE (?1 = 0 OR t.user_id = ?1) ORDER BY t.id DESC LIMIT ?2",
-	/* STMT_FAIL_PURGE (windows that began before ?1, delays over by ?2) */
-	[STMT_FAIL_PURGE] =
-	    "DELETE FROM login_failures WHERE window_start < ?1"
-	    " AND blocked_until <= ?2",
 	/* STMT_IMPORT_STALE (state, created before, limit) */
 	[STMT_IMPORT_STALE] =
 	    "SELECT id, file_path FROM imports WHERE state = ? AND created < ?"
 	    " ORDER BY id LIMIT ?",
-	/* STMT_KNOWN_GET (user, address, not before) */
-	[STMT_KNOWN_GET] =
-	    "SELECT 1 FROM login_known WHERE user_id = ? AND addr = ?"
-	    " AND last_ok >= ?",
-	/* STMT_KNOWN_SET (user, address, now) */
-	[STMT_KNOWN_SET] =
-	    "INSERT INTO login_known (user_id, addr, last_ok) VALUES (?1, ?2, ?3)"
-	    " ON CONFLICT (user_id, addr) DO UPDATE SET last_ok = ?3",
-	/* STMT_KNOWN_PURGE (last sign-in before) */
-	[STMT_KNOWN_PURGE] =
-	    "DELETE FROM login_known WHERE last_ok < ?",
-	/* STMT_USER_ROWS : the users page, with each account's sessions */
-	[STMT_USER_ROWS] =
-	    "SELECT u.id, u.name, u.role, u.disabled, u.vendor_login,"
-	    " u.must_change, u.last_login, u.last_login_addr,"
-	    " (SELECT count(*) FROM sessions AS s WHERE s.user_id = u.id),"
-	    " u.may_see_phones"
-	    " FROM users AS u ORDER BY u.name",
-	/* STMT_USER_OTHER_ADMINS (user): enabled admins but that user */
-	[STMT_USER_OTHER_ADMINS] =
-	    "SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0"
-	    " AND id != ?",
-	/* STMT_USER_SET_ROLE (role, now, user) */
-	[STMT_USER_SET_ROLE] =
-	    "UPDATE users SET role = ?, updated = ? WHERE id = ?",
-	/* STMT_USER_SET_MUST_CHANGE (flag, now, user) */
-	[STMT_USER_SET_MUST_CHANGE] =
-	    "UPDATE users SET must_change = ?, updated = ? WHERE id = ?",
-	/* STMT_USER_SET_LAST_LOGIN (time, address, user) */
-	[STMT_USER_SET_LAST_LOGIN] =
-	    "UPDATE users SET last_login = ?, last_login_addr = ? WHERE id = ?",
-	/* STMT_SESSION_LIST_USER (user) */
-	[STMT_SESSION_LIST_USER] =
-	    "SELECT id, created, last_seen, addr, user_agent FROM sessions"
-	    " WHERE user_id = ? ORDER BY last_seen DESC, id DESC",
-	/* STMT_SESSION_DELETE_OTHERS (user, session kept) */
-	[STMT_SESSION_DELETE_OTHERS] =
-	    "DELETE FROM sessions WHERE user_id = ? AND id != ?",
-	/* STMT_ACCESS_TASK_OWNER (task): access.c, one row when it exists */
-	[STMT_ACCESS_TASK_OWNER] =
-	    "SELECT user_id FROM tasks WHERE id = ?",
-	/* STMT_ACCESS_BATCH_OWNER (batch): its task's owner */
-	[STMT_ACCESS_BATCH_OWNER] =
-	    "SELECT t.user_id FROM batches AS b JOIN tasks AS t ON t.id = b.task_id"
-	    " WHERE b.id = ?",
-	/* STMT_ACCESS_IMPORT_OWNER (import): one still loading is not there */
-	[STMT_ACCESS_IMPORT_OWNER] =
-	    "SELECT user_id FROM imports WHERE id = ? AND state <> 'loading'",
-	/* STMT_ACCESS_PUSH_OWNER (push): the vendor's, nobody's own */
-	[STMT_ACCESS_PUSH_OWNER] =
-	    "SELECT 0 FROM pushes WHERE id = ?",
 	/* STMT_INTEGRITY_CHECK : one row "ok", else the problems (backup.c) */
 	[STMT_INTEGRITY_CHECK] =
 	    "PRAGMA integrity_check",
@@ -381,9 +285,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	[STMT_HEALTH_DB_SIZE] =
 	    "SELECT page_count * page_size FROM pragma_page_count(),"
 	    " pragma_page_size()",
-	/* STMT_ACCESS_USER_OWNER (user): an account owns itself */
-	[STMT_ACCESS_USER_OWNER] =
-	    "SELECT id FROM users WHERE id = ?",
 	/* STMT_AUDIT_HEAD : the newest entry, whole (audit.c checks its HMAC) */
 	[STMT_AUDIT_HEAD] =
 	    "SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
@@ -397,13 +298,9 @@ const char *const store_sql_core[STMT__MAX] = {
 	/* STMT_AUDIT_SIZE : entries and the newest id */
 	[STMT_AUDIT_SIZE] =
 	    "SELECT count(*), coalesce(max(id), 0) FROM audit",
-	/* STMT_USER_SET_PHONES (flag, now, user) */
-	[STMT_USER_SET_PHONES] =
-	    "UPDATE users SET may_see_phones = ?, updated = ? WHERE id = ?",
 	/* STMT_RETENTION_DUE (last change before, limit): confirmed lists
-	[STMT_RETENTION_DUE] =
-
 	 * whose task has no batch left to decide on and none changed since */
+	[STMT_RETENTION_DUE] =
 	    "SELECT i.id FROM imports AS i JOIN tasks AS t ON t.import_id = i.id"
 	    " WHERE i.state = 'confirmed' AND i.purged = 0 AND NOT EXISTS"
 	    " (SELECT 1 FROM batches AS b WHERE b.task_id = t.id AND"
@@ -542,9 +439,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	/* STMT_DNC_COUNTS_SET (listed, recent, import) */
 	[STMT_DNC_COUNTS_SET] =
 	    "UPDATE imports SET dnc_count = ?, recent_count = ? WHERE id = ?",
-	/* STMT_ACCESS_DNC_OWNER (entry): the administrators', nobody's own */
-	[STMT_ACCESS_DNC_OWNER] =
-	    "SELECT 0 FROM dnc WHERE id = ?",
 	/* STMT_DNC_ANY : is the list empty (no lookups at all then)? */
 	[STMT_DNC_ANY] =
 	    "SELECT 1 FROM dnc LIMIT 1",
@@ -564,6 +458,7 @@ static const char *const *const sql_tables[] = {
 	store_sql_imports,
 	store_sql_tasks,
 	store_sql_users,
+	store_sql_access,
 };
 
 static const char	*sql[STMT__MAX];

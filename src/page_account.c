@@ -14,6 +14,7 @@
 #include "config.h"
 #include "http.h"
 #include "pages.h"
+#include "store/users.h"
 #include "tmpl.h"
 #include "ui.h"
 #include "users.h"
@@ -53,41 +54,58 @@ struct field_errors {
 	const char	*old, *new, *again;
 };
 
+/* The sessions being listed: one section each, and how many. */
+struct session_list {
+	struct tdict		*body;
+	const struct request	*r;
+	size_t			 n;
+};
+
+static int
+add_session(void *arg, const struct user_session *v)
+{
+	struct session_list *l = arg;
+	struct tdict	*s = tdict_add_section(l->body, "SESSION");
+	char		 when[32], dev[64];
+
+	device_label(v->user_agent, dev, sizeof(dev));
+	tdict_set(s, "S_DEVICE", dev);
+	tdict_set(s, "S_ADDR", v->addr);
+	ui_time(v->created, when);
+	tdict_set(s, "S_CREATED", when);
+	ui_time(v->last_seen, when);
+	tdict_set(s, "S_LAST_SEEN", when);
+	if (v->id == l->r->sess.id)
+		tdict_show(s, "S_CURRENT");
+	l->n++;
+	return 0;
+}
+
 static void
 show(struct request *r, int status, const struct field_errors *fe)
 {
 	struct tdict		*page, *body, *s;
-	struct user_session	*v;
-	size_t			 n, i;
-	char			 when[32], dev[64];
+	struct session_list	 l;
 	const char		*done = http_field(r, KEY_ACTION);
 
-	if (users_sessions(r->db, r->sess.user_id, &v, &n) == -1) {
+	page = ui_page(r, "我的账号", "account.tpl", &body);
+	l.body = body;
+	l.r = r;
+	l.n = 0;
+	if (store_user_sessions(r->db, r->sess.user_id, add_session,
+	    &l) == -1) {
+		tdict_free(page);
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
-	page = ui_page(r, "我的账号", "account.tpl", &body);
 	tdict_set(body, "USER_NAME", r->sess.user_name);
 	tdict_set(body, "ROLE_NAME", role_label(r->sess.role));
 	tdict_set(body, "CSRF", ui_csrf(r));
 	tdict_set_int(body, "MIN_LENGTH", r->cfg->password_min_length);
 	if (r->sess.must_change)
 		tdict_show(body, "MUST_CHANGE");
-	for (i = 0; i < n; i++) {
-		s = tdict_add_section(body, "SESSION");
-		device_label(v[i].user_agent, dev, sizeof(dev));
-		tdict_set(s, "S_DEVICE", dev);
-		tdict_set(s, "S_ADDR", v[i].addr);
-		ui_time(v[i].created, when);
-		tdict_set(s, "S_CREATED", when);
-		ui_time(v[i].last_seen, when);
-		tdict_set(s, "S_LAST_SEEN", when);
-		if (v[i].id == r->sess.id)
-			tdict_show(s, "S_CURRENT");
-	}
-	if (n > 1)
+	if (l.n > 1)
 		tdict_show(body, "HAS_OTHERS");
-	users_sessions_free(v, n);
 	if (fe != NULL) {
 		if (fe->old != NULL)
 			tdict_set(tdict_add_section(body, "OLD_ERROR"), "TEXT",

@@ -13,10 +13,10 @@
 #include "audit.h"
 #include "auth.h"
 #include "config.h"
-#include "db.h"
 #include "http.h"
 #include "log.h"
 #include "pages.h"
+#include "store/users.h"
 #include "tmpl.h"
 #include "ui.h"
 #include "users.h"
@@ -60,6 +60,21 @@ login_keys(const struct request *r, const char *name, struct login_keys *k)
 	snprintf(k->addr, sizeof(k->addr), "addr:%s", r->remote_addr);
 }
 
+/*
+ * The actor of a sign-in's audit entries. Not r->actor: there is no
+ * session yet (the router's actor is "anonymous", or the account this
+ * browser was signed in as before), and the entry must name the account
+ * being signed in to, user_id 0 when the name is no account.
+ */
+static struct audit_actor
+signing_in(const struct request *r, int64_t user_id, const char *name)
+{
+	struct audit_actor who = { user_id, name, r->remote_addr,
+	    r->user_agent };
+
+	return who;
+}
+
 /* Record a refused sign-in and count it against the three keys (only the
  * address when there is no usable name), in one transaction. */
 static int
@@ -67,8 +82,8 @@ record_failure(struct request *r, const char *name, int64_t user_id,
     const char *why)
 {
 	const struct config *c = r->cfg;
-	struct audit_actor who = { user_id, name != NULL ? name : "",
-	    r->remote_addr, r->user_agent };
+	struct audit_actor who = signing_in(r, user_id,
+	    name != NULL ? name : "");
 	int	 window = c->login_window_minutes * 60;
 	struct throttle_rule pair = { c->login_max_failures, window,
 	    c->login_delay_seconds };
@@ -112,15 +127,15 @@ throttle_seconds(struct request *r, const char *name, const struct user *u)
 {
 	int64_t	 since = r->now - r->cfg->login_known_days * 86400LL;
 	struct login_keys k;
-	int	 w, known = 0, most;
+	int	 w, unknown = 1, most;
 
 	login_keys(r, name, &k);
 	if ((most = throttle_wait(r->db, k.pair, r->now)) == -1)
 		return -1;
-	if (u != NULL && (known = login_known(r->db, u->id, r->remote_addr,
-	    since)) == -1)
+	if (u != NULL && (unknown = store_known_get(r->db, u->id,
+	    r->remote_addr, since)) == -1)
 		return -1;
-	if (known)
+	if (!unknown)
 		return most;
 	if ((w = throttle_wait(r->db, k.user, r->now)) == -1)
 		return -1;
@@ -133,12 +148,10 @@ throttle_seconds(struct request *r, const char *name, const struct user *u)
 static void
 sign_in(struct request *r, const struct user *u, const char *pw)
 {
-	struct audit_actor who = { u->id, u->name, r->remote_addr,
-	    r->user_agent };
+	struct audit_actor who = signing_in(r, u->id, u->name);
 	char		 token[TOKEN_HEX];
 	char		 newhash[crypto_pwhash_STRBYTES];
 	struct login_keys k;
-	sqlite3_stmt	*st;
 	cJSON		*d = cJSON_CreateObject();
 	int		 rehash = password_needs_rehash(u->pwhash);
 	const char	*next = http_field(r, KEY_NEXT);
@@ -151,23 +164,15 @@ sign_in(struct request *r, const struct user *u, const char *pw)
 	if (db_begin(r->db) == -1)
 		goto fail;
 	/* The cookie this browser had (if any) must not outlive sign-in. */
-	if (r->sstate == SESSION_OK && session_delete(r->db, r->sess.id) == -1)
+	if (r->sstate == SESSION_OK &&
+	    store_session_delete(r->db, r->sess.id) == -1)
 		goto fail;
-	if (rehash) {
-		if ((st = db_stmt(r->db, STMT_USER_SET_PWHASH)) == NULL)
-			goto fail;
-		db_bind_text(st, 1, newhash);
-		db_bind_int(st, 2, r->now);
-		db_bind_int(st, 3, u->id);
-		if (db_exec_stmt(st) != SQLITE_DONE)
-			goto fail;
-	}
 	/* The account's own failures from here are forgotten; what others
 	 * did against it from elsewhere still counts for other addresses. */
 	login_keys(r, u->name, &k);
-	if (throttle_clear(r->db, k.pair) == -1 ||
-	    login_remember(r->db, u->id, r->remote_addr, r->now) == -1 ||
-	    users_signed_in(r->db, u->id, r->remote_addr, r->now) == -1 ||
+	if (store_fail_clear(r->db, k.pair) == -1 ||
+	    users_signed_in(r->db, u->id, r->remote_addr, r->now,
+	    rehash ? newhash : NULL) == -1 ||
 	    session_create(r->db, u->id, r->remote_addr, r->user_agent,
 	    r->now, token) == -1 ||
 	    audit_append(r->db, &who, "login.ok", u->name, d) == -1 ||
@@ -194,7 +199,7 @@ post(struct request *r)
 	const char	*name = http_field(r, KEY_USERNAME);
 	const char	*pw = http_field(r, KEY_PASSWORD);
 	struct user	 u;
-	int		 found, rc;
+	int		 missing, found, rc;
 
 	if (name == NULL || pw == NULL) {
 		if (record_failure(r, NULL, 0, "malformed") == -1)
@@ -202,13 +207,13 @@ post(struct request *r)
 		show_form(r, 400, "请输入有效的用户名和密码");
 		return;
 	}
-	if ((found = user_by_name(r->db, name, &u)) == -1) {
+	if ((missing = store_user_by_name(r->db, name, &u)) == -1) {
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
+	found = !missing;
 	if ((rc = throttle_seconds(r, name, found ? &u : NULL)) != 0) {
-		struct audit_actor who = { 0, name, r->remote_addr,
-		    r->user_agent };
+		struct audit_actor who = signing_in(r, 0, name);
 		if (found)
 			user_clear(&u);
 		if (rc == -1 || audit_record(r->db, &who, "login.rate_limited",
@@ -220,7 +225,7 @@ post(struct request *r)
 		show_form(r, 429, "登录尝试过于频繁，请稍后再试");
 		return;
 	}
-	if (found == 0) {
+	if (!found) {
 		password_verify_dummy(pw);
 		rc = record_failure(r, name, 0, "unknown user");
 	} else if (password_verify(u.pwhash, pw) != 0) {

@@ -4,20 +4,18 @@
 #include "autoconf.h"
 
 #include "audit.h"
-#include "db.h"
 #include "http.h"
 #include "pages.h"
+#include "store/users.h"
 #include "ui.h"
 
 void
 page_logout(struct request *r)
 {
-	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
-	    r->remote_addr, r->user_agent };
-
 	if (db_begin(r->db) == -1 ||
-	    session_delete(r->db, r->sess.id) == -1 ||
-	    audit_append(r->db, &who, "logout", r->sess.user_name, NULL) == -1 ||
+	    store_session_delete(r->db, r->sess.id) == -1 ||
+	    audit_append(r->db, &r->actor, "logout", r->sess.user_name,
+	    NULL) == -1 ||
 	    db_commit(r->db) == -1) {
 		db_rollback(r->db);
 		ui_error(r, 500, "服务器内部错误", "退出未能完成，请稍后再试。");

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "http.h"
 #include "pages.h"
+#include "store/users.h"
 #include "tmpl.h"
 #include "ui.h"
 #include "users.h"
@@ -37,27 +38,27 @@ static const struct {
 	{ "phones_off", "已取消该用户查看完整号码的权限。" },
 };
 
-static void
-show(struct request *r, int status, const char *kind, const char *text)
-{
-	struct tdict	*page, *body, *s;
-	struct user_row	*rows, *u = NULL;
-	size_t		 n, i;
-	const char	*done = http_field(r, KEY_ACTION);
+/* The page being answered, filled from the account's row when the walk
+ * over the accounts reaches it. */
+struct user_page {
+	struct request	*r;
+	struct tdict	*page;
+	int		 status;
+	const char	*kind, *text;
+};
 
-	if (users_rows(r->db, &rows, &n) == -1) {
-		ui_error(r, 500, "服务器内部错误", NULL);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		if (rows[i].id == r->path_id)
-			u = &rows[i];
-	if (u == NULL) {	/* gone since the router looked */
-		users_rows_free(rows, n);
-		ui_error(r, 404, "用户不存在", NULL);
-		return;
-	}
-	page = ui_page(r, u->name, "user.tpl", &body);
+static int
+fill_page(void *arg, const struct user_row *u)
+{
+	struct user_page *p = arg;
+	struct request	*r = p->r;
+	struct tdict	*body, *s;
+	const char	*done = http_field(r, KEY_ACTION);
+	size_t		 i;
+
+	if (u->id != r->path_id)
+		return 0;
+	p->page = ui_page(r, u->name, "user.tpl", &body);
 	ui_fill_user(body, u);
 	tdict_set(body, "U_VENDOR_LOGIN_VALUE", u->vendor_login);
 	tdict_set(body, "U_MUST_CHANGE", u->must_change ? "是" : "否");
@@ -71,19 +72,36 @@ show(struct request *r, int status, const char *kind, const char *text)
 		tdict_show(body, "CAN_ENABLE");
 	else
 		tdict_show(body, "CAN_DISABLE");
-	if (text == NULL && status == 200 && done != NULL)
+	if (p->text == NULL && p->status == 200 && done != NULL)
 		for (i = 0; i < sizeof(notices) / sizeof(notices[0]); i++)
 			if (strcmp(done, notices[i].key) == 0) {
-				kind = "ok";
-				text = notices[i].text;
+				p->kind = "ok";
+				p->text = notices[i].text;
 			}
-	if (text != NULL) {
+	if (p->text != NULL) {
 		s = tdict_add_section(body, "NOTICE");
-		tdict_set(s, "KIND", kind);
-		tdict_set(s, "TEXT", text);
+		tdict_set(s, "KIND", p->kind);
+		tdict_set(s, "TEXT", p->text);
 	}
-	users_rows_free(rows, n);
-	ui_send(r, status, page);
+	return 0;
+}
+
+static void
+show(struct request *r, int status, const char *kind, const char *text)
+{
+	struct user_page p = { r, NULL, status, kind, text };
+
+	if (store_user_rows(r->db, fill_page, &p) == -1) {
+		if (p.page != NULL)
+			tdict_free(p.page);
+		ui_error(r, 500, "服务器内部错误", NULL);
+		return;
+	}
+	if (p.page == NULL) {	/* gone since the router looked */
+		ui_error(r, 404, "用户不存在", NULL);
+		return;
+	}
+	ui_send(r, status, p.page);
 }
 
 void
@@ -167,7 +185,7 @@ page_user_password(struct request *r)
 		answer(r, rc, "password", p);
 		return;
 	}
-	if (user_by_id(r->db, r->path_id, &u) != 1) {
+	if (store_user_by_id(r->db, r->path_id, &u) != 0) {
 		sodium_memzero(gen, sizeof(gen));
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;

@@ -18,27 +18,40 @@
 #include "ui.h"
 #include "users.h"
 
+/* The list being filled: one section per account. */
+struct user_list {
+	struct tdict		*body;
+	const struct request	*r;
+};
+
+static int
+add_user(void *arg, const struct user_row *u)
+{
+	struct user_list *l = arg;
+	struct tdict	*s = tdict_add_section(l->body, "USER_ROW");
+
+	ui_fill_user(s, u);
+	if (u->id == l->r->sess.user_id)
+		tdict_show(s, "U_SELF");
+	return 0;
+}
+
 static void
 show(struct request *r, int status, const char *error)
 {
-	struct tdict	*page, *body, *s;
-	struct user_row	*rows;
-	size_t		 n, i;
+	struct tdict	*page, *body;
+	struct user_list l;
 	const char	*name = http_field(r, KEY_USERNAME);
 	const char	*role = http_field(r, KEY_ROLE);
 
-	if (users_rows(r->db, &rows, &n) == -1) {
+	page = ui_page(r, "用户管理", "users.tpl", &body);
+	l.body = body;
+	l.r = r;
+	if (store_user_rows(r->db, add_user, &l) == -1) {
+		tdict_free(page);
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
-	page = ui_page(r, "用户管理", "users.tpl", &body);
-	for (i = 0; i < n; i++) {
-		s = tdict_add_section(body, "USER_ROW");
-		ui_fill_user(s, &rows[i]);
-		if (rows[i].id == r->sess.user_id)
-			tdict_show(s, "U_SELF");
-	}
-	users_rows_free(rows, n);
 	/* A refused form comes back as it was sent, but for the password. */
 	tdict_set(body, "CSRF", ui_csrf(r));
 	tdict_set(body, "USERNAME_VALUE", error != NULL && name != NULL ?

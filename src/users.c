@@ -9,13 +9,12 @@
 
 #include <cjson/cJSON.h>
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "audit.h"
 #include "auth.h"
-#include "db.h"
 #include "log.h"
 #include "params.h"
+#include "store/users.h"
 #include "users.h"
 
 const char *
@@ -56,124 +55,6 @@ users_result_en(enum users_result r)
 	case USERS_UNCHANGED:		return "nothing to change";
 	}
 	return "failed";
-}
-
-static char *
-col_dup(sqlite3_stmt *st, int col)
-{
-	return strdup(db_col_text(st, col));
-}
-
-int
-users_rows(struct db *db, struct user_row **rows, size_t *n)
-{
-	sqlite3_stmt	*st = db_stmt(db, STMT_USER_ROWS);
-	struct user_row	*v = NULL, *nv, *u;
-	size_t		 cap = 0;
-	int		 rc;
-
-	*rows = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
-				break;
-			v = nv;
-		}
-		u = &v[(*n)++];
-		memset(u, 0, sizeof(*u));
-		u->id = sqlite3_column_int64(st, 0);
-		u->name = col_dup(st, 1);
-		u->role = role_parse(db_col_text(st, 2));
-		u->disabled = sqlite3_column_int(st, 3);
-		u->vendor_login = col_dup(st, 4);
-		u->must_change = sqlite3_column_int(st, 5);
-		u->last_login = sqlite3_column_int64(st, 6);
-		u->last_login_addr = col_dup(st, 7);
-		u->sessions = sqlite3_column_int64(st, 8);
-		u->may_see_phones = sqlite3_column_int(st, 9);
-		if (u->name == NULL || u->vendor_login == NULL ||
-		    u->last_login_addr == NULL)
-			break;
-	}
-	db_reset(st);
-	*rows = v;
-	if (rc != SQLITE_DONE) {
-		users_rows_free(v, *n);
-		*rows = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
-}
-
-void
-users_rows_free(struct user_row *v, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i].name);
-		free(v[i].vendor_login);
-		free(v[i].last_login_addr);
-	}
-	free(v);
-}
-
-int
-users_sessions(struct db *db, int64_t user_id, struct user_session **out,
-    size_t *n)
-{
-	sqlite3_stmt		*st = db_stmt(db, STMT_SESSION_LIST_USER);
-	struct user_session	*v = NULL, *nv, *s;
-	size_t			 cap = 0;
-	int			 rc;
-
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, user_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL)
-				break;
-			v = nv;
-		}
-		s = &v[(*n)++];
-		s->id = sqlite3_column_int64(st, 0);
-		s->created = sqlite3_column_int64(st, 1);
-		s->last_seen = sqlite3_column_int64(st, 2);
-		s->addr = col_dup(st, 3);
-		s->user_agent = col_dup(st, 4);
-		if (s->addr == NULL || s->user_agent == NULL)
-			break;
-	}
-	db_reset(st);
-	*out = v;
-	if (rc != SQLITE_DONE) {
-		users_sessions_free(v, *n);
-		*out = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
-}
-
-void
-users_sessions_free(struct user_session *v, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i].addr);
-		free(v[i].user_agent);
-	}
-	free(v);
 }
 
 void
@@ -237,47 +118,21 @@ hash_free(char *hash)
 	}
 }
 
-/* Run one prepared statement with (value, now, id) bindings. */
-static int
-set3_int(struct db *db, enum stmt s, int64_t value, int64_t id)
+/* The time of a change, as the updated column keeps it. */
+static int64_t
+now_s(void)
 {
-	sqlite3_stmt	*st = db_stmt(db, s);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, value);
-	db_bind_int(st, 2, (int64_t)time(NULL));
-	db_bind_int(st, 3, id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return (int64_t)time(NULL);
 }
 
-static int
-set3_text(struct db *db, enum stmt s, const char *value, int64_t id)
-{
-	sqlite3_stmt	*st = db_stmt(db, s);
-
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 1, value);
-	db_bind_int(st, 2, (int64_t)time(NULL));
-	db_bind_int(st, 3, id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
-}
-
-/* Enabled administrators other than id: the last-admin rule. */
+/* Enabled administrators other than id (the last-admin rule): their
+ * number, or -1 on an error. */
 static int64_t
 other_admins(struct db *db, int64_t id)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_USER_OTHER_ADMINS);
-	int64_t		 n = -1;
+	int64_t	 n;
 
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	db_reset(st);
-	return n;
+	return store_user_other_admins(db, id, &n) == 0 ? n : -1;
 }
 
 /* Begin a change of user id: the transaction is open and *u is loaded on
@@ -289,9 +144,9 @@ begin_user(struct db *db, int64_t id, struct user *u)
 
 	if (db_begin(db) == -1)
 		return USERS_ERROR;
-	if ((found = user_by_id(db, id, u)) != 1) {
+	if ((found = store_user_by_id(db, id, u)) != 0) {
 		db_rollback(db);
-		return found == 0 ? USERS_NOT_FOUND : USERS_ERROR;
+		return found == 1 ? USERS_NOT_FOUND : USERS_ERROR;
 	}
 	return USERS_OK;
 }
@@ -328,21 +183,20 @@ users_create(struct db *db, const struct audit_actor *who, const char *name,
     enum password_problem *problem, int64_t *id)
 {
 	struct user	 u;
-	sqlite3_stmt	*st;
 	cJSON		*d;
 	char		*hash;
 	enum users_result rc;
 	int		 found;
-	int64_t		 now = (int64_t)time(NULL);
+	int64_t		 now = now_s(), new_id;
 
 	if (!username_ok(name))
 		return USERS_BAD_NAME;
 	if (role != ROLE_ADMIN && role != ROLE_OPERATOR && role != ROLE_AUDITOR)
 		return USERS_BAD_ROLE;
-	if ((found = user_by_name(db, name, &u)) != 0) {
-		if (found == 1)
+	if ((found = store_user_by_name(db, name, &u)) != 1) {
+		if (found == 0)
 			user_clear(&u);
-		return found == 1 ? USERS_EXISTS : USERS_ERROR;
+		return found == 0 ? USERS_EXISTS : USERS_ERROR;
 	}
 	if ((rc = hash_new(password, min_chars, name, problem, &hash)) !=
 	    USERS_OK)
@@ -352,24 +206,19 @@ users_create(struct db *db, const struct audit_actor *who, const char *name,
 	if (must_change)
 		cJSON_AddTrueToObject(d, "must_change");
 	rc = USERS_ERROR;
-	if (db_begin(db) == -1 || (st = db_stmt(db, STMT_USER_INSERT)) == NULL)
+	if (db_begin(db) == -1)
 		goto out;
-	db_bind_text(st, 1, name);
-	db_bind_text(st, 2, role_name(role));
-	db_bind_text(st, 3, hash);
-	db_bind_int(st, 4, now);
-	db_bind_int(st, 5, now);
-	if (db_exec_stmt(st) != SQLITE_DONE) {
+	if ((found = store_user_insert(db, name, role, hash, now,
+	    &new_id)) != 0) {
 		/* Someone took the name since the look-up. */
-		if (sqlite3_extended_errcode(db_handle(db)) ==
-		    SQLITE_CONSTRAINT_UNIQUE)
+		if (found == 1)
 			rc = USERS_EXISTS;
 		goto out;
 	}
 	if (id != NULL)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
-	if ((must_change && set3_int(db, STMT_USER_SET_MUST_CHANGE, 1,
-	    sqlite3_last_insert_rowid(db_handle(db))) == -1) ||
+		*id = new_id;
+	if ((must_change &&
+	    store_user_set_must_change(db, new_id, 1, now) == -1) ||
 	    audit_append(db, who, "user.created", name, d) == -1 ||
 	    db_commit(db) == -1)
 		goto out;
@@ -407,8 +256,8 @@ users_set_role(struct db *db, const struct audit_actor *who, int64_t id,
 	cJSON_AddStringToObject(d, "new_role", role_name(role));
 	/* Sessions carry the role: they end, so that the new role applies
 	 * from the next request on. */
-	if (set3_text(db, STMT_USER_SET_ROLE, role_name(role), id) == -1 ||
-	    session_delete_user(db, id) == -1)
+	if (store_user_set_role(db, id, role, now_s()) == -1 ||
+	    store_session_delete_user(db, id) == -1)
 		return abort_change(db, &u, d, USERS_ERROR);
 	return finish(db, who, "user.role_changed", &u, d);
 }
@@ -437,11 +286,61 @@ users_set_disabled(struct db *db, const struct audit_actor *who, int64_t id,
 	}
 	cJSON_AddBoolToObject(d, "old_disabled", u.disabled);
 	cJSON_AddBoolToObject(d, "new_disabled", disabled);
-	if (set3_int(db, STMT_USER_SET_DISABLED, disabled ? 1 : 0, id) == -1 ||
-	    (disabled && session_delete_user(db, id) == -1))
+	if (store_user_set_disabled(db, id, disabled, now_s()) == -1 ||
+	    (disabled && store_session_delete_user(db, id) == -1))
 		return abort_change(db, &u, d, USERS_ERROR);
 	return finish(db, who, disabled ? "user.disabled" : "user.enabled",
 	    &u, d);
+}
+
+/*
+ * Begin a change of user id's password: check old_password when not NULL,
+ * check and hash the new one outside the write lock (hashing takes a
+ * while), then open the transaction. USERS_OK with *u loaded and *hash set
+ * (hash_free); otherwise nothing is open or left to free.
+ */
+static enum users_result
+begin_password(struct db *db, int64_t id, const char *old_password,
+    const char *password, int min_chars, enum password_problem *problem,
+    struct user *u, char **hash)
+{
+	enum users_result rc;
+	int		 found;
+
+	*hash = NULL;
+	if ((found = store_user_by_id(db, id, u)) != 0)
+		return found == 1 ? USERS_NOT_FOUND : USERS_ERROR;
+	if (old_password != NULL &&
+	    password_verify(u->pwhash, old_password) != 0) {
+		user_clear(u);
+		return USERS_WRONG_PASSWORD;
+	}
+	rc = hash_new(password, min_chars, u->name, problem, hash);
+	user_clear(u);
+	if (rc != USERS_OK)
+		return rc;
+	if ((rc = begin_user(db, id, u)) != USERS_OK) {
+		hash_free(*hash);
+		*hash = NULL;
+	}
+	return rc;
+}
+
+/* Write the new hash (freed here) and must_change, and end the user's
+ * sessions but keep_session (0: all of them): 0 with *ended, or -1. */
+static int
+set_password(struct db *db, int64_t id, char *hash, int must_change,
+    int64_t keep_session, int *ended)
+{
+	int64_t	 now = now_s();
+	int	 rc = 0;
+
+	if (store_user_set_pwhash(db, id, hash, now) == -1 ||
+	    store_user_set_must_change(db, id, must_change, now) == -1 ||
+	    store_session_delete_others(db, id, keep_session, ended) == -1)
+		rc = -1;
+	hash_free(hash);
+	return rc;
 }
 
 enum users_result
@@ -454,29 +353,15 @@ users_reset_password(struct db *db, const struct audit_actor *who,
 	char		*hash;
 	enum users_result rc;
 
-	if ((rc = begin_user(db, id, &u)) != USERS_OK)
+	if ((rc = begin_password(db, id, NULL, password, min_chars, problem,
+	    &u, &hash)) != USERS_OK)
 		return rc;
-	/* Hashing takes a while: do it outside the write lock. */
-	db_rollback(db);
-	rc = hash_new(password, min_chars, u.name, problem, &hash);
-	user_clear(&u);
-	if (rc != USERS_OK)
-		return rc;
-	if ((rc = begin_user(db, id, &u)) != USERS_OK) {
-		hash_free(hash);
-		return rc;
-	}
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "change", "password");
 	if (must_change)
 		cJSON_AddTrueToObject(d, "must_change");
-	if (set3_text(db, STMT_USER_SET_PWHASH, hash, id) == -1 ||
-	    set3_int(db, STMT_USER_SET_MUST_CHANGE, must_change ? 1 : 0,
-	    id) == -1 || session_delete_user(db, id) == -1) {
-		hash_free(hash);
+	if (set_password(db, id, hash, must_change, 0, NULL) == -1)
 		return abort_change(db, &u, d, USERS_ERROR);
-	}
-	hash_free(hash);
 	return finish(db, who, "user.password_reset", &u, d);
 }
 
@@ -486,41 +371,19 @@ users_change_own_password(struct db *db, const struct audit_actor *who,
     int min_chars, int64_t keep_session, enum password_problem *problem)
 {
 	struct user	 u;
-	sqlite3_stmt	*st;
 	cJSON		*d;
 	char		*hash;
 	enum users_result rc;
-	int		 found;
+	int		 ended;
 
-	if ((found = user_by_id(db, id, &u)) != 1)
-		return found == 0 ? USERS_NOT_FOUND : USERS_ERROR;
-	if (password_verify(u.pwhash, old_password) != 0) {
-		user_clear(&u);
-		return USERS_WRONG_PASSWORD;
-	}
-	rc = hash_new(password, min_chars, u.name, problem, &hash);
-	user_clear(&u);
-	if (rc != USERS_OK)
+	if ((rc = begin_password(db, id, old_password, password, min_chars,
+	    problem, &u, &hash)) != USERS_OK)
 		return rc;
-	if ((rc = begin_user(db, id, &u)) != USERS_OK) {
-		hash_free(hash);
-		return rc;
-	}
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "change", "own password");
-	if (set3_text(db, STMT_USER_SET_PWHASH, hash, id) == -1 ||
-	    set3_int(db, STMT_USER_SET_MUST_CHANGE, 0, id) == -1 ||
-	    (st = db_stmt(db, STMT_SESSION_DELETE_OTHERS)) == NULL) {
-		hash_free(hash);
+	if (set_password(db, id, hash, 0, keep_session, &ended) == -1)
 		return abort_change(db, &u, d, USERS_ERROR);
-	}
-	hash_free(hash);
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, keep_session);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return abort_change(db, &u, d, USERS_ERROR);
-	cJSON_AddNumberToObject(d, "sessions_ended",
-	    sqlite3_changes(db_handle(db)));
+	cJSON_AddNumberToObject(d, "sessions_ended", ended);
 	return finish(db, who, "account.password_changed", &u, d);
 }
 
@@ -529,7 +392,6 @@ users_end_sessions(struct db *db, const struct audit_actor *who, int64_t id,
     int64_t keep_session, int *ended)
 {
 	struct user	 u;
-	sqlite3_stmt	*st;
 	cJSON		*d;
 	enum users_result rc;
 	int		 n;
@@ -537,13 +399,8 @@ users_end_sessions(struct db *db, const struct audit_actor *who, int64_t id,
 	if ((rc = begin_user(db, id, &u)) != USERS_OK)
 		return rc;
 	d = cJSON_CreateObject();
-	if ((st = db_stmt(db, STMT_SESSION_DELETE_OTHERS)) == NULL)
+	if (store_session_delete_others(db, id, keep_session, &n) == -1)
 		return abort_change(db, &u, d, USERS_ERROR);
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, keep_session);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return abort_change(db, &u, d, USERS_ERROR);
-	n = sqlite3_changes(db_handle(db));
 	if (ended != NULL)
 		*ended = n;
 	cJSON_AddNumberToObject(d, "sessions_ended", n);
@@ -569,7 +426,7 @@ users_set_vendor_login(struct db *db, const struct audit_actor *who,
 		return abort_change(db, &u, d, USERS_UNCHANGED);
 	cJSON_AddStringToObject(d, "old_vendor_login", u.vendor_login);
 	cJSON_AddStringToObject(d, "new_vendor_login", login);
-	if (set3_text(db, STMT_USER_SET_VENDOR_LOGIN, login, id) == -1)
+	if (store_user_set_vendor_login(db, id, login, now_s()) == -1)
 		return abort_change(db, &u, d, USERS_ERROR);
 	return finish(db, who, "user.changed", &u, d);
 }
@@ -589,20 +446,19 @@ users_set_phone_permission(struct db *db, const struct audit_actor *who,
 		return abort_change(db, &u, d, USERS_UNCHANGED);
 	cJSON_AddBoolToObject(d, "old_may_see_phones", u.may_see_phones);
 	cJSON_AddBoolToObject(d, "new_may_see_phones", may);
-	if (set3_int(db, STMT_USER_SET_PHONES, may ? 1 : 0, id) == -1)
+	if (store_user_set_phones(db, id, may, now_s()) == -1)
 		return abort_change(db, &u, d, USERS_ERROR);
 	return finish(db, who, "user.phone_permission", &u, d);
 }
 
 int
-users_signed_in(struct db *db, int64_t id, const char *addr, int64_t now)
+users_signed_in(struct db *db, int64_t id, const char *addr, int64_t now,
+    const char *new_pwhash)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_USER_SET_LAST_LOGIN);
-
-	if (st == NULL)
+	if (new_pwhash != NULL &&
+	    store_user_set_pwhash(db, id, new_pwhash, now) == -1)
 		return -1;
-	db_bind_int(st, 1, now);
-	db_bind_text(st, 2, addr);
-	db_bind_int(st, 3, id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	if (store_known_set(db, id, addr, now) == -1)
+		return -1;
+	return store_user_set_last_login(db, id, addr, now);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "auth.h"
+#include "store/users.h"
 
 struct audit_actor;
 struct db;
@@ -33,35 +34,9 @@ enum users_result {
 const char	*users_result_zh(enum users_result);
 const char	*users_result_en(enum users_result);
 
-/* A row of the users page. */
-struct user_row {
-	int64_t		 id;
-	char		*name;
-	enum role	 role;
-	int		 disabled;
-	int		 must_change;
-	char		*vendor_login;
-	int64_t		 last_login;
-	char		*last_login_addr;
-	int64_t		 sessions;
-	int		 may_see_phones;
-};
-/* Every account by name: 0 with *rows (free with users_rows_free) and *n,
- * or -1. */
-int	users_rows(struct db *, struct user_row **rows, size_t *n);
-void	users_rows_free(struct user_row *, size_t n);
-
-/* One of the user's sessions, for /account. */
-struct user_session {
-	int64_t		 id;
-	int64_t		 created;
-	int64_t		 last_seen;
-	char		*addr;
-	char		*user_agent;
-};
-int	users_sessions(struct db *, int64_t user_id, struct user_session **,
-	    size_t *n);
-void	users_sessions_free(struct user_session *, size_t n);
+/* The users page lists accounts with store_user_rows() and /account the
+ * sessions with store_user_sessions() (store/users.h): reading needs no
+ * rule. */
 
 /* Room for users_generate_password()'s output and its NUL. */
 #define USERS_GENPW_SIZE	21
@@ -101,8 +76,11 @@ enum users_result users_set_vendor_login(struct db *,
  * audited)? Off for every new account, whatever its role. */
 enum users_result users_set_phone_permission(struct db *,
 	    const struct audit_actor *, int64_t id, int may);
-/* Record a successful sign-in (called by the sign-in page inside its
- * transaction). */
-int	users_signed_in(struct db *, int64_t id, const char *addr, int64_t now);
+/* Record a successful sign-in from addr at now: the last sign-in, the
+ * address as one the account uses, and new_pwhash (NULL: none) when the
+ * password was hashed again with the current parameters. Called by the
+ * sign-in page inside its transaction; 0 or -1. */
+int	users_signed_in(struct db *, int64_t id, const char *addr, int64_t now,
+	    const char *new_pwhash);
 
 #endif

@@ -1,6 +1,12 @@
 /* store/users.c: the statements of users, sessions and sign-in
- * throttling, and the typed functions over them. */
+ * throttling, and the typed functions over them (store/users.h). */
 #include "autoconf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
 
 #include "db.h"
 #include "log.h"
@@ -10,33 +16,562 @@ const char *const store_sql_users[STMT__MAX] = {
 	/* every user, by name: USER_NAME_* columns */
 	[STMT_USER_LIST] =
 	    "SELECT id, name FROM users ORDER BY name",
+	/* (name): USER_* columns */
+	[STMT_USER_BY_NAME] =
+	    "SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
+	    " last_login, last_login_addr, may_see_phones FROM users WHERE name = ?",
+	/* (id): USER_* columns */
+	[STMT_USER_BY_ID] =
+	    "SELECT id, name, role, pwhash, disabled, vendor_login, must_change,"
+	    " last_login, last_login_addr, may_see_phones FROM users WHERE id = ?",
+	/* (name, role, pwhash, created, updated) */
+	[STMT_USER_INSERT] =
+	    "INSERT INTO users (name, role, pwhash, created, updated)"
+	    " VALUES (?, ?, ?, ?, ?)",
+	/* The setters: (value, now, user) */
+	[STMT_USER_SET_PWHASH] =
+	    "UPDATE users SET pwhash = ?, updated = ? WHERE id = ?",
+	[STMT_USER_SET_DISABLED] =
+	    "UPDATE users SET disabled = ?, updated = ? WHERE id = ?",
+	[STMT_USER_SET_VENDOR_LOGIN] =
+	    "UPDATE users SET vendor_login = ?, updated = ? WHERE id = ?",
+	[STMT_USER_SET_ROLE] =
+	    "UPDATE users SET role = ?, updated = ? WHERE id = ?",
+	[STMT_USER_SET_MUST_CHANGE] =
+	    "UPDATE users SET must_change = ?, updated = ? WHERE id = ?",
+	[STMT_USER_SET_PHONES] =
+	    "UPDATE users SET may_see_phones = ?, updated = ? WHERE id = ?",
+	/* (time, address, user) */
+	[STMT_USER_SET_LAST_LOGIN] =
+	    "UPDATE users SET last_login = ?, last_login_addr = ? WHERE id = ?",
+	/* (admin role, user): enabled admins but that user, one column */
+	[STMT_USER_OTHER_ADMINS] =
+	    "SELECT count(*) FROM users WHERE role = ? AND disabled = 0"
+	    " AND id != ?",
+	/* the users page, with each account's sessions: USER_ROW_* columns */
+	[STMT_USER_ROWS] =
+	    "SELECT u.id, u.name, u.role, u.disabled, u.vendor_login,"
+	    " u.must_change, u.last_login, u.last_login_addr,"
+	    " (SELECT count(*) FROM sessions AS s WHERE s.user_id = u.id),"
+	    " u.may_see_phones"
+	    " FROM users AS u ORDER BY u.name",
+	/* (token hash, user, csrf, created, last seen, address, user agent) */
+	[STMT_SESSION_INSERT] =
+	    "INSERT INTO sessions (token_hash, user_id, csrf, created, last_seen,"
+	    " addr, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	/* (token hash): SESSION_* columns */
+	[STMT_SESSION_GET] =
+	    "SELECT s.id, s.user_id, s.csrf, s.created, s.last_seen,"
+	    " u.name, u.role, u.disabled, u.vendor_login, u.must_change,"
+	    " u.may_see_phones"
+	    " FROM sessions AS s JOIN users AS u ON u.id = s.user_id"
+	    " WHERE s.token_hash = ?",
+	/* (now, session) */
+	[STMT_SESSION_TOUCH] =
+	    "UPDATE sessions SET last_seen = ? WHERE id = ?",
+	/* (session) */
+	[STMT_SESSION_DELETE] =
+	    "DELETE FROM sessions WHERE id = ?",
+	/* (user) */
+	[STMT_SESSION_DELETE_USER] =
+	    "DELETE FROM sessions WHERE user_id = ?",
+	/* (user, session kept) */
+	[STMT_SESSION_DELETE_OTHERS] =
+	    "DELETE FROM sessions WHERE user_id = ? AND id != ?",
+	/* (user): USER_SESSION_* columns */
+	[STMT_SESSION_LIST_USER] =
+	    "SELECT id, created, last_seen, addr, user_agent FROM sessions"
+	    " WHERE user_id = ? ORDER BY last_seen DESC, id DESC",
 	/* (idle since, created before) */
 	[STMT_SESSION_PURGE] =
 	    "DELETE FROM sessions WHERE last_seen < ? OR created < ?",
+	/* (key): FAIL_* columns */
+	[STMT_FAIL_GET] =
+	    "SELECT window_start, count, blocked_until FROM login_failures"
+	    " WHERE key = ?",
+	/* (key, window start, count, blocked until) */
+	[STMT_FAIL_SET] =
+	    "INSERT INTO login_failures (key, window_start, count, blocked_until)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE SET"
+	    " window_start = ?2, count = ?3, blocked_until = ?4",
+	/* (key) */
+	[STMT_FAIL_CLEAR] =
+	    "DELETE FROM login_failures WHERE key = ?",
+	/* (windows that began before ?1, delays over by ?2) */
+	[STMT_FAIL_PURGE] =
+	    "DELETE FROM login_failures WHERE window_start < ?1"
+	    " AND blocked_until <= ?2",
+	/* (user, address, not before): a row when known, no column read */
+	[STMT_KNOWN_GET] =
+	    "SELECT 1 FROM login_known WHERE user_id = ? AND addr = ?"
+	    " AND last_ok >= ?",
+	/* (user, address, now) */
+	[STMT_KNOWN_SET] =
+	    "INSERT INTO login_known (user_id, addr, last_ok) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT (user_id, addr) DO UPDATE SET last_ok = ?3",
+	/* (last sign-in before) */
+	[STMT_KNOWN_PURGE] =
+	    "DELETE FROM login_known WHERE last_ok < ?",
 };
 
 enum { USER_NAME_ID, USER_NAME_NAME };
+enum { USER_ID, USER_NAME, USER_ROLE, USER_PWHASH, USER_DISABLED,
+    USER_VENDOR_LOGIN, USER_MUST_CHANGE, USER_LAST_LOGIN,
+    USER_LAST_LOGIN_ADDR, USER_MAY_SEE_PHONES };
+enum { USER_ROW_ID, USER_ROW_NAME, USER_ROW_ROLE, USER_ROW_DISABLED,
+    USER_ROW_VENDOR_LOGIN, USER_ROW_MUST_CHANGE, USER_ROW_LAST_LOGIN,
+    USER_ROW_LAST_LOGIN_ADDR, USER_ROW_SESSIONS, USER_ROW_MAY_SEE_PHONES };
+enum { SESSION_ID, SESSION_USER_ID, SESSION_CSRF, SESSION_CREATED,
+    SESSION_LAST_SEEN, SESSION_USER_NAME, SESSION_ROLE,
+    SESSION_USER_DISABLED, SESSION_VENDOR_LOGIN, SESSION_MUST_CHANGE,
+    SESSION_MAY_SEE_PHONES };
+enum { USER_SESSION_ID, USER_SESSION_CREATED, USER_SESSION_LAST_SEEN,
+    USER_SESSION_ADDR, USER_SESSION_USER_AGENT };
+enum { FAIL_WINDOW_START, FAIL_COUNT, FAIL_BLOCKED_UNTIL };
+enum { OTHER_ADMINS_COUNT };
+
+/* Step st to its one row: 0 at the row (the caller reads it, then
+ * resets), 1 when there is none, -1 on an error (logged); reset but at a
+ * row. */
+static int
+step_one(sqlite3_stmt *st, const char *what)
+{
+	int	 rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 0;
+	db_reset(st);
+	if (rc == SQLITE_DONE)
+		return 1;
+	log_err("db: %s: %s", what, sqlite3_errstr(rc));
+	return -1;
+}
+
+/* Run a write whose rows are not wanted: 0 or -1 (logged). */
+static int
+exec_write(sqlite3_stmt *st)
+{
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+}
+
+/* Any callback of a list, as one type: each list's row function casts it
+ * back to its own before calling it. */
+typedef void (*any_cb)(void);
+
+/* Hand every row of st to cb through row_cb (which fills the row and
+ * calls cb): 0, or -1 on an error (logged) or when cb stopped the walk. */
+static int
+each_row(sqlite3_stmt *st, const char *what,
+    int (*row_cb)(sqlite3_stmt *, any_cb cb, void *arg), any_cb cb, void *arg)
+{
+	int	 rc, stop = 0;
+
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = row_cb(st, cb, arg);
+	db_reset(st);
+	if (stop)
+		return -1;
+	if (rc != SQLITE_DONE) {
+		log_err("db: %s: %s", what, sqlite3_errstr(rc));
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+col_dup(sqlite3_stmt *st, int col)
+{
+	return strdup(db_col_text(st, col));
+}
+
+static int
+user_name_cb(sqlite3_stmt *st, any_cb cb, void *arg)
+{
+	int (*f)(void *, int64_t, const char *) =
+	    (int (*)(void *, int64_t, const char *))cb;
+
+	return f(arg, sqlite3_column_int64(st, USER_NAME_ID),
+	    db_col_text(st, USER_NAME_NAME));
+}
 
 int
 store_user_names(struct db *db,
     int (*cb)(void *arg, int64_t id, const char *name), void *arg)
 {
 	sqlite3_stmt	*st;
-	int		 rc, stop = 0;
 
 	if ((st = db_stmt(db, STMT_USER_LIST)) == NULL)
 		return -1;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		stop = cb(arg, sqlite3_column_int64(st, USER_NAME_ID),
-		    db_col_text(st, USER_NAME_NAME));
-	db_reset(st);
-	if (stop)
-		return -1;
-	if (rc != SQLITE_DONE) {
-		log_err("db: users: %s", sqlite3_errstr(rc));
+	return each_row(st, "users", user_name_cb, (any_cb)cb, arg);
+}
+
+/* The one reader of a users row (USER_* columns): 0, or -1 out of memory
+ * with nothing left to free. */
+static int
+user_fill(sqlite3_stmt *st, struct user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(st, USER_ID);
+	u->name = col_dup(st, USER_NAME);
+	u->role = role_parse(db_col_text(st, USER_ROLE));
+	u->pwhash = col_dup(st, USER_PWHASH);
+	u->disabled = sqlite3_column_int(st, USER_DISABLED);
+	u->vendor_login = col_dup(st, USER_VENDOR_LOGIN);
+	u->must_change = sqlite3_column_int(st, USER_MUST_CHANGE);
+	u->last_login = sqlite3_column_int64(st, USER_LAST_LOGIN);
+	u->last_login_addr = col_dup(st, USER_LAST_LOGIN_ADDR);
+	u->may_see_phones = sqlite3_column_int(st, USER_MAY_SEE_PHONES);
+	if (u->name == NULL || u->pwhash == NULL || u->vendor_login == NULL ||
+	    u->last_login_addr == NULL) {
+		log_err("db: user: out of memory");
+		user_clear(u);
 		return -1;
 	}
 	return 0;
+}
+
+/* A bound USER_BY_* statement's row into *u. */
+static int
+user_get(sqlite3_stmt *st, struct user *u)
+{
+	int	 rc;
+
+	memset(u, 0, sizeof(*u));
+	if ((rc = step_one(st, "user")) != 0)
+		return rc;
+	rc = user_fill(st, u);
+	db_reset(st);
+	return rc;
+}
+
+int
+store_user_by_name(struct db *db, const char *name, struct user *u)
+{
+	sqlite3_stmt	*st;
+
+	memset(u, 0, sizeof(*u));
+	if ((st = db_stmt(db, STMT_USER_BY_NAME)) == NULL ||
+	    db_bind_text(st, 1, name) != SQLITE_OK)
+		return -1;
+	return user_get(st, u);
+}
+
+int
+store_user_by_id(struct db *db, int64_t id, struct user *u)
+{
+	sqlite3_stmt	*st;
+
+	memset(u, 0, sizeof(*u));
+	if ((st = db_stmt(db, STMT_USER_BY_ID)) == NULL ||
+	    db_bind_int(st, 1, id) != SQLITE_OK)
+		return -1;
+	return user_get(st, u);
+}
+
+int
+store_user_insert(struct db *db, const char *name, enum role role,
+    const char *pwhash, int64_t now, int64_t *id)
+{
+	sqlite3_stmt	*st;
+	struct user	 u;
+	int		 found;
+
+	if ((st = db_stmt(db, STMT_USER_INSERT)) == NULL)
+		return -1;
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, role_name(role));
+	db_bind_text(st, 3, pwhash);
+	db_bind_int(st, 4, now);
+	db_bind_int(st, 5, now);
+	if (db_exec_stmt(st) != SQLITE_DONE) {
+		/* Taken since the caller looked: the name is unique. Asked
+		 * of the table, not of the engine's error code, which the
+		 * rollback of a statement's own transaction clears. */
+		if ((found = store_user_by_name(db, name, &u)) == 0)
+			user_clear(&u);
+		return found == 0 ? 1 : -1;
+	}
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return 0;
+}
+
+/* A (value, now, user) setter. */
+static int
+set_int(struct db *db, enum stmt s, int64_t id, int64_t value, int64_t now)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, s)) == NULL)
+		return -1;
+	db_bind_int(st, 1, value);
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, id);
+	return exec_write(st);
+}
+
+static int
+set_text(struct db *db, enum stmt s, int64_t id, const char *value,
+    int64_t now)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, s)) == NULL)
+		return -1;
+	db_bind_text(st, 1, value);
+	db_bind_int(st, 2, now);
+	db_bind_int(st, 3, id);
+	return exec_write(st);
+}
+
+int
+store_user_set_role(struct db *db, int64_t id, enum role role, int64_t now)
+{
+	return set_text(db, STMT_USER_SET_ROLE, id, role_name(role), now);
+}
+
+int
+store_user_set_disabled(struct db *db, int64_t id, int disabled, int64_t now)
+{
+	return set_int(db, STMT_USER_SET_DISABLED, id, disabled ? 1 : 0, now);
+}
+
+int
+store_user_set_pwhash(struct db *db, int64_t id, const char *pwhash,
+    int64_t now)
+{
+	return set_text(db, STMT_USER_SET_PWHASH, id, pwhash, now);
+}
+
+int
+store_user_set_must_change(struct db *db, int64_t id, int must_change,
+    int64_t now)
+{
+	return set_int(db, STMT_USER_SET_MUST_CHANGE, id, must_change ? 1 : 0,
+	    now);
+}
+
+int
+store_user_set_vendor_login(struct db *db, int64_t id, const char *login,
+    int64_t now)
+{
+	return set_text(db, STMT_USER_SET_VENDOR_LOGIN, id, login, now);
+}
+
+int
+store_user_set_phones(struct db *db, int64_t id, int may_see_phones,
+    int64_t now)
+{
+	return set_int(db, STMT_USER_SET_PHONES, id, may_see_phones ? 1 : 0,
+	    now);
+}
+
+int
+store_user_set_last_login(struct db *db, int64_t id, const char *addr,
+    int64_t now)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_USER_SET_LAST_LOGIN)) == NULL)
+		return -1;
+	db_bind_int(st, 1, now);
+	db_bind_text(st, 2, addr);
+	db_bind_int(st, 3, id);
+	return exec_write(st);
+}
+
+int
+store_user_other_admins(struct db *db, int64_t id, int64_t *n)
+{
+	sqlite3_stmt	*st;
+
+	*n = 0;
+	if ((st = db_stmt(db, STMT_USER_OTHER_ADMINS)) == NULL)
+		return -1;
+	db_bind_text(st, 1, role_name(ROLE_ADMIN));
+	db_bind_int(st, 2, id);
+	/* count(*) always has its row. */
+	if (step_one(st, "other administrators") != 0)
+		return -1;
+	*n = sqlite3_column_int64(st, OTHER_ADMINS_COUNT);
+	db_reset(st);
+	return 0;
+}
+
+static int
+user_row_cb(sqlite3_stmt *st, any_cb cb, void *arg)
+{
+	int (*f)(void *, const struct user_row *) =
+	    (int (*)(void *, const struct user_row *))cb;
+	struct user_row	 u;
+
+	u.id = sqlite3_column_int64(st, USER_ROW_ID);
+	u.name = db_col_text(st, USER_ROW_NAME);
+	u.role = role_parse(db_col_text(st, USER_ROW_ROLE));
+	u.disabled = sqlite3_column_int(st, USER_ROW_DISABLED);
+	u.vendor_login = db_col_text(st, USER_ROW_VENDOR_LOGIN);
+	u.must_change = sqlite3_column_int(st, USER_ROW_MUST_CHANGE);
+	u.last_login = sqlite3_column_int64(st, USER_ROW_LAST_LOGIN);
+	u.last_login_addr = db_col_text(st, USER_ROW_LAST_LOGIN_ADDR);
+	u.sessions = sqlite3_column_int64(st, USER_ROW_SESSIONS);
+	u.may_see_phones = sqlite3_column_int(st, USER_ROW_MAY_SEE_PHONES);
+	return f(arg, &u);
+}
+
+int
+store_user_rows(struct db *db,
+    int (*cb)(void *arg, const struct user_row *), void *arg)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_USER_ROWS)) == NULL)
+		return -1;
+	return each_row(st, "user rows", user_row_cb, (any_cb)cb, arg);
+}
+
+int
+store_session_insert(struct db *db, const unsigned char *token_hash,
+    size_t hash_len, int64_t user_id, const char *csrf, int64_t now,
+    const char *addr, const char *user_agent)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_SESSION_INSERT)) == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_TRANSIENT);
+	db_bind_int(st, 2, user_id);
+	db_bind_text(st, 3, csrf);
+	db_bind_int(st, 4, now);
+	db_bind_int(st, 5, now);
+	db_bind_text(st, 6, addr);
+	db_bind_text(st, 7, user_agent);
+	return exec_write(st);
+}
+
+/* The one reader of a session row (SESSION_* columns): 0, or -1 out of
+ * memory with nothing left to free. */
+static int
+session_fill(sqlite3_stmt *st, struct session *s, int *user_disabled)
+{
+	memset(s, 0, sizeof(*s));
+	s->id = sqlite3_column_int64(st, SESSION_ID);
+	s->user_id = sqlite3_column_int64(st, SESSION_USER_ID);
+	snprintf(s->csrf, sizeof(s->csrf), "%s", db_col_text(st, SESSION_CSRF));
+	s->created = sqlite3_column_int64(st, SESSION_CREATED);
+	s->last_seen = sqlite3_column_int64(st, SESSION_LAST_SEEN);
+	s->user_name = col_dup(st, SESSION_USER_NAME);
+	s->role = role_parse(db_col_text(st, SESSION_ROLE));
+	*user_disabled = sqlite3_column_int(st, SESSION_USER_DISABLED);
+	s->vendor_login = col_dup(st, SESSION_VENDOR_LOGIN);
+	s->must_change = sqlite3_column_int(st, SESSION_MUST_CHANGE);
+	s->may_see_phones = sqlite3_column_int(st, SESSION_MAY_SEE_PHONES);
+	if (s->user_name == NULL || s->vendor_login == NULL) {
+		log_err("db: session: out of memory");
+		session_clear(s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_session_get(struct db *db, const unsigned char *token_hash,
+    size_t hash_len, struct session *s, int *user_disabled)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	memset(s, 0, sizeof(*s));
+	*user_disabled = 0;
+	if ((st = db_stmt(db, STMT_SESSION_GET)) == NULL)
+		return -1;
+	sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_TRANSIENT);
+	if ((rc = step_one(st, "session")) != 0)
+		return rc;
+	rc = session_fill(st, s, user_disabled);
+	db_reset(st);
+	return rc;
+}
+
+int
+store_session_touch(struct db *db, int64_t id, int64_t now)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_SESSION_TOUCH)) == NULL)
+		return -1;
+	db_bind_int(st, 1, now);
+	db_bind_int(st, 2, id);
+	return exec_write(st);
+}
+
+/* A write with one integer parameter. */
+static int
+exec_int(struct db *db, enum stmt s, int64_t id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, s)) == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	return exec_write(st);
+}
+
+int
+store_session_delete(struct db *db, int64_t id)
+{
+	return exec_int(db, STMT_SESSION_DELETE, id);
+}
+
+int
+store_session_delete_user(struct db *db, int64_t user_id)
+{
+	return exec_int(db, STMT_SESSION_DELETE_USER, user_id);
+}
+
+int
+store_session_delete_others(struct db *db, int64_t user_id, int64_t keep,
+    int *ended)
+{
+	sqlite3_stmt	*st;
+
+	if (ended != NULL)
+		*ended = 0;
+	if ((st = db_stmt(db, STMT_SESSION_DELETE_OTHERS)) == NULL)
+		return -1;
+	db_bind_int(st, 1, user_id);
+	db_bind_int(st, 2, keep);
+	if (exec_write(st) == -1)
+		return -1;
+	if (ended != NULL)
+		*ended = sqlite3_changes(db_handle(db));
+	return 0;
+}
+
+static int
+user_session_cb(sqlite3_stmt *st, any_cb cb, void *arg)
+{
+	int (*f)(void *, const struct user_session *) =
+	    (int (*)(void *, const struct user_session *))cb;
+	struct user_session s;
+
+	s.id = sqlite3_column_int64(st, USER_SESSION_ID);
+	s.created = sqlite3_column_int64(st, USER_SESSION_CREATED);
+	s.last_seen = sqlite3_column_int64(st, USER_SESSION_LAST_SEEN);
+	s.addr = db_col_text(st, USER_SESSION_ADDR);
+	s.user_agent = db_col_text(st, USER_SESSION_USER_AGENT);
+	return f(arg, &s);
+}
+
+int
+store_user_sessions(struct db *db, int64_t user_id,
+    int (*cb)(void *arg, const struct user_session *), void *arg)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_SESSION_LIST_USER)) == NULL)
+		return -1;
+	db_bind_int(st, 1, user_id);
+	return each_row(st, "sessions", user_session_cb, (any_cb)cb, arg);
 }
 
 int
@@ -48,5 +583,98 @@ store_session_purge(struct db *db, int64_t idle_before, int64_t created_before)
 		return -1;
 	db_bind_int(st, 1, idle_before);
 	db_bind_int(st, 2, created_before);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return exec_write(st);
+}
+
+int
+store_fail_get(struct db *db, const char *key, struct login_failures *f)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	memset(f, 0, sizeof(*f));
+	if ((st = db_stmt(db, STMT_FAIL_GET)) == NULL)
+		return -1;
+	db_bind_text(st, 1, key);
+	if ((rc = step_one(st, "sign-in failures")) != 0)
+		return rc;
+	f->window_start = sqlite3_column_int64(st, FAIL_WINDOW_START);
+	f->count = sqlite3_column_int64(st, FAIL_COUNT);
+	f->blocked_until = sqlite3_column_int64(st, FAIL_BLOCKED_UNTIL);
+	db_reset(st);
+	return 0;
+}
+
+int
+store_fail_set(struct db *db, const char *key, const struct login_failures *f)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_FAIL_SET)) == NULL)
+		return -1;
+	db_bind_text(st, 1, key);
+	db_bind_int(st, 2, f->window_start);
+	db_bind_int(st, 3, f->count);
+	db_bind_int(st, 4, f->blocked_until);
+	return exec_write(st);
+}
+
+int
+store_fail_clear(struct db *db, const char *key)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_FAIL_CLEAR)) == NULL)
+		return -1;
+	db_bind_text(st, 1, key);
+	return exec_write(st);
+}
+
+int
+store_fail_purge(struct db *db, int64_t window_before, int64_t now)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_FAIL_PURGE)) == NULL)
+		return -1;
+	db_bind_int(st, 1, window_before);
+	db_bind_int(st, 2, now);
+	return exec_write(st);
+}
+
+int
+store_known_get(struct db *db, int64_t user_id, const char *addr,
+    int64_t since)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, STMT_KNOWN_GET)) == NULL)
+		return -1;
+	db_bind_int(st, 1, user_id);
+	db_bind_text(st, 2, addr);
+	db_bind_int(st, 3, since);
+	if ((rc = step_one(st, "known addresses")) == 0)
+		db_reset(st);
+	return rc;
+}
+
+int
+store_known_set(struct db *db, int64_t user_id, const char *addr,
+    int64_t now)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_KNOWN_SET)) == NULL)
+		return -1;
+	db_bind_int(st, 1, user_id);
+	db_bind_text(st, 2, addr);
+	db_bind_int(st, 3, now);
+	return exec_write(st);
+}
+
+int
+store_known_purge(struct db *db, int64_t before)
+{
+	return exec_int(db, STMT_KNOWN_PURGE, before);
 }

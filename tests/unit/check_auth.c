@@ -11,7 +11,8 @@
 #include <sodium.h>
 
 #include "auth.h"
-#include "db.h"
+#include "store/users.h"
+#include "users.h"
 
 static char	 path[64];
 static struct db *db;
@@ -21,6 +22,7 @@ setup(void)
 {
 	char	 err[256];
 	int	 fd;
+	int64_t	 id;
 
 	ck_assert_int_ge(sodium_init(), 0);
 	snprintf(path, sizeof(path), "/tmp/check_auth.XXXXXX");
@@ -29,10 +31,12 @@ setup(void)
 	db = db_open(path, 1000);
 	ck_assert_ptr_nonnull(db);
 	ck_assert_int_eq(db_migrate(db, err, sizeof(err)), 0);
-	ck_assert_int_eq(sqlite3_exec(db_handle(db),
-	    "INSERT INTO users (id, name, role, pwhash, created, updated)"
-	    " VALUES (1, 'alice', 'operator', 'x', 0, 0),"
-	    " (2, 'bob', 'auditor', 'x', 0, 1)", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(store_user_insert(db, "alice", ROLE_OPERATOR, "x", 0,
+	    &id), 0);
+	ck_assert_int_eq(id, 1);
+	ck_assert_int_eq(store_user_insert(db, "bob", ROLE_AUDITOR, "x", 1,
+	    &id), 0);
+	ck_assert_int_eq(id, 2);
 }
 
 static void
@@ -132,19 +136,21 @@ END_TEST
 START_TEST(test_session_life)
 {
 	char		 tok[TOKEN_HEX];
+	unsigned char	 digest[crypto_hash_sha256_BYTES];
 	struct session	 s;
-	sqlite3_stmt	*st;
 	int64_t		 t0 = 1000000;
+	int		 disabled;
 
 	ck_assert_int_eq(session_create(db, 1, "127.0.0.1", "ua", t0, tok), 0);
-	/* Only the hash is stored: the token itself is nowhere. */
-	sqlite3_prepare_v2(db_handle(db), "SELECT count(*) FROM sessions"
-	    " WHERE token_hash = ? OR csrf = ?", -1, &st, NULL);
-	sqlite3_bind_text(st, 1, tok, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, tok, -1, SQLITE_STATIC);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(st, 0), 0);
-	sqlite3_finalize(st);
+	/* Only the hash is stored: the token itself finds nothing, its
+	 * SHA-256 finds the session, whose CSRF token is another one. */
+	ck_assert_int_eq(store_session_get(db, (const unsigned char *)tok,
+	    TOKEN_HEX - 1, &s, &disabled), 1);
+	crypto_hash_sha256(digest, (const unsigned char *)tok, TOKEN_HEX - 1);
+	ck_assert_int_eq(store_session_get(db, digest, sizeof(digest), &s,
+	    &disabled), 0);
+	ck_assert_str_ne(s.csrf, tok);
+	session_clear(&s);
 
 	ck_assert_int_eq(session_lookup(db, tok, t0 + 60, 1800, 43200, &s),
 	    SESSION_OK);
@@ -188,9 +194,7 @@ START_TEST(test_session_disabled_user)
 	struct session	 s;
 
 	ck_assert_int_eq(session_create(db, 2, "a", "u", 100, tok), 0);
-	ck_assert_int_eq(sqlite3_exec(db_handle(db),
-	    "UPDATE users SET disabled = 1 WHERE id = 2", NULL, NULL, NULL),
-	    SQLITE_OK);
+	ck_assert_int_eq(store_user_set_disabled(db, 2, 1, 101), 0);
 	ck_assert_int_eq(session_lookup(db, tok, 101, 1800, 43200, &s),
 	    SESSION_EXPIRED);
 	ck_assert_int_eq(session_lookup(db, "nothex", 101, 1800, 43200, &s),
@@ -237,23 +241,60 @@ START_TEST(test_throttle)
 	ck_assert_int_eq(throttle_wait(db, "user:carol", 5001), 599);
 	ck_assert_int_eq(throttle_purge(db, 5600, 6000, 0), 0);
 	ck_assert_int_eq(throttle_wait(db, "user:carol", 5001), 0);
-	ck_assert_int_eq(throttle_clear(db, "pair:alice|a"), 0);
+	ck_assert_int_eq(throttle_fail(db, "pair:alice|a", 5000, &rule), 0);
+	ck_assert_int_eq(throttle_fail(db, "pair:alice|a", 5001, &rule), 0);
+	ck_assert_int_eq(store_fail_clear(db, "pair:alice|a"), 0);
+	/* Cleared, the key counts from one again: no delay at the 5th. */
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(throttle_fail(db, "pair:alice|a",
+		    5002 + (int64_t)i, &rule), 0);
+	ck_assert_int_eq(throttle_wait(db, "pair:alice|a", 5005), 0);
 }
 END_TEST
 
+/* store_known_get: 0 known, 1 not. */
 START_TEST(test_known_address)
 {
-	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 0), 0);
-	ck_assert_int_eq(login_remember(db, 2, "10.0.0.1", 1000), 0);
-	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 900), 1);
-	ck_assert_int_eq(login_known(db, 2, "10.0.0.2", 900), 0);
-	ck_assert_int_eq(login_known(db, 3, "10.0.0.1", 900), 0);
+	ck_assert_int_eq(store_known_get(db, 2, "10.0.0.1", 0), 1);
+	ck_assert_int_eq(store_known_set(db, 2, "10.0.0.1", 1000), 0);
+	ck_assert_int_eq(store_known_get(db, 2, "10.0.0.1", 900), 0);
+	ck_assert_int_eq(store_known_get(db, 2, "10.0.0.2", 900), 1);
+	ck_assert_int_eq(store_known_get(db, 3, "10.0.0.1", 900), 1);
 	/* Known only since the last sign-in that recent. */
-	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 1001), 0);
-	ck_assert_int_eq(login_remember(db, 2, "10.0.0.1", 2000), 0);
-	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 1001), 1);
+	ck_assert_int_eq(store_known_get(db, 2, "10.0.0.1", 1001), 1);
+	ck_assert_int_eq(store_known_set(db, 2, "10.0.0.1", 2000), 0);
+	ck_assert_int_eq(store_known_get(db, 2, "10.0.0.1", 1001), 0);
 	ck_assert_int_eq(throttle_purge(db, 3000, 0, 2001), 0);
-	ck_assert_int_eq(login_known(db, 2, "10.0.0.1", 0), 0);
+	ck_assert_int_eq(store_known_get(db, 2, "10.0.0.1", 0), 1);
+}
+END_TEST
+
+/* A sign-in records when and where, the address as known, and a hash
+ * made again with today's parameters (only when there is one). */
+START_TEST(test_signed_in)
+{
+	struct user	 u;
+
+	ck_assert_int_eq(users_signed_in(db, 1, "10.0.0.5", 5000, NULL), 0);
+	ck_assert_int_eq(store_user_by_id(db, 1, &u), 0);
+	ck_assert_str_eq(u.pwhash, "x");
+	ck_assert_int_eq(u.last_login, 5000);
+	ck_assert_str_eq(u.last_login_addr, "10.0.0.5");
+	user_clear(&u);
+	ck_assert_int_eq(store_known_get(db, 1, "10.0.0.5", 5000), 0);
+	ck_assert_int_eq(users_signed_in(db, 1, "10.0.0.6", 6000,
+	    "rehashed"), 0);
+	ck_assert_int_eq(store_user_by_id(db, 1, &u), 0);
+	ck_assert_str_eq(u.pwhash, "rehashed");
+	ck_assert_int_eq(u.last_login, 6000);
+	ck_assert_str_eq(u.last_login_addr, "10.0.0.6");
+	user_clear(&u);
+	ck_assert_int_eq(store_known_get(db, 1, "10.0.0.6", 6000), 0);
+	/* The other account is untouched. */
+	ck_assert_int_eq(store_user_by_id(db, 2, &u), 0);
+	ck_assert_str_eq(u.pwhash, "x");
+	ck_assert_int_eq(u.last_login, 0);
+	user_clear(&u);
 }
 END_TEST
 
@@ -286,6 +327,7 @@ main(void)
 	tcase_add_test(tc, test_session_disabled_user);
 	tcase_add_test(tc, test_throttle);
 	tcase_add_test(tc, test_known_address);
+	tcase_add_test(tc, test_signed_in);
 	tcase_add_test(tc, test_roles);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
