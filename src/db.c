@@ -90,28 +90,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " window_start = ?2, count = ?3, blocked_until = ?4",
 	[STMT_FAIL_CLEAR] =
 	    "DELETE FROM login_failures WHERE key = ?",
-	[STMT_AUDIT_LAST] =
-	    "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-	[STMT_AUDIT_INSERT] =
-	    "INSERT INTO audit (id, ts, actor_id, actor, addr, user_agent, action,"
-	    " object, details, prev_hash, hash)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[STMT_AUDIT_ALL] =
-	    "SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
-	    " details, prev_hash, hash FROM audit ORDER BY id",
-	[STMT_AUDIT_MAXID] =
-	    "SELECT coalesce(max(id), 0) FROM audit",
-	/* STMT_AUDIT_PAGE (actor, action, from, to, id ceiling, limit,
-	[STMT_AUDIT_PAGE] =
-
-	 * offset): empty filters match everything. Without filters the caller
-	 * pages by id ceiling, which the chain keeps gap-free, so that page
-	 * 500 costs what page 1 costs. */
-	    "SELECT id, ts, actor, addr, user_agent, action, object, details, hash"
-	    " FROM audit WHERE id <= ?5"
-	    " AND (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2)"
-	    " AND (?3 = '' OR ts >= ?3) AND (?4 = '' OR ts < ?4)"
-	    " ORDER BY id DESC LIMIT ?6 OFFSET ?7",
 	[STMT_IMPORT_INSERT] =
 	    "INSERT INTO imports (user_id, created, state, params, file_name,"
 	    " file_path, file_size, file_sha256, format, encoding, delimiter,"
@@ -362,41 +340,9 @@ const char *const store_sql_core[STMT__MAX] = {
 	/* STMT_ACCESS_PUSH_OWNER (push): the vendor's, nobody's own */
 	[STMT_ACCESS_PUSH_OWNER] =
 	    "SELECT 0 FROM pushes WHERE id = ?",
-	/* STMT_INTEGRITY_CHECK : one row "ok", else the problems (backup.c) */
-	[STMT_INTEGRITY_CHECK] =
-	    "PRAGMA integrity_check",
-	/* STMT_WAL_CHECKPOINT : everything into the main file, -wal emptied */
-	[STMT_WAL_CHECKPOINT] =
-	    "PRAGMA wal_checkpoint(TRUNCATE)",
-	/* STMT_JOURNAL_DELETE : a copy that is one file, no -wal or -shm */
-	[STMT_JOURNAL_DELETE] =
-	    "PRAGMA journal_mode=DELETE",
-	/* STMT_HEALTH_BATCH_STATES : batches by state (health.c) */
-	[STMT_HEALTH_BATCH_STATES] =
-	    "SELECT state, count(*) FROM batches GROUP BY state",
-	/* STMT_HEALTH_QUEUE_OLDEST : when the longest-waiting batch was queued */
-	[STMT_HEALTH_QUEUE_OLDEST] =
-	    "SELECT min(updated) FROM batches WHERE state = 'queued'",
-	/* STMT_HEALTH_DB_SIZE : bytes of the main file */
-	[STMT_HEALTH_DB_SIZE] =
-	    "SELECT page_count * page_size FROM pragma_page_count(),"
-	    " pragma_page_size()",
 	/* STMT_ACCESS_USER_OWNER (user): an account owns itself */
 	[STMT_ACCESS_USER_OWNER] =
 	    "SELECT id FROM users WHERE id = ?",
-	/* STMT_AUDIT_HEAD : the newest entry, whole (audit.c checks its HMAC) */
-	[STMT_AUDIT_HEAD] =
-	    "SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
-	    " details, prev_hash, hash FROM audit ORDER BY id DESC LIMIT 1",
-	/* STMT_AUDIT_HASH_AT (id) */
-	[STMT_AUDIT_HASH_AT] =
-	    "SELECT hash, ts FROM audit WHERE id = ?",
-	/* STMT_AUDIT_MARKER (action): the first entry with that action */
-	[STMT_AUDIT_MARKER] =
-	    "SELECT id FROM audit WHERE action = ? ORDER BY id LIMIT 1",
-	/* STMT_AUDIT_SIZE : entries and the newest id */
-	[STMT_AUDIT_SIZE] =
-	    "SELECT count(*), coalesce(max(id), 0) FROM audit",
 	/* STMT_USER_SET_PHONES (flag, now, user) */
 	[STMT_USER_SET_PHONES] =
 	    "UPDATE users SET may_see_phones = ?, updated = ? WHERE id = ?",
@@ -464,93 +410,14 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " head_rows = ? WHERE id = ?",
 	[STMT_IMPORT_GET_READ] =
 	    "SELECT sheet, header_line, sheets, head_rows FROM imports WHERE id = ?",
-	/* STMT_SETTINGS_VERSION : changes on the settings page so far */
-	[STMT_SETTINGS_VERSION] =
-	    "SELECT coalesce(max(id), 0) FROM settings_history",
-	/* STMT_SETTINGS_ALL : the page's values over the file's */
-	[STMT_SETTINGS_ALL] =
-	    "SELECT key, value, changed_by, changed_at FROM settings ORDER BY key",
-	/* STMT_SETTINGS_PUT (key, value, who, who id, now) */
-	[STMT_SETTINGS_PUT] =
-	    "INSERT INTO settings (key, value, changed_by, changed_by_id,"
-	    " changed_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key) DO UPDATE"
-	    " SET value = ?2, changed_by = ?3, changed_by_id = ?4, changed_at = ?5",
-	/* STMT_SETTINGS_HISTORY_ADD (key, change, old, new, who, who id,
-	[STMT_SETTINGS_HISTORY_ADD] =
-
-	 * now): old and new are NULL for a secret */
-	    "INSERT INTO settings_history (key, change, old_value, new_value,"
-	    " changed_by, changed_by_id, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	/* STMT_SETTINGS_HISTORY (limit): the latest first */
-	[STMT_SETTINGS_HISTORY] =
-	    "SELECT id, key, change, old_value, new_value, changed_by, changed_at"
-	    " FROM settings_history ORDER BY id DESC LIMIT ?",
 	/* STMT_BATCH_NEXT_QUEUED (now): the batch a worker would claim next
-	[STMT_BATCH_NEXT_QUEUED] =
-
 	 * (STMT_BATCH_CLAIM's order), else the one due soonest */
+	[STMT_BATCH_NEXT_QUEUED] =
 	    "SELECT id, task_id, seq, first_seq, rows FROM batches"
 	    " WHERE state = 'queued' ORDER BY max(next_attempt, ?1), id LIMIT 1",
-	/* STMT_DNC_LISTED (hash, today): an entry that still applies */
-	[STMT_DNC_LISTED] =
-	    "SELECT 1 FROM dnc WHERE hash = ?1"
-	    " AND (expires IS NULL OR expires >= ?2)",
-	/* STMT_DNC_SENT_RECENTLY (hash, since, user or 0) */
-	[STMT_DNC_SENT_RECENTLY] =
-	    "SELECT 1 FROM sent_numbers WHERE hash = ?1 AND sent_at >= ?2"
-	    " AND (?3 = 0 OR user_id = ?3) LIMIT 1",
-	/* STMT_DNC_INSERT : nothing when the number is listed already */
-	[STMT_DNC_INSERT] =
-	    "INSERT INTO dnc (hash, masked, reason, expires, added_by, added_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
-	/* STMT_DNC_DELETE (id) */
-	[STMT_DNC_DELETE] =
-	    "DELETE FROM dnc WHERE id = ? RETURNING masked",
-	/* STMT_DNC_BY_HASH (hash) */
-	[STMT_DNC_BY_HASH] =
-	    "SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
-	    " coalesce(u.name, ''), d.added_at FROM dnc AS d"
-	    " LEFT JOIN users AS u ON u.id = d.added_by WHERE d.hash = ?",
-	/* STMT_DNC_BY_ID (id) */
-	[STMT_DNC_BY_ID] =
-	    "SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
-	    " coalesce(u.name, ''), d.added_at FROM dnc AS d"
-	    " LEFT JOIN users AS u ON u.id = d.added_by WHERE d.id = ?",
-	/* STMT_DNC_PAGE (ids below, limit): newest first, by key */
-	[STMT_DNC_PAGE] =
-	    "SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
-	    " coalesce(u.name, ''), d.added_at FROM dnc AS d"
-	    " LEFT JOIN users AS u ON u.id = d.added_by WHERE d.id < ?"
-	    " ORDER BY d.id DESC LIMIT ?",
-	[STMT_DNC_COUNT] =
-	    "SELECT count(*) FROM dnc",
-	/* STMT_DNC_SENT_INSERT (hash, user, time) */
-	[STMT_DNC_SENT_INSERT] =
-	    "INSERT INTO sent_numbers (hash, user_id, sent_at) VALUES (?, ?, ?)"
-	    " ON CONFLICT DO NOTHING",
-	/* STMT_DNC_SENT_PURGE (sent before) */
-	[STMT_DNC_SENT_PURGE] =
-	    "DELETE FROM sent_numbers WHERE sent_at < ?",
-	/* STMT_DNC_RULE_SET (scope, days, keep, import) */
-	[STMT_DNC_RULE_SET] =
-	    "UPDATE imports SET dup_scope = ?, dup_days = ?, dup_keep = ?"
-	    " WHERE id = ?",
-	/* STMT_DNC_RULE_GET (import) */
-	[STMT_DNC_RULE_GET] =
-	    "SELECT dup_scope, dup_days, dup_keep, user_id, dnc_count,"
-	    " recent_count FROM imports WHERE id = ?",
-	/* STMT_DNC_COUNTS_SET (listed, recent, import) */
-	[STMT_DNC_COUNTS_SET] =
-	    "UPDATE imports SET dnc_count = ?, recent_count = ? WHERE id = ?",
 	/* STMT_ACCESS_DNC_OWNER (entry): the administrators', nobody's own */
 	[STMT_ACCESS_DNC_OWNER] =
 	    "SELECT 0 FROM dnc WHERE id = ?",
-	/* STMT_DNC_ANY : is the list empty (no lookups at all then)? */
-	[STMT_DNC_ANY] =
-	    "SELECT 1 FROM dnc LIMIT 1",
-	/* STMT_DNC_SENT_ANY (since): anything sent since? */
-	[STMT_DNC_SENT_ANY] =
-	    "SELECT 1 FROM sent_numbers WHERE sent_at >= ? LIMIT 1",
 };
 
 /*
@@ -564,6 +431,10 @@ static const char *const *const sql_tables[] = {
 	store_sql_imports,
 	store_sql_tasks,
 	store_sql_users,
+	store_sql_audit,
+	store_sql_settings,
+	store_sql_dnc,
+	store_sql_maint,
 };
 
 static const char	*sql[STMT__MAX];

@@ -147,6 +147,10 @@ extern const char *const store_sql_core[STMT__MAX];
 extern const char *const store_sql_imports[STMT__MAX];
 extern const char *const store_sql_tasks[STMT__MAX];
 extern const char *const store_sql_users[STMT__MAX];
+extern const char *const store_sql_audit[STMT__MAX];
+extern const char *const store_sql_settings[STMT__MAX];
+extern const char *const store_sql_dnc[STMT__MAX];
+extern const char *const store_sql_maint[STMT__MAX];
 
 /* The SQL text of s (NULL, logged, when the tables are inconsistent). */
 const char	*db_sql(enum stmt s);
