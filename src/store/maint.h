@@ -20,8 +20,8 @@ int	store_single_file(struct db *);
 int	store_size_bytes(struct db *, int64_t *bytes);
 
 /* A consistent copy of db, or of the store in the file src (opened read
- * only), into the new file dst (which must not exist), while writers go
- * on. 0, or -1 with an English message in err (dst may be left behind:
+ * only), into dst, a name the caller has made sure is new, while writers
+ * go on. 0, or -1 with an English message in err (dst may be left behind:
  * the caller removes it). */
 int	store_copy_db(struct db *, const char *dst, char *err, size_t errsz);
 int	store_copy_file(const char *src, const char *dst, char *err,
