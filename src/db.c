@@ -593,6 +593,38 @@ store_cursor_close(struct store_cursor *c)
 		sqlite3_reset((sqlite3_stmt *)c);
 }
 
+int
+db_get_int(sqlite3_stmt *st, int64_t *v)
+{
+	struct store_cursor *c = db_cursor(st);
+	int		 rc;
+
+	if ((rc = db_cursor_step(c, &st)) == 1) {
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			rc = 0;
+		else if (v != NULL)
+			*v = sqlite3_column_int64(st, 0);
+	}
+	store_cursor_close(c);
+	return rc;
+}
+
+int
+db_each_row(sqlite3_stmt *st, int (*row)(void *arg, sqlite3_stmt *),
+    void *arg)
+{
+	struct store_cursor *c = db_cursor(st);
+	int		 rc;
+
+	while ((rc = db_cursor_step(c, &st)) == 1)
+		if (row(arg, st) != 0) {
+			rc = -1;
+			break;
+		}
+	store_cursor_close(c);
+	return rc == 0 ? 0 : -1;
+}
+
 void
 db_reset(sqlite3_stmt *st)
 {

@@ -169,6 +169,15 @@ void		 db_reset(sqlite3_stmt *);
 struct store_cursor *db_cursor(sqlite3_stmt *);
 int		 db_cursor_step(struct store_cursor *, sqlite3_stmt **st);
 
+/* The first column of a bound statement's first row, as an integer, and
+ * reset it: 1 with *v, 0 when there is no row or the value is NULL, -1 on
+ * an error (logged). v may be NULL (whether a row exists). */
+int		 db_get_int(sqlite3_stmt *, int64_t *v);
+/* Step a bound statement, calling row() on each of its rows, and reset
+ * it: 0, or -1 on an error (logged) or when row() returned non-zero. */
+int		 db_each_row(sqlite3_stmt *,
+		    int (*row)(void *arg, sqlite3_stmt *), void *arg);
+
 /* Run a statement whose rows, if any, are not wanted, and reset it. A write
  * outside a transaction gets its own BEGIN IMMEDIATE ... COMMIT. Returns
  * SQLITE_DONE on success, the error otherwise (logged). */

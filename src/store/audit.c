@@ -58,38 +58,41 @@ enum { AUDIT_PAGE_ID, AUDIT_PAGE_TS, AUDIT_PAGE_ACTOR, AUDIT_PAGE_ADDR,
 enum { AUDIT_HASH_AT_HASH, AUDIT_HASH_AT_TS };
 enum { AUDIT_SIZE_COUNT, AUDIT_SIZE_LAST };
 
-/* An entry of STMT_AUDIT_ALL or STMT_AUDIT_HEAD. */
-static void
-audit_entry_fill(sqlite3_stmt *st, struct audit_row *e)
+/* Where each field of struct audit_row is in a statement's row; -1: the
+ * statement does not select it (0 or ""). */
+struct audit_cols {
+	int	 id, ts, actor_id, actor, addr, user_agent, action, object;
+	int	 details, prev_hash, hash;
+};
+static const struct audit_cols entry_cols = { AUDIT_ENTRY_ID,
+    AUDIT_ENTRY_TS, AUDIT_ENTRY_ACTOR_ID, AUDIT_ENTRY_ACTOR, AUDIT_ENTRY_ADDR,
+    AUDIT_ENTRY_UA, AUDIT_ENTRY_ACTION, AUDIT_ENTRY_OBJECT,
+    AUDIT_ENTRY_DETAILS, AUDIT_ENTRY_PREV_HASH, AUDIT_ENTRY_HASH };
+static const struct audit_cols page_cols = { AUDIT_PAGE_ID, AUDIT_PAGE_TS,
+    -1, AUDIT_PAGE_ACTOR, AUDIT_PAGE_ADDR, AUDIT_PAGE_UA, AUDIT_PAGE_ACTION,
+    AUDIT_PAGE_OBJECT, AUDIT_PAGE_DETAILS, -1, AUDIT_PAGE_HASH };
+
+static const char *
+text_at(sqlite3_stmt *st, int col)
 {
-	e->id = sqlite3_column_int64(st, AUDIT_ENTRY_ID);
-	e->ts = db_col_text(st, AUDIT_ENTRY_TS);
-	e->actor_id = sqlite3_column_int64(st, AUDIT_ENTRY_ACTOR_ID);
-	e->actor = db_col_text(st, AUDIT_ENTRY_ACTOR);
-	e->addr = db_col_text(st, AUDIT_ENTRY_ADDR);
-	e->user_agent = db_col_text(st, AUDIT_ENTRY_UA);
-	e->action = db_col_text(st, AUDIT_ENTRY_ACTION);
-	e->object = db_col_text(st, AUDIT_ENTRY_OBJECT);
-	e->details = db_col_text(st, AUDIT_ENTRY_DETAILS);
-	e->prev_hash = db_col_text(st, AUDIT_ENTRY_PREV_HASH);
-	e->hash = db_col_text(st, AUDIT_ENTRY_HASH);
+	return col < 0 ? "" : db_col_text(st, col);
 }
 
-/* A row of STMT_AUDIT_PAGE: what the page shows. */
 static void
-audit_page_fill(sqlite3_stmt *st, struct audit_row *e)
+audit_fill(sqlite3_stmt *st, const struct audit_cols *c, struct audit_row *e)
 {
-	e->id = sqlite3_column_int64(st, AUDIT_PAGE_ID);
-	e->ts = db_col_text(st, AUDIT_PAGE_TS);
-	e->actor_id = 0;
-	e->actor = db_col_text(st, AUDIT_PAGE_ACTOR);
-	e->addr = db_col_text(st, AUDIT_PAGE_ADDR);
-	e->user_agent = db_col_text(st, AUDIT_PAGE_UA);
-	e->action = db_col_text(st, AUDIT_PAGE_ACTION);
-	e->object = db_col_text(st, AUDIT_PAGE_OBJECT);
-	e->details = db_col_text(st, AUDIT_PAGE_DETAILS);
-	e->prev_hash = "";
-	e->hash = db_col_text(st, AUDIT_PAGE_HASH);
+	e->id = sqlite3_column_int64(st, c->id);
+	e->ts = text_at(st, c->ts);
+	e->actor_id = c->actor_id < 0 ? 0 :
+	    sqlite3_column_int64(st, c->actor_id);
+	e->actor = text_at(st, c->actor);
+	e->addr = text_at(st, c->addr);
+	e->user_agent = text_at(st, c->user_agent);
+	e->action = text_at(st, c->action);
+	e->object = text_at(st, c->object);
+	e->details = text_at(st, c->details);
+	e->prev_hash = text_at(st, c->prev_hash);
+	e->hash = text_at(st, c->hash);
 }
 
 int
@@ -157,25 +160,19 @@ store_audit_next(struct store_cursor *c, struct audit_row *e)
 	int		 rc;
 
 	if ((rc = db_cursor_step(c, &st)) == 1)
-		audit_entry_fill(st, e);
+		audit_fill(st, &entry_cols, e);
 	return rc;
 }
 
 int
 store_audit_max_id(struct db *db, int64_t *id)
 {
-	struct store_cursor *c;
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	*id = 0;
 	if ((st = db_stmt(db, STMT_AUDIT_MAXID)) == NULL)
 		return -1;
-	c = db_cursor(st);
-	if ((rc = db_cursor_step(c, &st)) == 1)
-		*id = sqlite3_column_int64(st, 0);
-	store_cursor_close(c);
-	return rc == 1 ? 0 : -1;
+	return db_get_int(st, id) == -1 ? -1 : 0;
 }
 
 int
@@ -220,18 +217,28 @@ store_audit_hash_at(struct db *db, int64_t id, char hash[65], char ts[32])
 int
 store_audit_marker(struct db *db, const char *action, int64_t *id)
 {
-	struct store_cursor *c;
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_stmt(db, STMT_AUDIT_MARKER)) == NULL)
 		return -1;
 	db_bind_text(st, 1, action);
-	c = db_cursor(st);
-	if ((rc = db_cursor_step(c, &st)) == 1)
-		*id = sqlite3_column_int64(st, 0);
-	store_cursor_close(c);
-	return rc;
+	return db_get_int(st, id);
+}
+
+/* A walk over rows handed to a caller's callback. */
+struct audit_walk {
+	int	(*cb)(void *, const struct audit_row *);
+	void	*arg;
+};
+
+static int
+audit_page_row(void *arg, sqlite3_stmt *st)
+{
+	struct audit_walk *w = arg;
+	struct audit_row e;
+
+	audit_fill(st, &page_cols, &e);
+	return w->cb(w->arg, &e);
 }
 
 int
@@ -239,10 +246,8 @@ store_audit_page(struct db *db, const struct audit_filter *f, int64_t max_id,
     int64_t limit, int64_t offset,
     int (*cb)(void *arg, const struct audit_row *), void *arg)
 {
-	struct store_cursor *c;
-	struct audit_row e;
+	struct audit_walk w = { cb, arg };
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_stmt(db, STMT_AUDIT_PAGE)) == NULL)
 		return -1;
@@ -253,14 +258,5 @@ store_audit_page(struct db *db, const struct audit_filter *f, int64_t max_id,
 	db_bind_int(st, 5, max_id);
 	db_bind_int(st, 6, limit);
 	db_bind_int(st, 7, offset);
-	c = db_cursor(st);
-	while ((rc = db_cursor_step(c, &st)) == 1) {
-		audit_page_fill(st, &e);
-		if (cb(arg, &e) != 0) {
-			rc = -1;
-			break;
-		}
-	}
-	store_cursor_close(c);
-	return rc == 0 ? 0 : -1;
+	return db_each_row(st, audit_page_row, &w);
 }

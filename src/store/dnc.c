@@ -107,11 +107,7 @@ dnc_rule_fill(sqlite3_stmt *st, struct dnc_rule_row *r)
 static int
 has_row(sqlite3_stmt *st)
 {
-	struct store_cursor *c = db_cursor(st);
-	int		 rc = db_cursor_step(c, &st);
-
-	store_cursor_close(c);
-	return rc;
+	return db_get_int(st, NULL);
 }
 
 /* The one entry of a bound statement: 1, 0, -1 (logged). */
@@ -247,45 +243,44 @@ store_dnc_by_id(struct db *db, int64_t id, struct dnc_entry *e)
 	return entry_one(st, e);
 }
 
+/* A walk over entries handed to a caller's callback. */
+struct dnc_walk {
+	int	(*cb)(void *, const struct dnc_entry *);
+	void	*arg;
+};
+
+static int
+dnc_page_row(void *arg, sqlite3_stmt *st)
+{
+	struct dnc_walk	*w = arg;
+	struct dnc_entry e;
+
+	dnc_entry_fill(st, &e);
+	return w->cb(w->arg, &e);
+}
+
 int
 store_dnc_page(struct db *db, int64_t before, int64_t limit,
     int (*cb)(void *arg, const struct dnc_entry *), void *arg)
 {
-	struct store_cursor *c;
-	struct dnc_entry e;
+	struct dnc_walk	 w = { cb, arg };
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_stmt(db, STMT_DNC_PAGE)) == NULL)
 		return -1;
 	db_bind_int(st, 1, before);
 	db_bind_int(st, 2, limit);
-	c = db_cursor(st);
-	while ((rc = db_cursor_step(c, &st)) == 1) {
-		dnc_entry_fill(st, &e);
-		if (cb(arg, &e) != 0) {
-			rc = -1;
-			break;
-		}
-	}
-	store_cursor_close(c);
-	return rc == 0 ? 0 : -1;
+	return db_each_row(st, dnc_page_row, &w);
 }
 
 int
 store_dnc_count(struct db *db, int64_t *n)
 {
-	struct store_cursor *c;
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_stmt(db, STMT_DNC_COUNT)) == NULL)
 		return -1;
-	c = db_cursor(st);
-	if ((rc = db_cursor_step(c, &st)) == 1)
-		*n = sqlite3_column_int64(st, 0);
-	store_cursor_close(c);
-	return rc == 1 ? 0 : -1;
+	return db_get_int(st, n) == 1 ? 0 : -1;
 }
 
 int

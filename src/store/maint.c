@@ -78,32 +78,22 @@ store_checkpoint(struct db *db)
 int
 store_single_file(struct db *db)
 {
-	struct store_cursor *c;
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_stmt(db, STMT_JOURNAL_DELETE)) == NULL)
 		return -1;
-	c = db_cursor(st);
-	rc = db_cursor_step(c, &st) == 1 ? 0 : -1;
-	store_cursor_close(c);
-	return rc;
+	/* One row: the journal mode now in force. */
+	return db_get_int(st, NULL) == 1 ? 0 : -1;
 }
 
 int
 store_size_bytes(struct db *db, int64_t *bytes)
 {
-	struct store_cursor *c;
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_stmt(db, STMT_HEALTH_DB_SIZE)) == NULL)
 		return -1;
-	c = db_cursor(st);
-	if ((rc = db_cursor_step(c, &st)) == 1)
-		*bytes = sqlite3_column_int64(st, 0);
-	store_cursor_close(c);
-	return rc == 1 ? 0 : -1;
+	return db_get_int(st, bytes) == 1 ? 0 : -1;
 }
 
 /* Copy the whole of src (a handle) into the file at dst in one step, that
@@ -170,44 +160,41 @@ store_copy_file(const char *src, const char *dst, char *err, size_t errsz)
 	return rc;
 }
 
+/* A walk over the states handed to a caller's callback. */
+struct state_walk {
+	int	(*cb)(void *, const char *, int64_t);
+	void	*arg;
+};
+
+static int
+batch_state_row(void *arg, sqlite3_stmt *st)
+{
+	struct state_walk *w = arg;
+
+	return w->cb(w->arg, db_col_text(st, BATCH_STATE_NAME),
+	    sqlite3_column_int64(st, BATCH_STATE_COUNT));
+}
+
 int
 store_batch_state_counts(struct db *db,
     int (*cb)(void *arg, const char *state, int64_t n), void *arg)
 {
-	struct store_cursor *c;
+	struct state_walk w = { cb, arg };
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_stmt(db, STMT_HEALTH_BATCH_STATES)) == NULL)
 		return -1;
-	c = db_cursor(st);
-	while ((rc = db_cursor_step(c, &st)) == 1)
-		if (cb(arg, db_col_text(st, BATCH_STATE_NAME),
-		    sqlite3_column_int64(st, BATCH_STATE_COUNT)) != 0) {
-			rc = -1;
-			break;
-		}
-	store_cursor_close(c);
-	return rc == 0 ? 0 : -1;
+	return db_each_row(st, batch_state_row, &w);
 }
 
 int
 store_batch_oldest_in(struct db *db, const char *state, int64_t *at)
 {
-	struct store_cursor *c;
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_stmt(db, STMT_HEALTH_QUEUE_OLDEST)) == NULL)
 		return -1;
 	db_bind_text(st, 1, state);
-	c = db_cursor(st);
-	/* min() of no rows is one row holding NULL. */
-	if ((rc = db_cursor_step(c, &st)) == 1) {
-		rc = sqlite3_column_type(st, 0) != SQLITE_NULL;
-		if (rc)
-			*at = sqlite3_column_int64(st, 0);
-	}
-	store_cursor_close(c);
-	return rc;
+	/* min() of no rows is one row holding NULL: none. */
+	return db_get_int(st, at);
 }

@@ -67,40 +67,50 @@ settings_change_fill(sqlite3_stmt *st, struct settings_change_row *c)
 int
 store_settings_version(struct db *db, int64_t *version)
 {
-	struct store_cursor *c;
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_stmt(db, STMT_SETTINGS_VERSION)) == NULL)
 		return -1;
-	c = db_cursor(st);
-	if ((rc = db_cursor_step(c, &st)) == 1)
-		*version = sqlite3_column_int64(st, 0);
-	store_cursor_close(c);
-	return rc == 1 ? 0 : -1;
+	return db_get_int(st, version) == 1 ? 0 : -1;
+}
+
+/* A walk over rows handed to a caller's callback. */
+struct settings_walk {
+	int	(*cb)(void *, const struct settings_row *);
+	int	(*change_cb)(void *, const struct settings_change_row *);
+	void	*arg;
+};
+
+static int
+settings_row(void *arg, sqlite3_stmt *st)
+{
+	struct settings_walk *w = arg;
+	struct settings_row s;
+
+	settings_fill(st, &s);
+	return w->cb(w->arg, &s);
+}
+
+static int
+settings_change_row(void *arg, sqlite3_stmt *st)
+{
+	struct settings_walk *w = arg;
+	struct settings_change_row c;
+
+	settings_change_fill(st, &c);
+	return w->change_cb(w->arg, &c);
 }
 
 int
 store_settings_all(struct db *db,
     int (*cb)(void *arg, const struct settings_row *), void *arg)
 {
-	struct store_cursor *c;
-	struct settings_row s;
+	struct settings_walk w = { cb, NULL, arg };
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_stmt(db, STMT_SETTINGS_ALL)) == NULL)
 		return -1;
-	c = db_cursor(st);
-	while ((rc = db_cursor_step(c, &st)) == 1) {
-		settings_fill(st, &s);
-		if (cb(arg, &s) != 0) {
-			rc = -1;
-			break;
-		}
-	}
-	store_cursor_close(c);
-	return rc == 0 ? 0 : -1;
+	return db_each_row(st, settings_row, &w);
 }
 
 int
@@ -140,22 +150,11 @@ int
 store_settings_history(struct db *db, int64_t limit,
     int (*cb)(void *arg, const struct settings_change_row *), void *arg)
 {
-	struct store_cursor *c;
-	struct settings_change_row ch;
+	struct settings_walk w = { NULL, cb, arg };
 	sqlite3_stmt	*st;
-	int		 rc;
 
 	if ((st = db_stmt(db, STMT_SETTINGS_HISTORY)) == NULL)
 		return -1;
 	db_bind_int(st, 1, limit);
-	c = db_cursor(st);
-	while ((rc = db_cursor_step(c, &st)) == 1) {
-		settings_change_fill(st, &ch);
-		if (cb(arg, &ch) != 0) {
-			rc = -1;
-			break;
-		}
-	}
-	store_cursor_close(c);
-	return rc == 0 ? 0 : -1;
+	return db_each_row(st, settings_change_row, &w);
 }

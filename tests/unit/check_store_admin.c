@@ -219,7 +219,20 @@ saw(void *arg, const struct audit_row *e)
 {
 	struct seen	*s = arg;
 
+	char		 hash[65];
+
 	ck_assert_uint_lt(s->n, 16);
+	/* What the page shows, each field from its own column. */
+	snprintf(hash, sizeof(hash), "prev%lld", (long long)e->id);
+	ck_assert_str_eq(e->hash, hash);
+	ck_assert_str_eq(e->addr, "10.0.0.1");
+	ck_assert_str_eq(e->user_agent, "ua");
+	ck_assert_str_eq(e->object, "obj");
+	ck_assert_str_eq(e->details, "{\"n\":1}");
+	ck_assert_str_eq(e->actor, e->id == 1 ? "system" : e->id == 3 ? "op" :
+	    "admin");
+	ck_assert_ptr_nonnull(strstr(e->ts, "2026-11-0"));
+	ck_assert_int_eq(e->actor_id, 0);
 	ck_assert_str_eq(e->prev_hash, "");
 	s->ids[s->n++] = e->id;
 	return s->stop_at != 0 && s->n == s->stop_at;
