@@ -518,7 +518,8 @@ cp_check(struct db *db, struct audit_report *r)
 			}
 			continue;
 		}
-		if ((found = store_audit_hash_at(db, c.last_id, hash, NULL)) == -1) {
+		if ((found = store_audit_hash_at(db, c.last_id, hash,
+		    NULL)) == -1) {
 			rc = -1;
 			goto out;
 		}
@@ -554,8 +555,8 @@ cp_check(struct db *db, struct audit_report *r)
 		    "holds no checkpoint, so nothing shows whether the log was "
 		    "cut short", ak.cp_path);
 		rc = 1;
-	} else if (last > latest_id && store_audit_hash_at(db, latest_id + 1, hash,
-	    ts) == 1) {
+	} else if (last > latest_id && store_audit_hash_at(db, latest_id + 1,
+	    hash, ts) == 1) {
 		/* Entries since the newest checkpoint are normal for a few
 		 * minutes; hours of them mean no checkpoint is being made. */
 		memset(&tm, 0, sizeof(tm));
@@ -771,7 +772,8 @@ audit_checkpoint(struct db *db, char *msg, size_t msgsz)
 			    c.last_id, newest.seq, newest.entries);
 			goto out;
 		}
-		if ((found = store_audit_hash_at(db, newest.last_id, hash, NULL)) == -1) {
+		if ((found = store_audit_hash_at(db, newest.last_id, hash,
+		    NULL)) == -1) {
 			snprintf(msg, msgsz, "cannot read the audit log");
 			goto out;
 		}

@@ -119,20 +119,6 @@ out:
 	return rc;
 }
 
-static void
-remove_db_files(const char *path)
-{
-	char	 side[4096];
-
-	(void)unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	(void)unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	(void)unlink(side);
-	snprintf(side, sizeof(side), "%s-journal", path);
-	(void)unlink(side);
-}
-
 int
 backup_run(const struct config *cfg, const char *config_file,
     const char *file)
@@ -178,7 +164,7 @@ backup_run(const struct config *cfg, const char *config_file,
 	if (store_copy_db(src, tmp, err, sizeof(err)) == -1) {
 		audit_close();
 		db_close(src);
-		remove_db_files(tmp);
+		store_remove(tmp);
 		fprintf(stderr, "dialdesk: %s\n", err);
 		return 1;
 	}
@@ -187,7 +173,7 @@ backup_run(const struct config *cfg, const char *config_file,
 	rc = check_copy(tmp, cfg->busy_timeout_ms, &schema, err, sizeof(err));
 	audit_close();
 	if (rc == -1) {
-		remove_db_files(tmp);
+		store_remove(tmp);
 		fprintf(stderr, "dialdesk: backup not made: %s\n", err);
 		return 1;
 	}
@@ -195,7 +181,7 @@ backup_run(const struct config *cfg, const char *config_file,
 	    rename(tmp, file) == -1 || sync_path(file, 1) == -1) {
 		fprintf(stderr, "dialdesk: backup not made: %s: %s\n", file,
 		    strerror(errno));
-		remove_db_files(tmp);
+		store_remove(tmp);
 		(void)unlink(file);
 		return 1;
 	}
@@ -215,37 +201,6 @@ backup_run(const struct config *cfg, const char *config_file,
 	    key, cps, dnc_key != NULL ? dnc_key : "?", cfg->upload_dir);
 	free(dnc_key);
 	return 0;
-}
-
-int
-backup_db_in_use(const char *path, long *pid)
-{
-	struct flock	 fl;
-	char		 shm[4096];
-	int		 fd;
-
-	*pid = 0;
-	snprintf(shm, sizeof(shm), "%s-shm", path);
-	if ((fd = open(shm, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? 0 : -1;
-	/* Every SQLite connection to a WAL database holds a read lock on
-	 * this byte of the -shm file (unix VFS, the "DMS" slot) for as long
-	 * as it is open: one that a writer would collide with is another
-	 * process's open connection. */
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	fl.l_start = 128;
-	fl.l_len = 1;
-	if (fcntl(fd, F_GETLK, &fl) == -1) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	if (fl.l_type == F_UNLCK)
-		return 0;
-	*pid = (long)fl.l_pid;
-	return 1;
 }
 
 /* Does `dialdesk serve` answer on the configured socket? */
@@ -303,7 +258,7 @@ restore_run(const struct config *cfg, const char *file)
 		    "dialdesk-worker)\n", cfg->socket);
 		return 1;
 	}
-	switch (backup_db_in_use(cfg->database, &pid)) {
+	switch (store_in_use(cfg->database, &pid)) {
 	case 0:
 		break;
 	case 1:
@@ -325,19 +280,19 @@ restore_run(const struct config *cfg, const char *file)
 
 	/* Check a copy next to the database, never the backup itself. */
 	if (store_copy_file(file, tmp, err, sizeof(err)) == -1) {
-		remove_db_files(tmp);
+		store_remove(tmp);
 		fprintf(stderr, "dialdesk: %s\n", err);
 		return 1;
 	}
 	if (audit_open(cfg, 0, err, sizeof(err)) == -1) {
-		remove_db_files(tmp);
+		store_remove(tmp);
 		fprintf(stderr, "dialdesk: not restored: %s\n", err);
 		return 1;
 	}
 	rc = check_copy(tmp, cfg->busy_timeout_ms, &schema, err, sizeof(err));
 	audit_close();
 	if (rc == -1) {
-		remove_db_files(tmp);
+		store_remove(tmp);
 		fprintf(stderr, "dialdesk: not restored: %s\n", err);
 		return 1;
 	}
@@ -345,7 +300,7 @@ restore_run(const struct config *cfg, const char *file)
 	have_old = stat(cfg->database, &old) == 0;
 	if (have_old && (checkpoint(cfg) == -1 ||
 	    rename(cfg->database, kept) == -1)) {
-		remove_db_files(tmp);
+		store_remove(tmp);
 		fprintf(stderr, "dialdesk: cannot put %s aside: %s\n",
 		    cfg->database, errno != 0 ? strerror(errno) : "busy");
 		return 1;
@@ -359,7 +314,7 @@ restore_run(const struct config *cfg, const char *file)
 		fprintf(stderr, "dialdesk: cannot put the restored database in "
 		    "place: %s%s%s\n", strerror(errno),
 		    have_old ? "; the old one is " : "", have_old ? kept : "");
-		remove_db_files(tmp);
+		store_remove(tmp);
 		return 1;
 	}
 	printf("restored %s from %s\n", cfg->database, file);

@@ -1,10 +1,13 @@
 /* store/maint.c: the SQLite side of the store's upkeep (integrity check,
- * WAL checkpoint, online backup, file size) and the batch figures of the
- * health report. */
+ * WAL checkpoint, online backup, the files beside the database, its size)
+ * and the batch figures of the health report. */
 #include "autoconf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "log.h"
@@ -158,6 +161,51 @@ store_copy_file(const char *src, const char *dst, char *err, size_t errsz)
 	rc = copy_into(in, dst, err, errsz);
 	sqlite3_close(in);
 	return rc;
+}
+
+void
+store_remove(const char *path)
+{
+	char	 side[4096];
+
+	(void)unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	(void)unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	(void)unlink(side);
+	snprintf(side, sizeof(side), "%s-journal", path);
+	(void)unlink(side);
+}
+
+int
+store_in_use(const char *path, long *pid)
+{
+	struct flock	 fl;
+	char		 shm[4096];
+	int		 fd;
+
+	*pid = 0;
+	snprintf(shm, sizeof(shm), "%s-shm", path);
+	if ((fd = open(shm, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	/* Every SQLite connection to a WAL database holds a read lock on
+	 * this byte of the -shm file (unix VFS, the "DMS" slot) for as long
+	 * as it is open: one that a writer would collide with is another
+	 * process's open connection. */
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 128;
+	fl.l_len = 1;
+	if (fcntl(fd, F_GETLK, &fl) == -1) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (fl.l_type == F_UNLCK)
+		return 0;
+	*pid = (long)fl.l_pid;
+	return 1;
 }
 
 /* A walk over the states handed to a caller's callback. */

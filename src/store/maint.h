@@ -1,7 +1,7 @@
 /* store/maint.h: the store's upkeep, behind names that do not say how the
  * engine does it: a check of the whole store, folding its log into its
- * main file, a copy of it, its size, and the batch figures /healthz and
- * /metrics report. */
+ * main file, a copy of it, whether another process has it open, its
+ * size, and the batch figures /healthz and /metrics report. */
 #ifndef DIALDESK_STORE_MAINT_H
 #define DIALDESK_STORE_MAINT_H
 
@@ -26,6 +26,13 @@ int	store_size_bytes(struct db *, int64_t *bytes);
 int	store_copy_db(struct db *, const char *dst, char *err, size_t errsz);
 int	store_copy_file(const char *src, const char *dst, char *err,
 	    size_t errsz);
+
+/* Remove the store at path and whatever files the engine keeps beside
+ * it (a copy that failed its checks). */
+void	store_remove(const char *path);
+/* 1 when a process other than this one has the store at path open, with
+ * its pid in *pid; 0 when none; -1 when it cannot tell (errno). */
+int	store_in_use(const char *path, long *pid);
 
 /* The number of batches in each state: cb is called per state that has
  * any (state borrowed) and stops the walk by returning non-zero. 0, or -1

@@ -6,6 +6,7 @@
 #include "autoconf.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -719,6 +720,68 @@ START_TEST(maint_damaged)
 }
 END_TEST
 
+START_TEST(maint_in_use_and_remove)
+{
+	struct stat	 sb;
+	char		 other[96], side[112], c;
+	long		 pid = -1;
+	pid_t		 child;
+	int		 up[2], down[2], status;
+	struct db	*odb;
+
+	/* A store nobody has open: no -shm file at all. */
+	snprintf(other, sizeof(other), "%s.other", path);
+	store_remove(other);
+	ck_assert_int_eq(store_in_use(other, &pid), 0);
+	ck_assert_int_eq(pid, 0);
+	/* Our own connection is no other process's. */
+	ck_assert_int_eq(store_in_use(path, &pid), 0);
+	/* Another process holding it open is named by its pid. The child
+	 * must not inherit an open connection to the file: SQLite's locks
+	 * are per process, its books on them are not. */
+	db_close(db);
+	db = NULL;
+	ck_assert_int_eq(pipe(up), 0);
+	ck_assert_int_eq(pipe(down), 0);
+	ck_assert_int_ne(child = fork(), -1);
+	if (child == 0) {
+		int64_t n;
+
+		odb = db_open(path, 1000);
+		c = odb != NULL && store_dnc_count(odb, &n) == 0 ? 'y' : 'n';
+		(void)write(up[1], &c, 1);
+		(void)read(down[0], &c, 1);
+		db_close(odb);
+		_exit(0);
+	}
+	ck_assert_int_eq(read(up[0], &c, 1), 1);
+	ck_assert_int_eq(c, 'y');
+	ck_assert_int_eq(store_in_use(path, &pid), 1);
+	ck_assert_int_eq(pid, (long)child);
+	ck_assert_int_eq(write(down[1], "x", 1), 1);
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_int_eq(store_in_use(path, &pid), 0);
+	ck_assert_ptr_nonnull(db = db_open(path, 1000));
+	close(up[0]);
+	close(up[1]);
+	close(down[0]);
+	close(down[1]);
+
+	/* Removal takes the files beside the store too. */
+	ck_assert_ptr_nonnull(odb = db_open(other, 1000));
+	ck_assert_int_eq(db_schema_version(odb), 0);
+	snprintf(side, sizeof(side), "%s-wal", other);
+	ck_assert_int_eq(stat(side, &sb), 0);
+	ck_assert_int_eq(store_in_use(other, &pid), 0);
+	db_close(odb);
+	store_remove(other);
+	ck_assert_int_eq(stat(other, &sb), -1);
+	ck_assert_int_eq(stat(side, &sb), -1);
+	snprintf(side, sizeof(side), "%s-shm", other);
+	ck_assert_int_eq(stat(side, &sb), -1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -749,6 +812,7 @@ main(void)
 	tcase_add_test(tm, maint_integrity_size_checkpoint);
 	tcase_add_test(tm, maint_copies);
 	tcase_add_test(tm, maint_damaged);
+	tcase_add_test(tm, maint_in_use_and_remove);
 	suite_add_tcase(s, tm);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
