@@ -19,9 +19,10 @@
 
 #include "audit.h"
 #include "config.h"
-#include "db.h"
 #include "keyfile.h"
 #include "log.h"
+#include "store.h"
+#include "store/audit.h"
 
 /* The hash the first entry points back to. */
 static const char genesis[] =
@@ -185,32 +186,6 @@ audit_checkpoint_file(void)
 	return ak.cp_path;
 }
 
-/* An entry as stored; the strings belong to the statement's row. */
-struct entry {
-	int64_t		 id;
-	const char	*ts;
-	int64_t		 actor_id;
-	const char	*actor, *addr, *ua, *action, *object, *details;
-	const char	*prev_hash, *hash;
-};
-
-/* The columns of STMT_AUDIT_ALL and STMT_AUDIT_HEAD. */
-static void
-entry_of_row(sqlite3_stmt *st, struct entry *e)
-{
-	e->id = sqlite3_column_int64(st, 0);
-	e->ts = db_col_text(st, 1);
-	e->actor_id = sqlite3_column_int64(st, 2);
-	e->actor = db_col_text(st, 3);
-	e->addr = db_col_text(st, 4);
-	e->ua = db_col_text(st, 5);
-	e->action = db_col_text(st, 6);
-	e->object = db_col_text(st, 7);
-	e->details = db_col_text(st, 8);
-	e->prev_hash = db_col_text(st, 9);
-	e->hash = db_col_text(st, 10);
-}
-
 /*
  * What an entry's hash covers: prev_hash, then the compact JSON array
  * [id, ts, actor_id or null, actor, addr, user_agent, action, object,
@@ -220,7 +195,7 @@ entry_of_row(sqlite3_stmt *st, struct entry *e)
  * the marker hex(SHA-256(that)): pass key NULL.
  */
 static int
-entry_hash(const struct entry *e, const unsigned char *key, char out[65])
+entry_hash(const struct audit_row *e, const unsigned char *key, char out[65])
 {
 	crypto_auth_hmacsha256_state	 hs;
 	crypto_hash_sha256_state	 ss;
@@ -236,7 +211,7 @@ entry_hash(const struct entry *e, const unsigned char *key, char out[65])
 	    cJSON_CreateNumber((double)e->actor_id) : cJSON_CreateNull());
 	cJSON_AddItemToArray(a, cJSON_CreateString(e->actor));
 	cJSON_AddItemToArray(a, cJSON_CreateString(e->addr));
-	cJSON_AddItemToArray(a, cJSON_CreateString(e->ua));
+	cJSON_AddItemToArray(a, cJSON_CreateString(e->user_agent));
 	cJSON_AddItemToArray(a, cJSON_CreateString(e->action));
 	cJSON_AddItemToArray(a, cJSON_CreateString(e->object));
 	cJSON_AddItemToArray(a, cJSON_CreateString(e->details));
@@ -289,99 +264,34 @@ details_text(const cJSON *details)
 	return s;
 }
 
-/* Entries and the newest id. */
-static int
-chain_size(struct db *db, int64_t *count, int64_t *last)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = db_stmt(db, STMT_AUDIT_SIZE)) == NULL)
-		return -1;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*count = sqlite3_column_int64(st, 0);
-		*last = sqlite3_column_int64(st, 1);
-	}
-	db_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
-/* The hash (and, when ts is not NULL, the time) of entry id: 1 found,
- * 0 no such entry, -1 error. */
-static int
-entry_at(struct db *db, int64_t id, char hash[65], char ts[32])
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = db_stmt(db, STMT_AUDIT_HASH_AT)) == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		snprintf(hash, 65, "%s", db_col_text(st, 0));
-		if (ts != NULL)
-			snprintf(ts, 32, "%s", db_col_text(st, 1));
-	}
-	db_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
 static int
 append_entry(struct db *db, const struct audit_actor *who, const char *action,
     const char *object, const char *dtext)
 {
-	sqlite3_stmt	*st;
-	struct entry	 e;
+	struct audit_row e;
 	char		 ts[32], prev[65], hash[65];
 	int64_t		 id = 1;
 	int		 rc;
 
-	if ((st = db_stmt(db, STMT_AUDIT_LAST)) == NULL)
-		return -1;
 	snprintf(prev, sizeof(prev), "%s", genesis);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0) + 1;
-		snprintf(prev, sizeof(prev), "%s", db_col_text(st, 1));
-	}
-	db_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if ((rc = store_audit_last(db, &id, prev)) == -1)
 		return -1;
-
+	if (rc == 1)
+		id++;
 	audit_now(ts);
-	e = (struct entry){ id, ts, who->user_id, who->name, who->addr,
+	e = (struct audit_row){ id, ts, who->user_id, who->name, who->addr,
 	    who->user_agent, action, object != NULL ? object : "", dtext,
 	    prev, NULL };
-	if (entry_hash(&e, ak.entry_key, hash) == -1 ||
-	    (st = db_stmt(db, STMT_AUDIT_INSERT)) == NULL)
+	if (entry_hash(&e, ak.entry_key, hash) == -1)
 		return -1;
-	db_bind_int(st, 1, id);
-	db_bind_text(st, 2, ts);
-	if (who->user_id > 0)
-		db_bind_int(st, 3, who->user_id);
-	db_bind_text(st, 4, who->name);
-	db_bind_text(st, 5, who->addr);
-	db_bind_text(st, 6, who->user_agent);
-	db_bind_text(st, 7, action);
-	db_bind_text(st, 8, e.object);
-	db_bind_text(st, 9, dtext);
-	db_bind_text(st, 10, prev);
-	db_bind_text(st, 11, hash);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	e.hash = hash;
+	return store_audit_insert(db, &e);
 }
 
 int
 audit_marker(struct db *db, int64_t *id)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = db_stmt(db, STMT_AUDIT_MARKER)) == NULL)
-		return -1;
-	db_bind_text(st, 1, MARKER_ACTION);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	db_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return store_audit_marker(db, MARKER_ACTION, id);
 }
 
 /*
@@ -401,7 +311,7 @@ ensure_marker(struct db *db)
 
 	if ((rc = audit_marker(db, &id)) != 0)
 		return rc == 1 ? 0 : -1;
-	if (chain_size(db, &count, &last) == -1 ||
+	if (store_audit_size(db, &count, &last) == -1 ||
 	    (d = cJSON_CreateObject()) == NULL)
 		return -1;
 	cJSON_AddNumberToObject(d, "legacy_entries", (double)count);
@@ -469,7 +379,7 @@ audit_record(struct db *db, const struct audit_actor *who, const char *action,
 
 /* Why the marker does not match its HMAC: another key, or a change. */
 static void
-marker_why(const struct entry *e, char *why, size_t whysz)
+marker_why(const struct audit_row *e, char *why, size_t whysz)
 {
 	cJSON		*d = cJSON_Parse(e->details);
 	const char	*id = cJSON_GetStringValue(cJSON_GetObjectItem(d,
@@ -556,7 +466,7 @@ cp_check(struct db *db, struct audit_report *r)
 	int		 found, rc = 0;
 	struct tm	 tm;
 
-	if (chain_size(db, &count, &last) == -1)
+	if (store_audit_size(db, &count, &last) == -1)
 		return -1;
 	if ((f = fopen(ak.cp_path, "re")) == NULL) {
 		if (errno != ENOENT) {
@@ -596,7 +506,8 @@ cp_check(struct db *db, struct audit_report *r)
 		snprintf(r->cp_time, sizeof(r->cp_time), "%s", c.time);
 		latest_id = c.last_id;
 		/* The worker may have added both since the count was read. */
-		if (c.last_id > last && chain_size(db, &count, &last) == -1) {
+		if (c.last_id > last &&
+		    store_audit_size(db, &count, &last) == -1) {
 			rc = -1;
 			goto out;
 		}
@@ -607,7 +518,8 @@ cp_check(struct db *db, struct audit_report *r)
 			}
 			continue;
 		}
-		if ((found = entry_at(db, c.last_id, hash, NULL)) == -1) {
+		if ((found = store_audit_hash_at(db, c.last_id, hash,
+		    NULL)) == -1) {
 			rc = -1;
 			goto out;
 		}
@@ -643,8 +555,8 @@ cp_check(struct db *db, struct audit_report *r)
 		    "holds no checkpoint, so nothing shows whether the log was "
 		    "cut short", ak.cp_path);
 		rc = 1;
-	} else if (last > latest_id && entry_at(db, latest_id + 1, hash,
-	    ts) == 1) {
+	} else if (last > latest_id && store_audit_hash_at(db, latest_id + 1,
+	    hash, ts) == 1) {
 		/* Entries since the newest checkpoint are normal for a few
 		 * minutes; hours of them mean no checkpoint is being made. */
 		memset(&tm, 0, sizeof(tm));
@@ -665,8 +577,8 @@ out:
 int
 audit_verify(struct db *db, struct audit_report *r)
 {
-	sqlite3_stmt	*st;
-	struct entry	 e;
+	struct store_cursor *c;
+	struct audit_row e;
 	char		 prev[65], hash[65];
 	int64_t		 expect = 1;
 	int		 rc, keyed, broken = 0;
@@ -677,10 +589,9 @@ audit_verify(struct db *db, struct audit_report *r)
 		return -1;
 	}
 	snprintf(prev, sizeof(prev), "%s", genesis);
-	if ((st = db_stmt(db, STMT_AUDIT_ALL)) == NULL)
+	if ((c = store_audit_all(db)) == NULL)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		entry_of_row(st, &e);
+	while ((rc = store_audit_next(c, &e)) == 1) {
 		r->bad_id = e.id;
 		broken = 1;
 		if (e.id != expect) {
@@ -698,7 +609,7 @@ audit_verify(struct db *db, struct audit_report *r)
 		keyed = r->marker_id != 0 ||
 		    strcmp(e.action, MARKER_ACTION) == 0;
 		if (entry_hash(&e, keyed ? ak.entry_key : NULL, hash) == -1) {
-			db_reset(st);
+			store_cursor_close(c);
 			return -1;
 		}
 		if (strcmp(hash, e.hash) != 0) {
@@ -722,8 +633,8 @@ audit_verify(struct db *db, struct audit_report *r)
 		expect = e.id + 1;
 		r->entries++;
 	}
-	db_reset(st);
-	if (!broken && rc != SQLITE_DONE)
+	store_cursor_close(c);
+	if (!broken && rc != 0)
 		return -1;
 	if (!broken) {
 		r->bad_id = 0;
@@ -796,9 +707,9 @@ int
 audit_checkpoint(struct db *db, char *msg, size_t msgsz)
 {
 	struct checkpoint newest = { 0 }, c = { 0 };
-	struct entry	 e;
+	struct audit_row e;
 	struct stat	 sb;
-	sqlite3_stmt	*st = NULL;
+	struct store_cursor *head = NULL;
 	char		 line[512], hash[65];
 	int64_t		 count, last;
 	int		 fd, rc = -1, have, found, n;
@@ -823,17 +734,16 @@ audit_checkpoint(struct db *db, char *msg, size_t msgsz)
 		goto out;
 
 	/* One snapshot of the chain for all that is read of it. */
-	if (db_begin(db) == -1 || chain_size(db, &count, &last) == -1 ||
-	    (st = db_stmt(db, STMT_AUDIT_HEAD)) == NULL) {
+	if (db_begin(db) == -1 || store_audit_size(db, &count, &last) == -1 ||
+	    (head = store_audit_head(db)) == NULL) {
 		snprintf(msg, msgsz, "cannot read the audit log");
 		goto out;
 	}
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	if (store_audit_next(head, &e) != 1) {
 		snprintf(msg, msgsz, "the audit log is empty: nothing to vouch "
 		    "for (run `dialdesk audit verify`)");
 		goto out;
 	}
-	entry_of_row(st, &e);
 	if (entry_hash(&e, ak.entry_key, hash) == -1) {
 		snprintf(msg, msgsz, "out of memory");
 		goto out;
@@ -846,8 +756,8 @@ audit_checkpoint(struct db *db, char *msg, size_t msgsz)
 	c.last_id = e.id;
 	c.entries = count;
 	snprintf(c.hash, sizeof(c.hash), "%s", e.hash);
-	db_reset(st);
-	st = NULL;
+	store_cursor_close(head);
+	head = NULL;
 	if (count != c.last_id) {
 		snprintf(msg, msgsz, "the audit log holds %lld entries up to "
 		    "entry %lld: some are missing (run `dialdesk audit "
@@ -862,7 +772,8 @@ audit_checkpoint(struct db *db, char *msg, size_t msgsz)
 			    c.last_id, newest.seq, newest.entries);
 			goto out;
 		}
-		if ((found = entry_at(db, newest.last_id, hash, NULL)) == -1) {
+		if ((found = store_audit_hash_at(db, newest.last_id, hash,
+		    NULL)) == -1) {
 			snprintf(msg, msgsz, "cannot read the audit log");
 			goto out;
 		}
@@ -901,8 +812,7 @@ audit_checkpoint(struct db *db, char *msg, size_t msgsz)
 	    c.seq, c.entries, c.hash);
 	rc = 1;
 out:
-	if (st != NULL)
-		db_reset(st);
+	store_cursor_close(head);
 	db_rollback(db);
 	close(fd);
 	return rc;

@@ -14,13 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "audit.h"
 #include "backup.h"
 #include "config.h"
-#include "db.h"
 #include "keyfile.h"
+#include "store.h"
+#include "store/maint.h"
 
 /* The database key names a PostgreSQL server rather than a file. */
 static int
@@ -53,46 +52,6 @@ sync_path(const char *path, int dir)
 	return rc;
 }
 
-/* Copy the whole of src (a handle) into the file at dst in one step, that
- * is inside one read transaction: a consistent snapshot, while writers go
- * on in WAL mode. Returns 0 or -1 with a message in err. */
-static int
-copy_into(sqlite3 *src, const char *dst, char *err, size_t errsz)
-{
-	sqlite3		*out = NULL;
-	sqlite3_backup	*b;
-	int		 rc;
-
-	if (sqlite3_open_v2(dst, &out, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE, NULL) != SQLITE_OK) {
-		snprintf(err, errsz, "cannot create %s: %s", dst,
-		    out != NULL ? sqlite3_errmsg(out) : "out of memory");
-		sqlite3_close(out);
-		return -1;
-	}
-	if ((b = sqlite3_backup_init(out, "main", src, "main")) == NULL) {
-		snprintf(err, errsz, "cannot start the backup: %s",
-		    sqlite3_errmsg(out));
-		sqlite3_close(out);
-		return -1;
-	}
-	/* busy_timeout does not cover the backup's own lock: retry. */
-	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY ||
-	    rc == SQLITE_LOCKED)
-		sqlite3_sleep(50);
-	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE) {
-		snprintf(err, errsz, "backup failed: %s", sqlite3_errstr(rc));
-		sqlite3_close(out);
-		return -1;
-	}
-	if (sqlite3_close(out) != SQLITE_OK) {
-		snprintf(err, errsz, "cannot close %s", dst);
-		return -1;
-	}
-	return 0;
-}
-
 /* The checks a file must pass to be called a backup: SQLite's
  * integrity_check, a schema this program knows, an intact audit chain.
  * The file is left as one file (journal_mode DELETE). Returns 0 or -1
@@ -102,27 +61,25 @@ check_copy(const char *path, int busy_ms, int *schema, char *err,
     size_t errsz)
 {
 	struct db	*db;
-	sqlite3_stmt	*st;
 	struct audit_report r;
-	const char	*first = "";
+	char		 why[512];
 	int		 rc = -1, v;
 
 	if ((db = db_open(path, busy_ms)) == NULL) {
 		snprintf(err, errsz, "%s: not a database SQLite can open", path);
 		return -1;
 	}
-	if ((st = db_stmt(db, STMT_INTEGRITY_CHECK)) == NULL ||
-	    sqlite3_step(st) != SQLITE_ROW) {
+	switch (store_check_integrity(db, why, sizeof(why))) {
+	case 0:
+		break;
+	case 1:
+		snprintf(err, errsz, "%s: integrity_check: %s", path, why);
+		goto out;
+	default:
 		snprintf(err, errsz, "%s: integrity_check cannot run: %s",
-		    path, sqlite3_errmsg(db_handle(db)));
+		    path, why);
 		goto out;
 	}
-	first = db_col_text(st, 0);
-	if (strcmp(first, "ok") != 0) {
-		snprintf(err, errsz, "%s: integrity_check: %s", path, first);
-		goto out;
-	}
-	db_reset(st);
 	if ((v = db_schema_version(db)) < 1 || v > db_schema_latest()) {
 		snprintf(err, errsz, "%s: schema version %d, this dialdesk "
 		    "knows 1 to %d", path, v, db_schema_latest());
@@ -150,33 +107,16 @@ check_copy(const char *path, int busy_ms, int *schema, char *err,
 		printf("note: the copy and the checkpoint file %s disagree: "
 		    "%s\n", audit_checkpoint_file() != NULL ?
 		    audit_checkpoint_file() : "", r.cp_why);
-	if ((st = db_stmt(db, STMT_JOURNAL_DELETE)) == NULL ||
-	    sqlite3_step(st) != SQLITE_ROW) {
+	if (store_single_file(db) == -1) {
 		snprintf(err, errsz, "%s: cannot leave WAL mode", path);
 		goto out;
 	}
-	db_reset(st);
 	printf("checked: integrity ok, schema version %d, audit chain intact "
 	    "(%lld entries, head %s)\n", v, (long long)r.entries, r.head);
 	rc = 0;
 out:
-	db_reset(st);
 	db_close(db);
 	return rc;
-}
-
-static void
-remove_db_files(const char *path)
-{
-	char	 side[4096];
-
-	(void)unlink(path);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	(void)unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	(void)unlink(side);
-	snprintf(side, sizeof(side), "%s-journal", path);
-	(void)unlink(side);
 }
 
 int
@@ -221,10 +161,10 @@ backup_run(const struct config *cfg, const char *config_file,
 		audit_close();
 		return 1;
 	}
-	if (copy_into(db_handle(src), tmp, err, sizeof(err)) == -1) {
+	if (store_copy_db(src, tmp, err, sizeof(err)) == -1) {
 		audit_close();
 		db_close(src);
-		remove_db_files(tmp);
+		store_remove(tmp);
 		fprintf(stderr, "dialdesk: %s\n", err);
 		return 1;
 	}
@@ -233,7 +173,7 @@ backup_run(const struct config *cfg, const char *config_file,
 	rc = check_copy(tmp, cfg->busy_timeout_ms, &schema, err, sizeof(err));
 	audit_close();
 	if (rc == -1) {
-		remove_db_files(tmp);
+		store_remove(tmp);
 		fprintf(stderr, "dialdesk: backup not made: %s\n", err);
 		return 1;
 	}
@@ -241,7 +181,7 @@ backup_run(const struct config *cfg, const char *config_file,
 	    rename(tmp, file) == -1 || sync_path(file, 1) == -1) {
 		fprintf(stderr, "dialdesk: backup not made: %s: %s\n", file,
 		    strerror(errno));
-		remove_db_files(tmp);
+		store_remove(tmp);
 		(void)unlink(file);
 		return 1;
 	}
@@ -261,37 +201,6 @@ backup_run(const struct config *cfg, const char *config_file,
 	    key, cps, dnc_key != NULL ? dnc_key : "?", cfg->upload_dir);
 	free(dnc_key);
 	return 0;
-}
-
-int
-backup_db_in_use(const char *path, long *pid)
-{
-	struct flock	 fl;
-	char		 shm[4096];
-	int		 fd;
-
-	*pid = 0;
-	snprintf(shm, sizeof(shm), "%s-shm", path);
-	if ((fd = open(shm, O_RDONLY | O_CLOEXEC)) == -1)
-		return errno == ENOENT ? 0 : -1;
-	/* Every SQLite connection to a WAL database holds a read lock on
-	 * this byte of the -shm file (unix VFS, the "DMS" slot) for as long
-	 * as it is open: one that a writer would collide with is another
-	 * process's open connection. */
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	fl.l_start = 128;
-	fl.l_len = 1;
-	if (fcntl(fd, F_GETLK, &fl) == -1) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	if (fl.l_type == F_UNLCK)
-		return 0;
-	*pid = (long)fl.l_pid;
-	return 1;
 }
 
 /* Does `dialdesk serve` answer on the configured socket? */
@@ -319,22 +228,18 @@ static int
 checkpoint(const struct config *cfg)
 {
 	struct db	*db;
-	sqlite3_stmt	*st;
-	int		 ok;
+	int		 rc;
 
 	if ((db = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL)
 		return -1;
-	ok = (st = db_stmt(db, STMT_WAL_CHECKPOINT)) != NULL &&
-	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
-	db_reset(st);
+	rc = store_checkpoint(db);
 	db_close(db);
-	return ok ? 0 : -1;
+	return rc;
 }
 
 int
 restore_run(const struct config *cfg, const char *file)
 {
-	sqlite3		*in = NULL;
 	struct stat	 old;
 	struct tm	 tm;
 	time_t		 now = time(NULL);
@@ -353,7 +258,7 @@ restore_run(const struct config *cfg, const char *file)
 		    "dialdesk-worker)\n", cfg->socket);
 		return 1;
 	}
-	switch (backup_db_in_use(cfg->database, &pid)) {
+	switch (store_in_use(cfg->database, &pid)) {
 	case 0:
 		break;
 	case 1:
@@ -374,29 +279,20 @@ restore_run(const struct config *cfg, const char *file)
 	    tm.tm_hour, tm.tm_min, tm.tm_sec);
 
 	/* Check a copy next to the database, never the backup itself. */
-	if (sqlite3_open_v2(file, &in, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
-		fprintf(stderr, "dialdesk: cannot open %s: %s\n", file,
-		    in != NULL ? sqlite3_errmsg(in) : "out of memory");
-		sqlite3_close(in);
-		return 1;
-	}
-	if (copy_into(in, tmp, err, sizeof(err)) == -1) {
-		sqlite3_close(in);
-		remove_db_files(tmp);
+	if (store_copy_file(file, tmp, err, sizeof(err)) == -1) {
+		store_remove(tmp);
 		fprintf(stderr, "dialdesk: %s\n", err);
 		return 1;
 	}
-	sqlite3_close(in);
 	if (audit_open(cfg, 0, err, sizeof(err)) == -1) {
-		remove_db_files(tmp);
+		store_remove(tmp);
 		fprintf(stderr, "dialdesk: not restored: %s\n", err);
 		return 1;
 	}
 	rc = check_copy(tmp, cfg->busy_timeout_ms, &schema, err, sizeof(err));
 	audit_close();
 	if (rc == -1) {
-		remove_db_files(tmp);
+		store_remove(tmp);
 		fprintf(stderr, "dialdesk: not restored: %s\n", err);
 		return 1;
 	}
@@ -404,7 +300,7 @@ restore_run(const struct config *cfg, const char *file)
 	have_old = stat(cfg->database, &old) == 0;
 	if (have_old && (checkpoint(cfg) == -1 ||
 	    rename(cfg->database, kept) == -1)) {
-		remove_db_files(tmp);
+		store_remove(tmp);
 		fprintf(stderr, "dialdesk: cannot put %s aside: %s\n",
 		    cfg->database, errno != 0 ? strerror(errno) : "busy");
 		return 1;
@@ -418,7 +314,7 @@ restore_run(const struct config *cfg, const char *file)
 		fprintf(stderr, "dialdesk: cannot put the restored database in "
 		    "place: %s%s%s\n", strerror(errno),
 		    have_old ? "; the old one is " : "", have_old ? kept : "");
-		remove_db_files(tmp);
+		store_remove(tmp);
 		return 1;
 	}
 	printf("restored %s from %s\n", cfg->database, file);

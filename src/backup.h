@@ -23,9 +23,4 @@ int	backup_run(const struct config *, const char *config_file,
  * exit status: 0, 1, 2 as backup_run. */
 int	restore_run(const struct config *, const char *file);
 
-/* 1 when a process other than this one has the SQLite database at path
- * open (it holds the WAL index's shared lock), with its pid in *pid; 0
- * when none; -1 when it cannot tell. */
-int	backup_db_in_use(const char *path, long *pid);
-
 #endif

@@ -49,28 +49,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	[STMT_SCHEMA_RECORD] =
 	    "INSERT INTO schema_migrations (version, name, applied)"
 	    " VALUES (?, ?, unixepoch())",
-	[STMT_AUDIT_LAST] =
-	    "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
-	[STMT_AUDIT_INSERT] =
-	    "INSERT INTO audit (id, ts, actor_id, actor, addr, user_agent, action,"
-	    " object, details, prev_hash, hash)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[STMT_AUDIT_ALL] =
-	    "SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
-	    " details, prev_hash, hash FROM audit ORDER BY id",
-	[STMT_AUDIT_MAXID] =
-	    "SELECT coalesce(max(id), 0) FROM audit",
-	/* STMT_AUDIT_PAGE (actor, action, from, to, id ceiling, limit,
-	[STMT_AUDIT_PAGE] =
-
-	 * offset): empty filters match everything. Without filters the caller
-	 * pages by id ceiling, which the chain keeps gap-free, so that page
-	 * 500 costs what page 1 costs. */
-	    "SELECT id, ts, actor, addr, user_agent, action, object, details, hash"
-	    " FROM audit WHERE id <= ?5"
-	    " AND (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2)"
-	    " AND (?3 = '' OR ts >= ?3) AND (?4 = '' OR ts < ?4)"
-	    " ORDER BY id DESC LIMIT ?6 OFFSET ?7",
 	[STMT_IMPORT_INSERT] =
 	    "INSERT INTO imports (user_id, created, state, params, file_name,"
 	    " file_path, file_size, file_sha256, format, encoding, delimiter,"
@@ -141,18 +119,16 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " WHERE id = ? AND state IN ('unknown', 'failed')"
 	    " RETURNING task_id, seq, state",
 	/* STMT_BATCH_CLAIM (worker, now): the oldest due batch, taken by
-	[STMT_BATCH_CLAIM] =
-
 	 * one worker inside BEGIN IMMEDIATE, so no two workers get it */
+	[STMT_BATCH_CLAIM] =
 	    "UPDATE batches SET state = 'sending', claimed_by = ?1,"
 	    " claimed_at = ?2, attempts = attempts + 1, updated = ?2"
 	    " WHERE id = (SELECT id FROM batches WHERE state = 'queued'"
 	    " AND next_attempt <= ?2 ORDER BY id LIMIT 1)"
 	    " RETURNING id, task_id, seq, first_seq, rows, attempts",
 	/* STMT_BATCH_FINISH (state, http, errCode, message, vendor task,
-	[STMT_BATCH_FINISH] =
-
 	 * body sha, sent_at, now, id) */
+	[STMT_BATCH_FINISH] =
 	    "UPDATE batches SET state = ?, http_status = ?, err_code = ?,"
 	    " message = ?, vendor_task_id = ?, body_sha256 = ?, sent_at = ?,"
 	    " updated = ?, claimed_by = '' WHERE id = ? AND state = 'sending'",
@@ -161,9 +137,8 @@ const char *const store_sql_core[STMT__MAX] = {
 	    "UPDATE batches SET state = 'queued', next_attempt = ?, message = ?,"
 	    " updated = ?, claimed_by = '' WHERE id = ? AND state = 'sending'",
 	/* STMT_BATCH_STALE (message, now, claimed before): a worker died
-	[STMT_BATCH_STALE] =
-
 	 * while sending; whether the vendor got it is not known */
+	[STMT_BATCH_STALE] =
 	    "UPDATE batches SET state = 'unknown', message = ?, updated = ?,"
 	    " claimed_by = '' WHERE state = 'sending' AND claimed_at < ?"
 	    " RETURNING id, task_id, seq",
@@ -176,9 +151,8 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " body_sha256, http_status, err_code, message, vendor_task_id,"
 	    " sent_at, updated FROM batches WHERE task_id = ? ORDER BY seq",
 	/* STMT_TASK_LIST (state, user id, from, to, name part, limit,
-	[STMT_TASK_LIST] =
-
 	 * offset): 0 and '' match everything */
+	[STMT_TASK_LIST] =
 	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count,"
 	    " t.state, (SELECT count(*) FROM batches AS b WHERE b.task_id = t.id"
 	    "  AND b.state IN ('sent', 'failed', 'unknown', 'cancelled'))"
@@ -223,9 +197,8 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " substr(body, 1, 2000), reason"
 	    " FROM rejected_pushes ORDER BY id DESC LIMIT ? OFFSET ?",
 	/* STMT_TASK_BREAKDOWN (task): each batch with its newest push, if
-	[STMT_TASK_BREAKDOWN] =
-
 	 * any, and how many pushes it had */
+	[STMT_TASK_BREAKDOWN] =
 	    "SELECT b.id, b.seq, b.state, b.rows, b.sent_at, p.id, p.received,"
 	    " p.ok, p.reason, p.total, p.success, p.fail, p.blacklist, p.repeat,"
 	    " p.filter, p.shi, p.kong, p.tingji, p.kuwu, p.chenmo, p.fenxian,"
@@ -234,18 +207,16 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " (SELECT max(id) FROM pushes WHERE batch_id = b.id)"
 	    " WHERE b.task_id = ? ORDER BY b.seq",
 	/* STMT_DASH_TASKS (since, creator or 0): tasks made, and numbers
-	[STMT_DASH_TASKS] =
-
 	 * in batches the vendor accepted */
+	[STMT_DASH_TASKS] =
 	    "SELECT (SELECT count(*) FROM tasks"
 	    "  WHERE created >= ?1 AND (?2 = 0 OR user_id = ?2)),"
 	    " (SELECT coalesce(sum(b.rows), 0) FROM batches AS b"
 	    "  JOIN tasks AS t ON t.id = b.task_id WHERE b.state = 'sent'"
 	    "  AND b.sent_at >= ?1 AND (?2 = 0 OR t.user_id = ?2))",
 	/* STMT_DASH_FIGURES (since, creator or 0): the newest push of each
-	[STMT_DASH_FIGURES] =
-
 	 * batch sent since then, summed */
+	[STMT_DASH_FIGURES] =
 	    "SELECT count(p.id), coalesce(sum(p.total), 0),"
 	    " coalesce(sum(p.success), 0), coalesce(sum(p.fail), 0),"
 	    " coalesce(sum(p.blacklist), 0), coalesce(sum(p.repeat), 0),"
@@ -266,38 +237,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	[STMT_IMPORT_STALE] =
 	    "SELECT id, file_path FROM imports WHERE state = ? AND created < ?"
 	    " ORDER BY id LIMIT ?",
-	/* STMT_INTEGRITY_CHECK : one row "ok", else the problems (backup.c) */
-	[STMT_INTEGRITY_CHECK] =
-	    "PRAGMA integrity_check",
-	/* STMT_WAL_CHECKPOINT : everything into the main file, -wal emptied */
-	[STMT_WAL_CHECKPOINT] =
-	    "PRAGMA wal_checkpoint(TRUNCATE)",
-	/* STMT_JOURNAL_DELETE : a copy that is one file, no -wal or -shm */
-	[STMT_JOURNAL_DELETE] =
-	    "PRAGMA journal_mode=DELETE",
-	/* STMT_HEALTH_BATCH_STATES : batches by state (health.c) */
-	[STMT_HEALTH_BATCH_STATES] =
-	    "SELECT state, count(*) FROM batches GROUP BY state",
-	/* STMT_HEALTH_QUEUE_OLDEST : when the longest-waiting batch was queued */
-	[STMT_HEALTH_QUEUE_OLDEST] =
-	    "SELECT min(updated) FROM batches WHERE state = 'queued'",
-	/* STMT_HEALTH_DB_SIZE : bytes of the main file */
-	[STMT_HEALTH_DB_SIZE] =
-	    "SELECT page_count * page_size FROM pragma_page_count(),"
-	    " pragma_page_size()",
-	/* STMT_AUDIT_HEAD : the newest entry, whole (audit.c checks its HMAC) */
-	[STMT_AUDIT_HEAD] =
-	    "SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
-	    " details, prev_hash, hash FROM audit ORDER BY id DESC LIMIT 1",
-	/* STMT_AUDIT_HASH_AT (id) */
-	[STMT_AUDIT_HASH_AT] =
-	    "SELECT hash, ts FROM audit WHERE id = ?",
-	/* STMT_AUDIT_MARKER (action): the first entry with that action */
-	[STMT_AUDIT_MARKER] =
-	    "SELECT id FROM audit WHERE action = ? ORDER BY id LIMIT 1",
-	/* STMT_AUDIT_SIZE : entries and the newest id */
-	[STMT_AUDIT_SIZE] =
-	    "SELECT count(*), coalesce(max(id), 0) FROM audit",
 	/* STMT_RETENTION_DUE (last change before, limit): confirmed lists
 	 * whose task has no batch left to decide on and none changed since */
 	[STMT_RETENTION_DUE] =
@@ -316,15 +255,13 @@ const char *const store_sql_core[STMT__MAX] = {
 	[STMT_IMPORT_PURGED] =
 	    "SELECT purged FROM imports WHERE id = ?",
 	/* STMT_BATCH_CLAIM_OPEN (batch, attempts): the claim that made this
-	[STMT_BATCH_CLAIM_OPEN] =
-
 	 * attempt still waits for its outcome */
+	[STMT_BATCH_CLAIM_OPEN] =
 	    "SELECT 1 FROM batches WHERE id = ? AND attempts = ?"
 	    " AND state = 'sending'",
 	/* STMT_DRAFT_LIST (uploader or 0, from or 0, to or 0, name part,
-	[STMT_DRAFT_LIST] =
-
 	 * limit): imports in preview, newest first */
+	[STMT_DRAFT_LIST] =
 	    "SELECT i.id, i.user_id, u.name, i.created, i.rows_read, i.valid,"
 	    " coalesce(json_extract(i.params, '$.name'), ''), i.file_name"
 	    " FROM imports AS i JOIN users AS u ON u.id = i.user_id"
@@ -349,9 +286,8 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " WHERE session_id = ? AND user_id = ? AND form_token = ?"
 	    " RETURNING file_name, file_path, file_size, created",
 	/* STMT_KEPT_STALE (created before, limit): too old, or their
-	[STMT_KEPT_STALE] =
-
 	 * session has ended */
+	[STMT_KEPT_STALE] =
 	    "DELETE FROM kept_uploads WHERE id IN (SELECT id FROM kept_uploads"
 	    " WHERE created < ?1 OR session_id NOT IN (SELECT id FROM sessions)"
 	    " ORDER BY id LIMIT ?2) RETURNING file_path",
@@ -361,90 +297,11 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " head_rows = ? WHERE id = ?",
 	[STMT_IMPORT_GET_READ] =
 	    "SELECT sheet, header_line, sheets, head_rows FROM imports WHERE id = ?",
-	/* STMT_SETTINGS_VERSION : changes on the settings page so far */
-	[STMT_SETTINGS_VERSION] =
-	    "SELECT coalesce(max(id), 0) FROM settings_history",
-	/* STMT_SETTINGS_ALL : the page's values over the file's */
-	[STMT_SETTINGS_ALL] =
-	    "SELECT key, value, changed_by, changed_at FROM settings ORDER BY key",
-	/* STMT_SETTINGS_PUT (key, value, who, who id, now) */
-	[STMT_SETTINGS_PUT] =
-	    "INSERT INTO settings (key, value, changed_by, changed_by_id,"
-	    " changed_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key) DO UPDATE"
-	    " SET value = ?2, changed_by = ?3, changed_by_id = ?4, changed_at = ?5",
-	/* STMT_SETTINGS_HISTORY_ADD (key, change, old, new, who, who id,
-	[STMT_SETTINGS_HISTORY_ADD] =
-
-	 * now): old and new are NULL for a secret */
-	    "INSERT INTO settings_history (key, change, old_value, new_value,"
-	    " changed_by, changed_by_id, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	/* STMT_SETTINGS_HISTORY (limit): the latest first */
-	[STMT_SETTINGS_HISTORY] =
-	    "SELECT id, key, change, old_value, new_value, changed_by, changed_at"
-	    " FROM settings_history ORDER BY id DESC LIMIT ?",
 	/* STMT_BATCH_NEXT_QUEUED (now): the batch a worker would claim next
-	[STMT_BATCH_NEXT_QUEUED] =
-
 	 * (STMT_BATCH_CLAIM's order), else the one due soonest */
+	[STMT_BATCH_NEXT_QUEUED] =
 	    "SELECT id, task_id, seq, first_seq, rows FROM batches"
 	    " WHERE state = 'queued' ORDER BY max(next_attempt, ?1), id LIMIT 1",
-	/* STMT_DNC_LISTED (hash, today): an entry that still applies */
-	[STMT_DNC_LISTED] =
-	    "SELECT 1 FROM dnc WHERE hash = ?1"
-	    " AND (expires IS NULL OR expires >= ?2)",
-	/* STMT_DNC_SENT_RECENTLY (hash, since, user or 0) */
-	[STMT_DNC_SENT_RECENTLY] =
-	    "SELECT 1 FROM sent_numbers WHERE hash = ?1 AND sent_at >= ?2"
-	    " AND (?3 = 0 OR user_id = ?3) LIMIT 1",
-	/* STMT_DNC_INSERT : nothing when the number is listed already */
-	[STMT_DNC_INSERT] =
-	    "INSERT INTO dnc (hash, masked, reason, expires, added_by, added_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
-	/* STMT_DNC_DELETE (id) */
-	[STMT_DNC_DELETE] =
-	    "DELETE FROM dnc WHERE id = ? RETURNING masked",
-	/* STMT_DNC_BY_HASH (hash) */
-	[STMT_DNC_BY_HASH] =
-	    "SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
-	    " coalesce(u.name, ''), d.added_at FROM dnc AS d"
-	    " LEFT JOIN users AS u ON u.id = d.added_by WHERE d.hash = ?",
-	/* STMT_DNC_BY_ID (id) */
-	[STMT_DNC_BY_ID] =
-	    "SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
-	    " coalesce(u.name, ''), d.added_at FROM dnc AS d"
-	    " LEFT JOIN users AS u ON u.id = d.added_by WHERE d.id = ?",
-	/* STMT_DNC_PAGE (ids below, limit): newest first, by key */
-	[STMT_DNC_PAGE] =
-	    "SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
-	    " coalesce(u.name, ''), d.added_at FROM dnc AS d"
-	    " LEFT JOIN users AS u ON u.id = d.added_by WHERE d.id < ?"
-	    " ORDER BY d.id DESC LIMIT ?",
-	[STMT_DNC_COUNT] =
-	    "SELECT count(*) FROM dnc",
-	/* STMT_DNC_SENT_INSERT (hash, user, time) */
-	[STMT_DNC_SENT_INSERT] =
-	    "INSERT INTO sent_numbers (hash, user_id, sent_at) VALUES (?, ?, ?)"
-	    " ON CONFLICT DO NOTHING",
-	/* STMT_DNC_SENT_PURGE (sent before) */
-	[STMT_DNC_SENT_PURGE] =
-	    "DELETE FROM sent_numbers WHERE sent_at < ?",
-	/* STMT_DNC_RULE_SET (scope, days, keep, import) */
-	[STMT_DNC_RULE_SET] =
-	    "UPDATE imports SET dup_scope = ?, dup_days = ?, dup_keep = ?"
-	    " WHERE id = ?",
-	/* STMT_DNC_RULE_GET (import) */
-	[STMT_DNC_RULE_GET] =
-	    "SELECT dup_scope, dup_days, dup_keep, user_id, dnc_count,"
-	    " recent_count FROM imports WHERE id = ?",
-	/* STMT_DNC_COUNTS_SET (listed, recent, import) */
-	[STMT_DNC_COUNTS_SET] =
-	    "UPDATE imports SET dnc_count = ?, recent_count = ? WHERE id = ?",
-	/* STMT_DNC_ANY : is the list empty (no lookups at all then)? */
-	[STMT_DNC_ANY] =
-	    "SELECT 1 FROM dnc LIMIT 1",
-	/* STMT_DNC_SENT_ANY (since): anything sent since? */
-	[STMT_DNC_SENT_ANY] =
-	    "SELECT 1 FROM sent_numbers WHERE sent_at >= ? LIMIT 1",
 };
 
 /*
@@ -459,6 +316,10 @@ static const char *const *const sql_tables[] = {
 	store_sql_tasks,
 	store_sql_users,
 	store_sql_access,
+	store_sql_audit,
+	store_sql_settings,
+	store_sql_dnc,
+	store_sql_maint,
 };
 
 static const char	*sql[STMT__MAX];
@@ -615,6 +476,38 @@ store_cursor_close(struct store_cursor *c)
 {
 	if (c != NULL)
 		sqlite3_reset((sqlite3_stmt *)c);
+}
+
+int
+db_get_int(sqlite3_stmt *st, int64_t *v)
+{
+	struct store_cursor *c = db_cursor(st);
+	int		 rc;
+
+	if ((rc = db_cursor_step(c, &st)) == 1) {
+		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+			rc = 0;
+		else if (v != NULL)
+			*v = sqlite3_column_int64(st, 0);
+	}
+	store_cursor_close(c);
+	return rc;
+}
+
+int
+db_each_row(sqlite3_stmt *st, int (*row)(void *arg, sqlite3_stmt *),
+    void *arg)
+{
+	struct store_cursor *c = db_cursor(st);
+	int		 rc;
+
+	while ((rc = db_cursor_step(c, &st)) == 1)
+		if (row(arg, st) != 0) {
+			rc = -1;
+			break;
+		}
+	store_cursor_close(c);
+	return rc == 0 ? 0 : -1;
 }
 
 void

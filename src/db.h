@@ -148,6 +148,10 @@ extern const char *const store_sql_imports[STMT__MAX];
 extern const char *const store_sql_tasks[STMT__MAX];
 extern const char *const store_sql_users[STMT__MAX];
 extern const char *const store_sql_access[STMT__MAX];
+extern const char *const store_sql_audit[STMT__MAX];
+extern const char *const store_sql_settings[STMT__MAX];
+extern const char *const store_sql_dnc[STMT__MAX];
+extern const char *const store_sql_maint[STMT__MAX];
 
 /* The SQL text of s (NULL, logged, when the tables are inconsistent). */
 const char	*db_sql(enum stmt s);
@@ -165,6 +169,15 @@ void		 db_reset(sqlite3_stmt *);
  * (logged). store_cursor_close() resets it. */
 struct store_cursor *db_cursor(sqlite3_stmt *);
 int		 db_cursor_step(struct store_cursor *, sqlite3_stmt **st);
+
+/* The first column of a bound statement's first row, as an integer, and
+ * reset it: 1 with *v, 0 when there is no row or the value is NULL, -1 on
+ * an error (logged). v may be NULL (whether a row exists). */
+int		 db_get_int(sqlite3_stmt *, int64_t *v);
+/* Step a bound statement, calling row() on each of its rows, and reset
+ * it: 0, or -1 on an error (logged) or when row() returned non-zero. */
+int		 db_each_row(sqlite3_stmt *,
+		    int (*row)(void *arg, sqlite3_stmt *), void *arg);
 
 /* Run a statement whose rows, if any, are not wanted, and reset it. A write
  * outside a transaction gets its own BEGIN IMMEDIATE ... COMMIT. Returns

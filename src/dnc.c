@@ -13,10 +13,10 @@
 #include "audit.h"
 #include "calllist.h"
 #include "config.h"
-#include "db.h"
 #include "dnc.h"
 #include "keyfile.h"
 #include "log.h"
+#include "store/access.h"
 #include "store/imports.h"
 
 static struct {
@@ -112,8 +112,6 @@ today(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-static int	exists(sqlite3_stmt *);
-
 /* Hashes looked up at once, sorted: probes in key order touch each page
  * of the large indexes once instead of once per row. */
 #define PRESCAN_CHUNK	65536
@@ -143,33 +141,22 @@ struct dnc_screen {
 
 static int
 rule_load(struct db *db, int64_t import_id, struct dup_rule *rule,
-    int64_t *owner, int64_t *listed, int64_t *recent)
+    int64_t *listed, int64_t *recent)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_DNC_RULE_GET);
+	struct dnc_rule_row r;
 	int		 rc;
 
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, import_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (dup_scope_parse(db_col_text(st, 0), &rule->scope) == -1)
-			rule->scope = DUP_LIST;
-		rule->days = sqlite3_column_int(st, 1);
-		rule->keep = sqlite3_column_int(st, 2);
-		if (owner != NULL)
-			*owner = sqlite3_column_int64(st, 3);
-		if (listed != NULL)
-			*listed = sqlite3_column_int64(st, 4);
-		if (recent != NULL)
-			*recent = sqlite3_column_int64(st, 5);
-	}
-	db_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		log_err("dnc: rule of import %lld: %s", (long long)import_id,
-		    sqlite3_errstr(rc));
-		return -1;
-	}
-	return rc == SQLITE_ROW ? 1 : 0;
+	if ((rc = store_dnc_rule_get(db, import_id, &r)) != 1)
+		return rc;
+	if (dup_scope_parse(r.scope, &rule->scope) == -1)
+		rule->scope = DUP_LIST;
+	rule->days = r.days;
+	rule->keep = r.keep;
+	if (listed != NULL)
+		*listed = r.listed;
+	if (recent != NULL)
+		*recent = r.recent;
+	return 1;
 }
 
 struct dnc_screen *
@@ -177,7 +164,6 @@ dnc_screen_new(struct db *db, int64_t import_id, int64_t user_id,
     const struct dup_rule *rule)
 {
 	struct dnc_screen *s;
-	sqlite3_stmt	*st;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		log_err("dnc: out of memory");
@@ -189,50 +175,25 @@ dnc_screen_new(struct db *db, int64_t import_id, int64_t user_id,
 	today(s->today);
 	if (rule != NULL) {
 		s->rule = *rule;
-		if ((st = db_stmt(db, STMT_DNC_RULE_SET)) == NULL)
+		if (store_dnc_rule_set(db, import_id,
+		    dup_scope_name(rule->scope), rule->days, rule->keep) == -1)
 			goto fail;
-		db_bind_text(st, 1, dup_scope_name(rule->scope));
-		db_bind_int(st, 2, rule->days);
-		db_bind_int(st, 3, rule->keep);
-		db_bind_int(st, 4, import_id);
-		if (db_exec_stmt(st) != SQLITE_DONE)
-			goto fail;
-	} else if (rule_load(db, import_id, &s->rule, NULL, NULL, NULL) != 1)
+	} else if (rule_load(db, import_id, &s->rule, NULL, NULL) != 1)
 		goto fail;
 	if (s->rule.days < 1)
 		s->rule.scope = DUP_LIST;
 	s->since = (int64_t)time(NULL) - (int64_t)s->rule.days * 86400;
 	/* Each lookup is a B-tree probe of a large table: none at all
 	 * where the table has nothing to find. */
-	if ((st = db_stmt(db, STMT_DNC_ANY)) == NULL ||
-	    (s->check_list = exists(st)) == -1)
+	if ((s->check_list = store_dnc_any(db)) == -1)
 		goto fail;
-	if (s->rule.scope != DUP_LIST) {
-		if ((st = db_stmt(db, STMT_DNC_SENT_ANY)) == NULL)
-			goto fail;
-		db_bind_int(st, 1, s->since);
-		if ((s->check_sent = exists(st)) == -1)
-			goto fail;
-	}
+	if (s->rule.scope != DUP_LIST &&
+	    (s->check_sent = store_dnc_sent_any(db, s->since)) == -1)
+		goto fail;
 	return s;
 fail:
 	free(s);
 	return NULL;
-}
-
-/* 1 a row, 0 none, -1 error. */
-static int
-exists(sqlite3_stmt *st)
-{
-	int	 rc = sqlite3_step(st);
-
-	db_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	log_err("dnc: lookup: %s", sqlite3_errstr(rc));
-	return -1;
 }
 
 /* The verdict of one hash from the tables, uncounted: 0, -1. */
@@ -240,16 +201,11 @@ static int
 lookup(struct dnc_screen *s, const unsigned char h[DNC_HASH_BYTES],
     enum dnc_verdict *v)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	int	 rc;
 
 	*v = DNC_PASS;
 	if (s->check_list) {
-		if ((st = db_stmt(s->db, STMT_DNC_LISTED)) == NULL)
-			return -1;
-		sqlite3_bind_blob(st, 1, h, DNC_HASH_BYTES, SQLITE_STATIC);
-		db_bind_text(st, 2, s->today);
-		if ((rc = exists(st)) == -1)
+		if ((rc = store_dnc_listed(s->db, h, s->today)) == -1)
 			return -1;
 		if (rc == 1) {
 			*v = DNC_LISTED;
@@ -258,12 +214,8 @@ lookup(struct dnc_screen *s, const unsigned char h[DNC_HASH_BYTES],
 	}
 	if (!s->check_sent)
 		return 0;
-	if ((st = db_stmt(s->db, STMT_DNC_SENT_RECENTLY)) == NULL)
-		return -1;
-	sqlite3_bind_blob(st, 1, h, DNC_HASH_BYTES, SQLITE_STATIC);
-	db_bind_int(st, 2, s->since);
-	db_bind_int(st, 3, s->rule.scope == DUP_MINE ? s->user_id : 0);
-	if ((rc = exists(st)) == -1)
+	if ((rc = store_dnc_sent_recently(s->db, h, s->since,
+	    s->rule.scope == DUP_MINE ? s->user_id : 0)) == -1)
 		return -1;
 	if (rc == 1)
 		*v = s->rule.keep ? DNC_RECENT_KEEP : DNC_RECENT_DROP;
@@ -392,14 +344,8 @@ dnc_screen_row(struct dnc_screen *s, long line, const char *normalised,
 int
 dnc_screen_finish(struct dnc_screen *s, cJSON *d)
 {
-	sqlite3_stmt	*st = db_stmt(s->db, STMT_DNC_COUNTS_SET);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, s->listed);
-	db_bind_int(st, 2, s->recent);
-	db_bind_int(st, 3, s->import_id);
-	if (db_exec_stmt(st) != SQLITE_DONE)
+	if (store_dnc_counts_set(s->db, s->import_id, s->listed,
+	    s->recent) == -1)
 		return -1;
 	if (d != NULL) {
 		cJSON_AddNumberToObject(d, "dnc", (double)s->listed);
@@ -429,8 +375,7 @@ int
 dnc_import_figures(struct db *db, int64_t import_id, struct dnc_figures *f)
 {
 	memset(f, 0, sizeof(*f));
-	return rule_load(db, import_id, &f->rule, NULL, &f->listed,
-	    &f->recent);
+	return rule_load(db, import_id, &f->rule, &f->listed, &f->recent);
 }
 
 int
@@ -438,31 +383,20 @@ dnc_record_sent(struct db *db, int64_t task_id, int64_t import_id,
     int64_t first_seq, int64_t rows, int64_t now)
 {
 	unsigned char	 h[DNC_HASH_BYTES];
-	sqlite3_stmt	*st, *ins;
 	struct store_cursor *c;
 	struct import_row row;
 	int64_t		 owner = 0;
 	int		 rc;
 
-	if ((st = db_stmt(db, STMT_ACCESS_TASK_OWNER)) == NULL)
+	/* A task that is gone is nobody's: its numbers still count as sent. */
+	if (store_owner(db, OBJ_TASK, task_id, &owner) == -1)
 		return -1;
-	db_bind_int(st, 1, task_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		owner = sqlite3_column_int64(st, 0);
-	db_reset(st);
 	if ((c = store_import_rows(db, import_id, first_seq,
 	    first_seq + rows - 1)) == NULL)
 		return -1;
 	while ((rc = store_import_rows_next(c, &row)) == 1) {
 		if (dnc_hash(row.phone, h) == -1 ||
-		    (ins = db_stmt(db, STMT_DNC_SENT_INSERT)) == NULL) {
-			store_cursor_close(c);
-			return -1;
-		}
-		sqlite3_bind_blob(ins, 1, h, sizeof(h), SQLITE_STATIC);
-		db_bind_int(ins, 2, owner);
-		db_bind_int(ins, 3, now);
-		if (db_exec_stmt(ins) != SQLITE_DONE) {
+		    store_dnc_sent_insert(db, h, owner, now) == -1) {
 			store_cursor_close(c);
 			return -1;
 		}
@@ -474,44 +408,7 @@ dnc_record_sent(struct db *db, int64_t task_id, int64_t import_id,
 int64_t
 dnc_purge_sent(struct db *db, int64_t before)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_DNC_SENT_PURGE);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, before);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(db_handle(db));
-}
-
-/* The columns of STMT_DNC_BY_HASH, _BY_ID and _PAGE. */
-static void
-entry_fill(sqlite3_stmt *st, struct dnc_entry *e)
-{
-	memset(e, 0, sizeof(*e));
-	e->id = sqlite3_column_int64(st, 0);
-	snprintf(e->masked, sizeof(e->masked), "%s", db_col_text(st, 1));
-	snprintf(e->reason, sizeof(e->reason), "%s", db_col_text(st, 2));
-	snprintf(e->expires, sizeof(e->expires), "%s", db_col_text(st, 3));
-	snprintf(e->added_by, sizeof(e->added_by), "%s", db_col_text(st, 4));
-	e->added_at = sqlite3_column_int64(st, 5);
-}
-
-/* One entry by a statement already bound: 1, 0, -1. */
-static int
-entry_one(sqlite3_stmt *st, struct dnc_entry *e)
-{
-	int	 rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		entry_fill(st, e);
-	db_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	log_err("dnc: entry: %s", sqlite3_errstr(rc));
-	return -1;
+	return store_dnc_sent_purge(db, before);
 }
 
 /* Insert inside the caller's transaction: 1 added, 0 there, -1. */
@@ -520,24 +417,8 @@ insert(struct db *db, const unsigned char h[DNC_HASH_BYTES],
     const char *masked, const char *reason, const char *expires,
     int64_t by, int64_t *id)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_DNC_INSERT);
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_blob(st, 1, h, DNC_HASH_BYTES, SQLITE_STATIC);
-	db_bind_text(st, 2, masked);
-	db_bind_text(st, 3, reason != NULL ? reason : "");
-	db_bind_text(st, 4, expires);
-	db_bind_int(st, 5, by);
-	db_bind_int(st, 6, (int64_t)time(NULL));
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return -1;
-	if (sqlite3_changes(db_handle(db)) == 1) {
-		if (id != NULL)
-			*id = sqlite3_last_insert_rowid(db_handle(db));
-		return 1;
-	}
-	return 0;
+	return store_dnc_insert(db, h, masked, reason != NULL ? reason : "",
+	    expires, by, (int64_t)time(NULL), id);
 }
 
 int
@@ -547,7 +428,6 @@ dnc_add(struct db *db, const struct audit_actor *who, const char *number,
 	unsigned char	 h[DNC_HASH_BYTES];
 	char		 masked[PHONE_MASK_SIZE];
 	struct dnc_entry e;
-	sqlite3_stmt	*st;
 	cJSON		*d = NULL;
 	int		 rc;
 
@@ -571,13 +451,8 @@ dnc_add(struct db *db, const struct audit_actor *who, const char *number,
 			rc = -1;
 		cJSON_Delete(d);
 	} else if (rc == 0) {
-		if ((st = db_stmt(db, STMT_DNC_BY_HASH)) == NULL)
-			rc = -1;
-		else {
-			sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_STATIC);
-			if (entry_one(st, &e) == 1)
-				*id = e.id;
-		}
+		if (store_dnc_by_hash(db, h, &e) == 1)
+			*id = e.id;
 	}
 	db_rollback(db);
 	return rc;
@@ -586,24 +461,14 @@ dnc_add(struct db *db, const struct audit_actor *who, const char *number,
 int
 dnc_remove(struct db *db, const struct audit_actor *who, int64_t id)
 {
-	sqlite3_stmt	*st;
 	char		 masked[PHONE_MASK_SIZE] = "";
 	cJSON		*d;
-	int		 rc, found = 0;
+	int		 rc, found;
 
 	if (db_begin(db) == -1)
 		return -1;
-	if ((st = db_stmt(db, STMT_DNC_DELETE)) == NULL)
-		goto fail;
-	db_bind_int(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		snprintf(masked, sizeof(masked), "%s", db_col_text(st, 0));
-		found = 1;
-	}
-	db_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_err("dnc: remove %lld: %s", (long long)id,
-		    sqlite3_errstr(rc));
+	if ((found = store_dnc_delete(db, id, masked, sizeof(masked))) == -1) {
+		log_err("dnc: cannot remove entry %lld", (long long)id);
 		goto fail;
 	}
 	if (!found) {
@@ -627,40 +492,44 @@ int
 dnc_find(struct db *db, const char *number, struct dnc_entry *e)
 {
 	unsigned char	 h[DNC_HASH_BYTES];
-	sqlite3_stmt	*st;
 
-	if (dnc_hash(number, h) == -1 ||
-	    (st = db_stmt(db, STMT_DNC_BY_HASH)) == NULL)
+	if (dnc_hash(number, h) == -1)
 		return -1;
-	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_STATIC);
-	return entry_one(st, e);
+	return store_dnc_by_hash(db, h, e);
+}
+
+/* A page being read: rows[n], and whether one more came. */
+struct page {
+	struct dnc_entry *rows;
+	size_t		  n, *got;
+	int		 *more;
+};
+
+static int
+page_row(void *arg, const struct dnc_entry *e)
+{
+	struct page	*p = arg;
+
+	if (*p->got == p->n)
+		*p->more = 1;
+	else
+		p->rows[(*p->got)++] = *e;
+	return 0;
 }
 
 int
 dnc_page(struct db *db, int64_t before, size_t n, struct dnc_entry *rows,
     size_t *got, int *more)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_DNC_PAGE);
-	int		 rc;
+	struct page	 p = { rows, n, got, more };
 
 	*got = 0;
 	*more = 0;
-	if (st == NULL)
-		return -1;
 	/* One more than asked: whether a next page exists, without OFFSET
 	 * or a count. */
-	db_bind_int(st, 1, before > 0 ? before : INT64_MAX);
-	db_bind_int(st, 2, (int64_t)n + 1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*got == n) {
-			*more = 1;
-			continue;
-		}
-		entry_fill(st, &rows[(*got)++]);
-	}
-	db_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_err("dnc: page: %s", sqlite3_errstr(rc));
+	if (store_dnc_page(db, before > 0 ? before : INT64_MAX, (int64_t)n + 1,
+	    page_row, &p) == -1) {
+		log_err("dnc: cannot read a page of the list");
 		return -1;
 	}
 	return 0;
@@ -669,38 +538,16 @@ dnc_page(struct db *db, int64_t before, size_t n, struct dnc_entry *rows,
 int64_t
 dnc_count(struct db *db)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_DNC_COUNT);
-	int64_t		 n = -1;
+	int64_t	 n;
 
-	if (st == NULL)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	db_reset(st);
-	return n;
+	return store_dnc_count(db, &n) == 0 ? n : -1;
 }
 
 int
 dnc_each(struct db *db, int (*cb)(void *, const struct dnc_entry *),
     void *arg)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_DNC_PAGE);
-	struct dnc_entry e;
-	int		 rc;
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, INT64_MAX);
-	db_bind_int(st, 2, -1);		/* no limit */
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		entry_fill(st, &e);
-		if (cb(arg, &e) != 0) {
-			db_reset(st);
-			return -1;
-		}
-	}
-	db_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return store_dnc_page(db, INT64_MAX, -1, cb, arg);
 }
 
 /* The upload's state, shared with the row callback. */

@@ -11,13 +11,13 @@
 #include <stdint.h>
 
 #include "phone.h"
+#include "store/dnc.h"	/* DNC_HASH_BYTES, struct dnc_entry */
 
 struct audit_actor;
 struct cJSON;
 struct config;
 struct db;
 
-#define DNC_HASH_BYTES	32
 /* The schema version that brings the list (sql/013_dnc.sql). */
 #define DNC_SCHEMA	13
 
@@ -95,14 +95,6 @@ int	dnc_record_sent(struct db *, int64_t task_id, int64_t import_id,
 /* Retention: forget numbers sent before the time. Rows deleted, -1. */
 int64_t	dnc_purge_sent(struct db *, int64_t before);
 
-/* One entry of the list, as shown. */
-struct dnc_entry {
-	int64_t	 id, added_at;
-	char	 masked[PHONE_MASK_SIZE];
-	char	 expires[11];		/* "" for none */
-	char	 reason[808];
-	char	 added_by[40];
-};
 /* Add a normalised number; the details of dnc.added hold the masked form
  * only. 1 added (*id), 0 listed already (*id: that entry), -1 error.
  * expires: "YYYY-MM-DD" or NULL; reason may be NULL. */

@@ -4,48 +4,42 @@
 #include <string.h>
 
 #include "config.h"
-#include "db.h"
 #include "health.h"
 #include "metrics.h"
+#include "store.h"
+#include "store/maint.h"
 
 const char *const health_batch_states[BS__MAX] = {
 	"queued", "sending", "sent", "failed", "unknown", "cancelled",
 };
 
 static int
+batch_count(void *arg, const char *state, int64_t n)
+{
+	struct health	*h = arg;
+	int		 i;
+
+	for (i = 0; i < BS__MAX; i++)
+		if (strcmp(state, health_batch_states[i]) == 0)
+			h->batches[i] = n;
+	return 0;
+}
+
+static int
 read_batches(struct db *db, int64_t now, struct health *h)
 {
-	sqlite3_stmt	*st;
-	const char	*state;
-	int		 i, rc;
+	int64_t	 at;
+	int	 rc;
 
-	if ((st = db_stmt(db, STMT_HEALTH_BATCH_STATES)) == NULL)
+	if (store_batch_state_counts(db, batch_count, h) == -1 ||
+	    (rc = store_batch_oldest_in(db, health_batch_states[BS_QUEUED],
+	    &at)) == -1)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		state = db_col_text(st, 0);
-		for (i = 0; i < BS__MAX; i++)
-			if (strcmp(state, health_batch_states[i]) == 0)
-				h->batches[i] = sqlite3_column_int64(st, 1);
-	}
-	db_reset(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-	if ((st = db_stmt(db, STMT_HEALTH_QUEUE_OLDEST)) == NULL)
-		return -1;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL)
-		h->queue_oldest_age = now - sqlite3_column_int64(st, 0);
-	db_reset(st);
-	if (rc != SQLITE_ROW)
-		return -1;
+	if (rc == 1)
+		h->queue_oldest_age = now - at;
 	if (h->queue_oldest_age < 0)
 		h->queue_oldest_age = 0;
-	if ((st = db_stmt(db, STMT_HEALTH_DB_SIZE)) == NULL)
-		return -1;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		h->db_bytes = sqlite3_column_int64(st, 0);
-	db_reset(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return store_size_bytes(db, &h->db_bytes);
 }
 
 int

@@ -14,11 +14,12 @@
 #include <cjson/cJSON.h>
 
 #include "audit.h"
-#include "db.h"
 #include "http.h"
 #include "log.h"
 #include "pages.h"
 #include "push.h"
+#include "store.h"
+#include "store/audit.h"
 #include "tmpl.h"
 #include "ui.h"
 
@@ -230,113 +231,115 @@ fill_filters(struct request *r, struct tdict *body)
 	}
 }
 
-/* The row of the entry at the statement's current row, from the cache or
- * made now. NULL when out of memory or the template fails. */
+/* The row of entry e, from the cache or made now. NULL when out of memory
+ * or the template fails. */
 static const char *
-row_html(sqlite3_stmt *st, size_t *len)
+row_html(const struct audit_row *e, size_t *len)
 {
-	int64_t		 id = sqlite3_column_int64(st, 0);
 	struct tdict	*d;
 	char		 when[32], shorthash[13], *out = NULL;
-	size_t		 slot = (size_t)id % ROW_CACHE, outlen;
+	size_t		 slot = (size_t)e->id % ROW_CACHE, outlen;
 
-	if (rowcache[slot].id == id && rowcache[slot].html != NULL) {
+	if (rowcache[slot].id == e->id && rowcache[slot].html != NULL) {
 		*len = rowcache[slot].len;
 		return rowcache[slot].html;
 	}
 	d = tdict_new();
-	tdict_set_int(d, "ROW_ID", id);
-	ui_time_utc_text(db_col_text(st, 1), when);
+	tdict_set_int(d, "ROW_ID", e->id);
+	ui_time_utc_text(e->ts, when);
 	tdict_set(d, "ROW_TIME", when);
-	tdict_set(d, "ROW_ACTOR", db_col_text(st, 2));
-	tdict_set(d, "ROW_ADDR", db_col_text(st, 3));
-	tdict_set(d, "ROW_UA", db_col_text(st, 4));
-	tdict_set(d, "ROW_ACTION", db_col_text(st, 5));
-	tdict_set(d, "ROW_ACTION_LABEL", audit_action_label(db_col_text(st, 5)));
-	tdict_set(d, "ROW_OBJECT", db_col_text(st, 6));
-	tdict_set(d, "ROW_HASH", db_col_text(st, 8));
-	snprintf(shorthash, sizeof(shorthash), "%s", db_col_text(st, 8));
+	tdict_set(d, "ROW_ACTOR", e->actor);
+	tdict_set(d, "ROW_ADDR", e->addr);
+	tdict_set(d, "ROW_UA", e->user_agent);
+	tdict_set(d, "ROW_ACTION", e->action);
+	tdict_set(d, "ROW_ACTION_LABEL", audit_action_label(e->action));
+	tdict_set(d, "ROW_OBJECT", e->object);
+	tdict_set(d, "ROW_HASH", e->hash);
+	snprintf(shorthash, sizeof(shorthash), "%s", e->hash);
 	tdict_set(d, "ROW_HASH_SHORT", shorthash);
-	if (fill_details(d, db_col_text(st, 7)) == -1 ||
+	if (fill_details(d, e->details) == -1 ||
 	    tmpl_expand("audit_row.tpl", d, &out, &outlen) == -1)
 		out = NULL;
 	tdict_free(d);
 	if (out == NULL)
 		return NULL;
 	free(rowcache[slot].html);
-	rowcache[slot].id = id;
+	rowcache[slot].id = e->id;
 	rowcache[slot].html = out;
 	rowcache[slot].len = outlen;
 	*len = outlen;
 	return out;
 }
 
+/* The rows of a page being made: their HTML, one after the other. */
+struct rows {
+	char	*html;
+	size_t	 used, cap;
+	int	 n;		/* entries read, the one past the page too */
+};
+
+static int
+add_row(void *arg, const struct audit_row *e)
+{
+	struct rows	*l = arg;
+	const char	*html;
+	char		*grown;
+	size_t		 len;
+
+	/* One past the page only says that a next page exists. */
+	if (++l->n > PER_PAGE)
+		return 0;
+	if ((html = row_html(e, &len)) == NULL)
+		return -1;
+	if (l->used + len + 1 > l->cap) {
+		l->cap = (l->used + len + 1) * 2;
+		if ((grown = realloc(l->html, l->cap)) == NULL)
+			return -1;
+		l->html = grown;
+	}
+	memcpy(l->html + l->used, html, len);
+	l->used += len;
+	l->html[l->used] = '\0';
+	return 0;
+}
+
 static int
 fill_rows(struct request *r, struct tdict *body, int64_t newest, int64_t page,
     int *more)
 {
-	const char	*user = http_field(r, KEY_USER);
-	const char	*action = http_field(r, KEY_ACTION);
-	const char	*html;
-	char		 from[32] = "", to[32] = "", *rows = NULL, *grown;
+	struct audit_filter f;
+	struct rows	 l = { NULL, 0, 0, 0 };
+	char		 from[32] = "", to[32] = "";
 	int64_t		 ceiling = INT64_MAX, offset = (page - 1) * PER_PAGE;
-	size_t		 len, used = 0, cap = 0;
-	sqlite3_stmt	*st;
-	int		 rc, n = 0;
 
 	if (r->fieldmap[KEY_FROM] != NULL)
 		day_start_utc(r->fieldmap[KEY_FROM]->parsed, 0, from);
 	if (r->fieldmap[KEY_TO] != NULL)
 		day_start_utc(r->fieldmap[KEY_TO]->parsed, 1, to);
-	if (user == NULL)
-		user = "";
-	if (action == NULL)
-		action = "";
+	f = (struct audit_filter){ http_field(r, KEY_USER),
+	    http_field(r, KEY_ACTION), from, to };
+	if (f.actor == NULL)
+		f.actor = "";
+	if (f.action == NULL)
+		f.action = "";
 
 	/* Without filters, ids are gap-free (the chain's verification
 	 * insists), so a page is an id range and costs the same at any
 	 * depth; filtered pages skip with OFFSET. */
-	if (*user == '\0' && *action == '\0' && *from == '\0' && *to == '\0') {
+	if (*f.actor == '\0' && *f.action == '\0' && *from == '\0' &&
+	    *to == '\0') {
 		ceiling = newest - offset;
 		offset = 0;
 	}
-	if ((st = db_stmt(r->db, STMT_AUDIT_PAGE)) == NULL)
-		return -1;
-	db_bind_text(st, 1, user);
-	db_bind_text(st, 2, action);
-	db_bind_text(st, 3, from);
-	db_bind_text(st, 4, to);
-	db_bind_int(st, 5, ceiling);
-	db_bind_int(st, 6, PER_PAGE + 1);
-	db_bind_int(st, 7, offset);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (++n > PER_PAGE)
-			break;
-		if ((html = row_html(st, &len)) == NULL) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-		if (used + len + 1 > cap) {
-			cap = (used + len + 1) * 2;
-			if ((grown = realloc(rows, cap)) == NULL) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			rows = grown;
-		}
-		memcpy(rows + used, html, len);
-		used += len;
-		rows[used] = '\0';
-	}
-	db_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		free(rows);
+	if (store_audit_page(r->db, &f, ceiling, PER_PAGE + 1, offset,
+	    add_row, &l) == -1) {
+		free(l.html);
 		return -1;
 	}
-	tdict_setn(body, "ROWS", rows != NULL ? rows : "", used);
-	free(rows);
-	*more = n > PER_PAGE;
-	if (n == 0)
+	tdict_setn(body, "ROWS", l.html != NULL ? l.html : "", l.used);
+	free(l.html);
+	*more = l.n > PER_PAGE;
+	if (l.n == 0)
 		tdict_show(body, "EMPTY");
 	return 0;
 }
@@ -427,7 +430,6 @@ void
 page_audit(struct request *r)
 {
 	struct tdict	*page, *body, *s;
-	sqlite3_stmt	*st;
 	int64_t		 pageno = 1, newest = 0;
 	const char	*v[4];
 	char		*key = NULL, *html;
@@ -451,11 +453,8 @@ page_audit(struct request *r)
 		return;
 	}
 
-	if ((st = db_stmt(r->db, STMT_AUDIT_MAXID)) == NULL)
+	if (store_audit_max_id(r->db, &newest) == -1)
 		goto fail;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		newest = sqlite3_column_int64(st, 0);
-	db_reset(st);
 	for (i = 0; i < 4; i++)
 		v[i] = http_field(r, fkeys[i]) != NULL ?
 		    http_field(r, fkeys[i]) : "";

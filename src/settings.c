@@ -8,72 +8,83 @@
 #include <time.h>
 
 #include <cjson/cJSON.h>
-#include <sqlite3.h>
 
 #include "audit.h"
 #include "config.h"
-#include "db.h"
 #include "log.h"
 #include "settings.h"
+#include "store.h"
+#include "store/settings.h"
 
-static char *
-col_dup(sqlite3_stmt *st, int col)
+/*
+ * Both lists are read into arrays of their own (the store lends a row's
+ * strings only during its callback); one growing array serves both.
+ */
+struct rows {
+	void	*v;
+	size_t	 n, cap, size;
+	int	 nomem;
+};
+
+/* Room for one more element (zeroed), or NULL (nomem set). */
+static void *
+rows_add(struct rows *l)
 {
-	return strdup(db_col_text(st, col));
+	void	*nv;
+
+	if (l->n == l->cap) {
+		if ((nv = reallocarray(l->v, l->cap ? l->cap * 2 : 16,
+		    l->size)) == NULL) {
+			l->nomem = 1;
+			return NULL;
+		}
+		l->v = nv;
+		l->cap = l->cap ? l->cap * 2 : 16;
+	}
+	return memset((char *)l->v + l->n++ * l->size, 0, l->size);
 }
 
-/* NULL for SQL NULL, else a copy; *ok is cleared when out of memory. */
+/* A copy of s (NULL stays NULL); nomem set when out of memory. */
 static char *
-col_dup_null(sqlite3_stmt *st, int col, int *ok)
+rows_dup(struct rows *l, const char *s)
 {
-	char	*s;
+	char	*d;
 
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+	if (s == NULL)
 		return NULL;
-	if ((s = strdup(db_col_text(st, col))) == NULL)
-		*ok = 0;
-	return s;
+	if ((d = strdup(s)) == NULL)
+		l->nomem = 1;
+	return d;
+}
+
+static int
+override_add(void *arg, const struct settings_row *row)
+{
+	struct rows		*l = arg;
+	struct setting_override	*o;
+
+	if ((o = rows_add(l)) == NULL)
+		return -1;
+	o->key = rows_dup(l, row->key);
+	o->value = rows_dup(l, row->value);
+	o->changed_by = rows_dup(l, row->changed_by);
+	o->changed_at = row->changed_at;
+	return l->nomem ? -1 : 0;
 }
 
 int
 settings_overrides(struct db *db, struct setting_override **out, size_t *n)
 {
-	sqlite3_stmt		*st = db_stmt(db, STMT_SETTINGS_ALL);
-	struct setting_override	*v = NULL, *nv, *o;
-	size_t			 cap = 0;
-	int			 rc = SQLITE_ERROR;
+	struct rows	 l = { NULL, 0, 0, sizeof(**out), 0 };
 
 	*out = NULL;
 	*n = 0;
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
-		}
-		o = &v[(*n)++];
-		o->key = col_dup(st, 0);
-		o->value = col_dup(st, 1);
-		o->changed_by = col_dup(st, 2);
-		o->changed_at = sqlite3_column_int64(st, 3);
-		if (o->key == NULL || o->value == NULL ||
-		    o->changed_by == NULL) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-	}
-	db_reset(st);
-	if (rc != SQLITE_DONE) {
-		settings_overrides_free(v, *n);
-		*n = 0;
+	if (store_settings_all(db, override_add, &l) == -1) {
+		settings_overrides_free(l.v, l.n);
 		return -1;
 	}
-	*out = v;
+	*out = l.v;
+	*n = l.n;
 	return 0;
 }
 
@@ -102,50 +113,38 @@ settings_override_of(const struct setting_override *v, size_t n,
 	return NULL;
 }
 
+static int
+change_add(void *arg, const struct settings_change_row *row)
+{
+	struct rows		*l = arg;
+	struct setting_change	*c;
+
+	if ((c = rows_add(l)) == NULL)
+		return -1;
+	c->id = row->id;
+	c->key = rows_dup(l, row->key);
+	c->change = rows_dup(l, row->change);
+	c->old_value = rows_dup(l, row->old_value);
+	c->new_value = rows_dup(l, row->new_value);
+	c->changed_by = rows_dup(l, row->changed_by);
+	c->changed_at = row->changed_at;
+	return l->nomem ? -1 : 0;
+}
+
 int
 settings_history(struct db *db, int limit, struct setting_change **out,
     size_t *n)
 {
-	sqlite3_stmt		*st = db_stmt(db, STMT_SETTINGS_HISTORY);
-	struct setting_change	*v = NULL, *nv, *c;
-	size_t			 cap = 0;
-	int			 rc = SQLITE_ERROR, ok = 1;
+	struct rows	 l = { NULL, 0, 0, sizeof(**out), 0 };
 
 	*out = NULL;
 	*n = 0;
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			v = nv;
-		}
-		c = &v[(*n)++];
-		c->id = sqlite3_column_int64(st, 0);
-		c->key = col_dup(st, 1);
-		c->change = col_dup(st, 2);
-		c->old_value = col_dup_null(st, 3, &ok);
-		c->new_value = col_dup_null(st, 4, &ok);
-		c->changed_by = col_dup(st, 5);
-		c->changed_at = sqlite3_column_int64(st, 6);
-		if (!ok || c->key == NULL || c->change == NULL ||
-		    c->changed_by == NULL) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-	}
-	db_reset(st);
-	if (rc != SQLITE_DONE) {
-		settings_history_free(v, *n);
-		*n = 0;
+	if (store_settings_history(db, limit, change_add, &l) == -1) {
+		settings_history_free(l.v, l.n);
 		return -1;
 	}
-	*out = v;
+	*out = l.v;
+	*n = l.n;
 	return 0;
 }
 
@@ -168,15 +167,9 @@ settings_history_free(struct setting_change *v, size_t n)
 static int64_t
 settings_version(struct db *db)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_SETTINGS_VERSION);
-	int64_t		 v = -1;
+	int64_t	 v;
 
-	if (st == NULL)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	db_reset(st);
-	return v;
+	return store_settings_version(db, &v) == 0 ? v : -1;
 }
 
 /* base with every override applied, into *out: 0, or -1 (logged; *out
@@ -334,7 +327,7 @@ static int
 store_change(struct db *db, const struct audit_actor *who, const char *key,
     const char *old, const char *new, int64_t now, cJSON *d)
 {
-	sqlite3_stmt	*st;
+	struct settings_change_row c;
 	const char	*change = "changed";
 	char		*stored;
 	cJSON		*o;
@@ -343,29 +336,14 @@ store_change(struct db *db, const struct audit_actor *who, const char *key,
 	if (secret)
 		change = old[0] == '\0' ? "set" : new[0] == '\0' ? "cleared" :
 		    "replaced";
-	if ((stored = file_form(new)) == NULL ||
-	    (st = db_stmt(db, STMT_SETTINGS_PUT)) == NULL) {
-		free(stored);
+	if ((stored = file_form(new)) == NULL)
 		return -1;
-	}
-	db_bind_text(st, 1, key);
-	db_bind_text(st, 2, stored);
-	db_bind_text(st, 3, who->name);
-	db_bind_int(st, 4, who->user_id);
-	db_bind_int(st, 5, now);
-	rc = db_exec_stmt(st);
+	rc = store_settings_put(db, &(struct settings_row){ key, stored,
+	    who->name, now }, who->user_id);
 	free(stored);
-	if (rc != SQLITE_DONE ||
-	    (st = db_stmt(db, STMT_SETTINGS_HISTORY_ADD)) == NULL)
-		return -1;
-	db_bind_text(st, 1, key);
-	db_bind_text(st, 2, change);
-	db_bind_text(st, 3, secret ? NULL : old);
-	db_bind_text(st, 4, secret ? NULL : new);
-	db_bind_text(st, 5, who->name);
-	db_bind_int(st, 6, who->user_id);
-	db_bind_int(st, 7, now);
-	if (db_exec_stmt(st) != SQLITE_DONE)
+	c = (struct settings_change_row){ 0, key, change, secret ? NULL : old,
+	    secret ? NULL : new, who->name, who->user_id, now };
+	if (rc == -1 || store_settings_history_add(db, &c) == -1)
 		return -1;
 	if (secret)
 		return cJSON_AddStringToObject(d, key, change) != NULL ? 0 : -1;

@@ -1,0 +1,262 @@
+/* store/audit.c: the statements of the audit log and the typed functions
+ * over them. */
+#include "autoconf.h"
+
+#include <stdio.h>
+
+#include "db.h"
+#include "log.h"
+#include "store/audit.h"
+
+const char *const store_sql_audit[STMT__MAX] = {
+	/* the newest entry: AUDIT_LAST_* columns */
+	[STMT_AUDIT_LAST] =
+	    "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+	[STMT_AUDIT_INSERT] =
+	    "INSERT INTO audit (id, ts, actor_id, actor, addr, user_agent, action,"
+	    " object, details, prev_hash, hash)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	/* every entry: AUDIT_ENTRY_* columns */
+	[STMT_AUDIT_ALL] =
+	    "SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
+	    " details, prev_hash, hash FROM audit ORDER BY id",
+	[STMT_AUDIT_MAXID] =
+	    "SELECT coalesce(max(id), 0) FROM audit",
+	/* (actor, action, from, to, id ceiling, limit, offset): empty
+	 * filters match everything. Without filters the caller pages by id
+	 * ceiling, which the chain keeps gap-free, so that page 500 costs
+	 * what page 1 costs. AUDIT_PAGE_* columns */
+	[STMT_AUDIT_PAGE] =
+	    "SELECT id, ts, actor, addr, user_agent, action, object, details, hash"
+	    " FROM audit WHERE id <= ?5"
+	    " AND (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2)"
+	    " AND (?3 = '' OR ts >= ?3) AND (?4 = '' OR ts < ?4)"
+	    " ORDER BY id DESC LIMIT ?6 OFFSET ?7",
+	/* the newest entry, whole (audit.c checks its HMAC): AUDIT_ENTRY_* */
+	[STMT_AUDIT_HEAD] =
+	    "SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
+	    " details, prev_hash, hash FROM audit ORDER BY id DESC LIMIT 1",
+	/* (id): AUDIT_HASH_AT_* columns */
+	[STMT_AUDIT_HASH_AT] =
+	    "SELECT hash, ts FROM audit WHERE id = ?",
+	/* (action): the first entry with that action */
+	[STMT_AUDIT_MARKER] =
+	    "SELECT id FROM audit WHERE action = ? ORDER BY id LIMIT 1",
+	/* entries and the newest id: AUDIT_SIZE_* columns */
+	[STMT_AUDIT_SIZE] =
+	    "SELECT count(*), coalesce(max(id), 0) FROM audit",
+};
+
+enum { AUDIT_LAST_ID, AUDIT_LAST_HASH };
+enum { AUDIT_ENTRY_ID, AUDIT_ENTRY_TS, AUDIT_ENTRY_ACTOR_ID,
+    AUDIT_ENTRY_ACTOR, AUDIT_ENTRY_ADDR, AUDIT_ENTRY_UA, AUDIT_ENTRY_ACTION,
+    AUDIT_ENTRY_OBJECT, AUDIT_ENTRY_DETAILS, AUDIT_ENTRY_PREV_HASH,
+    AUDIT_ENTRY_HASH };
+enum { AUDIT_PAGE_ID, AUDIT_PAGE_TS, AUDIT_PAGE_ACTOR, AUDIT_PAGE_ADDR,
+    AUDIT_PAGE_UA, AUDIT_PAGE_ACTION, AUDIT_PAGE_OBJECT, AUDIT_PAGE_DETAILS,
+    AUDIT_PAGE_HASH };
+enum { AUDIT_HASH_AT_HASH, AUDIT_HASH_AT_TS };
+enum { AUDIT_SIZE_COUNT, AUDIT_SIZE_LAST };
+
+/* Where each field of struct audit_row is in a statement's row; -1: the
+ * statement does not select it (0 or ""). */
+struct audit_cols {
+	int	 id, ts, actor_id, actor, addr, user_agent, action, object;
+	int	 details, prev_hash, hash;
+};
+static const struct audit_cols entry_cols = { AUDIT_ENTRY_ID,
+    AUDIT_ENTRY_TS, AUDIT_ENTRY_ACTOR_ID, AUDIT_ENTRY_ACTOR, AUDIT_ENTRY_ADDR,
+    AUDIT_ENTRY_UA, AUDIT_ENTRY_ACTION, AUDIT_ENTRY_OBJECT,
+    AUDIT_ENTRY_DETAILS, AUDIT_ENTRY_PREV_HASH, AUDIT_ENTRY_HASH };
+static const struct audit_cols page_cols = { AUDIT_PAGE_ID, AUDIT_PAGE_TS,
+    -1, AUDIT_PAGE_ACTOR, AUDIT_PAGE_ADDR, AUDIT_PAGE_UA, AUDIT_PAGE_ACTION,
+    AUDIT_PAGE_OBJECT, AUDIT_PAGE_DETAILS, -1, AUDIT_PAGE_HASH };
+
+static const char *
+text_at(sqlite3_stmt *st, int col)
+{
+	return col < 0 ? "" : db_col_text(st, col);
+}
+
+static void
+audit_fill(sqlite3_stmt *st, const struct audit_cols *c, struct audit_row *e)
+{
+	e->id = sqlite3_column_int64(st, c->id);
+	e->ts = text_at(st, c->ts);
+	e->actor_id = c->actor_id < 0 ? 0 :
+	    sqlite3_column_int64(st, c->actor_id);
+	e->actor = text_at(st, c->actor);
+	e->addr = text_at(st, c->addr);
+	e->user_agent = text_at(st, c->user_agent);
+	e->action = text_at(st, c->action);
+	e->object = text_at(st, c->object);
+	e->details = text_at(st, c->details);
+	e->prev_hash = text_at(st, c->prev_hash);
+	e->hash = text_at(st, c->hash);
+}
+
+int
+store_audit_last(struct db *db, int64_t *id, char hash[65])
+{
+	struct store_cursor *c;
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, STMT_AUDIT_LAST)) == NULL)
+		return -1;
+	c = db_cursor(st);
+	if ((rc = db_cursor_step(c, &st)) == 1) {
+		*id = sqlite3_column_int64(st, AUDIT_LAST_ID);
+		snprintf(hash, 65, "%s", db_col_text(st, AUDIT_LAST_HASH));
+	}
+	store_cursor_close(c);
+	return rc;
+}
+
+int
+store_audit_insert(struct db *db, const struct audit_row *e)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_AUDIT_INSERT)) == NULL)
+		return -1;
+	db_bind_int(st, 1, e->id);
+	db_bind_text(st, 2, e->ts);
+	if (e->actor_id > 0)
+		db_bind_int(st, 3, e->actor_id);
+	db_bind_text(st, 4, e->actor);
+	db_bind_text(st, 5, e->addr);
+	db_bind_text(st, 6, e->user_agent);
+	db_bind_text(st, 7, e->action);
+	db_bind_text(st, 8, e->object);
+	db_bind_text(st, 9, e->details);
+	db_bind_text(st, 10, e->prev_hash);
+	db_bind_text(st, 11, e->hash);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+}
+
+struct store_cursor *
+store_audit_all(struct db *db)
+{
+	sqlite3_stmt	*st;
+
+	return (st = db_stmt(db, STMT_AUDIT_ALL)) == NULL ? NULL :
+	    db_cursor(st);
+}
+
+struct store_cursor *
+store_audit_head(struct db *db)
+{
+	sqlite3_stmt	*st;
+
+	return (st = db_stmt(db, STMT_AUDIT_HEAD)) == NULL ? NULL :
+	    db_cursor(st);
+}
+
+int
+store_audit_next(struct store_cursor *c, struct audit_row *e)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((rc = db_cursor_step(c, &st)) == 1)
+		audit_fill(st, &entry_cols, e);
+	return rc;
+}
+
+int
+store_audit_max_id(struct db *db, int64_t *id)
+{
+	sqlite3_stmt	*st;
+
+	*id = 0;
+	if ((st = db_stmt(db, STMT_AUDIT_MAXID)) == NULL)
+		return -1;
+	return db_get_int(st, id) == -1 ? -1 : 0;
+}
+
+int
+store_audit_size(struct db *db, int64_t *count, int64_t *last)
+{
+	struct store_cursor *c;
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, STMT_AUDIT_SIZE)) == NULL)
+		return -1;
+	c = db_cursor(st);
+	if ((rc = db_cursor_step(c, &st)) == 1) {
+		*count = sqlite3_column_int64(st, AUDIT_SIZE_COUNT);
+		*last = sqlite3_column_int64(st, AUDIT_SIZE_LAST);
+	}
+	store_cursor_close(c);
+	return rc == 1 ? 0 : -1;
+}
+
+int
+store_audit_hash_at(struct db *db, int64_t id, char hash[65], char ts[32])
+{
+	struct store_cursor *c;
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, STMT_AUDIT_HASH_AT)) == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	c = db_cursor(st);
+	if ((rc = db_cursor_step(c, &st)) == 1) {
+		snprintf(hash, 65, "%s", db_col_text(st, AUDIT_HASH_AT_HASH));
+		if (ts != NULL)
+			snprintf(ts, 32, "%s", db_col_text(st,
+			    AUDIT_HASH_AT_TS));
+	}
+	store_cursor_close(c);
+	return rc;
+}
+
+int
+store_audit_marker(struct db *db, const char *action, int64_t *id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_AUDIT_MARKER)) == NULL)
+		return -1;
+	db_bind_text(st, 1, action);
+	return db_get_int(st, id);
+}
+
+/* A walk over rows handed to a caller's callback. */
+struct audit_walk {
+	int	(*cb)(void *, const struct audit_row *);
+	void	*arg;
+};
+
+static int
+audit_page_row(void *arg, sqlite3_stmt *st)
+{
+	struct audit_walk *w = arg;
+	struct audit_row e;
+
+	audit_fill(st, &page_cols, &e);
+	return w->cb(w->arg, &e);
+}
+
+int
+store_audit_page(struct db *db, const struct audit_filter *f, int64_t max_id,
+    int64_t limit, int64_t offset,
+    int (*cb)(void *arg, const struct audit_row *), void *arg)
+{
+	struct audit_walk w = { cb, arg };
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_AUDIT_PAGE)) == NULL)
+		return -1;
+	db_bind_text(st, 1, f->actor != NULL ? f->actor : "");
+	db_bind_text(st, 2, f->action != NULL ? f->action : "");
+	db_bind_text(st, 3, f->from != NULL ? f->from : "");
+	db_bind_text(st, 4, f->to != NULL ? f->to : "");
+	db_bind_int(st, 5, max_id);
+	db_bind_int(st, 6, limit);
+	db_bind_int(st, 7, offset);
+	return db_each_row(st, audit_page_row, &w);
+}

@@ -1,0 +1,160 @@
+/* store/settings.c: the statements of the settings page's values and
+ * history, and the typed functions over them. */
+#include "autoconf.h"
+
+#include "db.h"
+#include "log.h"
+#include "store/settings.h"
+
+const char *const store_sql_settings[STMT__MAX] = {
+	/* changes on the settings page so far */
+	[STMT_SETTINGS_VERSION] =
+	    "SELECT coalesce(max(id), 0) FROM settings_history",
+	/* the page's values over the file's: SETTING_* columns */
+	[STMT_SETTINGS_ALL] =
+	    "SELECT key, value, changed_by, changed_at FROM settings ORDER BY key",
+	/* (key, value, who, who id, now) */
+	[STMT_SETTINGS_PUT] =
+	    "INSERT INTO settings (key, value, changed_by, changed_by_id,"
+	    " changed_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key) DO UPDATE"
+	    " SET value = ?2, changed_by = ?3, changed_by_id = ?4, changed_at = ?5",
+	/* (key, change, old, new, who, who id, now): old and new are NULL for
+	 * a secret */
+	[STMT_SETTINGS_HISTORY_ADD] =
+	    "INSERT INTO settings_history (key, change, old_value, new_value,"
+	    " changed_by, changed_by_id, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	/* (limit): the latest first, SETTING_CHANGE_* columns */
+	[STMT_SETTINGS_HISTORY] =
+	    "SELECT id, key, change, old_value, new_value, changed_by, changed_at"
+	    " FROM settings_history ORDER BY id DESC LIMIT ?",
+};
+
+enum { SETTING_KEY, SETTING_VALUE, SETTING_CHANGED_BY, SETTING_CHANGED_AT };
+enum { SETTING_CHANGE_ID, SETTING_CHANGE_KEY, SETTING_CHANGE_CHANGE,
+    SETTING_CHANGE_OLD, SETTING_CHANGE_NEW, SETTING_CHANGE_BY,
+    SETTING_CHANGE_AT };
+
+static void
+settings_fill(sqlite3_stmt *st, struct settings_row *s)
+{
+	s->key = db_col_text(st, SETTING_KEY);
+	s->value = db_col_text(st, SETTING_VALUE);
+	s->changed_by = db_col_text(st, SETTING_CHANGED_BY);
+	s->changed_at = sqlite3_column_int64(st, SETTING_CHANGED_AT);
+}
+
+/* Column text, NULL for SQL NULL (a secret's values). */
+static const char *
+col_text_null(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL :
+	    db_col_text(st, col);
+}
+
+static void
+settings_change_fill(sqlite3_stmt *st, struct settings_change_row *c)
+{
+	c->id = sqlite3_column_int64(st, SETTING_CHANGE_ID);
+	c->key = db_col_text(st, SETTING_CHANGE_KEY);
+	c->change = db_col_text(st, SETTING_CHANGE_CHANGE);
+	c->old_value = col_text_null(st, SETTING_CHANGE_OLD);
+	c->new_value = col_text_null(st, SETTING_CHANGE_NEW);
+	c->changed_by = db_col_text(st, SETTING_CHANGE_BY);
+	c->changed_by_id = 0;
+	c->changed_at = sqlite3_column_int64(st, SETTING_CHANGE_AT);
+}
+
+int
+store_settings_version(struct db *db, int64_t *version)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_SETTINGS_VERSION)) == NULL)
+		return -1;
+	return db_get_int(st, version) == 1 ? 0 : -1;
+}
+
+/* A walk over rows handed to a caller's callback. */
+struct settings_walk {
+	int	(*cb)(void *, const struct settings_row *);
+	int	(*change_cb)(void *, const struct settings_change_row *);
+	void	*arg;
+};
+
+static int
+settings_row(void *arg, sqlite3_stmt *st)
+{
+	struct settings_walk *w = arg;
+	struct settings_row s;
+
+	settings_fill(st, &s);
+	return w->cb(w->arg, &s);
+}
+
+static int
+settings_change_row(void *arg, sqlite3_stmt *st)
+{
+	struct settings_walk *w = arg;
+	struct settings_change_row c;
+
+	settings_change_fill(st, &c);
+	return w->change_cb(w->arg, &c);
+}
+
+int
+store_settings_all(struct db *db,
+    int (*cb)(void *arg, const struct settings_row *), void *arg)
+{
+	struct settings_walk w = { cb, NULL, arg };
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_SETTINGS_ALL)) == NULL)
+		return -1;
+	return db_each_row(st, settings_row, &w);
+}
+
+int
+store_settings_put(struct db *db, const struct settings_row *s,
+    int64_t changed_by_id)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_SETTINGS_PUT)) == NULL)
+		return -1;
+	db_bind_text(st, 1, s->key);
+	db_bind_text(st, 2, s->value);
+	db_bind_text(st, 3, s->changed_by);
+	db_bind_int(st, 4, changed_by_id);
+	db_bind_int(st, 5, s->changed_at);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_settings_history_add(struct db *db, const struct settings_change_row *c)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_SETTINGS_HISTORY_ADD)) == NULL)
+		return -1;
+	db_bind_text(st, 1, c->key);
+	db_bind_text(st, 2, c->change);
+	db_bind_text(st, 3, c->old_value);
+	db_bind_text(st, 4, c->new_value);
+	db_bind_text(st, 5, c->changed_by);
+	db_bind_int(st, 6, c->changed_by_id);
+	db_bind_int(st, 7, c->changed_at);
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_settings_history(struct db *db, int64_t limit,
+    int (*cb)(void *arg, const struct settings_change_row *), void *arg)
+{
+	struct settings_walk w = { NULL, cb, arg };
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, STMT_SETTINGS_HISTORY)) == NULL)
+		return -1;
+	db_bind_int(st, 1, limit);
+	return db_each_row(st, settings_change_row, &w);
+}
