@@ -147,6 +147,7 @@ extern const char *const store_sql_core[STMT__MAX];
 extern const char *const store_sql_imports[STMT__MAX];
 extern const char *const store_sql_tasks[STMT__MAX];
 extern const char *const store_sql_users[STMT__MAX];
+extern const char *const store_sql_pushes[STMT__MAX];
 
 /* The SQL text of s (NULL, logged, when the tables are inconsistent). */
 const char	*db_sql(enum stmt s);
