@@ -49,8 +49,8 @@
 #define CLIENTS_MAX	128
 /* The fields of a frame, in order. */
 enum field {
-	FLD_KIND, FLD_ADDR, FLD_UA, FLD_CTYPE, FLD_BODY, FLD_SN, FLD_VENDOR_TASK, FLD_OK,
-	FLD_REASON, FLD_FIGURES, FLD_EXTRA, FIELDS
+	FLD_KIND, FLD_ADDR, FLD_UA, FLD_CTYPE, FLD_BODY, FLD_SN,
+	FLD_VENDOR_TASK, FLD_OK, FLD_REASON, FLD_FIGURES, FLD_EXTRA, FIELDS
 };
 /* Figures go as 8-byte big-endian integers, in push_figures[] order. */
 #define FIGURES_LEN	(8 * PF__MAX)
@@ -184,7 +184,8 @@ frame_push(char *f[FIELDS], size_t flen[FIELDS], struct push_handed *h)
 	    (h->who.user_agent = field_text(f, flen, FLD_UA)) == NULL ||
 	    (h->ctype = field_text(f, flen, FLD_CTYPE)) == NULL ||
 	    (p->sn = field_text(f, flen, FLD_SN)) == NULL ||
-	    (p->vendor_task_id = field_text(f, flen, FLD_VENDOR_TASK)) == NULL ||
+	    (p->vendor_task_id = field_text(f, flen, FLD_VENDOR_TASK)) ==
+	    NULL ||
 	    (p->extra = field_text(f, flen, FLD_EXTRA)) == NULL ||
 	    flen[FLD_OK] != 1 || (f[FLD_OK][0] != '0' && f[FLD_OK][0] != '1') ||
 	    flen[FLD_FIGURES] != FIGURES_LEN)
@@ -623,8 +624,8 @@ committer_submit(const struct config *cfg, const struct audit_actor *who,
 {
 	char		 figures[FIGURES_LEN];
 	const char	*reason = p->ok ? "" : p->reason;
-	const char	*s[FIELDS] = { "push", who->addr, who->user_agent, ctype,
-	    body, p->sn, p->vendor_task_id, p->ok ? "1" : "0", reason,
+	const char	*s[FIELDS] = { "push", who->addr, who->user_agent,
+	    ctype, body, p->sn, p->vendor_task_id, p->ok ? "1" : "0", reason,
 	    figures, p->extra };
 	size_t		 sl[FIELDS] = { 5, strlen(who->addr) + 1,
 	    strlen(who->user_agent) + 1, strlen(ctype) + 1, len,
