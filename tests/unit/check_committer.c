@@ -146,6 +146,10 @@ START_TEST(test_through_the_socket)
 		    (int)(i % 2)), 0);
 	ck_assert_int_eq(committer_refused(&pdb_cfg, &who, 0), 1);
 	stop_committer(pid);
+	/* Gone with the connection still open: the worker is told to store
+	 * the push itself, and is not killed by the write. */
+	ck_assert_int_eq(committer_submit(&pdb_cfg, &who, "application/json",
+	    "other", 5, &p), -2);
 
 	ck_assert_int_eq(pdb_int("SELECT count(*) FROM pushes"), 1);
 	ck_assert_str_eq(pdb_text("SELECT body FROM pushes", buf, sizeof(buf)),
@@ -194,6 +198,9 @@ main(void)
 	SRunner	*sr;
 	int	 failed;
 
+	/* As serve's workers do (server.c): a committer gone is an error
+	 * code, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
 	tcase_add_checked_fixture(tc, pdb_setup, pdb_teardown);
 	tcase_add_test(tc, test_commit_as_handed);
 	tcase_add_test(tc, test_error_acknowledges_none);
