@@ -1,14 +1,19 @@
 /* committer.c: one process commits the pushes of all workers in batches,
  * and counts the refused ones.
  *
- * Frames on the socket, worker to committer: a 4-byte length, then five
- * strings each behind a 4-byte length: kind, address, user agent, content
- * type, body. Kind "push": a readable push to store; the answer is one
- * byte, '1' stored, '0' duplicate, 'E' error. Kind "token" or "address":
- * a push refused for that reason, counted per address and minute; the
- * answer is 'F' (answer 403) or 'L' (past callback_refusals_max: 429).
- * A worker sends one frame and waits, so each round takes at most one
- * frame from each worker: all the pushes go into one transaction.
+ * Frames on the socket, worker to committer: a 4-byte length, then the
+ * FIELDS fields below, each behind a 4-byte length; text fields are sent
+ * with their terminating NUL, so that the committer reads them in place.
+ * Kind "push": a push the worker has read and checked (struct push), with
+ * the body it was read from (stored whole); the committer stores it as
+ * handed, without parsing the body again. The answer is one byte, '1'
+ * stored, '0' duplicate, 'E' error. Kind "token" or "address": a push
+ * refused for that reason (the fields after the user agent are empty),
+ * counted per address and minute; the answer is 'F' (answer 403) or 'L'
+ * (past callback_refusals_max: 429). A worker sends one frame and waits,
+ * so each round takes at most one frame from each worker: all the pushes
+ * go into one transaction, and if any of them cannot be stored none is
+ * (every one is answered 'E', and the vendor sends them again).
  *
  * Refusals are written to the audit log as one push.forbidden entry per
  * address and minute, with the counts, when the minute is over (and when
@@ -37,12 +42,18 @@
 #include "audit.h"
 #include "committer.h"
 #include "config.h"
-#include "db.h"
+#include "store.h"
 #include "log.h"
 #include "push.h"
 
 #define CLIENTS_MAX	128
-#define FIELDS		5
+/* The fields of a frame, in order. */
+enum field {
+	FLD_KIND, FLD_ADDR, FLD_UA, FLD_CTYPE, FLD_BODY, FLD_SN,
+	FLD_VENDOR_TASK, FLD_OK, FLD_REASON, FLD_FIGURES, FLD_EXTRA, FIELDS
+};
+/* Figures go as 8-byte big-endian integers, in push_figures[] order. */
+#define FIGURES_LEN	(8 * PF__MAX)
 /* Addresses counted a minute; past that, the rest share the last slot. */
 #define REFUSALS_MAX	512
 #define OTHERS		"(other addresses)"
@@ -149,34 +160,72 @@ drop(struct client *c)
 	c->fd = -1;
 }
 
-/* Store one push frame inside the open transaction. Returns the answer. */
-static char
-store_one(struct db *db, char *f[FIELDS], size_t flen[FIELDS])
+/* The text of field i, NULL when it is not NUL-terminated. */
+static char *
+field_text(char *f[FIELDS], size_t flen[FIELDS], enum field i)
 {
-	struct audit_actor who;
-	struct push	 p;
-	char		 why[256], *s[3];
+	if (flen[i] == 0 || f[i][flen[i] - 1] != '\0')
+		return NULL;
+	return f[i];
+}
+
+/* A push frame as handed: every string points into the frame (borrowed,
+ * never push_clear()ed). 0, or -1 when the frame is not a push's. */
+static int
+frame_push(char *f[FIELDS], size_t flen[FIELDS], struct push_handed *h)
+{
+	struct push	*p = &h->push;
+	size_t		 i, j;
+	uint64_t	 v;
+
+	memset(h, 0, sizeof(*h));
+	h->who.name = "vendor";
+	if ((h->who.addr = field_text(f, flen, FLD_ADDR)) == NULL ||
+	    (h->who.user_agent = field_text(f, flen, FLD_UA)) == NULL ||
+	    (h->ctype = field_text(f, flen, FLD_CTYPE)) == NULL ||
+	    (p->sn = field_text(f, flen, FLD_SN)) == NULL ||
+	    (p->vendor_task_id = field_text(f, flen, FLD_VENDOR_TASK)) ==
+	    NULL ||
+	    (p->extra = field_text(f, flen, FLD_EXTRA)) == NULL ||
+	    flen[FLD_OK] != 1 || (f[FLD_OK][0] != '0' && f[FLD_OK][0] != '1') ||
+	    flen[FLD_FIGURES] != FIGURES_LEN)
+		return -1;
+	h->body = f[FLD_BODY];
+	h->len = flen[FLD_BODY];
+	p->ok = f[FLD_OK][0] == '1';
+	if (!p->ok && (p->reason = field_text(f, flen, FLD_REASON)) == NULL)
+		return -1;
+	for (i = 0; i < PF__MAX; i++) {
+		for (v = 0, j = 0; j < 8; j++)
+			v = v << 8 | (unsigned char)f[FLD_FIGURES][8 * i + j];
+		p->fig[i] = (int64_t)v;
+	}
+	return 0;
+}
+
+int
+committer_commit(struct db *db, const struct push_handed *h, size_t n,
+    int *results)
+{
 	int64_t		 id;
 	size_t		 i;
-	int		 rc;
+	int		 ok = 1;
 
-	/* Copies with NULs for the three short strings. */
-	for (i = 0; i < 3; i++)
-		if ((s[i] = strndup(f[i + 1], flen[i + 1])) == NULL) {
-			while (i-- > 0)
-				free(s[i]);
-			return 'E';
+	for (i = 0; i < n; i++) {
+		results[i] = push_store_tx(db, &h[i].who, h[i].ctype,
+		    h[i].body, h[i].len, &h[i].push, &id);
+		if (results[i] == -1) {
+			ok = 0;
+			break;
 		}
-	who = (struct audit_actor){ 0, "vendor", s[0], s[1] };
-	if (push_parse(s[2], f[4], flen[4], &p, why, sizeof(why)) == -1)
-		rc = -1;	/* the worker parsed it already: cannot be */
-	else {
-		rc = push_store_tx(db, &who, s[2], f[4], flen[4], &p, &id);
-		push_clear(&p);
 	}
-	for (i = 0; i < 3; i++)
-		free(s[i]);
-	return rc == 1 ? '1' : rc == 0 ? '0' : 'E';
+	if (ok && db_commit(db) == -1)
+		ok = 0;
+	db_rollback(db);
+	if (!ok)
+		for (i = 0; i < n; i++)
+			results[i] = -1;
+	return ok ? 0 : -1;
 }
 
 /* --- refused pushes, counted per address and minute ---------------------- */
@@ -246,8 +295,16 @@ refusal_count(struct db *db, const struct config *cfg, char *f[FIELDS],
     size_t flen[FIELDS])
 {
 	struct refusal	*e = NULL;
+	const char	*addr = field_text(f, flen, FLD_ADDR);
+	const char	*ua = field_text(f, flen, FLD_UA);
 	time_t		 minute = time(NULL) / 60 * 60;
-	size_t		 i, alen = flen[1] < 63 ? flen[1] : 63;
+	size_t		 i, alen;
+
+	if (addr == NULL)
+		addr = "";
+	if (ua == NULL)
+		ua = "";
+	alen = strlen(addr) < 63 ? strlen(addr) : 63;
 
 	if (minute != refusals_minute) {
 		refusals_flush(db);
@@ -255,7 +312,7 @@ refusal_count(struct db *db, const struct config *cfg, char *f[FIELDS],
 	}
 	for (i = 0; i < nrefusals; i++)
 		if (strlen(refusals[i].addr) == alen &&
-		    memcmp(refusals[i].addr, f[1], alen) == 0) {
+		    memcmp(refusals[i].addr, addr, alen) == 0) {
 			e = &refusals[i];
 			break;
 		}
@@ -263,15 +320,14 @@ refusal_count(struct db *db, const struct config *cfg, char *f[FIELDS],
 		if (nrefusals < REFUSALS_MAX) {
 			e = &refusals[nrefusals++];
 			memset(e, 0, sizeof(*e));
-			memcpy(e->addr, f[1], alen);
+			memcpy(e->addr, addr, alen);
 			if (nrefusals == REFUSALS_MAX)
 				snprintf(e->addr, sizeof(e->addr), OTHERS);
 		} else
 			e = &refusals[REFUSALS_MAX - 1];
-		snprintf(e->user_agent, sizeof(e->user_agent), "%.*s",
-		    (int)(flen[2] < 127 ? flen[2] : 127), f[2]);
+		snprintf(e->user_agent, sizeof(e->user_agent), "%s", ua);
 	}
-	if (flen[0] == 7 && memcmp(f[0], "address", 7) == 0)
+	if (flen[FLD_KIND] == 8 && memcmp(f[FLD_KIND], "address", 8) == 0)
 		e->address++;
 	else
 		e->token++;
@@ -320,7 +376,7 @@ on_term(int sig)
 static int
 is_push(char *f[FIELDS], size_t flen[FIELDS])
 {
-	return flen[0] == 4 && memcmp(f[0], "push", 4) == 0;
+	return flen[FLD_KIND] == 5 && memcmp(f[FLD_KIND], "push", 5) == 0;
 }
 
 void
@@ -330,10 +386,12 @@ committer_main(const struct config *cfg, int lfd)
 	struct pollfd	 pfd[CLIENTS_MAX + 1];
 	struct sigaction sa;
 	struct db	*db;
+	static struct push_handed handed[CLIENTS_MAX];
 	char		 answer[CLIENTS_MAX], *f[CLIENTS_MAX][FIELDS];
 	char		 gate[512];
 	size_t		 flen[CLIENTS_MAX][FIELDS], framelen[CLIENTS_MAX];
-	int		 ready[CLIENTS_MAX], i, n, npush, nready, fd, ok;
+	int		 ready[CLIENTS_MAX], from[CLIENTS_MAX];
+	int		 result[CLIENTS_MAX], i, n, npush, nready, fd, ok;
 	int		 timeout, held = 0, yield = 0;
 	long long	 held_since = 0;
 	ssize_t		 got;
@@ -430,9 +488,11 @@ committer_main(const struct config *cfg, int lfd)
 				drop(&c[i]);
 				continue;
 			}
-			/* A frame over the largest push allowed is not ours. */
+			/* A frame over the largest push allowed (its body,
+			 * and the unknown fields kept, which as JSON text
+			 * may take a few times the body) is not ours. */
 			if (c[i].len >= 4 && get32(c[i].buf) >
-			    (uint32_t)cfg->callback_max_bytes + 4096) {
+			    (uint64_t)cfg->callback_max_bytes * 4 + 4096) {
 				drop(&c[i]);
 				continue;
 			}
@@ -442,7 +502,13 @@ committer_main(const struct config *cfg, int lfd)
 			else if (n == 1) {
 				ready[i] = 1;
 				nready++;
-				npush += is_push(f[i], flen[i]);
+				if (!is_push(f[i], flen[i]))
+					continue;
+				if (frame_push(f[i], flen[i],
+				    &handed[npush]) == -1)
+					answer[i] = 'E';
+				else
+					from[npush++] = i;
 			}
 		}
 		if (nready == 0)
@@ -462,21 +528,20 @@ committer_main(const struct config *cfg, int lfd)
 			ok = db_begin_first(db) == 0;
 			held = ok;
 		}
-		for (i = 0; i < CLIENTS_MAX; i++)
-			if (ready[i] && is_push(f[i], flen[i]))
-				answer[i] = ok ? store_one(db, f[i], flen[i]) :
-				    'E';
-		if (npush > 0 && ok && db_commit(db) == -1)
-			ok = 0;
-		db_rollback(db);
+		if (npush > 0 && ok)
+			(void)committer_commit(db, handed, (size_t)npush,
+			    result);
+		else
+			db_rollback(db);
+		for (i = 0; i < npush; i++)
+			answer[from[i]] = !ok || result[i] == -1 ? 'E' :
+			    result[i] == 1 ? '1' : '0';
 		for (i = 0; i < CLIENTS_MAX; i++) {
 			if (!ready[i])
 				continue;
 			if (!is_push(f[i], flen[i]))
 				answer[i] = refusal_count(db, cfg, f[i],
 				    flen[i]);
-			else if (!ok)
-				answer[i] = 'E';
 			memmove(c[i].buf, c[i].buf + framelen[i],
 			    c[i].len - framelen[i]);
 			c[i].len -= framelen[i];
@@ -555,17 +620,27 @@ lost:
 
 int
 committer_submit(const struct config *cfg, const struct audit_actor *who,
-    const char *ctype, const char *body, size_t len)
+    const char *ctype, const char *body, size_t len, const struct push *p)
 {
-	const char	*s[FIELDS] = { "push", who->addr, who->user_agent, ctype,
-	    body };
-	size_t		 sl[FIELDS] = { 4, strlen(who->addr),
-	    strlen(who->user_agent), strlen(ctype), len };
-	int		 ans = ask(cfg, s, sl);
+	char		 figures[FIGURES_LEN];
+	const char	*reason = p->ok ? "" : p->reason;
+	const char	*s[FIELDS] = { "push", who->addr, who->user_agent,
+	    ctype, body, p->sn, p->vendor_task_id, p->ok ? "1" : "0", reason,
+	    figures, p->extra };
+	size_t		 sl[FIELDS] = { 5, strlen(who->addr) + 1,
+	    strlen(who->user_agent) + 1, strlen(ctype) + 1, len,
+	    strlen(p->sn) + 1, strlen(p->vendor_task_id) + 1, 1,
+	    strlen(reason) + 1, FIGURES_LEN, strlen(p->extra) + 1 };
+	size_t		 i, j;
+	int		 ans;
 
+	for (i = 0; i < PF__MAX; i++)
+		for (j = 0; j < 8; j++)
+			figures[8 * i + j] = (char)((uint64_t)p->fig[i] >>
+			    (56 - 8 * j));
 	/* -2, gone mid-way: whether it committed is unknown, so the caller
 	 * stores it itself; the same body then counts as a duplicate. */
-	if (ans == -2)
+	if ((ans = ask(cfg, s, sl)) == -2)
 		return -2;
 	return ans == '1' ? 1 : ans == '0' ? 0 : -1;
 }
@@ -575,9 +650,9 @@ committer_refused(const struct config *cfg, const struct audit_actor *who,
     int address)
 {
 	const char	*kind = address ? "address" : "token";
-	const char	*s[FIELDS] = { kind, who->addr, who->user_agent, "", "" };
-	size_t		 sl[FIELDS] = { strlen(kind), strlen(who->addr),
-	    strlen(who->user_agent), 0, 0 };
+	const char	*s[FIELDS] = { kind, who->addr, who->user_agent };
+	size_t		 sl[FIELDS] = { strlen(kind) + 1, strlen(who->addr) + 1,
+	    strlen(who->user_agent) + 1 };
 	int		 ans = ask(cfg, s, sl);
 
 	return ans == -2 ? -2 : ans == 'L' ? 1 : 0;

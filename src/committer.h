@@ -9,8 +9,11 @@
 
 #include <stddef.h>
 
-struct audit_actor;
+#include "audit.h"
+#include "push.h"
+
 struct config;
+struct db;
 
 /* The listening socket, made by the master before it forks (beside the
  * FastCGI socket, mode 0600). Returns the fd or -1 (logged). */
@@ -19,11 +22,30 @@ int	committer_listen(const struct config *);
 void	committer_main(const struct config *, int listen_fd)
 	    __attribute__((noreturn));
 
-/* Hand a readable push to the committer and wait until it is committed.
- * Returns 1 stored, 0 stored before (same body), -1 the committer could
- * not store it, -2 no committer to ask (the caller stores it itself). */
+/* Hand a push the worker has read (p, from body) to the committer and
+ * wait until it is committed. Returns 1 stored, 0 stored before (same
+ * body), -1 the committer could not store it, -2 no committer to ask (the
+ * caller stores the same p itself). */
 int	committer_submit(const struct config *, const struct audit_actor *,
-	    const char *ctype, const char *body, size_t len);
+	    const char *ctype, const char *body, size_t len,
+	    const struct push *p);
+
+/* A push as the committer is handed it: who sent it, the body it was read
+ * from and what the worker read. */
+struct push_handed {
+	struct audit_actor who;
+	const char	*ctype;
+	const char	*body;
+	size_t		 len;
+	struct push	 push;
+};
+/* Inside the transaction the caller began: store every handed push and
+ * commit, one fsync for all. results[i] is 1 stored, 0 stored before.
+ * Returns 0, or -1 when any of them could not be stored or the commit
+ * failed: then nothing is stored and every result is -1 (none may be
+ * acknowledged). The transaction is over either way. */
+int	committer_commit(struct db *, const struct push_handed *, size_t n,
+	    int *results);
 /* Count a refused push (wrong token, or address not allowed when
  * address is 1) towards its address's minute. Returns 0 answer 403, 1
  * past callback_refusals_max this minute (answer 429), -2 no committer. */

@@ -166,36 +166,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " i.headers, i.phone_col, i.name_col"
 	    " FROM tasks AS t JOIN imports AS i ON i.id = t.import_id"
 	    " WHERE t.id = ?",
-	[STMT_BATCH_BY_VENDOR_TASK] =
-	    "SELECT id, task_id FROM batches WHERE vendor_task_id = ?",
-	/* STMT_PUSH_INSERT : nothing when the same body came before */
-	[STMT_PUSH_INSERT] =
-	    "INSERT INTO pushes (received, addr, content_type, body, body_sha256,"
-	    " sn, vendor_task_id, batch_id, linked_by, ok, reason, total, success,"
-	    " fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo,"
-	    " fenxian, chaopin, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	    " ON CONFLICT (body_sha256) DO NOTHING",
-	[STMT_PUSH_REJECT] =
-	    "INSERT INTO rejected_pushes (received, addr, content_type, length,"
-	    " body, reason) VALUES (?, ?, ?, ?, ?, ?)",
-	/* STMT_PUSH_LINK_AUTO (batch, vendor task id) */
-	[STMT_PUSH_LINK_AUTO] =
-	    "UPDATE pushes SET batch_id = ?, linked_by = 'auto'"
-	    " WHERE vendor_task_id = ? AND batch_id IS NULL",
-	/* STMT_PUSH_LINK_MANUAL (batch, who, push) */
-	[STMT_PUSH_LINK_MANUAL] =
-	    "UPDATE pushes SET batch_id = ?, linked_by = ?"
-	    " WHERE id = ? AND batch_id IS NULL",
-	/* STMT_PUSH_UNMATCHED (limit, offset) */
-	[STMT_PUSH_UNMATCHED] =
-	    "SELECT id, received, addr, sn, ok, reason, total, success"
-	    " FROM pushes WHERE batch_id IS NULL ORDER BY id DESC LIMIT ? OFFSET ?",
-	/* STMT_PUSH_REJECTED_LIST (limit, offset) */
-	[STMT_PUSH_REJECTED_LIST] =
-	    "SELECT id, received, addr, content_type, length,"
-	    " substr(body, 1, 2000), reason"
-	    " FROM rejected_pushes ORDER BY id DESC LIMIT ? OFFSET ?",
 	/* STMT_TASK_BREAKDOWN (task): each batch with its newest push, if
 	 * any, and how many pushes it had */
 	[STMT_TASK_BREAKDOWN] =
@@ -320,6 +290,7 @@ static const char *const *const sql_tables[] = {
 	store_sql_settings,
 	store_sql_dnc,
 	store_sql_maint,
+	store_sql_pushes,
 };
 
 static const char	*sql[STMT__MAX];

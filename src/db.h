@@ -152,6 +152,7 @@ extern const char *const store_sql_audit[STMT__MAX];
 extern const char *const store_sql_settings[STMT__MAX];
 extern const char *const store_sql_dnc[STMT__MAX];
 extern const char *const store_sql_maint[STMT__MAX];
+extern const char *const store_sql_pushes[STMT__MAX];
 
 /* The SQL text of s (NULL, logged, when the tables are inconsistent). */
 const char	*db_sql(enum stmt s);

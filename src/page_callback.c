@@ -161,17 +161,15 @@ page_callback(struct request *r)
 			answer(r, 400, 400, "unreadable push");
 		return;
 	}
-	push_clear(&p);
-	/* Through the committer, whose one fsync serves every push waiting;
-	 * by ourselves when there is none (CGI, or it is restarting). */
+	/* Read once: the committer, whose one fsync serves every push
+	 * waiting, stores what was read here; so do we when there is none
+	 * (CGI, or it is restarting). */
 	rc = committer_submit(r->cfg, &who, r->content_type, body,
-	    (size_t)got);
-	if (rc == -2 && push_parse(r->content_type, body, (size_t)got, &p,
-	    why, sizeof(why)) == 0) {
+	    (size_t)got, &p);
+	if (rc == -2)
 		rc = push_store(r->db, &who, r->content_type, body,
 		    (size_t)got, &p, &id);
-		push_clear(&p);
-	}
+	push_clear(&p);
 	free(body);
 	if (rc >= 0)
 		metrics_push(rc == 1 ? PUSH_RECEIVED : PUSH_DUPLICATE);

@@ -11,10 +11,10 @@
 #include <sodium.h>
 
 #include "audit.h"
-#include "db.h"
 #include "form.h"
 #include "log.h"
 #include "push.h"
+#include "store/pushes.h"
 #include "store/tasks.h"
 #include "utf8.h"
 #include "vendor.h"
@@ -35,6 +35,9 @@ const struct push_figure_def push_figures[PF__MAX] = {
 	{ "chaopinCount", "超频", "chaopin" },
 };
 
+_Static_assert(STORE_PUSH_FIGURES == PF__MAX,
+    "the store keeps every figure of push_figures[]");
+
 /* The largest count taken: a list is at most 50,000 rows, but the vendor
  * may sum; anything past this is not a count. */
 #define COUNT_MAX	1000000000LL
@@ -45,7 +48,7 @@ push_clear(struct push *p)
 	free(p->sn);
 	free(p->vendor_task_id);
 	free(p->reason);
-	cJSON_Delete(p->extra);
+	free(p->extra);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -78,7 +81,8 @@ count_of(const cJSON *v, int64_t *out)
 /* Fill p from import_mark: an object of counts, a failure reason, or a
  * string that holds the object (sent form-encoded, or double-encoded). */
 static int
-read_mark(const cJSON *mark, struct push *p, char *why, size_t whysz)
+read_mark(const cJSON *mark, struct push *p, cJSON *kept, char *why,
+    size_t whysz)
 {
 	const cJSON	*v;
 	cJSON		*inner = NULL, *extra;
@@ -133,7 +137,7 @@ read_mark(const cJSON *mark, struct push *p, char *why, size_t whysz)
 			    cJSON_Duplicate(v, 1));
 	}
 	if (cJSON_GetArraySize(extra) > 0)
-		cJSON_AddItemToObject(p->extra, "import_mark", extra);
+		cJSON_AddItemToObject(kept, "import_mark", extra);
 	else
 		cJSON_Delete(extra);
 	rc = 0;
@@ -169,7 +173,7 @@ int
 push_parse_json(const char *body, size_t len, struct push *p, char *why,
     size_t whysz)
 {
-	cJSON		*o, *v;
+	cJSON		*o, *v, *kept = NULL;
 	const cJSON	*sn, *mark;
 	int		 rc = -1;
 
@@ -184,7 +188,8 @@ push_parse_json(const char *body, size_t len, struct push *p, char *why,
 		cJSON_Delete(o);
 		return -1;
 	}
-	p->extra = cJSON_CreateObject();
+	if ((kept = cJSON_CreateObject()) == NULL)
+		goto out;
 	sn = cJSON_GetObjectItemCaseSensitive(o, "dial_task_main_sn");
 	mark = cJSON_GetObjectItemCaseSensitive(o, "import_mark");
 	if (!cJSON_IsString(sn)) {
@@ -197,15 +202,18 @@ push_parse_json(const char *body, size_t len, struct push *p, char *why,
 		goto out;
 	}
 	if (read_sn(sn->valuestring, p, why, whysz) == -1 ||
-	    read_mark(mark, p, why, whysz) == -1)
+	    read_mark(mark, p, kept, why, whysz) == -1)
 		goto out;
 	cJSON_ArrayForEach(v, o)
 		if (v->string != NULL && strcmp(v->string, "import_mark") &&
 		    strcmp(v->string, "dial_task_main_sn"))
-			cJSON_AddItemToObject(p->extra, v->string,
+			cJSON_AddItemToObject(kept, v->string,
 			    cJSON_Duplicate(v, 1));
+	if ((p->extra = cJSON_PrintUnformatted(kept)) == NULL)
+		goto out;
 	rc = 0;
 out:
+	cJSON_Delete(kept);
 	cJSON_Delete(o);
 	if (rc == -1)
 		push_clear(p);
@@ -266,11 +274,11 @@ push_parse_form(const char *body, size_t len, struct push *p, char *why,
 		snprintf(why, whysz, "import_mark is not UTF-8 text");
 		goto out;
 	}
-	p->extra = f.rest;
-	f.rest = NULL;
 	mark = cJSON_CreateString(f.mark);
-	if (read_sn(f.sn, p, why, whysz) == -1 ||
-	    read_mark(mark, p, why, whysz) == -1)
+	if (f.rest == NULL || mark == NULL ||
+	    read_sn(f.sn, p, why, whysz) == -1 ||
+	    read_mark(mark, p, f.rest, why, whysz) == -1 ||
+	    (p->extra = cJSON_PrintUnformatted(f.rest)) == NULL)
 		goto out;
 	rc = 0;
 out:
@@ -315,58 +323,29 @@ push_store_tx(struct db *db, const struct audit_actor *who, const char *ctype,
     const char *body, size_t len, const struct push *p, int64_t *push_id)
 {
 	unsigned char	 digest[crypto_hash_sha256_BYTES];
-	char		 sha[65], *extra = NULL;
-	sqlite3_stmt	*st;
-	cJSON		*d = NULL;
+	char		 sha[65];
+	struct push_new	 row;
+	cJSON		*d;
 	int64_t		 batch_id = 0;
-	size_t		 i;
-	int		 stored, rc = -1;
+	int		 rc;
 
 	*push_id = 0;
 	crypto_hash_sha256(digest, (const unsigned char *)body, len);
 	sodium_bin2hex(sha, sizeof(sha), digest, sizeof(digest));
-	if ((extra = cJSON_PrintUnformatted(p->extra)) == NULL)
+	if (store_batch_by_vendor_task(db, p->vendor_task_id, &batch_id) == -1)
 		return -1;
-	if ((st = db_stmt(db, STMT_BATCH_BY_VENDOR_TASK)) == NULL)
-		goto out;
-	db_bind_text(st, 1, p->vendor_task_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		batch_id = sqlite3_column_int64(st, 0);
-	db_reset(st);
-
-	if ((st = db_stmt(db, STMT_PUSH_INSERT)) == NULL)
-		goto out;
-	db_bind_int(st, 1, (int64_t)time(NULL));
-	db_bind_text(st, 2, who->addr);
-	db_bind_text(st, 3, ctype);
-	sqlite3_bind_text(st, 4, body, (int)len, SQLITE_STATIC);
-	db_bind_text(st, 5, sha);
-	db_bind_text(st, 6, p->sn);
-	db_bind_text(st, 7, p->vendor_task_id);
-	if (batch_id > 0) {
-		db_bind_int(st, 8, batch_id);
-		db_bind_text(st, 9, "auto");
-	} else
-		db_bind_text(st, 9, "");
-	db_bind_int(st, 10, p->ok);
-	db_bind_text(st, 11, p->ok ? "" : p->reason);
-	for (i = 0; i < PF__MAX; i++)
-		db_bind_int(st, 12 + (int)i, p->fig[i]);
-	db_bind_text(st, 12 + PF__MAX, extra);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		goto out;
-	stored = sqlite3_changes(db_handle(db)) == 1;
-	if (stored)
-		*push_id = sqlite3_last_insert_rowid(db_handle(db));
-	d = push_details(p, *push_id, batch_id, !stored);
-	if (audit_append(db, who, stored ? "push.received" : "push.duplicate",
+	row = (struct push_new){ (int64_t)time(NULL), who->addr, ctype, body,
+	    len, sha, p->sn, p->vendor_task_id, batch_id, p->ok, p->reason,
+	    { 0 }, p->extra };
+	memcpy(row.fig, p->fig, sizeof(row.fig));
+	if ((rc = store_push_insert(db, &row, push_id)) == -1)
+		return -1;
+	d = push_details(p, *push_id, batch_id, rc == 1);
+	if (audit_append(db, who, rc == 0 ? "push.received" : "push.duplicate",
 	    p->vendor_task_id, d) == -1)
-		goto out;
-	rc = stored;
-out:
+		rc = -1;
 	cJSON_Delete(d);
-	cJSON_free(extra);
-	return rc;
+	return rc == -1 ? -1 : rc == 0;
 }
 
 int
@@ -412,26 +391,19 @@ int
 push_reject(struct db *db, const struct audit_actor *who, const char *ctype,
     long long declared, const char *body, size_t len, const char *reason)
 {
-	sqlite3_stmt	*st;
+	struct push_rejected_new row;
 	cJSON		*d = NULL;
+	int64_t		 id;
 	int		 rc = -1;
 
 	if (len > 64 * 1024)
 		len = 64 * 1024;
-	if (db_begin(db) == -1 || (st = db_stmt(db, STMT_PUSH_REJECT)) == NULL)
-		goto out;
-	db_bind_int(st, 1, (int64_t)time(NULL));
-	db_bind_text(st, 2, who->addr);
-	db_bind_text(st, 3, ctype);
-	db_bind_int(st, 4, declared);
-	sqlite3_bind_blob(st, 5, body != NULL ? body : "", (int)len,
-	    SQLITE_STATIC);
-	db_bind_text(st, 6, reason);
-	if (db_exec_stmt(st) != SQLITE_DONE)
+	row = (struct push_rejected_new){ (int64_t)time(NULL), who->addr, ctype,
+	    declared, body, len, reason };
+	if (db_begin(db) == -1 || store_push_reject(db, &row, &id) == -1)
 		goto out;
 	d = cJSON_CreateObject();
-	cJSON_AddNumberToObject(d, "rejected",
-	    (double)sqlite3_last_insert_rowid(db_handle(db)));
+	cJSON_AddNumberToObject(d, "rejected", (double)id);
 	cJSON_AddStringToObject(d, "reason", reason);
 	cJSON_AddNumberToObject(d, "length", (double)declared);
 	if (audit_append(db, who, "push.rejected", "", d) == -1 ||
@@ -447,22 +419,13 @@ out:
 int
 push_link_waiting(struct db *db, int64_t batch_id, const char *vendor_task_id)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_PUSH_LINK_AUTO);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, batch_id);
-	db_bind_text(st, 2, vendor_task_id);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(db_handle(db));
+	return store_push_link_auto(db, batch_id, vendor_task_id);
 }
 
 int
 push_link_manual(struct db *db, const struct audit_actor *who,
     int64_t push_id, int64_t batch_id)
 {
-	sqlite3_stmt	*st;
 	cJSON		*d = NULL;
 	char		 obj[32];
 	int64_t		 task_id;
@@ -475,15 +438,9 @@ push_link_manual(struct db *db, const struct audit_actor *who,
 		rc = 0;
 		goto out;
 	}
-	if ((st = db_stmt(db, STMT_PUSH_LINK_MANUAL)) == NULL)
-		goto out;
-	db_bind_int(st, 1, batch_id);
-	db_bind_text(st, 2, who->name);
-	db_bind_int(st, 3, push_id);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		goto out;
-	if (sqlite3_changes(db_handle(db)) != 1) {
-		rc = 0;
+	if ((found = store_push_link_manual(db, push_id, batch_id,
+	    who->name)) != 0) {
+		rc = found == 1 ? 0 : -1;
 		goto out;
 	}
 	d = cJSON_CreateObject();

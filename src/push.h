@@ -8,7 +8,6 @@
 #include <stdint.h>
 
 struct audit_actor;
-struct cJSON;
 struct db;
 
 /* The figures of import_mark, in the order of the document's table. */
@@ -25,13 +24,17 @@ struct push_figure_def {
 };
 extern const struct push_figure_def push_figures[PF__MAX];
 
+/* A push read and checked once, by the worker that received it: the
+ * fields to store, plain data that the committer is handed as it is
+ * (committer.c) and commits without reading the body again. */
 struct push {
 	char		*sn;		/* dial_task_main_sn */
 	char		*vendor_task_id;	/* vendor_task_id_normalise(sn) */
 	int		 ok;		/* 1: figures; 0: failure reason */
-	char		*reason;
+	char		*reason;	/* NULL when ok */
 	int64_t		 fig[PF__MAX];
-	struct cJSON	*extra;		/* fields we do not know, kept */
+	char		*extra;		/* fields we do not know, kept: the
+					 * text of a JSON object */
 };
 
 /* Read a push body. Returns 0, or -1 with an English reason in why. */
@@ -41,7 +44,8 @@ int	push_parse_form(const char *body, size_t len, struct push *,
 	    char *why, size_t whysz);
 void	push_clear(struct push *);
 
-/* Store a readable push with its audit entry (actor vendor) in one
+/* Store a parsed push (body: what it was read from, kept whole and
+ * hashed for idempotency) with its audit entry (actor vendor) in one
  * transaction, linking it to its batch when one has the vendor task id.
  * Returns 1 stored, 0 the same body was stored before (recorded in the
  * audit log, not again as a push), -1 error. */

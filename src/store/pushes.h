@@ -1,0 +1,111 @@
+/* store/pushes.h: the vendor's pushes as stored: the readable ones (with
+ * the batch they are linked to, if any) and the rejected ones. */
+#ifndef DIALDESK_STORE_PUSHES_H
+#define DIALDESK_STORE_PUSHES_H
+
+#include "store.h"
+
+/* Where a push stands. Stored in pushes.linked_by (unmatched, automatic)
+ * or as the name of the administrator who linked it (manual); rejected
+ * pushes live in a table of their own. */
+enum push_state {
+	PUSH_UNMATCHED,		/* no batch has its vendor task id yet */
+	PUSH_LINKED_AUTO,	/* linked by its vendor task id */
+	PUSH_LINKED_MANUAL,	/* linked by an administrator */
+	PUSH_REJECTED,		/* unreadable, kept as it came */
+	PUSH_STATE__MAX
+};
+
+struct push_state_def {
+	enum push_state	 state;
+	const char	*stored;	/* linked_by; NULL: a user's name */
+	const char	*label;		/* 未关联 */
+	const char	*css;		/* "unmatched" */
+};
+extern const struct push_state_def push_states[PUSH_STATE__MAX];
+
+/* The state of a stored push from its batch (0 for none) and linked_by. */
+enum push_state push_state_of(int64_t batch_id, const char *linked_by);
+
+/* The figures of a push, in the order of push_figures[] (push.h). */
+#define STORE_PUSH_FIGURES	13
+
+/* A readable push to store, every field given by the caller. */
+struct push_new {
+	int64_t		 received;	/* unix seconds */
+	const char	*addr;
+	const char	*content_type;
+	const char	*body;		/* kept whole, len bytes */
+	size_t		 len;
+	const char	*body_sha256;	/* hex: the same body is stored once */
+	const char	*sn;
+	const char	*vendor_task_id;
+	int64_t		 batch_id;	/* 0: unmatched */
+	int		 ok;		/* 1: figures; 0: reason */
+	const char	*reason;
+	int64_t		 fig[STORE_PUSH_FIGURES];
+	const char	*extra;		/* JSON object text */
+};
+
+/* The batch whose vendor task id this is: 0 with *batch_id set, 1 when
+ * there is none, -1 on an error (logged). */
+int	store_batch_by_vendor_task(struct db *, const char *vendor_task_id,
+	    int64_t *batch_id);
+/* Store a push: 0 with *id set, 1 when the same body was stored before
+ * (nothing written, *id 0), -1 on an error (logged). */
+int	store_push_insert(struct db *, const struct push_new *, int64_t *id);
+
+/* Keep an unreadable push (the caller cuts the body short). 0 with *id
+ * set, or -1. */
+struct push_rejected_new {
+	int64_t		 received;
+	const char	*addr;
+	const char	*content_type;
+	long long	 declared;	/* Content-Length as sent, -1 none */
+	const void	*body;
+	size_t		 len;
+	const char	*reason;
+};
+int	store_push_reject(struct db *, const struct push_rejected_new *,
+	    int64_t *id);
+
+/* Link every unmatched push of a vendor task to its batch. Returns how
+ * many, -1 on an error. */
+int	store_push_link_auto(struct db *, int64_t batch_id,
+	    const char *vendor_task_id);
+/* An administrator (by name) links an unmatched push to a batch: 0 done,
+ * 1 no such unmatched push, -1 on an error. */
+int	store_push_link_manual(struct db *, int64_t push_id, int64_t batch_id,
+	    const char *user_name);
+
+/* An unmatched push as listed (strings borrowed during the callback). */
+struct push_row {
+	int64_t		 id;
+	int64_t		 received;
+	const char	*addr;
+	const char	*sn;
+	enum push_state	 state;
+	int		 ok;
+	const char	*reason;
+	int64_t		 total, success;
+};
+/* The unmatched pushes, newest first, limit from offset; cb returns 0
+ * to go on, anything else to stop. 0 or -1. */
+int	store_pushes_unmatched(struct db *, int64_t limit, int64_t offset,
+	    int (*cb)(void *, const struct push_row *), void *arg);
+
+/* A rejected push as listed: the first 2,000 bytes of its body. */
+struct push_rejected_row {
+	int64_t		 id;
+	int64_t		 received;
+	const char	*addr;
+	const char	*content_type;
+	int64_t		 length;	/* as declared */
+	const void	*body;
+	size_t		 len;
+	const char	*reason;
+};
+int	store_pushes_rejected(struct db *, int64_t limit, int64_t offset,
+	    int (*cb)(void *, const struct push_rejected_row *), void *arg);
+
+#endif

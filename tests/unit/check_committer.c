@@ -1,0 +1,215 @@
+/* check_committer.c: the committer stores the pushes it is handed as the
+ * worker read them (it does not read the bodies again), all of a round in
+ * one transaction; when any cannot be stored none is, and none may be
+ * acknowledged. Through its socket: what a worker hands over arrives
+ * whole, and refusals are counted per address. */
+#include "autoconf.h"
+
+#include <sys/wait.h>
+
+#include <signal.h>
+
+#include "pushdb.h"
+#include "committer.h"
+#include "push.h"
+
+/* A handed push whose body is no push at all: only the fields the
+ * worker read can be what is stored. */
+static struct push_handed
+handed(const char *sn, const char *body, int64_t total)
+{
+	struct push_handed h;
+
+	memset(&h, 0, sizeof(h));
+	h.who = (struct audit_actor){ 0, "vendor", "192.0.2.1", "ua" };
+	h.ctype = "application/json";
+	h.body = body;
+	h.len = strlen(body);
+	h.push.sn = (char *)sn;
+	h.push.vendor_task_id = (char *)sn;
+	h.push.ok = 1;
+	h.push.fig[PF_TOTAL] = total;
+	h.push.extra = (char *)"{}";
+	return h;
+}
+
+START_TEST(test_commit_as_handed)
+{
+	struct push_handed h[3];
+	int		 res[3] = { 9, 9, 9 };
+	char		 buf[64];
+
+	h[0] = handed(NUM_TASK, "opaque body one", 3);
+	h[1] = handed("999", "opaque body two", 4);
+	h[2] = handed(NUM_TASK, "opaque body one", 5);	/* same body */
+	ck_assert_int_eq(db_begin(pdb), 0);
+	ck_assert_int_eq(committer_commit(pdb, h, 3, res), 0);
+	ck_assert_int_eq(res[0], 1);
+	ck_assert_int_eq(res[1], 1);
+	ck_assert_int_eq(res[2], 0);
+	ck_assert_int_eq(pdb_int("SELECT count(*) FROM pushes"), 2);
+	ck_assert_int_eq(pdb_int("SELECT total FROM pushes WHERE body ="
+	    " 'opaque body one'"), 3);
+	ck_assert_int_eq(pdb_int("SELECT batch_id FROM pushes WHERE total ="
+	    " 3"), 12);
+	ck_assert_str_eq(pdb_text("SELECT addr FROM pushes WHERE total = 4",
+	    buf, sizeof(buf)), "192.0.2.1");
+	ck_assert_int_eq(pdb_int("SELECT count(*) FROM audit WHERE action ="
+	    " 'push.duplicate'"), 1);
+	/* Committed: a connection of its own sees it. */
+	db_close(pdb);
+	ck_assert_ptr_nonnull(pdb = db_open(pdb_path, 1000));
+	ck_assert_int_eq(pdb_int("SELECT count(*) FROM pushes"), 2);
+}
+END_TEST
+
+START_TEST(test_error_acknowledges_none)
+{
+	struct push_handed h[3];
+	int		 res[3] = { 9, 9, 9 };
+
+	ck_assert_int_eq(sqlite3_exec(db_handle(pdb), "CREATE TRIGGER boom"
+	    " BEFORE INSERT ON pushes WHEN NEW.sn = 'boom' BEGIN"
+	    " SELECT RAISE(ABORT, 'boom'); END", NULL, NULL, NULL), SQLITE_OK);
+	h[0] = handed("1", "first", 1);
+	h[1] = handed("boom", "second", 2);
+	h[2] = handed("3", "third", 3);
+	ck_assert_int_eq(db_begin(pdb), 0);
+	ck_assert_int_eq(committer_commit(pdb, h, 3, res), -1);
+	ck_assert_int_eq(res[0], -1);
+	ck_assert_int_eq(res[1], -1);
+	ck_assert_int_eq(res[2], -1);
+	ck_assert_int_eq(pdb_int("SELECT count(*) FROM pushes"), 0);
+	ck_assert_int_eq(pdb_int("SELECT count(*) FROM audit WHERE action"
+	    " LIKE 'push.%'"), 0);
+	/* The transaction is over: the next round works. */
+	h[1] = handed("2", "second", 2);
+	ck_assert_int_eq(db_begin(pdb), 0);
+	ck_assert_int_eq(committer_commit(pdb, h, 3, res), 0);
+	ck_assert_int_eq(pdb_int("SELECT count(*) FROM pushes"), 3);
+}
+END_TEST
+
+/* The committer process, forked; the test is the worker. */
+static pid_t
+start_committer(void)
+{
+	int	 lfd;
+	pid_t	 pid;
+
+	ck_assert_int_ne(lfd = committer_listen(&pdb_cfg), -1);
+	ck_assert_int_ne(pid = fork(), -1);
+	if (pid == 0)
+		committer_main(&pdb_cfg, lfd);
+	close(lfd);
+	return pid;
+}
+
+static void
+stop_committer(pid_t pid)
+{
+	int	 status;
+
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+START_TEST(test_through_the_socket)
+{
+	static const struct audit_actor who = { 0, "vendor", "192.0.2.7",
+	    "sandbox/1" };
+	struct push	 p;
+	const char	*body = "the body, stored whole\n";
+	char		 buf[256];
+	size_t		 i;
+	pid_t		 pid;
+
+	memset(&p, 0, sizeof(p));
+	p.sn = (char *)"dial_task_main_sn|0123456789ABCDEF0123456789ABCDEF";
+	p.vendor_task_id = (char *)HEX_TASK;
+	p.ok = 0;
+	p.reason = (char *)"名单格式错误";
+	for (i = 0; i < PF__MAX; i++)
+		p.fig[i] = (int64_t)i * 1000 + 1;
+	p.fig[PF_CHAOPIN] = 1000000000;
+	p.extra = (char *)"{\"batchNo\":\"b-1\"}";
+
+	pid = start_committer();
+	ck_assert_int_eq(committer_submit(&pdb_cfg, &who, "application/json",
+	    body, strlen(body), &p), 1);
+	ck_assert_int_eq(committer_submit(&pdb_cfg, &who, "application/json",
+	    body, strlen(body), &p), 0);
+	/* Refusals: up to callback_refusals_max a minute answer 403. */
+	for (i = 0; i < (size_t)pdb_cfg.callback_refusals_max; i++)
+		ck_assert_int_eq(committer_refused(&pdb_cfg, &who,
+		    (int)(i % 2)), 0);
+	ck_assert_int_eq(committer_refused(&pdb_cfg, &who, 0), 1);
+	stop_committer(pid);
+	/* Gone with the connection still open: the worker is told to store
+	 * the push itself, and is not killed by the write. */
+	ck_assert_int_eq(committer_submit(&pdb_cfg, &who, "application/json",
+	    "other", 5, &p), -2);
+
+	ck_assert_int_eq(pdb_int("SELECT count(*) FROM pushes"), 1);
+	ck_assert_str_eq(pdb_text("SELECT body FROM pushes", buf, sizeof(buf)),
+	    body);
+	ck_assert_str_eq(pdb_text("SELECT sn FROM pushes", buf, sizeof(buf)),
+	    p.sn);
+	ck_assert_str_eq(pdb_text("SELECT reason FROM pushes", buf,
+	    sizeof(buf)), p.reason);
+	ck_assert_str_eq(pdb_text("SELECT extra FROM pushes", buf,
+	    sizeof(buf)), p.extra);
+	ck_assert_str_eq(pdb_text("SELECT addr || ' ' || content_type FROM"
+	    " pushes", buf, sizeof(buf)), "192.0.2.7 application/json");
+	ck_assert_int_eq(pdb_int("SELECT ok FROM pushes"), 0);
+	ck_assert_int_eq(pdb_int("SELECT batch_id FROM pushes"), 11);
+	ck_assert_int_eq(pdb_int("SELECT total FROM pushes"), 1);
+	ck_assert_int_eq(pdb_int("SELECT kong FROM pushes"), 7001);
+	ck_assert_int_eq(pdb_int("SELECT chaopin FROM pushes"), 1000000000);
+	ck_assert_str_eq(pdb_text("SELECT user_agent FROM audit WHERE action"
+	    " = 'push.received'", buf, sizeof(buf)), "sandbox/1");
+	/* The minute's refusals are written when the committer stops. */
+	ck_assert_int_eq(pdb_int("SELECT count(*) FROM audit WHERE action ="
+	    " 'push.forbidden' AND object = '192.0.2.7'"), 1);
+}
+END_TEST
+
+/* Without a committer the worker is told to store the push itself. */
+START_TEST(test_no_committer)
+{
+	static const struct audit_actor who = { 0, "vendor", "192.0.2.7", "" };
+	struct push	 p;
+
+	memset(&p, 0, sizeof(p));
+	p.sn = p.vendor_task_id = (char *)"1";
+	p.ok = 1;
+	p.extra = (char *)"{}";
+	ck_assert_int_eq(committer_submit(&pdb_cfg, &who, "", "x", 1, &p), -2);
+	ck_assert_int_eq(committer_refused(&pdb_cfg, &who, 1), -2);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("committer");
+	TCase	*tc = tcase_create("committer");
+	SRunner	*sr;
+	int	 failed;
+
+	/* As serve's workers do (server.c): a committer gone is an error
+	 * code, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
+	tcase_add_checked_fixture(tc, pdb_setup, pdb_teardown);
+	tcase_add_test(tc, test_commit_as_handed);
+	tcase_add_test(tc, test_error_acknowledges_none);
+	tcase_add_test(tc, test_through_the_socket);
+	tcase_add_test(tc, test_no_committer);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
