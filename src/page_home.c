@@ -141,10 +141,11 @@ fill_drafts(struct request *r, struct tdict *body, int64_t creator)
 	if (r->sess.role & (ROLE_ADMIN | ROLE_OPERATOR)) {
 		if (r->sess.role == ROLE_ADMIN && creator != 0)
 			tdict_setf(s, "DRAFTS_HREF",
-			    "/tasks?status=preview&creator=%lld",
-			    (long long)creator);
+			    "/tasks?status=%s&creator=%lld",
+			    task_state_text(TASK_PREVIEW), (long long)creator);
 		else
-			tdict_set(s, "DRAFTS_HREF", "/tasks?status=preview");
+			tdict_setf(s, "DRAFTS_HREF", "/tasks?status=%s",
+			    task_state_text(TASK_PREVIEW));
 		tdict_show(s, "DRAFTS_LINK");
 	} else
 		tdict_show(s, "DRAFTS_NOLINK");

@@ -189,6 +189,9 @@ int	kept_upload_drop(struct db *, int64_t session_id, int64_t user_id,
 	    const char *token);
 void	kept_upload_clear(struct kept_upload *);
 
+/* A task as stored (struct task_row, task_get), its batches and their
+ * states are in store/tasks.h and state.h, included above. */
+
 /* Cancel the task's queued batches (audited as task.cancelled). Returns
  * how many, -1 on error. */
 int	task_cancel(struct db *, const struct audit_actor *who,
