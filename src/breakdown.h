@@ -8,12 +8,13 @@
 #include <stdint.h>
 
 #include "push.h"
+#include "state.h"
 
 struct db;
 
 struct bd_row {
 	int64_t	 batch_id, seq, rows, sent_at;
-	char	 state[16];	/* the batch's */
+	enum batch_state state;	/* the batch's */
 	int	 pushed;	/* a push was received */
 	int	 ok;		/* it held figures (else a failure) */
 	char	*reason;	/* the vendor's failure text */
@@ -24,7 +25,7 @@ struct bd_row {
 
 struct breakdown {
 	struct bd_row	*rows;
-	size_t		 n;
+	size_t		 n, cap;
 	int64_t		 total[PF__MAX];	/* over rows with figures */
 	int64_t		 sent_rows;	/* rows of batches sent */
 	int64_t		 reported_rows;	/* rows of batches with figures */

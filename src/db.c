@@ -99,110 +99,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	[STMT_BATCH_INSERT] =
 	    "INSERT INTO batches (task_id, seq, first_seq, rows, state, updated)"
 	    " VALUES (?, ?, ?, ?, 'queued', ?)",
-	/* STMT_TASK_REFRESH : a task's state follows its batches */
-	[STMT_TASK_REFRESH] =
-	    "UPDATE tasks SET state = (SELECT CASE"
-	    " WHEN sum(state IN ('failed', 'unknown')) > 0 THEN 'attention'"
-	    " WHEN sum(state = 'sending') > 0 THEN 'sending'"
-	    " WHEN sum(state = 'queued') > 0 AND sum(state = 'sent') > 0"
-	    "  THEN 'sending'"
-	    " WHEN sum(state = 'queued') > 0 THEN 'queued'"
-	    " WHEN sum(state = 'sent') > 0 THEN 'sent'"
-	    " ELSE 'cancelled' END FROM batches WHERE task_id = ?1) WHERE id = ?1",
-	/* STMT_TASK_CANCEL_BATCHES (now, task) */
-	[STMT_TASK_CANCEL_BATCHES] =
-	    "UPDATE batches SET state = 'cancelled', updated = ?"
-	    " WHERE task_id = ? AND state = 'queued'",
-	/* STMT_BATCH_RESEND (now, batch) */
-	[STMT_BATCH_RESEND] =
-	    "UPDATE batches SET state = 'queued', next_attempt = 0, updated = ?"
-	    " WHERE id = ? AND state IN ('unknown', 'failed')"
-	    " RETURNING task_id, seq, state",
-	/* STMT_BATCH_CLAIM (worker, now): the oldest due batch, taken by
-	 * one worker inside BEGIN IMMEDIATE, so no two workers get it */
-	[STMT_BATCH_CLAIM] =
-	    "UPDATE batches SET state = 'sending', claimed_by = ?1,"
-	    " claimed_at = ?2, attempts = attempts + 1, updated = ?2"
-	    " WHERE id = (SELECT id FROM batches WHERE state = 'queued'"
-	    " AND next_attempt <= ?2 ORDER BY id LIMIT 1)"
-	    " RETURNING id, task_id, seq, first_seq, rows, attempts",
-	/* STMT_BATCH_FINISH (state, http, errCode, message, vendor task,
-	 * body sha, sent_at, now, id) */
-	[STMT_BATCH_FINISH] =
-	    "UPDATE batches SET state = ?, http_status = ?, err_code = ?,"
-	    " message = ?, vendor_task_id = ?, body_sha256 = ?, sent_at = ?,"
-	    " updated = ?, claimed_by = '' WHERE id = ? AND state = 'sending'",
-	/* STMT_BATCH_REQUEUE (next attempt, message, now, id) */
-	[STMT_BATCH_REQUEUE] =
-	    "UPDATE batches SET state = 'queued', next_attempt = ?, message = ?,"
-	    " updated = ?, claimed_by = '' WHERE id = ? AND state = 'sending'",
-	/* STMT_BATCH_STALE (message, now, claimed before): a worker died
-	 * while sending; whether the vendor got it is not known */
-	[STMT_BATCH_STALE] =
-	    "UPDATE batches SET state = 'unknown', message = ?, updated = ?,"
-	    " claimed_by = '' WHERE state = 'sending' AND claimed_at < ?"
-	    " RETURNING id, task_id, seq",
-	[STMT_TASK_GET] =
-	    "SELECT t.id, t.import_id, t.user_id, u.name, t.name, t.params,"
-	    " t.login_name, t.created, t.state, t.rows, t.batch_count"
-	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id WHERE t.id = ?",
-	[STMT_TASK_BATCHES] =
-	    "SELECT id, seq, first_seq, rows, state, attempts, next_attempt,"
-	    " body_sha256, http_status, err_code, message, vendor_task_id,"
-	    " sent_at, updated FROM batches WHERE task_id = ? ORDER BY seq",
-	/* STMT_TASK_LIST (state, user id, from, to, name part, limit,
-	 * offset): 0 and '' match everything */
-	[STMT_TASK_LIST] =
-	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count,"
-	    " t.state, (SELECT count(*) FROM batches AS b WHERE b.task_id = t.id"
-	    "  AND b.state IN ('sent', 'failed', 'unknown', 'cancelled'))"
-	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
-	    " WHERE (?1 = '' OR t.state = ?1) AND (?2 = 0 OR t.user_id = ?2)"
-	    " AND (?3 = 0 OR t.created >= ?3) AND (?4 = 0 OR t.created < ?4)"
-	    " AND (?5 = '' OR instr(t.name, ?5) > 0)"
-	    " ORDER BY t.id DESC LIMIT ?6 OFFSET ?7",
-	[STMT_TASK_FOR_SEND] =
-	    "SELECT t.name, t.params, t.login_name, t.import_id, t.batch_count,"
-	    " i.headers, i.phone_col, i.name_col"
-	    " FROM tasks AS t JOIN imports AS i ON i.id = t.import_id"
-	    " WHERE t.id = ?",
-	/* STMT_TASK_BREAKDOWN (task): each batch with its newest push, if
-	 * any, and how many pushes it had */
-	[STMT_TASK_BREAKDOWN] =
-	    "SELECT b.id, b.seq, b.state, b.rows, b.sent_at, p.id, p.received,"
-	    " p.ok, p.reason, p.total, p.success, p.fail, p.blacklist, p.repeat,"
-	    " p.filter, p.shi, p.kong, p.tingji, p.kuwu, p.chenmo, p.fenxian,"
-	    " p.chaopin, (SELECT count(*) FROM pushes WHERE batch_id = b.id)"
-	    " FROM batches AS b LEFT JOIN pushes AS p ON p.id ="
-	    " (SELECT max(id) FROM pushes WHERE batch_id = b.id)"
-	    " WHERE b.task_id = ? ORDER BY b.seq",
-	/* STMT_DASH_TASKS (since, creator or 0): tasks made, and numbers
-	 * in batches the vendor accepted */
-	[STMT_DASH_TASKS] =
-	    "SELECT (SELECT count(*) FROM tasks"
-	    "  WHERE created >= ?1 AND (?2 = 0 OR user_id = ?2)),"
-	    " (SELECT coalesce(sum(b.rows), 0) FROM batches AS b"
-	    "  JOIN tasks AS t ON t.id = b.task_id WHERE b.state = 'sent'"
-	    "  AND b.sent_at >= ?1 AND (?2 = 0 OR t.user_id = ?2))",
-	/* STMT_DASH_FIGURES (since, creator or 0): the newest push of each
-	 * batch sent since then, summed */
-	[STMT_DASH_FIGURES] =
-	    "SELECT count(p.id), coalesce(sum(p.total), 0),"
-	    " coalesce(sum(p.success), 0), coalesce(sum(p.fail), 0),"
-	    " coalesce(sum(p.blacklist), 0), coalesce(sum(p.repeat), 0),"
-	    " coalesce(sum(p.filter), 0), coalesce(sum(p.shi), 0),"
-	    " coalesce(sum(p.kong), 0), coalesce(sum(p.tingji), 0),"
-	    " coalesce(sum(p.kuwu), 0), coalesce(sum(p.chenmo), 0),"
-	    " coalesce(sum(p.fenxian), 0), coalesce(sum(p.chaopin), 0)"
-	    " FROM batches AS b JOIN tasks AS t ON t.id = b.task_id"
-	    " JOIN pushes AS p ON p.id ="
-	    " (SELECT max(id) FROM pushes WHERE batch_id = b.id)"
-	    " WHERE b.sent_at >= ?1 AND (?2 = 0 OR t.user_id = ?2) AND p.ok = 1",
-	/* STMT_TASK_LATEST (creator or 0, limit) */
-	[STMT_TASK_LATEST] =
-	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.state"
-	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
-	    " WHERE (?1 = 0 OR t.user_id = ?1) ORDER BY t.id DESC LIMIT ?2",
 	/* STMT_IMPORT_STALE (state, created before, limit) */
 	[STMT_IMPORT_STALE] =
 	    "SELECT id, file_path FROM imports WHERE state = ? AND created < ?"
@@ -224,11 +120,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	/* STMT_IMPORT_PURGED (import) */
 	[STMT_IMPORT_PURGED] =
 	    "SELECT purged FROM imports WHERE id = ?",
-	/* STMT_BATCH_CLAIM_OPEN (batch, attempts): the claim that made this
-	 * attempt still waits for its outcome */
-	[STMT_BATCH_CLAIM_OPEN] =
-	    "SELECT 1 FROM batches WHERE id = ? AND attempts = ?"
-	    " AND state = 'sending'",
 	/* STMT_DRAFT_LIST (uploader or 0, from or 0, to or 0, name part,
 	 * limit): imports in preview, newest first */
 	[STMT_DRAFT_LIST] =
@@ -267,11 +158,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " head_rows = ? WHERE id = ?",
 	[STMT_IMPORT_GET_READ] =
 	    "SELECT sheet, header_line, sheets, head_rows FROM imports WHERE id = ?",
-	/* STMT_BATCH_NEXT_QUEUED (now): the batch a worker would claim next
-	 * (STMT_BATCH_CLAIM's order), else the one due soonest */
-	[STMT_BATCH_NEXT_QUEUED] =
-	    "SELECT id, task_id, seq, first_seq, rows FROM batches"
-	    " WHERE state = 'queued' ORDER BY max(next_attempt, ?1), id LIMIT 1",
 };
 
 /*

@@ -13,10 +13,10 @@
 
 #include "audit.h"
 #include "breakdown.h"
-#include "db.h"
 #include "export.h"
 #include "http.h"
 #include "pages.h"
+#include "store/tasks.h"
 #include "task.h"
 #include "ui.h"
 
@@ -33,15 +33,30 @@ static int
 record(struct request *r, const char *action, const char *object,
     cJSON *d)
 {
-	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
-	    r->remote_addr, r->user_agent };
 	int	 rc;
 
 	cJSON_AddStringToObject(d, "path", r->path);
 	cJSON_AddStringToObject(d, "query", r->query);
-	rc = audit_record(r->db, &who, action, object, d);
+	rc = audit_record(r->db, &r->actor, action, object, d);
 	cJSON_Delete(d);
 	return rc;
+}
+
+static int
+export_task(void *arg, const struct task_summary *t)
+{
+	struct export	*e = arg;
+
+	export_int(e, t->id);
+	export_text(e, t->name);
+	export_text(e, t->creator);
+	export_time(e, t->created);
+	export_int(e, t->rows);
+	export_int(e, t->batch_count);
+	export_int(e, t->batches_done);
+	export_text(e, task_state_label(t->state));
+	export_end_row(e);
+	return 0;
 }
 
 void
@@ -49,10 +64,9 @@ page_tasks_export(struct request *r)
 {
 	static const char *const cols[] = { "编号", "任务名称", "创建人",
 	    "创建时间", "号码数", "批次", "已完成批次", "状态" };
+	struct task_filter f;
 	struct export	 e;
-	sqlite3_stmt	*st;
 	size_t		 i;
-	int		 rc;
 
 	if (!tasks_filters_valid(r)) {
 		ui_error(r, 400, "筛选条件无效", NULL);
@@ -67,20 +81,10 @@ page_tasks_export(struct request *r)
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		export_text(&e, cols[i]);
 	export_end_row(&e);
-	if ((st = tasks_query(r, -1, 0)) != NULL) {
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			export_int(&e, sqlite3_column_int64(st, 0));
-			export_text(&e, db_col_text(st, 1));
-			export_text(&e, db_col_text(st, 2));
-			export_time(&e, sqlite3_column_int64(st, 3));
-			export_int(&e, sqlite3_column_int64(st, 4));
-			export_int(&e, sqlite3_column_int64(st, 5));
-			export_int(&e, sqlite3_column_int64(st, 7));
-			export_text(&e, task_state_label(db_col_text(st, 6)));
-			export_end_row(&e);
-		}
-		db_reset(st);
-	}
+	tasks_filter(r, &f);
+	/* Headers are out already: a failure (logged) ends the file short,
+	 * as it did before. */
+	store_task_list(r->db, &f, 0, 0, export_task, &e);
 	export_finish(&e);
 }
 

@@ -10,10 +10,10 @@
 
 #include "auth.h"
 #include "chart.h"
-#include "db.h"
 #include "http.h"
 #include "pages.h"
 #include "push.h"
+#include "store/tasks.h"
 #include "task.h"
 #include "tmpl.h"
 #include "ui.h"
@@ -44,21 +44,15 @@ fill_counts(struct request *r, struct tdict *body, int64_t creator)
 		{ 7, "D7_TASKS", "D7_NUMBERS" },
 		{ 30, "D30_TASKS", "D30_NUMBERS" },
 	};
-	sqlite3_stmt	*st;
+	int64_t		 tasks, numbers;
 	size_t		 i;
 
 	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
-		if ((st = db_stmt(r->db, STMT_DASH_TASKS)) == NULL)
+		if (store_dash_counts(r->db, r->now - w[i].days * DAY, creator,
+		    &tasks, &numbers) == -1)
 			return -1;
-		db_bind_int(st, 1, r->now - w[i].days * DAY);
-		db_bind_int(st, 2, creator);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			db_reset(st);
-			return -1;
-		}
-		tdict_set_int(body, w[i].tasks, sqlite3_column_int64(st, 0));
-		tdict_set_int(body, w[i].numbers, sqlite3_column_int64(st, 1));
-		db_reset(st);
+		tdict_set_int(body, w[i].tasks, tasks);
+		tdict_set_int(body, w[i].numbers, numbers);
 	}
 	return 0;
 }
@@ -68,22 +62,12 @@ fill_figures(struct request *r, struct tdict *body, int64_t creator)
 {
 	struct chart_bar bars[PF__MAX - 1];
 	int64_t		 fig[PF__MAX], batches;
-	sqlite3_stmt	*st = db_stmt(r->db, STMT_DASH_FIGURES);
 	char		 pct[16], title[128];
 	size_t		 i;
 
-	if (st == NULL)
+	if (store_dash_figures(r->db, r->now - 30 * DAY, creator, &batches,
+	    fig) == -1)
 		return -1;
-	db_bind_int(st, 1, r->now - 30 * DAY);
-	db_bind_int(st, 2, creator);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		db_reset(st);
-		return -1;
-	}
-	batches = sqlite3_column_int64(st, 0);
-	for (i = 0; i < PF__MAX; i++)
-		fig[i] = sqlite3_column_int64(st, 1 + (int)i);
-	db_reset(st);
 	chart_pct(fig[PF_SUCCESS], fig[PF_TOTAL], pct);
 	tdict_set(body, "SUCCESS_RATE", pct);
 	tdict_setf(body, "SUCCESS_NOTE", "%lld 个批次有导入结果，导入总数 %lld",
@@ -100,36 +84,40 @@ fill_figures(struct request *r, struct tdict *body, int64_t creator)
 	return 0;
 }
 
+struct latest {
+	struct tdict	*body;
+	int		 n;
+};
+
+static int
+add_latest(void *arg, const struct task_summary *t)
+{
+	struct latest	*l = arg;
+	struct tdict	*s = tdict_add_section(l->body, "LATEST");
+	char		 when[32];
+
+	tdict_setf(s, "TASK_HREF", "/tasks/%lld", (long long)t->id);
+	tdict_set(s, "TASK_NAME", t->name);
+	tdict_set(s, "TASK_CREATOR", t->creator);
+	ui_time(t->created, when);
+	tdict_set(s, "TASK_CREATED", when);
+	tdict_set_int(s, "TASK_ROWS", t->rows);
+	tdict_set(s, "TASK_STATE", task_state_css(t->state));
+	tdict_set(s, "TASK_STATE_LABEL", task_state_label(t->state));
+	l->n++;
+	return 0;
+}
+
 static int
 fill_latest(struct request *r, struct tdict *body, int64_t creator)
 {
-	sqlite3_stmt	*st = db_stmt(r->db, STMT_TASK_LATEST);
-	struct tdict	*s;
-	char		 when[32];
-	int		 rc, n = 0;
+	struct latest	 l = { body, 0 };
+	int		 rc;
 
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, creator);
-	db_bind_int(st, 2, 10);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		s = tdict_add_section(body, "LATEST");
-		tdict_setf(s, "TASK_HREF", "/tasks/%lld",
-		    (long long)sqlite3_column_int64(st, 0));
-		tdict_set(s, "TASK_NAME", db_col_text(st, 1));
-		tdict_set(s, "TASK_CREATOR", db_col_text(st, 2));
-		ui_time(sqlite3_column_int64(st, 3), when);
-		tdict_set(s, "TASK_CREATED", when);
-		tdict_set_int(s, "TASK_ROWS", sqlite3_column_int64(st, 4));
-		tdict_set(s, "TASK_STATE", db_col_text(st, 5));
-		tdict_set(s, "TASK_STATE_LABEL",
-		    task_state_label(db_col_text(st, 5)));
-		n++;
-	}
-	db_reset(st);
-	if (n == 0)
+	rc = store_task_latest(r->db, creator, 10, add_latest, &l);
+	if (l.n == 0)
 		tdict_show(body, "NO_LATEST");
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 /* Drafts: an operator's own, with a link to them in the task list; for
@@ -153,10 +141,11 @@ fill_drafts(struct request *r, struct tdict *body, int64_t creator)
 	if (r->sess.role & (ROLE_ADMIN | ROLE_OPERATOR)) {
 		if (r->sess.role == ROLE_ADMIN && creator != 0)
 			tdict_setf(s, "DRAFTS_HREF",
-			    "/tasks?status=preview&creator=%lld",
-			    (long long)creator);
+			    "/tasks?status=%s&creator=%lld",
+			    task_state_text(TASK_PREVIEW), (long long)creator);
 		else
-			tdict_set(s, "DRAFTS_HREF", "/tasks?status=preview");
+			tdict_setf(s, "DRAFTS_HREF", "/tasks?status=%s",
+			    task_state_text(TASK_PREVIEW));
 		tdict_show(s, "DRAFTS_LINK");
 	} else
 		tdict_show(s, "DRAFTS_NOLINK");

@@ -11,10 +11,10 @@
 
 #include "breakdown.h"
 #include "chart.h"
-#include "db.h"
 #include "dnc.h"
 #include "http.h"
 #include "pages.h"
+#include "store/tasks.h"
 #include "task.h"
 #include "tmpl.h"
 #include "ui.h"
@@ -56,59 +56,64 @@ page_fill_params(struct tdict *body, const char *json, int with_name)
 	task_params_free(&p);
 }
 
+struct batches {
+	struct request		*r;
+	struct tdict		*body;
+	const struct task_row	*t;
+	int			 may_act, pending, settled;
+};
+
+static int
+add_batch(void *arg, const struct batch_row *b)
+{
+	struct batches	*bs = arg;
+	struct tdict	*s, *f;
+	char		 when[32], shortsha[13];
+
+	s = tdict_add_section(bs->body, "BATCH");
+	tdict_setf(s, "BATCH_SEQ", "%lld/%lld", (long long)b->seq,
+	    (long long)bs->t->batch_count);
+	tdict_set_int(s, "BATCH_ROWS", b->rows);
+	tdict_set(s, "BATCH_STATE", batch_state_css(b->state));
+	tdict_set(s, "BATCH_STATE_LABEL", batch_state_label(b->state));
+	tdict_set(s, "BATCH_VENDOR_TASK_ID", b->vendor_task_id);
+	if (b->has_err_code)
+		tdict_set_int(s, "BATCH_ERRCODE", b->err_code);
+	tdict_set(s, "BATCH_MESSAGE", b->message);
+	tdict_set_int(s, "BATCH_ATTEMPTS", b->attempts);
+	if (b->sent_at > 0) {
+		ui_time(b->sent_at, when);
+		tdict_set(s, "BATCH_SENT_AT", when);
+	}
+	snprintf(shortsha, sizeof(shortsha), "%s", b->body_sha256);
+	tdict_set(s, "BATCH_BODY_SHA", shortsha);
+	tdict_set(s, "BATCH_BODY_SHA_FULL", b->body_sha256);
+	if (b->state == BATCH_QUEUED || b->state == BATCH_SENDING)
+		bs->pending++;
+	else
+		bs->settled++;
+	if (bs->may_act && (b->state == BATCH_UNKNOWN ||
+	    b->state == BATCH_FAILED)) {
+		f = tdict_add_section(s, "BATCH_RESEND");
+		tdict_set(f, "CSRF", bs->r->sess.csrf);
+		tdict_setf(f, "RESEND_ACTION", "/batches/%lld/resend",
+		    (long long)b->id);
+	}
+	return 0;
+}
+
 /* The batches; returns how many are settled (-1 on error). */
 static int
 fill_batches(struct request *r, struct tdict *body, const struct task_row *t,
     int may_act, int *pending)
 {
-	sqlite3_stmt	*st = db_stmt(r->db, STMT_TASK_BATCHES);
-	struct tdict	*s, *f;
-	const char	*state, *sha;
-	char		 when[32], shortsha[13];
-	int		 rc, settled = 0;
+	struct batches	 bs = { r, body, t, may_act, 0, 0 };
 
 	*pending = 0;
-	if (st == NULL)
+	if (store_task_batches(r->db, t->id, add_batch, &bs) == -1)
 		return -1;
-	db_bind_int(st, 1, t->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		state = db_col_text(st, 4);
-		s = tdict_add_section(body, "BATCH");
-		tdict_setf(s, "BATCH_SEQ", "%lld/%lld",
-		    (long long)sqlite3_column_int64(st, 1),
-		    (long long)t->batch_count);
-		tdict_set_int(s, "BATCH_ROWS", sqlite3_column_int64(st, 3));
-		tdict_set(s, "BATCH_STATE", state);
-		tdict_set(s, "BATCH_STATE_LABEL", batch_state_label(state));
-		tdict_set(s, "BATCH_VENDOR_TASK_ID", db_col_text(st, 11));
-		if (sqlite3_column_type(st, 9) != SQLITE_NULL)
-			tdict_set_int(s, "BATCH_ERRCODE",
-			    sqlite3_column_int64(st, 9));
-		tdict_set(s, "BATCH_MESSAGE", db_col_text(st, 10));
-		tdict_set_int(s, "BATCH_ATTEMPTS", sqlite3_column_int64(st, 5));
-		if (sqlite3_column_int64(st, 12) > 0) {
-			ui_time(sqlite3_column_int64(st, 12), when);
-			tdict_set(s, "BATCH_SENT_AT", when);
-		}
-		sha = db_col_text(st, 7);
-		snprintf(shortsha, sizeof(shortsha), "%s", sha);
-		tdict_set(s, "BATCH_BODY_SHA", shortsha);
-		tdict_set(s, "BATCH_BODY_SHA_FULL", sha);
-		if (strcmp(state, "queued") == 0 ||
-		    strcmp(state, "sending") == 0)
-			(*pending)++;
-		else
-			settled++;
-		if (may_act && (strcmp(state, "unknown") == 0 ||
-		    strcmp(state, "failed") == 0)) {
-			f = tdict_add_section(s, "BATCH_RESEND");
-			tdict_set(f, "CSRF", r->sess.csrf);
-			tdict_setf(f, "RESEND_ACTION", "/batches/%lld/resend",
-			    (long long)sqlite3_column_int64(st, 0));
-		}
-	}
-	db_reset(st);
-	return rc == SQLITE_DONE ? settled : -1;
+	*pending = bs.pending;
+	return bs.settled;
 }
 
 /* "2 小时 5 分钟" since t. */
@@ -228,7 +233,7 @@ fill_breakdown(struct request *r, struct tdict *body, const struct task_row *t,
 		} else {
 			tdict_show(row, "ROW_NOFIGS");
 			s = tdict_add_section(row, "ROW_WAITING");
-			if (strcmp(br->state, "sent") == 0) {
+			if (br->state == BATCH_SENT) {
 				tdict_set(row, "ROW_STATE", "等待推送");
 				since(r->now, br->sent_at, ago);
 				tdict_setf(s, "WAIT_TEXT", "已发送 %s，尚未收到"
@@ -286,7 +291,7 @@ page_task(struct request *r)
 	page = ui_page(r, t.name, "task.tpl", &body);
 	tdict_set_int(body, "TASK_ID", t.id);
 	tdict_set(body, "TASK_NAME", t.name);
-	tdict_set(body, "TASK_STATE", t.state);
+	tdict_set(body, "TASK_STATE", task_state_css(t.state));
 	tdict_set(body, "TASK_STATE_LABEL", task_state_label(t.state));
 	tdict_set(body, "TASK_CREATOR", t.creator);
 	ui_time(t.created, when);
@@ -329,7 +334,7 @@ page_task(struct request *r)
 		s = tdict_add_section(page, "REFRESH");
 		tdict_set_int(s, "REFRESH_SECONDS", 5);
 		tdict_show(body, "REFRESHING");
-		if (may_act && strcmp(t.state, "cancelled") != 0) {
+		if (may_act && t.state != TASK_CANCELLED) {
 			s = tdict_add_section(body, "CAN_CANCEL");
 			tdict_set(s, "CSRF", r->sess.csrf);
 			tdict_setf(s, "CANCEL_ACTION", "/tasks/%lld/cancel",

@@ -8,8 +8,6 @@
 
 #include <stdio.h>
 
-#include "audit.h"
-#include "db.h"
 #include "http.h"
 #include "pages.h"
 #include "store/tasks.h"
@@ -19,10 +17,8 @@
 void
 page_task_cancel(struct request *r)
 {
-	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
-	    r->remote_addr, r->user_agent };
 	char	 loc[48];
-	int	 n = task_cancel(r->db, &who, r->path_id);
+	int	 n = task_cancel(r->db, &r->actor, r->path_id);
 
 	if (n == -1) {
 		ui_error(r, 500, "服务器内部错误", NULL);
@@ -40,10 +36,8 @@ page_task_cancel(struct request *r)
 void
 page_batch_resend(struct request *r)
 {
-	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
-	    r->remote_addr, r->user_agent };
 	char		 loc[48];
-	int		 rc = batch_resend(r->db, &who, r->path_id);
+	int		 rc = batch_resend(r->db, &r->actor, r->path_id);
 	int64_t		 task = 0;
 
 	if (rc == -1) {

@@ -11,19 +11,15 @@
 #include <time.h>
 
 #include "auth.h"
-#include "db.h"
 #include "http.h"
 #include "pages.h"
+#include "store/tasks.h"
 #include "store/users.h"
 #include "task.h"
 #include "tmpl.h"
 #include "ui.h"
 
 #define PER_PAGE	50
-
-static const char *const states[] = {
-	"queued", "sending", "sent", "attention", "cancelled", "preview",
-};
 
 /* Drafts shown on the first page at most. */
 #define DRAFTS_MAX	50
@@ -57,25 +53,24 @@ page_fill_creators(struct request *r, struct tdict *body, int64_t want)
 	return store_user_names(r->db, add_creator, &c);
 }
 
-sqlite3_stmt *
-tasks_query(struct request *r, int64_t limit, int64_t offset)
+void
+tasks_filter(const struct request *r, struct task_filter *f)
 {
-	sqlite3_stmt	*st = db_stmt(r->db, STMT_TASK_LIST);
-	const char	*q = http_field(r, KEY_Q), *state;
+	const struct kpair *p;
 
-	if (st == NULL)
-		return NULL;
-	db_bind_text(st, 1, (state = http_field(r, KEY_STATUS)) ? state : "");
-	db_bind_int(st, 2, r->fieldmap[KEY_CREATOR] ?
-	    r->fieldmap[KEY_CREATOR]->parsed : 0);
-	db_bind_int(st, 3, r->fieldmap[KEY_FROM] ?
-	    ui_day_start(r->fieldmap[KEY_FROM]->parsed, 0) : 0);
-	db_bind_int(st, 4, r->fieldmap[KEY_TO] ?
-	    ui_day_start(r->fieldmap[KEY_TO]->parsed, 1) : 0);
-	db_bind_text(st, 5, q != NULL ? q : "");
-	db_bind_int(st, 6, limit);
-	db_bind_int(st, 7, offset);
-	return st;
+	memset(f, 0, sizeof(*f));
+	/* parsed: the enum task_state, -1 for "" (valid_task_state). */
+	if ((p = r->fieldmap[KEY_STATUS]) != NULL && p->parsed >= 0) {
+		f->has_state = 1;
+		f->state = (enum task_state)p->parsed;
+	}
+	f->user_id = r->fieldmap[KEY_CREATOR] ?
+	    r->fieldmap[KEY_CREATOR]->parsed : 0;
+	f->from = r->fieldmap[KEY_FROM] ?
+	    ui_day_start(r->fieldmap[KEY_FROM]->parsed, 0) : 0;
+	f->to = r->fieldmap[KEY_TO] ?
+	    ui_day_start(r->fieldmap[KEY_TO]->parsed, 1) : 0;
+	f->name_part = http_field(r, KEY_Q);
 }
 
 int
@@ -89,41 +84,49 @@ tasks_filters_valid(const struct request *r)
 	return r->fieldnmap[KEY_PAGE] == NULL;
 }
 
+struct rows {
+	struct tdict	*body;
+	int		 n;
+};
+
+static int
+add_row(void *arg, const struct task_summary *t)
+{
+	struct rows	*rs = arg;
+	struct tdict	*s;
+	char		 when[32];
+
+	/* The one more than a page: there is a next page. */
+	if (++rs->n > PER_PAGE)
+		return 0;
+	s = tdict_add_section(rs->body, "TASK");
+	tdict_set_int(s, "TASK_ID", t->id);
+	tdict_setf(s, "TASK_HREF", "/tasks/%lld", (long long)t->id);
+	tdict_set(s, "TASK_NAME", t->name);
+	tdict_set(s, "TASK_CREATOR", t->creator);
+	ui_time(t->created, when);
+	tdict_set(s, "TASK_CREATED", when);
+	tdict_set_int(s, "TASK_ROWS", t->rows);
+	tdict_setf(s, "TASK_PROGRESS", "%lld/%lld 批",
+	    (long long)t->batches_done, (long long)t->batch_count);
+	tdict_set(s, "TASK_STATE", task_state_css(t->state));
+	tdict_set(s, "TASK_STATE_LABEL", task_state_label(t->state));
+	return 0;
+}
+
 static int
 fill_rows(struct request *r, struct tdict *body, int64_t page, int drafts,
     int *more)
 {
-	sqlite3_stmt	*st;
-	struct tdict	*s;
-	char		 when[32];
-	int		 rc, n = 0;
+	struct task_filter f;
+	struct rows	 rs = { body, 0 };
 
-	if ((st = tasks_query(r, PER_PAGE + 1, (page - 1) * PER_PAGE)) == NULL)
+	tasks_filter(r, &f);
+	if (store_task_list(r->db, &f, PER_PAGE + 1, (page - 1) * PER_PAGE,
+	    add_row, &rs) == -1)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (++n > PER_PAGE)
-			break;
-		s = tdict_add_section(body, "TASK");
-		tdict_set_int(s, "TASK_ID", sqlite3_column_int64(st, 0));
-		tdict_setf(s, "TASK_HREF", "/tasks/%lld",
-		    (long long)sqlite3_column_int64(st, 0));
-		tdict_set(s, "TASK_NAME", db_col_text(st, 1));
-		tdict_set(s, "TASK_CREATOR", db_col_text(st, 2));
-		ui_time(sqlite3_column_int64(st, 3), when);
-		tdict_set(s, "TASK_CREATED", when);
-		tdict_set_int(s, "TASK_ROWS", sqlite3_column_int64(st, 4));
-		tdict_setf(s, "TASK_PROGRESS", "%lld/%lld 批",
-		    (long long)sqlite3_column_int64(st, 7),
-		    (long long)sqlite3_column_int64(st, 5));
-		tdict_set(s, "TASK_STATE", db_col_text(st, 6));
-		tdict_set(s, "TASK_STATE_LABEL",
-		    task_state_label(db_col_text(st, 6)));
-	}
-	db_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
-	*more = n > PER_PAGE;
-	if (n == 0 && drafts == 0)
+	*more = rs.n > PER_PAGE;
+	if (rs.n == 0 && drafts == 0)
 		tdict_show(body, "EMPTY");
 	return 0;
 }
@@ -137,13 +140,14 @@ fill_drafts(struct request *r, struct tdict *body)
 	struct draft_filter f;
 	struct draft	*d;
 	struct tdict	*s;
-	const char	*state = http_field(r, KEY_STATUS);
+	const struct kpair *state = r->fieldmap[KEY_STATUS];
 	int64_t		 creator = r->fieldmap[KEY_CREATOR] ?
 			    r->fieldmap[KEY_CREATOR]->parsed : 0;
 	char		 when[32];
 	size_t		 i, n;
 
-	if (state != NULL && state[0] != '\0' && strcmp(state, "preview") != 0)
+	if (state != NULL && state->parsed >= 0 &&
+	    state->parsed != TASK_PREVIEW)
 		return 0;
 	memset(&f, 0, sizeof(f));
 	if (r->sess.role == ROLE_OPERATOR) {
@@ -175,7 +179,7 @@ fill_drafts(struct request *r, struct tdict *body)
 		ui_time(d[i].created + import_preview_days(r->cfg) * 86400LL,
 		    when);
 		tdict_set(s, "DRAFT_EXPIRES", when);
-		tdict_set(s, "DRAFT_STATE_LABEL", task_state_label("preview"));
+		tdict_set(s, "DRAFT_STATE_LABEL", task_state_label(TASK_PREVIEW));
 	}
 	drafts_free(d, n);
 	return (int)n;
@@ -185,11 +189,12 @@ void
 page_tasks(struct request *r)
 {
 	struct tdict	*page, *body, *s;
-	const char	*v, *state = http_field(r, KEY_STATUS);
+	const struct kpair *state = r->fieldmap[KEY_STATUS];
+	const char	*v;
 	int64_t		 pageno = r->fieldmap[KEY_PAGE] ?
 			    r->fieldmap[KEY_PAGE]->parsed : 1;
 	int		 more = 0, status = 200, drafts = 0;
-	size_t		 i;
+	enum task_state	 i;
 	char		*href;
 
 	page = ui_page(r, "任务列表", "tasks.tpl", &body);
@@ -198,15 +203,14 @@ page_tasks(struct request *r)
 	tdict_set(body, "Q_VALUE", (v = http_field(r, KEY_Q)) ? v : "");
 	tdict_set(body, "FROM_VALUE", (v = http_field(r, KEY_FROM)) ? v : "");
 	tdict_set(body, "TO_VALUE", (v = http_field(r, KEY_TO)) ? v : "");
-	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+	for (i = 0; i < TASK_STATE__MAX; i++) {
 		/* An auditor is shown no drafts: no filter for them. */
-		if (r->sess.role == ROLE_AUDITOR &&
-		    strcmp(states[i], "preview") == 0)
+		if (r->sess.role == ROLE_AUDITOR && i == TASK_PREVIEW)
 			continue;
 		s = tdict_add_section(body, "STATUS_OPT");
-		tdict_set(s, "OPT_VALUE", states[i]);
-		tdict_set(s, "OPT_LABEL", task_state_label(states[i]));
-		if (state != NULL && strcmp(state, states[i]) == 0)
+		tdict_set(s, "OPT_VALUE", task_state_text(i));
+		tdict_set(s, "OPT_LABEL", task_state_label(i));
+		if (state != NULL && state->parsed == (int64_t)i)
 			tdict_show(s, "OPT_SELECTED");
 	}
 	if (!tasks_filters_valid(r)) {

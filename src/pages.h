@@ -56,11 +56,10 @@ void	page_breakdown_export(struct request *);
 void	page_healthz(struct request *);
 void	page_metrics(struct request *);
 
-/* The task history query with the request's filters bound (page_tasks.c),
- * and whether those filters are all valid. */
-struct sqlite3_stmt;
-struct sqlite3_stmt *tasks_query(struct request *, int64_t limit,
-	    int64_t offset);
+/* The task history's filters of the request (page_tasks.c), and whether
+ * they are all valid. */
+struct task_filter;
+void	tasks_filter(const struct request *, struct task_filter *);
 int	tasks_filters_valid(const struct request *);
 
 struct import;

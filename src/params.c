@@ -6,6 +6,7 @@
 
 #include "dnc.h"
 #include "params.h"
+#include "state.h"
 #include "users.h"
 #include "utf8.h"
 
@@ -358,19 +359,23 @@ valid_column(struct kpair *p)
 	return parse_int(p->val, p->valsz, 0, 16383, &p->parsed);
 }
 
+/* A task state of state.h's table, or "" (every state): parsed is the
+ * enum task_state, -1 for "". */
 int
 valid_task_state(struct kpair *p)
 {
-	static const char *const states[] = { "", "queued", "sending",
-	    "sent", "attention", "cancelled", "preview" };
-	size_t	 i;
+	enum task_state	 s;
 
 	if (!text_ok(p, 16))
 		return 0;
-	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
-		if (strcmp(p->val, states[i]) == 0)
-			return 1;
-	return 0;
+	if (p->val[0] == '\0') {
+		p->parsed = -1;
+		return 1;
+	}
+	if (task_state_parse(p->val, &s) == -1)
+		return 0;
+	p->parsed = s;
+	return 1;
 }
 
 int

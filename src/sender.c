@@ -23,7 +23,6 @@
 #include "audit.h"
 #include "auth.h"
 #include "config.h"
-#include "db.h"
 #include "journal.h"
 #include "dnc.h"
 #include "log.h"
@@ -31,6 +30,7 @@
 #include "push.h"
 #include "sender.h"
 #include "store/imports.h"
+#include "store/tasks.h"
 #include "store/users.h"
 #include "settings.h"
 #include "task.h"
@@ -108,25 +108,20 @@ next_row(void *arg, struct vendor_row *row)
 static int
 job_load(struct db *db, struct job *j)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_TASK_FOR_SEND);
+	struct task_send t;
 	cJSON		*h = NULL, *v;
-	int		 pcol, ncol, i = 0, rc = -1;
+	int		 i = 0, rc = -1;
 
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, j->task_id);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	if (store_task_for_send(db, j->task_id, &t) != 0)
 		goto out;
-	j->task_name = strdup(db_col_text(st, 0));
-	j->params = strdup(db_col_text(st, 1));
-	j->login_name = strdup(db_col_text(st, 2));
-	j->import_id = sqlite3_column_int64(st, 3);
-	j->batch_count = sqlite3_column_int64(st, 4);
-	h = cJSON_Parse(db_col_text(st, 5));
-	pcol = sqlite3_column_int(st, 6);
-	ncol = sqlite3_column_int(st, 7);
-	if (j->task_name == NULL || j->params == NULL ||
-	    j->login_name == NULL || !cJSON_IsArray(h))
+	/* The job owns the strings from now on. */
+	j->task_name = t.name;
+	j->params = t.params;
+	j->login_name = t.login_name;
+	t.name = t.params = t.login_name = NULL;
+	j->import_id = t.import_id;
+	j->batch_count = t.batch_count;
+	if (!cJSON_IsArray(h = cJSON_Parse(t.headers)))
 		goto out;
 	j->titles = calloc((size_t)cJSON_GetArraySize(h) + 1,
 	    sizeof(*j->titles));
@@ -135,47 +130,45 @@ job_load(struct db *db, struct job *j)
 	if (j->titles == NULL || j->values == NULL)
 		goto out;
 	cJSON_ArrayForEach(v, h) {
-		if (i != pcol && i != ncol)
+		if (i != t.phone_col && i != t.name_col)
 			j->titles[j->ntitles++] = strdup(cJSON_IsString(v) ?
 			    v->valuestring : "");
 		i++;
 	}
 	rc = 0;
 out:
-	db_reset(st);
+	task_send_clear(&t);
 	cJSON_Delete(h);
 	return rc;
+}
+
+/* The claim c in the job. */
+static void
+job_of_claim(struct job *j, const struct batch_claim *c)
+{
+	j->batch_id = c->batch_id;
+	j->task_id = c->task_id;
+	j->seq = c->seq;
+	j->first_seq = c->first_seq;
+	j->rows = c->rows;
+	j->attempts = c->attempts;
 }
 
 static int
 claim(struct db *db, const char *me, struct job *j)
 {
-	sqlite3_stmt	*st;
+	struct batch_claim c;
 	int		 rc;
 
 	memset(j, 0, sizeof(*j));
 	if (db_begin(db) == -1)
 		return -1;
-	if ((st = db_stmt(db, STMT_BATCH_CLAIM)) == NULL) {
+	if ((rc = store_batch_claim(db, me, (int64_t)time(NULL), &c)) != 0) {
 		db_rollback(db);
-		return -1;
+		return rc == 1 ? 0 : -1;
 	}
-	db_bind_text(st, 1, me);
-	db_bind_int(st, 2, (int64_t)time(NULL));
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		j->batch_id = sqlite3_column_int64(st, 0);
-		j->task_id = sqlite3_column_int64(st, 1);
-		j->seq = sqlite3_column_int64(st, 2);
-		j->first_seq = sqlite3_column_int64(st, 3);
-		j->rows = sqlite3_column_int64(st, 4);
-		j->attempts = sqlite3_column_int64(st, 5);
-	}
-	db_reset(st);
-	if (rc != SQLITE_ROW) {
-		db_rollback(db);
-		return rc == SQLITE_DONE ? 0 : -1;
-	}
-	if (task_refresh_state(db, j->task_id) == -1 || db_commit(db) == -1) {
+	job_of_claim(j, &c);
+	if (store_task_refresh(db, j->task_id) == -1 || db_commit(db) == -1) {
 		db_rollback(db);
 		return -1;
 	}
@@ -189,16 +182,7 @@ claim(struct db *db, const char *me, struct job *j)
 static int
 claim_open(struct db *db, const struct journal_answer *a)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = db_stmt(db, STMT_BATCH_CLAIM_OPEN)) == NULL)
-		return -1;
-	db_bind_int(st, 1, a->batch_id);
-	db_bind_int(st, 2, a->attempt);
-	rc = sqlite3_step(st);
-	db_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return store_batch_claim_open(db, a->batch_id, a->attempt);
 }
 
 /* Store the outcome, inside the caller's transaction: batch row, task
@@ -211,54 +195,47 @@ record_txn(struct db *db, const struct config *cfg, const struct job *j,
 	static const struct audit_actor sys = { 0, "system", "", "worker" };
 	const struct vendor_result *res = &a->res;
 	const char	*sha = a->body_sha256;
-	sqlite3_stmt	*st;
+	struct batch_outcome o;
 	cJSON		*d = NULL;
-	const char	*state = NULL, *action = NULL;
+	const char	*action = NULL;
 	int64_t		 now = (int64_t)time(NULL), delay;
 	int		 rc = -1;
 
+	memset(&o, 0, sizeof(o));
 	switch (res->outcome) {
 	case VENDOR_ACCEPTED:
-		state = "sent";
+		o.state = BATCH_SENT;
 		action = "batch.sent";
 		break;
 	case VENDOR_REFUSED:
-		state = "failed";
+		o.state = BATCH_FAILED;
 		action = "batch.sent";
 		break;
 	case VENDOR_UNKNOWN:
-		state = "unknown";
+		o.state = BATCH_UNKNOWN;
 		action = "batch.unknown";
 		break;
 	case VENDOR_NOT_SENT:
 		/* Back off: 10 s, 20 s, 40 s ... at most 10 minutes. */
 		delay = j->attempts >= 6 ? 600 : 10LL << (j->attempts - 1);
-		if ((st = db_stmt(db, STMT_BATCH_REQUEUE)) == NULL)
-			goto out;
-		db_bind_int(st, 1, now + delay);
-		db_bind_text(st, 2, res->message);
-		db_bind_int(st, 3, now);
-		db_bind_int(st, 4, j->batch_id);
-		if (db_exec_stmt(st) != SQLITE_DONE)
+		if (store_batch_requeue(db, j->batch_id, now + delay,
+		    res->message, now) == -1)
 			goto out;
 		break;
 	}
-	if (state != NULL) {
-		if ((st = db_stmt(db, STMT_BATCH_FINISH)) == NULL)
-			goto out;
-		db_bind_text(st, 1, state);
-		db_bind_int(st, 2, res->http_status);
-		if (res->has_err_code)
-			db_bind_int(st, 3, res->err_code);
-		db_bind_text(st, 4, res->message);
-		db_bind_text(st, 5, res->outcome == VENDOR_ACCEPTED ?
-		    res->task_id : NULL);
-		db_bind_text(st, 6, sha);
+	if (action != NULL) {
+		o.batch_id = j->batch_id;
+		o.http_status = res->http_status;
+		o.has_err_code = res->has_err_code;
+		o.err_code = res->err_code;
+		o.message = res->message;
+		o.vendor_task_id = res->outcome == VENDOR_ACCEPTED ?
+		    res->task_id : NULL;
+		o.body_sha256 = sha;
 		/* When the vendor answered, not when the database let us in. */
-		db_bind_int(st, 7, a->at);
-		db_bind_int(st, 8, now);
-		db_bind_int(st, 9, j->batch_id);
-		if (db_exec_stmt(st) != SQLITE_DONE)
+		o.sent_at = a->at;
+		o.now = now;
+		if (store_batch_finish(db, &o) == -1)
 			goto out;
 		d = cJSON_CreateObject();
 		cJSON_AddNumberToObject(d, "task", (double)j->task_id);
@@ -289,7 +266,7 @@ record_txn(struct db *db, const struct config *cfg, const struct job *j,
 		    push_link_waiting(db, j->batch_id, res->task_id) == -1)
 			goto out;
 	}
-	if (task_refresh_state(db, j->task_id) == -1)
+	if (store_task_refresh(db, j->task_id) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -554,9 +531,8 @@ recover_stale(struct db *db, const struct config *cfg, const char *journal)
 {
 	static const struct audit_actor sys = { 0, "system", "", "worker" };
 	struct replay	 rp = { db, cfg, 0 };
-	sqlite3_stmt	*st;
+	struct batch_ref stale[64];
 	int64_t		 now = (int64_t)time(NULL);
-	int64_t		 ids[64], tasks[64];
 	char		 err[512];
 	int		 n = 0, i, rc, records = 0;
 
@@ -569,24 +545,18 @@ recover_stale(struct db *db, const struct config *cfg, const char *journal)
 		    "journal (%s); batches left sending wait", err);
 		goto out;
 	}
-	if ((st = db_stmt(db, STMT_BATCH_STALE)) == NULL)
-		goto out;
-	db_bind_text(st, 1, "发送过程中断，结果未知，请在供应商后台核实后决定是否重发");
-	db_bind_int(st, 2, now);
-	db_bind_int(st, 3, now - cfg->vendor_timeout -
-	    cfg->vendor_connect_timeout - 60);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
-		ids[n] = sqlite3_column_int64(st, 0);
-		tasks[n++] = sqlite3_column_int64(st, 1);
-	}
-	db_reset(st);
+	if ((n = store_batches_stale(db,
+	    "发送过程中断，结果未知，请在供应商后台核实后决定是否重发", now,
+	    now - cfg->vendor_timeout - cfg->vendor_connect_timeout - 60,
+	    stale, sizeof(stale) / sizeof(stale[0]))) == -1)
+		n = 0;	/* logged; the answers replayed are committed still */
 	for (i = 0; i < n; i++) {
 		cJSON *d = cJSON_CreateObject();
-		cJSON_AddNumberToObject(d, "task", (double)tasks[i]);
-		cJSON_AddNumberToObject(d, "batch", (double)ids[i]);
+		cJSON_AddNumberToObject(d, "task", (double)stale[i].task_id);
+		cJSON_AddNumberToObject(d, "batch", (double)stale[i].batch_id);
 		cJSON_AddStringToObject(d, "detail", "worker stopped while "
 		    "sending");
-		rc = task_refresh_state(db, tasks[i]) == -1 ||
+		rc = store_task_refresh(db, stale[i].task_id) == -1 ||
 		    audit_append(db, &sys, "batch.unknown", "", d) == -1;
 		cJSON_Delete(d);
 		if (rc)
@@ -764,7 +734,7 @@ sender_preview(struct db *db, const struct config *cfg,
 	    0, NULL, 0, NULL, NULL, 0, 0, NULL, 0 };
 	struct vendor_cfg	 vc = vendor_cfg_of(cfg);
 	struct job		 j;
-	sqlite3_stmt		*st;
+	struct batch_claim	 c;
 	char			*body = NULL;
 	size_t			 k = 0;
 	int			 rc;
@@ -772,24 +742,14 @@ sender_preview(struct db *db, const struct config *cfg,
 	memset(pv, 0, sizeof(*pv));
 	memset(&j, 0, sizeof(j));
 	snprintf(err, errsz, "database error");
-	if ((st = db_stmt(db, STMT_BATCH_NEXT_QUEUED)) == NULL)
-		return NULL;
-	db_bind_int(st, 1, (int64_t)time(NULL));
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		j.batch_id = sqlite3_column_int64(st, 0);
-		j.task_id = sqlite3_column_int64(st, 1);
-		j.seq = sqlite3_column_int64(st, 2);
-		j.first_seq = sqlite3_column_int64(st, 3);
-		j.rows = sqlite3_column_int64(st, 4);
-	}
-	db_reset(st);
-	if (rc == SQLITE_DONE) {
+	if ((rc = store_batch_next_queued(db, (int64_t)time(NULL), &c)) == 1) {
 		pv->sample = 1;
 		return vendor_body(&vc, NULL, &sample, sample_row, &k, len, err,
 		    errsz);
 	}
-	if (rc != SQLITE_ROW)
+	if (rc == -1)
 		return NULL;
+	job_of_claim(&j, &c);
 	/* Exactly as send_batch() builds it, but nothing is claimed. */
 	if (job_body(db, &vc, &j, &body, len, err, errsz) != -1) {
 		pv->batch_id = j.batch_id;

@@ -149,42 +149,6 @@ task_reason_zh(const char *reason)
 	return reason;
 }
 
-static const struct {
-	const char	*state;
-	const char	*label;
-} task_states[] = {
-	{ "queued", "排队中" }, { "sending", "发送中" }, { "sent", "已发送" },
-	{ "attention", "需处理" }, { "cancelled", "已取消" },
-	/* Not a task yet: an import in preview, listed with the tasks. */
-	{ "preview", "待确认" },
-}, batch_states[] = {
-	{ "queued", "排队中" }, { "sending", "发送中" }, { "sent", "已发送" },
-	{ "failed", "供应商拒绝" }, { "unknown", "结果未知" },
-	{ "cancelled", "已取消" },
-};
-
-const char *
-task_state_label(const char *state)
-{
-	size_t	 i;
-
-	for (i = 0; i < NELEM(task_states); i++)
-		if (strcmp(task_states[i].state, state) == 0)
-			return task_states[i].label;
-	return state;
-}
-
-const char *
-batch_state_label(const char *state)
-{
-	size_t	 i;
-
-	for (i = 0; i < NELEM(batch_states); i++)
-		if (strcmp(batch_states[i].state, state) == 0)
-			return batch_states[i].label;
-	return state;
-}
-
 /* SHA-256 and size of a file, streamed. */
 static int
 file_digest(const char *path, char hex[65], int64_t *size)
@@ -1080,82 +1044,21 @@ import_purged_at(struct db *db, int64_t import_id)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? at : -1;
 }
 
-void
-task_clear(struct task_row *t)
-{
-	free(t->creator);
-	free(t->name);
-	free(t->params);
-	free(t->login_name);
-	free(t->state);
-	memset(t, 0, sizeof(*t));
-}
-
-int
-task_get(struct db *db, int64_t id, struct task_row *t)
-{
-	sqlite3_stmt	*st = db_stmt(db, STMT_TASK_GET);
-	int		 rc;
-
-	memset(t, 0, sizeof(*t));
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		db_reset(st);
-		return rc == SQLITE_DONE ? 0 : -1;
-	}
-	t->id = sqlite3_column_int64(st, 0);
-	t->import_id = sqlite3_column_int64(st, 1);
-	t->creator = strdup(db_col_text(st, 3));
-	t->name = strdup(db_col_text(st, 4));
-	t->params = strdup(db_col_text(st, 5));
-	t->login_name = strdup(db_col_text(st, 6));
-	t->created = sqlite3_column_int64(st, 7);
-	t->state = strdup(db_col_text(st, 8));
-	t->rows = sqlite3_column_int64(st, 9);
-	t->batch_count = sqlite3_column_int64(st, 10);
-	db_reset(st);
-	if (!t->creator || !t->name || !t->params || !t->login_name ||
-	    !t->state) {
-		task_clear(t);
-		return -1;
-	}
-	return 1;
-}
-
-int
-task_refresh_state(struct db *db, int64_t task_id)
-{
-	sqlite3_stmt	*st = db_stmt(db, STMT_TASK_REFRESH);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, task_id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
-}
-
 int
 task_cancel(struct db *db, const struct audit_actor *who, int64_t task_id)
 {
-	sqlite3_stmt	*st;
 	cJSON		*d;
 	char		 obj[32];
 	int		 n = -1;
 
-	if (db_begin(db) == -1 ||
-	    (st = db_stmt(db, STMT_TASK_CANCEL_BATCHES)) == NULL)
+	if (db_begin(db) == -1 || (n = store_task_cancel_batches(db, task_id,
+	    (int64_t)time(NULL))) == -1)
 		goto out;
-	db_bind_int(st, 1, (int64_t)time(NULL));
-	db_bind_int(st, 2, task_id);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		goto out;
-	n = sqlite3_changes(db_handle(db));
 	if (n > 0) {
 		d = cJSON_CreateObject();
 		cJSON_AddNumberToObject(d, "batches_cancelled", n);
 		snprintf(obj, sizeof(obj), "task %lld", (long long)task_id);
-		if (task_refresh_state(db, task_id) == -1 ||
+		if (store_task_refresh(db, task_id) == -1 ||
 		    audit_append(db, who, "task.cancelled", obj, d) == -1) {
 			cJSON_Delete(d);
 			n = -1;
@@ -1173,30 +1076,24 @@ out:
 int
 batch_resend(struct db *db, const struct audit_actor *who, int64_t batch_id)
 {
-	sqlite3_stmt	*st;
+	struct batch_ref b;
 	cJSON		*d;
 	char		 obj[32];
-	int64_t		 task_id, seq;
-	int		 rc = -1;
+	int		 rc = -1, found;
 
-	if (db_begin(db) == -1 || (st = db_stmt(db, STMT_BATCH_RESEND)) == NULL)
+	if (db_begin(db) == -1 || (found = store_batch_resend(db, batch_id,
+	    (int64_t)time(NULL), &b)) == -1)
 		goto out;
-	db_bind_int(st, 1, (int64_t)time(NULL));
-	db_bind_int(st, 2, batch_id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		db_reset(st);
+	if (found == 1) {
 		rc = 0;
 		goto out;
 	}
-	task_id = sqlite3_column_int64(st, 0);
-	seq = sqlite3_column_int64(st, 1);
-	db_reset(st);
 	d = cJSON_CreateObject();
-	cJSON_AddNumberToObject(d, "task", (double)task_id);
+	cJSON_AddNumberToObject(d, "task", (double)b.task_id);
 	cJSON_AddNumberToObject(d, "batch", (double)batch_id);
-	cJSON_AddNumberToObject(d, "seq", (double)seq);
+	cJSON_AddNumberToObject(d, "seq", (double)b.seq);
 	snprintf(obj, sizeof(obj), "batch %lld", (long long)batch_id);
-	if (task_refresh_state(db, task_id) == -1 ||
+	if (store_task_refresh(db, b.task_id) == -1 ||
 	    audit_append(db, who, "batch.resent", obj, d) == -1 ||
 	    db_commit(db) == -1) {
 		cJSON_Delete(d);

@@ -9,6 +9,7 @@
 
 #include "calllist.h"
 #include "dnc.h"
+#include "store/tasks.h"
 
 struct audit_actor;
 struct cJSON;
@@ -188,27 +189,16 @@ int	kept_upload_drop(struct db *, int64_t session_id, int64_t user_id,
 	    const char *token);
 void	kept_upload_clear(struct kept_upload *);
 
-/* A task as stored, with its creator's name. */
-struct task_row {
-	int64_t	 id, import_id, rows, batch_count, created;
-	char	*creator, *name, *params, *login_name, *state;
-};
-/* 1 found, 0 not, -1 error; release with task_clear(). */
-int	task_get(struct db *, int64_t id, struct task_row *);
-void	task_clear(struct task_row *);
+/* A task as stored (struct task_row, task_get), its batches and their
+ * states are in store/tasks.h and state.h, included above. */
 
-/* Cancel the task's queued batches. Returns how many, -1 on error. */
+/* Cancel the task's queued batches (audited as task.cancelled). Returns
+ * how many, -1 on error. */
 int	task_cancel(struct db *, const struct audit_actor *who,
 	    int64_t task_id);
-/* Queue an unknown or failed batch again, by a person's decision.
- * 1 done, 0 not in such a state, -1 error. */
+/* Queue an unknown or failed batch again, by a person's decision (audited
+ * as batch.resent). 1 done, 0 not in such a state, -1 error. */
 int	batch_resend(struct db *, const struct audit_actor *who,
 	    int64_t batch_id);
-/* Recompute tasks.state from its batches (inside a transaction). */
-int	task_refresh_state(struct db *, int64_t task_id);
-
-/* Chinese labels of task and batch states. */
-const char	*task_state_label(const char *state);
-const char	*batch_state_label(const char *state);
 
 #endif
