@@ -441,23 +441,24 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " WHERE state = 'preview' AND (?1 = 0 OR user_id = ?1)",
 	[STMT_KEPT_INSERT] =
 	    "INSERT INTO kept_uploads (session_id, user_id, form_token, created,"
-	    " file_name, file_path, file_size) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    " file_name, file_path, file_size) VALUES (?, ?, ?, ?, ?, ?, ?)"
+	    " RETURNING id",
 	/* STMT_KEPT_GET (session, user, form token) */
 	[STMT_KEPT_GET] =
-	    "SELECT file_name, file_path, file_size, created FROM kept_uploads"
+	    "SELECT id, file_name, file_path, file_size, created FROM kept_uploads"
 	    " WHERE session_id = ? AND user_id = ? AND form_token = ?",
 	/* STMT_KEPT_TAKE (session, user, form token) */
 	[STMT_KEPT_TAKE] =
 	    "DELETE FROM kept_uploads"
 	    " WHERE session_id = ? AND user_id = ? AND form_token = ?"
-	    " RETURNING file_name, file_path, file_size, created",
+	    " RETURNING id, file_name, file_path, file_size, created",
 	/* STMT_KEPT_STALE (created before, limit): too old, or their
 	[STMT_KEPT_STALE] =
 
 	 * session has ended */
 	    "DELETE FROM kept_uploads WHERE id IN (SELECT id FROM kept_uploads"
 	    " WHERE created < ?1 OR session_id NOT IN (SELECT id FROM sessions)"
-	    " ORDER BY id LIMIT ?2) RETURNING file_path",
+	    " ORDER BY id LIMIT ?2) RETURNING id, file_path",
 	/* STMT_IMPORT_SET_READ (sheet, header_line, sheets, head_rows, id) */
 	[STMT_IMPORT_SET_READ] =
 	    "UPDATE imports SET sheet = ?, header_line = ?, sheets = ?,"

@@ -109,6 +109,7 @@ page_import_mapping(struct request *r)
 	struct kpair	*sheet = r->fieldmap[KEY_SHEET];
 	struct kpair	*header = r->fieldmap[KEY_HEADER_ROW];
 	int64_t		 id;
+	char		*path;
 	int		 rc, pcol = CALLLIST_DETECT, ncol = CALLLIST_DETECT;
 
 	if (r->fieldnmap[KEY_SHEET] != NULL ||
@@ -144,14 +145,28 @@ page_import_mapping(struct request *r)
 		choice.phone_col = pcol;
 		choice.name_col = ncol;
 	}
-	if (import_check_choice(im.file_path, &choice, &err) != 0) {
+	/* The list's bytes are in the database: a scratch file holds them
+	 * for the readers during this request only. */
+	if ((rc = import_scratch(r->db, r->cfg, im.id, &path)) != 0) {
+		import_clear(&im);
+		if (rc == 1)
+			ui_error(r, 409, "名单原文件已不在服务器上",
+			    "这份名单需要重新上传才能改选工作表、表头或列。");
+		else
+			ui_error(r, 500, "服务器内部错误",
+			    "名单暂时无法重新读取，预览保持不变，请稍后再试。");
+		return;
+	}
+	if (import_check_choice(path, &choice, &err) != 0) {
+		import_scratch_remove(path);
 		import_clear(&im);
 		ui_error(r, 422, "按这个选择无法读取名单", err.zh);
 		return;
 	}
 	id = im.id;
 	rc = import_load_choice(r->db, r->cfg, &who, r->sess.user_id,
-	    im.file_path, im.file_name, NULL, &choice, &id, &err);
+	    path, im.file_name, NULL, &choice, &id, &err);
+	import_scratch_remove(path);
 	import_clear(&im);
 	if (rc == 1) {
 		/* The list was fine before: the choice is what does not fit.

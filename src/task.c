@@ -19,6 +19,7 @@
 #include "dnc.h"
 #include "log.h"
 #include "phone.h"
+#include "store/imports.h"
 #include "task.h"
 #include "utf8.h"
 
@@ -212,6 +213,152 @@ file_digest(const char *path, char hex[65], int64_t *size)
 	return 0;
 }
 
+/* Chunks of upload bytes written per transaction: a list of tens of MB
+ * does not hold the write lock for long. */
+#define BYTES_CHUNKS_PER_COMMIT	16
+
+/*
+ * Copy the file at path into the owner's bytes in the database, chunk by
+ * chunk (never the whole file in memory), inside the caller's transaction.
+ * With commit_every > 0 the transaction is committed and begun again every
+ * that many chunks: the caller removes the owner's bytes if it fails
+ * later. 0, or -1 (logged).
+ */
+static int
+upload_store_file(struct db *db, enum upload_owner owner, int64_t id,
+    const char *path, int commit_every)
+{
+	unsigned char	*buf;
+	ssize_t		 n = 0;
+	size_t		 have;
+	int64_t		 seq = 0;
+	int		 fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_err("upload: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((buf = malloc(STORE_UPLOAD_CHUNK)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		/* Fill a whole chunk: read() may return less. */
+		for (have = 0; have < STORE_UPLOAD_CHUNK; have += (size_t)n)
+			if ((n = read(fd, buf + have, STORE_UPLOAD_CHUNK -
+			    have)) <= 0)
+				break;
+		if (n < 0) {
+			log_err("upload: %s: %s", path, strerror(errno));
+			rc = -1;
+			break;
+		}
+		/* An empty file is one empty chunk: its bytes exist. */
+		if ((have > 0 || seq == 0) &&
+		    store_upload_put(db, owner, id, seq++, buf, have) == -1) {
+			rc = -1;
+			break;
+		}
+		if (have < STORE_UPLOAD_CHUNK)
+			break;
+		if (commit_every > 0 && seq % commit_every == 0 &&
+		    (db_commit(db) == -1 || db_begin(db) == -1)) {
+			rc = -1;
+			break;
+		}
+	}
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+static int
+write_all(void *arg, const void *bytes, size_t len)
+{
+	const int	*fd = arg;
+	const char	*p = bytes;
+	ssize_t		 n;
+
+	while (len > 0) {
+		if ((n = write(*fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_err("upload: cannot write a scratch file: %s",
+			    strerror(errno));
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The owner's bytes as a private file in dir (mkstemp, mode 0600), for
+ * the readers, which take a file. 0 with *path (the caller removes it with
+ * import_scratch_remove() before its request ends), 1 when no bytes are
+ * stored, -1 on an error (logged; nothing is left behind).
+ */
+static int
+upload_scratch(struct db *db, const char *dir, enum upload_owner owner,
+    int64_t id, char **path)
+{
+	int	 fd, rc;
+
+	*path = NULL;
+	if (asprintf(path, "%s/scratch-XXXXXX", dir) < 0) {
+		*path = NULL;
+		return -1;
+	}
+	if ((fd = mkstemp(*path)) == -1) {
+		log_err("upload: cannot create a file in %s: %s", dir,
+		    strerror(errno));
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
+	rc = store_upload_read(db, owner, id, write_all, &fd);
+	if (close(fd) == -1 && rc == 1) {
+		log_err("upload: %s: %s", *path, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 1) {
+		import_scratch_remove(*path);
+		*path = NULL;
+		return rc == 0 ? 1 : -1;
+	}
+	return 0;
+}
+
+int
+import_scratch(struct db *db, const struct config *cfg, int64_t import_id,
+    char **path)
+{
+	return upload_scratch(db, cfg->upload_dir, UPLOAD_IMPORT, import_id,
+	    path);
+}
+
+void
+import_scratch_remove(char *path)
+{
+	if (path == NULL)
+		return;
+	if (unlink(path) == -1 && errno != ENOENT)
+		log_warn("upload: cannot remove %s: %s", path, strerror(errno));
+	free(path);
+}
+
+/* A list file of an import or a kept upload made before its bytes were
+ * stored in the database (before migration 014): removed with its owner.
+ * Empty for every later one. */
+static void
+remove_legacy_file(const char *what, int64_t id, const char *path)
+{
+	if (path[0] != '\0' && unlink(path) == -1 && errno != ENOENT)
+		log_warn("%s %lld: cannot remove %s: %s", what, (long long)id,
+		    path, strerror(errno));
+}
+
 /* The loading state, shared with the row callback. */
 struct loader {
 	struct db	*db;
@@ -380,6 +527,7 @@ import_remove(struct db *db, int64_t id)
 		db_bind_int(st, 1, id);
 		db_exec_stmt(st);
 	}
+	store_upload_delete(db, UPLOAD_IMPORT, id);
 	if ((st = db_stmt(db, STMT_IMPORT_DELETE)) != NULL) {
 		db_bind_int(st, 1, id);
 		db_exec_stmt(st);
@@ -555,7 +703,8 @@ import_load_choice(struct db *db, const struct config *cfg,
 		db_bind_int(st, 2, (int64_t)time(NULL));
 		db_bind_text(st, 3, ptext);
 		db_bind_text(st, 4, file_name);
-		db_bind_text(st, 5, file_path);
+		/* No file: the bytes go to the database below. */
+		db_bind_text(st, 5, "");
 		db_bind_int(st, 6, size);
 		db_bind_text(st, 7, sha);
 		db_bind_int(st, 8, phone_col);
@@ -563,9 +712,18 @@ import_load_choice(struct db *db, const struct config *cfg,
 		if (db_exec_stmt(st) != SQLITE_DONE)
 			goto fail;
 		*import_id = sqlite3_last_insert_rowid(db_handle(db));
+		l.import_id = *import_id;
+		/* Its state stays 'loading' until the end: bytes written in
+		 * several transactions are removed with it on failure. */
+		if (upload_store_file(db, UPLOAD_IMPORT, l.import_id,
+		    file_path, BYTES_CHUNKS_PER_COMMIT) == -1)
+			goto fail_loaded;
 	}
-	if (db_commit(db) == -1)
-		goto fail;
+	if (db_commit(db) == -1) {
+		if (reload)
+			goto fail;
+		goto fail_loaded;
+	}
 	l.import_id = *import_id;
 
 	calllist_opts_init(&opts);
@@ -836,7 +994,10 @@ import_confirm(struct db *db, const struct config *cfg,
 		goto fail;
 	db_bind_text(st, 1, "confirmed");
 	db_bind_int(st, 2, import_id);
-	if (db_exec_stmt(st) != SQLITE_DONE)
+	/* The rows are stored now: the list's bytes hold personal data and
+	 * are not needed any more. */
+	if (db_exec_stmt(st) != SQLITE_DONE ||
+	    store_upload_delete(db, UPLOAD_IMPORT, import_id) == -1)
 		goto fail;
 	cJSON_AddNumberToObject(d, "task", (double)task_id);
 	cJSON_AddNumberToObject(d, "import", (double)import_id);
@@ -847,11 +1008,7 @@ import_confirm(struct db *db, const struct config *cfg,
 	if (audit_append(db, who, "task.confirmed", p.name, d) == -1 ||
 	    db_commit(db) == -1)
 		goto fail;
-	/* The rows are in the database now; the file is not needed and
-	 * holds personal data. */
-	if (unlink(path) == -1 && errno != ENOENT)
-		log_warn("import %lld: cannot remove %s: %s",
-		    (long long)import_id, path, strerror(errno));
+	remove_legacy_file("import", import_id, path);
 	goto out;
 fail:
 	task_id = -1;
@@ -898,12 +1055,11 @@ import_cancel(struct db *db, const struct audit_actor *who, int64_t import_id)
 		goto out;
 	db_bind_int(st, 1, import_id);
 	if (db_exec_stmt(st) != SQLITE_DONE ||
+	    store_upload_delete(db, UPLOAD_IMPORT, import_id) == -1 ||
 	    audit_append(db, who, "list.cancelled", name, NULL) == -1 ||
 	    db_commit(db) == -1)
 		goto out;
-	if (unlink(path) == -1 && errno != ENOENT)
-		log_warn("import %lld: cannot remove %s: %s",
-		    (long long)import_id, path, strerror(errno));
+	remove_legacy_file("import", import_id, path);
 	rc = 1;
 out:
 	db_rollback(db);
@@ -935,13 +1091,15 @@ stale_imports(struct db *db, const char *state, int64_t before,
 	return n;
 }
 
-/* Kept uploads past their time or session: rows and files removed. */
+/* Kept uploads past their time or session: rows and bytes removed in one
+ * transaction (files of before migration 014 after it). */
 static int
 kept_expire(struct db *db, int64_t now)
 {
 	sqlite3_stmt	*st;
+	int64_t		 ids[64];
 	char		*paths[64];
-	int		 n = 0, i, rc;
+	int		 n = 0, i, rc, failed = 0;
 
 	if (db_begin(db) == -1)
 		return -1;
@@ -951,21 +1109,27 @@ kept_expire(struct db *db, int64_t now)
 	}
 	db_bind_int(st, 1, now - KEPT_UPLOAD_SECONDS);
 	db_bind_int(st, 2, 64);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64)
-		if ((paths[n] = strdup(db_col_text(st, 0))) != NULL)
-			n++;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
+		ids[n] = sqlite3_column_int64(st, 0);
+		if ((paths[n] = strdup(db_col_text(st, 1))) == NULL) {
+			failed = 1;
+			break;
+		}
+		n++;
+	}
 	db_reset(st);
+	for (i = 0; i < n && !failed; i++)
+		failed = store_upload_delete(db, UPLOAD_KEPT, ids[i]) == -1;
 	/* The files go only once their rows are surely gone. */
-	if ((rc != SQLITE_DONE && rc != SQLITE_ROW) || db_commit(db) == -1) {
+	if (failed || (rc != SQLITE_DONE && rc != SQLITE_ROW) ||
+	    db_commit(db) == -1) {
 		db_rollback(db);
 		for (i = 0; i < n; i++)
 			free(paths[i]);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (unlink(paths[i]) == -1 && errno != ENOENT)
-			log_warn("kept upload: cannot remove %s: %s", paths[i],
-			    strerror(errno));
+		remove_legacy_file("kept upload", ids[i], paths[i]);
 		free(paths[i]);
 	}
 	return n;
@@ -999,9 +1163,7 @@ import_expire(struct db *db, int preview_days)
 		return -1;
 	for (i = 0; i < n; i++) {
 		import_remove(db, ids[i]);
-		if (unlink(paths[i]) == -1 && errno != ENOENT)
-			log_warn("import %lld: cannot remove %s: %s",
-			    (long long)ids[i], paths[i], strerror(errno));
+		remove_legacy_file("import", ids[i], paths[i]);
 		free(paths[i]);
 		gone++;
 	}
@@ -1041,7 +1203,10 @@ import_purge_retained(struct db *db, int retention_days, int64_t *rows)
 		if (db_exec_stmt(st) != SQLITE_DONE)
 			goto fail;
 		deleted += sqlite3_changes(db_handle(db));
-		if ((st = db_stmt(db, STMT_IMPORT_SET_PURGED)) == NULL)
+		/* Deleted at confirmation already; again here, so that no
+		 * path keeps a list's bytes past retention. */
+		if (store_upload_delete(db, UPLOAD_IMPORT, ids[i]) == -1 ||
+		    (st = db_stmt(db, STMT_IMPORT_SET_PURGED)) == NULL)
 			goto fail;
 		db_bind_int(st, 1, now);
 		db_bind_int(st, 2, ids[i]);
@@ -1297,14 +1462,16 @@ kept_upload_clear(struct kept_upload *k)
 	memset(k, 0, sizeof(*k));
 }
 
-/* Fill k from a row of STMT_KEPT_GET or STMT_KEPT_TAKE. */
+/* Fill k from a row of STMT_KEPT_GET or STMT_KEPT_TAKE; file_path is the
+ * stored one, "" but for a file kept before migration 014. */
 static int
 kept_fill(sqlite3_stmt *st, struct kept_upload *k)
 {
-	k->file_name = strdup(db_col_text(st, 0));
-	k->file_path = strdup(db_col_text(st, 1));
-	k->file_size = sqlite3_column_int64(st, 2);
-	k->created = sqlite3_column_int64(st, 3);
+	k->id = sqlite3_column_int64(st, 0);
+	k->file_name = strdup(db_col_text(st, 1));
+	k->file_path = strdup(db_col_text(st, 2));
+	k->file_size = sqlite3_column_int64(st, 3);
+	k->created = sqlite3_column_int64(st, 4);
 	if (k->file_name == NULL || k->file_path == NULL) {
 		kept_upload_clear(k);
 		return -1;
@@ -1312,28 +1479,27 @@ kept_fill(sqlite3_stmt *st, struct kept_upload *k)
 	return 0;
 }
 
-static void
-remove_file(const char *path)
-{
-	if (unlink(path) == -1 && errno != ENOENT)
-		log_warn("kept upload: cannot remove %s: %s", path,
-		    strerror(errno));
-}
-
-int
-kept_upload_take(struct db *db, int64_t session_id, int64_t user_id,
-    const char *token, int64_t now, struct kept_upload *k)
+/*
+ * Take the kept upload out of the store, its bytes with it, in one
+ * transaction, so that two submissions of one form cannot both get it.
+ * With dir, its bytes are first written to a scratch file there, which
+ * k->file_path names (the caller's from now on); failing that, nothing is
+ * taken. One older than now allows is removed and not handed out. 1 taken,
+ * 0 none, -1 error (nothing changed).
+ */
+static int
+kept_take(struct db *db, const char *dir, int64_t session_id,
+    int64_t user_id, const char *token, int64_t now, struct kept_upload *k)
 {
 	sqlite3_stmt	*st;
-	int		 rc, found = 0;
+	char		*scratch = NULL, *legacy = NULL;
+	int		 rc, found = 0, fresh;
 
 	memset(k, 0, sizeof(*k));
 	if (db_begin(db) == -1)
 		return -1;
-	if ((st = db_stmt(db, STMT_KEPT_TAKE)) == NULL) {
-		db_rollback(db);
-		return -1;
-	}
+	if ((st = db_stmt(db, STMT_KEPT_TAKE)) == NULL)
+		goto fail;
 	db_bind_int(st, 1, session_id);
 	db_bind_int(st, 2, user_id);
 	db_bind_text(st, 3, token);
@@ -1344,17 +1510,51 @@ kept_upload_take(struct db *db, int64_t session_id, int64_t user_id,
 			found = 1;
 	}
 	db_reset(st);
-	if ((rc != SQLITE_ROW && rc != SQLITE_DONE) || db_commit(db) == -1) {
-		db_rollback(db);
-		kept_upload_clear(k);
-		return -1;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		goto fail;
+	if (!found)
+		goto done;
+	fresh = k->created >= now - KEPT_UPLOAD_SECONDS;
+	if (dir != NULL && fresh && k->file_path[0] == '\0' &&
+	    (rc = upload_scratch(db, dir, UPLOAD_KEPT, k->id, &scratch)) != 0) {
+		if (rc == 1)
+			log_err("kept upload %lld: its bytes are missing",
+			    (long long)k->id);
+		goto fail;
 	}
-	if (found && k->created < now - KEPT_UPLOAD_SECONDS) {
-		remove_file(k->file_path);
+	if (store_upload_delete(db, UPLOAD_KEPT, k->id) == -1)
+		goto fail;
+done:
+	if (db_commit(db) == -1)
+		goto fail;
+	if (!found)
+		return 0;
+	if (scratch != NULL) {
+		free(k->file_path);
+		k->file_path = scratch;
+	} else if (dir == NULL || !fresh) {
+		/* Not handed out: a file of before 014 goes now. */
+		legacy = k->file_path;
+		k->file_path = NULL;
+		remove_legacy_file("kept upload", k->id, legacy);
+		free(legacy);
 		kept_upload_clear(k);
-		found = 0;
+		return dir == NULL && fresh ? 1 : 0;
 	}
-	return found;
+	return 1;
+fail:
+	db_rollback(db);
+	import_scratch_remove(scratch);
+	kept_upload_clear(k);
+	return -1;
+}
+
+int
+kept_upload_take(struct db *db, const struct config *cfg, int64_t session_id,
+    int64_t user_id, const char *token, int64_t now, struct kept_upload *k)
+{
+	return kept_take(db, cfg->upload_dir, session_id, user_id, token, now,
+	    k);
 }
 
 int
@@ -1362,15 +1562,9 @@ kept_upload_drop(struct db *db, int64_t session_id, int64_t user_id,
     const char *token)
 {
 	struct kept_upload k;
-	int		 rc;
 
 	/* A time of 0: whatever its age, it goes. */
-	if ((rc = kept_upload_take(db, session_id, user_id, token, 0,
-	    &k)) == 1) {
-		remove_file(k.file_path);
-		kept_upload_clear(&k);
-	}
-	return rc;
+	return kept_take(db, NULL, session_id, user_id, token, 0, &k);
 }
 
 int
@@ -1406,12 +1600,13 @@ kept_upload_put(struct db *db, int64_t session_id, int64_t user_id,
 {
 	struct kept_upload old;
 	sqlite3_stmt	*st;
+	int64_t		 id;
 	int		 rc, had = 0;
 
 	memset(&old, 0, sizeof(old));
 	if (db_begin(db) == -1)
 		return -1;
-	/* The file kept before for this form is replaced. */
+	/* What was kept before for this form is replaced. */
 	if ((st = db_stmt(db, STMT_KEPT_TAKE)) == NULL)
 		goto fail;
 	db_bind_int(st, 1, session_id);
@@ -1421,19 +1616,25 @@ kept_upload_put(struct db *db, int64_t session_id, int64_t user_id,
 		had = kept_fill(st, &old) == 0;
 	db_reset(st);
 	if ((rc != SQLITE_ROW && rc != SQLITE_DONE) || (rc == SQLITE_ROW &&
-	    !had) || (st = db_stmt(db, STMT_KEPT_INSERT)) == NULL)
+	    !had) || (had && store_upload_delete(db, UPLOAD_KEPT, old.id) ==
+	    -1) || (st = db_stmt(db, STMT_KEPT_INSERT)) == NULL)
 		goto fail;
 	db_bind_int(st, 1, session_id);
 	db_bind_int(st, 2, user_id);
 	db_bind_text(st, 3, token);
 	db_bind_int(st, 4, now);
 	db_bind_text(st, 5, file_name);
-	db_bind_text(st, 6, path);
+	db_bind_text(st, 6, "");	/* no file: the bytes are stored */
 	db_bind_int(st, 7, size);
-	if (db_exec_stmt(st) != SQLITE_DONE || db_commit(db) == -1)
+	rc = sqlite3_step(st);
+	id = sqlite3_column_int64(st, 0);
+	db_reset(st);
+	/* One transaction: a kept upload is whole or not there. */
+	if (rc != SQLITE_ROW || upload_store_file(db, UPLOAD_KEPT, id, path,
+	    0) == -1 || db_commit(db) == -1)
 		goto fail;
 	if (had)
-		remove_file(old.file_path);
+		remove_legacy_file("kept upload", old.id, old.file_path);
 	kept_upload_clear(&old);
 	return 0;
 fail:

@@ -61,7 +61,10 @@ void	import_choice_init(struct import_choice *);
 
 /*
  * Read the list at file_path into a new import (import_id 0) or again
- * into an existing one with other choices. Rows are written in chunks; on
+ * into an existing one with other choices. A new import stores the file's
+ * bytes in the database (the caller removes the file at the end of its
+ * request; a later one reads them with import_scratch). Rows are written
+ * in chunks; on
  * any failure everything of this import is removed and nothing stays. A
  * list without a phone column is not a failure: the import is a preview
  * without rows (phone_col -1), for the operator to say where the header
@@ -88,6 +91,16 @@ int	import_load(struct db *, const struct config *,
  * new choices on a previewed list, before anything stored is touched. */
 int	import_check_choice(const char *path, const struct import_choice *,
 	    struct calllist_error *err);
+
+/* The list of an import written to a private file in upload_dir (which
+ * the readers need), for the current request only: 0 with *path, to be
+ * given to import_scratch_remove() before the request ends; 1 when the
+ * import has no bytes stored (decided, or uploaded before they were kept
+ * in the database); -1 on an error (logged). */
+int	import_scratch(struct db *, const struct config *, int64_t import_id,
+	    char **path);
+/* Remove and free a scratch file's path; NULL is ignored. */
+void	import_scratch_remove(char *path);
 
 /* An import as stored. */
 struct import {
@@ -159,18 +172,20 @@ int64_t	import_draft_count(struct db *, int64_t user_id);
 
 /* A list file kept after a refused task form, so that the operator need
  * not choose it again: bound to one session, its user and one form token
- * (the form's hidden field). Its path is one dialdesk made (mkstemp in
- * upload_dir), never anything the browser sent. */
+ * (the form's hidden field). Its bytes are kept in the database; a file
+ * exists only for the request that takes it (a scratch file dialdesk made
+ * in upload_dir, never a name the browser sent). */
 struct kept_upload {
+	int64_t	 id;
 	char	*file_name;	/* cleaned, for display */
-	char	*file_path;
+	char	*file_path;	/* taken: the scratch file; else "" */
 	int64_t	 file_size, created;
 };
 /* How long a kept upload stays. */
 #define KEPT_UPLOAD_SECONDS	3600
-/* Keep the file at path for (session, token); whatever was kept there
- * before is removed. 0, or -1 (nothing kept; the caller still owns the
- * file). */
+/* Keep the bytes of the file at path for (session, token), in one
+ * transaction; whatever was kept there before is removed. The caller
+ * removes the file itself. 0, or -1 (nothing kept, nothing changed). */
 int	kept_upload_put(struct db *, int64_t session_id, int64_t user_id,
 	    const char *token, const char *path, const char *file_name,
 	    int64_t size, int64_t now);
@@ -178,12 +193,15 @@ int	kept_upload_put(struct db *, int64_t session_id, int64_t user_id,
  * too old (then removed), -1 error. Release k with kept_upload_clear(). */
 int	kept_upload_get(struct db *, int64_t session_id, int64_t user_id,
 	    const char *token, int64_t now, struct kept_upload *k);
-/* Take it out of the store: 1 and the caller owns k->file_path (the file)
- * from now on, 0 none (a file too old is removed), -1 error. Taking is one
- * statement, so that two submissions of one form cannot both get it. */
-int	kept_upload_take(struct db *, int64_t session_id, int64_t user_id,
-	    const char *token, int64_t now, struct kept_upload *k);
-/* Take it and remove the file: 1 done, 0 none, -1 error. */
+/* Take it out of the store: 1 and k->file_path is a scratch file in
+ * upload_dir with its bytes, which the caller removes (with
+ * import_scratch_remove) before its request ends; 0 none (one too old is
+ * removed); -1 error (nothing taken). Taking is one transaction, so that
+ * two submissions of one form cannot both get it. */
+int	kept_upload_take(struct db *, const struct config *,
+	    int64_t session_id, int64_t user_id, const char *token,
+	    int64_t now, struct kept_upload *k);
+/* Take it and delete its bytes: 1 done, 0 none, -1 error. */
 int	kept_upload_drop(struct db *, int64_t session_id, int64_t user_id,
 	    const char *token);
 void	kept_upload_clear(struct kept_upload *);
