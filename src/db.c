@@ -112,56 +112,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	    " AND (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2)"
 	    " AND (?3 = '' OR ts >= ?3) AND (?4 = '' OR ts < ?4)"
 	    " ORDER BY id DESC LIMIT ?6 OFFSET ?7",
-	[STMT_IMPORT_INSERT] =
-	    "INSERT INTO imports (user_id, created, state, params, file_name,"
-	    " file_path, file_size, file_sha256, format, encoding, delimiter,"
-	    " headers, phone_col, name_col)"
-	    " VALUES (?, ?, 'loading', ?, ?, ?, ?, ?, '', '', '', '[]', ?, ?)",
-	/* STMT_IMPORT_RELOAD (phone_col, name_col, id) */
-	[STMT_IMPORT_RELOAD] =
-	    "UPDATE imports SET state = 'loading', phone_col = ?, name_col = ?,"
-	    " rows_read = 0, valid = 0, invalid = 0, duplicates = 0"
-	    " WHERE id = ? AND state = 'preview'",
-	[STMT_IMPORT_ROWS_DELETE] =
-	    "DELETE FROM import_rows WHERE import_id = ?",
-	[STMT_IMPORT_DELETE] =
-	    "DELETE FROM imports WHERE id = ?",
-	/* STMT_IMPORT_ROW_VALID : no row when the number was seen before */
-	[STMT_IMPORT_ROW_VALID] =
-	    "INSERT INTO import_rows (import_id, seq, line, phone, name, other,"
-	    " reason) VALUES (?, ?, ?, ?, ?, ?, '')"
-	    " ON CONFLICT (import_id, phone) WHERE seq > 0 DO NOTHING",
-	[STMT_IMPORT_ROW_FIRST] =
-	    "SELECT line FROM import_rows"
-	    " WHERE import_id = ? AND phone = ? AND seq > 0",
-	[STMT_IMPORT_ROW_BAD] =
-	    "INSERT INTO import_rows (import_id, seq, line, phone, name, other,"
-	    " reason, dup_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	[STMT_IMPORT_FINISH] =
-	    "UPDATE imports SET state = 'preview', format = ?, encoding = ?,"
-	    " delimiter = ?, headers = ?, phone_col = ?, name_col = ?,"
-	    " rows_read = ?, valid = ?, invalid = ?, duplicates = ? WHERE id = ?",
-	[STMT_IMPORT_GET] =
-	    "SELECT id, user_id, created, state, params, file_name, file_path,"
-	    " file_size, file_sha256, format, encoding, delimiter, headers,"
-	    " phone_col, name_col, rows_read, valid, invalid, duplicates"
-	    " FROM imports WHERE id = ?",
-	/* STMT_IMPORT_SET_STATE (state, id): only out of preview */
-	[STMT_IMPORT_SET_STATE] =
-	    "UPDATE imports SET state = ? WHERE id = ? AND state = 'preview'",
-	/* STMT_IMPORT_BAD_PAGE (import, limit, offset): by line */
-	[STMT_IMPORT_BAD_PAGE] =
-	    "SELECT line, phone, reason, dup_of FROM import_rows"
-	    " WHERE import_id = ? AND seq < 0 ORDER BY seq DESC LIMIT ? OFFSET ?",
-	[STMT_IMPORT_TASK] =
-	    "SELECT id FROM tasks WHERE import_id = ?",
-	[STMT_TASK_INSERT] =
-	    "INSERT INTO tasks (import_id, user_id, name, params, login_name,"
-	    " created, state, rows, batch_count)"
-	    " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
-	[STMT_BATCH_INSERT] =
-	    "INSERT INTO batches (task_id, seq, first_seq, rows, state, updated)"
-	    " VALUES (?, ?, ?, ?, 'queued', ?)",
 	/* STMT_TASK_REFRESH : a task's state follows its batches */
 	[STMT_TASK_REFRESH] =
 	    "UPDATE tasks SET state = (SELECT CASE"
@@ -307,10 +257,6 @@ const char *const store_sql_core[STMT__MAX] = {
 	[STMT_FAIL_PURGE] =
 	    "DELETE FROM login_failures WHERE window_start < ?1"
 	    " AND blocked_until <= ?2",
-	/* STMT_IMPORT_STALE (state, created before, limit) */
-	[STMT_IMPORT_STALE] =
-	    "SELECT id, file_path FROM imports WHERE state = ? AND created < ?"
-	    " ORDER BY id LIMIT ?",
 	/* STMT_KNOWN_GET (user, address, not before) */
 	[STMT_KNOWN_GET] =
 	    "SELECT 1 FROM login_known WHERE user_id = ? AND addr = ?"
@@ -400,71 +346,11 @@ const char *const store_sql_core[STMT__MAX] = {
 	/* STMT_USER_SET_PHONES (flag, now, user) */
 	[STMT_USER_SET_PHONES] =
 	    "UPDATE users SET may_see_phones = ?, updated = ? WHERE id = ?",
-	/* STMT_RETENTION_DUE (last change before, limit): confirmed lists
-	[STMT_RETENTION_DUE] =
-
-	 * whose task has no batch left to decide on and none changed since */
-	    "SELECT i.id FROM imports AS i JOIN tasks AS t ON t.import_id = i.id"
-	    " WHERE i.state = 'confirmed' AND i.purged = 0 AND NOT EXISTS"
-	    " (SELECT 1 FROM batches AS b WHERE b.task_id = t.id AND"
-	    " (b.state NOT IN ('sent', 'cancelled') OR b.updated >= ?1))"
-	    " ORDER BY i.id LIMIT ?2",
-	/* STMT_IMPORT_ROWS_PURGE (import) */
-	[STMT_IMPORT_ROWS_PURGE] =
-	    "DELETE FROM import_rows WHERE import_id = ?",
-	/* STMT_IMPORT_SET_PURGED (time, import) */
-	[STMT_IMPORT_SET_PURGED] =
-	    "UPDATE imports SET purged = ? WHERE id = ?",
-	/* STMT_IMPORT_PURGED (import) */
-	[STMT_IMPORT_PURGED] =
-	    "SELECT purged FROM imports WHERE id = ?",
 	/* STMT_BATCH_CLAIM_OPEN (batch, attempts): the claim that made this
-	[STMT_BATCH_CLAIM_OPEN] =
-
 	 * attempt still waits for its outcome */
+	[STMT_BATCH_CLAIM_OPEN] =
 	    "SELECT 1 FROM batches WHERE id = ? AND attempts = ?"
 	    " AND state = 'sending'",
-	/* STMT_DRAFT_LIST (uploader or 0, from or 0, to or 0, name part,
-	[STMT_DRAFT_LIST] =
-
-	 * limit): imports in preview, newest first */
-	    "SELECT i.id, i.user_id, u.name, i.created, i.rows_read, i.valid,"
-	    " coalesce(json_extract(i.params, '$.name'), ''), i.file_name"
-	    " FROM imports AS i JOIN users AS u ON u.id = i.user_id"
-	    " WHERE i.state = 'preview' AND (?1 = 0 OR i.user_id = ?1)"
-	    " AND (?2 = 0 OR i.created >= ?2) AND (?3 = 0 OR i.created < ?3)"
-	    " AND (?4 = '' OR instr(json_extract(i.params, '$.name'), ?4) > 0)"
-	    " ORDER BY i.id DESC LIMIT ?5",
-	/* STMT_DRAFT_COUNT (uploader or 0) */
-	[STMT_DRAFT_COUNT] =
-	    "SELECT count(*) FROM imports"
-	    " WHERE state = 'preview' AND (?1 = 0 OR user_id = ?1)",
-	[STMT_KEPT_INSERT] =
-	    "INSERT INTO kept_uploads (session_id, user_id, form_token, created,"
-	    " file_name, file_path, file_size) VALUES (?, ?, ?, ?, ?, ?, ?)"
-	    " RETURNING id",
-	/* STMT_KEPT_GET (session, user, form token) */
-	[STMT_KEPT_GET] =
-	    "SELECT id, file_name, file_path, file_size, created FROM kept_uploads"
-	    " WHERE session_id = ? AND user_id = ? AND form_token = ?",
-	/* STMT_KEPT_TAKE (session, user, form token) */
-	[STMT_KEPT_TAKE] =
-	    "DELETE FROM kept_uploads"
-	    " WHERE session_id = ? AND user_id = ? AND form_token = ?"
-	    " RETURNING id, file_name, file_path, file_size, created",
-	/* STMT_KEPT_STALE (created before, limit): too old, or their
-	[STMT_KEPT_STALE] =
-
-	 * session has ended */
-	    "DELETE FROM kept_uploads WHERE id IN (SELECT id FROM kept_uploads"
-	    " WHERE created < ?1 OR session_id NOT IN (SELECT id FROM sessions)"
-	    " ORDER BY id LIMIT ?2) RETURNING id, file_path",
-	/* STMT_IMPORT_SET_READ (sheet, header_line, sheets, head_rows, id) */
-	[STMT_IMPORT_SET_READ] =
-	    "UPDATE imports SET sheet = ?, header_line = ?, sheets = ?,"
-	    " head_rows = ? WHERE id = ?",
-	[STMT_IMPORT_GET_READ] =
-	    "SELECT sheet, header_line, sheets, head_rows FROM imports WHERE id = ?",
 	/* STMT_SETTINGS_VERSION : changes on the settings page so far */
 	[STMT_SETTINGS_VERSION] =
 	    "SELECT coalesce(max(id), 0) FROM settings_history",

@@ -12,6 +12,7 @@
 #include "chart.h"
 #include "db.h"
 #include "http.h"
+#include "import.h"
 #include "pages.h"
 #include "push.h"
 #include "task.h"

@@ -11,35 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
 #include "auth.h"
 #include "config.h"
 #include "http.h"
+#include "import.h"
 #include "pages.h"
-#include "task.h"
 #include "ui.h"
-
-/* Load the import (the router has let this session act on it) and check
- * that it can be decided on now. Returns 1 when it can (im filled), else
- * 0 with the answer sent. */
-static int
-decidable(struct request *r, struct import *im)
-{
-	int	 found = import_get(r->db, r->path_id, im);
-
-	if (found == -1) {
-		ui_error(r, 500, "服务器内部错误", NULL);
-		return 0;
-	}
-	if (found == 0 || strcmp(im->state, "loading") == 0) {
-		ui_error(r, 404, "名单不存在", NULL);
-	} else if (strcmp(im->state, "preview") != 0) {
-		ui_error(r, 409, "该名单已经确认或取消", NULL);
-	} else
-		return 1;
-	import_clear(im);
-	return 0;
-}
 
 static void
 to_preview(struct request *r, int64_t id)
@@ -53,16 +30,14 @@ to_preview(struct request *r, int64_t id)
 void
 page_import_confirm(struct request *r)
 {
-	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
-	    r->remote_addr, r->user_agent };
 	struct import	 im;
 	int64_t		 task;
 	char		 loc[48];
 
-	if (!decidable(r, &im))
+	if (!import_decidable(r, &im))
 		return;
 	/* The account sending is fixed now, as the task page shows it. */
-	task = import_confirm(r->db, r->cfg, &who, im.id,
+	task = import_confirm(r->db, r->cfg, &r->actor, im.id,
 	    r->sess.vendor_login[0] != '\0' ? r->sess.vendor_login :
 	    r->cfg->login_name);
 	import_clear(&im);
@@ -81,14 +56,12 @@ page_import_confirm(struct request *r)
 void
 page_import_cancel(struct request *r)
 {
-	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
-	    r->remote_addr, r->user_agent };
 	struct import	 im;
 	int		 rc;
 
-	if (!decidable(r, &im))
+	if (!import_decidable(r, &im))
 		return;
-	rc = import_cancel(r->db, &who, im.id);
+	rc = import_cancel(r->db, &r->actor, im.id);
 	import_clear(&im);
 	if (rc == -1)
 		ui_error(r, 500, "服务器内部错误", NULL);
@@ -101,8 +74,6 @@ page_import_cancel(struct request *r)
 void
 page_import_mapping(struct request *r)
 {
-	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
-	    r->remote_addr, r->user_agent };
 	struct calllist_error err;
 	struct import_choice choice;
 	struct import	 im;
@@ -133,7 +104,7 @@ page_import_mapping(struct request *r)
 			return;
 		}
 	}
-	if (!decidable(r, &im))
+	if (!import_decidable(r, &im))
 		return;
 	import_choice_init(&choice);
 	if (sheet != NULL)
@@ -164,7 +135,7 @@ page_import_mapping(struct request *r)
 		return;
 	}
 	id = im.id;
-	rc = import_load_choice(r->db, r->cfg, &who, r->sess.user_id,
+	rc = import_load_choice(r->db, r->cfg, &r->actor, r->sess.user_id,
 	    path, im.file_name, NULL, &choice, &id, &err);
 	import_scratch_remove(path);
 	import_clear(&im);

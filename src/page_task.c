@@ -14,6 +14,7 @@
 #include "db.h"
 #include "dnc.h"
 #include "http.h"
+#include "import.h"
 #include "pages.h"
 #include "task.h"
 #include "tmpl.h"

@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "config.h"
 #include "http.h"
+#include "import.h"
 #include "log.h"
 #include "pages.h"
 #include "task.h"
@@ -374,8 +375,6 @@ keep_file(struct request *r, struct form_view *v, struct kpair *list)
 static void
 post(struct request *r)
 {
-	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
-	    r->remote_addr, r->user_agent };
 	struct form_view	 v;
 	struct kept_upload	 k;
 	struct calllist_error	 err;
@@ -452,7 +451,7 @@ post(struct request *r)
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
-	rc = import_load(r->db, r->cfg, &who, r->sess.user_id, path, fname,
+	rc = import_load(r->db, r->cfg, &r->actor, r->sess.user_id, path, fname,
 	    &v.vals, CALLLIST_DETECT, CALLLIST_DETECT, &id, &err);
 	import_scratch_remove(scratch);
 	free(fname);

@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "db.h"
 #include "http.h"
+#include "import.h"
 #include "pages.h"
 #include "store/users.h"
 #include "task.h"
