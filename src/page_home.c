@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "chart.h"
 #include "http.h"
+#include "import.h"
 #include "pages.h"
 #include "push.h"
 #include "store/tasks.h"

@@ -15,13 +15,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "audit.h"
 #include "config.h"
-#include "db.h"
 #include "dnc.h"
 #include "http.h"
+#include "import.h"
 #include "pages.h"
-#include "store/imports.h"
 #include "phone.h"
 #include "task.h"
 #include "tmpl.h"
@@ -32,25 +30,6 @@
 #define BAD_PER_PAGE	100
 /* Characters of a first row shown in the header-row select. */
 #define HEAD_OPT_CHARS	40
-
-int
-import_visible(struct request *r, struct import *im)
-{
-	int	 found = import_get(r->db, r->path_id, im);
-
-	if (found == -1) {
-		ui_error(r, 500, "服务器内部错误", NULL);
-		return 0;
-	}
-	/* The router found it, but it may be gone since: a failed remap
-	 * removes an import. */
-	if (found == 0 || strcmp(im->state, "loading") == 0)
-		ui_error(r, 404, "名单不存在", NULL);
-	else
-		return 1;
-	import_clear(im);
-	return 0;
-}
 
 /* The column list and the two mapping selects. */
 static void
@@ -267,31 +246,27 @@ fill_choices(struct tdict *body, const struct import *im, int may_act,
 	cJSON_Delete(head);
 }
 
-/* "title: value; ..." of a row's other columns. */
+/* "title: value; ..." of a row's other columns, realigned with the
+ * titles (import_other_values). malloc()ed, or NULL. */
 static char *
-other_text(const char *headers, const char *other, int pcol, int ncol)
+other_text(char *const *titles, size_t ntitles, const char *other,
+    const char **values)
 {
-	cJSON	*h = cJSON_Parse(headers), *o = cJSON_Parse(other), *v, *t;
+	cJSON	*cells;
 	char	*out = strdup(""), *grown;
-	int	 i = 0, col = 0;
+	size_t	 i, n;
 
-	if (h == NULL || o == NULL || out == NULL)
-		goto done;
-	cJSON_ArrayForEach(v, o) {
-		/* Titles skip the phone and name columns, as values do. */
-		while (col == pcol || col == ncol)
-			col++;
-		t = cJSON_GetArrayItem(h, col++);
-		if (asprintf(&grown, "%s%s%s：%s", out, i++ ? "；" : "",
-		    cJSON_IsString(t) ? t->valuestring : "",
-		    cJSON_IsString(v) ? v->valuestring : "") < 0)
+	if (out == NULL || import_other_values(other, ntitles, values, &n,
+	    &cells) == -1)
+		return out;
+	for (i = 0; i < n; i++) {
+		if (asprintf(&grown, "%s%s%s：%s", out, i > 0 ? "；" : "",
+		    titles[i], values[i]) < 0)
 			break;
 		free(out);
 		out = grown;
 	}
-done:
-	cJSON_Delete(h);
-	cJSON_Delete(o);
+	cJSON_Delete(cells);
 	return out;
 }
 
@@ -302,24 +277,34 @@ fill_samples(struct request *r, struct tdict *body, const struct import *im,
 	struct store_cursor *c;
 	struct import_row row;
 	struct tdict	*s;
-	char		 mask[PHONE_MASK_SIZE], *other;
+	char		 mask[PHONE_MASK_SIZE], *other, **titles;
+	const char	**values;
+	size_t		 ntitles;
 	int		 rc, n = 0;
 
-	if ((c = store_import_rows(r->db, im->id, 1, SAMPLE_ROWS)) == NULL)
+	if (import_other_titles(im->headers, im->phone_col, im->name_col,
+	    &titles, &ntitles) == -1)
 		return -1;
+	if ((values = calloc(ntitles + 1, sizeof(*values))) == NULL ||
+	    (c = store_import_rows(r->db, im->id, 1, SAMPLE_ROWS)) == NULL) {
+		free(values);
+		import_titles_free(titles, ntitles);
+		return -1;
+	}
 	while ((rc = store_import_rows_next(c, &row)) == 1) {
 		s = tdict_add_section(body, "SAMPLE");
 		tdict_set_int(s, "SAMPLE_LINE", row.line);
 		phone_mask(row.phone, mask, sizeof(mask));
 		tdict_set(s, "SAMPLE_PHONE", full ? row.phone : mask);
 		tdict_set(s, "SAMPLE_NAME", row.name);
-		other = other_text(im->headers, row.other, im->phone_col,
-		    im->name_col);
+		other = other_text(titles, ntitles, row.other, values);
 		tdict_set(s, "SAMPLE_OTHER", other != NULL ? other : "");
 		free(other);
 		n++;
 	}
 	store_cursor_close(c);
+	free(values);
+	import_titles_free(titles, ntitles);
 	if (n == 0)
 		tdict_show(body, "NO_SAMPLE");
 	return rc == 0 ? 0 : -1;
@@ -351,37 +336,33 @@ static int
 fill_bad(struct request *r, struct tdict *body, const struct import *im,
     int full)
 {
-	sqlite3_stmt	*st = db_stmt(r->db, STMT_IMPORT_BAD_PAGE);
+	struct store_cursor *c;
+	struct import_bad bad;
 	struct tdict	*s;
 	int64_t		 page = r->fieldmap[KEY_PAGE] ?
 			    r->fieldmap[KEY_PAGE]->parsed : 1;
 	int64_t		 total = im->invalid + im->duplicates +
-			    screened_rows(r, body, im), dup_of;
+			    screened_rows(r, body, im);
 	char		 why[160], shown[PHONE_NORM_SIZE + 64];
-	int		 rc, n = 0;
+	int		 rc;
 
-	if (st == NULL)
+	if ((c = store_import_bad(r->db, im->id, BAD_PER_PAGE,
+	    (page - 1) * BAD_PER_PAGE)) == NULL)
 		return -1;
-	db_bind_int(st, 1, im->id);
-	db_bind_int(st, 2, BAD_PER_PAGE);
-	db_bind_int(st, 3, (page - 1) * BAD_PER_PAGE);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = store_import_bad_next(c, &bad)) == 1) {
 		s = tdict_add_section(body, "BAD");
-		tdict_set_int(s, "BAD_LINE", sqlite3_column_int64(st, 0));
-		phone_mask_cell(db_col_text(st, 1), shown, sizeof(shown));
-		tdict_set(s, "BAD_VALUE", full ? db_col_text(st, 1) : shown);
-		dup_of = sqlite3_column_int64(st, 3);
-		if (dup_of > 0)
+		tdict_set_int(s, "BAD_LINE", bad.line);
+		phone_mask_cell(bad.phone, shown, sizeof(shown));
+		tdict_set(s, "BAD_VALUE", full ? bad.phone : shown);
+		if (bad.dup_of > 0)
 			snprintf(why, sizeof(why), "%s（与第 %lld 行相同）",
-			    task_reason_zh(db_col_text(st, 2)),
-			    (long long)dup_of);
+			    task_reason_zh(bad.reason), (long long)bad.dup_of);
 		else
 			snprintf(why, sizeof(why), "%s",
-			    task_reason_zh(db_col_text(st, 2)));
+			    task_reason_zh(bad.reason));
 		tdict_set(s, "BAD_REASON", why);
-		n++;
 	}
-	db_reset(st);
+	store_cursor_close(c);
 	if (total == 0)
 		tdict_show(body, "NO_BAD");
 	else {
@@ -400,7 +381,7 @@ fill_bad(struct request *r, struct tdict *body, const struct import *im,
 		tdict_setf(s, "BAD_NEXT_HREF", "/imports/%lld?page=%lld",
 		    (long long)im->id, (long long)(page + 1));
 	}
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == 0 ? 0 : -1;
 }
 
 static const char *
@@ -444,14 +425,13 @@ show_preview(struct request *r, int status, int full, const char *error)
 	int64_t		 purged;
 	char		 when[32];
 	struct tdict	*page, *body, *s;
-	sqlite3_stmt	*st;
 	char		 size[32];
 	int		 may_act;
 	int64_t		 task_id = 0;
 
 	if (!import_visible(r, &im))
 		return;
-	may_act = r->may_act && strcmp(im.state, "preview") == 0;
+	may_act = r->may_act && im.state == IMPORT_PREVIEW;
 
 	page = ui_page(r, "名单预览", "import.tpl", &body);
 	tdict_set(body, "CSRF", ui_csrf(r));
@@ -476,25 +456,21 @@ show_preview(struct request *r, int status, int full, const char *error)
 		snprintf(size, sizeof(size), "%.1f KiB", im.file_size / 1024.0);
 	tdict_set(body, "FILE_SIZE", size);
 	page_fill_params(body, im.params, 1);
-	if (strcmp(im.state, "cancelled") != 0) {
+	if (im.state != IMPORT_CANCELLED) {
 		/* A cancelled list has no rows left: only what it was. */
 		tdict_show(body, "LIVE");
 		fill_columns(body, &im, may_act, ui_csrf(r));
 		fill_choices(body, &im, may_act, ui_csrf(r));
 	}
 
-	if (strcmp(im.state, "confirmed") == 0 &&
-	    (st = db_stmt(r->db, STMT_IMPORT_TASK)) != NULL) {
-		db_bind_int(st, 1, im.id);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			task_id = sqlite3_column_int64(st, 0);
-		db_reset(st);
+	if (im.state == IMPORT_CONFIRMED) {
+		(void)store_import_task(r->db, im.id, &task_id);
 		s = tdict_add_section(body, "CONFIRMED");
 		tdict_setf(s, "TASK_HREF", "/tasks/%lld", (long long)task_id);
-	} else if (strcmp(im.state, "cancelled") == 0)
+	} else if (im.state == IMPORT_CANCELLED)
 		tdict_show(body, "CANCELLED");
 
-	if (strcmp(im.state, "cancelled") != 0 &&
+	if (im.state != IMPORT_CANCELLED &&
 	    (fill_samples(r, body, &im, full) == -1 ||
 	    fill_bad(r, body, &im, full) == -1)) {
 		tdict_free(page);
@@ -520,7 +496,7 @@ show_preview(struct request *r, int status, int full, const char *error)
 	else
 		tdict_show(body, "MASKED");
 	if (!full && r->sess.may_see_phones && purged == 0 &&
-	    strcmp(im.state, "cancelled") != 0) {
+	    im.state != IMPORT_CANCELLED) {
 		s = tdict_add_section(body, "CAN_REVEAL");
 		tdict_set(s, "CSRF", ui_csrf(r));
 		tdict_setf(s, "REVEAL_ACTION", "/imports/%lld/reveal",
@@ -542,35 +518,16 @@ page_import(struct request *r)
 }
 
 /* Why whole numbers are shown, and by whom, goes to the audit log before
- * they are. 1 when recorded; else 0 with the answer sent. */
-int
-import_reveal_audited(struct request *r, const char *what)
-{
-	const char	*reason = http_field(r, KEY_REASON);
-	cJSON		*d;
-	int		 rc;
-
-	if (reason == NULL) {
-		show_preview(r, 422, 0, "请填写查看完整号码的原因（至少两个字）");
-		return 0;
-	}
-	d = cJSON_CreateObject();
-	cJSON_AddNumberToObject(d, "import", (double)r->path_id);
-	cJSON_AddStringToObject(d, "what", what);
-	cJSON_AddStringToObject(d, "reason", reason);
-	cJSON_AddTrueToObject(d, "full_numbers");
-	rc = audit_record(r->db, &r->actor, "phones.revealed", r->path, d);
-	cJSON_Delete(d);
-	if (rc == -1) {
-		ui_error(r, 500, "服务器内部错误", NULL);
-		return 0;
-	}
-	return 1;
-}
-
+ * they are. */
 void
 page_import_reveal(struct request *r)
 {
-	if (import_reveal_audited(r, "preview"))
+	int	 rc = import_reveal_audited(r, "preview");
+
+	if (rc == 0)
+		show_preview(r, 422, 0, "请填写查看完整号码的原因（至少两个字）");
+	else if (rc == -1)
+		ui_error(r, 500, "服务器内部错误", NULL);
+	else
 		show_preview(r, 200, 1, NULL);
 }

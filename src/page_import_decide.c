@@ -11,35 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
 #include "auth.h"
 #include "config.h"
 #include "http.h"
+#include "import.h"
 #include "pages.h"
-#include "task.h"
 #include "ui.h"
-
-/* Load the import (the router has let this session act on it) and check
- * that it can be decided on now. Returns 1 when it can (im filled), else
- * 0 with the answer sent. */
-static int
-decidable(struct request *r, struct import *im)
-{
-	int	 found = import_get(r->db, r->path_id, im);
-
-	if (found == -1) {
-		ui_error(r, 500, "服务器内部错误", NULL);
-		return 0;
-	}
-	if (found == 0 || strcmp(im->state, "loading") == 0) {
-		ui_error(r, 404, "名单不存在", NULL);
-	} else if (strcmp(im->state, "preview") != 0) {
-		ui_error(r, 409, "该名单已经确认或取消", NULL);
-	} else
-		return 1;
-	import_clear(im);
-	return 0;
-}
 
 static void
 to_preview(struct request *r, int64_t id)
@@ -53,16 +30,14 @@ to_preview(struct request *r, int64_t id)
 void
 page_import_confirm(struct request *r)
 {
-	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
-	    r->remote_addr, r->user_agent };
 	struct import	 im;
 	int64_t		 task;
 	char		 loc[48];
 
-	if (!decidable(r, &im))
+	if (!import_decidable(r, &im))
 		return;
 	/* The account sending is fixed now, as the task page shows it. */
-	task = import_confirm(r->db, r->cfg, &who, im.id,
+	task = import_confirm(r->db, r->cfg, &r->actor, im.id,
 	    r->sess.vendor_login[0] != '\0' ? r->sess.vendor_login :
 	    r->cfg->login_name);
 	import_clear(&im);
@@ -81,14 +56,12 @@ page_import_confirm(struct request *r)
 void
 page_import_cancel(struct request *r)
 {
-	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
-	    r->remote_addr, r->user_agent };
 	struct import	 im;
 	int		 rc;
 
-	if (!decidable(r, &im))
+	if (!import_decidable(r, &im))
 		return;
-	rc = import_cancel(r->db, &who, im.id);
+	rc = import_cancel(r->db, &r->actor, im.id);
 	import_clear(&im);
 	if (rc == -1)
 		ui_error(r, 500, "服务器内部错误", NULL);
@@ -101,14 +74,13 @@ page_import_cancel(struct request *r)
 void
 page_import_mapping(struct request *r)
 {
-	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
-	    r->remote_addr, r->user_agent };
 	struct calllist_error err;
 	struct import_choice choice;
 	struct import	 im;
 	struct kpair	*sheet = r->fieldmap[KEY_SHEET];
 	struct kpair	*header = r->fieldmap[KEY_HEADER_ROW];
 	int64_t		 id;
+	char		*path;
 	int		 rc, pcol = CALLLIST_DETECT, ncol = CALLLIST_DETECT;
 
 	if (r->fieldnmap[KEY_SHEET] != NULL ||
@@ -132,7 +104,7 @@ page_import_mapping(struct request *r)
 			return;
 		}
 	}
-	if (!decidable(r, &im))
+	if (!import_decidable(r, &im))
 		return;
 	import_choice_init(&choice);
 	if (sheet != NULL)
@@ -144,14 +116,28 @@ page_import_mapping(struct request *r)
 		choice.phone_col = pcol;
 		choice.name_col = ncol;
 	}
-	if (import_check_choice(im.file_path, &choice, &err) != 0) {
+	/* The list's bytes are in the database: a scratch file holds them
+	 * for the readers during this request only. */
+	if ((rc = import_scratch(r->db, r->cfg, im.id, &path)) != 0) {
+		import_clear(&im);
+		if (rc == 1)
+			ui_error(r, 409, "名单原文件已不在服务器上",
+			    "这份名单需要重新上传才能改选工作表、表头或列。");
+		else
+			ui_error(r, 500, "服务器内部错误",
+			    "名单暂时无法重新读取，预览保持不变，请稍后再试。");
+		return;
+	}
+	if (import_check_choice(path, &choice, &err) != 0) {
+		import_scratch_remove(path);
 		import_clear(&im);
 		ui_error(r, 422, "按这个选择无法读取名单", err.zh);
 		return;
 	}
 	id = im.id;
-	rc = import_load_choice(r->db, r->cfg, &who, r->sess.user_id,
-	    im.file_path, im.file_name, NULL, &choice, &id, &err);
+	rc = import_load_choice(r->db, r->cfg, &r->actor, r->sess.user_id,
+	    path, im.file_name, NULL, &choice, &id, &err);
+	import_scratch_remove(path);
 	import_clear(&im);
 	if (rc == 1) {
 		/* The list was fine before: the choice is what does not fit.

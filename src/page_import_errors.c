@@ -14,8 +14,8 @@
 
 #include "audit.h"
 #include "csvout.h"
-#include "db.h"
 #include "http.h"
+#include "import.h"
 #include "log.h"
 #include "pages.h"
 #include "phone.h"
@@ -25,11 +25,10 @@
 static void
 errors_csv(struct request *r, int full)
 {
-	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
-	    r->remote_addr, r->user_agent };
+	struct store_cursor *cur;
+	struct import_bad bad;
 	struct import	 im;
 	struct csvout	 c;
-	sqlite3_stmt	*st;
 	cJSON		*d;
 	char		 fname[300], shown[PHONE_NORM_SIZE + 16];
 	int		 rc;
@@ -43,9 +42,10 @@ errors_csv(struct request *r, int full)
 	    (double)(im.invalid + im.duplicates));
 	/* Exports that carry whole numbers say so. */
 	cJSON_AddBoolToObject(d, "full_numbers", full);
-	rc = audit_record(r->db, &who, "export.errors", im.file_name, d);
+	rc = audit_record(r->db, &r->actor, "export.errors", im.file_name, d);
 	cJSON_Delete(d);
-	if (rc == -1 || (st = db_stmt(r->db, STMT_IMPORT_BAD_PAGE)) == NULL) {
+	/* Every bad row: no limit. */
+	if (rc == -1 || (cur = store_import_bad(r->db, im.id, -1, 0)) == NULL) {
 		import_clear(&im);
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
@@ -57,22 +57,19 @@ errors_csv(struct request *r, int full)
 	csv_text(&c, "原因");
 	csv_text(&c, "与第几行重复");
 	csv_end_row(&c);
-	db_bind_int(st, 1, im.id);
-	db_bind_int(st, 2, -1);		/* no limit */
-	db_bind_int(st, 3, 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		csv_int(&c, sqlite3_column_int64(st, 0));
-		phone_mask_cell(db_col_text(st, 1), shown, sizeof(shown));
-		csv_text(&c, full ? db_col_text(st, 1) : shown);
-		csv_text(&c, task_reason_zh(db_col_text(st, 2)));
-		if (sqlite3_column_int64(st, 3) > 0)
-			csv_int(&c, sqlite3_column_int64(st, 3));
+	while ((rc = store_import_bad_next(cur, &bad)) == 1) {
+		csv_int(&c, bad.line);
+		phone_mask_cell(bad.phone, shown, sizeof(shown));
+		csv_text(&c, full ? bad.phone : shown);
+		csv_text(&c, task_reason_zh(bad.reason));
+		if (bad.dup_of > 0)
+			csv_int(&c, bad.dup_of);
 		else
 			csv_text(&c, "");
 		csv_end_row(&c);
 	}
-	db_reset(st);
-	if (rc != SQLITE_DONE)
+	store_cursor_close(cur);
+	if (rc != 0)
 		log_err("import %lld: error report cut short",
 		    (long long)im.id);
 	import_clear(&im);
@@ -89,6 +86,13 @@ page_import_errors(struct request *r)
 void
 page_import_errors_full(struct request *r)
 {
-	if (import_reveal_audited(r, "errors.csv"))
+	int	 rc = import_reveal_audited(r, "errors.csv");
+
+	/* The form is on the preview; without a reason nothing is sent. */
+	if (rc == 0)
+		ui_error(r, 422, "请填写查看完整号码的原因（至少两个字）", NULL);
+	else if (rc == -1)
+		ui_error(r, 500, "服务器内部错误", NULL);
+	else
 		errors_csv(r, 1);
 }

@@ -13,6 +13,7 @@
 #include "chart.h"
 #include "dnc.h"
 #include "http.h"
+#include "import.h"
 #include "pages.h"
 #include "store/tasks.h"
 #include "task.h"

@@ -19,6 +19,7 @@
 #include "auth.h"
 #include "config.h"
 #include "http.h"
+#include "import.h"
 #include "log.h"
 #include "pages.h"
 #include "task.h"
@@ -345,42 +346,41 @@ clean_filename(const char *given)
 	return strndup(base, utf8_prefix(base, len, 100));
 }
 
-/* Keep the new file of a refused form for its next submission. Only a
- * form that carried its token (ours) gets this; the file stays the
- * request's (and is removed with it) when it cannot be kept. */
+/* Keep the new file of a refused form for its next submission: its bytes
+ * go to the database, the file stays the request's (removed with it).
+ * Only a form that carried its token (ours) gets this. */
 static void
 keep_file(struct request *r, struct form_view *v, struct kpair *list)
 {
-	char	*fname;
+	char	*fname, *none;
 
 	if (http_field(r, KEY_UPLOAD_TOKEN) == NULL)
 		return;
 	if ((fname = clean_filename(list->filename)) == NULL)
 		return;
-	if (kept_upload_put(r->db, r->sess.id, r->sess.user_id, v->token,
-	    list->file, fname, list->filesize, r->now) == -1) {
+	if ((none = strdup("")) == NULL || kept_upload_put(r->db, r->sess.id,
+	    r->sess.user_id, v->token, list->file, fname, list->filesize,
+	    r->now) == -1) {
 		log_warn("task_new: cannot keep the uploaded file");
+		free(none);
 		free(fname);
 		return;
 	}
-	v->kept.file_path = list->file;
+	v->kept.file_path = none;
 	v->kept.file_name = fname;
 	v->kept.file_size = list->filesize;
 	v->kept.created = r->now;
-	list->file = NULL;
 }
 
 static void
 post(struct request *r)
 {
-	struct audit_actor who = { r->sess.user_id, r->sess.user_name,
-	    r->remote_addr, r->user_agent };
 	struct form_view	 v;
 	struct kept_upload	 k;
 	struct calllist_error	 err;
 	struct kpair		*list = r->fieldmap[KEY_LIST];
 	const char		*tok = http_field(r, KEY_UPLOAD_TOKEN);
-	char			*path, *fname, loc[48];
+	char			*path, *scratch = NULL, *fname, loc[48];
 	size_t			 i;
 	int			 rc = 0;
 	int64_t			 id = 0;
@@ -417,44 +417,43 @@ post(struct request *r)
 			INT_AT(&v.vals, phases[i].off) = 0;
 
 	if (list != NULL) {
-		/* The upload becomes the import's file: take it from the
-		 * request, which would otherwise remove it at the end. A file
-		 * kept for this form before is replaced by it. */
+		/* The import stores the upload's bytes; the request removes
+		 * the file when it ends. A file kept for this form before is
+		 * replaced by it. */
 		path = list->file;
-		list->file = NULL;
 		fname = clean_filename(list->filename);
 		if (tok != NULL && kept_upload_drop(r->db, r->sess.id,
 		    r->sess.user_id, tok) == -1)
 			log_warn("task_new: cannot drop the kept file");
 	} else {
 		kept_upload_clear(&v.kept);
-		if ((rc = kept_upload_take(r->db, r->sess.id, r->sess.user_id,
-		    tok, r->now, &k)) != 1) {
+		if ((rc = kept_upload_take(r->db, r->cfg, r->sess.id,
+		    r->sess.user_id, tok, r->now, &k)) != 1) {
 			/* Gone since: taken by a second submission. */
 			if (rc == 0) {
 				v.list_error = "请选择呼叫名单文件";
 				v.nerrors = 1;
 				show_form(r, 422, &v);
 			} else
-				ui_error(r, 500, "服务器内部错误", NULL);
+				ui_error(r, 500, "服务器内部错误",
+				    "保留的名单文件暂时无法读取，它仍保留着，"
+				    "请稍后再提交。");
 			view_free(&v);
 			return;
 		}
-		path = k.file_path;
+		/* A scratch file with the kept bytes, for this request. */
+		path = scratch = k.file_path;
 		fname = k.file_name;
 	}
 	if (fname == NULL) {
-		unlink(path);
-		free(path);
+		import_scratch_remove(scratch);
 		view_free(&v);
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
-	rc = import_load(r->db, r->cfg, &who, r->sess.user_id, path, fname,
+	rc = import_load(r->db, r->cfg, &r->actor, r->sess.user_id, path, fname,
 	    &v.vals, CALLLIST_DETECT, CALLLIST_DETECT, &id, &err);
-	if (rc != 0 && unlink(path) == -1)
-		log_warn("task_new: cannot remove %s", path);
-	free(path);
+	import_scratch_remove(scratch);
 	free(fname);
 	if (rc == 1) {
 		/* The list itself is unusable: nothing to keep. */

@@ -12,6 +12,7 @@
 
 #include "auth.h"
 #include "http.h"
+#include "import.h"
 #include "pages.h"
 #include "store/tasks.h"
 #include "store/users.h"

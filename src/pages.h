@@ -62,15 +62,7 @@ struct task_filter;
 void	tasks_filter(const struct request *, struct task_filter *);
 int	tasks_filters_valid(const struct request *);
 
-struct import;
 struct tdict;
-/* Load the import of r->path_id (the router has let this session read
- * it): 1, or 0 with the 404/500 page sent. */
-int	import_visible(struct request *, struct import *);
-/* Record in the audit log that whole numbers of r->path_id's list are
- * shown (what: "preview", "errors.csv") with the request's reason: 1, or
- * 0 with the answer sent (422 without a reason, 500). */
-int	import_reveal_audited(struct request *, const char *what);
 /* The vendor parameters of a task or import as PARAM rows. */
 void	page_fill_params(struct tdict *, const char *json, int with_name);
 /* The creator select of a filter form (CREATOR_OPT rows). */

@@ -25,6 +25,7 @@
 #include "config.h"
 #include "journal.h"
 #include "dnc.h"
+#include "import.h"
 #include "log.h"
 #include "metrics.h"
 #include "push.h"
@@ -79,9 +80,7 @@ static int
 next_row(void *arg, struct vendor_row *row)
 {
 	struct job	*j = arg;
-	cJSON		*v;
 	struct import_row r;
-	size_t		 i = 0;
 	int		 rc;
 
 	cJSON_Delete(j->other);
@@ -90,14 +89,9 @@ next_row(void *arg, struct vendor_row *row)
 		return rc;
 	row->phone = r.phone;
 	row->name = r.name;
-	if ((j->other = cJSON_Parse(r.other)) == NULL)
+	if (import_other_values(r.other, j->ntitles, j->values, &row->nother,
+	    &j->other) == -1)
 		return -1;
-	cJSON_ArrayForEach(v, j->other) {
-		if (i >= j->ntitles)
-			break;
-		j->values[i++] = cJSON_IsString(v) ? v->valuestring : "";
-	}
-	row->nother = i;
 	row->titles = (const char *const *)j->titles;
 	row->values = j->values;
 	return 1;

@@ -4,7 +4,7 @@
 # figures change with them (audited as list.remapped); a mapping the list
 # cannot use is refused and leaves the preview as it was; what is sent
 # follows the mapping. POST /imports/N/cancel drops the list: its rows and
-# its file are gone, and it can no longer be confirmed.
+# its bytes are gone, and it can no longer be confirmed.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=vendor.sh
@@ -84,15 +84,15 @@ expect_eq 4 "$(jq '.deliverList | length' "$body" 2>/dev/null)" "... all 4 rows"
 
 upload_list "$jar" "$LIST" name=取消测试
 ID=$IMPORT_ID
-file=$(sql "SELECT file_path FROM imports WHERE id = $ID")
-check "the upload's file is kept in upload_dir during the preview" test -f "$file"
+expect_eq "$(stat -c %s "$LIST")" "$(sql "SELECT sum(length(bytes)) FROM upload_bytes WHERE owner = 'import' AND owner_id = $ID")" \
+    "the upload's bytes are kept in the database during the preview"
 expect_eq 4 "$(sql "SELECT count(*) FROM import_rows WHERE import_id = $ID")" "its 4 rows are stored"
 cancel_import "$jar" "$ID"
 expect_status 303 "POST /imports/$ID/cancel answers 303"
 expect_location "/imports/$ID" "... back to the preview"
 expect_eq cancelled "$(sql "SELECT state FROM imports WHERE id = $ID")" "the import is cancelled"
 expect_eq 0 "$(sql "SELECT count(*) FROM import_rows WHERE import_id = $ID")" "its rows are removed"
-check "its file is removed" test ! -e "$file"
+expect_eq 0 "$(sql "SELECT count(*) FROM upload_bytes WHERE owner = 'import' AND owner_id = $ID")" "its bytes are removed"
 expect_eq 1 "$(audit_count list.cancelled)" "the cancel is audited as list.cancelled"
 req "$jar" GET "/imports/$ID"
 expect_contains_text '这份名单已取消，不会发送。' "$(cat "$R_BODY")" "the preview says it is cancelled"

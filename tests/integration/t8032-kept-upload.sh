@@ -5,8 +5,9 @@
 # size, the file input is no longer required, and sending the form again
 # without a file (as a browser does: an empty part) reaches the preview
 # with that file. A new file replaces the kept one; "不使用这个文件" drops
-# it. Another session, user or form does not get it. The stored path is
-# dialdesk's own, whatever name the browser gave.
+# it. Another session, user or form does not get it. The bytes are kept
+# in the database, never in a file named by the browser; upload_dir is
+# empty between requests.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=vendor.sh
@@ -22,6 +23,9 @@ printf '%s\n' '手机号,姓名' 13500000011,甲 13500000012,乙 13500000013,丙
 
 uploads() { find "$T_DIR/uploads" -type f | wc -l; }
 kept() { sql 'SELECT count(*) FROM kept_uploads'; }
+# kept_bytes: the size of every kept upload's bytes, in id order.
+kept_bytes() { sql "SELECT group_concat(n, ' ') FROM (SELECT sum(length(b.bytes)) AS n FROM kept_uploads AS k JOIN upload_bytes AS b ON b.owner = 'kept' AND b.owner_id = k.id GROUP BY k.id ORDER BY k.id)"; }
+all_kept_bytes() { sql "SELECT count(*) FROM upload_bytes WHERE owner = 'kept'"; }
 field_error() {
 	sed -n -e "s|.*<p class=\"field-error\" id=\"task-$1-error\">\\([^<]*\\)</p>.*|\\1|p" "$R_BODY"
 }
@@ -55,10 +59,9 @@ expect_eq "$tok" "$(form_token)" "... the form keeps its token"
 expect_body_lacks 'name="list" required' "... the file input is not required now"
 expect_body_contains 'name="drop_upload" value="true"' "... and the file can be dropped"
 expect_eq 1 "$(kept)" "the file is kept (one row)"
-expect_eq 1 "$(uploads)" "... one file in upload_dir"
+expect_eq "$(stat -c %s "$LIST")" "$(kept_bytes)" "... its bytes in the database"
+expect_eq 0 "$(uploads)" "... and no file in upload_dir"
 expect_eq 0 "$(sql 'SELECT count(*) FROM imports')" "... no import yet"
-path=$(sql 'SELECT file_path FROM kept_uploads')
-expect_match "^$T_DIR/uploads/upload-[A-Za-z0-9]{6}\$" "$path" "... under a name dialdesk made"
 
 # A second error: still kept, still shown.
 again "$jar" "$tok" name=- videoBotId=-
@@ -74,8 +77,11 @@ expect_match '^[0-9]+$' "$IMPORT_ID" "... of a new import"
 first=$IMPORT_ID
 expect_eq 'two-rows.csv|2|留存文件的任务' "$(sql "SELECT file_name || '|' || valid || '|' || json_extract(params, '$.name') FROM imports WHERE id = '$IMPORT_ID'")" \
     "... made of the kept file"
-expect_eq "$path" "$(sql "SELECT file_path FROM imports WHERE id = '$IMPORT_ID'")" "... which became the import's file"
+expect_eq "$(stat -c %s "$LIST")" "$(sql "SELECT sum(length(bytes)) FROM upload_bytes WHERE owner = 'import' AND owner_id = '$IMPORT_ID'")" \
+    "... whose bytes became the import's"
 expect_eq 0 "$(kept)" "... and is no longer kept"
+expect_eq 0 "$(all_kept_bytes)" "... nor its bytes"
+expect_eq 0 "$(uploads)" "... and upload_dir is empty"
 expect_eq 1 "$(audit_count list.uploaded)" "one list.uploaded entry"
 again "$jar" "$tok" name=第二次
 expect_status 422 "the same form once more finds no kept file"
@@ -86,17 +92,18 @@ cancel_import "$jar" "$first"
 req "$jar" GET /tasks/new
 tok=$(form_token)
 upload_list "$jar" "$LIST" name=- "upload_token=$tok"
-old=$(sql 'SELECT file_path FROM kept_uploads')
 upload_list "$jar" "$three" name=- "upload_token=$tok"
 expect_status 422 "refused again, with another file"
 expect_body_contains '<span class="file-name">three-rows.csv</span>' "... the new file is kept"
 expect_eq 1 "$(kept)" "... in place of the old one"
-check "... whose file is removed" test ! -e "$old"
+expect_eq "$(stat -c %s "$three")" "$(kept_bytes)" "... whose bytes replaced the old ones"
+expect_eq 1 "$(all_kept_bytes)" "... which are removed"
 again "$jar" "$tok" name=- drop_upload=true
 expect_status 422 "不使用这个文件 without a new file"
 expect_eq 请选择呼叫名单文件 "$(field_error list)" "... asks for a file"
 expect_body_contains 'type="file" name="list" required' "... the file input is required again"
 expect_eq 0 "$(kept)" "... nothing is kept"
+expect_eq 0 "$(all_kept_bytes)" "... no bytes are left"
 expect_eq 0 "$(uploads)" "... and no file is left"
 
 # A new file when one is kept: the new one is used.
@@ -105,7 +112,8 @@ upload_list "$jar" "$three" "upload_token=$tok"
 expect_status 303 "a new file with a kept one: the preview"
 expect_eq three-rows.csv "$(sql "SELECT file_name FROM imports WHERE id = '$IMPORT_ID'")" "... of the new file"
 expect_eq 0 "$(kept)" "... the kept one is gone"
-expect_eq 1 "$(uploads)" "... with its file"
+expect_eq 0 "$(all_kept_bytes)" "... with its bytes"
+expect_eq 0 "$(uploads)" "... and upload_dir is empty"
 cancel_import "$jar" "$IMPORT_ID"
 
 # --- bound to the session, the user and the form -------------------------
@@ -136,13 +144,14 @@ csrf=$(csrf_of "$jar" /tasks/new)
 req "$jar" POST /tasks/new --form-string "csrf=$csrf" --form-string "upload_token=$tok" \
     --form-string videoBotId=vb-1 -F "list=@$LIST;filename=../../../etc/evil.csv"
 expect_status 422 "a refused form whose file is named ../../../etc/evil.csv"
-expect_eq "evil.csv|$T_DIR/uploads/upload-" "$(sql "SELECT file_name || '|' || substr(file_path, 1, length('$T_DIR/uploads/upload-')) FROM kept_uploads")" \
-    "... is kept as evil.csv, in dialdesk's own file"
+expect_eq "evil.csv|" "$(sql "SELECT file_name || '|' || file_path FROM kept_uploads")" \
+    "... is kept as evil.csv, in no file at all"
+expect_eq "$(stat -c %s "$LIST")" "$(kept_bytes)" "... its bytes in the database"
 check "... nothing is written outside upload_dir" test ! -e "$T_DIR/etc/evil.csv"
 
 # --- a form without a token keeps nothing (as before) ----------------------
 sql 'DELETE FROM kept_uploads'
-find "$T_DIR/uploads" -type f -delete
+sql "DELETE FROM upload_bytes WHERE owner = 'kept'"
 upload_list "$jar" "$LIST" name=-
 expect_status 422 "a form that carries no upload token is refused"
 expect_eq 0 "$(kept)" "... and keeps nothing"
