@@ -72,8 +72,6 @@ int	import_visible(struct request *, struct import *);
  * shown (what: "preview", "errors.csv") with the request's reason: 1, or
  * 0 with the answer sent (422 without a reason, 500). */
 int	import_reveal_audited(struct request *, const char *what);
-/* The vendor parameters of a task or import as PARAM rows. */
-void	page_fill_params(struct tdict *, const char *json, int with_name);
 /* The creator select of a filter form (CREATOR_OPT rows). */
 int	page_fill_creators(struct request *, struct tdict *, int64_t want);
 
