@@ -830,7 +830,8 @@ import_confirm(struct db *db, const struct config *cfg,
 	cJSON_AddNumberToObject(d, "rows", (double)valid);
 	cJSON_AddNumberToObject(d, "batches", (double)n);
 	cJSON_AddNumberToObject(d, "batch_size", cfg->batch_size);
-	if (audit_append(db, who, "task.confirmed", p.text[FIELD_NAME], d) == -1 ||
+	if (audit_append(db, who, "task.confirmed", p.text[FIELD_NAME],
+	    d) == -1 ||
 	    db_commit(db) == -1)
 		goto fail;
 	/* The rows are in the database now; the file is not needed and
