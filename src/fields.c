@@ -6,19 +6,24 @@
 #include "fields.h"
 
 const struct field_row fields[FIELD__MAX] = {
-#define FIELD_TEXT(id, api_, valid_, dep, label_, missing_, invalid_, blank_) \
+#define FIELD_TEXT(id, api_, valid_, dep, label_, max_, words_, missing_, \
+	invalid_, blank_) \
 	[FIELD_##id] = { .api = api_, .tpl = #id, .kind = FIELD_KIND_TEXT, \
 	    .required = 1, .key = KEY_##id, .valid = valid_, \
-	    .depends = FIELD_##dep, .label = label_, .missing = missing_, \
-	    .invalid = invalid_, .blank = blank_ },
-#define FIELD_OPTIONAL_TEXT(id, api_, valid_, dep, label_, invalid_) \
+	    .depends = FIELD_##dep, .label = label_, .maxlength = max_, \
+	    .words = words_, .missing = missing_, .invalid = invalid_, \
+	    .blank = blank_ },
+#define FIELD_OPTIONAL_TEXT(id, api_, valid_, dep, label_, max_, words_, \
+	invalid_) \
 	[FIELD_##id] = { .api = api_, .tpl = #id, .kind = FIELD_KIND_TEXT, \
 	    .key = KEY_##id, .valid = valid_, .depends = FIELD_##dep, \
-	    .label = label_, .invalid = invalid_ },
-#define FIELD_SWITCH(id, api_, label_, on_, off_) \
+	    .label = label_, .maxlength = max_, .words = words_, \
+	    .invalid = invalid_ },
+#define FIELD_SWITCH(id, api_, label_, on_, off_, badge_) \
 	[FIELD_##id] = { .api = api_, .tpl = #id, .kind = FIELD_KIND_SWITCH, \
 	    .key = KEY_##id, .valid = valid_bool, .depends = FIELD_NONE, \
-	    .label = label_, .shown_on = on_, .shown_off = off_ },
+	    .label = label_, .shown_on = on_, .shown_off = off_, \
+	    .badge = badge_ },
 #define FIELD_PHASE(id, api_, dep, label_, invalid_) \
 	[FIELD_##id] = { .api = api_, .tpl = #id, .kind = FIELD_KIND_PHASE, \
 	    .key = KEY_##id, .valid = valid_phase, .depends = FIELD_##dep, \

@@ -41,12 +41,17 @@ struct field_row {
 	int		(*valid)(struct kpair *);	/* as params.c's */
 	enum field	 depends;	/* FIELD_NONE, or the switch that must
 					 * be on for this one to count */
-	const char	*label;		/* Chinese, on the task page */
+	const char	*label;		/* Chinese, on the form and the task
+					 * page */
+	int		 maxlength;	/* text: the input's maxlength */
+	int		 words;		/* text: 1 spell-checked, 0 an id */
 	const char	*missing;	/* required text: the form's reasons */
 	const char	*invalid;	/* text and phase */
 	const char	*blank;		/* text of spaces only; NULL: invalid */
 	const char	*shown_on;	/* switch: on the task page */
 	const char	*shown_off;
+	const char	*badge;		/* switch: the note on the fields it
+					 * makes required, "关联后必填" */
 	const char	*value;		/* const: what is sent */
 	const char	*shown;		/* const: on the task page */
 };

@@ -147,27 +147,40 @@ fill_dup_rule(const struct request *r, struct tdict *body)
 	tdict_show(body, d.keep ? "DUP_KEEP" : "DUP_EXCLUDE");
 }
 
-/* One field of the form (fields.h), by its names in task_new.tpl:
- * <TPL>_VALUE and <TPL>_ERROR, <TPL>_CHECKED, <TPL>_OPT. */
+/* One field of the form from its row (fields.h): a text field or a
+ * phase is task_new.tpl's include of its id, drawn by
+ * task_field_text.tpl or task_field_phase.tpl; a switch's checkbox is the
+ * page's own (<ID>_CHECKED), as it heads the group of what it governs. */
 static void
 fill_field(struct tdict *body, const struct form_view *v, enum field f)
 {
 	const struct field_row *fd = &fields[f];
-	struct tdict	*s;
+	struct tdict	*d, *s;
 	const char	*why;
 	char		 name[64];
 	int		 ph;
 
 	switch (fd->kind) {
 	case FIELD_KIND_TEXT:
-		snprintf(name, sizeof(name), "%s_VALUE", fd->tpl);
-		tdict_set(body, name, v->vals.text[f] != NULL ?
+		d = tdict_add_include(body, fd->tpl, "task_field_text.tpl");
+		tdict_set(d, "API", fd->api);
+		tdict_set(d, "LABEL", fd->label);
+		tdict_set(d, "VALUE", v->vals.text[f] != NULL ?
 		    v->vals.text[f] : "");
+		tdict_set_int(d, "MAXLENGTH", fd->maxlength);
+		if (fd->required && fd->depends == FIELD_NONE)
+			tdict_show(d, "REQUIRED");
+		if (fd->required)
+			tdict_set(tdict_add_section(d, "BADGE"), "TEXT",
+			    fd->depends == FIELD_NONE ? "必填" :
+			    fields[fd->depends].badge);
+		if (!fd->words)
+			tdict_show(d, "NO_SPELLCHECK");
 		why = v->errs[f] == 1 ? fd->missing :
 		    v->errs[f] == 2 ? fd->invalid :
 		    v->errs[f] == 3 ? fd->blank : NULL;
 		if (why != NULL)
-			field_error(body, fd->tpl, why);
+			tdict_set(tdict_add_section(d, "ERROR"), "TEXT", why);
 		break;
 	case FIELD_KIND_SWITCH:
 		snprintf(name, sizeof(name), "%s_CHECKED", fd->tpl);
@@ -175,16 +188,19 @@ fill_field(struct tdict *body, const struct form_view *v, enum field f)
 			tdict_show(body, name);
 		break;
 	case FIELD_KIND_PHASE:
-		snprintf(name, sizeof(name), "%s_OPT", fd->tpl);
+		d = tdict_add_include(body, fd->tpl, "task_field_phase.tpl");
+		tdict_set(d, "API", fd->api);
+		tdict_set(d, "LABEL", fd->label);
 		for (ph = 1; ph <= 3; ph++) {
-			s = tdict_add_section(body, name);
+			s = tdict_add_section(d, "OPT");
 			tdict_set_int(s, "OPT_VALUE", ph);
 			tdict_set(s, "OPT_LABEL", task_phase_label(ph));
 			if (v->vals.num[f] == ph)
 				tdict_show(s, "OPT_SELECTED");
 		}
 		if (v->errs[f] != 0)
-			field_error(body, fd->tpl, fd->invalid);
+			tdict_set(tdict_add_section(d, "ERROR"), "TEXT",
+			    fd->invalid);
 		break;
 	case FIELD_KIND_CONST:
 	case FIELD_KIND_SUPPLIED:

@@ -56,6 +56,11 @@ START_TEST(test_row_complete)
 		    "invalid", fd->api);
 		ck_assert_msg(!fd->required || nonempty(fd->missing),
 		    "%s: required but no reason when missing", fd->api);
+		ck_assert_msg(fd->maxlength > 0, "%s: no maxlength", fd->api);
+		/* The form notes "required once the switch is on". */
+		ck_assert_msg(!fd->required || fd->depends == FIELD_NONE ||
+		    nonempty(fields[fd->depends].badge), "%s: its switch has "
+		    "no badge", fd->api);
 		break;
 	case FIELD_KIND_SWITCH:
 		ck_assert(fd->valid == valid_bool);
