@@ -137,9 +137,12 @@ bench(const char *url, int aes, int runs)
 		.connect_timeout = 5, .timeout = 60,
 	};
 	struct vendor_task	 task = {
-		.name = "春季回访 (1/1)", .video_bot_id = "6375dd1293941036cf3a4a5b",
-		.is_relate_send_message = 1, .msg_template_id = "600184215",
-		.msg_title = "甜新科技", .send_message_phase = 1,
+		.text[FIELD_NAME] = "春季回访 (1/1)",
+		.text[FIELD_VIDEOBOTID] = "6375dd1293941036cf3a4a5b",
+		.num[FIELD_ISRELATESENDMESSAGE] = 1,
+		.text[FIELD_MSGTEMPLATEID] = "600184215",
+		.text[FIELD_MSGTITLE] = "甜新科技",
+		.num[FIELD_SENDMESSAGEPHASE] = 1,
 	};
 	struct vendor_result	 res;
 	struct list		 l;

@@ -204,9 +204,12 @@ static int
 seed_task(struct db *db, long batches, long pushes)
 {
 	struct task_params tp = {
-		.name = (char *)"基准测试任务", .video_bot_id = (char *)"vb-bench",
-		.is_relate_send_message = 1, .msg_template_id = (char *)"600184215",
-		.msg_title = (char *)"甜新科技", .send_message_phase = 1,
+		.text[FIELD_NAME] = (char *)"基准测试任务",
+		.text[FIELD_VIDEOBOTID] = (char *)"vb-bench",
+		.num[FIELD_ISRELATESENDMESSAGE] = 1,
+		.text[FIELD_MSGTEMPLATEID] = (char *)"600184215",
+		.text[FIELD_MSGTITLE] = (char *)"甜新科技",
+		.num[FIELD_SENDMESSAGEPHASE] = 1,
 	};
 	unsigned char	 rnd[12], digest[crypto_hash_sha256_BYTES];
 	sqlite3_stmt	*st;

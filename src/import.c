@@ -793,7 +793,7 @@ import_confirm(struct db *db, const struct config *cfg,
 	t.created = now;
 	t.rows = im.valid;
 	t.batch_count = n;
-	t.name = p.name;
+	t.name = p.text[FIELD_NAME];
 	t.params = ptext;
 	t.login_name = login_name;
 	if (store_task_insert(db, &t, &task_id) == -1)
@@ -814,7 +814,8 @@ import_confirm(struct db *db, const struct config *cfg,
 	cJSON_AddNumberToObject(d, "rows", (double)im.valid);
 	cJSON_AddNumberToObject(d, "batches", (double)n);
 	cJSON_AddNumberToObject(d, "batch_size", cfg->batch_size);
-	if (audit_append(db, who, "task.confirmed", p.name, d) == -1 ||
+	if (audit_append(db, who, "task.confirmed",
+	    p.text[FIELD_NAME], d) == -1 ||
 	    db_commit(db) == -1)
 		goto fail;
 	remove_legacy_file("import", import_id, im.file_path);

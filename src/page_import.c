@@ -455,7 +455,7 @@ show_preview(struct request *r, int status, int full, const char *error)
 	else
 		snprintf(size, sizeof(size), "%.1f KiB", im.file_size / 1024.0);
 	tdict_set(body, "FILE_SIZE", size);
-	page_fill_params(body, im.params, 1);
+	ui_fill_params(body, im.params, 1);
 	if (im.state != IMPORT_CANCELLED) {
 		/* A cancelled list has no rows left: only what it was. */
 		tdict_show(body, "LIVE");

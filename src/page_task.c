@@ -20,43 +20,6 @@
 #include "tmpl.h"
 #include "ui.h"
 
-void
-page_fill_params(struct tdict *body, const char *json, int with_name)
-{
-	struct task_params p;
-	struct tdict	*s;
-
-	if (task_params_parse(json, &p) == -1)
-		return;
-#define PARAM(label, value) do {					\
-	s = tdict_add_section(body, "PARAM");				\
-	tdict_set(s, "PARAM_LABEL", (label));				\
-	tdict_set(s, "PARAM_VALUE", (value));				\
-} while (0)
-	if (with_name)
-		PARAM("任务名称", p.name);
-	PARAM("内容类型", "视频互动（videoBot）");
-	PARAM("视频互动内容 ID", p.video_bot_id);
-	PARAM("语音分流", p.is_voice_divide ? "开启" : "关闭");
-	if (p.is_voice_divide)
-		PARAM("音频 bot ID", p.audio_bot_id);
-	PARAM("关联文本短信", p.is_relate_send_message ? "是" : "否");
-	if (p.is_relate_send_message) {
-		PARAM("文本短信模板 ID", p.msg_template_id);
-		PARAM("文本短信签名", p.msg_title);
-		PARAM("文本短信发送时机", p.send_message_phase ?
-		    task_phase_label(p.send_message_phase) : "不指定");
-	}
-	PARAM("关联视频短信", p.is_relate_video_message ? "是" : "否");
-	if (p.is_relate_video_message) {
-		PARAM("视频短信模板 ID", p.video_message_template_id);
-		PARAM("视频短信发送时机", p.send_video_message_phase ?
-		    task_phase_label(p.send_video_message_phase) : "不指定");
-	}
-#undef PARAM
-	task_params_free(&p);
-}
-
 struct batches {
 	struct request		*r;
 	struct tdict		*body;
@@ -298,7 +261,7 @@ page_task(struct request *r)
 	ui_time(t.created, when);
 	tdict_set(body, "TASK_CREATED", when);
 	tdict_set(body, "LOGIN_NAME", t.login_name);
-	page_fill_params(body, t.params, 0);
+	ui_fill_params(body, t.params, 0);
 	/* Anyone who may create tasks may start one from this one's
 	 * parameters, not only its creator: every operator may read every
 	 * task, so may copy it. */

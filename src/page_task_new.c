@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "config.h"
+#include "fields.h"
 #include "http.h"
 #include "import.h"
 #include "log.h"
@@ -27,79 +28,11 @@
 #include "ui.h"
 #include "utf8.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-#define STR_AT(p, off)	(*(char **)((char *)(p) + (off)))
-#define INT_AT(p, off)	(*(int *)((char *)(p) + (off)))
-
-/* The form's text fields: template prefix, place in struct task_params,
- * when each is required (0: always; else only while that switch is on),
- * and the reasons it can be refused. */
-static const struct {
-	enum key	 key;
-	const char	*tpl;
-	size_t		 off;
-	enum key	 when;
-	const char	*missing;
-	const char	*invalid;
-	const char	*blank;		/* spaces only; NULL: as invalid */
-} texts[] = {
-	{ KEY_NAME, "NAME", offsetof(struct task_params, name), 0,
-	  "请填写任务名称", "任务名称为 1 到 100 个字符，不能换行",
-	  "任务名称不能只有空格，请填写名称" },
-	{ KEY_VIDEOBOTID, "VIDEOBOTID",
-	  offsetof(struct task_params, video_bot_id), 0,
-	  "请填写视频互动内容 ID",
-	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符", NULL },
-	{ KEY_AUDIOBOTID, "AUDIOBOTID",
-	  offsetof(struct task_params, audio_bot_id), KEY_ISVOICEDIVIDE,
-	  "开启语音分流时必须填写音频 bot ID",
-	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符", NULL },
-	{ KEY_MSGTEMPLATEID, "MSGTEMPLATEID",
-	  offsetof(struct task_params, msg_template_id),
-	  KEY_ISRELATESENDMESSAGE, "关联文本短信时必须填写短信模板 ID",
-	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符", NULL },
-	{ KEY_MSGTITLE, "MSGTITLE", offsetof(struct task_params, msg_title),
-	  KEY_ISRELATESENDMESSAGE, "关联文本短信时必须填写短信签名",
-	  "短信签名为 1 到 30 个字符，不能换行", NULL },
-	{ KEY_VIDEOMESSAGETEMPLATEID, "VIDEOMESSAGETEMPLATEID",
-	  offsetof(struct task_params, video_message_template_id),
-	  KEY_ISRELATEVIDEOMESSAGE, "关联视频短信时必须填写视频短信模板 ID",
-	  "ID 只能包含字母、数字和 _ . : -,最长 64 个字符", NULL },
-};
-
-static const struct {
-	enum key	 key;
-	const char	*tpl;
-	size_t		 off;
-} switches[] = {
-	{ KEY_ISVOICEDIVIDE, "ISVOICEDIVIDE",
-	  offsetof(struct task_params, is_voice_divide) },
-	{ KEY_ISRELATESENDMESSAGE, "ISRELATESENDMESSAGE",
-	  offsetof(struct task_params, is_relate_send_message) },
-	{ KEY_ISRELATEVIDEOMESSAGE, "ISRELATEVIDEOMESSAGE",
-	  offsetof(struct task_params, is_relate_video_message) },
-};
-
-static const struct {
-	enum key	 key;
-	const char	*tpl;
-	size_t		 off;
-	enum key	 when;
-} phases[] = {
-	{ KEY_SENDMESSAGEPHASE, "SENDMESSAGEPHASE",
-	  offsetof(struct task_params, send_message_phase),
-	  KEY_ISRELATESENDMESSAGE },
-	{ KEY_SENDVIDEOMESSAGEPHASE, "SENDVIDEOMESSAGEPHASE",
-	  offsetof(struct task_params, send_video_message_phase),
-	  KEY_ISRELATEVIDEOMESSAGE },
-};
-
 /* What the form shows: the values, the reasons, the kept file. */
 struct form_view {
 	struct task_params	 vals;
-	int			 errs[NELEM(texts)];	/* 0 fine, 1 missing,
+	int			 errs[FIELD__MAX];	/* 0 fine, 1 missing,
 							 * 2 invalid, 3 blank */
-	int			 bad_phase[NELEM(phases)];
 	int			 nerrors;
 	const char		*list_error;
 	char			*notice;
@@ -150,23 +83,31 @@ view_from_request(const struct request *r, struct form_view *v)
 {
 	const struct kpair *p;
 	const char	*tok = http_field(r, KEY_UPLOAD_TOKEN);
-	size_t		 i;
+	enum field	 f;
 
 	memset(v, 0, sizeof(*v));
-	for (i = 0; i < NELEM(texts); i++) {
-		p = r->fieldmap[texts[i].key] ? r->fieldmap[texts[i].key] :
-		    r->fieldnmap[texts[i].key];
-		if ((STR_AT(&v->vals, texts[i].off) = strdup(p != NULL &&
-		    p->file == NULL ? p->val : "")) == NULL) {
-			view_free(v);
-			return -1;
+	for (f = 0; f < FIELD__MAX; f++) {
+		enum key k = fields[f].key;
+		switch (fields[f].kind) {
+		case FIELD_KIND_TEXT:
+			p = r->fieldmap[k] ? r->fieldmap[k] : r->fieldnmap[k];
+			if ((v->vals.text[f] = strdup(p != NULL &&
+			    p->file == NULL ? p->val : "")) == NULL) {
+				view_free(v);
+				return -1;
+			}
+			break;
+		case FIELD_KIND_SWITCH:
+			v->vals.num[f] = on(r, k);
+			break;
+		case FIELD_KIND_PHASE:
+			p = r->fieldmap[k];
+			v->vals.num[f] = p != NULL ? (int)p->parsed : 0;
+			break;
+		case FIELD_KIND_CONST:
+		case FIELD_KIND_SUPPLIED:
+			break;
 		}
-	}
-	for (i = 0; i < NELEM(switches); i++)
-		INT_AT(&v->vals, switches[i].off) = on(r, switches[i].key);
-	for (i = 0; i < NELEM(phases); i++) {
-		p = r->fieldmap[phases[i].key];
-		INT_AT(&v->vals, phases[i].off) = p != NULL ? (int)p->parsed : 0;
 	}
 	if (tok != NULL)
 		snprintf(v->token, sizeof(v->token), "%s", tok);
@@ -207,14 +148,73 @@ fill_dup_rule(const struct request *r, struct tdict *body)
 	tdict_show(body, d.keep ? "DUP_KEEP" : "DUP_EXCLUDE");
 }
 
+/* One field of the form from its row (fields.h): a text field or a
+ * phase is task_new.tpl's include of its id, drawn by
+ * task_field_text.tpl or task_field_phase.tpl; a switch's checkbox is the
+ * page's own (<ID>_CHECKED), as it heads the group of what it governs. */
+static void
+fill_field(struct tdict *body, const struct form_view *v, enum field f)
+{
+	const struct field_row *fd = &fields[f];
+	struct tdict	*d, *s;
+	const char	*why;
+	char		 name[64];
+	int		 ph;
+
+	switch (fd->kind) {
+	case FIELD_KIND_TEXT:
+		d = tdict_add_include(body, fd->tpl, "task_field_text.tpl");
+		tdict_set(d, "API", fd->api);
+		tdict_set(d, "LABEL", fd->label);
+		tdict_set(d, "VALUE", v->vals.text[f] != NULL ?
+		    v->vals.text[f] : "");
+		tdict_set_int(d, "MAXLENGTH", fd->maxlength);
+		if (fd->required && fd->depends == FIELD_NONE)
+			tdict_show(d, "REQUIRED");
+		if (fd->required)
+			tdict_set(tdict_add_section(d, "BADGE"), "TEXT",
+			    fd->depends == FIELD_NONE ? "必填" :
+			    fields[fd->depends].badge);
+		if (!fd->words)
+			tdict_show(d, "NO_SPELLCHECK");
+		why = v->errs[f] == 1 ? fd->missing :
+		    v->errs[f] == 2 ? fd->invalid :
+		    v->errs[f] == 3 ? fd->blank : NULL;
+		if (why != NULL)
+			tdict_set(tdict_add_section(d, "ERROR"), "TEXT", why);
+		break;
+	case FIELD_KIND_SWITCH:
+		snprintf(name, sizeof(name), "%s_CHECKED", fd->tpl);
+		if (v->vals.num[f])
+			tdict_show(body, name);
+		break;
+	case FIELD_KIND_PHASE:
+		d = tdict_add_include(body, fd->tpl, "task_field_phase.tpl");
+		tdict_set(d, "API", fd->api);
+		tdict_set(d, "LABEL", fd->label);
+		for (ph = 1; ph <= 3; ph++) {
+			s = tdict_add_section(d, "OPT");
+			tdict_set_int(s, "OPT_VALUE", ph);
+			tdict_set(s, "OPT_LABEL", task_phase_label(ph));
+			if (v->vals.num[f] == ph)
+				tdict_show(s, "OPT_SELECTED");
+		}
+		if (v->errs[f] != 0)
+			tdict_set(tdict_add_section(d, "ERROR"), "TEXT",
+			    fd->invalid);
+		break;
+	case FIELD_KIND_CONST:
+	case FIELD_KIND_SUPPLIED:
+		break;
+	}
+}
+
 static void
 show_form(struct request *r, int status, const struct form_view *v)
 {
 	struct tdict	*page, *body, *s;
-	const char	*why;
-	char		 name[64], size[32];
-	size_t		 i;
-	int		 ph;
+	char		 size[32];
+	enum field	 f;
 
 	page = ui_page(r, "新建外呼任务", "task_new.tpl", &body);
 	tdict_show(page, "FORM_SCRIPT");
@@ -240,34 +240,8 @@ show_form(struct request *r, int status, const struct form_view *v)
 		tdict_setf(s, "TEXT", "有 %d 处需要修改，请查看标出的字段。",
 		    v->nerrors);
 	}
-	for (i = 0; i < NELEM(texts); i++) {
-		const char *val = STR_AT(&v->vals, texts[i].off);
-		snprintf(name, sizeof(name), "%s_VALUE", texts[i].tpl);
-		tdict_set(body, name, val != NULL ? val : "");
-		why = v->errs[i] == 1 ? texts[i].missing :
-		    v->errs[i] == 2 ? texts[i].invalid :
-		    v->errs[i] == 3 ? texts[i].blank : NULL;
-		if (why != NULL)
-			field_error(body, texts[i].tpl, why);
-	}
-	for (i = 0; i < NELEM(switches); i++) {
-		snprintf(name, sizeof(name), "%s_CHECKED", switches[i].tpl);
-		if (INT_AT(&v->vals, switches[i].off))
-			tdict_show(body, name);
-	}
-	for (i = 0; i < NELEM(phases); i++) {
-		snprintf(name, sizeof(name), "%s_OPT", phases[i].tpl);
-		for (ph = 1; ph <= 3; ph++) {
-			s = tdict_add_section(body, name);
-			tdict_set_int(s, "OPT_VALUE", ph);
-			tdict_set(s, "OPT_LABEL", task_phase_label(ph));
-			if (INT_AT(&v->vals, phases[i].off) == ph)
-				tdict_show(s, "OPT_SELECTED");
-		}
-		if (v->bad_phase[i])
-			field_error(body, phases[i].tpl,
-			    "发送时机只能是拨打电话时、电话接通时或通话结束后");
-	}
+	for (f = 0; f < FIELD__MAX; f++)
+		fill_field(body, v, f);
 	if (v->kept.file_path != NULL) {
 		/* The file input is not required then: sending the form
 		 * without a new file uses the kept one. */
@@ -288,30 +262,34 @@ static int
 check_form(const struct request *r, struct form_view *v)
 {
 	const struct kpair *bad, *file;
-	size_t	 i;
+	enum field	 f;
+	enum key	 k;
 
 	v->nerrors = 0;
-	for (i = 0; i < NELEM(texts); i++) {
-		v->errs[i] = 0;
-		if (texts[i].when != 0 && !on(r, texts[i].when))
-			continue;	/* not sent: not checked */
-		if (r->fieldmap[texts[i].key] != NULL)
+	for (f = 0; f < FIELD__MAX; f++) {
+		v->errs[f] = 0;
+		if (!field_on_form(f))
 			continue;
-		bad = r->fieldnmap[texts[i].key];
-		if (bad != NULL && bad->valsz > 0)
-			v->errs[i] = texts[i].blank != NULL &&
+		k = fields[f].key;
+		bad = r->fieldnmap[k];
+		if (fields[f].kind == FIELD_KIND_SWITCH) {
+			if (bad != NULL)
+				v->nerrors++;	/* forged: the box shows
+						 * unticked */
+			continue;
+		}
+		if (!field_in_force(f, v->vals.num))
+			continue;	/* not sent: not checked */
+		if (fields[f].kind == FIELD_KIND_PHASE)
+			v->errs[f] = bad != NULL ? 2 : 0;
+		else if (r->fieldmap[k] != NULL)
+			continue;
+		else if (bad != NULL && bad->valsz > 0)
+			v->errs[f] = fields[f].blank != NULL &&
 			    blank_text(bad->val, bad->valsz) ? 3 : 2;
-		else
-			v->errs[i] = 1;
-		v->nerrors++;
-	}
-	for (i = 0; i < NELEM(switches); i++)
-		if (r->fieldnmap[switches[i].key] != NULL)
-			v->nerrors++;	/* a forged value; the box shows unticked */
-	for (i = 0; i < NELEM(phases); i++) {
-		v->bad_phase[i] = on(r, phases[i].when) &&
-		    r->fieldnmap[phases[i].key] != NULL;
-		v->nerrors += v->bad_phase[i];
+		else if (fields[f].required)
+			v->errs[f] = 1;
+		v->nerrors += v->errs[f] != 0;
 	}
 	v->list_error = NULL;
 	if (r->fieldmap[KEY_LIST] == NULL && v->kept.file_path == NULL) {
@@ -381,7 +359,7 @@ post(struct request *r)
 	struct kpair		*list = r->fieldmap[KEY_LIST];
 	const char		*tok = http_field(r, KEY_UPLOAD_TOKEN);
 	char			*path, *scratch = NULL, *fname, loc[48];
-	size_t			 i;
+	enum field		 f;
 	int			 rc = 0;
 	int64_t			 id = 0;
 
@@ -409,12 +387,12 @@ post(struct request *r)
 		return;
 	}
 	/* What a switch that is off governs is not sent. */
-	for (i = 0; i < NELEM(texts); i++)
-		if (texts[i].when != 0 && !on(r, texts[i].when))
-			STR_AT(&v.vals, texts[i].off)[0] = '\0';
-	for (i = 0; i < NELEM(phases); i++)
-		if (!on(r, phases[i].when))
-			INT_AT(&v.vals, phases[i].off) = 0;
+	for (f = 0; f < FIELD__MAX; f++)
+		if (!field_in_force(f, v.vals.num)) {
+			if (v.vals.text[f] != NULL)
+				v.vals.text[f][0] = '\0';
+			v.vals.num[f] = 0;
+		}
 
 	if (list != NULL) {
 		/* The import stores the upload's bytes; the request removes
@@ -475,15 +453,17 @@ static int
 copy_name(struct task_params *p)
 {
 	static const char suffix[] = "（副本）";
-	size_t	 len = strlen(p->name), keep;
+	const char *old = p->text[FIELD_NAME] != NULL ?
+		    p->text[FIELD_NAME] : "";
+	size_t	 len = strlen(old), keep;
 	char	*name;
 
-	keep = utf8_prefix(p->name, len, 100 - utf8_length(suffix,
+	keep = utf8_prefix(old, len, 100 - utf8_length(suffix,
 	    sizeof(suffix) - 1));
-	if (asprintf(&name, "%.*s%s", (int)keep, p->name, suffix) < 0)
+	if (asprintf(&name, "%.*s%s", (int)keep, old, suffix) < 0)
 		return -1;
-	free(p->name);
-	p->name = name;
+	free(p->text[FIELD_NAME]);
+	p->text[FIELD_NAME] = name;
 	return 0;
 }
 

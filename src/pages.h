@@ -63,8 +63,6 @@ void	tasks_filter(const struct request *, struct task_filter *);
 int	tasks_filters_valid(const struct request *);
 
 struct tdict;
-/* The vendor parameters of a task or import as PARAM rows. */
-void	page_fill_params(struct tdict *, const char *json, int with_name);
 /* The creator select of a filter form (CREATOR_OPT rows). */
 int	page_fill_creators(struct request *, struct tdict *, int64_t want);
 

@@ -20,20 +20,12 @@ const struct kvalid keys[KEY__MAX] = {
 	{ valid_action, "action" },		/* KEY_ACTION */
 	{ valid_date, "from" },			/* KEY_FROM */
 	{ valid_date, "to" },			/* KEY_TO */
-	/* The task form: names are the vendor API's own. */
-	{ valid_task_name, "name" },		/* KEY_NAME */
-	{ valid_vendor_id, "videoBotId" },	/* KEY_VIDEOBOTID */
-	{ valid_bool, "isVoiceDivide" },	/* KEY_ISVOICEDIVIDE */
-	{ valid_vendor_id, "audioBotId" },	/* KEY_AUDIOBOTID */
-	{ valid_bool, "isRelateSendMessage" },	/* KEY_ISRELATESENDMESSAGE */
-	{ valid_vendor_id, "msgTemplateId" },	/* KEY_MSGTEMPLATEID */
-	{ valid_sms_title, "msgTitle" },	/* KEY_MSGTITLE */
-	{ valid_phase, "sendMessagePhase" },	/* KEY_SENDMESSAGEPHASE */
-	{ valid_bool, "isRelateVideoMessage" },	/* KEY_ISRELATEVIDEOMESSAGE */
-	{ valid_vendor_id, "videoMessageTemplateId" },
-						/* KEY_VIDEOMESSAGETEMPLATEID */
-	{ valid_phase, "sendVideoMessagePhase" },
-						/* KEY_SENDVIDEOMESSAGEPHASE */
+	/* The task form: names are the vendor API's own (fields.def). */
+#define FIELD_TEXT(id, api, valid, ...)	[KEY_##id] = { valid, api },
+#define FIELD_OPTIONAL_TEXT(id, api, valid, ...) [KEY_##id] = { valid, api },
+#define FIELD_SWITCH(id, api, ...)	[KEY_##id] = { valid_bool, api },
+#define FIELD_PHASE(id, api, ...)	[KEY_##id] = { valid_phase, api },
+#include "fields.def"
 	{ valid_file, "list" },			/* KEY_LIST */
 	{ valid_column, "phone_col" },		/* KEY_PHONE_COL */
 	{ valid_column, "name_col" },		/* KEY_NAME_COL */

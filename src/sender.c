@@ -386,6 +386,7 @@ job_body(struct db *db, const struct vendor_cfg *vc, struct job *j,
 {
 	struct vendor_task	 t;
 	struct task_params	 p;
+	enum field		 f;
 	char			*name = NULL;
 	int			 rc = -1;
 
@@ -402,10 +403,13 @@ job_body(struct db *db, const struct vendor_cfg *vc, struct job *j,
 		}
 	} else if ((name = strdup(j->task_name)) == NULL)
 		goto out;
-	t = (struct vendor_task){ name, p.video_bot_id, p.is_voice_divide,
-	    p.audio_bot_id, p.is_relate_send_message, p.msg_template_id,
-	    p.msg_title, p.send_message_phase, p.is_relate_video_message,
-	    p.video_message_template_id, p.send_video_message_phase };
+	/* Field by field, by the same index: nothing can shift. */
+	memset(&t, 0, sizeof(t));
+	for (f = 0; f < FIELD__MAX; f++) {
+		t.text[f] = p.text[f];
+		t.num[f] = p.num[f];
+	}
+	t.text[FIELD_NAME] = name;
 
 	if ((j->cur = store_import_rows(db, j->import_id, j->first_seq,
 	    j->first_seq + j->rows - 1)) == NULL)
@@ -724,8 +728,8 @@ char *
 sender_preview(struct db *db, const struct config *cfg,
     struct sender_preview *pv, size_t *len, char *err, size_t errsz)
 {
-	static const struct vendor_task sample = { "示例任务", "sample-bot",
-	    0, NULL, 0, NULL, NULL, 0, 0, NULL, 0 };
+	static const struct vendor_task sample = { .text = {
+	    [FIELD_NAME] = "示例任务", [FIELD_VIDEOBOTID] = "sample-bot" } };
 	struct vendor_cfg	 vc = vendor_cfg_of(cfg);
 	struct job		 j;
 	struct batch_claim	 c;

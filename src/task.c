@@ -22,55 +22,33 @@
 #include "task.h"
 #include "utf8.h"
 
-static const struct {
-	const char	*key;		/* JSON name = the API's name */
-	size_t		 off;
-} strs[] = {
-	{ "name", offsetof(struct task_params, name) },
-	{ "videoBotId", offsetof(struct task_params, video_bot_id) },
-	{ "audioBotId", offsetof(struct task_params, audio_bot_id) },
-	{ "msgTemplateId", offsetof(struct task_params, msg_template_id) },
-	{ "msgTitle", offsetof(struct task_params, msg_title) },
-	{ "videoMessageTemplateId",
-	  offsetof(struct task_params, video_message_template_id) },
-};
-
-static const struct {
-	const char	*key;
-	size_t		 off;
-	int		 boolean;
-} ints[] = {
-	{ "isVoiceDivide", offsetof(struct task_params, is_voice_divide), 1 },
-	{ "isRelateSendMessage",
-	  offsetof(struct task_params, is_relate_send_message), 1 },
-	{ "sendMessagePhase",
-	  offsetof(struct task_params, send_message_phase), 0 },
-	{ "isRelateVideoMessage",
-	  offsetof(struct task_params, is_relate_video_message), 1 },
-	{ "sendVideoMessagePhase",
-	  offsetof(struct task_params, send_video_message_phase), 0 },
-};
-
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-#define STR_AT(p, off)	(*(char **)((char *)(p) + (off)))
-#define INT_AT(p, off)	(*(int *)((char *)(p) + (off)))
 
 cJSON *
 task_params_json(const struct task_params *p)
 {
-	cJSON	*o = cJSON_CreateObject();
-	size_t	 i;
+	cJSON		*o = cJSON_CreateObject();
+	enum field	 f;
 
-	for (i = 0; i < NELEM(strs); i++) {
-		const char *v = STR_AT(p, strs[i].off);
-		cJSON_AddStringToObject(o, strs[i].key, v != NULL ? v : "");
-	}
-	for (i = 0; i < NELEM(ints); i++) {
-		int v = INT_AT(p, ints[i].off);
-		if (ints[i].boolean)
-			cJSON_AddBoolToObject(o, ints[i].key, v);
-		else
-			cJSON_AddNumberToObject(o, ints[i].key, v);
+	if (o == NULL)
+		return NULL;
+	for (f = 0; f < FIELD__MAX; f++) {
+		const char *v = p->text[f];
+		switch (fields[f].kind) {
+		case FIELD_KIND_TEXT:
+			cJSON_AddStringToObject(o, fields[f].api,
+			    v != NULL ? v : "");
+			break;
+		case FIELD_KIND_SWITCH:
+			cJSON_AddBoolToObject(o, fields[f].api, p->num[f]);
+			break;
+		case FIELD_KIND_PHASE:
+			cJSON_AddNumberToObject(o, fields[f].api, p->num[f]);
+			break;
+		case FIELD_KIND_CONST:
+		case FIELD_KIND_SUPPLIED:
+			break;	/* not chosen: nothing to keep */
+		}
 	}
 	return o;
 }
@@ -78,23 +56,31 @@ task_params_json(const struct task_params *p)
 int
 task_params_parse(const char *json, struct task_params *p)
 {
-	cJSON	*o = cJSON_Parse(json), *v;
-	size_t	 i;
-	int	 rc = 0;
+	cJSON		*o = cJSON_Parse(json), *v;
+	enum field	 f;
+	int		 rc = 0;
 
 	memset(p, 0, sizeof(*p));
 	if (o == NULL)
 		return -1;
-	for (i = 0; i < NELEM(strs); i++) {
-		v = cJSON_GetObjectItemCaseSensitive(o, strs[i].key);
-		if ((STR_AT(p, strs[i].off) = strdup(cJSON_IsString(v) ?
-		    v->valuestring : "")) == NULL)
-			rc = -1;
-	}
-	for (i = 0; i < NELEM(ints); i++) {
-		v = cJSON_GetObjectItemCaseSensitive(o, ints[i].key);
-		INT_AT(p, ints[i].off) = ints[i].boolean ? cJSON_IsTrue(v) :
-		    (cJSON_IsNumber(v) ? v->valueint : 0);
+	for (f = 0; f < FIELD__MAX; f++) {
+		v = cJSON_GetObjectItemCaseSensitive(o, fields[f].api);
+		switch (fields[f].kind) {
+		case FIELD_KIND_TEXT:
+			if ((p->text[f] = strdup(cJSON_IsString(v) ?
+			    v->valuestring : "")) == NULL)
+				rc = -1;
+			break;
+		case FIELD_KIND_SWITCH:
+			p->num[f] = cJSON_IsTrue(v);
+			break;
+		case FIELD_KIND_PHASE:
+			p->num[f] = cJSON_IsNumber(v) ? v->valueint : 0;
+			break;
+		case FIELD_KIND_CONST:
+		case FIELD_KIND_SUPPLIED:
+			break;
+		}
 	}
 	cJSON_Delete(o);
 	if (rc == -1)
@@ -105,10 +91,10 @@ task_params_parse(const char *json, struct task_params *p)
 void
 task_params_free(struct task_params *p)
 {
-	size_t	 i;
+	enum field	 f;
 
-	for (i = 0; i < NELEM(strs); i++)
-		free(STR_AT(p, strs[i].off));
+	for (f = 0; f < FIELD__MAX; f++)
+		free(p->text[f]);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -10,31 +10,27 @@
 #include "calllist.h"
 #include "dnc.h"
 #include "store/tasks.h"
+#include "fields.h"
 
 struct audit_actor;
 struct cJSON;
 struct config;
 struct db;
 
-/* What a person chose on the task form: the vendor's parameters. */
+/* What a person chose on the task form: the vendor's parameters, one
+ * value per field of fields.h (text[] for text fields, "" when not given;
+ * num[] for switches, 0 or 1, and phases, 0 not given or 1-3). */
 struct task_params {
-	char	*name;
-	char	*video_bot_id;
-	int	 is_voice_divide;
-	char	*audio_bot_id;
-	int	 is_relate_send_message;
-	char	*msg_template_id;
-	char	*msg_title;
-	int	 send_message_phase;		/* 0: not given */
-	int	 is_relate_video_message;
-	char	*video_message_template_id;
-	int	 send_video_message_phase;	/* 0: not given */
+	char	*text[FIELD__MAX];
+	int	 num[FIELD__MAX];
 	/* Not a vendor parameter: the duplicate rule across tasks, stored
 	 * with the import (dnc.h), never in the JSON above. */
 	struct dup_rule dup;
 };
 
-/* The chosen parameters as stored (JSON with the API's names) and back. */
+/* The chosen parameters as stored (JSON of the form's fields by their API
+ * names: strings, booleans, numbers) and back. Parsing takes any stored
+ * object: a field it lacks is "" or 0, so that older tasks still read. */
 struct cJSON	*task_params_json(const struct task_params *);
 int		 task_params_parse(const char *json, struct task_params *);
 void		 task_params_free(struct task_params *);

@@ -7,8 +7,10 @@
 #include <time.h>
 
 #include "auth.h"
+#include "fields.h"
 #include "http.h"
 #include "log.h"
+#include "task.h"
 #include "tmpl.h"
 #include "ui.h"
 #include "users.h"
@@ -261,4 +263,49 @@ ui_fill_user(struct tdict *s, const struct user_row *u)
 	tdict_set_int(s, "U_SESSIONS", u->sessions);
 	tdict_set(s, "U_PHONES", u->may_see_phones ? "可查看完整号码" :
 	    "仅掩码");
+}
+
+static void
+fill_param(struct tdict *body, const char *label, const char *value)
+{
+	struct tdict	*s = tdict_add_section(body, "PARAM");
+
+	tdict_set(s, "PARAM_LABEL", label);
+	tdict_set(s, "PARAM_VALUE", value);
+}
+
+void
+ui_fill_params(struct tdict *body, const char *json, int with_name)
+{
+	struct task_params p;
+	enum field	 f;
+
+	if (task_params_parse(json, &p) == -1)
+		return;
+	for (f = 0; f < FIELD__MAX; f++) {
+		const struct field_row *fd = &fields[f];
+		if (!field_in_force(f, p.num) ||
+		    (f == FIELD_NAME && !with_name))
+			continue;
+		switch (fd->kind) {
+		case FIELD_KIND_TEXT:
+			if (fd->required || p.text[f][0] != '\0')
+				fill_param(body, fd->label, p.text[f]);
+			break;
+		case FIELD_KIND_SWITCH:
+			fill_param(body, fd->label, p.num[f] ? fd->shown_on :
+			    fd->shown_off);
+			break;
+		case FIELD_KIND_PHASE:
+			fill_param(body, fd->label, p.num[f] != 0 ?
+			    task_phase_label(p.num[f]) : "不指定");
+			break;
+		case FIELD_KIND_CONST:
+			fill_param(body, fd->label, fd->shown);
+			break;
+		case FIELD_KIND_SUPPLIED:
+			break;	/* settings and the list, not the task's */
+		}
+	}
+	task_params_free(&p);
 }

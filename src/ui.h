@@ -47,5 +47,10 @@ void		 ui_fill_role_options(struct tdict *, enum role selected);
 /* The U_* values of one account (users list and user page). */
 struct user_row;
 void		 ui_fill_user(struct tdict *, const struct user_row *);
+/* The vendor parameters of a task or import (its stored JSON) as PARAM
+ * rows (PARAM_LABEL, PARAM_VALUE), in the order of fields.def; the task
+ * name only when with_name. Nothing when the JSON does not parse. */
+void		 ui_fill_params(struct tdict *, const char *json,
+		    int with_name);
 
 #endif

@@ -282,32 +282,38 @@ check_phase(const char *field, int phase, char *err, size_t errsz)
 	return 0;
 }
 
-/* The contract's conditional rules, before anything is built. */
+static int
+given(const char *s)
+{
+	return s != NULL && s[0] != '\0';
+}
+
+/* The contract's rules, before anything is built: every required text
+ * field that counts (fields.h: field_in_force) is there, every phase that
+ * counts is 0 to 3; what a switch that is off governs is not looked at. */
 static int
 check_task(const struct vendor_task *t, char *err, size_t errsz)
 {
-	if (check_text("name", t->name, err, errsz) != 0 ||
-	    check_text("videoBotId", t->video_bot_id, err, errsz) != 0)
-		return -1;
-	if (t->is_voice_divide &&
-	    check_text("audioBotId (required when isVoiceDivide is true)",
-	    t->audio_bot_id, err, errsz) != 0)
-		return -1;
-	if (t->is_relate_send_message &&
-	    (check_text("msgTemplateId (required when isRelateSendMessage "
-	    "is true)", t->msg_template_id, err, errsz) != 0 ||
-	    check_text("msgTitle (required when isRelateSendMessage is true)",
-	    t->msg_title, err, errsz) != 0 ||
-	    check_phase("sendMessagePhase", t->send_message_phase,
-	    err, errsz) != 0))
-		return -1;
-	if (t->is_relate_video_message &&
-	    (check_text("videoMessageTemplateId (required when "
-	    "isRelateVideoMessage is true)", t->video_message_template_id,
-	    err, errsz) != 0 ||
-	    check_phase("sendVideoMessagePhase",
-	    t->send_video_message_phase, err, errsz) != 0))
-		return -1;
+	enum field	 f;
+	char		 what[160];
+
+	for (f = 0; f < FIELD__MAX; f++) {
+		if (!field_in_force(f, t->num))
+			continue;
+		if (fields[f].depends == FIELD_NONE)
+			snprintf(what, sizeof(what), "%s", fields[f].api);
+		else
+			snprintf(what, sizeof(what), "%s (required when %s is "
+			    "true)", fields[f].api,
+			    fields[fields[f].depends].api);
+		if (fields[f].kind == FIELD_KIND_TEXT &&
+		    (fields[f].required || given(t->text[f])) &&
+		    check_text(what, t->text[f], err, errsz) != 0)
+			return -1;
+		if (fields[f].kind == FIELD_KIND_PHASE &&
+		    check_phase(fields[f].api, t->num[f], err, errsz) != 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -433,47 +439,66 @@ add_rows(cJSON *list, vendor_next_row next, void *arg,
 	return 0;
 }
 
-/* The task's fields, in the document's order (the vendor does not need it,
- * but a captured body then reads like the document); *list receives the
- * empty deliverList. 0, or -1 when out of memory. */
+/* What the client itself puts in a SUPPLIED field (fields.def); *list
+ * receives the empty deliverList. NULL when out of memory, or for a
+ * SUPPLIED row this file does not fill. */
+static cJSON *
+add_supplied(cJSON *root, enum field f, const char *org_code,
+    const char *sign, const char *login_name, cJSON **list)
+{
+	if (f == FIELD_ORGCODE)
+		return cJSON_AddStringToObject(root, fields[f].api, org_code);
+	if (f == FIELD_SIGN)
+		return cJSON_AddStringToObject(root, fields[f].api, sign);
+	if (f == FIELD_LOGINNAME)
+		return cJSON_AddStringToObject(root, fields[f].api, login_name);
+	if (f == FIELD_DELIVERLIST)
+		return *list = cJSON_AddArrayToObject(root, fields[f].api);
+	return NULL;
+}
+
+/* Every field that counts, in the table's (the document's) order: the
+ * vendor does not need the order, but a captured body then reads like the
+ * document. *list receives the empty deliverList. 0, or -1 when out of
+ * memory (or the table has a SUPPLIED row nobody fills). */
 static int
 add_task(cJSON *root, const char *org_code, const char *sign,
     const char *login_name, const struct vendor_task *t, cJSON **list)
 {
-	if (!cJSON_AddStringToObject(root, "orgCode", org_code) ||
-	    !cJSON_AddStringToObject(root, "sign", sign) ||
-	    !cJSON_AddStringToObject(root, "loginName", login_name) ||
-	    !cJSON_AddStringToObject(root, "name", t->name) ||
-	    !cJSON_AddStringToObject(root, "mediaType", "videoBot") ||
-	    !cJSON_AddStringToObject(root, "videoBotId", t->video_bot_id) ||
-	    !cJSON_AddBoolToObject(root, "isVoiceDivide", t->is_voice_divide))
-		return -1;
-	if (t->is_voice_divide &&
-	    !cJSON_AddStringToObject(root, "audioBotId", t->audio_bot_id))
-		return -1;
-	if ((*list = cJSON_AddArrayToObject(root, "deliverList")) == NULL ||
-	    !cJSON_AddBoolToObject(root, "isRelateSendMessage",
-	    t->is_relate_send_message))
-		return -1;
-	if (t->is_relate_send_message &&
-	    (!cJSON_AddStringToObject(root, "msgTemplateId",
-	    t->msg_template_id) ||
-	    !cJSON_AddStringToObject(root, "msgTitle", t->msg_title) ||
-	    (t->send_message_phase != 0 &&
-	    !cJSON_AddNumberToObject(root, "sendMessagePhase",
-	    t->send_message_phase))))
-		return -1;
-	if (!cJSON_AddBoolToObject(root, "isRelateVideoMessage",
-	    t->is_relate_video_message))
-		return -1;
-	if (t->is_relate_video_message &&
-	    (!cJSON_AddStringToObject(root, "videoMessageTemplateId",
-	    t->video_message_template_id) ||
-	    (t->send_video_message_phase != 0 &&
-	    !cJSON_AddNumberToObject(root, "sendVideoMessagePhase",
-	    t->send_video_message_phase))))
-		return -1;
-	return 0;
+	enum field	 f;
+	const char	*api;
+	int		 ok = 1;
+
+	*list = NULL;
+	for (f = 0; f < FIELD__MAX && ok; f++) {
+		if (!field_in_force(f, t->num))
+			continue;
+		api = fields[f].api;
+		switch (fields[f].kind) {
+		case FIELD_KIND_TEXT:
+			ok = (!fields[f].required && !given(t->text[f])) ||
+			    cJSON_AddStringToObject(root, api,
+			    t->text[f]) != NULL;
+			break;
+		case FIELD_KIND_SWITCH:
+			ok = cJSON_AddBoolToObject(root, api,
+			    t->num[f]) != NULL;
+			break;
+		case FIELD_KIND_PHASE:
+			ok = t->num[f] == 0 || cJSON_AddNumberToObject(root,
+			    api, t->num[f]) != NULL;
+			break;
+		case FIELD_KIND_CONST:
+			ok = cJSON_AddStringToObject(root, api,
+			    fields[f].value) != NULL;
+			break;
+		case FIELD_KIND_SUPPLIED:
+			ok = add_supplied(root, f, org_code, sign, login_name,
+			    list) != NULL;
+			break;
+		}
+	}
+	return ok && *list != NULL ? 0 : -1;
 }
 
 char *
@@ -500,8 +525,8 @@ vendor_body(const struct vendor_cfg *cfg, const char *login_name,
 		seterr(err, errsz, "sign_key is not configured");
 		return NULL;
 	}
-	if (vendor_sign(cfg->sign_recipe, cfg->org_code, login_name, t->name,
-	    cfg->sign_key, sign) != 0) {
+	if (vendor_sign(cfg->sign_recipe, cfg->org_code, login_name,
+	    t->text[FIELD_NAME], cfg->sign_key, sign) != 0) {
 		seterr(err, errsz, "sign_recipe is missing or has a placeholder "
 		    "other than {orgCode} {loginName} {name} {key}");
 		return NULL;

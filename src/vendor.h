@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "fields.h"
+
 /* Appended to vendor_cfg.url. */
 #define VENDOR_CREATE_PATH	"/api/mediaDeliverPlatform/external/create"
 /* deliverList holds 1 to this many rows (the vendor's limit per push). */
@@ -33,20 +35,14 @@ struct vendor_cfg {
 	const char	*ca_file;	/* NULL: the system's CA store */
 };
 
-/* What a person chose on the task form. A dependent field is neither
- * checked nor sent while its switch is off. */
+/* What a person chose on the task form, one value per field of fields.h
+ * (text[] for text fields, num[] for switches and phases; the CONST and
+ * SUPPLIED rows hold nothing here). A field whose switch is off is neither
+ * checked nor sent; a phase of 0 is not sent. text[FIELD_NAME] is the full
+ * task name, "春季回访 (2/3)". */
 struct vendor_task {
-	const char	*name;		/* full task name, "春季回访 (2/3)" */
-	const char	*video_bot_id;
-	int		 is_voice_divide;
-	const char	*audio_bot_id;	/* required when is_voice_divide */
-	int		 is_relate_send_message;
-	const char	*msg_template_id;	/* required when SMS linked */
-	const char	*msg_title;	/* required when SMS linked */
-	int		 send_message_phase;	/* 1, 2, 3; 0: not sent */
-	int		 is_relate_video_message;
-	const char	*video_message_template_id;	/* required when linked */
-	int		 send_video_message_phase;	/* 1, 2, 3; 0: not sent */
+	const char	*text[FIELD__MAX];
+	int		 num[FIELD__MAX];
 };
 
 /* One person of the call list. Strings are borrowed for the call only. */
@@ -64,17 +60,18 @@ struct vendor_row {
 typedef int (*vendor_next_row)(void *arg, struct vendor_row *row);
 
 /*
- * Build the request body of one push: the task's fields, loginName,
- * sign (vendor_sign() over login_name and task->name) and deliverList
- * from the rows of next(arg), each plain phone AES-encrypted when
- * cfg->phone_aes. login_name NULL means cfg->login_name (a person's own
- * vendor account overrides the configured one; the caller decides).
- * Refuses, with an English reason in err naming the field (and the row,
- * counted from 1), a body that breaks the contract: an empty required
- * field, audioBotId missing while isVoiceDivide, SMS template or title
- * missing while SMS is linked, video SMS template missing while linked,
- * a phase other than 0-3, no row or more than VENDOR_MAX_ROWS, a phone that
- * is neither 11 digits nor 32 hex, text that is not UTF-8.
+ * Build the request body of one push: the fields of fields.def in their
+ * order, with loginName, sign (vendor_sign() over login_name and the task
+ * name) and deliverList from the rows of next(arg), each plain phone
+ * AES-encrypted when cfg->phone_aes. login_name NULL means
+ * cfg->login_name (a person's own vendor account overrides the configured
+ * one; the caller decides). Refuses, with an English reason in err naming
+ * the field (and the row, counted from 1), a body that breaks the
+ * contract: an empty required field, or one required while its switch is
+ * on ("audioBotId (required when isVoiceDivide is true) is empty"), a
+ * phase other than 0-3 while its switch is on, no row or more than
+ * VENDOR_MAX_ROWS, a phone that is neither 11 digits nor 32 hex, text that
+ * is not UTF-8.
  * Returns the JSON text (NUL-terminated, its length in *len when len is not
  * NULL), to be released with free(); NULL on refusal or error.
  */

@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}
 {{! task_new.tpl: the form that creates a call task; after a refused POST the same page comes back filled in, each reason next to its field. }}
-{{! Field names are the vendor API's own. The data-depends-on groups are shown or hidden by task-form.js; without script every field shows and the server decides. }}
+{{! Field names are the vendor API's own. Each include line names one field of src/fields.def, drawn by task_field_text.tpl or task_field_phase.tpl. The data-depends-on groups are shown or hidden by task-form.js; without script every field shows and the server decides. }}
 <div class="form-page">
 <div class="page-head">
 <h1>新建外呼任务</h1>
@@ -16,16 +16,8 @@
 <fieldset class="form-section">
 <legend>任务内容</legend>
 <div class="form-grid">
-<div class="field">
-<label for="task-name">任务名称 <span class="field-req">必填</span></label>
-<input id="task-name" type="text" name="name" value="{{NAME_VALUE}}" required maxlength="100" autocomplete="off"{{#NAME_ERROR}} aria-invalid="true" aria-describedby="task-name-error"{{/NAME_ERROR}}>
-{{#NAME_ERROR}}<p class="field-error" id="task-name-error">{{TEXT}}</p>{{/NAME_ERROR}}
-</div>
-<div class="field">
-<label for="task-videoBotId">视频互动内容 ID <span class="field-req">必填</span></label>
-<input id="task-videoBotId" type="text" name="videoBotId" value="{{VIDEOBOTID_VALUE}}" required maxlength="64" autocomplete="off" spellcheck="false"{{#VIDEOBOTID_ERROR}} aria-invalid="true" aria-describedby="task-videoBotId-error"{{/VIDEOBOTID_ERROR}}>
-{{#VIDEOBOTID_ERROR}}<p class="field-error" id="task-videoBotId-error">{{TEXT}}</p>{{/VIDEOBOTID_ERROR}}
-</div>
+{{>NAME}}
+{{>VIDEOBOTID}}
 </div>
 </fieldset>
 <fieldset class="form-section">
@@ -35,11 +27,7 @@
 <label for="task-isVoiceDivide">开启语音分流</label>
 </div>
 <div class="form-grid field-group" id="group-voice" data-depends-on="isVoiceDivide">
-<div class="field">
-<label for="task-audioBotId">音频 bot ID <span class="field-req">开启后必填</span></label>
-<input id="task-audioBotId" type="text" name="audioBotId" value="{{AUDIOBOTID_VALUE}}" maxlength="64" autocomplete="off" spellcheck="false"{{#AUDIOBOTID_ERROR}} aria-invalid="true" aria-describedby="task-audioBotId-error"{{/AUDIOBOTID_ERROR}}>
-{{#AUDIOBOTID_ERROR}}<p class="field-error" id="task-audioBotId-error">{{TEXT}}</p>{{/AUDIOBOTID_ERROR}}
-</div>
+{{>AUDIOBOTID}}
 </div>
 </fieldset>
 <fieldset class="form-section">
@@ -49,26 +37,9 @@
 <label for="task-isRelateSendMessage">关联文本短信</label>
 </div>
 <div class="form-grid field-group" id="group-sms" data-depends-on="isRelateSendMessage">
-<div class="field">
-<label for="task-msgTemplateId">文本短信模板 ID <span class="field-req">关联后必填</span></label>
-<input id="task-msgTemplateId" type="text" name="msgTemplateId" value="{{MSGTEMPLATEID_VALUE}}" maxlength="64" autocomplete="off" spellcheck="false"{{#MSGTEMPLATEID_ERROR}} aria-invalid="true" aria-describedby="task-msgTemplateId-error"{{/MSGTEMPLATEID_ERROR}}>
-{{#MSGTEMPLATEID_ERROR}}<p class="field-error" id="task-msgTemplateId-error">{{TEXT}}</p>{{/MSGTEMPLATEID_ERROR}}
-</div>
-<div class="field">
-<label for="task-msgTitle">文本短信签名 <span class="field-req">关联后必填</span></label>
-<input id="task-msgTitle" type="text" name="msgTitle" value="{{MSGTITLE_VALUE}}" maxlength="64" autocomplete="off"{{#MSGTITLE_ERROR}} aria-invalid="true" aria-describedby="task-msgTitle-error"{{/MSGTITLE_ERROR}}>
-{{#MSGTITLE_ERROR}}<p class="field-error" id="task-msgTitle-error">{{TEXT}}</p>{{/MSGTITLE_ERROR}}
-</div>
-<div class="field">
-<label for="task-sendMessagePhase">文本短信发送时机</label>
-<select id="task-sendMessagePhase" name="sendMessagePhase"{{#SENDMESSAGEPHASE_ERROR}} aria-invalid="true" aria-describedby="task-sendMessagePhase-error"{{/SENDMESSAGEPHASE_ERROR}}>
-<option value="">不指定</option>
-{{#SENDMESSAGEPHASE_OPT}}
-<option value="{{OPT_VALUE}}"{{#OPT_SELECTED}} selected{{/OPT_SELECTED}}>{{OPT_LABEL}}</option>
-{{/SENDMESSAGEPHASE_OPT}}
-</select>
-{{#SENDMESSAGEPHASE_ERROR}}<p class="field-error" id="task-sendMessagePhase-error">{{TEXT}}</p>{{/SENDMESSAGEPHASE_ERROR}}
-</div>
+{{>MSGTEMPLATEID}}
+{{>MSGTITLE}}
+{{>SENDMESSAGEPHASE}}
 </div>
 </fieldset>
 <fieldset class="form-section">
@@ -78,21 +49,8 @@
 <label for="task-isRelateVideoMessage">关联视频短信</label>
 </div>
 <div class="form-grid field-group" id="group-video-sms" data-depends-on="isRelateVideoMessage">
-<div class="field">
-<label for="task-videoMessageTemplateId">视频短信模板 ID <span class="field-req">关联后必填</span></label>
-<input id="task-videoMessageTemplateId" type="text" name="videoMessageTemplateId" value="{{VIDEOMESSAGETEMPLATEID_VALUE}}" maxlength="64" autocomplete="off" spellcheck="false"{{#VIDEOMESSAGETEMPLATEID_ERROR}} aria-invalid="true" aria-describedby="task-videoMessageTemplateId-error"{{/VIDEOMESSAGETEMPLATEID_ERROR}}>
-{{#VIDEOMESSAGETEMPLATEID_ERROR}}<p class="field-error" id="task-videoMessageTemplateId-error">{{TEXT}}</p>{{/VIDEOMESSAGETEMPLATEID_ERROR}}
-</div>
-<div class="field">
-<label for="task-sendVideoMessagePhase">视频短信发送时机</label>
-<select id="task-sendVideoMessagePhase" name="sendVideoMessagePhase"{{#SENDVIDEOMESSAGEPHASE_ERROR}} aria-invalid="true" aria-describedby="task-sendVideoMessagePhase-error"{{/SENDVIDEOMESSAGEPHASE_ERROR}}>
-<option value="">不指定</option>
-{{#SENDVIDEOMESSAGEPHASE_OPT}}
-<option value="{{OPT_VALUE}}"{{#OPT_SELECTED}} selected{{/OPT_SELECTED}}>{{OPT_LABEL}}</option>
-{{/SENDVIDEOMESSAGEPHASE_OPT}}
-</select>
-{{#SENDVIDEOMESSAGEPHASE_ERROR}}<p class="field-error" id="task-sendVideoMessagePhase-error">{{TEXT}}</p>{{/SENDVIDEOMESSAGEPHASE_ERROR}}
-</div>
+{{>VIDEOMESSAGETEMPLATEID}}
+{{>SENDVIDEOMESSAGEPHASE}}
 </div>
 </fieldset>
 <fieldset class="form-section">

@@ -451,7 +451,7 @@ load_list(const char *text)
 	int64_t		 id = 0;
 
 	memset(&p, 0, sizeof(p));
-	p.name = (char *)"名单";
+	p.text[FIELD_NAME] = (char *)"名单";
 	snprintf(file, sizeof(file), "%s/upload-test", dir);
 	write_file(file, text);
 	ck_assert_int_eq(import_load(db, &cfg, &op, 2, file, "l.csv", &p,

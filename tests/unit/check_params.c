@@ -172,6 +172,17 @@ static const struct {
 	{ "page=", KEY_PAGE, ABSENT },
 	/* The first of repeated keys counts, and an empty one is skipped. */
 	{ "status=&status=sent", KEY_STATUS, VALID },
+	/* The task form's keys (fields.def) are the vendor's own names. */
+	{ "msgTitle=%E7%94%9C%E6%96%B0", KEY_MSGTITLE, VALID },
+	{ "msgTitle=a%0Ab", KEY_MSGTITLE, INVALID },
+	{ "videoBotId=vb-1", KEY_VIDEOBOTID, VALID },
+	{ "videoBotId=vb%201", KEY_VIDEOBOTID, INVALID },
+	{ "isVoiceDivide=true", KEY_ISVOICEDIVIDE, VALID },
+	{ "isVoiceDivide=yes", KEY_ISVOICEDIVIDE, INVALID },
+	{ "sendMessagePhase=3", KEY_SENDMESSAGEPHASE, VALID },
+	{ "sendVideoMessagePhase=4", KEY_SENDVIDEOMESSAGEPHASE, INVALID },
+	{ "name=%20%20", KEY_NAME, INVALID },
+	{ "msg_title=x", KEY_MSGTITLE, ABSENT },
 };
 
 START_TEST(test_input)

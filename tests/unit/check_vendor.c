@@ -115,6 +115,9 @@ static const struct vendor_row rows_enc[] = {
 };
 
 #define ROWS(a)	(a), sizeof(a) / sizeof((a)[0])
+/* A task's text and number fields (vendor.h, fields.h). */
+#define T(f)	.text[FIELD_##f]
+#define N(f)	.num[FIELD_##f]
 
 /* ---- the body, field by field ------------------------------------------ */
 
@@ -130,24 +133,24 @@ static const struct {
 	const char		*want;
 } bodies[] = {
 	{ "all switches off",
-	  { .name = "测试任务", .video_bot_id = "vb1" }, ROWS(rows_one), 0,
+	  { T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1" }, ROWS(rows_one), 0,
 	  NULL, NULL,
 	  "{'orgCode':'spcd_org','sign':'" SIGN_TEST "','loginName':'test',"
 	  "'name':'测试任务','mediaType':'videoBot','videoBotId':'vb1',"
 	  "'isVoiceDivide':false,'deliverList':[{'phone':'13500000000'}],"
 	  "'isRelateSendMessage':false,'isRelateVideoMessage':false}" },
 	{ "voice diversion sends audioBotId",
-	  { .name = "测试任务", .video_bot_id = "vb1", .is_voice_divide = 1,
-	    .audio_bot_id = "ab7" }, ROWS(rows_one), 0, NULL, NULL,
+	  { T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1", N(ISVOICEDIVIDE) = 1,
+	    T(AUDIOBOTID) = "ab7" }, ROWS(rows_one), 0, NULL, NULL,
 	  "{'orgCode':'spcd_org','sign':'" SIGN_TEST "','loginName':'test',"
 	  "'name':'测试任务','mediaType':'videoBot','videoBotId':'vb1',"
 	  "'isVoiceDivide':true,'audioBotId':'ab7',"
 	  "'deliverList':[{'phone':'13500000000'}],"
 	  "'isRelateSendMessage':false,'isRelateVideoMessage':false}" },
 	{ "SMS linked with a phase",
-	  { .name = "测试任务", .video_bot_id = "vb1",
-	    .is_relate_send_message = 1, .msg_template_id = "600184215",
-	    .msg_title = "甜新科技", .send_message_phase = 2 },
+	  { T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1",
+	    N(ISRELATESENDMESSAGE) = 1, T(MSGTEMPLATEID) = "600184215",
+	    T(MSGTITLE) = "甜新科技", N(SENDMESSAGEPHASE) = 2 },
 	  ROWS(rows_one), 0, NULL, NULL,
 	  "{'orgCode':'spcd_org','sign':'" SIGN_TEST "','loginName':'test',"
 	  "'name':'测试任务','mediaType':'videoBot','videoBotId':'vb1',"
@@ -156,26 +159,26 @@ static const struct {
 	  "'msgTitle':'甜新科技','sendMessagePhase':2,"
 	  "'isRelateVideoMessage':false}" },
 	{ "SMS linked without a phase",
-	  { .name = "测试任务", .video_bot_id = "vb1",
-	    .is_relate_send_message = 1, .msg_template_id = "600184215",
-	    .msg_title = "甜新科技" }, ROWS(rows_one), 0, NULL, NULL,
+	  { T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1",
+	    N(ISRELATESENDMESSAGE) = 1, T(MSGTEMPLATEID) = "600184215",
+	    T(MSGTITLE) = "甜新科技" }, ROWS(rows_one), 0, NULL, NULL,
 	  "{'orgCode':'spcd_org','sign':'" SIGN_TEST "','loginName':'test',"
 	  "'name':'测试任务','mediaType':'videoBot','videoBotId':'vb1',"
 	  "'isVoiceDivide':false,'deliverList':[{'phone':'13500000000'}],"
 	  "'isRelateSendMessage':true,'msgTemplateId':'600184215',"
 	  "'msgTitle':'甜新科技','isRelateVideoMessage':false}" },
 	{ "video SMS linked with a phase",
-	  { .name = "测试任务", .video_bot_id = "vb1",
-	    .is_relate_video_message = 1, .video_message_template_id = "16083",
-	    .send_video_message_phase = 3 }, ROWS(rows_one), 0, NULL, NULL,
+	  { T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1",
+	    N(ISRELATEVIDEOMESSAGE) = 1, T(VIDEOMESSAGETEMPLATEID) = "16083",
+	    N(SENDVIDEOMESSAGEPHASE) = 3 }, ROWS(rows_one), 0, NULL, NULL,
 	  "{'orgCode':'spcd_org','sign':'" SIGN_TEST "','loginName':'test',"
 	  "'name':'测试任务','mediaType':'videoBot','videoBotId':'vb1',"
 	  "'isVoiceDivide':false,'deliverList':[{'phone':'13500000000'}],"
 	  "'isRelateSendMessage':false,'isRelateVideoMessage':true,"
 	  "'videoMessageTemplateId':'16083','sendVideoMessagePhase':3}" },
 	{ "video SMS linked without a phase",
-	  { .name = "测试任务", .video_bot_id = "vb1",
-	    .is_relate_video_message = 1, .video_message_template_id = "16083" },
+	  { T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1",
+	    N(ISRELATEVIDEOMESSAGE) = 1, T(VIDEOMESSAGETEMPLATEID) = "16083" },
 	  ROWS(rows_one), 0, NULL, NULL,
 	  "{'orgCode':'spcd_org','sign':'" SIGN_TEST "','loginName':'test',"
 	  "'name':'测试任务','mediaType':'videoBot','videoBotId':'vb1',"
@@ -183,12 +186,12 @@ static const struct {
 	  "'isRelateSendMessage':false,'isRelateVideoMessage':true,"
 	  "'videoMessageTemplateId':'16083'}" },
 	{ "everything linked",
-	  { .name = "测试任务", .video_bot_id = "vb1", .is_voice_divide = 1,
-	    .audio_bot_id = "ab7", .is_relate_send_message = 1,
-	    .msg_template_id = "600184215", .msg_title = "甜新科技",
-	    .send_message_phase = 1, .is_relate_video_message = 1,
-	    .video_message_template_id = "16083",
-	    .send_video_message_phase = 2 }, ROWS(rows_one), 0, NULL, NULL,
+	  { T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1", N(ISVOICEDIVIDE) = 1,
+	    T(AUDIOBOTID) = "ab7", N(ISRELATESENDMESSAGE) = 1,
+	    T(MSGTEMPLATEID) = "600184215", T(MSGTITLE) = "甜新科技",
+	    N(SENDMESSAGEPHASE) = 1, N(ISRELATEVIDEOMESSAGE) = 1,
+	    T(VIDEOMESSAGETEMPLATEID) = "16083",
+	    N(SENDVIDEOMESSAGEPHASE) = 2 }, ROWS(rows_one), 0, NULL, NULL,
 	  "{'orgCode':'spcd_org','sign':'" SIGN_TEST "','loginName':'test',"
 	  "'name':'测试任务','mediaType':'videoBot','videoBotId':'vb1',"
 	  "'isVoiceDivide':true,'audioBotId':'ab7',"
@@ -198,16 +201,16 @@ static const struct {
 	  "'isRelateVideoMessage':true,'videoMessageTemplateId':'16083',"
 	  "'sendVideoMessagePhase':2}" },
 	{ "fields of a switch that is off are neither checked nor sent",
-	  { .name = "测试任务", .video_bot_id = "vb1", .audio_bot_id = "ab7",
-	    .msg_template_id = "600184215", .send_message_phase = 7,
-	    .video_message_template_id = "16083",
-	    .send_video_message_phase = 9 }, ROWS(rows_one), 0, NULL, NULL,
+	  { T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1", T(AUDIOBOTID) = "ab7",
+	    T(MSGTEMPLATEID) = "600184215", N(SENDMESSAGEPHASE) = 7,
+	    T(VIDEOMESSAGETEMPLATEID) = "16083",
+	    N(SENDVIDEOMESSAGEPHASE) = 9 }, ROWS(rows_one), 0, NULL, NULL,
 	  "{'orgCode':'spcd_org','sign':'" SIGN_TEST "','loginName':'test',"
 	  "'name':'测试任务','mediaType':'videoBot','videoBotId':'vb1',"
 	  "'isVoiceDivide':false,'deliverList':[{'phone':'13500000000'}],"
 	  "'isRelateSendMessage':false,'isRelateVideoMessage':false}" },
 	{ "names present and absent",
-	  { .name = "测试任务", .video_bot_id = "vb1" }, ROWS(rows_names), 0,
+	  { T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1" }, ROWS(rows_names), 0,
 	  NULL, NULL,
 	  "{'orgCode':'spcd_org','sign':'" SIGN_TEST "','loginName':'test',"
 	  "'name':'测试任务','mediaType':'videoBot','videoBotId':'vb1',"
@@ -215,7 +218,7 @@ static const struct {
 	  "{'name':'张三','phone':'13500000001'},{'phone':'13500000002'}],"
 	  "'isRelateSendMessage':false,'isRelateVideoMessage':false}" },
 	{ "otherInfo present and absent, text escaped",
-	  { .name = "测试任务", .video_bot_id = "vb1" }, ROWS(rows_info), 0,
+	  { T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1" }, ROWS(rows_info), 0,
 	  NULL, NULL,
 	  "{'orgCode':'spcd_org','sign':'" SIGN_TEST "','loginName':'test',"
 	  "'name':'测试任务','mediaType':'videoBot','videoBotId':'vb1',"
@@ -229,7 +232,7 @@ static const struct {
 	  "{'title':'备注','value':'\\'引号\\' 与 \\\\ 反斜杠'}]}],"
 	  "'isRelateSendMessage':false,'isRelateVideoMessage':false}" },
 	{ "phones encrypted, and 32 hex passed through (lower case)",
-	  { .name = "测试任务", .video_bot_id = "vb1" }, ROWS(rows_enc), 1,
+	  { T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1" }, ROWS(rows_enc), 1,
 	  NULL, NULL,
 	  "{'orgCode':'spcd_org','sign':'" SIGN_TEST "','loginName':'test',"
 	  "'name':'测试任务','mediaType':'videoBot','videoBotId':'vb1',"
@@ -239,7 +242,7 @@ static const struct {
 	  "{'phone':'f01dc6406980c50bec2de32071d6c251'}],"
 	  "'isRelateSendMessage':false,'isRelateVideoMessage':false}" },
 	{ "without AES, plain and encrypted phones are sent as they are",
-	  { .name = "测试任务", .video_bot_id = "vb1" }, ROWS(rows_enc), 0,
+	  { T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1" }, ROWS(rows_enc), 0,
 	  NULL, NULL,
 	  "{'orgCode':'spcd_org','sign':'" SIGN_TEST "','loginName':'test',"
 	  "'name':'测试任务','mediaType':'videoBot','videoBotId':'vb1',"
@@ -249,14 +252,14 @@ static const struct {
 	  "{'phone':'f01dc6406980c50bec2de32071d6c251'}],"
 	  "'isRelateSendMessage':false,'isRelateVideoMessage':false}" },
 	{ "a person's own login overrides the configured one, sign follows",
-	  { .name = "测试任务", .video_bot_id = "vb1" }, ROWS(rows_one), 0,
+	  { T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1" }, ROWS(rows_one), 0,
 	  "lisi", NULL,
 	  "{'orgCode':'spcd_org','sign':'" SIGN_LISI "','loginName':'lisi',"
 	  "'name':'测试任务','mediaType':'videoBot','videoBotId':'vb1',"
 	  "'isVoiceDivide':false,'deliverList':[{'phone':'13500000000'}],"
 	  "'isRelateSendMessage':false,'isRelateVideoMessage':false}" },
 	{ "a recipe with the task name",
-	  { .name = "春季回访 (2/3)", .video_bot_id = "vb1" }, ROWS(rows_one),
+	  { T(NAME) = "春季回访 (2/3)", T(VIDEOBOTID) = "vb1" }, ROWS(rows_one),
 	  0, NULL, "{orgCode}|{loginName}|{name}|{key}",
 	  "{'orgCode':'spcd_org','sign':'" SIGN_NAMED "','loginName':'test',"
 	  "'name':'春季回访 (2/3)','mediaType':'videoBot','videoBotId':'vb1',"
@@ -369,7 +372,7 @@ static const struct vendor_row rows_noarrays[] = {
 	{ NULL, "13500000000", 2, NULL, NULL },
 };
 
-#define TASK_OK	.name = "测试任务", .video_bot_id = "vb1"
+#define TASK_OK	T(NAME) = "测试任务", T(VIDEOBOTID) = "vb1"
 
 static const struct {
 	const char		*label;
@@ -381,36 +384,36 @@ static const struct {
 	int			 cfgbreak;	/* see refusal test */
 	const char		*want;		/* part of err */
 } refusals[] = {
-	{ "no task name", { .video_bot_id = "vb1" }, ROWS(rows_one), 0, NULL,
+	{ "no task name", { T(VIDEOBOTID) = "vb1" }, ROWS(rows_one), 0, NULL,
 	  0, "name is empty" },
-	{ "empty task name", { .name = "", .video_bot_id = "vb1" },
+	{ "empty task name", { T(NAME) = "", T(VIDEOBOTID) = "vb1" },
 	  ROWS(rows_one), 0, NULL, 0, "name is empty" },
-	{ "task name not UTF-8", { .name = "\xc3\x28", .video_bot_id = "vb1" },
+	{ "task name not UTF-8", { T(NAME) = "\xc3\x28", T(VIDEOBOTID) = "vb1" },
 	  ROWS(rows_one), 0, NULL, 0, "name is not valid UTF-8" },
-	{ "no videoBotId", { .name = "测试任务" }, ROWS(rows_one), 0, NULL, 0,
+	{ "no videoBotId", { T(NAME) = "测试任务" }, ROWS(rows_one), 0, NULL, 0,
 	  "videoBotId is empty" },
 	{ "voice diversion without audioBotId",
-	  { TASK_OK, .is_voice_divide = 1 }, ROWS(rows_one), 0, NULL, 0,
+	  { TASK_OK, N(ISVOICEDIVIDE) = 1 }, ROWS(rows_one), 0, NULL, 0,
 	  "audioBotId (required when isVoiceDivide is true) is empty" },
-	{ "SMS without template", { TASK_OK, .is_relate_send_message = 1,
-	  .msg_title = "甜新科技" }, ROWS(rows_one), 0, NULL, 0,
+	{ "SMS without template", { TASK_OK, N(ISRELATESENDMESSAGE) = 1,
+	  T(MSGTITLE) = "甜新科技" }, ROWS(rows_one), 0, NULL, 0,
 	  "msgTemplateId (required when isRelateSendMessage is true) is empty" },
-	{ "SMS without title", { TASK_OK, .is_relate_send_message = 1,
-	  .msg_template_id = "600184215", .msg_title = "" }, ROWS(rows_one), 0,
+	{ "SMS without title", { TASK_OK, N(ISRELATESENDMESSAGE) = 1,
+	  T(MSGTEMPLATEID) = "600184215", T(MSGTITLE) = "" }, ROWS(rows_one), 0,
 	  NULL, 0, "msgTitle (required when isRelateSendMessage is true)" },
-	{ "SMS phase 4", { TASK_OK, .is_relate_send_message = 1,
-	  .msg_template_id = "6", .msg_title = "t", .send_message_phase = 4 },
+	{ "SMS phase 4", { TASK_OK, N(ISRELATESENDMESSAGE) = 1,
+	  T(MSGTEMPLATEID) = "6", T(MSGTITLE) = "t", N(SENDMESSAGEPHASE) = 4 },
 	  ROWS(rows_one), 0, NULL, 0,
 	  "sendMessagePhase must be 1, 2 or 3 (or not given), not 4" },
-	{ "SMS phase -1", { TASK_OK, .is_relate_send_message = 1,
-	  .msg_template_id = "6", .msg_title = "t", .send_message_phase = -1 },
+	{ "SMS phase -1", { TASK_OK, N(ISRELATESENDMESSAGE) = 1,
+	  T(MSGTEMPLATEID) = "6", T(MSGTITLE) = "t", N(SENDMESSAGEPHASE) = -1 },
 	  ROWS(rows_one), 0, NULL, 0, "sendMessagePhase must be 1, 2 or 3" },
 	{ "video SMS without template",
-	  { TASK_OK, .is_relate_video_message = 1 }, ROWS(rows_one), 0, NULL,
+	  { TASK_OK, N(ISRELATEVIDEOMESSAGE) = 1 }, ROWS(rows_one), 0, NULL,
 	  0, "videoMessageTemplateId (required when isRelateVideoMessage" },
-	{ "video SMS phase 5", { TASK_OK, .is_relate_video_message = 1,
-	  .video_message_template_id = "16083",
-	  .send_video_message_phase = 5 }, ROWS(rows_one), 0, NULL, 0,
+	{ "video SMS phase 5", { TASK_OK, N(ISRELATEVIDEOMESSAGE) = 1,
+	  T(VIDEOMESSAGETEMPLATEID) = "16083",
+	  N(SENDVIDEOMESSAGEPHASE) = 5 }, ROWS(rows_one), 0, NULL, 0,
 	  "sendVideoMessagePhase must be 1, 2 or 3 (or not given), not 5" },
 	{ "no row", { TASK_OK }, NULL, 0, 0, NULL, 0, "deliverList is empty" },
 	{ "row source fails", { TASK_OK }, ROWS(rows_names), 2, NULL, 0,
