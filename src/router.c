@@ -15,7 +15,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "config.h"
-#include "db.h"
+#include "store.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"

@@ -29,7 +29,7 @@
 
 #include "committer.h"
 #include "config.h"
-#include "db.h"
+#include "store.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"

@@ -15,7 +15,7 @@
 #include "audit.h"
 #include "calllist.h"
 #include "config.h"
-#include "db.h"
+#include "store.h"
 #include "dnc.h"
 #include "log.h"
 #include "phone.h"
