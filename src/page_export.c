@@ -68,7 +68,7 @@ page_tasks_export(struct request *r)
 	struct export	 e;
 	size_t		 i;
 
-	if (!tasks_filters_valid(r)) {
+	if (!ui_tasks_filters_valid(r)) {
 		ui_error(r, 400, "筛选条件无效", NULL);
 		return;
 	}
@@ -81,7 +81,7 @@ page_tasks_export(struct request *r)
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		export_text(&e, cols[i]);
 	export_end_row(&e);
-	tasks_filter(r, &f);
+	ui_tasks_filter(r, &f);
 	/* Headers are out already: a failure (logged) ends the file short,
 	 * as it did before. */
 	store_task_list(r->db, &f, 0, 0, export_task, &e);

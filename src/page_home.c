@@ -173,7 +173,7 @@ page_home(struct request *r)
 		tdict_set(s, "CARD_TITLE", cards[i].title);
 		tdict_set(s, "CARD_TEXT", cards[i].text);
 	}
-	if (page_fill_creators(r, body, creator) == -1 ||
+	if (ui_fill_creators(r, body, creator) == -1 ||
 	    fill_drafts(r, body, creator) == -1 ||
 	    fill_counts(r, body, creator) == -1 ||
 	    fill_figures(r, body, creator) == -1 ||

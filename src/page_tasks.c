@@ -15,7 +15,6 @@
 #include "import.h"
 #include "pages.h"
 #include "store/tasks.h"
-#include "store/users.h"
 #include "task.h"
 #include "tmpl.h"
 #include "ui.h"
@@ -24,66 +23,6 @@
 
 /* Drafts shown on the first page at most. */
 #define DRAFTS_MAX	50
-
-static const enum key fkeys[] = { KEY_Q, KEY_STATUS, KEY_CREATOR, KEY_FROM,
-    KEY_TO };
-
-struct creators {
-	struct tdict	*body;
-	int64_t		 want;
-};
-
-static int
-add_creator(void *arg, int64_t id, const char *name)
-{
-	struct creators	*c = arg;
-	struct tdict	*s = tdict_add_section(c->body, "CREATOR_OPT");
-
-	tdict_set_int(s, "OPT_VALUE", id);
-	tdict_set(s, "OPT_LABEL", name);
-	if (id == c->want)
-		tdict_show(s, "OPT_SELECTED");
-	return 0;
-}
-
-int
-page_fill_creators(struct request *r, struct tdict *body, int64_t want)
-{
-	struct creators	 c = { body, want };
-
-	return store_user_names(r->db, add_creator, &c);
-}
-
-void
-tasks_filter(const struct request *r, struct task_filter *f)
-{
-	const struct kpair *p;
-
-	memset(f, 0, sizeof(*f));
-	/* parsed: the enum task_state, -1 for "" (valid_task_state). */
-	if ((p = r->fieldmap[KEY_STATUS]) != NULL && p->parsed >= 0) {
-		f->has_state = 1;
-		f->state = (enum task_state)p->parsed;
-	}
-	f->user_id = r->fieldmap[KEY_CREATOR] ?
-	    r->fieldmap[KEY_CREATOR]->parsed : 0;
-	f->from = r->fieldmap[KEY_FROM] ?
-	    ui_day_start(r->fieldmap[KEY_FROM]->parsed, 0) : 0;
-	f->to = r->fieldmap[KEY_TO] ?
-	    ui_day_start(r->fieldmap[KEY_TO]->parsed, 1) : 0;
-	f->name_part = http_field(r, KEY_Q);
-}
-
-int
-tasks_filters_valid(const struct request *r)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(fkeys) / sizeof(fkeys[0]); i++)
-		if (r->fieldnmap[fkeys[i]] != NULL)
-			return 0;
-	return r->fieldnmap[KEY_PAGE] == NULL;
-}
 
 struct rows {
 	struct tdict	*body;
@@ -122,7 +61,7 @@ fill_rows(struct request *r, struct tdict *body, int64_t page, int drafts,
 	struct task_filter f;
 	struct rows	 rs = { body, 0 };
 
-	tasks_filter(r, &f);
+	ui_tasks_filter(r, &f);
 	if (store_task_list(r->db, &f, PER_PAGE + 1, (page - 1) * PER_PAGE,
 	    add_row, &rs) == -1)
 		return -1;
@@ -214,13 +153,13 @@ page_tasks(struct request *r)
 		if (state != NULL && state->parsed == (int64_t)i)
 			tdict_show(s, "OPT_SELECTED");
 	}
-	if (!tasks_filters_valid(r)) {
+	if (!ui_tasks_filters_valid(r)) {
 		status = 400;
 		s = tdict_add_section(body, "FILTER_ERROR");
 		tdict_set(s, "TEXT", "筛选条件无效：日期请用 YYYY-MM-DD，"
 		    "名称不超过 200 个字符。");
 		tdict_show(body, "EMPTY");
-	} else if (page_fill_creators(r, body, r->fieldmap[KEY_CREATOR] ?
+	} else if (ui_fill_creators(r, body, r->fieldmap[KEY_CREATOR] ?
 	    r->fieldmap[KEY_CREATOR]->parsed : 0) == -1 ||
 	    (pageno == 1 && (drafts = fill_drafts(r, body)) == -1) ||
 	    fill_rows(r, body, pageno, drafts, &more) == -1) {
@@ -229,8 +168,8 @@ page_tasks(struct request *r)
 		return;
 	}
 	tdict_set_int(body, "PAGE", pageno);
-	if (status == 200 && (href = ui_filter_href(r, "/tasks", fkeys,
-	    sizeof(fkeys) / sizeof(fkeys[0]), 1)) != NULL) {
+	if (status == 200 && (href = ui_filter_href(r, "/tasks", task_filter_keys,
+	    NTASK_FILTER_KEYS, 1)) != NULL) {
 		/* The same filters, as a download: /tasks.csv?page=1&... */
 		s = tdict_add_section(body, "EXPORTS");
 		tdict_setf(s, "EXPORT_CSV_HREF", "/tasks.csv%s",
@@ -239,14 +178,14 @@ page_tasks(struct request *r)
 		    strchr(href, '?'));
 		free(href);
 	}
-	if (status == 200 && pageno > 1 && (href = ui_filter_href(r, "/tasks", fkeys,
-	    sizeof(fkeys) / sizeof(fkeys[0]), pageno - 1))) {
+	if (status == 200 && pageno > 1 && (href = ui_filter_href(r, "/tasks", task_filter_keys,
+	    NTASK_FILTER_KEYS, pageno - 1))) {
 		s = tdict_add_section(body, "PREV");
 		tdict_set(s, "PREV_HREF", href);
 		free(href);
 	}
-	if (more && (href = ui_filter_href(r, "/tasks", fkeys,
-	    sizeof(fkeys) / sizeof(fkeys[0]), pageno + 1)) != NULL) {
+	if (more && (href = ui_filter_href(r, "/tasks", task_filter_keys,
+	    NTASK_FILTER_KEYS, pageno + 1)) != NULL) {
 		s = tdict_add_section(body, "NEXT");
 		tdict_set(s, "NEXT_HREF", href);
 		free(href);

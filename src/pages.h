@@ -56,14 +56,4 @@ void	page_breakdown_export(struct request *);
 void	page_healthz(struct request *);
 void	page_metrics(struct request *);
 
-/* The task history's filters of the request (page_tasks.c), and whether
- * they are all valid. */
-struct task_filter;
-void	tasks_filter(const struct request *, struct task_filter *);
-int	tasks_filters_valid(const struct request *);
-
-struct tdict;
-/* The creator select of a filter form (CREATOR_OPT rows). */
-int	page_fill_creators(struct request *, struct tdict *, int64_t want);
-
 #endif

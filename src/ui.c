@@ -14,6 +14,8 @@
 #include "tmpl.h"
 #include "ui.h"
 #include "users.h"
+#include "store/tasks.h"
+#include "store/users.h"
 
 /* The navigation, in order, with the roles that see each entry. */
 static const struct {
@@ -308,4 +310,66 @@ ui_fill_params(struct tdict *body, const char *json, int with_name)
 		}
 	}
 	task_params_free(&p);
+}
+
+/* The task history's filters, shared by the list, its export and the home
+ * page's search form. */
+const enum key task_filter_keys[NTASK_FILTER_KEYS] = { KEY_Q, KEY_STATUS,
+    KEY_CREATOR, KEY_FROM, KEY_TO };
+
+struct creators {
+	struct tdict	*body;
+	int64_t		 want;
+};
+
+static int
+add_creator(void *arg, int64_t id, const char *name)
+{
+	struct creators	*c = arg;
+	struct tdict	*s = tdict_add_section(c->body, "CREATOR_OPT");
+
+	tdict_set_int(s, "OPT_VALUE", id);
+	tdict_set(s, "OPT_LABEL", name);
+	if (id == c->want)
+		tdict_show(s, "OPT_SELECTED");
+	return 0;
+}
+
+int
+ui_fill_creators(struct request *r, struct tdict *body, int64_t want)
+{
+	struct creators	 c = { body, want };
+
+	return store_user_names(r->db, add_creator, &c);
+}
+
+void
+ui_tasks_filter(const struct request *r, struct task_filter *f)
+{
+	const struct kpair *p;
+
+	memset(f, 0, sizeof(*f));
+	/* parsed: the enum task_state, -1 for "" (valid_task_state). */
+	if ((p = r->fieldmap[KEY_STATUS]) != NULL && p->parsed >= 0) {
+		f->has_state = 1;
+		f->state = (enum task_state)p->parsed;
+	}
+	f->user_id = r->fieldmap[KEY_CREATOR] ?
+	    r->fieldmap[KEY_CREATOR]->parsed : 0;
+	f->from = r->fieldmap[KEY_FROM] ?
+	    ui_day_start(r->fieldmap[KEY_FROM]->parsed, 0) : 0;
+	f->to = r->fieldmap[KEY_TO] ?
+	    ui_day_start(r->fieldmap[KEY_TO]->parsed, 1) : 0;
+	f->name_part = http_field(r, KEY_Q);
+}
+
+int
+ui_tasks_filters_valid(const struct request *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < NTASK_FILTER_KEYS; i++)
+		if (r->fieldnmap[task_filter_keys[i]] != NULL)
+			return 0;
+	return r->fieldnmap[KEY_PAGE] == NULL;
 }

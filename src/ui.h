@@ -53,4 +53,14 @@ void		 ui_fill_user(struct tdict *, const struct user_row *);
 void		 ui_fill_params(struct tdict *, const char *json,
 		    int with_name);
 
+/* The task history's filter keys, its filters of the request (state,
+ * creator, date range, a part of the name) and whether all are valid; the
+ * creator select of a filter form (CREATOR_OPT rows). */
+#define NTASK_FILTER_KEYS	5
+extern const enum key task_filter_keys[NTASK_FILTER_KEYS];
+struct task_filter;
+void		 ui_tasks_filter(const struct request *, struct task_filter *);
+int		 ui_tasks_filters_valid(const struct request *);
+int		 ui_fill_creators(struct request *, struct tdict *, int64_t want);
+
 #endif
