@@ -11,7 +11,8 @@
 #   -k       keep the state folder (config, database, logs, wrk reports)
 # Environment: BUILD (default build/), DIALDESK_BIN, SANDBOX_BIN,
 # B_WORKERS (dialdesk's workers for the page targets, default 4, as in
-# dialdesk.conf.example), B_NGINX_WORKERS (default auto).
+# dialdesk.conf.example), B_NGINX_WORKERS (default auto); for the import target B_IMPORT_LISTS
+# (some lists only) and B_IMPORT_DIR (the lists of an earlier run).
 # Exit status: 0 when every target passed, 1 when one failed, 2 on misuse.
 set -euo pipefail
 
@@ -235,6 +236,13 @@ EOF
 B_LISTS=
 b_need_lists() {
 	[[ -n $B_LISTS ]] && return 0
+	# B_IMPORT_DIR: the lists of an earlier run (bench_import -k, then
+	# bench/make-lists.py), so that runs compared are of the same files.
+	if [[ -n ${B_IMPORT_DIR:-} ]]; then
+		[[ -f $B_IMPORT_DIR/list-50k.ods ]] || dd_die "no lists in $B_IMPORT_DIR"
+		B_LISTS=$B_IMPORT_DIR
+		return 0
+	fi
 	dd_say "generating the lists (bench_import, which also times calllist_read alone)"
 	"$BUILD/bench/bench_import" -r 1 -k >"$B_DIR/bench_import.txt" 2>&1 ||
 	    dd_die "bench_import failed: $(tail -n 3 "$B_DIR/bench_import.txt")"
@@ -287,9 +295,12 @@ target_import() {
 	# VmHWM whatever the import costs.
 	b_restart_serve 1
 	b_signed_in operator "$OPERATOR_PASS" "$jar"
-	# B_IMPORT_LISTS: some of the lists only (names as below).
-	for file in ${B_IMPORT_LISTS:-list-50k.csv list-50k.xlsx list-50k.xls list-50k.ods list-1m.csv list-1m.xlsx}; do
-		for ((r = 1; r <= RUNS; r++)); do
+	# B_IMPORT_LISTS: some of the lists only (names as below). Rounds
+	# interleave the lists, so that a change in the machine's load
+	# falls on every list alike rather than on one.
+	local lists=${B_IMPORT_LISTS:-list-50k.csv list-50k.xlsx list-50k.xls list-50k.ods list-1m.csv list-1m.xlsx}
+	for ((r = 1; r <= RUNS; r++)); do
+		for file in $lists; do
 			# A fresh worker, so that its VmHWM is this import's.
 			b_restart_serve 1
 			pid=$(b_worker_pid) || dd_die "cannot tell the FastCGI worker from the committer"
@@ -315,6 +326,8 @@ target_import() {
 			read -r status _ < <(b_post "$jar" "/imports/$id/cancel" "/imports/$id")
 			[[ $status == 303 ]] || dd_say "cancel of import $id: $status"
 		done
+	done
+	for file in $lists; do
 		# shellcheck disable=SC2086
 		{
 			kind=${file#list-}

@@ -301,9 +301,15 @@ find_title(const char *const *cells, size_t n, const char *const *titles)
 static int
 all_blank(const char *const *cells, size_t n)
 {
-	size_t	 i, len;
+	size_t		 i, len;
+	unsigned char	 c;
 
 	for (i = 0; i < n; i++) {
+		/* Nearly every row: its first cell starts with what no
+		 * trimming removes. */
+		c = (unsigned char)cells[i][0];
+		if (c > ' ' && c != 0xe3)
+			return 0;
 		trim(cells[i], &len);
 		if (len > 0)
 			return 0;
@@ -730,10 +736,18 @@ cl_number_text(double d, char *out, size_t outsz)
 const char *
 cl_number_str(const char *v, char *out, size_t outsz)
 {
-	char	*end;
-	double	 d;
+	const char	*p;
+	char		*end;
+	double		 d;
 
 	if (*v == '\0')
+		return v;
+	/* Up to 15 digits without a leading zero (a phone, a count) show
+	 * as written: strtod and printf would give them back unchanged,
+	 * at a cost that dominated reading a sheet of numbers. */
+	for (p = v; *p >= '0' && *p <= '9' && p - v < 16; p++)
+		continue;
+	if (*p == '\0' && p - v <= 15 && (v[0] != '0' || v[1] == '\0'))
 		return v;
 	d = strtod(v, &end);
 	if (end == v || *end != '\0' || !isfinite(d))

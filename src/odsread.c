@@ -8,6 +8,7 @@
  * producer declares them. */
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,18 @@ static const char *const ns_uri[NS__MAX] = {
 #define MAX_HIDDEN_STYLES	4096
 /* Spaces one <text:s text:c="N"/> may stand for. */
 #define MAX_SPACES		1024
+
+enum vtype {
+	VT_NONE,
+	VT_FLOAT,	/* float, currency, percentage: office:value */
+	VT_CURRENCY,
+	VT_PERCENTAGE,
+	VT_DATE,
+	VT_TIME,
+	VT_BOOLEAN,
+	VT_STRING,
+	VT_OTHER,
+};
 
 struct ods {
 	struct cl_zip		 z;	/* first: the parsers' user data */
@@ -56,8 +69,10 @@ struct ods {
 	/* the cell */
 	int			 in_cell;
 	long			 col_repeat;
-	char			 vtype[16];	/* office:value-type */
-	char			*value;		/* its office:*-value */
+	enum vtype		 vtype;		/* office:value-type */
+	char			*value;		/* its office:*-value, or NULL */
+	char			*valbuf;	/* where value points */
+	size_t			 valbufcap;
 	int			 in_p, paras, annotation;
 	char			*val;		/* its text */
 	size_t			 vallen, valcap;
@@ -84,6 +99,24 @@ is(const struct ods *o, const char *name, enum ns ns, const char *local)
 	return o->bound[ns] &&
 	    strncmp(name, o->prefix[ns], o->prefixlen[ns]) == 0 &&
 	    strcmp(name + o->prefixlen[ns], local) == 0;
+}
+
+/* The namespace of name among the four read (NS__MAX for another one)
+ * and its local part: found once per element, where comparing the name
+ * with each candidate in turn cost more than expat's own work. */
+static enum ns
+split(const struct ods *o, const char *name, const char **local)
+{
+	const char	*colon = strchr(name, ':');
+	size_t		 len = colon != NULL ? (size_t)(colon - name) + 1 : 0;
+	int		 i;
+
+	*local = name + len;
+	for (i = 0; i < NS__MAX; i++)
+		if (o->bound[i] && o->prefixlen[i] == len &&
+		    memcmp(name, o->prefix[i], len) == 0)
+			return (enum ns)i;
+	return NS__MAX;
 }
 
 static const char *
@@ -167,51 +200,126 @@ add_text(struct ods *o, const char *s, size_t len)
 	o->val[o->vallen] = '\0';
 }
 
-/* The office:*-value attribute the value type says holds the value. */
+static enum vtype
+vtype_of(const char *t)
+{
+	static const struct {
+		const char	*name;
+		enum vtype	 vt;
+	} types[] = {
+		{ "float", VT_FLOAT }, { "string", VT_STRING },
+		{ "currency", VT_CURRENCY }, { "percentage", VT_PERCENTAGE },
+		{ "date", VT_DATE }, { "time", VT_TIME },
+		{ "boolean", VT_BOOLEAN },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(t, types[i].name) == 0)
+			return types[i].vt;
+	return VT_OTHER;
+}
+
+/* A count as count_attr() takes it: 1 when bad, at most max. */
+static long
+count_value(const char *a, long max)
+{
+	char	*end;
+	long	 n;
+
+	n = strtol(a, &end, 10);
+	if (end == a || *end != '\0' || n < 1)
+		return 1;
+	return n > max ? max : n;
+}
+
+/* The office:*-value attribute the value type says holds the value;
+ * the cell's attributes in one pass (LibreOffice writes three a cell). */
 static void
 cell_start(struct ods *o, const XML_Char **atts, int covered)
 {
-	const char	*t, *v = NULL;
+	enum { V_VALUE, V_DATE, V_TIME, V_BOOLEAN, V_STRING, V__MAX };
+	static const char *const vnames[V__MAX] = {
+		"value", "date-value", "time-value", "boolean-value",
+		"string-value",
+	};
+	const char	*t = NULL, *v = NULL, *rep = NULL, *local;
+	const char	*vals[V__MAX] = { NULL };
+	enum ns		 ns;
+	size_t		 n;
+	int		 i;
 
 	o->in_cell = 1;
-	/* One more than fits, so that a value repeated past the last
-	 * column is an error. */
-	o->col_repeat = count_attr(o, atts, NS_TABLE, "number-columns-repeated",
-	    CL_MAX_COLUMNS + 1);
 	o->vallen = 0;
 	o->paras = 0;
-	o->vtype[0] = '\0';
-	free(o->value);
+	o->vtype = VT_NONE;
 	o->value = NULL;
-	if (covered || (t = attr(o, atts, NS_OFFICE, "value-type")) == NULL)
+	for (; atts[0] != NULL; atts += 2) {
+		if ((ns = split(o, atts[0], &local)) == NS_TABLE) {
+			if (rep == NULL &&
+			    strcmp(local, "number-columns-repeated") == 0)
+				rep = atts[1];
+		} else if (ns != NS_OFFICE)
+			continue;
+		else if (strcmp(local, "value-type") == 0) {
+			if (t == NULL)
+				t = atts[1];
+		} else
+			for (i = 0; i < V__MAX; i++)
+				if (vals[i] == NULL &&
+				    strcmp(local, vnames[i]) == 0)
+					vals[i] = atts[1];
+	}
+	/* One more than fits, so that a value repeated past the last
+	 * column is an error. */
+	o->col_repeat = rep != NULL ? count_value(rep, CL_MAX_COLUMNS + 1) : 1;
+	if (covered || t == NULL)
 		return;
-	snprintf(o->vtype, sizeof(o->vtype), "%s", t);
-	if (strcmp(t, "float") == 0 || strcmp(t, "currency") == 0 ||
-	    strcmp(t, "percentage") == 0)
-		v = attr(o, atts, NS_OFFICE, "value");
-	else if (strcmp(t, "date") == 0)
-		v = attr(o, atts, NS_OFFICE, "date-value");
-	else if (strcmp(t, "time") == 0)
-		v = attr(o, atts, NS_OFFICE, "time-value");
-	else if (strcmp(t, "boolean") == 0)
-		v = attr(o, atts, NS_OFFICE, "boolean-value");
-	else if (strcmp(t, "string") == 0)
-		v = attr(o, atts, NS_OFFICE, "string-value");
-	if (v != NULL && (o->value = strdup(v)) == NULL)
+	switch ((o->vtype = vtype_of(t))) {
+	case VT_FLOAT:
+	case VT_CURRENCY:
+	case VT_PERCENTAGE:
+		v = vals[V_VALUE];
+		break;
+	case VT_DATE:
+		v = vals[V_DATE];
+		break;
+	case VT_TIME:
+		v = vals[V_TIME];
+		break;
+	case VT_BOOLEAN:
+		v = vals[V_BOOLEAN];
+		break;
+	case VT_STRING:
+		v = vals[V_STRING];
+		break;
+	default:
+		break;
+	}
+	if (v == NULL)
+		return;
+	n = strlen(v) + 1;
+	if (cl_grow((void **)&o->valbuf, &o->valbufcap, n, 1,
+	    SIZE_MAX / 2) == -1) {
 		fail(o, CL_ERR_NOMEM, o->rowno + 1, 0);
+		return;
+	}
+	o->value = memcpy(o->valbuf, v, n);
 }
 
 static void
 ods_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct ods		*o = ud;
-	const char		*a;
+	const char		*a, *ln;
 	enum calllist_status	 st;
+	enum ns			 ns;
 	long			 n;
 
 	if (!o->rooted)
 		bind_prefixes(o, atts);
-	if (is(o, name, NS_TABLE, "table")) {
+	ns = split(o, name, &ln);
+	if (ns == NS_TABLE && strcmp(ln, "table") == 0) {
 		if (o->depth++ > 0)
 			return;
 		a = attr(o, atts, NS_TABLE, "name");
@@ -224,7 +332,7 @@ ods_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		o->counting = !cl_sheet_begin(o->r, o->table);
 		o->rowno = 0;
 	} else if (o->depth != 1) {
-		if (is(o, name, NS_STYLE, "style")) {
+		if (ns == NS_STYLE && strcmp(ln, "style") == 0) {
 			free(o->style);
 			o->style = NULL;
 			a = attr(o, atts, NS_STYLE, "family");
@@ -232,8 +340,8 @@ ods_start(void *ud, const XML_Char *name, const XML_Char **atts)
 			    (a = attr(o, atts, NS_STYLE, "name")) != NULL &&
 			    (o->style = strdup(a)) == NULL)
 				fail(o, CL_ERR_NOMEM, 0, 0);
-		} else if (is(o, name, NS_STYLE, "table-properties") &&
-		    o->style != NULL &&
+		} else if (ns == NS_STYLE &&
+		    strcmp(ln, "table-properties") == 0 && o->style != NULL &&
 		    (a = attr(o, atts, NS_TABLE, "display")) != NULL &&
 		    strcmp(a, "false") == 0 && o->nhidden < MAX_HIDDEN_STYLES) {
 			if (cl_grow((void **)&o->hidden, &o->hiddencap,
@@ -245,7 +353,7 @@ ods_start(void *ud, const XML_Char *name, const XML_Char **atts)
 			o->hidden[o->nhidden++] = o->style;
 			o->style = NULL;
 		}
-	} else if (is(o, name, NS_TABLE, "table-row")) {
+	} else if (ns == NS_TABLE && strcmp(ln, "table-row") == 0) {
 		o->in_row = 1;
 		o->row_repeat = count_attr(o, atts, NS_TABLE, "number-rows-repeated",
 		    CL_MAX_ROWS);
@@ -254,29 +362,28 @@ ods_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		o->rlen = 0;
 	} else if (!o->in_row)
 		return;
-	else if (is(o, name, NS_TABLE, "table-cell"))
+	else if (ns == NS_TABLE && strcmp(ln, "table-cell") == 0)
 		cell_start(o, atts, 0);
-	else if (is(o, name, NS_TABLE, "covered-table-cell"))
+	else if (ns == NS_TABLE && strcmp(ln, "covered-table-cell") == 0)
 		cell_start(o, atts, 1);
 	else if (!o->in_cell)
 		return;
-	else if (is(o, name, NS_OFFICE, "annotation"))
+	else if (ns == NS_OFFICE && strcmp(ln, "annotation") == 0)
 		o->annotation++;
-	else if (o->annotation > 0)
+	else if (o->annotation > 0 || ns != NS_TEXT)
 		return;
-	else if (is(o, name, NS_TEXT, "p") ||
-	    is(o, name, NS_TEXT, "h")) {
+	else if (strcmp(ln, "p") == 0 || strcmp(ln, "h") == 0) {
 		if (o->in_p++ == 0 && o->paras++ > 0)
 			add_text(o, "\n", 1);
 	} else if (o->in_p == 0)
 		return;
-	else if (is(o, name, NS_TEXT, "s")) {
+	else if (strcmp(ln, "s") == 0) {
 		n = count_attr(o, atts, NS_TEXT, "c", MAX_SPACES);
 		while (n-- > 0)
 			add_text(o, " ", 1);
-	} else if (is(o, name, NS_TEXT, "tab"))
+	} else if (strcmp(ln, "tab") == 0)
 		add_text(o, "\t", 1);
-	else if (is(o, name, NS_TEXT, "line-break"))
+	else if (strcmp(ln, "line-break") == 0)
 		add_text(o, "\n", 1);
 }
 
@@ -315,20 +422,24 @@ cell_text(struct ods *o, char *num, size_t numsz)
 
 	if (o->counting || v == NULL)
 		return text;
-	if (strcmp(o->vtype, "float") == 0 || strcmp(o->vtype, "currency") == 0)
+	switch (o->vtype) {
+	case VT_FLOAT:
+	case VT_CURRENCY:
 		/* 1.35E+10 on screen is 13500000003 underneath; but a
 		 * number formatted as TRUE or ¥12.00 shows as such. */
 		return numeric_text(text) ? cl_number_str(v, num, numsz) : text;
-	if (strcmp(o->vtype, "date") == 0)
+	case VT_DATE:
 		return cl_iso_text(v, num, numsz);
-	if (strcmp(o->vtype, "time") == 0)
+	case VT_TIME:
 		return time_text(v, num, numsz);
-	if (strcmp(o->vtype, "boolean") == 0)
+	case VT_BOOLEAN:
 		return strcmp(v, "true") == 0 ? "TRUE" :
 		    strcmp(v, "false") == 0 ? "FALSE" : v;
-	if (strcmp(o->vtype, "string") == 0)
+	case VT_STRING:
 		return v;
-	return text[0] != '\0' ? text : v;
+	default:
+		return text[0] != '\0' ? text : v;
+	}
 }
 
 /* </table:table-cell>: its text in the columns it spans. */
@@ -410,8 +521,11 @@ ods_end(void *ud, const XML_Char *name)
 {
 	struct ods		*o = ud;
 	enum calllist_status	 st;
+	const char		*ln;
+	enum ns			 ns;
 
-	if (is(o, name, NS_TABLE, "table")) {
+	ns = split(o, name, &ln);
+	if (ns == NS_TABLE && strcmp(ln, "table") == 0) {
 		if (--o->depth > 0)
 			return;
 		o->in_row = o->in_cell = 0;
@@ -419,22 +533,22 @@ ods_end(void *ud, const XML_Char *name)
 			cl_zip_stop(&o->z, st);
 		o->table++;
 	} else if (o->depth != 1) {
-		if (is(o, name, NS_STYLE, "style")) {
+		if (ns == NS_STYLE && strcmp(ln, "style") == 0) {
 			free(o->style);
 			o->style = NULL;
 		}
-	} else if (is(o, name, NS_TABLE, "table-row") && o->in_row)
+	} else if (ns == NS_TABLE && strcmp(ln, "table-row") == 0 && o->in_row)
 		row_end(o);
 	else if (!o->in_cell)
 		return;
-	else if (is(o, name, NS_TABLE, "table-cell") ||
-	    is(o, name, NS_TABLE, "covered-table-cell"))
+	else if (ns == NS_TABLE && (strcmp(ln, "table-cell") == 0 ||
+	    strcmp(ln, "covered-table-cell") == 0))
 		cell_end(o);
-	else if (is(o, name, NS_OFFICE, "annotation") &&
+	else if (ns == NS_OFFICE && strcmp(ln, "annotation") == 0 &&
 	    o->annotation > 0)
 		o->annotation--;
-	else if ((is(o, name, NS_TEXT, "p") ||
-	    is(o, name, NS_TEXT, "h")) && o->in_p > 0)
+	else if (ns == NS_TEXT && (strcmp(ln, "p") == 0 ||
+	    strcmp(ln, "h") == 0) && o->in_p > 0)
 		o->in_p--;
 }
 
@@ -484,7 +598,7 @@ odsread_zip(struct cl_reader *r, zip_t *za)
 		free(o.hidden[i]);
 	free(o.hidden);
 	free(o.style);
-	free(o.value);
+	free(o.valbuf);
 	free(o.val);
 	free(o.rbuf);
 	free(o.coloff);

@@ -165,6 +165,18 @@ unescape(char *s, size_t n)
 	return o;
 }
 
+/* The sheets and the shared strings are most of a workbook's XML, so
+ * expat reads them without namespace processing, which costs it a
+ * string built per element; like the namespaced reading, that takes an
+ * element by its local name whatever its prefix ("x:row" or "row"). */
+static const char *
+plain_local(const char *name)
+{
+	const char	*s = strchr(name, ':');
+
+	return s != NULL ? s + 1 : name;
+}
+
 /* Shorthands: every failure is the zip reader's. */
 static void
 fail(struct xlsx *x, enum calllist_status code, long line, long arg)
@@ -447,7 +459,7 @@ static void
 sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct xlsx	*x = ud;
-	const char	*ln = cl_xml_local(name);
+	const char	*ln = plain_local(name);
 
 	(void)atts;
 	if (strcmp(ln, "si") == 0) {
@@ -464,7 +476,7 @@ static void
 sst_end(void *ud, const XML_Char *name)
 {
 	struct xlsx	*x = ud;
-	const char	*ln = cl_xml_local(name);
+	const char	*ln = plain_local(name);
 	size_t		 offlimit;
 
 	if (strcmp(ln, "t") == 0)
@@ -564,56 +576,88 @@ number_shown(const struct xlsx *x, const char *v, char *out, size_t outsz)
 	    CL_WHEN_TIME : CL_WHEN_DATETIME, out, outsz);
 }
 
+/* The attributes of a <c>: r, s and t in one pass. */
+static void
+cell_attrs(struct xlsx *x, const XML_Char **atts)
+{
+	const char	*ref = NULL, *style = NULL, *type = NULL;
+	long		 n;
+	char		*end;
+
+	for (; atts[0] != NULL; atts += 2) {
+		if (atts[0][0] == '\0' || atts[0][1] != '\0')
+			continue;
+		if (atts[0][0] == 'r' && ref == NULL)
+			ref = atts[1];
+		else if (atts[0][0] == 's' && style == NULL)
+			style = atts[1];
+		else if (atts[0][0] == 't' && type == NULL)
+			type = atts[1];
+	}
+	/* Cells without r= follow the one before. */
+	n = ref != NULL ? ref_column(ref) : -1;
+	x->col = n >= 0 ? (size_t)n : x->next_col;
+	x->next_col = x->col + 1;
+	n = style != NULL ? strtol(style, &end, 10) : 0;
+	x->nkind = n >= 0 && (size_t)n < x->nxf ? x->xfkind[n] : NK_NUMBER;
+	if (type == NULL || strcmp(type, "n") == 0)
+		x->ctype = CELL_NUMBER;
+	else if (strcmp(type, "s") == 0)
+		x->ctype = CELL_SHARED;
+	else if (strcmp(type, "inlineStr") == 0)
+		x->ctype = CELL_INLINE;
+	else if (strcmp(type, "str") == 0)
+		x->ctype = CELL_STRING;
+	else if (strcmp(type, "b") == 0)
+		x->ctype = CELL_BOOL;
+	else if (strcmp(type, "d") == 0)
+		x->ctype = CELL_DATE;
+	else
+		x->ctype = CELL_OTHER;
+}
+
 static void
 sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct xlsx	*x = ud;
-	const char	*ln = cl_xml_local(name), *a;
+	const char	*ln = plain_local(name), *a;
 	long		 n;
 	char		*end = NULL;
 
-	if (strcmp(ln, "row") == 0) {
-		/* Rows without r= follow the one before. */
-		n = (a = cl_xml_attr(atts, "r")) != NULL ? strtol(a, &end, 10) : 0;
-		x->rowno = n > 0 && *end == '\0' ? n : x->rowno + 1;
-		x->in_row = 1;
-		x->next_col = 0;
-	} else if (strcmp(ln, "c") == 0 && x->in_row) {
-		/* Cells without r= follow the one before. */
-		n = (a = cl_xml_attr(atts, "r")) != NULL ? ref_column(a) : -1;
-		x->col = n >= 0 ? (size_t)n : x->next_col;
-		x->next_col = x->col + 1;
-		a = cl_xml_attr(atts, "s");
-		n = a != NULL ? strtol(a, &end, 10) : 0;
-		x->nkind = n >= 0 && (size_t)n < x->nxf ? x->xfkind[n] :
-		    NK_NUMBER;
-		a = cl_xml_attr(atts, "t");
-		if (a == NULL || strcmp(a, "n") == 0)
-			x->ctype = CELL_NUMBER;
-		else if (strcmp(a, "s") == 0)
-			x->ctype = CELL_SHARED;
-		else if (strcmp(a, "inlineStr") == 0)
-			x->ctype = CELL_INLINE;
-		else if (strcmp(a, "str") == 0)
-			x->ctype = CELL_STRING;
-		else if (strcmp(a, "b") == 0)
-			x->ctype = CELL_BOOL;
-		else if (strcmp(a, "d") == 0)
-			x->ctype = CELL_DATE;
-		else
-			x->ctype = CELL_OTHER;
-		x->in_cell = 1;
-		x->vallen = 0;
-	} else if (!x->in_cell)
-		return;
-	else if (strcmp(ln, "v") == 0)
-		x->in_v = 1;
-	else if (strcmp(ln, "is") == 0)
-		x->in_is = 1;
-	else if (strcmp(ln, "rPh") == 0)
-		x->rph++;
-	else if (strcmp(ln, "t") == 0 && x->in_is && x->rph == 0)
-		x->in_t = 1;
+	/* By the local name's first letter: a sheet is 350,000 elements
+	 * for 50,000 rows. */
+	switch (ln[0]) {
+	case 'r':
+		if (strcmp(ln, "row") == 0) {
+			/* Rows without r= follow the one before. */
+			n = (a = cl_xml_attr(atts, "r")) != NULL ?
+			    strtol(a, &end, 10) : 0;
+			x->rowno = n > 0 && *end == '\0' ? n : x->rowno + 1;
+			x->in_row = 1;
+			x->next_col = 0;
+		} else if (x->in_cell && strcmp(ln, "rPh") == 0)
+			x->rph++;
+		break;
+	case 'c':
+		if (ln[1] == '\0' && x->in_row) {
+			cell_attrs(x, atts);
+			x->in_cell = 1;
+			x->vallen = 0;
+		}
+		break;
+	case 'v':
+		if (ln[1] == '\0' && x->in_cell)
+			x->in_v = 1;
+		break;
+	case 'i':
+		if (x->in_cell && strcmp(ln, "is") == 0)
+			x->in_is = 1;
+		break;
+	case 't':
+		if (ln[1] == '\0' && x->in_cell && x->in_is && x->rph == 0)
+			x->in_t = 1;
+		break;
+	}
 }
 
 static void
@@ -657,6 +701,18 @@ end_cell(struct xlsx *x)
 	/* A sheet only counted needs to know that the row has a value. */
 	switch (x->counting ? CELL_OTHER : x->ctype) {
 	case CELL_SHARED:
+		/* Plain digits, as every producer writes the index. */
+		for (idx = 0, i = 0; i < 9 && x->val[i] >= '0' &&
+		    x->val[i] <= '9'; i++)
+			idx = idx * 10 + (unsigned long)(x->val[i] - '0');
+		if (i == x->vallen) {
+			if (idx >= x->nsst) {
+				fail(x, CL_ERR_XLSX_CORRUPT, x->rowno, 0);
+				return;
+			}
+			s = x->sst + x->sstoff[idx];
+			break;
+		}
 		errno = 0;
 		idx = strtoul(x->val, &end, 10);
 		if (*end != '\0' || errno != 0 ||
@@ -738,22 +794,36 @@ static void
 sheet_end(void *ud, const XML_Char *name)
 {
 	struct xlsx	*x = ud;
-	const char	*ln = cl_xml_local(name);
+	const char	*ln = plain_local(name);
 
-	if (strcmp(ln, "v") == 0)
-		x->in_v = 0;
-	else if (strcmp(ln, "t") == 0)
-		x->in_t = 0;
-	else if (strcmp(ln, "is") == 0)
-		x->in_is = 0;
-	else if (strcmp(ln, "rPh") == 0 && x->rph > 0)
-		x->rph--;
-	else if (strcmp(ln, "c") == 0 && x->in_cell) {
-		x->in_cell = x->in_v = x->in_is = x->in_t = x->rph = 0;
-		end_cell(x);
-	} else if (strcmp(ln, "row") == 0 && x->in_row) {
-		x->in_row = 0;
-		end_row(x);
+	switch (ln[0]) {
+	case 'v':
+		if (ln[1] == '\0')
+			x->in_v = 0;
+		break;
+	case 't':
+		if (ln[1] == '\0')
+			x->in_t = 0;
+		break;
+	case 'i':
+		if (strcmp(ln, "is") == 0)
+			x->in_is = 0;
+		break;
+	case 'c':
+		if (ln[1] == '\0' && x->in_cell) {
+			x->in_cell = x->in_v = x->in_is = x->in_t = x->rph = 0;
+			end_cell(x);
+		}
+		break;
+	case 'r':
+		if (strcmp(ln, "rPh") == 0) {
+			if (x->rph > 0)
+				x->rph--;
+		} else if (strcmp(ln, "row") == 0 && x->in_row) {
+			x->in_row = 0;
+			end_row(x);
+		}
+		break;
 	}
 }
 
@@ -775,9 +845,11 @@ read_sheets(struct xlsx *x)
 		x->rowno = 0;
 		x->in_row = x->in_cell = 0;
 		x->in_t = x->in_v = x->in_is = x->rph = 0;
+		x->z.plain_names = 1;
 		if (part != NULL)
 			st = cl_zip_parse(&x->z, part, sheet_start, sheet_end,
 			    sheet_text);
+		x->z.plain_names = 0;
 		if (st == CL_OK)
 			st = cl_sheet_end(x->r);
 	}
@@ -813,8 +885,10 @@ xlsxread_zip(struct cl_reader *r, zip_t *za)
 	    PART_STRINGS;
 	styles = cl_zip_has(&x.z, x.styles_part) ? x.styles_part :
 	    PART_STYLES;
+	x.z.plain_names = 1;
 	if (st == CL_OK && cl_zip_has(&x.z, strings))
 		st = cl_zip_parse(&x.z, strings, sst_start, sst_end, sst_text);
+	x.z.plain_names = 0;
 	if (st == CL_OK && cl_zip_has(&x.z, styles))
 		st = cl_zip_parse(&x.z, styles, styles_start, styles_end,
 		    ignore_text);
