@@ -19,7 +19,7 @@
 #include "phone.h"
 #include "utf8.h"
 
-/* Bytes looked at to tell a zip, an OLE2 file or binary from text. */
+/* Bytes looked at to tell a zip or an OLE2 file from text. */
 #define HEAD_SIZE	8192
 /* Characters of a first row the preview shows. */
 #define HEAD_TEXT_CHARS	120
@@ -822,23 +822,6 @@ cl_read_full(int fd, unsigned char *buf, size_t n)
 	return (ssize_t)got;
 }
 
-/* NUL, or more control characters than a text file has (tab, line
- * ends, form feed, ^Z and escape are the ones text may carry). */
-static int
-looks_binary(const unsigned char *s, size_t n)
-{
-	size_t	 i, ctl = 0;
-
-	if (memchr(s, '\0', n) != NULL)
-		return 1;
-	for (i = 0; i < n; i++)
-		if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' &&
-		    s[i] != '\r' && s[i] != '\f' && s[i] != '\v' &&
-		    s[i] != 0x1a && s[i] != 0x1b) || s[i] == 0x7f)
-			ctl++;
-	return ctl * 100 > n;
-}
-
 /* Tell the format from the first bytes. */
 static enum calllist_status
 sniff(struct cl_reader *r, const unsigned char *head, size_t n)
@@ -858,8 +841,7 @@ sniff(struct cl_reader *r, const unsigned char *head, size_t n)
 	if (n >= 2 && (memcmp(head, "\xff\xfe", 2) == 0 ||
 	    memcmp(head, "\xfe\xff", 2) == 0))
 		return cl_fail(r, CL_ERR_UTF16, 0, 0);
-	if (looks_binary(head, n))
-		return cl_fail(r, CL_ERR_BINARY, 0, 0);
+	/* Text or binary: csvread.c tells, once it knows the encoding. */
 	r->info->format = CL_CSV;
 	return CL_OK;
 }

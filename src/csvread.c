@@ -21,6 +21,10 @@
 #define UTF8_EVIDENCE	16
 /* Lines looked at to choose the delimiter. */
 #define DELIM_LINES	20
+/* Characters looked at to tell text from binary; one in a hundred of
+ * them may be a control character. They fit in the first chunk: a
+ * character is at most 4 bytes in either encoding. */
+#define TEXT_CHARS	8192
 
 /* What a first pass over the whole file found. */
 struct scan {
@@ -28,6 +32,8 @@ struct scan {
 	int		 valid;		/* all of it is UTF-8 */
 	long long	 bad_at;	/* else: offset of the first bad byte */
 	long		 multibyte;	/* sequences seen before it */
+	int		 binary_utf8;	/* too many controls, read as UTF-8 */
+	int		 binary_gb;	/* ... or as GB18030 */
 	char		 delimiter;
 };
 
@@ -177,7 +183,41 @@ detect_delimiter(const unsigned char *s, size_t n, int eof)
 	return best < 0 ? ',' : cand[best];
 }
 
-/* Pass one: is the whole file UTF-8, which delimiter, any NUL byte. buf
+/*
+ * More control characters among the first TEXT_CHARS characters of s than
+ * a text file has (tab, line ends, form feed, vertical tab, ^Z and escape
+ * are the ones text may carry). Counted against characters, not bytes:
+ * a character takes 1 to 4 bytes, not the same number in UTF-8 as in
+ * GB18030, and a text saved in the other encoding must not cross the line
+ * (tests/fuzz found it). Neither encoding puts a byte below 0x40 or 0x7f
+ * inside a multi-byte character, so controls are bytes in both.
+ */
+static int
+looks_binary(const unsigned char *s, size_t n, int gb)
+{
+	size_t	 i = 0, chars = 0, ctl = 0;
+
+	while (i < n && chars < TEXT_CHARS) {
+		if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' &&
+		    s[i] != '\r' && s[i] != '\f' && s[i] != '\v' &&
+		    s[i] != 0x1a && s[i] != 0x1b) || s[i] == 0x7f)
+			ctl++;
+		chars++;
+		if (s[i] < 0x80 || (gb && (s[i] == 0x80 || s[i] == 0xff)))
+			i++;
+		else if (!gb)
+			for (i++; i < n && (s[i] & 0xc0) == 0x80; i++)
+				continue;
+		else if (i + 1 < n && s[i + 1] >= 0x30 && s[i + 1] <= 0x39)
+			i += 4;
+		else
+			i += 2;
+	}
+	return ctl * 100 > chars;
+}
+
+/* Pass one: is the whole file UTF-8, which delimiter, any NUL byte, is
+ * it text. buf
  * holds CL_CHUNK + 4 bytes (room for a sequence cut at a chunk edge). */
 static enum calllist_status
 prescan(struct cl_reader *r, int fd, unsigned char *buf, struct scan *sc)
@@ -201,6 +241,8 @@ prescan(struct cl_reader *r, int fd, unsigned char *buf, struct scan *sc)
 			sc->bom = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0;
 			sc->delimiter = detect_delimiter(buf + 3 * sc->bom,
 			    len - 3 * sc->bom, eof);
+			sc->binary_utf8 = looks_binary(buf, len, 0);
+			sc->binary_gb = looks_binary(buf, len, 1);
 		}
 		carry = 0;
 		if (!sc->valid)
@@ -462,6 +504,10 @@ csvread_fd(struct cl_reader *r, int fd)
 	else
 		r->info->encoding = CL_GB18030;
 	r->info->delimiter = sc.delimiter;
+	if (r->info->encoding == CL_GB18030 ? sc.binary_gb : sc.binary_utf8) {
+		free(buf);
+		return cl_fail(r, CL_ERR_BINARY, 0, 0);
+	}
 
 	memset(&st, 0, sizeof(st));
 	st.r = r;

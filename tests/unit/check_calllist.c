@@ -1154,6 +1154,110 @@ START_TEST(test_message)
 }
 END_TEST
 
+/*
+ * A UTF-8 text and the same text saved as GB18030 read alike: the same
+ * status, error, detected layout and rows. The first is what tests/fuzz
+ * found (corpus/csv/regress-gb18030-controls.csv): 89 characters with one
+ * control character, 95 bytes in UTF-8 (U+05BB takes 2) but 103 in
+ * GB18030 (it takes 4), so that counting bytes called one binary and the
+ * other text. The second goes the other way (CJK: 3 bytes against 2).
+ */
+static const struct {
+	const char		*name;
+	const char		*utf8;
+	enum calllist_status	 status;
+} same_texts[] = {
+	{ "fuzz-u05bb",
+	  "p`one;name\n"
+	  "1\xd6\xbb" "Xh0000005E+10;Exc\xd6\xbb" "Xh30;e\n"
+	  "1\xd6\xbb" "Xh0000005E+10;Exc\xd6\xbb" "Xh30;\"quoted\"quoted \""
+	  "\x14" "\")name\"\"\"\n&", CL_ERR_BINARY },
+	{ "cjk-remark",
+	  "手机号,姓名,备注\n"
+	  "13500000001,张三,客户很满意请明天上午十点以后再打电话确认\x14\n",
+	  CL_ERR_BINARY },
+	{ "rows",
+	  "手机号,姓名\n13500000001,张三\n13500000002,李四\x14\n"
+	  "13500000003,王五\n13500000004,赵六\n13500000005,钱七\n"
+	  "13500000006,孙八\n13500000007,周九\n13500000008,吴十\n", CL_OK },
+};
+
+static int
+transcribe_row(void *arg, const struct calllist_row *row)
+{
+	FILE	*f = arg;
+	size_t	 i;
+
+	fprintf(f, "row %ld ncols %zu:", row->line, row->ncols);
+	for (i = 0; i < row->nvals; i++)
+		fprintf(f, " [%s]", row->cols[i]);
+	fprintf(f, "\n");
+	return 0;
+}
+
+/* Everything calllist_read() says of path but the encoding, as text;
+ * malloc()ed. */
+static char *
+transcribe(const char *path, enum calllist_status *st,
+    enum calllist_encoding *enc)
+{
+	struct calllist_info	 info;
+	struct calllist_error	 err;
+	char			*s = NULL;
+	size_t			 len = 0, i;
+	FILE			*f;
+
+	ck_assert_ptr_nonnull(f = open_memstream(&s, &len));
+	*st = calllist_read(path, NULL, transcribe_row, f, &info, &err);
+	*enc = info.encoding;
+	fprintf(f, "status %s line %ld: %s\n", calllist_status_code(*st),
+	    err.line, err.en);
+	fprintf(f, "delimiter %d ncols %zu phone %d name %d header %d "
+	    "rows %ld\n", info.delimiter, info.ncols, info.phone_col,
+	    info.name_col, info.has_header, info.rows);
+	for (i = 0; info.headers != NULL && i < info.ncols; i++)
+		fprintf(f, "header [%s]\n", info.headers[i]);
+	ck_assert_int_eq(fclose(f), 0);
+	calllist_info_free(&info);
+	return s;
+}
+
+START_TEST(test_same_as_gb18030)
+{
+	const char		*utf8 = same_texts[_i].utf8;
+	enum calllist_encoding	 uenc, genc;
+	enum calllist_status	 ust, gst;
+	char			 upath[1024], gpath[1024], gb[4096];
+	char			*in = (char *)utf8, *out = gb, *ut, *gt;
+	size_t			 inleft = strlen(utf8), outleft = sizeof(gb);
+	iconv_t			 cd;
+
+	snprintf(upath, sizeof(upath), "%s/%s-utf8.csv", tmpdir,
+	    same_texts[_i].name);
+	snprintf(gpath, sizeof(gpath), "%s/%s-gb18030.csv", tmpdir,
+	    same_texts[_i].name);
+	ck_assert_ptr_ne(cd = iconv_open("GB18030", "UTF-8"), (iconv_t)-1);
+	ck_assert_int_ne(iconv(cd, &in, &inleft, &out, &outleft), (size_t)-1);
+	iconv_close(cd);
+	ck_assert_int_eq(write_file(upath, utf8, strlen(utf8)), 0);
+	ck_assert_int_eq(write_file(gpath, gb, sizeof(gb) - outleft), 0);
+
+	ut = transcribe(upath, &ust, &uenc);
+	gt = transcribe(gpath, &gst, &genc);
+	unlink(upath);
+	unlink(gpath);
+	ck_assert_msg(strcmp(ut, gt) == 0, "%s: UTF-8 reads\n%s\nGB18030 "
+	    "reads\n%s", same_texts[_i].name, ut, gt);
+	ck_assert_msg(ust == same_texts[_i].status, "%s: got %s, want %s",
+	    same_texts[_i].name, calllist_status_code(ust),
+	    calllist_status_code(same_texts[_i].status));
+	ck_assert_int_eq(uenc, CL_UTF8);
+	ck_assert_int_eq(genc, CL_GB18030);
+	free(ut);
+	free(gt);
+}
+END_TEST
+
 static int
 stop_after_two(void *arg, const struct calllist_row *row)
 {
@@ -1219,6 +1323,8 @@ calllist_suite(void)
 	    (int)(sizeof(fixtures) / sizeof(fixtures[0])));
 	tcase_add_loop_test(tc, test_message, 0,
 	    (int)(sizeof(messages) / sizeof(messages[0])));
+	tcase_add_loop_test(tc, test_same_as_gb18030, 0,
+	    (int)(sizeof(same_texts) / sizeof(same_texts[0])));
 	tcase_add_test(tc, test_callback_stops);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_status_codes);
