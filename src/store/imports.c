@@ -222,21 +222,6 @@ import_state_of(const char *text, enum import_state *s)
 	return -1;
 }
 
-/* Step a statement that returns at most one row wanted as an integer:
- * 1 and *v, 0 no row, -1 error (logged). Resets it. */
-static int
-one_int(struct db *db, sqlite3_stmt *st, int64_t *v)
-{
-	int	 rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		log_err("db: %s", sqlite3_errmsg(db_handle(db)));
-	db_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
 static char *
 col_dup(sqlite3_stmt *st, int col, int *nomem)
 {
@@ -267,9 +252,10 @@ import_clear(struct import *im)
 
 /* Fill im from a row of STMT_IMPORT_GET: 0, or -1 (im cleared). */
 static int
-import_fill(sqlite3_stmt *st, struct import *im)
+import_fill(void *arg, sqlite3_stmt *st)
 {
-	int	 nomem = 0;
+	struct import	*im = arg;
+	int		 nomem = 0;
 
 	im->id = sqlite3_column_int64(st, IMPORT_ID);
 	im->user_id = sqlite3_column_int64(st, IMPORT_USER);
@@ -308,114 +294,62 @@ import_fill(sqlite3_stmt *st, struct import *im)
 int
 store_import_get(struct db *db, int64_t id, struct import *im)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_GET);
-	int		 rc, found;
-
 	memset(im, 0, sizeof(*im));
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		found = import_fill(st, im) == 0 ? 1 : -1;
-	else if (rc == SQLITE_DONE)
-		found = 0;
-	else {
-		log_err("db: import %lld: %s", (long long)id,
-		    sqlite3_errmsg(db_handle(db)));
-		found = -1;
-	}
-	db_reset(st);
-	return found;
+	return db_one_row(db, STMT_IMPORT_GET, import_fill, im, DB_INT(id));
 }
 
 int
 store_import_insert(struct db *db, const struct import_new *n, int64_t *id)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_INSERT);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, n->user_id);
-	db_bind_int(st, 2, n->created);
-	db_bind_text(st, 3, import_state_text(IMPORT_LOADING));
-	db_bind_text(st, 4, n->params);
-	db_bind_text(st, 5, n->file_name);
-	db_bind_int(st, 6, n->file_size);
-	db_bind_text(st, 7, n->file_sha256);
-	db_bind_int(st, 8, n->phone_col);
-	db_bind_int(st, 9, n->name_col);
-	return one_int(db, st, id) == 1 ? 0 : -1;
+	return db_one_int(db, STMT_IMPORT_INSERT, id, DB_INT(n->user_id),
+	    DB_INT(n->created), DB_TEXT(import_state_text(IMPORT_LOADING)),
+	    DB_TEXT(n->params), DB_TEXT(n->file_name), DB_INT(n->file_size),
+	    DB_TEXT(n->file_sha256), DB_INT(n->phone_col),
+	    DB_INT(n->name_col)) == 1 ? 0 : -1;
 }
 
 int
 store_import_reload(struct db *db, int64_t id, int phone_col, int name_col)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_RELOAD);
+	int64_t	 n;
 
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 1, import_state_text(IMPORT_LOADING));
-	db_bind_int(st, 2, phone_col);
-	db_bind_int(st, 3, name_col);
-	db_bind_int(st, 4, id);
-	db_bind_text(st, 5, import_state_text(IMPORT_PREVIEW));
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(db_handle(db)) == 1 ? 1 : 0;
+	n = db_run_changes(db, STMT_IMPORT_RELOAD,
+	    DB_TEXT(import_state_text(IMPORT_LOADING)), DB_INT(phone_col),
+	    DB_INT(name_col), DB_INT(id),
+	    DB_TEXT(import_state_text(IMPORT_PREVIEW)));
+	return n == -1 ? -1 : n == 1 ? 1 : 0;
 }
 
 int
 store_import_finish(struct db *db, int64_t id, const struct import_read *f)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_FINISH);
-
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 1, import_state_text(IMPORT_PREVIEW));
-	db_bind_text(st, 2, f->format);
-	db_bind_text(st, 3, f->encoding);
-	db_bind_text(st, 4, f->delimiter);
-	db_bind_text(st, 5, f->headers);
-	db_bind_int(st, 6, f->phone_col);
-	db_bind_int(st, 7, f->name_col);
-	db_bind_int(st, 8, f->rows_read);
-	db_bind_int(st, 9, f->valid);
-	db_bind_int(st, 10, f->invalid);
-	db_bind_int(st, 11, f->duplicates);
-	db_bind_int(st, 12, f->sheet);
-	db_bind_int(st, 13, f->header_line);
-	db_bind_text(st, 14, f->sheets);
-	db_bind_text(st, 15, f->head_rows);
-	db_bind_int(st, 16, id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_IMPORT_FINISH,
+	    DB_TEXT(import_state_text(IMPORT_PREVIEW)), DB_TEXT(f->format),
+	    DB_TEXT(f->encoding), DB_TEXT(f->delimiter), DB_TEXT(f->headers),
+	    DB_INT(f->phone_col), DB_INT(f->name_col), DB_INT(f->rows_read),
+	    DB_INT(f->valid), DB_INT(f->invalid), DB_INT(f->duplicates),
+	    DB_INT(f->sheet), DB_INT(f->header_line), DB_TEXT(f->sheets),
+	    DB_TEXT(f->head_rows), DB_INT(id));
 }
 
 int
 store_import_decide(struct db *db, int64_t id, enum import_state to)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_SET_STATE);
+	int64_t	 n;
 
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 1, import_state_text(to));
-	db_bind_int(st, 2, id);
-	db_bind_text(st, 3, import_state_text(IMPORT_PREVIEW));
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(db_handle(db)) == 1 ? 1 : 0;
+	n = db_run_changes(db, STMT_IMPORT_SET_STATE,
+	    DB_TEXT(import_state_text(to)), DB_INT(id),
+	    DB_TEXT(import_state_text(IMPORT_PREVIEW)));
+	return n == -1 ? -1 : n == 1 ? 1 : 0;
 }
 
 int
 store_import_delete(struct db *db, int64_t id)
 {
-	sqlite3_stmt	*st;
-
 	if (store_import_rows_delete(db, id, NULL) == -1 ||
-	    store_upload_delete(db, UPLOAD_IMPORT, id) == -1 ||
-	    (st = db_stmt(db, STMT_IMPORT_DELETE)) == NULL)
+	    store_upload_delete(db, UPLOAD_IMPORT, id) == -1)
 		return -1;
-	db_bind_int(st, 1, id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_IMPORT_DELETE, DB_INT(id));
 }
 
 /* --- its rows -------------------------------------------------------- */
@@ -424,64 +358,41 @@ int
 store_import_row_good(struct db *db, int64_t import_id,
     const struct import_row_new *row)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_ROW_VALID);
-	int64_t		 seq;
+	int64_t	 seq;
 
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, import_id);
-	db_bind_int(st, 2, row->seq);
-	db_bind_int(st, 3, row->line);
-	db_bind_text(st, 4, row->phone);
-	db_bind_text(st, 5, row->name);
-	db_bind_text(st, 6, row->other);
-	return one_int(db, st, &seq);
+	return db_one_int(db, STMT_IMPORT_ROW_VALID, &seq, DB_INT(import_id),
+	    DB_INT(row->seq), DB_INT(row->line), DB_TEXT(row->phone),
+	    DB_TEXT(row->name), DB_TEXT(row->other));
 }
 
 int
 store_import_row_first(struct db *db, int64_t import_id, const char *phone,
     int64_t *line)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_ROW_FIRST);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, import_id);
-	db_bind_text(st, 2, phone);
-	return one_int(db, st, line);
+	return db_one_int(db, STMT_IMPORT_ROW_FIRST, line, DB_INT(import_id),
+	    DB_TEXT(phone));
 }
 
 int
 store_import_row_bad(struct db *db, int64_t import_id,
     const struct import_row_new *row)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_ROW_BAD);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, import_id);
-	db_bind_int(st, 2, row->seq);
-	db_bind_int(st, 3, row->line);
-	db_bind_text(st, 4, row->phone);
-	db_bind_text(st, 5, row->name);
-	db_bind_text(st, 6, row->other);
-	db_bind_text(st, 7, row->reason);
-	db_bind_int(st, 8, row->dup_of);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_IMPORT_ROW_BAD, DB_INT(import_id),
+	    DB_INT(row->seq), DB_INT(row->line), DB_TEXT(row->phone),
+	    DB_TEXT(row->name), DB_TEXT(row->other), DB_TEXT(row->reason),
+	    DB_INT(row->dup_of));
 }
 
 int
 store_import_rows_delete(struct db *db, int64_t import_id, int64_t *deleted)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_ROWS_DELETE);
+	int64_t	 n;
 
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, import_id);
-	if (db_exec_stmt(st) != SQLITE_DONE)
+	if ((n = db_run_changes(db, STMT_IMPORT_ROWS_DELETE,
+	    DB_INT(import_id))) == -1)
 		return -1;
 	if (deleted != NULL)
-		*deleted = sqlite3_changes(db_handle(db));
+		*deleted = n;
 	return 0;
 }
 
@@ -489,14 +400,8 @@ struct store_cursor *
 store_import_rows(struct db *db, int64_t import_id, int64_t first,
     int64_t last)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_IMPORT_ROWS_RANGE)) == NULL)
-		return NULL;
-	db_bind_int(st, 1, import_id);
-	db_bind_int(st, 2, first);
-	db_bind_int(st, 3, last);
-	return db_cursor(st);
+	return db_open_cursor(db, STMT_IMPORT_ROWS_RANGE, DB_INT(import_id),
+	    DB_INT(first), DB_INT(last));
 }
 
 int
@@ -519,14 +424,8 @@ struct store_cursor *
 store_import_bad(struct db *db, int64_t import_id, int64_t limit,
     int64_t offset)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_IMPORT_BAD_PAGE)) == NULL)
-		return NULL;
-	db_bind_int(st, 1, import_id);
-	db_bind_int(st, 2, limit);
-	db_bind_int(st, 3, offset);
-	return db_cursor(st);
+	return db_open_cursor(db, STMT_IMPORT_BAD_PAGE, DB_INT(import_id),
+	    DB_INT(limit), DB_INT(offset));
 }
 
 int
@@ -549,48 +448,24 @@ store_import_bad_next(struct store_cursor *c, struct import_bad *row)
 int
 store_import_task(struct db *db, int64_t import_id, int64_t *task_id)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_TASK);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, import_id);
-	return one_int(db, st, task_id);
+	return db_one_int(db, STMT_IMPORT_TASK, task_id, DB_INT(import_id));
 }
 
 int
 store_task_insert(struct db *db, const struct task_new *t, int64_t *id)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_TASK_INSERT);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, t->import_id);
-	db_bind_int(st, 2, t->user_id);
-	db_bind_text(st, 3, t->name);
-	db_bind_text(st, 4, t->params);
-	db_bind_text(st, 5, t->login_name);
-	db_bind_int(st, 6, t->created);
-	db_bind_text(st, 7, TASK_QUEUED);
-	db_bind_int(st, 8, t->rows);
-	db_bind_int(st, 9, t->batch_count);
-	return one_int(db, st, id) == 1 ? 0 : -1;
+	return db_one_int(db, STMT_TASK_INSERT, id, DB_INT(t->import_id),
+	    DB_INT(t->user_id), DB_TEXT(t->name), DB_TEXT(t->params),
+	    DB_TEXT(t->login_name), DB_INT(t->created), DB_TEXT(TASK_QUEUED),
+	    DB_INT(t->rows), DB_INT(t->batch_count)) == 1 ? 0 : -1;
 }
 
 int
 store_batch_insert(struct db *db, int64_t task_id, int64_t seq,
     int64_t first_seq, int64_t rows, int64_t now)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_BATCH_INSERT);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, task_id);
-	db_bind_int(st, 2, seq);
-	db_bind_int(st, 3, first_seq);
-	db_bind_int(st, 4, rows);
-	db_bind_text(st, 5, BATCH_QUEUED);
-	db_bind_int(st, 6, now);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_BATCH_INSERT, DB_INT(task_id), DB_INT(seq),
+	    DB_INT(first_seq), DB_INT(rows), DB_TEXT(BATCH_QUEUED), DB_INT(now));
 }
 
 /* --- housekeeping and retention -------------------------------------- */
@@ -659,25 +534,14 @@ store_retention_due(struct db *db, int64_t before, int64_t *ids, int max)
 int
 store_import_set_purged(struct db *db, int64_t id, int64_t at)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_SET_PURGED);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, at);
-	db_bind_int(st, 2, id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_IMPORT_SET_PURGED, DB_INT(at), DB_INT(id));
 }
 
 int
 store_import_purged(struct db *db, int64_t id, int64_t *at)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_PURGED);
-
 	*at = 0;
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	return one_int(db, st, at);
+	return db_one_int(db, STMT_IMPORT_PURGED, at, DB_INT(id));
 }
 
 /* --- drafts ---------------------------------------------------------- */
@@ -744,14 +608,10 @@ store_drafts(struct db *db, const struct draft_filter *f, size_t max,
 int64_t
 store_draft_count(struct db *db, int64_t user_id)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_DRAFT_COUNT);
-	int64_t		 n = -1;
+	int64_t	 n = -1;
 
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, user_id);
-	db_bind_text(st, 2, import_state_text(IMPORT_PREVIEW));
-	return one_int(db, st, &n) == 1 ? n : -1;
+	return db_one_int(db, STMT_DRAFT_COUNT, &n, DB_INT(user_id),
+	    DB_TEXT(import_state_text(IMPORT_PREVIEW))) == 1 ? n : -1;
 }
 
 /* --- kept uploads ---------------------------------------------------- */
@@ -766,9 +626,10 @@ kept_upload_clear(struct kept_upload *k)
 
 /* Fill k from a row of STMT_KEPT_GET or STMT_KEPT_TAKE: 0, -1. */
 static int
-kept_fill(sqlite3_stmt *st, struct kept_upload *k)
+kept_fill(void *arg, sqlite3_stmt *st)
 {
-	int	 nomem = 0;
+	struct kept_upload *k = arg;
+	int		 nomem = 0;
 
 	k->id = sqlite3_column_int64(st, KEPT_ID);
 	k->file_name = col_dup(st, KEPT_FILE_NAME, &nomem);
@@ -787,17 +648,9 @@ store_kept_insert(struct db *db, int64_t session_id, int64_t user_id,
     const char *token, int64_t now, const char *file_name, int64_t size,
     int64_t *id)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_KEPT_INSERT);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, session_id);
-	db_bind_int(st, 2, user_id);
-	db_bind_text(st, 3, token);
-	db_bind_int(st, 4, now);
-	db_bind_text(st, 5, file_name);
-	db_bind_int(st, 6, size);
-	return one_int(db, st, id) == 1 ? 0 : -1;
+	return db_one_int(db, STMT_KEPT_INSERT, id, DB_INT(session_id),
+	    DB_INT(user_id), DB_TEXT(token), DB_INT(now), DB_TEXT(file_name),
+	    DB_INT(size)) == 1 ? 0 : -1;
 }
 
 /* STMT_KEPT_GET or STMT_KEPT_TAKE for (session, user, token). */
@@ -805,23 +658,9 @@ static int
 kept_one(struct db *db, enum stmt s, int64_t session_id, int64_t user_id,
     const char *token, struct kept_upload *k)
 {
-	sqlite3_stmt	*st = db_stmt(db, s);
-	int		 rc, found = 0;
-
 	memset(k, 0, sizeof(*k));
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, session_id);
-	db_bind_int(st, 2, user_id);
-	db_bind_text(st, 3, token);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		found = kept_fill(st, k) == 0 ? 1 : -1;
-	else if (rc != SQLITE_DONE) {
-		log_err("db: kept upload: %s", sqlite3_errmsg(db_handle(db)));
-		found = -1;
-	}
-	db_reset(st);
-	return found;
+	return db_one_row(db, s, kept_fill, k, DB_INT(session_id),
+	    DB_INT(user_id), DB_TEXT(token));
 }
 
 int
@@ -857,21 +696,13 @@ int
 store_upload_put(struct db *db, enum upload_owner owner, int64_t id,
     int64_t seq, const void *bytes, size_t len)
 {
-	sqlite3_stmt	*st;
-
 	if (len > STORE_UPLOAD_CHUNK) {
 		log_err("db: upload chunk of %zu bytes is too large", len);
 		return -1;
 	}
-	if ((st = db_stmt(db, STMT_UPLOAD_CHUNK_PUT)) == NULL)
-		return -1;
-	db_bind_text(st, 1, upload_owners[owner]);
-	db_bind_int(st, 2, id);
-	db_bind_int(st, 3, seq);
 	/* A zero-length chunk (an empty file) is a blob, not NULL. */
-	sqlite3_bind_blob(st, 4, len > 0 ? bytes : "", (int)len,
-	    SQLITE_STATIC);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_UPLOAD_CHUNK_PUT, DB_TEXT(upload_owners[owner]),
+	    DB_INT(id), DB_INT(seq), DB_BLOB(bytes, len));
 }
 
 int
@@ -905,11 +736,6 @@ store_upload_read(struct db *db, enum upload_owner owner, int64_t id,
 int
 store_upload_delete(struct db *db, enum upload_owner owner, int64_t id)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_UPLOAD_DELETE)) == NULL)
-		return -1;
-	db_bind_text(st, 1, upload_owners[owner]);
-	db_bind_int(st, 2, id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_UPLOAD_DELETE, DB_TEXT(upload_owners[owner]),
+	    DB_INT(id));
 }
