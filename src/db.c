@@ -613,6 +613,12 @@ db_one_row_params(struct db *db, enum stmt s,
 }
 
 int
+db_found_0(int rc)
+{
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+int
 db_each_params(struct db *db, enum stmt s,
     int (*row)(void *arg, sqlite3_stmt *), void *arg,
     const struct db_param *p)

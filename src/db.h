@@ -244,6 +244,9 @@ int		 db_one_int_params(struct db *, enum stmt, int64_t *v,
 int		 db_one_row_params(struct db *, enum stmt,
 		    int (*fill)(void *arg, sqlite3_stmt *), void *arg,
 		    const struct db_param *);
+/* db_one_row()'s or db_one_int()'s 1 found, 0 none as 0 found, 1 none
+ * (-1 stays): the contract of the lookups that return 0 on success. */
+int		 db_found_0(int rc);
 /* db_each_row() over s: 0, or -1 (logged, or row() non-zero). */
 #define db_each(db, s, row, arg, ...) \
 	db_each_params((db), (s), (row), (arg), DB_PARAMS(__VA_ARGS__))

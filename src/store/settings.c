@@ -67,11 +67,8 @@ settings_change_fill(sqlite3_stmt *st, struct settings_change_row *c)
 int
 store_settings_version(struct db *db, int64_t *version)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_SETTINGS_VERSION)) == NULL)
-		return -1;
-	return db_get_int(st, version) == 1 ? 0 : -1;
+	return db_one_int_params(db, STMT_SETTINGS_VERSION, version, NULL) ==
+	    1 ? 0 : -1;
 }
 
 /* A walk over rows handed to a caller's callback. */
@@ -106,44 +103,26 @@ store_settings_all(struct db *db,
     int (*cb)(void *arg, const struct settings_row *), void *arg)
 {
 	struct settings_walk w = { cb, NULL, arg };
-	sqlite3_stmt	*st;
 
-	if ((st = db_stmt(db, STMT_SETTINGS_ALL)) == NULL)
-		return -1;
-	return db_each_row(st, settings_row, &w);
+	return db_each_params(db, STMT_SETTINGS_ALL, settings_row, &w, NULL);
 }
 
 int
 store_settings_put(struct db *db, const struct settings_row *s,
     int64_t changed_by_id)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_SETTINGS_PUT)) == NULL)
-		return -1;
-	db_bind_text(st, 1, s->key);
-	db_bind_text(st, 2, s->value);
-	db_bind_text(st, 3, s->changed_by);
-	db_bind_int(st, 4, changed_by_id);
-	db_bind_int(st, 5, s->changed_at);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_SETTINGS_PUT, DB_TEXT(s->key), DB_TEXT(s->value),
+	    DB_TEXT(s->changed_by), DB_INT(changed_by_id),
+	    DB_INT(s->changed_at));
 }
 
 int
 store_settings_history_add(struct db *db, const struct settings_change_row *c)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_SETTINGS_HISTORY_ADD)) == NULL)
-		return -1;
-	db_bind_text(st, 1, c->key);
-	db_bind_text(st, 2, c->change);
-	db_bind_text(st, 3, c->old_value);
-	db_bind_text(st, 4, c->new_value);
-	db_bind_text(st, 5, c->changed_by);
-	db_bind_int(st, 6, c->changed_by_id);
-	db_bind_int(st, 7, c->changed_at);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_SETTINGS_HISTORY_ADD, DB_TEXT(c->key),
+	    DB_TEXT(c->change), DB_TEXT(c->old_value), DB_TEXT(c->new_value),
+	    DB_TEXT(c->changed_by), DB_INT(c->changed_by_id),
+	    DB_INT(c->changed_at));
 }
 
 int
@@ -151,10 +130,7 @@ store_settings_history(struct db *db, int64_t limit,
     int (*cb)(void *arg, const struct settings_change_row *), void *arg)
 {
 	struct settings_walk w = { NULL, cb, arg };
-	sqlite3_stmt	*st;
 
-	if ((st = db_stmt(db, STMT_SETTINGS_HISTORY)) == NULL)
-		return -1;
-	db_bind_int(st, 1, limit);
-	return db_each_row(st, settings_change_row, &w);
+	return db_each(db, STMT_SETTINGS_HISTORY, settings_change_row, &w,
+	    DB_INT(limit));
 }

@@ -135,13 +135,6 @@ col_dup(sqlite3_stmt *st, int col)
 	return strdup(db_col_text(st, col));
 }
 
-/* db_one_row()'s 1 found, 0 none as this file's 0 found, 1 none. */
-static int
-found_0_none_1(int rc)
-{
-	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
-}
-
 /* A walk over rows handed to a caller's callback: each list sets the
  * one of its type. */
 struct users_walk {
@@ -200,7 +193,7 @@ int
 store_user_by_name(struct db *db, const char *name, struct user *u)
 {
 	memset(u, 0, sizeof(*u));
-	return found_0_none_1(db_one_row(db, STMT_USER_BY_NAME, user_fill, u,
+	return db_found_0(db_one_row(db, STMT_USER_BY_NAME, user_fill, u,
 	    DB_TEXT(name)));
 }
 
@@ -208,7 +201,7 @@ int
 store_user_by_id(struct db *db, int64_t id, struct user *u)
 {
 	memset(u, 0, sizeof(*u));
-	return found_0_none_1(db_one_row(db, STMT_USER_BY_ID, user_fill, u,
+	return db_found_0(db_one_row(db, STMT_USER_BY_ID, user_fill, u,
 	    DB_INT(id)));
 }
 
@@ -379,7 +372,7 @@ store_session_get(struct db *db, const unsigned char *token_hash,
 
 	memset(s, 0, sizeof(*s));
 	*user_disabled = 0;
-	return found_0_none_1(db_one_row(db, STMT_SESSION_GET, session_fill,
+	return db_found_0(db_one_row(db, STMT_SESSION_GET, session_fill,
 	    &o, DB_BLOB(token_hash, hash_len)));
 }
 
@@ -463,7 +456,7 @@ int
 store_fail_get(struct db *db, const char *key, struct login_failures *f)
 {
 	memset(f, 0, sizeof(*f));
-	return found_0_none_1(db_one_row(db, STMT_FAIL_GET, fail_fill, f,
+	return db_found_0(db_one_row(db, STMT_FAIL_GET, fail_fill, f,
 	    DB_TEXT(key)));
 }
 
@@ -491,7 +484,7 @@ store_known_get(struct db *db, int64_t user_id, const char *addr,
     int64_t since)
 {
 	/* 0 known, 1 not: whether the statement has a row. */
-	return found_0_none_1(db_one_int(db, STMT_KNOWN_GET, NULL,
+	return db_found_0(db_one_int(db, STMT_KNOWN_GET, NULL,
 	    DB_INT(user_id), DB_TEXT(addr), DB_INT(since)));
 }
 
