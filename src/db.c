@@ -219,6 +219,18 @@ db_cursor_step(struct store_cursor *c, sqlite3_stmt **stp)
 	return -1;
 }
 
+int
+db_cursor_next(struct store_cursor *c, int (*fill)(void *, sqlite3_stmt *),
+    void *row)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((rc = db_cursor_step(c, &st)) == 1 && fill(row, st) != 0)
+		rc = -1;
+	return rc;
+}
+
 void
 store_cursor_close(struct store_cursor *c)
 {

@@ -171,6 +171,10 @@ void		 db_reset(sqlite3_stmt *);
  * (logged). store_cursor_close() resets it. */
 struct store_cursor *db_cursor(sqlite3_stmt *);
 int		 db_cursor_step(struct store_cursor *, sqlite3_stmt **st);
+/* The next row of a cursor filled by fill(row, st) (db_one_row's fill):
+ * 1 filled, 0 at the end, -1 on an error (logged) or when fill failed. */
+int		 db_cursor_next(struct store_cursor *,
+		    int (*fill)(void *row, sqlite3_stmt *), void *row);
 
 /* The first column of a bound statement's first row, as an integer, and
  * reset it: 1 with *v, 0 when there is no row or the value is NULL, -1 on
@@ -253,6 +257,31 @@ int		 db_found_0(int rc);
 int		 db_each_params(struct db *, enum stmt,
 		    int (*row)(void *arg, sqlite3_stmt *), void *arg,
 		    const struct db_param *);
+/*
+ * DB_ROW_WALK(name, type, fill) defines struct name_walk { cb, arg } and
+ * name_row(), the row function of db_each() for a list handed to a
+ * caller's callback one row at a time: it fills a type on the stack with
+ * fill(&row, st) (an int function of (void *, sqlite3_stmt *), the same
+ * that db_one_row() takes) and calls cb(arg, &row). stopped says whether
+ * cb stopped the walk (db_each() then returns -1).
+ */
+#define DB_ROW_WALK(name, type, fill)					\
+struct name##_walk {							\
+	int	(*cb)(void *, const type *);				\
+	void	*arg;							\
+	int	 stopped;						\
+};									\
+static int								\
+name##_row(void *arg, sqlite3_stmt *st)					\
+{									\
+	struct name##_walk *w = arg;					\
+	type		 r;						\
+									\
+	if (fill(&r, st) != 0)						\
+		return -1;						\
+	return w->stopped = w->cb(w->arg, &r) != 0;			\
+}
+
 /* s as a cursor (db_cursor), NULL (logged) on an error. */
 #define db_open_cursor(db, s, ...) \
 	db_cursor(db_bound((db), (s), DB_PARAMS(__VA_ARGS__)))

@@ -143,15 +143,17 @@ store_audit_head(struct db *db)
 	return db_cursor(db_bound(db, STMT_AUDIT_HEAD, NULL));
 }
 
+static int
+audit_entry_fill(void *row, sqlite3_stmt *st)
+{
+	audit_fill(st, &entry_cols, row);
+	return 0;
+}
+
 int
 store_audit_next(struct store_cursor *c, struct audit_row *e)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((rc = db_cursor_step(c, &st)) == 1)
-		audit_fill(st, &entry_cols, e);
-	return rc;
+	return db_cursor_next(c, audit_entry_fill, e);
 }
 
 int
@@ -206,28 +208,21 @@ store_audit_marker(struct db *db, const char *action, int64_t *id)
 	return db_one_int(db, STMT_AUDIT_MARKER, id, DB_TEXT(action));
 }
 
-/* A walk over rows handed to a caller's callback. */
-struct audit_walk {
-	int	(*cb)(void *, const struct audit_row *);
-	void	*arg;
-};
-
 static int
-audit_page_row(void *arg, sqlite3_stmt *st)
+audit_page_fill(void *row, sqlite3_stmt *st)
 {
-	struct audit_walk *w = arg;
-	struct audit_row e;
-
-	audit_fill(st, &page_cols, &e);
-	return w->cb(w->arg, &e);
+	audit_fill(st, &page_cols, row);
+	return 0;
 }
+
+DB_ROW_WALK(audit_page, struct audit_row, audit_page_fill)
 
 int
 store_audit_page(struct db *db, const struct audit_filter *f, int64_t max_id,
     int64_t limit, int64_t offset,
     int (*cb)(void *arg, const struct audit_row *), void *arg)
 {
-	struct audit_walk w = { cb, arg };
+	struct audit_page_walk w = { cb, arg, 0 };
 
 	return db_each(db, STMT_AUDIT_PAGE, audit_page_row, &w,
 	    DB_TEXT(f->actor != NULL ? f->actor : ""),

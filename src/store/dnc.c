@@ -203,27 +203,13 @@ store_dnc_by_id(struct db *db, int64_t id, struct dnc_entry *e)
 	return db_one_row(db, STMT_DNC_BY_ID, dnc_entry_fill, e, DB_INT(id));
 }
 
-/* A walk over entries handed to a caller's callback. */
-struct dnc_walk {
-	int	(*cb)(void *, const struct dnc_entry *);
-	void	*arg;
-};
-
-static int
-dnc_page_row(void *arg, sqlite3_stmt *st)
-{
-	struct dnc_walk	*w = arg;
-	struct dnc_entry e;
-
-	dnc_entry_fill(&e, st);
-	return w->cb(w->arg, &e);
-}
+DB_ROW_WALK(dnc_page, struct dnc_entry, dnc_entry_fill)
 
 int
 store_dnc_page(struct db *db, int64_t before, int64_t limit,
     int (*cb)(void *arg, const struct dnc_entry *), void *arg)
 {
-	struct dnc_walk	 w = { cb, arg };
+	struct dnc_page_walk w = { cb, arg, 0 };
 
 	return db_each(db, STMT_DNC_PAGE, dnc_page_row, &w, DB_INT(before),
 	    DB_INT(limit));

@@ -404,20 +404,23 @@ store_import_rows(struct db *db, int64_t import_id, int64_t first,
 	    DB_INT(first), DB_INT(last));
 }
 
-int
-store_import_rows_next(struct store_cursor *c, struct import_row *row)
+static int
+import_row_fill(void *arg, sqlite3_stmt *st)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct import_row *row = arg;
 
-	if ((rc = db_cursor_step(c, &st)) != 1)
-		return rc;
 	row->seq = sqlite3_column_int64(st, IMPORT_ROW_SEQ);
 	row->line = sqlite3_column_int64(st, IMPORT_ROW_LINE);
 	row->phone = db_col_text(st, IMPORT_ROW_PHONE);
 	row->name = db_col_text(st, IMPORT_ROW_NAME);
 	row->other = db_col_text(st, IMPORT_ROW_OTHER);
-	return 1;
+	return 0;
+}
+
+int
+store_import_rows_next(struct store_cursor *c, struct import_row *row)
+{
+	return db_cursor_next(c, import_row_fill, row);
 }
 
 struct store_cursor *
@@ -428,19 +431,22 @@ store_import_bad(struct db *db, int64_t import_id, int64_t limit,
 	    DB_INT(limit), DB_INT(offset));
 }
 
-int
-store_import_bad_next(struct store_cursor *c, struct import_bad *row)
+static int
+import_bad_fill(void *arg, sqlite3_stmt *st)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct import_bad *row = arg;
 
-	if ((rc = db_cursor_step(c, &st)) != 1)
-		return rc;
 	row->line = sqlite3_column_int64(st, BAD_LINE);
 	row->phone = db_col_text(st, BAD_PHONE);
 	row->reason = db_col_text(st, BAD_REASON);
 	row->dup_of = sqlite3_column_int64(st, BAD_DUP_OF);
-	return 1;
+	return 0;
+}
+
+int
+store_import_bad_next(struct store_cursor *c, struct import_bad *row)
+{
+	return db_cursor_next(c, import_bad_fill, row);
 }
 
 /* --- the task it becomes --------------------------------------------- */

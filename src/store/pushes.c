@@ -144,58 +144,51 @@ store_push_link_manual(struct db *db, int64_t push_id, int64_t batch_id,
 	return n == -1 ? -1 : n == 1 ? 0 : 1;
 }
 
-/* A walk over rows handed to a caller's callback, which may stop it: a
- * stop is no error here. */
-struct pushes_walk {
-	int	(*row_cb)(void *, const struct push_row *);
-	int	(*rejected_cb)(void *, const struct push_rejected_row *);
-	void	*arg;
-	int	 stopped;
-};
-
 static int
-push_row(void *arg, sqlite3_stmt *st)
+push_row_fill(void *arg, sqlite3_stmt *st)
 {
-	struct pushes_walk *w = arg;
-	struct push_row	 row;
+	struct push_row	*row = arg;
 
-	row.id = sqlite3_column_int64(st, PUSH_ROW_ID);
-	row.received = sqlite3_column_int64(st, PUSH_ROW_RECEIVED);
-	row.addr = db_col_text(st, PUSH_ROW_ADDR);
-	row.sn = db_col_text(st, PUSH_ROW_SN);
-	row.state = push_state_of(sqlite3_column_int64(st, PUSH_ROW_BATCH),
+	row->id = sqlite3_column_int64(st, PUSH_ROW_ID);
+	row->received = sqlite3_column_int64(st, PUSH_ROW_RECEIVED);
+	row->addr = db_col_text(st, PUSH_ROW_ADDR);
+	row->sn = db_col_text(st, PUSH_ROW_SN);
+	row->state = push_state_of(sqlite3_column_int64(st, PUSH_ROW_BATCH),
 	    db_col_text(st, PUSH_ROW_LINKED_BY));
-	row.ok = sqlite3_column_int(st, PUSH_ROW_OK);
-	row.reason = db_col_text(st, PUSH_ROW_REASON);
-	row.total = sqlite3_column_int64(st, PUSH_ROW_TOTAL);
-	row.success = sqlite3_column_int64(st, PUSH_ROW_SUCCESS);
-	return w->stopped = w->row_cb(w->arg, &row) != 0;
+	row->ok = sqlite3_column_int(st, PUSH_ROW_OK);
+	row->reason = db_col_text(st, PUSH_ROW_REASON);
+	row->total = sqlite3_column_int64(st, PUSH_ROW_TOTAL);
+	row->success = sqlite3_column_int64(st, PUSH_ROW_SUCCESS);
+	return 0;
 }
 
 static int
-push_rejected_row(void *arg, sqlite3_stmt *st)
+push_rejected_fill(void *arg, sqlite3_stmt *st)
 {
-	struct pushes_walk *w = arg;
-	struct push_rejected_row row;
+	struct push_rejected_row *row = arg;
 
-	row.id = sqlite3_column_int64(st, REJECTED_ROW_ID);
-	row.received = sqlite3_column_int64(st, REJECTED_ROW_RECEIVED);
-	row.addr = db_col_text(st, REJECTED_ROW_ADDR);
-	row.content_type = db_col_text(st, REJECTED_ROW_CTYPE);
-	row.length = sqlite3_column_int64(st, REJECTED_ROW_LENGTH);
-	row.body = sqlite3_column_blob(st, REJECTED_ROW_BODY);
-	row.len = (size_t)sqlite3_column_bytes(st, REJECTED_ROW_BODY);
-	if (row.body == NULL)
-		row.body = "";
-	row.reason = db_col_text(st, REJECTED_ROW_REASON);
-	return w->stopped = w->rejected_cb(w->arg, &row) != 0;
+	row->id = sqlite3_column_int64(st, REJECTED_ROW_ID);
+	row->received = sqlite3_column_int64(st, REJECTED_ROW_RECEIVED);
+	row->addr = db_col_text(st, REJECTED_ROW_ADDR);
+	row->content_type = db_col_text(st, REJECTED_ROW_CTYPE);
+	row->length = sqlite3_column_int64(st, REJECTED_ROW_LENGTH);
+	row->body = sqlite3_column_blob(st, REJECTED_ROW_BODY);
+	row->len = (size_t)sqlite3_column_bytes(st, REJECTED_ROW_BODY);
+	if (row->body == NULL)
+		row->body = "";
+	row->reason = db_col_text(st, REJECTED_ROW_REASON);
+	return 0;
 }
+
+/* A walk stopped by its callback is no error here. */
+DB_ROW_WALK(push, struct push_row, push_row_fill)
+DB_ROW_WALK(push_rejected, struct push_rejected_row, push_rejected_fill)
 
 int
 store_pushes_unmatched(struct db *db, int64_t limit, int64_t offset,
     int (*cb)(void *, const struct push_row *), void *arg)
 {
-	struct pushes_walk w = { .row_cb = cb, .arg = arg };
+	struct push_walk w = { cb, arg, 0 };
 
 	return db_each(db, STMT_PUSH_UNMATCHED, push_row, &w, DB_INT(limit),
 	    DB_INT(offset)) == -1 && !w.stopped ? -1 : 0;
@@ -205,7 +198,7 @@ int
 store_pushes_rejected(struct db *db, int64_t limit, int64_t offset,
     int (*cb)(void *, const struct push_rejected_row *), void *arg)
 {
-	struct pushes_walk w = { .rejected_cb = cb, .arg = arg };
+	struct push_rejected_walk w = { cb, arg, 0 };
 
 	return db_each(db, STMT_PUSH_REJECTED_LIST, push_rejected_row, &w,
 	    DB_INT(limit), DB_INT(offset)) == -1 && !w.stopped ? -1 : 0;

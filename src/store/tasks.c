@@ -190,15 +190,6 @@ batch_state_col(sqlite3_stmt *st, int col)
 #define BATCH_STATE(s)	DB_TEXT(batch_state_text(s))
 #define TASK_STATE(s)	DB_TEXT(task_state_text(s))
 
-/* A walk over rows handed to a caller's callback: each list sets the one
- * of its type. */
-struct tasks_walk {
-	int	(*batch_cb)(void *, const struct batch_row *);
-	int	(*summary_cb)(void *, const struct task_summary *);
-	int	(*figures_cb)(void *, const struct batch_figures *);
-	void	*arg;
-};
-
 /* --- tasks ------------------------------------------------------------- */
 
 void
@@ -242,62 +233,64 @@ task_get(struct db *db, int64_t id, struct task_row *t)
 }
 
 static int
-batch_row(void *arg, sqlite3_stmt *st)
+batch_fill(void *row, sqlite3_stmt *st)
 {
-	struct tasks_walk *w = arg;
-	struct batch_row b;
+	struct batch_row *b = row;
 
-	b.id = sqlite3_column_int64(st, BATCHCOL_ID);
-	b.seq = sqlite3_column_int64(st, BATCHCOL_SEQ);
-	b.first_seq = sqlite3_column_int64(st, BATCHCOL_FIRST_SEQ);
-	b.rows = sqlite3_column_int64(st, BATCHCOL_ROWS);
-	b.state = batch_state_col(st, BATCHCOL_STATE);
-	b.attempts = sqlite3_column_int64(st, BATCHCOL_ATTEMPTS);
-	b.next_attempt = sqlite3_column_int64(st, BATCHCOL_NEXT_ATTEMPT);
-	b.body_sha256 = db_col_text(st, BATCHCOL_BODY_SHA);
-	b.http_status = sqlite3_column_int64(st, BATCHCOL_HTTP);
-	b.has_err_code = sqlite3_column_type(st, BATCHCOL_ERR_CODE) !=
+	b->id = sqlite3_column_int64(st, BATCHCOL_ID);
+	b->seq = sqlite3_column_int64(st, BATCHCOL_SEQ);
+	b->first_seq = sqlite3_column_int64(st, BATCHCOL_FIRST_SEQ);
+	b->rows = sqlite3_column_int64(st, BATCHCOL_ROWS);
+	b->state = batch_state_col(st, BATCHCOL_STATE);
+	b->attempts = sqlite3_column_int64(st, BATCHCOL_ATTEMPTS);
+	b->next_attempt = sqlite3_column_int64(st, BATCHCOL_NEXT_ATTEMPT);
+	b->body_sha256 = db_col_text(st, BATCHCOL_BODY_SHA);
+	b->http_status = sqlite3_column_int64(st, BATCHCOL_HTTP);
+	b->has_err_code = sqlite3_column_type(st, BATCHCOL_ERR_CODE) !=
 	    SQLITE_NULL;
-	b.err_code = sqlite3_column_int64(st, BATCHCOL_ERR_CODE);
-	b.message = db_col_text(st, BATCHCOL_MESSAGE);
-	b.vendor_task_id = db_col_text(st, BATCHCOL_VENDOR_TASK);
-	b.sent_at = sqlite3_column_int64(st, BATCHCOL_SENT_AT);
-	b.updated = sqlite3_column_int64(st, BATCHCOL_UPDATED);
-	return w->batch_cb(w->arg, &b);
+	b->err_code = sqlite3_column_int64(st, BATCHCOL_ERR_CODE);
+	b->message = db_col_text(st, BATCHCOL_MESSAGE);
+	b->vendor_task_id = db_col_text(st, BATCHCOL_VENDOR_TASK);
+	b->sent_at = sqlite3_column_int64(st, BATCHCOL_SENT_AT);
+	b->updated = sqlite3_column_int64(st, BATCHCOL_UPDATED);
+	return 0;
 }
+
+DB_ROW_WALK(batch, struct batch_row, batch_fill)
 
 int
 store_task_batches(struct db *db, int64_t task_id,
     int (*cb)(void *, const struct batch_row *), void *arg)
 {
-	struct tasks_walk w = { .batch_cb = cb, .arg = arg };
+	struct batch_walk w = { cb, arg, 0 };
 
 	return db_each(db, STMT_TASK_BATCHES, batch_row, &w, DB_INT(task_id));
 }
 
 static int
-summary_row(void *arg, sqlite3_stmt *st)
+summary_fill(void *row, sqlite3_stmt *st)
 {
-	struct tasks_walk *w = arg;
-	struct task_summary t;
+	struct task_summary *t = row;
 
-	t.id = sqlite3_column_int64(st, SUMMARY_ID);
-	t.name = db_col_text(st, SUMMARY_NAME);
-	t.creator = db_col_text(st, SUMMARY_CREATOR);
-	t.created = sqlite3_column_int64(st, SUMMARY_CREATED);
-	t.rows = sqlite3_column_int64(st, SUMMARY_ROWS);
-	t.batch_count = sqlite3_column_int64(st, SUMMARY_BATCH_COUNT);
-	t.state = task_state_col(st, SUMMARY_STATE);
-	t.batches_done = sqlite3_column_int64(st, SUMMARY_DONE);
-	return w->summary_cb(w->arg, &t);
+	t->id = sqlite3_column_int64(st, SUMMARY_ID);
+	t->name = db_col_text(st, SUMMARY_NAME);
+	t->creator = db_col_text(st, SUMMARY_CREATOR);
+	t->created = sqlite3_column_int64(st, SUMMARY_CREATED);
+	t->rows = sqlite3_column_int64(st, SUMMARY_ROWS);
+	t->batch_count = sqlite3_column_int64(st, SUMMARY_BATCH_COUNT);
+	t->state = task_state_col(st, SUMMARY_STATE);
+	t->batches_done = sqlite3_column_int64(st, SUMMARY_DONE);
+	return 0;
 }
+
+DB_ROW_WALK(summary, struct task_summary, summary_fill)
 
 int
 store_task_list(struct db *db, const struct task_filter *f, int64_t limit,
     int64_t offset, int (*cb)(void *, const struct task_summary *),
     void *arg)
 {
-	struct tasks_walk w = { .summary_cb = cb, .arg = arg };
+	struct summary_walk w = { cb, arg, 0 };
 
 	return db_each(db, STMT_TASK_LIST, summary_row, &w,
 	    DB_TEXT(f->has_state ? task_state_text(f->state) : ""),
@@ -313,45 +306,46 @@ int
 store_task_latest(struct db *db, int64_t user_id, int64_t limit,
     int (*cb)(void *, const struct task_summary *), void *arg)
 {
-	struct tasks_walk w = { .summary_cb = cb, .arg = arg };
+	struct summary_walk w = { cb, arg, 0 };
 
 	return db_each(db, STMT_TASK_LATEST, summary_row, &w, DB_INT(user_id),
 	    DB_INT(limit));
 }
 
 static int
-figures_row(void *arg, sqlite3_stmt *st)
+figures_fill(void *row, sqlite3_stmt *st)
 {
-	struct tasks_walk *w = arg;
-	struct batch_figures b;
+	struct batch_figures *b = row;
 	size_t		 i;
 
-	memset(&b, 0, sizeof(b));
-	b.batch_id = sqlite3_column_int64(st, FIGURES_BATCH);
-	b.seq = sqlite3_column_int64(st, FIGURES_SEQ);
-	b.state = batch_state_col(st, FIGURES_STATE);
-	b.rows = sqlite3_column_int64(st, FIGURES_ROWS);
-	b.sent_at = sqlite3_column_int64(st, FIGURES_SENT_AT);
-	b.pushed = sqlite3_column_type(st, FIGURES_PUSH) != SQLITE_NULL;
-	b.pushes = sqlite3_column_int64(st, FIGURES_PUSHES);
-	b.reason = "";
-	if (b.pushed) {
-		b.received = sqlite3_column_int64(st, FIGURES_RECEIVED);
-		b.ok = sqlite3_column_int(st, FIGURES_OK);
-		b.reason = db_col_text(st, FIGURES_REASON);
-		if (b.ok)
+	memset(b, 0, sizeof(*b));
+	b->batch_id = sqlite3_column_int64(st, FIGURES_BATCH);
+	b->seq = sqlite3_column_int64(st, FIGURES_SEQ);
+	b->state = batch_state_col(st, FIGURES_STATE);
+	b->rows = sqlite3_column_int64(st, FIGURES_ROWS);
+	b->sent_at = sqlite3_column_int64(st, FIGURES_SENT_AT);
+	b->pushed = sqlite3_column_type(st, FIGURES_PUSH) != SQLITE_NULL;
+	b->pushes = sqlite3_column_int64(st, FIGURES_PUSHES);
+	b->reason = "";
+	if (b->pushed) {
+		b->received = sqlite3_column_int64(st, FIGURES_RECEIVED);
+		b->ok = sqlite3_column_int(st, FIGURES_OK);
+		b->reason = db_col_text(st, FIGURES_REASON);
+		if (b->ok)
 			for (i = 0; i < PF__MAX; i++)
-				b.fig[i] = sqlite3_column_int64(st,
+				b->fig[i] = sqlite3_column_int64(st,
 				    FIGURES_FIRST + (int)i);
 	}
-	return w->figures_cb(w->arg, &b);
+	return 0;
 }
+
+DB_ROW_WALK(figures, struct batch_figures, figures_fill)
 
 int
 store_task_breakdown(struct db *db, int64_t task_id,
     int (*cb)(void *, const struct batch_figures *), void *arg)
 {
-	struct tasks_walk w = { .figures_cb = cb, .arg = arg };
+	struct figures_walk w = { cb, arg, 0 };
 
 	return db_each(db, STMT_TASK_BREAKDOWN, figures_row, &w,
 	    DB_INT(task_id));

@@ -135,21 +135,18 @@ col_dup(sqlite3_stmt *st, int col)
 	return strdup(db_col_text(st, col));
 }
 
-/* A walk over rows handed to a caller's callback: each list sets the
- * one of its type. */
-struct users_walk {
-	int	(*name_cb)(void *, int64_t, const char *);
-	int	(*row_cb)(void *, const struct user_row *);
-	int	(*session_cb)(void *, const struct user_session *);
+/* The walk over user names, handed to a callback of (id, name). */
+struct names_walk {
+	int	(*cb)(void *, int64_t, const char *);
 	void	*arg;
 };
 
 static int
 user_name_row(void *arg, sqlite3_stmt *st)
 {
-	struct users_walk *w = arg;
+	struct names_walk *w = arg;
 
-	return w->name_cb(w->arg, sqlite3_column_int64(st, USER_NAME_ID),
+	return w->cb(w->arg, sqlite3_column_int64(st, USER_NAME_ID),
 	    db_col_text(st, USER_NAME_NAME));
 }
 
@@ -157,7 +154,7 @@ int
 store_user_names(struct db *db,
     int (*cb)(void *arg, int64_t id, const char *name), void *arg)
 {
-	struct users_walk w = { .name_cb = cb, .arg = arg };
+	struct names_walk w = { cb, arg };
 
 	return db_each_params(db, STMT_USER_LIST, user_name_row, &w, NULL);
 }
@@ -293,29 +290,30 @@ store_user_other_admins(struct db *db, int64_t id, int64_t *n)
 }
 
 static int
-user_row_row(void *arg, sqlite3_stmt *st)
+user_row_fill(void *row, sqlite3_stmt *st)
 {
-	struct users_walk *w = arg;
-	struct user_row	 u;
+	struct user_row	*u = row;
 
-	u.id = sqlite3_column_int64(st, USER_ROW_ID);
-	u.name = db_col_text(st, USER_ROW_NAME);
-	u.role = role_parse(db_col_text(st, USER_ROW_ROLE));
-	u.disabled = sqlite3_column_int(st, USER_ROW_DISABLED);
-	u.vendor_login = db_col_text(st, USER_ROW_VENDOR_LOGIN);
-	u.must_change = sqlite3_column_int(st, USER_ROW_MUST_CHANGE);
-	u.last_login = sqlite3_column_int64(st, USER_ROW_LAST_LOGIN);
-	u.last_login_addr = db_col_text(st, USER_ROW_LAST_LOGIN_ADDR);
-	u.sessions = sqlite3_column_int64(st, USER_ROW_SESSIONS);
-	u.may_see_phones = sqlite3_column_int(st, USER_ROW_MAY_SEE_PHONES);
-	return w->row_cb(w->arg, &u);
+	u->id = sqlite3_column_int64(st, USER_ROW_ID);
+	u->name = db_col_text(st, USER_ROW_NAME);
+	u->role = role_parse(db_col_text(st, USER_ROW_ROLE));
+	u->disabled = sqlite3_column_int(st, USER_ROW_DISABLED);
+	u->vendor_login = db_col_text(st, USER_ROW_VENDOR_LOGIN);
+	u->must_change = sqlite3_column_int(st, USER_ROW_MUST_CHANGE);
+	u->last_login = sqlite3_column_int64(st, USER_ROW_LAST_LOGIN);
+	u->last_login_addr = db_col_text(st, USER_ROW_LAST_LOGIN_ADDR);
+	u->sessions = sqlite3_column_int64(st, USER_ROW_SESSIONS);
+	u->may_see_phones = sqlite3_column_int(st, USER_ROW_MAY_SEE_PHONES);
+	return 0;
 }
+
+DB_ROW_WALK(user_row, struct user_row, user_row_fill)
 
 int
 store_user_rows(struct db *db,
     int (*cb)(void *arg, const struct user_row *), void *arg)
 {
-	struct users_walk w = { .row_cb = cb, .arg = arg };
+	struct user_row_walk w = { cb, arg, 0 };
 
 	return db_each_params(db, STMT_USER_ROWS, user_row_row, &w, NULL);
 }
@@ -411,24 +409,25 @@ store_session_delete_others(struct db *db, int64_t user_id, int64_t keep,
 }
 
 static int
-user_session_row(void *arg, sqlite3_stmt *st)
+user_session_fill(void *row, sqlite3_stmt *st)
 {
-	struct users_walk *w = arg;
-	struct user_session s;
+	struct user_session *s = row;
 
-	s.id = sqlite3_column_int64(st, USER_SESSION_ID);
-	s.created = sqlite3_column_int64(st, USER_SESSION_CREATED);
-	s.last_seen = sqlite3_column_int64(st, USER_SESSION_LAST_SEEN);
-	s.addr = db_col_text(st, USER_SESSION_ADDR);
-	s.user_agent = db_col_text(st, USER_SESSION_USER_AGENT);
-	return w->session_cb(w->arg, &s);
+	s->id = sqlite3_column_int64(st, USER_SESSION_ID);
+	s->created = sqlite3_column_int64(st, USER_SESSION_CREATED);
+	s->last_seen = sqlite3_column_int64(st, USER_SESSION_LAST_SEEN);
+	s->addr = db_col_text(st, USER_SESSION_ADDR);
+	s->user_agent = db_col_text(st, USER_SESSION_USER_AGENT);
+	return 0;
 }
+
+DB_ROW_WALK(user_session, struct user_session, user_session_fill)
 
 int
 store_user_sessions(struct db *db, int64_t user_id,
     int (*cb)(void *arg, const struct user_session *), void *arg)
 {
-	struct users_walk w = { .session_cb = cb, .arg = arg };
+	struct user_session_walk w = { cb, arg, 0 };
 
 	return db_each(db, STMT_SESSION_LIST_USER, user_session_row, &w,
 	    DB_INT(user_id));
