@@ -199,6 +199,7 @@ int		 db_exec_stmt(sqlite3_stmt *);
  * binds ?1 and ?2 and runs it. DB_TEXT is copied; the bytes of DB_TEXTN
  * and DB_BLOB are not (they must outlive the call, or the cursor).
  */
+/* DB_P_END is 0: a zeroed element ends a list. */
 enum db_param_type { DB_P_END, DB_P_INT, DB_P_NULL, DB_P_TEXT, DB_P_TEXTN,
     DB_P_BLOB };
 struct db_param {

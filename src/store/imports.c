@@ -476,65 +476,78 @@ store_batch_insert(struct db *db, int64_t task_id, int64_t seq,
 
 /* --- housekeeping and retention -------------------------------------- */
 
-/* Rows of (id, file_path) into ids[] and paths[]: how many, -1. */
-static int
-ids_and_paths(sqlite3_stmt *st, int64_t *ids, char **paths,
-    int max)
-{
-	int	 n = 0, rc;
+/* Rows of (id, file_path) into ids[] and paths[], up to max (the
+ * statements' LIMIT). */
+struct stale_out {
+	int64_t	*ids;
+	char	**paths;
+	int	 n, max;
+};
 
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids[n] = sqlite3_column_int64(st, STALE_ID);
-		if ((paths[n] = strdup(db_col_text(st, STALE_FILE_PATH))) ==
-		    NULL) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		n++;
-	}
-	if (n == max)
-		rc = SQLITE_DONE;
-	db_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_err("db: %s", sqlite3_errstr(rc));
-		while (n > 0)
-			free(paths[--n]);
+static int
+stale_row(void *arg, sqlite3_stmt *st)
+{
+	struct stale_out *o = arg;
+
+	if (o->n == o->max)
+		return 0;
+	o->ids[o->n] = sqlite3_column_int64(st, STALE_ID);
+	if ((o->paths[o->n] = strdup(db_col_text(st, STALE_FILE_PATH))) ==
+	    NULL) {
+		log_err("db: stale uploads: out of memory");
 		return -1;
 	}
-	return n;
+	o->n++;
+	return 0;
+}
+
+/* How many, or -1 with nothing to free. */
+static int
+stale_end(struct stale_out *o, int rc)
+{
+	if (rc == 0)
+		return o->n;
+	while (o->n > 0)
+		free(o->paths[--o->n]);
+	return -1;
 }
 
 int
 store_import_stale(struct db *db, enum import_state state, int64_t before,
     int64_t *ids, char **paths, int max)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_STALE);
+	struct stale_out o = { ids, paths, 0, max };
 
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 1, import_state_text(state));
-	db_bind_int(st, 2, before);
-	db_bind_int(st, 3, max);
-	return ids_and_paths(st, ids, paths, max);
+	return stale_end(&o, db_each(db, STMT_IMPORT_STALE, stale_row, &o,
+	    DB_TEXT(import_state_text(state)), DB_INT(before), DB_INT(max)));
+}
+
+/* Ids into ids[], up to max (the statement's LIMIT). */
+struct ids_out {
+	int64_t	*ids;
+	int	 n, max;
+};
+
+static int
+id_row(void *arg, sqlite3_stmt *st)
+{
+	struct ids_out	*o = arg;
+
+	if (o->n < o->max)
+		o->ids[o->n++] = sqlite3_column_int64(st, 0);
+	return 0;
 }
 
 int
 store_retention_due(struct db *db, int64_t before, int64_t *ids, int max)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_RETENTION_DUE);
-	int		 n = 0, rc = SQLITE_DONE;
+	struct ids_out	 o = { ids, 0, max };
 
-	if (st == NULL)
+	if (db_each(db, STMT_RETENTION_DUE, id_row, &o, DB_INT(before),
+	    DB_INT(max), DB_TEXT(import_state_text(IMPORT_CONFIRMED)),
+	    DB_TEXT(BATCH_SENT), DB_TEXT(BATCH_CANCELLED)) == -1)
 		return -1;
-	db_bind_int(st, 1, before);
-	db_bind_int(st, 2, max);
-	db_bind_text(st, 3, import_state_text(IMPORT_CONFIRMED));
-	db_bind_text(st, 4, BATCH_SENT);
-	db_bind_text(st, 5, BATCH_CANCELLED);
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	db_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
+	return o.n;
 }
 
 int
@@ -565,49 +578,53 @@ drafts_free(struct draft *d, size_t n)
 	free(d);
 }
 
+/* The drafts read so far, up to max (the statement's LIMIT). */
+struct drafts_out {
+	struct draft	*all;
+	size_t		 n, max;
+};
+
+static int
+draft_row(void *arg, sqlite3_stmt *st)
+{
+	struct drafts_out *o = arg;
+	struct draft	*d;
+	int		 nomem = 0;
+
+	if (o->n == o->max)
+		return 0;
+	d = &o->all[o->n++];
+	d->import_id = sqlite3_column_int64(st, DRAFT_ID);
+	d->user_id = sqlite3_column_int64(st, DRAFT_USER);
+	d->creator = col_dup(st, DRAFT_CREATOR, &nomem);
+	d->created = sqlite3_column_int64(st, DRAFT_CREATED);
+	d->rows_read = sqlite3_column_int64(st, DRAFT_ROWS_READ);
+	d->valid = sqlite3_column_int64(st, DRAFT_VALID);
+	d->name = col_dup(st, DRAFT_NAME, &nomem);
+	d->file_name = col_dup(st, DRAFT_FILE_NAME, &nomem);
+	return nomem ? -1 : 0;
+}
+
 int
 store_drafts(struct db *db, const struct draft_filter *f, size_t max,
     struct draft **out, size_t *n)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_DRAFT_LIST);
-	struct draft	*d, *all;
-	int		 rc = SQLITE_DONE, nomem = 0;
+	struct drafts_out o = { NULL, 0, max };
 
 	*out = NULL;
 	*n = 0;
-	if (st == NULL)
+	if ((o.all = calloc(max > 0 ? max : 1, sizeof(*o.all))) == NULL)
 		return -1;
-	if ((all = calloc(max > 0 ? max : 1, sizeof(*all))) == NULL) {
-		db_reset(st);
-		return -1;
-	}
-	db_bind_int(st, 1, f->user_id);
-	db_bind_int(st, 2, f->from);
-	db_bind_int(st, 3, f->to);
-	db_bind_text(st, 4, f->name_part != NULL ? f->name_part : "");
-	db_bind_int(st, 5, (int64_t)max);
-	db_bind_text(st, 6, import_state_text(IMPORT_PREVIEW));
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		d = &all[(*n)++];
-		d->import_id = sqlite3_column_int64(st, DRAFT_ID);
-		d->user_id = sqlite3_column_int64(st, DRAFT_USER);
-		d->creator = col_dup(st, DRAFT_CREATOR, &nomem);
-		d->created = sqlite3_column_int64(st, DRAFT_CREATED);
-		d->rows_read = sqlite3_column_int64(st, DRAFT_ROWS_READ);
-		d->valid = sqlite3_column_int64(st, DRAFT_VALID);
-		d->name = col_dup(st, DRAFT_NAME, &nomem);
-		d->file_name = col_dup(st, DRAFT_FILE_NAME, &nomem);
-		if (nomem)
-			break;
-	}
-	db_reset(st);
-	/* A last SQLITE_ROW: it stopped at max, not at an error. */
-	if (nomem || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
-		drafts_free(all, *n);
-		*n = 0;
+	if (db_each(db, STMT_DRAFT_LIST, draft_row, &o, DB_INT(f->user_id),
+	    DB_INT(f->from), DB_INT(f->to),
+	    DB_TEXT(f->name_part != NULL ? f->name_part : ""),
+	    DB_INT((int64_t)max),
+	    DB_TEXT(import_state_text(IMPORT_PREVIEW))) == -1) {
+		drafts_free(o.all, o.n);
 		return -1;
 	}
-	*out = all;
+	*out = o.all;
+	*n = o.n;
 	return 0;
 }
 
@@ -687,13 +704,10 @@ int
 store_kept_stale(struct db *db, int64_t before, int64_t *ids, char **paths,
     int max)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_KEPT_STALE);
+	struct stale_out o = { ids, paths, 0, max };
 
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, before);
-	db_bind_int(st, 2, max);
-	return ids_and_paths(st, ids, paths, max);
+	return stale_end(&o, db_each(db, STMT_KEPT_STALE, stale_row, &o,
+	    DB_INT(before), DB_INT(max)));
 }
 
 /* --- upload bytes ---------------------------------------------------- */
@@ -711,32 +725,33 @@ store_upload_put(struct db *db, enum upload_owner owner, int64_t id,
 	    DB_INT(id), DB_INT(seq), DB_BLOB(bytes, len));
 }
 
+/* The chunks of an upload handed to a caller's callback. */
+struct chunks_walk {
+	int	(*cb)(void *, const void *, size_t);
+	void	*arg;
+	int	 found;
+};
+
+static int
+chunk_row(void *arg, sqlite3_stmt *st)
+{
+	struct chunks_walk *w = arg;
+
+	w->found = 1;
+	return w->cb(w->arg, sqlite3_column_blob(st, UPLOAD_CHUNK_BYTES),
+	    (size_t)sqlite3_column_bytes(st, UPLOAD_CHUNK_BYTES));
+}
+
 int
 store_upload_read(struct db *db, enum upload_owner owner, int64_t id,
     int (*cb)(void *, const void *, size_t), void *arg)
 {
-	sqlite3_stmt	*st;
-	int		 rc, found = 0, stopped = 0;
+	struct chunks_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_UPLOAD_CHUNKS)) == NULL)
+	if (db_each(db, STMT_UPLOAD_CHUNKS, chunk_row, &w,
+	    DB_TEXT(upload_owners[owner]), DB_INT(id)) == -1)
 		return -1;
-	db_bind_text(st, 1, upload_owners[owner]);
-	db_bind_int(st, 2, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		found = 1;
-		if (cb(arg, sqlite3_column_blob(st, UPLOAD_CHUNK_BYTES),
-		    (size_t)sqlite3_column_bytes(st, UPLOAD_CHUNK_BYTES)) != 0) {
-			stopped = 1;
-			break;
-		}
-	}
-	if (!stopped && rc != SQLITE_DONE)
-		log_err("db: upload %s %lld: %s", upload_owners[owner],
-		    (long long)id, sqlite3_errmsg(db_handle(db)));
-	db_reset(st);
-	if (stopped || rc != SQLITE_DONE)
-		return -1;
-	return found;
+	return w.found;
 }
 
 int
