@@ -219,6 +219,18 @@ db_cursor_step(struct store_cursor *c, sqlite3_stmt **stp)
 	return -1;
 }
 
+int
+db_cursor_next(struct store_cursor *c, int (*fill)(void *, sqlite3_stmt *),
+    void *row)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((rc = db_cursor_step(c, &st)) == 1 && fill(row, st) != 0)
+		rc = -1;
+	return rc;
+}
+
 void
 store_cursor_close(struct store_cursor *c)
 {
@@ -512,6 +524,122 @@ int
 db_bind_int(sqlite3_stmt *st, int idx, int64_t v)
 {
 	return sqlite3_bind_int64(st, idx, v);
+}
+
+int
+db_bind_params(sqlite3_stmt *st, const struct db_param *p)
+{
+	int	 i, rc = SQLITE_OK;
+
+	for (i = 1; p != NULL && p->type != DB_P_END && rc == SQLITE_OK;
+	    i++, p++)
+		switch (p->type) {
+		case DB_P_INT:
+			rc = sqlite3_bind_int64(st, i, p->i);
+			break;
+		case DB_P_TEXT:
+			rc = db_bind_text(st, i, p->p);
+			break;
+		case DB_P_TEXTN:
+			rc = sqlite3_bind_text(st, i, p->p, (int)p->len,
+			    SQLITE_STATIC);
+			break;
+		case DB_P_BLOB:
+			/* An empty blob is a blob, not SQL NULL. */
+			rc = sqlite3_bind_blob(st, i, p->len > 0 ? p->p : "",
+			    (int)p->len, SQLITE_STATIC);
+			break;
+		default:
+			rc = sqlite3_bind_null(st, i);
+			break;
+		}
+	if (rc == SQLITE_OK)
+		return 0;
+	log_err("db: %s: parameter %d: %s", sqlite3_sql(st), i - 1,
+	    sqlite3_errstr(rc));
+	db_reset(st);
+	return -1;
+}
+
+sqlite3_stmt *
+db_bound(struct db *db, enum stmt s, const struct db_param *p)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, s)) == NULL || db_bind_params(st, p) == -1)
+		return NULL;
+	return st;
+}
+
+int
+db_run_params(struct db *db, enum stmt s, const struct db_param *p)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_bound(db, s, p)) == NULL)
+		return -1;
+	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+}
+
+int64_t
+db_run_changes_params(struct db *db, enum stmt s, const struct db_param *p)
+{
+	if (db_run_params(db, s, p) == -1)
+		return -1;
+	return sqlite3_changes64(db->h);
+}
+
+int64_t
+db_last_insert_id(struct db *db)
+{
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+int
+db_one_int_params(struct db *db, enum stmt s, int64_t *v,
+    const struct db_param *p)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_bound(db, s, p)) == NULL)
+		return -1;
+	return db_get_int(st, v);
+}
+
+int
+db_one_row_params(struct db *db, enum stmt s,
+    int (*fill)(void *arg, sqlite3_stmt *), void *arg,
+    const struct db_param *p)
+{
+	struct store_cursor *c;
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_bound(db, s, p)) == NULL)
+		return -1;
+	c = db_cursor(st);
+	if ((rc = db_cursor_step(c, &st)) == 1 && fill(arg, st) != 0)
+		rc = -1;
+	store_cursor_close(c);
+	return rc;
+}
+
+int
+db_found_0(int rc)
+{
+	return rc == 1 ? 0 : rc == 0 ? 1 : -1;
+}
+
+int
+db_each_params(struct db *db, enum stmt s,
+    int (*row)(void *arg, sqlite3_stmt *), void *arg,
+    const struct db_param *p)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_bound(db, s, p)) == NULL)
+		return -1;
+	return db_each_row(st, row, arg);
 }
 
 const char *

@@ -8,6 +8,7 @@
 #ifndef DIALDESK_DB_H
 #define DIALDESK_DB_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sqlite3.h>
 
@@ -170,6 +171,10 @@ void		 db_reset(sqlite3_stmt *);
  * (logged). store_cursor_close() resets it. */
 struct store_cursor *db_cursor(sqlite3_stmt *);
 int		 db_cursor_step(struct store_cursor *, sqlite3_stmt **st);
+/* The next row of a cursor filled by fill(row, st) (db_one_row's fill):
+ * 1 filled, 0 at the end, -1 on an error (logged) or when fill failed. */
+int		 db_cursor_next(struct store_cursor *,
+		    int (*fill)(void *row, sqlite3_stmt *), void *row);
 
 /* The first column of a bound statement's first row, as an integer, and
  * reset it: 1 with *v, 0 when there is no row or the value is NULL, -1 on
@@ -184,6 +189,103 @@ int		 db_each_row(sqlite3_stmt *,
  * outside a transaction gets its own BEGIN IMMEDIATE ... COMMIT. Returns
  * SQLITE_DONE on success, the error otherwise (logged). */
 int		 db_exec_stmt(sqlite3_stmt *);
+
+/*
+ * Running a statement from its parameters, in one call: the parameters
+ * are a list of typed values, so that the compiler checks each one's
+ * type (a varargs list with a type string would take an int where an
+ * int64_t is read without a word). For example
+ *	db_run(db, STMT_FAIL_SET, DB_TEXT(key), DB_INT(f->count))
+ * binds ?1 and ?2 and runs it. DB_TEXT is copied; the bytes of DB_TEXTN
+ * and DB_BLOB are not (they must outlive the call, or the cursor).
+ */
+/* DB_P_END is 0: a zeroed element ends a list. */
+enum db_param_type { DB_P_END, DB_P_INT, DB_P_NULL, DB_P_TEXT, DB_P_TEXTN,
+    DB_P_BLOB };
+struct db_param {
+	enum db_param_type	 type;
+	int64_t			 i;
+	const void		*p;	/* text (NULL: SQL NULL), blob */
+	size_t			 len;	/* DB_P_TEXTN, DB_P_BLOB */
+};
+#define DB_INT(v)	((struct db_param){ DB_P_INT, (v), NULL, 0 })
+#define DB_NULL		((struct db_param){ DB_P_NULL, 0, NULL, 0 })
+#define DB_TEXT(s)	((struct db_param){ DB_P_TEXT, 0, \
+			    (const char *){ (s) }, 0 })
+/* text of n bytes */
+#define DB_TEXTN(s, n)	((struct db_param){ DB_P_TEXTN, 0, \
+			    (const char *){ (s) }, (n) })
+/* n bytes; NULL or n == 0 is an empty blob, not SQL NULL */
+#define DB_BLOB(b, n)	((struct db_param){ DB_P_BLOB, 0, (b), (n) })
+#define DB_PARAMS(...)	((const struct db_param[]){ __VA_ARGS__, \
+			    { DB_P_END, 0, NULL, 0 } })
+
+/* Bind params (ended by DB_P_END; NULL: none) to ?1, ?2, ...: 0, or -1
+ * (logged). */
+int		 db_bind_params(sqlite3_stmt *, const struct db_param *);
+/* The statement s with params bound; NULL (logged) on an error. */
+sqlite3_stmt	*db_bound(struct db *, enum stmt s, const struct db_param *);
+
+/* Run s (db_exec_stmt: rows not wanted): 0, or -1 (logged). */
+#define db_run(db, s, ...) \
+	db_run_params((db), (s), DB_PARAMS(__VA_ARGS__))
+int		 db_run_params(struct db *, enum stmt, const struct db_param *);
+/* Run s: how many rows it changed, or -1 (logged). */
+#define db_run_changes(db, s, ...) \
+	db_run_changes_params((db), (s), DB_PARAMS(__VA_ARGS__))
+int64_t		 db_run_changes_params(struct db *, enum stmt,
+		    const struct db_param *);
+/* The id of the row the last INSERT added. */
+int64_t		 db_last_insert_id(struct db *);
+/* db_get_int() of s: 1 with *v, 0 no row (or NULL), -1 (logged). */
+#define db_one_int(db, s, v, ...) \
+	db_one_int_params((db), (s), (v), DB_PARAMS(__VA_ARGS__))
+int		 db_one_int_params(struct db *, enum stmt, int64_t *v,
+		    const struct db_param *);
+/* The first row of s handed to fill(): 1 filled, 0 no row, -1 on an
+ * error (logged) or when fill() returned non-zero. Reset after. */
+#define db_one_row(db, s, fill, arg, ...) \
+	db_one_row_params((db), (s), (fill), (arg), DB_PARAMS(__VA_ARGS__))
+int		 db_one_row_params(struct db *, enum stmt,
+		    int (*fill)(void *arg, sqlite3_stmt *), void *arg,
+		    const struct db_param *);
+/* db_one_row()'s or db_one_int()'s 1 found, 0 none as 0 found, 1 none
+ * (-1 stays): the contract of the lookups that return 0 on success. */
+int		 db_found_0(int rc);
+/* db_each_row() over s: 0, or -1 (logged, or row() non-zero). */
+#define db_each(db, s, row, arg, ...) \
+	db_each_params((db), (s), (row), (arg), DB_PARAMS(__VA_ARGS__))
+int		 db_each_params(struct db *, enum stmt,
+		    int (*row)(void *arg, sqlite3_stmt *), void *arg,
+		    const struct db_param *);
+/*
+ * DB_ROW_WALK(name, type, fill) defines struct name_walk { cb, arg } and
+ * name_row(), the row function of db_each() for a list handed to a
+ * caller's callback one row at a time: it fills a type on the stack with
+ * fill(&row, st) (an int function of (void *, sqlite3_stmt *), the same
+ * that db_one_row() takes) and calls cb(arg, &row). stopped says whether
+ * cb stopped the walk (db_each() then returns -1).
+ */
+#define DB_ROW_WALK(name, type, fill)					\
+struct name##_walk {							\
+	int	(*cb)(void *, const type *);				\
+	void	*arg;							\
+	int	 stopped;						\
+};									\
+static int								\
+name##_row(void *arg, sqlite3_stmt *st)					\
+{									\
+	struct name##_walk *w = arg;					\
+	type		 r;						\
+									\
+	if (fill(&r, st) != 0)						\
+		return -1;						\
+	return w->stopped = w->cb(w->arg, &r) != 0;			\
+}
+
+/* s as a cursor (db_cursor), NULL (logged) on an error. */
+#define db_open_cursor(db, s, ...) \
+	db_cursor(db_bound((db), (s), DB_PARAMS(__VA_ARGS__)))
 
 /* Bind helpers that treat NULL text as SQL NULL. */
 int		 db_bind_text(sqlite3_stmt *, int idx, const char *);

@@ -384,36 +384,37 @@ fill_bad(struct request *r, struct tdict *body, const struct import *im,
 	return rc == 0 ? 0 : -1;
 }
 
-static const char *
-encoding_label(const char *e)
-{
-	if (strcmp(e, "gb18030") == 0)
-		return "GB18030(GBK)";
-	if (strcmp(e, "utf-8-bom") == 0)
-		return "UTF-8（带 BOM）";
-	return "UTF-8";
-}
+/* A stored value and its label; the last row, value NULL, is what any
+ * other value shows. */
+struct value_label {
+	const char	*value, *label;
+};
+
+static const struct value_label encoding_labels[] = {
+	{ "gb18030", "GB18030(GBK)" },
+	{ "utf-8-bom", "UTF-8（带 BOM）" },
+	{ NULL, "UTF-8" },
+};
+
+static const struct value_label format_labels[] = {
+	{ "xlsx", "Excel .xlsx" },
+	{ "xls", "Excel 97-2003 .xls" },
+	{ "ods", "OpenDocument .ods" },
+	{ NULL, "CSV" },
+};
+
+static const struct value_label delimiter_labels[] = {
+	{ "\t", "制表符" },
+	{ ";", "分号" },
+	{ NULL, "逗号" },
+};
 
 static const char *
-format_label(const char *f)
+label_of(const struct value_label *t, const char *value)
 {
-	if (strcmp(f, "xlsx") == 0)
-		return "Excel .xlsx";
-	if (strcmp(f, "xls") == 0)
-		return "Excel 97-2003 .xls";
-	if (strcmp(f, "ods") == 0)
-		return "OpenDocument .ods";
-	return "CSV";
-}
-
-static const char *
-delimiter_label(const char *d)
-{
-	if (strcmp(d, "\t") == 0)
-		return "制表符";
-	if (strcmp(d, ";") == 0)
-		return "分号";
-	return "逗号";
+	while (t->value != NULL && strcmp(value, t->value) != 0)
+		t++;
+	return t->label;
 }
 
 /* The preview; with full, whole numbers (the caller has checked the
@@ -443,11 +444,13 @@ show_preview(struct request *r, int status, int full, const char *error)
 	tdict_set_int(body, "BATCHES", (im.valid + r->cfg->batch_size - 1) /
 	    r->cfg->batch_size);
 	tdict_set_int(body, "BATCH_SIZE", r->cfg->batch_size);
-	tdict_set(body, "FORMAT_LABEL", format_label(im.format));
+	tdict_set(body, "FORMAT_LABEL", label_of(format_labels, im.format));
 	if (strcmp(im.format, "csv") == 0) {
 		s = tdict_add_section(body, "CSV_FACTS");
-		tdict_set(s, "ENCODING_LABEL", encoding_label(im.encoding));
-		tdict_set(s, "DELIMITER_LABEL", delimiter_label(im.delimiter));
+		tdict_set(s, "ENCODING_LABEL",
+		    label_of(encoding_labels, im.encoding));
+		tdict_set(s, "DELIMITER_LABEL",
+		    label_of(delimiter_labels, im.delimiter));
 	}
 	if (im.file_size >= 1024 * 1024)
 		snprintf(size, sizeof(size), "%.1f MiB",

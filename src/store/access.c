@@ -46,8 +46,7 @@ static const enum stmt owner_stmts[OBJ__MAX] = {
 int
 store_owner(struct db *db, enum object obj, int64_t id, int64_t *owner)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	int	 rc;
 
 	*owner = 0;
 	/* A kind left out of owner_stmts holds 0, STMT_SCHEMA_CREATE, which
@@ -57,20 +56,14 @@ store_owner(struct db *db, enum object obj, int64_t id, int64_t *owner)
 		log_err("db: owner of object kind %d: no such kind", (int)obj);
 		return -1;
 	}
-	if ((st = db_stmt(db, owner_stmts[obj])) == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
+	/* OWNER_USER_ID is the first column. */
 	if (obj == OBJ_IMPORT)
-		db_bind_text(st, 2, import_loading);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*owner = sqlite3_column_int64(st, OWNER_USER_ID);
-	db_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	log_err("db: owner of %s %lld: %s", access_object_name(obj),
-	    (long long)id, sqlite3_errstr(rc));
-	return -1;
+		rc = db_one_int(db, owner_stmts[obj], owner, DB_INT(id),
+		    DB_TEXT(import_loading));
+	else
+		rc = db_one_int(db, owner_stmts[obj], owner, DB_INT(id));
+	if (rc == -1)
+		log_err("db: owner of %s %lld", access_object_name(obj),
+		    (long long)id);
+	return db_found_0(rc);
 }

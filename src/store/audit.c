@@ -95,168 +95,139 @@ audit_fill(sqlite3_stmt *st, const struct audit_cols *c, struct audit_row *e)
 	e->hash = text_at(st, c->hash);
 }
 
+/* An id and a hash, or a hash and a time stamp, read from one row. */
+struct audit_hash_out {
+	int64_t	*id;
+	char	*hash;
+	char	*ts;	/* NULL: not wanted */
+};
+
+static int
+audit_last_fill(void *arg, sqlite3_stmt *st)
+{
+	struct audit_hash_out *o = arg;
+
+	*o->id = sqlite3_column_int64(st, AUDIT_LAST_ID);
+	snprintf(o->hash, 65, "%s", db_col_text(st, AUDIT_LAST_HASH));
+	return 0;
+}
+
 int
 store_audit_last(struct db *db, int64_t *id, char hash[65])
 {
-	struct store_cursor *c;
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct audit_hash_out o = { id, hash, NULL };
 
-	if ((st = db_stmt(db, STMT_AUDIT_LAST)) == NULL)
-		return -1;
-	c = db_cursor(st);
-	if ((rc = db_cursor_step(c, &st)) == 1) {
-		*id = sqlite3_column_int64(st, AUDIT_LAST_ID);
-		snprintf(hash, 65, "%s", db_col_text(st, AUDIT_LAST_HASH));
-	}
-	store_cursor_close(c);
-	return rc;
+	return db_one_row_params(db, STMT_AUDIT_LAST, audit_last_fill, &o,
+	    NULL);
 }
 
 int
 store_audit_insert(struct db *db, const struct audit_row *e)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_AUDIT_INSERT)) == NULL)
-		return -1;
-	db_bind_int(st, 1, e->id);
-	db_bind_text(st, 2, e->ts);
-	if (e->actor_id > 0)
-		db_bind_int(st, 3, e->actor_id);
-	db_bind_text(st, 4, e->actor);
-	db_bind_text(st, 5, e->addr);
-	db_bind_text(st, 6, e->user_agent);
-	db_bind_text(st, 7, e->action);
-	db_bind_text(st, 8, e->object);
-	db_bind_text(st, 9, e->details);
-	db_bind_text(st, 10, e->prev_hash);
-	db_bind_text(st, 11, e->hash);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_AUDIT_INSERT, DB_INT(e->id), DB_TEXT(e->ts),
+	    e->actor_id > 0 ? DB_INT(e->actor_id) : DB_NULL, DB_TEXT(e->actor),
+	    DB_TEXT(e->addr), DB_TEXT(e->user_agent), DB_TEXT(e->action),
+	    DB_TEXT(e->object), DB_TEXT(e->details), DB_TEXT(e->prev_hash),
+	    DB_TEXT(e->hash));
 }
 
 struct store_cursor *
 store_audit_all(struct db *db)
 {
-	sqlite3_stmt	*st;
-
-	return (st = db_stmt(db, STMT_AUDIT_ALL)) == NULL ? NULL :
-	    db_cursor(st);
+	return db_cursor(db_bound(db, STMT_AUDIT_ALL, NULL));
 }
 
 struct store_cursor *
 store_audit_head(struct db *db)
 {
-	sqlite3_stmt	*st;
+	return db_cursor(db_bound(db, STMT_AUDIT_HEAD, NULL));
+}
 
-	return (st = db_stmt(db, STMT_AUDIT_HEAD)) == NULL ? NULL :
-	    db_cursor(st);
+static int
+audit_entry_fill(void *row, sqlite3_stmt *st)
+{
+	audit_fill(st, &entry_cols, row);
+	return 0;
 }
 
 int
 store_audit_next(struct store_cursor *c, struct audit_row *e)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((rc = db_cursor_step(c, &st)) == 1)
-		audit_fill(st, &entry_cols, e);
-	return rc;
+	return db_cursor_next(c, audit_entry_fill, e);
 }
 
 int
 store_audit_max_id(struct db *db, int64_t *id)
 {
-	sqlite3_stmt	*st;
-
 	*id = 0;
-	if ((st = db_stmt(db, STMT_AUDIT_MAXID)) == NULL)
-		return -1;
-	return db_get_int(st, id) == -1 ? -1 : 0;
+	return db_one_int_params(db, STMT_AUDIT_MAXID, id, NULL) == -1 ? -1 : 0;
+}
+
+static int
+audit_size_fill(void *arg, sqlite3_stmt *st)
+{
+	int64_t	**out = arg;
+
+	*out[0] = sqlite3_column_int64(st, AUDIT_SIZE_COUNT);
+	*out[1] = sqlite3_column_int64(st, AUDIT_SIZE_LAST);
+	return 0;
 }
 
 int
 store_audit_size(struct db *db, int64_t *count, int64_t *last)
 {
-	struct store_cursor *c;
-	sqlite3_stmt	*st;
-	int		 rc;
+	int64_t	*out[2] = { count, last };
 
-	if ((st = db_stmt(db, STMT_AUDIT_SIZE)) == NULL)
-		return -1;
-	c = db_cursor(st);
-	if ((rc = db_cursor_step(c, &st)) == 1) {
-		*count = sqlite3_column_int64(st, AUDIT_SIZE_COUNT);
-		*last = sqlite3_column_int64(st, AUDIT_SIZE_LAST);
-	}
-	store_cursor_close(c);
-	return rc == 1 ? 0 : -1;
+	return db_one_row_params(db, STMT_AUDIT_SIZE, audit_size_fill, out,
+	    NULL) == 1 ? 0 : -1;
+}
+
+static int
+audit_hash_at_fill(void *arg, sqlite3_stmt *st)
+{
+	struct audit_hash_out *o = arg;
+
+	snprintf(o->hash, 65, "%s", db_col_text(st, AUDIT_HASH_AT_HASH));
+	if (o->ts != NULL)
+		snprintf(o->ts, 32, "%s", db_col_text(st, AUDIT_HASH_AT_TS));
+	return 0;
 }
 
 int
 store_audit_hash_at(struct db *db, int64_t id, char hash[65], char ts[32])
 {
-	struct store_cursor *c;
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct audit_hash_out o = { NULL, hash, ts };
 
-	if ((st = db_stmt(db, STMT_AUDIT_HASH_AT)) == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	c = db_cursor(st);
-	if ((rc = db_cursor_step(c, &st)) == 1) {
-		snprintf(hash, 65, "%s", db_col_text(st, AUDIT_HASH_AT_HASH));
-		if (ts != NULL)
-			snprintf(ts, 32, "%s", db_col_text(st,
-			    AUDIT_HASH_AT_TS));
-	}
-	store_cursor_close(c);
-	return rc;
+	return db_one_row(db, STMT_AUDIT_HASH_AT, audit_hash_at_fill, &o,
+	    DB_INT(id));
 }
 
 int
 store_audit_marker(struct db *db, const char *action, int64_t *id)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_AUDIT_MARKER)) == NULL)
-		return -1;
-	db_bind_text(st, 1, action);
-	return db_get_int(st, id);
+	return db_one_int(db, STMT_AUDIT_MARKER, id, DB_TEXT(action));
 }
-
-/* A walk over rows handed to a caller's callback. */
-struct audit_walk {
-	int	(*cb)(void *, const struct audit_row *);
-	void	*arg;
-};
 
 static int
-audit_page_row(void *arg, sqlite3_stmt *st)
+audit_page_fill(void *row, sqlite3_stmt *st)
 {
-	struct audit_walk *w = arg;
-	struct audit_row e;
-
-	audit_fill(st, &page_cols, &e);
-	return w->cb(w->arg, &e);
+	audit_fill(st, &page_cols, row);
+	return 0;
 }
+
+DB_ROW_WALK(audit_page, struct audit_row, audit_page_fill)
 
 int
 store_audit_page(struct db *db, const struct audit_filter *f, int64_t max_id,
     int64_t limit, int64_t offset,
     int (*cb)(void *arg, const struct audit_row *), void *arg)
 {
-	struct audit_walk w = { cb, arg };
-	sqlite3_stmt	*st;
+	struct audit_page_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_AUDIT_PAGE)) == NULL)
-		return -1;
-	db_bind_text(st, 1, f->actor != NULL ? f->actor : "");
-	db_bind_text(st, 2, f->action != NULL ? f->action : "");
-	db_bind_text(st, 3, f->from != NULL ? f->from : "");
-	db_bind_text(st, 4, f->to != NULL ? f->to : "");
-	db_bind_int(st, 5, max_id);
-	db_bind_int(st, 6, limit);
-	db_bind_int(st, 7, offset);
-	return db_each_row(st, audit_page_row, &w);
+	return db_each(db, STMT_AUDIT_PAGE, audit_page_row, &w,
+	    DB_TEXT(f->actor != NULL ? f->actor : ""),
+	    DB_TEXT(f->action != NULL ? f->action : ""),
+	    DB_TEXT(f->from != NULL ? f->from : ""),
+	    DB_TEXT(f->to != NULL ? f->to : ""), DB_INT(max_id), DB_INT(limit),
+	    DB_INT(offset));
 }

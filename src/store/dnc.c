@@ -75,9 +75,11 @@ enum { DNC_RULE_SCOPE, DNC_RULE_DAYS, DNC_RULE_KEEP, DNC_RULE_USER,
     DNC_RULE_LISTED, DNC_RULE_RECENT };
 enum { DNC_DELETED_MASKED };
 
-static void
-dnc_entry_fill(sqlite3_stmt *st, struct dnc_entry *e)
+static int
+dnc_entry_fill(void *arg, sqlite3_stmt *st)
 {
+	struct dnc_entry *e = arg;
+
 	memset(e, 0, sizeof(*e));
 	e->id = sqlite3_column_int64(st, DNC_ENTRY_ID);
 	snprintf(e->masked, sizeof(e->masked), "%s",
@@ -89,11 +91,14 @@ dnc_entry_fill(sqlite3_stmt *st, struct dnc_entry *e)
 	snprintf(e->added_by, sizeof(e->added_by), "%s",
 	    db_col_text(st, DNC_ENTRY_ADDED_BY));
 	e->added_at = sqlite3_column_int64(st, DNC_ENTRY_ADDED_AT);
+	return 0;
 }
 
-static void
-dnc_rule_fill(sqlite3_stmt *st, struct dnc_rule_row *r)
+static int
+dnc_rule_fill(void *arg, sqlite3_stmt *st)
 {
+	struct dnc_rule_row *r = arg;
+
 	snprintf(r->scope, sizeof(r->scope), "%s",
 	    db_col_text(st, DNC_RULE_SCOPE));
 	r->days = sqlite3_column_int(st, DNC_RULE_DAYS);
@@ -101,78 +106,40 @@ dnc_rule_fill(sqlite3_stmt *st, struct dnc_rule_row *r)
 	r->user_id = sqlite3_column_int64(st, DNC_RULE_USER);
 	r->listed = sqlite3_column_int64(st, DNC_RULE_LISTED);
 	r->recent = sqlite3_column_int64(st, DNC_RULE_RECENT);
+	return 0;
 }
 
-/* Whether a bound statement has a row: 1, 0, -1 (logged). */
-static int
-has_row(sqlite3_stmt *st)
-{
-	return db_get_int(st, NULL);
-}
+/* A number's hash as a bound parameter. */
+#define DNC_HASH(h)	DB_BLOB((h), DNC_HASH_BYTES)
 
-/* The one entry of a bound statement: 1, 0, -1 (logged). */
-static int
-entry_one(sqlite3_stmt *st, struct dnc_entry *e)
-{
-	struct store_cursor *c = db_cursor(st);
-	int		 rc;
-
-	if ((rc = db_cursor_step(c, &st)) == 1)
-		dnc_entry_fill(st, e);
-	store_cursor_close(c);
-	return rc;
-}
-
-static void
-bind_hash(sqlite3_stmt *st, int idx, const unsigned char h[DNC_HASH_BYTES])
-{
-	sqlite3_bind_blob(st, idx, h, DNC_HASH_BYTES, SQLITE_STATIC);
-}
-
+/* Each of the lookups below: whether its statement has a row, 1, 0, -1
+ * (logged). */
 int
 store_dnc_listed(struct db *db, const unsigned char h[DNC_HASH_BYTES],
     const char *today)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_DNC_LISTED)) == NULL)
-		return -1;
-	bind_hash(st, 1, h);
-	db_bind_text(st, 2, today);
-	return has_row(st);
+	return db_one_int(db, STMT_DNC_LISTED, NULL, DNC_HASH(h),
+	    DB_TEXT(today));
 }
 
 int
 store_dnc_sent_recently(struct db *db, const unsigned char h[DNC_HASH_BYTES],
     int64_t since, int64_t user_id)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_DNC_SENT_RECENTLY)) == NULL)
-		return -1;
-	bind_hash(st, 1, h);
-	db_bind_int(st, 2, since);
-	db_bind_int(st, 3, user_id);
-	return has_row(st);
+	return db_one_int(db, STMT_DNC_SENT_RECENTLY, NULL, DNC_HASH(h),
+	    DB_INT(since), DB_INT(user_id));
 }
 
 int
 store_dnc_any(struct db *db)
 {
-	sqlite3_stmt	*st;
-
-	return (st = db_stmt(db, STMT_DNC_ANY)) == NULL ? -1 : has_row(st);
+	return db_one_int_params(db, STMT_DNC_ANY, NULL, NULL);
 }
 
 int
 store_dnc_sent_any(struct db *db, int64_t since)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_DNC_SENT_ANY)) == NULL)
-		return -1;
-	db_bind_int(st, 1, since);
-	return has_row(st);
+	return db_one_int(db, STMT_DNC_SENT_ANY, NULL, DB_INT(since));
 }
 
 int
@@ -180,178 +147,113 @@ store_dnc_insert(struct db *db, const unsigned char h[DNC_HASH_BYTES],
     const char *masked, const char *reason, const char *expires,
     int64_t added_by, int64_t added_at, int64_t *id)
 {
-	sqlite3_stmt	*st;
+	int64_t	 n;
 
-	if ((st = db_stmt(db, STMT_DNC_INSERT)) == NULL)
-		return -1;
-	bind_hash(st, 1, h);
-	db_bind_text(st, 2, masked);
-	db_bind_text(st, 3, reason);
-	db_bind_text(st, 4, expires);
-	db_bind_int(st, 5, added_by);
-	db_bind_int(st, 6, added_at);
-	if (db_exec_stmt(st) != SQLITE_DONE)
+	if ((n = db_run_changes(db, STMT_DNC_INSERT, DNC_HASH(h),
+	    DB_TEXT(masked), DB_TEXT(reason), DB_TEXT(expires),
+	    DB_INT(added_by), DB_INT(added_at))) == -1)
 		return -1;
 	/* ON CONFLICT DO NOTHING changes no row when it is listed. */
-	if (sqlite3_changes(db_handle(db)) != 1)
+	if (n != 1)
 		return 0;
 	if (id != NULL)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
+		*id = db_last_insert_id(db);
 	return 1;
+}
+
+/* Where the masked number of a deleted entry goes. */
+struct masked_out {
+	char	*masked;
+	size_t	 masksz;
+	int	 found;
+};
+
+static int
+deleted_row(void *arg, sqlite3_stmt *st)
+{
+	struct masked_out *m = arg;
+
+	snprintf(m->masked, m->masksz, "%s",
+	    db_col_text(st, DNC_DELETED_MASKED));
+	m->found = 1;
+	return 0;
 }
 
 int
 store_dnc_delete(struct db *db, int64_t id, char *masked, size_t masksz)
 {
-	struct store_cursor *c;
-	sqlite3_stmt	*st;
-	int		 rc, found = 0;
+	struct masked_out m = { masked, masksz, 0 };
 
-	if ((st = db_stmt(db, STMT_DNC_DELETE)) == NULL)
+	if (db_each(db, STMT_DNC_DELETE, deleted_row, &m, DB_INT(id)) == -1)
 		return -1;
-	db_bind_int(st, 1, id);
-	c = db_cursor(st);
-	while ((rc = db_cursor_step(c, &st)) == 1) {
-		snprintf(masked, masksz, "%s",
-		    db_col_text(st, DNC_DELETED_MASKED));
-		found = 1;
-	}
-	store_cursor_close(c);
-	return rc == -1 ? -1 : found;
+	return m.found;
 }
 
 int
 store_dnc_by_hash(struct db *db, const unsigned char h[DNC_HASH_BYTES],
     struct dnc_entry *e)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_DNC_BY_HASH)) == NULL)
-		return -1;
-	bind_hash(st, 1, h);
-	return entry_one(st, e);
+	return db_one_row(db, STMT_DNC_BY_HASH, dnc_entry_fill, e,
+	    DNC_HASH(h));
 }
 
 int
 store_dnc_by_id(struct db *db, int64_t id, struct dnc_entry *e)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_DNC_BY_ID)) == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	return entry_one(st, e);
+	return db_one_row(db, STMT_DNC_BY_ID, dnc_entry_fill, e, DB_INT(id));
 }
 
-/* A walk over entries handed to a caller's callback. */
-struct dnc_walk {
-	int	(*cb)(void *, const struct dnc_entry *);
-	void	*arg;
-};
-
-static int
-dnc_page_row(void *arg, sqlite3_stmt *st)
-{
-	struct dnc_walk	*w = arg;
-	struct dnc_entry e;
-
-	dnc_entry_fill(st, &e);
-	return w->cb(w->arg, &e);
-}
+DB_ROW_WALK(dnc_page, struct dnc_entry, dnc_entry_fill)
 
 int
 store_dnc_page(struct db *db, int64_t before, int64_t limit,
     int (*cb)(void *arg, const struct dnc_entry *), void *arg)
 {
-	struct dnc_walk	 w = { cb, arg };
-	sqlite3_stmt	*st;
+	struct dnc_page_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_DNC_PAGE)) == NULL)
-		return -1;
-	db_bind_int(st, 1, before);
-	db_bind_int(st, 2, limit);
-	return db_each_row(st, dnc_page_row, &w);
+	return db_each(db, STMT_DNC_PAGE, dnc_page_row, &w, DB_INT(before),
+	    DB_INT(limit));
 }
 
 int
 store_dnc_count(struct db *db, int64_t *n)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_DNC_COUNT)) == NULL)
-		return -1;
-	return db_get_int(st, n) == 1 ? 0 : -1;
+	return db_one_int_params(db, STMT_DNC_COUNT, n, NULL) == 1 ? 0 : -1;
 }
 
 int
 store_dnc_sent_insert(struct db *db, const unsigned char h[DNC_HASH_BYTES],
     int64_t user_id, int64_t sent_at)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_DNC_SENT_INSERT)) == NULL)
-		return -1;
-	bind_hash(st, 1, h);
-	db_bind_int(st, 2, user_id);
-	db_bind_int(st, 3, sent_at);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_DNC_SENT_INSERT, DNC_HASH(h), DB_INT(user_id),
+	    DB_INT(sent_at));
 }
 
 int64_t
 store_dnc_sent_purge(struct db *db, int64_t before)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_DNC_SENT_PURGE)) == NULL)
-		return -1;
-	db_bind_int(st, 1, before);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(db_handle(db));
+	return db_run_changes(db, STMT_DNC_SENT_PURGE, DB_INT(before));
 }
 
 int
 store_dnc_rule_get(struct db *db, int64_t import_id, struct dnc_rule_row *r)
 {
-	struct store_cursor *c;
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = db_stmt(db, STMT_DNC_RULE_GET)) == NULL)
-		return -1;
-	db_bind_int(st, 1, import_id);
-	c = db_cursor(st);
-	if ((rc = db_cursor_step(c, &st)) == 1)
-		dnc_rule_fill(st, r);
-	store_cursor_close(c);
-	return rc;
+	return db_one_row(db, STMT_DNC_RULE_GET, dnc_rule_fill, r,
+	    DB_INT(import_id));
 }
 
 int
 store_dnc_rule_set(struct db *db, int64_t import_id, const char *scope,
     int days, int keep)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_DNC_RULE_SET)) == NULL)
-		return -1;
-	db_bind_text(st, 1, scope);
-	db_bind_int(st, 2, days);
-	db_bind_int(st, 3, keep);
-	db_bind_int(st, 4, import_id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_DNC_RULE_SET, DB_TEXT(scope), DB_INT(days),
+	    DB_INT(keep), DB_INT(import_id));
 }
 
 int
 store_dnc_counts_set(struct db *db, int64_t import_id, int64_t listed,
     int64_t recent)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_DNC_COUNTS_SET)) == NULL)
-		return -1;
-	db_bind_int(st, 1, listed);
-	db_bind_int(st, 2, recent);
-	db_bind_int(st, 3, import_id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_DNC_COUNTS_SET, DB_INT(listed), DB_INT(recent),
+	    DB_INT(import_id));
 }

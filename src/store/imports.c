@@ -222,21 +222,6 @@ import_state_of(const char *text, enum import_state *s)
 	return -1;
 }
 
-/* Step a statement that returns at most one row wanted as an integer:
- * 1 and *v, 0 no row, -1 error (logged). Resets it. */
-static int
-one_int(struct db *db, sqlite3_stmt *st, int64_t *v)
-{
-	int	 rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		log_err("db: %s", sqlite3_errmsg(db_handle(db)));
-	db_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
 static char *
 col_dup(sqlite3_stmt *st, int col, int *nomem)
 {
@@ -267,9 +252,10 @@ import_clear(struct import *im)
 
 /* Fill im from a row of STMT_IMPORT_GET: 0, or -1 (im cleared). */
 static int
-import_fill(sqlite3_stmt *st, struct import *im)
+import_fill(void *arg, sqlite3_stmt *st)
 {
-	int	 nomem = 0;
+	struct import	*im = arg;
+	int		 nomem = 0;
 
 	im->id = sqlite3_column_int64(st, IMPORT_ID);
 	im->user_id = sqlite3_column_int64(st, IMPORT_USER);
@@ -308,114 +294,62 @@ import_fill(sqlite3_stmt *st, struct import *im)
 int
 store_import_get(struct db *db, int64_t id, struct import *im)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_GET);
-	int		 rc, found;
-
 	memset(im, 0, sizeof(*im));
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		found = import_fill(st, im) == 0 ? 1 : -1;
-	else if (rc == SQLITE_DONE)
-		found = 0;
-	else {
-		log_err("db: import %lld: %s", (long long)id,
-		    sqlite3_errmsg(db_handle(db)));
-		found = -1;
-	}
-	db_reset(st);
-	return found;
+	return db_one_row(db, STMT_IMPORT_GET, import_fill, im, DB_INT(id));
 }
 
 int
 store_import_insert(struct db *db, const struct import_new *n, int64_t *id)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_INSERT);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, n->user_id);
-	db_bind_int(st, 2, n->created);
-	db_bind_text(st, 3, import_state_text(IMPORT_LOADING));
-	db_bind_text(st, 4, n->params);
-	db_bind_text(st, 5, n->file_name);
-	db_bind_int(st, 6, n->file_size);
-	db_bind_text(st, 7, n->file_sha256);
-	db_bind_int(st, 8, n->phone_col);
-	db_bind_int(st, 9, n->name_col);
-	return one_int(db, st, id) == 1 ? 0 : -1;
+	return db_one_int(db, STMT_IMPORT_INSERT, id, DB_INT(n->user_id),
+	    DB_INT(n->created), DB_TEXT(import_state_text(IMPORT_LOADING)),
+	    DB_TEXT(n->params), DB_TEXT(n->file_name), DB_INT(n->file_size),
+	    DB_TEXT(n->file_sha256), DB_INT(n->phone_col),
+	    DB_INT(n->name_col)) == 1 ? 0 : -1;
 }
 
 int
 store_import_reload(struct db *db, int64_t id, int phone_col, int name_col)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_RELOAD);
+	int64_t	 n;
 
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 1, import_state_text(IMPORT_LOADING));
-	db_bind_int(st, 2, phone_col);
-	db_bind_int(st, 3, name_col);
-	db_bind_int(st, 4, id);
-	db_bind_text(st, 5, import_state_text(IMPORT_PREVIEW));
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(db_handle(db)) == 1 ? 1 : 0;
+	n = db_run_changes(db, STMT_IMPORT_RELOAD,
+	    DB_TEXT(import_state_text(IMPORT_LOADING)), DB_INT(phone_col),
+	    DB_INT(name_col), DB_INT(id),
+	    DB_TEXT(import_state_text(IMPORT_PREVIEW)));
+	return n == -1 ? -1 : n == 1 ? 1 : 0;
 }
 
 int
 store_import_finish(struct db *db, int64_t id, const struct import_read *f)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_FINISH);
-
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 1, import_state_text(IMPORT_PREVIEW));
-	db_bind_text(st, 2, f->format);
-	db_bind_text(st, 3, f->encoding);
-	db_bind_text(st, 4, f->delimiter);
-	db_bind_text(st, 5, f->headers);
-	db_bind_int(st, 6, f->phone_col);
-	db_bind_int(st, 7, f->name_col);
-	db_bind_int(st, 8, f->rows_read);
-	db_bind_int(st, 9, f->valid);
-	db_bind_int(st, 10, f->invalid);
-	db_bind_int(st, 11, f->duplicates);
-	db_bind_int(st, 12, f->sheet);
-	db_bind_int(st, 13, f->header_line);
-	db_bind_text(st, 14, f->sheets);
-	db_bind_text(st, 15, f->head_rows);
-	db_bind_int(st, 16, id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_IMPORT_FINISH,
+	    DB_TEXT(import_state_text(IMPORT_PREVIEW)), DB_TEXT(f->format),
+	    DB_TEXT(f->encoding), DB_TEXT(f->delimiter), DB_TEXT(f->headers),
+	    DB_INT(f->phone_col), DB_INT(f->name_col), DB_INT(f->rows_read),
+	    DB_INT(f->valid), DB_INT(f->invalid), DB_INT(f->duplicates),
+	    DB_INT(f->sheet), DB_INT(f->header_line), DB_TEXT(f->sheets),
+	    DB_TEXT(f->head_rows), DB_INT(id));
 }
 
 int
 store_import_decide(struct db *db, int64_t id, enum import_state to)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_SET_STATE);
+	int64_t	 n;
 
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 1, import_state_text(to));
-	db_bind_int(st, 2, id);
-	db_bind_text(st, 3, import_state_text(IMPORT_PREVIEW));
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(db_handle(db)) == 1 ? 1 : 0;
+	n = db_run_changes(db, STMT_IMPORT_SET_STATE,
+	    DB_TEXT(import_state_text(to)), DB_INT(id),
+	    DB_TEXT(import_state_text(IMPORT_PREVIEW)));
+	return n == -1 ? -1 : n == 1 ? 1 : 0;
 }
 
 int
 store_import_delete(struct db *db, int64_t id)
 {
-	sqlite3_stmt	*st;
-
 	if (store_import_rows_delete(db, id, NULL) == -1 ||
-	    store_upload_delete(db, UPLOAD_IMPORT, id) == -1 ||
-	    (st = db_stmt(db, STMT_IMPORT_DELETE)) == NULL)
+	    store_upload_delete(db, UPLOAD_IMPORT, id) == -1)
 		return -1;
-	db_bind_int(st, 1, id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_IMPORT_DELETE, DB_INT(id));
 }
 
 /* --- its rows -------------------------------------------------------- */
@@ -424,64 +358,41 @@ int
 store_import_row_good(struct db *db, int64_t import_id,
     const struct import_row_new *row)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_ROW_VALID);
-	int64_t		 seq;
+	int64_t	 seq;
 
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, import_id);
-	db_bind_int(st, 2, row->seq);
-	db_bind_int(st, 3, row->line);
-	db_bind_text(st, 4, row->phone);
-	db_bind_text(st, 5, row->name);
-	db_bind_text(st, 6, row->other);
-	return one_int(db, st, &seq);
+	return db_one_int(db, STMT_IMPORT_ROW_VALID, &seq, DB_INT(import_id),
+	    DB_INT(row->seq), DB_INT(row->line), DB_TEXT(row->phone),
+	    DB_TEXT(row->name), DB_TEXT(row->other));
 }
 
 int
 store_import_row_first(struct db *db, int64_t import_id, const char *phone,
     int64_t *line)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_ROW_FIRST);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, import_id);
-	db_bind_text(st, 2, phone);
-	return one_int(db, st, line);
+	return db_one_int(db, STMT_IMPORT_ROW_FIRST, line, DB_INT(import_id),
+	    DB_TEXT(phone));
 }
 
 int
 store_import_row_bad(struct db *db, int64_t import_id,
     const struct import_row_new *row)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_ROW_BAD);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, import_id);
-	db_bind_int(st, 2, row->seq);
-	db_bind_int(st, 3, row->line);
-	db_bind_text(st, 4, row->phone);
-	db_bind_text(st, 5, row->name);
-	db_bind_text(st, 6, row->other);
-	db_bind_text(st, 7, row->reason);
-	db_bind_int(st, 8, row->dup_of);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_IMPORT_ROW_BAD, DB_INT(import_id),
+	    DB_INT(row->seq), DB_INT(row->line), DB_TEXT(row->phone),
+	    DB_TEXT(row->name), DB_TEXT(row->other), DB_TEXT(row->reason),
+	    DB_INT(row->dup_of));
 }
 
 int
 store_import_rows_delete(struct db *db, int64_t import_id, int64_t *deleted)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_ROWS_DELETE);
+	int64_t	 n;
 
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, import_id);
-	if (db_exec_stmt(st) != SQLITE_DONE)
+	if ((n = db_run_changes(db, STMT_IMPORT_ROWS_DELETE,
+	    DB_INT(import_id))) == -1)
 		return -1;
 	if (deleted != NULL)
-		*deleted = sqlite3_changes(db_handle(db));
+		*deleted = n;
 	return 0;
 }
 
@@ -489,59 +400,53 @@ struct store_cursor *
 store_import_rows(struct db *db, int64_t import_id, int64_t first,
     int64_t last)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_IMPORT_ROWS_RANGE)) == NULL)
-		return NULL;
-	db_bind_int(st, 1, import_id);
-	db_bind_int(st, 2, first);
-	db_bind_int(st, 3, last);
-	return db_cursor(st);
+	return db_open_cursor(db, STMT_IMPORT_ROWS_RANGE, DB_INT(import_id),
+	    DB_INT(first), DB_INT(last));
 }
 
-int
-store_import_rows_next(struct store_cursor *c, struct import_row *row)
+static int
+import_row_fill(void *arg, sqlite3_stmt *st)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct import_row *row = arg;
 
-	if ((rc = db_cursor_step(c, &st)) != 1)
-		return rc;
 	row->seq = sqlite3_column_int64(st, IMPORT_ROW_SEQ);
 	row->line = sqlite3_column_int64(st, IMPORT_ROW_LINE);
 	row->phone = db_col_text(st, IMPORT_ROW_PHONE);
 	row->name = db_col_text(st, IMPORT_ROW_NAME);
 	row->other = db_col_text(st, IMPORT_ROW_OTHER);
-	return 1;
+	return 0;
+}
+
+int
+store_import_rows_next(struct store_cursor *c, struct import_row *row)
+{
+	return db_cursor_next(c, import_row_fill, row);
 }
 
 struct store_cursor *
 store_import_bad(struct db *db, int64_t import_id, int64_t limit,
     int64_t offset)
 {
-	sqlite3_stmt	*st;
+	return db_open_cursor(db, STMT_IMPORT_BAD_PAGE, DB_INT(import_id),
+	    DB_INT(limit), DB_INT(offset));
+}
 
-	if ((st = db_stmt(db, STMT_IMPORT_BAD_PAGE)) == NULL)
-		return NULL;
-	db_bind_int(st, 1, import_id);
-	db_bind_int(st, 2, limit);
-	db_bind_int(st, 3, offset);
-	return db_cursor(st);
+static int
+import_bad_fill(void *arg, sqlite3_stmt *st)
+{
+	struct import_bad *row = arg;
+
+	row->line = sqlite3_column_int64(st, BAD_LINE);
+	row->phone = db_col_text(st, BAD_PHONE);
+	row->reason = db_col_text(st, BAD_REASON);
+	row->dup_of = sqlite3_column_int64(st, BAD_DUP_OF);
+	return 0;
 }
 
 int
 store_import_bad_next(struct store_cursor *c, struct import_bad *row)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((rc = db_cursor_step(c, &st)) != 1)
-		return rc;
-	row->line = sqlite3_column_int64(st, BAD_LINE);
-	row->phone = db_col_text(st, BAD_PHONE);
-	row->reason = db_col_text(st, BAD_REASON);
-	row->dup_of = sqlite3_column_int64(st, BAD_DUP_OF);
-	return 1;
+	return db_cursor_next(c, import_bad_fill, row);
 }
 
 /* --- the task it becomes --------------------------------------------- */
@@ -549,135 +454,113 @@ store_import_bad_next(struct store_cursor *c, struct import_bad *row)
 int
 store_import_task(struct db *db, int64_t import_id, int64_t *task_id)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_TASK);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, import_id);
-	return one_int(db, st, task_id);
+	return db_one_int(db, STMT_IMPORT_TASK, task_id, DB_INT(import_id));
 }
 
 int
 store_task_insert(struct db *db, const struct task_new *t, int64_t *id)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_TASK_INSERT);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, t->import_id);
-	db_bind_int(st, 2, t->user_id);
-	db_bind_text(st, 3, t->name);
-	db_bind_text(st, 4, t->params);
-	db_bind_text(st, 5, t->login_name);
-	db_bind_int(st, 6, t->created);
-	db_bind_text(st, 7, TASK_QUEUED);
-	db_bind_int(st, 8, t->rows);
-	db_bind_int(st, 9, t->batch_count);
-	return one_int(db, st, id) == 1 ? 0 : -1;
+	return db_one_int(db, STMT_TASK_INSERT, id, DB_INT(t->import_id),
+	    DB_INT(t->user_id), DB_TEXT(t->name), DB_TEXT(t->params),
+	    DB_TEXT(t->login_name), DB_INT(t->created), DB_TEXT(TASK_QUEUED),
+	    DB_INT(t->rows), DB_INT(t->batch_count)) == 1 ? 0 : -1;
 }
 
 int
 store_batch_insert(struct db *db, int64_t task_id, int64_t seq,
     int64_t first_seq, int64_t rows, int64_t now)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_BATCH_INSERT);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, task_id);
-	db_bind_int(st, 2, seq);
-	db_bind_int(st, 3, first_seq);
-	db_bind_int(st, 4, rows);
-	db_bind_text(st, 5, BATCH_QUEUED);
-	db_bind_int(st, 6, now);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_BATCH_INSERT, DB_INT(task_id), DB_INT(seq),
+	    DB_INT(first_seq), DB_INT(rows), DB_TEXT(BATCH_QUEUED), DB_INT(now));
 }
 
 /* --- housekeeping and retention -------------------------------------- */
 
-/* Rows of (id, file_path) into ids[] and paths[]: how many, -1. */
-static int
-ids_and_paths(sqlite3_stmt *st, int64_t *ids, char **paths,
-    int max)
-{
-	int	 n = 0, rc;
+/* Rows of (id, file_path) into ids[] and paths[], up to max (the
+ * statements' LIMIT). */
+struct stale_out {
+	int64_t	*ids;
+	char	**paths;
+	int	 n, max;
+};
 
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ids[n] = sqlite3_column_int64(st, STALE_ID);
-		if ((paths[n] = strdup(db_col_text(st, STALE_FILE_PATH))) ==
-		    NULL) {
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		n++;
-	}
-	if (n == max)
-		rc = SQLITE_DONE;
-	db_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_err("db: %s", sqlite3_errstr(rc));
-		while (n > 0)
-			free(paths[--n]);
+static int
+stale_row(void *arg, sqlite3_stmt *st)
+{
+	struct stale_out *o = arg;
+
+	if (o->n == o->max)
+		return 0;
+	o->ids[o->n] = sqlite3_column_int64(st, STALE_ID);
+	if ((o->paths[o->n] = strdup(db_col_text(st, STALE_FILE_PATH))) ==
+	    NULL) {
+		log_err("db: stale uploads: out of memory");
 		return -1;
 	}
-	return n;
+	o->n++;
+	return 0;
+}
+
+/* How many, or -1 with nothing to free. */
+static int
+stale_end(struct stale_out *o, int rc)
+{
+	if (rc == 0)
+		return o->n;
+	while (o->n > 0)
+		free(o->paths[--o->n]);
+	return -1;
 }
 
 int
 store_import_stale(struct db *db, enum import_state state, int64_t before,
     int64_t *ids, char **paths, int max)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_STALE);
+	struct stale_out o = { ids, paths, 0, max };
 
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 1, import_state_text(state));
-	db_bind_int(st, 2, before);
-	db_bind_int(st, 3, max);
-	return ids_and_paths(st, ids, paths, max);
+	return stale_end(&o, db_each(db, STMT_IMPORT_STALE, stale_row, &o,
+	    DB_TEXT(import_state_text(state)), DB_INT(before), DB_INT(max)));
+}
+
+/* Ids into ids[], up to max (the statement's LIMIT). */
+struct ids_out {
+	int64_t	*ids;
+	int	 n, max;
+};
+
+static int
+id_row(void *arg, sqlite3_stmt *st)
+{
+	struct ids_out	*o = arg;
+
+	if (o->n < o->max)
+		o->ids[o->n++] = sqlite3_column_int64(st, 0);
+	return 0;
 }
 
 int
 store_retention_due(struct db *db, int64_t before, int64_t *ids, int max)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_RETENTION_DUE);
-	int		 n = 0, rc = SQLITE_DONE;
+	struct ids_out	 o = { ids, 0, max };
 
-	if (st == NULL)
+	if (db_each(db, STMT_RETENTION_DUE, id_row, &o, DB_INT(before),
+	    DB_INT(max), DB_TEXT(import_state_text(IMPORT_CONFIRMED)),
+	    DB_TEXT(BATCH_SENT), DB_TEXT(BATCH_CANCELLED)) == -1)
 		return -1;
-	db_bind_int(st, 1, before);
-	db_bind_int(st, 2, max);
-	db_bind_text(st, 3, import_state_text(IMPORT_CONFIRMED));
-	db_bind_text(st, 4, BATCH_SENT);
-	db_bind_text(st, 5, BATCH_CANCELLED);
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	db_reset(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
+	return o.n;
 }
 
 int
 store_import_set_purged(struct db *db, int64_t id, int64_t at)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_SET_PURGED);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, at);
-	db_bind_int(st, 2, id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_IMPORT_SET_PURGED, DB_INT(at), DB_INT(id));
 }
 
 int
 store_import_purged(struct db *db, int64_t id, int64_t *at)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_IMPORT_PURGED);
-
 	*at = 0;
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	return one_int(db, st, at);
+	return db_one_int(db, STMT_IMPORT_PURGED, at, DB_INT(id));
 }
 
 /* --- drafts ---------------------------------------------------------- */
@@ -695,63 +578,63 @@ drafts_free(struct draft *d, size_t n)
 	free(d);
 }
 
+/* The drafts read so far, up to max (the statement's LIMIT). */
+struct drafts_out {
+	struct draft	*all;
+	size_t		 n, max;
+};
+
+static int
+draft_row(void *arg, sqlite3_stmt *st)
+{
+	struct drafts_out *o = arg;
+	struct draft	*d;
+	int		 nomem = 0;
+
+	if (o->n == o->max)
+		return 0;
+	d = &o->all[o->n++];
+	d->import_id = sqlite3_column_int64(st, DRAFT_ID);
+	d->user_id = sqlite3_column_int64(st, DRAFT_USER);
+	d->creator = col_dup(st, DRAFT_CREATOR, &nomem);
+	d->created = sqlite3_column_int64(st, DRAFT_CREATED);
+	d->rows_read = sqlite3_column_int64(st, DRAFT_ROWS_READ);
+	d->valid = sqlite3_column_int64(st, DRAFT_VALID);
+	d->name = col_dup(st, DRAFT_NAME, &nomem);
+	d->file_name = col_dup(st, DRAFT_FILE_NAME, &nomem);
+	return nomem ? -1 : 0;
+}
+
 int
 store_drafts(struct db *db, const struct draft_filter *f, size_t max,
     struct draft **out, size_t *n)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_DRAFT_LIST);
-	struct draft	*d, *all;
-	int		 rc = SQLITE_DONE, nomem = 0;
+	struct drafts_out o = { NULL, 0, max };
 
 	*out = NULL;
 	*n = 0;
-	if (st == NULL)
+	if ((o.all = calloc(max > 0 ? max : 1, sizeof(*o.all))) == NULL)
 		return -1;
-	if ((all = calloc(max > 0 ? max : 1, sizeof(*all))) == NULL) {
-		db_reset(st);
-		return -1;
-	}
-	db_bind_int(st, 1, f->user_id);
-	db_bind_int(st, 2, f->from);
-	db_bind_int(st, 3, f->to);
-	db_bind_text(st, 4, f->name_part != NULL ? f->name_part : "");
-	db_bind_int(st, 5, (int64_t)max);
-	db_bind_text(st, 6, import_state_text(IMPORT_PREVIEW));
-	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		d = &all[(*n)++];
-		d->import_id = sqlite3_column_int64(st, DRAFT_ID);
-		d->user_id = sqlite3_column_int64(st, DRAFT_USER);
-		d->creator = col_dup(st, DRAFT_CREATOR, &nomem);
-		d->created = sqlite3_column_int64(st, DRAFT_CREATED);
-		d->rows_read = sqlite3_column_int64(st, DRAFT_ROWS_READ);
-		d->valid = sqlite3_column_int64(st, DRAFT_VALID);
-		d->name = col_dup(st, DRAFT_NAME, &nomem);
-		d->file_name = col_dup(st, DRAFT_FILE_NAME, &nomem);
-		if (nomem)
-			break;
-	}
-	db_reset(st);
-	/* A last SQLITE_ROW: it stopped at max, not at an error. */
-	if (nomem || (rc != SQLITE_DONE && rc != SQLITE_ROW)) {
-		drafts_free(all, *n);
-		*n = 0;
+	if (db_each(db, STMT_DRAFT_LIST, draft_row, &o, DB_INT(f->user_id),
+	    DB_INT(f->from), DB_INT(f->to),
+	    DB_TEXT(f->name_part != NULL ? f->name_part : ""),
+	    DB_INT((int64_t)max),
+	    DB_TEXT(import_state_text(IMPORT_PREVIEW))) == -1) {
+		drafts_free(o.all, o.n);
 		return -1;
 	}
-	*out = all;
+	*out = o.all;
+	*n = o.n;
 	return 0;
 }
 
 int64_t
 store_draft_count(struct db *db, int64_t user_id)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_DRAFT_COUNT);
-	int64_t		 n = -1;
+	int64_t	 n = -1;
 
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, user_id);
-	db_bind_text(st, 2, import_state_text(IMPORT_PREVIEW));
-	return one_int(db, st, &n) == 1 ? n : -1;
+	return db_one_int(db, STMT_DRAFT_COUNT, &n, DB_INT(user_id),
+	    DB_TEXT(import_state_text(IMPORT_PREVIEW))) == 1 ? n : -1;
 }
 
 /* --- kept uploads ---------------------------------------------------- */
@@ -766,9 +649,10 @@ kept_upload_clear(struct kept_upload *k)
 
 /* Fill k from a row of STMT_KEPT_GET or STMT_KEPT_TAKE: 0, -1. */
 static int
-kept_fill(sqlite3_stmt *st, struct kept_upload *k)
+kept_fill(void *arg, sqlite3_stmt *st)
 {
-	int	 nomem = 0;
+	struct kept_upload *k = arg;
+	int		 nomem = 0;
 
 	k->id = sqlite3_column_int64(st, KEPT_ID);
 	k->file_name = col_dup(st, KEPT_FILE_NAME, &nomem);
@@ -787,17 +671,9 @@ store_kept_insert(struct db *db, int64_t session_id, int64_t user_id,
     const char *token, int64_t now, const char *file_name, int64_t size,
     int64_t *id)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_KEPT_INSERT);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, session_id);
-	db_bind_int(st, 2, user_id);
-	db_bind_text(st, 3, token);
-	db_bind_int(st, 4, now);
-	db_bind_text(st, 5, file_name);
-	db_bind_int(st, 6, size);
-	return one_int(db, st, id) == 1 ? 0 : -1;
+	return db_one_int(db, STMT_KEPT_INSERT, id, DB_INT(session_id),
+	    DB_INT(user_id), DB_TEXT(token), DB_INT(now), DB_TEXT(file_name),
+	    DB_INT(size)) == 1 ? 0 : -1;
 }
 
 /* STMT_KEPT_GET or STMT_KEPT_TAKE for (session, user, token). */
@@ -805,23 +681,9 @@ static int
 kept_one(struct db *db, enum stmt s, int64_t session_id, int64_t user_id,
     const char *token, struct kept_upload *k)
 {
-	sqlite3_stmt	*st = db_stmt(db, s);
-	int		 rc, found = 0;
-
 	memset(k, 0, sizeof(*k));
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, session_id);
-	db_bind_int(st, 2, user_id);
-	db_bind_text(st, 3, token);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		found = kept_fill(st, k) == 0 ? 1 : -1;
-	else if (rc != SQLITE_DONE) {
-		log_err("db: kept upload: %s", sqlite3_errmsg(db_handle(db)));
-		found = -1;
-	}
-	db_reset(st);
-	return found;
+	return db_one_row(db, s, kept_fill, k, DB_INT(session_id),
+	    DB_INT(user_id), DB_TEXT(token));
 }
 
 int
@@ -842,13 +704,10 @@ int
 store_kept_stale(struct db *db, int64_t before, int64_t *ids, char **paths,
     int max)
 {
-	sqlite3_stmt	*st = db_stmt(db, STMT_KEPT_STALE);
+	struct stale_out o = { ids, paths, 0, max };
 
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, before);
-	db_bind_int(st, 2, max);
-	return ids_and_paths(st, ids, paths, max);
+	return stale_end(&o, db_each(db, STMT_KEPT_STALE, stale_row, &o,
+	    DB_INT(before), DB_INT(max)));
 }
 
 /* --- upload bytes ---------------------------------------------------- */
@@ -857,59 +716,47 @@ int
 store_upload_put(struct db *db, enum upload_owner owner, int64_t id,
     int64_t seq, const void *bytes, size_t len)
 {
-	sqlite3_stmt	*st;
-
 	if (len > STORE_UPLOAD_CHUNK) {
 		log_err("db: upload chunk of %zu bytes is too large", len);
 		return -1;
 	}
-	if ((st = db_stmt(db, STMT_UPLOAD_CHUNK_PUT)) == NULL)
-		return -1;
-	db_bind_text(st, 1, upload_owners[owner]);
-	db_bind_int(st, 2, id);
-	db_bind_int(st, 3, seq);
 	/* A zero-length chunk (an empty file) is a blob, not NULL. */
-	sqlite3_bind_blob(st, 4, len > 0 ? bytes : "", (int)len,
-	    SQLITE_STATIC);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_UPLOAD_CHUNK_PUT, DB_TEXT(upload_owners[owner]),
+	    DB_INT(id), DB_INT(seq), DB_BLOB(bytes, len));
+}
+
+/* The chunks of an upload handed to a caller's callback. */
+struct chunks_walk {
+	int	(*cb)(void *, const void *, size_t);
+	void	*arg;
+	int	 found;
+};
+
+static int
+chunk_row(void *arg, sqlite3_stmt *st)
+{
+	struct chunks_walk *w = arg;
+
+	w->found = 1;
+	return w->cb(w->arg, sqlite3_column_blob(st, UPLOAD_CHUNK_BYTES),
+	    (size_t)sqlite3_column_bytes(st, UPLOAD_CHUNK_BYTES));
 }
 
 int
 store_upload_read(struct db *db, enum upload_owner owner, int64_t id,
     int (*cb)(void *, const void *, size_t), void *arg)
 {
-	sqlite3_stmt	*st;
-	int		 rc, found = 0, stopped = 0;
+	struct chunks_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_UPLOAD_CHUNKS)) == NULL)
+	if (db_each(db, STMT_UPLOAD_CHUNKS, chunk_row, &w,
+	    DB_TEXT(upload_owners[owner]), DB_INT(id)) == -1)
 		return -1;
-	db_bind_text(st, 1, upload_owners[owner]);
-	db_bind_int(st, 2, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		found = 1;
-		if (cb(arg, sqlite3_column_blob(st, UPLOAD_CHUNK_BYTES),
-		    (size_t)sqlite3_column_bytes(st, UPLOAD_CHUNK_BYTES)) != 0) {
-			stopped = 1;
-			break;
-		}
-	}
-	if (!stopped && rc != SQLITE_DONE)
-		log_err("db: upload %s %lld: %s", upload_owners[owner],
-		    (long long)id, sqlite3_errmsg(db_handle(db)));
-	db_reset(st);
-	if (stopped || rc != SQLITE_DONE)
-		return -1;
-	return found;
+	return w.found;
 }
 
 int
 store_upload_delete(struct db *db, enum upload_owner owner, int64_t id)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_UPLOAD_DELETE)) == NULL)
-		return -1;
-	db_bind_text(st, 1, upload_owners[owner]);
-	db_bind_int(st, 2, id);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_UPLOAD_DELETE, DB_TEXT(upload_owners[owner]),
+	    DB_INT(id));
 }

@@ -81,22 +81,16 @@ store_checkpoint(struct db *db)
 int
 store_single_file(struct db *db)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_JOURNAL_DELETE)) == NULL)
-		return -1;
 	/* One row: the journal mode now in force. */
-	return db_get_int(st, NULL) == 1 ? 0 : -1;
+	return db_one_int_params(db, STMT_JOURNAL_DELETE, NULL, NULL) == 1 ?
+	    0 : -1;
 }
 
 int
 store_size_bytes(struct db *db, int64_t *bytes)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_HEALTH_DB_SIZE)) == NULL)
-		return -1;
-	return db_get_int(st, bytes) == 1 ? 0 : -1;
+	return db_one_int_params(db, STMT_HEALTH_DB_SIZE, bytes, NULL) == 1 ?
+	    0 : -1;
 }
 
 /* Copy the whole of src (a handle) into the file at dst in one step, that
@@ -228,21 +222,14 @@ store_batch_state_counts(struct db *db,
     int (*cb)(void *arg, const char *state, int64_t n), void *arg)
 {
 	struct state_walk w = { cb, arg };
-	sqlite3_stmt	*st;
 
-	if ((st = db_stmt(db, STMT_HEALTH_BATCH_STATES)) == NULL)
-		return -1;
-	return db_each_row(st, batch_state_row, &w);
+	return db_each_params(db, STMT_HEALTH_BATCH_STATES, batch_state_row,
+	    &w, NULL);
 }
 
 int
 store_batch_oldest_in(struct db *db, const char *state, int64_t *at)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_HEALTH_QUEUE_OLDEST)) == NULL)
-		return -1;
-	db_bind_text(st, 1, state);
 	/* min() of no rows is one row holding NULL: none. */
-	return db_get_int(st, at);
+	return db_one_int(db, STMT_HEALTH_QUEUE_OLDEST, at, DB_TEXT(state));
 }

@@ -72,54 +72,42 @@ int
 store_batch_by_vendor_task(struct db *db, const char *vendor_task_id,
     int64_t *batch_id)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = db_stmt(db, STMT_BATCH_BY_VENDOR_TASK)) == NULL)
-		return -1;
-	db_bind_text(st, 1, vendor_task_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*batch_id = sqlite3_column_int64(st, BATCH_VT_ID);
-	db_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	log_err("db: batch of vendor task: %s", sqlite3_errstr(rc));
-	return -1;
+	/* BATCH_VT_ID is the first column. */
+	return db_found_0(db_one_int(db, STMT_BATCH_BY_VENDOR_TASK, batch_id,
+	    DB_TEXT(vendor_task_id)));
 }
+
+/* The parameters of STMT_PUSH_INSERT before its figures. */
+#define PUSH_INSERT_HEAD	11
 
 int
 store_push_insert(struct db *db, const struct push_new *p, int64_t *id)
 {
-	sqlite3_stmt	*st;
 	enum push_state	 state = p->batch_id > 0 ? PUSH_LINKED_AUTO :
 			    PUSH_UNMATCHED;
+	/* The figures are a loop, not a list: the parameters as an array,
+	 * the rest zero, DB_P_END. */
+	struct db_param	 prm[PUSH_INSERT_HEAD + STORE_PUSH_FIGURES + 2] = {
+		DB_INT(p->received), DB_TEXT(p->addr),
+		DB_TEXT(p->content_type), DB_TEXTN(p->body, p->len),
+		DB_TEXT(p->body_sha256), DB_TEXT(p->sn),
+		DB_TEXT(p->vendor_task_id),
+		p->batch_id > 0 ? DB_INT(p->batch_id) : DB_NULL,
+		DB_TEXT(push_states[state].stored), DB_INT(p->ok),
+		DB_TEXT(p->ok ? "" : p->reason),
+	};
+	int64_t		 n;
 	int		 i;
 
 	*id = 0;
-	if ((st = db_stmt(db, STMT_PUSH_INSERT)) == NULL)
-		return -1;
-	db_bind_int(st, 1, p->received);
-	db_bind_text(st, 2, p->addr);
-	db_bind_text(st, 3, p->content_type);
-	sqlite3_bind_text(st, 4, p->body, (int)p->len, SQLITE_STATIC);
-	db_bind_text(st, 5, p->body_sha256);
-	db_bind_text(st, 6, p->sn);
-	db_bind_text(st, 7, p->vendor_task_id);
-	if (p->batch_id > 0)
-		db_bind_int(st, 8, p->batch_id);
-	db_bind_text(st, 9, push_states[state].stored);
-	db_bind_int(st, 10, p->ok);
-	db_bind_text(st, 11, p->ok ? "" : p->reason);
 	for (i = 0; i < STORE_PUSH_FIGURES; i++)
-		db_bind_int(st, 12 + i, p->fig[i]);
-	db_bind_text(st, 12 + STORE_PUSH_FIGURES, p->extra);
-	if (db_exec_stmt(st) != SQLITE_DONE)
+		prm[PUSH_INSERT_HEAD + i] = DB_INT(p->fig[i]);
+	prm[PUSH_INSERT_HEAD + i] = DB_TEXT(p->extra);
+	if ((n = db_run_changes_params(db, STMT_PUSH_INSERT, prm)) == -1)
 		return -1;
-	if (sqlite3_changes(db_handle(db)) != 1)
+	if (n != 1)
 		return 1;
-	*id = sqlite3_last_insert_rowid(db_handle(db));
+	*id = db_last_insert_id(db);
 	return 0;
 }
 
@@ -127,21 +115,12 @@ int
 store_push_reject(struct db *db, const struct push_rejected_new *p,
     int64_t *id)
 {
-	sqlite3_stmt	*st;
-
 	*id = 0;
-	if ((st = db_stmt(db, STMT_PUSH_REJECT)) == NULL)
+	if (db_run(db, STMT_PUSH_REJECT, DB_INT(p->received), DB_TEXT(p->addr),
+	    DB_TEXT(p->content_type), DB_INT(p->declared),
+	    DB_BLOB(p->body, p->len), DB_TEXT(p->reason)) == -1)
 		return -1;
-	db_bind_int(st, 1, p->received);
-	db_bind_text(st, 2, p->addr);
-	db_bind_text(st, 3, p->content_type);
-	db_bind_int(st, 4, p->declared);
-	sqlite3_bind_blob(st, 5, p->body != NULL ? p->body : "", (int)p->len,
-	    SQLITE_STATIC);
-	db_bind_text(st, 6, p->reason);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return -1;
-	*id = sqlite3_last_insert_rowid(db_handle(db));
+	*id = db_last_insert_id(db);
 	return 0;
 }
 
@@ -149,37 +128,27 @@ int
 store_push_link_auto(struct db *db, int64_t batch_id,
     const char *vendor_task_id)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_PUSH_LINK_AUTO)) == NULL)
-		return -1;
-	db_bind_int(st, 1, batch_id);
-	db_bind_text(st, 2, push_states[PUSH_LINKED_AUTO].stored);
-	db_bind_text(st, 3, vendor_task_id);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(db_handle(db));
+	return (int)db_run_changes(db, STMT_PUSH_LINK_AUTO, DB_INT(batch_id),
+	    DB_TEXT(push_states[PUSH_LINKED_AUTO].stored),
+	    DB_TEXT(vendor_task_id));
 }
 
 int
 store_push_link_manual(struct db *db, int64_t push_id, int64_t batch_id,
     const char *user_name)
 {
-	sqlite3_stmt	*st;
+	int64_t	 n;
 
-	if ((st = db_stmt(db, STMT_PUSH_LINK_MANUAL)) == NULL)
-		return -1;
-	db_bind_int(st, 1, batch_id);
-	db_bind_text(st, 2, user_name);
-	db_bind_int(st, 3, push_id);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(db_handle(db)) == 1 ? 0 : 1;
+	n = db_run_changes(db, STMT_PUSH_LINK_MANUAL, DB_INT(batch_id),
+	    DB_TEXT(user_name), DB_INT(push_id));
+	return n == -1 ? -1 : n == 1 ? 0 : 1;
 }
 
-static void
-push_row_fill(sqlite3_stmt *st, struct push_row *row)
+static int
+push_row_fill(void *arg, sqlite3_stmt *st)
 {
+	struct push_row	*row = arg;
+
 	row->id = sqlite3_column_int64(st, PUSH_ROW_ID);
 	row->received = sqlite3_column_int64(st, PUSH_ROW_RECEIVED);
 	row->addr = db_col_text(st, PUSH_ROW_ADDR);
@@ -190,11 +159,14 @@ push_row_fill(sqlite3_stmt *st, struct push_row *row)
 	row->reason = db_col_text(st, PUSH_ROW_REASON);
 	row->total = sqlite3_column_int64(st, PUSH_ROW_TOTAL);
 	row->success = sqlite3_column_int64(st, PUSH_ROW_SUCCESS);
+	return 0;
 }
 
-static void
-push_rejected_row_fill(sqlite3_stmt *st, struct push_rejected_row *row)
+static int
+push_rejected_fill(void *arg, sqlite3_stmt *st)
 {
+	struct push_rejected_row *row = arg;
+
 	row->id = sqlite3_column_int64(st, REJECTED_ROW_ID);
 	row->received = sqlite3_column_int64(st, REJECTED_ROW_RECEIVED);
 	row->addr = db_col_text(st, REJECTED_ROW_ADDR);
@@ -205,56 +177,29 @@ push_rejected_row_fill(sqlite3_stmt *st, struct push_rejected_row *row)
 	if (row->body == NULL)
 		row->body = "";
 	row->reason = db_col_text(st, REJECTED_ROW_REASON);
+	return 0;
 }
+
+/* A walk stopped by its callback is no error here. */
+DB_ROW_WALK(push, struct push_row, push_row_fill)
+DB_ROW_WALK(push_rejected, struct push_rejected_row, push_rejected_fill)
 
 int
 store_pushes_unmatched(struct db *db, int64_t limit, int64_t offset,
     int (*cb)(void *, const struct push_row *), void *arg)
 {
-	struct push_row	 row;
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct push_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_PUSH_UNMATCHED)) == NULL)
-		return -1;
-	db_bind_int(st, 1, limit);
-	db_bind_int(st, 2, offset);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		push_row_fill(st, &row);
-		if (cb(arg, &row) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	db_reset(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	log_err("db: unmatched pushes: %s", sqlite3_errstr(rc));
-	return -1;
+	return db_each(db, STMT_PUSH_UNMATCHED, push_row, &w, DB_INT(limit),
+	    DB_INT(offset)) == -1 && !w.stopped ? -1 : 0;
 }
 
 int
 store_pushes_rejected(struct db *db, int64_t limit, int64_t offset,
     int (*cb)(void *, const struct push_rejected_row *), void *arg)
 {
-	struct push_rejected_row row;
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct push_rejected_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_PUSH_REJECTED_LIST)) == NULL)
-		return -1;
-	db_bind_int(st, 1, limit);
-	db_bind_int(st, 2, offset);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		push_rejected_row_fill(st, &row);
-		if (cb(arg, &row) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	db_reset(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	log_err("db: rejected pushes: %s", sqlite3_errstr(rc));
-	return -1;
+	return db_each(db, STMT_PUSH_REJECTED_LIST, push_rejected_row, &w,
+	    DB_INT(limit), DB_INT(offset)) == -1 && !w.stopped ? -1 : 0;
 }

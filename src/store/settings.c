@@ -34,13 +34,16 @@ enum { SETTING_CHANGE_ID, SETTING_CHANGE_KEY, SETTING_CHANGE_CHANGE,
     SETTING_CHANGE_OLD, SETTING_CHANGE_NEW, SETTING_CHANGE_BY,
     SETTING_CHANGE_AT };
 
-static void
-settings_fill(sqlite3_stmt *st, struct settings_row *s)
+static int
+settings_fill(void *row, sqlite3_stmt *st)
 {
+	struct settings_row *s = row;
+
 	s->key = db_col_text(st, SETTING_KEY);
 	s->value = db_col_text(st, SETTING_VALUE);
 	s->changed_by = db_col_text(st, SETTING_CHANGED_BY);
 	s->changed_at = sqlite3_column_int64(st, SETTING_CHANGED_AT);
+	return 0;
 }
 
 /* Column text, NULL for SQL NULL (a secret's values). */
@@ -51,9 +54,11 @@ col_text_null(sqlite3_stmt *st, int col)
 	    db_col_text(st, col);
 }
 
-static void
-settings_change_fill(sqlite3_stmt *st, struct settings_change_row *c)
+static int
+settings_change_fill(void *row, sqlite3_stmt *st)
 {
+	struct settings_change_row *c = row;
+
 	c->id = sqlite3_column_int64(st, SETTING_CHANGE_ID);
 	c->key = db_col_text(st, SETTING_CHANGE_KEY);
 	c->change = db_col_text(st, SETTING_CHANGE_CHANGE);
@@ -62,99 +67,52 @@ settings_change_fill(sqlite3_stmt *st, struct settings_change_row *c)
 	c->changed_by = db_col_text(st, SETTING_CHANGE_BY);
 	c->changed_by_id = 0;
 	c->changed_at = sqlite3_column_int64(st, SETTING_CHANGE_AT);
+	return 0;
 }
+
+DB_ROW_WALK(settings, struct settings_row, settings_fill)
+DB_ROW_WALK(settings_change, struct settings_change_row, settings_change_fill)
 
 int
 store_settings_version(struct db *db, int64_t *version)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_SETTINGS_VERSION)) == NULL)
-		return -1;
-	return db_get_int(st, version) == 1 ? 0 : -1;
-}
-
-/* A walk over rows handed to a caller's callback. */
-struct settings_walk {
-	int	(*cb)(void *, const struct settings_row *);
-	int	(*change_cb)(void *, const struct settings_change_row *);
-	void	*arg;
-};
-
-static int
-settings_row(void *arg, sqlite3_stmt *st)
-{
-	struct settings_walk *w = arg;
-	struct settings_row s;
-
-	settings_fill(st, &s);
-	return w->cb(w->arg, &s);
-}
-
-static int
-settings_change_row(void *arg, sqlite3_stmt *st)
-{
-	struct settings_walk *w = arg;
-	struct settings_change_row c;
-
-	settings_change_fill(st, &c);
-	return w->change_cb(w->arg, &c);
+	return db_one_int_params(db, STMT_SETTINGS_VERSION, version, NULL) ==
+	    1 ? 0 : -1;
 }
 
 int
 store_settings_all(struct db *db,
     int (*cb)(void *arg, const struct settings_row *), void *arg)
 {
-	struct settings_walk w = { cb, NULL, arg };
-	sqlite3_stmt	*st;
+	struct settings_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_SETTINGS_ALL)) == NULL)
-		return -1;
-	return db_each_row(st, settings_row, &w);
+	return db_each_params(db, STMT_SETTINGS_ALL, settings_row, &w, NULL);
 }
 
 int
 store_settings_put(struct db *db, const struct settings_row *s,
     int64_t changed_by_id)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_SETTINGS_PUT)) == NULL)
-		return -1;
-	db_bind_text(st, 1, s->key);
-	db_bind_text(st, 2, s->value);
-	db_bind_text(st, 3, s->changed_by);
-	db_bind_int(st, 4, changed_by_id);
-	db_bind_int(st, 5, s->changed_at);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_SETTINGS_PUT, DB_TEXT(s->key), DB_TEXT(s->value),
+	    DB_TEXT(s->changed_by), DB_INT(changed_by_id),
+	    DB_INT(s->changed_at));
 }
 
 int
 store_settings_history_add(struct db *db, const struct settings_change_row *c)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_SETTINGS_HISTORY_ADD)) == NULL)
-		return -1;
-	db_bind_text(st, 1, c->key);
-	db_bind_text(st, 2, c->change);
-	db_bind_text(st, 3, c->old_value);
-	db_bind_text(st, 4, c->new_value);
-	db_bind_text(st, 5, c->changed_by);
-	db_bind_int(st, 6, c->changed_by_id);
-	db_bind_int(st, 7, c->changed_at);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_SETTINGS_HISTORY_ADD, DB_TEXT(c->key),
+	    DB_TEXT(c->change), DB_TEXT(c->old_value), DB_TEXT(c->new_value),
+	    DB_TEXT(c->changed_by), DB_INT(c->changed_by_id),
+	    DB_INT(c->changed_at));
 }
 
 int
 store_settings_history(struct db *db, int64_t limit,
     int (*cb)(void *arg, const struct settings_change_row *), void *arg)
 {
-	struct settings_walk w = { NULL, cb, arg };
-	sqlite3_stmt	*st;
+	struct settings_change_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_SETTINGS_HISTORY)) == NULL)
-		return -1;
-	db_bind_int(st, 1, limit);
-	return db_each_row(st, settings_change_row, &w);
+	return db_each(db, STMT_SETTINGS_HISTORY, settings_change_row, &w,
+	    DB_INT(limit));
 }

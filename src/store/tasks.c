@@ -186,30 +186,9 @@ batch_state_col(sqlite3_stmt *st, int col)
 	return BATCH_UNKNOWN;
 }
 
-static int
-bind_batch_state(sqlite3_stmt *st, int idx, enum batch_state s)
-{
-	return db_bind_text(st, idx, batch_state_text(s));
-}
-
-static int
-bind_task_state(sqlite3_stmt *st, int idx, enum task_state s)
-{
-	return db_bind_text(st, idx, task_state_text(s));
-}
-
-/* The end of a walk over rows: 0 at SQLITE_DONE, -1 otherwise. */
-static int
-walk_end(sqlite3_stmt *st, int rc, int stopped, const char *what)
-{
-	db_reset(st);
-	if (stopped)
-		return -1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	log_err("db: %s: %s", what, sqlite3_errstr(rc));
-	return -1;
-}
+/* A state as a bound parameter. */
+#define BATCH_STATE(s)	DB_TEXT(batch_state_text(s))
+#define TASK_STATE(s)	DB_TEXT(task_state_text(s))
 
 /* --- tasks ------------------------------------------------------------- */
 
@@ -224,8 +203,10 @@ task_clear(struct task_row *t)
 }
 
 static int
-task_fill(sqlite3_stmt *st, struct task_row *t)
+task_fill(void *arg, sqlite3_stmt *st)
 {
+	struct task_row	*t = arg;
+
 	t->id = sqlite3_column_int64(st, TASKCOL_ID);
 	t->import_id = sqlite3_column_int64(st, TASKCOL_IMPORT_ID);
 	t->user_id = sqlite3_column_int64(st, TASKCOL_USER_ID);
@@ -247,28 +228,15 @@ task_fill(sqlite3_stmt *st, struct task_row *t)
 int
 task_get(struct db *db, int64_t id, struct task_row *t)
 {
-	sqlite3_stmt	*st;
-	int		 rc, found;
-
 	memset(t, 0, sizeof(*t));
-	if ((st = db_stmt(db, STMT_TASK_GET)) == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		found = task_fill(st, t) == 0 ? 1 : -1;
-	else if (rc == SQLITE_DONE)
-		found = 0;
-	else {
-		log_err("db: task %lld: %s", (long long)id, sqlite3_errstr(rc));
-		found = -1;
-	}
-	db_reset(st);
-	return found;
+	return db_one_row(db, STMT_TASK_GET, task_fill, t, DB_INT(id));
 }
 
-static void
-batch_fill(sqlite3_stmt *st, struct batch_row *b)
+static int
+batch_fill(void *row, sqlite3_stmt *st)
 {
+	struct batch_row *b = row;
+
 	b->id = sqlite3_column_int64(st, BATCHCOL_ID);
 	b->seq = sqlite3_column_int64(st, BATCHCOL_SEQ);
 	b->first_seq = sqlite3_column_int64(st, BATCHCOL_FIRST_SEQ);
@@ -285,29 +253,25 @@ batch_fill(sqlite3_stmt *st, struct batch_row *b)
 	b->vendor_task_id = db_col_text(st, BATCHCOL_VENDOR_TASK);
 	b->sent_at = sqlite3_column_int64(st, BATCHCOL_SENT_AT);
 	b->updated = sqlite3_column_int64(st, BATCHCOL_UPDATED);
+	return 0;
 }
+
+DB_ROW_WALK(batch, struct batch_row, batch_fill)
 
 int
 store_task_batches(struct db *db, int64_t task_id,
     int (*cb)(void *, const struct batch_row *), void *arg)
 {
-	struct batch_row b;
-	sqlite3_stmt	*st;
-	int		 rc, stop = 0;
+	struct batch_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_TASK_BATCHES)) == NULL)
-		return -1;
-	db_bind_int(st, 1, task_id);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		batch_fill(st, &b);
-		stop = cb(arg, &b);
-	}
-	return walk_end(st, rc, stop, "batches of a task");
+	return db_each(db, STMT_TASK_BATCHES, batch_row, &w, DB_INT(task_id));
 }
 
-static void
-summary_fill(sqlite3_stmt *st, struct task_summary *t)
+static int
+summary_fill(void *row, sqlite3_stmt *st)
 {
+	struct task_summary *t = row;
+
 	t->id = sqlite3_column_int64(st, SUMMARY_ID);
 	t->name = db_col_text(st, SUMMARY_NAME);
 	t->creator = db_col_text(st, SUMMARY_CREATOR);
@@ -316,63 +280,43 @@ summary_fill(sqlite3_stmt *st, struct task_summary *t)
 	t->batch_count = sqlite3_column_int64(st, SUMMARY_BATCH_COUNT);
 	t->state = task_state_col(st, SUMMARY_STATE);
 	t->batches_done = sqlite3_column_int64(st, SUMMARY_DONE);
+	return 0;
 }
 
-static int
-summaries(sqlite3_stmt *st, int (*cb)(void *, const struct task_summary *),
-    void *arg)
-{
-	struct task_summary t;
-	int		 rc, stop = 0;
-
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		summary_fill(st, &t);
-		stop = cb(arg, &t);
-	}
-	return walk_end(st, rc, stop, "task list");
-}
+DB_ROW_WALK(summary, struct task_summary, summary_fill)
 
 int
 store_task_list(struct db *db, const struct task_filter *f, int64_t limit,
     int64_t offset, int (*cb)(void *, const struct task_summary *),
     void *arg)
 {
-	sqlite3_stmt	*st;
+	struct summary_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_TASK_LIST)) == NULL)
-		return -1;
-	db_bind_text(st, 1, f->has_state ? task_state_text(f->state) : "");
-	db_bind_int(st, 2, f->user_id);
-	db_bind_int(st, 3, f->from);
-	db_bind_int(st, 4, f->to);
-	db_bind_text(st, 5, f->name_part != NULL ? f->name_part : "");
-	/* SQLite's LIMIT -1: no limit. */
-	db_bind_int(st, 6, limit > 0 ? limit : -1);
-	db_bind_int(st, 7, offset);
-	bind_batch_state(st, 8, BATCH_SENT);
-	bind_batch_state(st, 9, BATCH_FAILED);
-	bind_batch_state(st, 10, BATCH_UNKNOWN);
-	bind_batch_state(st, 11, BATCH_CANCELLED);
-	return summaries(st, cb, arg);
+	return db_each(db, STMT_TASK_LIST, summary_row, &w,
+	    DB_TEXT(f->has_state ? task_state_text(f->state) : ""),
+	    DB_INT(f->user_id), DB_INT(f->from), DB_INT(f->to),
+	    DB_TEXT(f->name_part != NULL ? f->name_part : ""),
+	    /* SQLite's LIMIT -1: no limit. */
+	    DB_INT(limit > 0 ? limit : -1), DB_INT(offset),
+	    BATCH_STATE(BATCH_SENT), BATCH_STATE(BATCH_FAILED),
+	    BATCH_STATE(BATCH_UNKNOWN), BATCH_STATE(BATCH_CANCELLED));
 }
 
 int
 store_task_latest(struct db *db, int64_t user_id, int64_t limit,
     int (*cb)(void *, const struct task_summary *), void *arg)
 {
-	sqlite3_stmt	*st;
+	struct summary_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_TASK_LATEST)) == NULL)
-		return -1;
-	db_bind_int(st, 1, user_id);
-	db_bind_int(st, 2, limit);
-	return summaries(st, cb, arg);
+	return db_each(db, STMT_TASK_LATEST, summary_row, &w, DB_INT(user_id),
+	    DB_INT(limit));
 }
 
-static void
-figures_fill(sqlite3_stmt *st, struct batch_figures *b)
+static int
+figures_fill(void *row, sqlite3_stmt *st)
 {
-	size_t	 i;
+	struct batch_figures *b = row;
+	size_t		 i;
 
 	memset(b, 0, sizeof(*b));
 	b->batch_id = sqlite3_column_int64(st, FIGURES_BATCH);
@@ -383,120 +327,102 @@ figures_fill(sqlite3_stmt *st, struct batch_figures *b)
 	b->pushed = sqlite3_column_type(st, FIGURES_PUSH) != SQLITE_NULL;
 	b->pushes = sqlite3_column_int64(st, FIGURES_PUSHES);
 	b->reason = "";
-	if (!b->pushed)
-		return;
-	b->received = sqlite3_column_int64(st, FIGURES_RECEIVED);
-	b->ok = sqlite3_column_int(st, FIGURES_OK);
-	b->reason = db_col_text(st, FIGURES_REASON);
-	if (b->ok)
-		for (i = 0; i < PF__MAX; i++)
-			b->fig[i] = sqlite3_column_int64(st,
-			    FIGURES_FIRST + (int)i);
+	if (b->pushed) {
+		b->received = sqlite3_column_int64(st, FIGURES_RECEIVED);
+		b->ok = sqlite3_column_int(st, FIGURES_OK);
+		b->reason = db_col_text(st, FIGURES_REASON);
+		if (b->ok)
+			for (i = 0; i < PF__MAX; i++)
+				b->fig[i] = sqlite3_column_int64(st,
+				    FIGURES_FIRST + (int)i);
+	}
+	return 0;
 }
+
+DB_ROW_WALK(figures, struct batch_figures, figures_fill)
 
 int
 store_task_breakdown(struct db *db, int64_t task_id,
     int (*cb)(void *, const struct batch_figures *), void *arg)
 {
-	struct batch_figures b;
-	sqlite3_stmt	*st;
-	int		 rc, stop = 0;
+	struct figures_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_TASK_BREAKDOWN)) == NULL)
-		return -1;
-	db_bind_int(st, 1, task_id);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		figures_fill(st, &b);
-		stop = cb(arg, &b);
-	}
-	return walk_end(st, rc, stop, "breakdown of a task");
+	return db_each(db, STMT_TASK_BREAKDOWN, figures_row, &w,
+	    DB_INT(task_id));
+}
+
+/* The dashboard's counts: (tasks, numbers). */
+static int
+dash_counts_fill(void *arg, sqlite3_stmt *st)
+{
+	int64_t	**out = arg;
+
+	*out[0] = sqlite3_column_int64(st, DASH_TASKS);
+	*out[1] = sqlite3_column_int64(st, DASH_NUMBERS);
+	return 0;
 }
 
 int
 store_dash_counts(struct db *db, int64_t since, int64_t user_id,
     int64_t *tasks, int64_t *numbers)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	int64_t	*out[2] = { tasks, numbers };
 
-	if ((st = db_stmt(db, STMT_DASH_TASKS)) == NULL)
-		return -1;
-	db_bind_int(st, 1, since);
-	db_bind_int(st, 2, user_id);
-	bind_batch_state(st, 3, BATCH_SENT);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*tasks = sqlite3_column_int64(st, DASH_TASKS);
-		*numbers = sqlite3_column_int64(st, DASH_NUMBERS);
-	}
-	db_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	log_err("db: dashboard counts: %s", sqlite3_errstr(rc));
-	return -1;
+	/* Sums of no rows are one row of zeroes: none is an error. */
+	return db_one_row(db, STMT_DASH_TASKS, dash_counts_fill, out,
+	    DB_INT(since), DB_INT(user_id), BATCH_STATE(BATCH_SENT)) == 1 ?
+	    0 : -1;
+}
+
+/* The dashboard's figures: how many batches, then fig[PF__MAX]. */
+struct dash_figures {
+	int64_t	*batches;
+	int64_t	*fig;
+};
+
+static int
+dash_figures_fill(void *arg, sqlite3_stmt *st)
+{
+	struct dash_figures *d = arg;
+	size_t		 i;
+
+	*d->batches = sqlite3_column_int64(st, DASH_BATCHES);
+	for (i = 0; i < PF__MAX; i++)
+		d->fig[i] = sqlite3_column_int64(st, DASH_FIRST + (int)i);
+	return 0;
 }
 
 int
 store_dash_figures(struct db *db, int64_t since, int64_t user_id,
     int64_t *batches, int64_t fig[PF__MAX])
 {
-	sqlite3_stmt	*st;
-	size_t		 i;
-	int		 rc;
+	struct dash_figures d = { batches, fig };
 
-	if ((st = db_stmt(db, STMT_DASH_FIGURES)) == NULL)
-		return -1;
-	db_bind_int(st, 1, since);
-	db_bind_int(st, 2, user_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*batches = sqlite3_column_int64(st, DASH_BATCHES);
-		for (i = 0; i < PF__MAX; i++)
-			fig[i] = sqlite3_column_int64(st, DASH_FIRST + (int)i);
-	}
-	db_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	log_err("db: dashboard figures: %s", sqlite3_errstr(rc));
-	return -1;
+	return db_one_row(db, STMT_DASH_FIGURES, dash_figures_fill, &d,
+	    DB_INT(since), DB_INT(user_id)) == 1 ? 0 : -1;
 }
 
 int
 store_task_refresh(struct db *db, int64_t task_id)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_TASK_REFRESH)) == NULL)
-		return -1;
-	db_bind_int(st, 1, task_id);
-	/* Any batch refused or unknown: a person must look. */
-	bind_batch_state(st, 2, BATCH_FAILED);
-	bind_batch_state(st, 3, BATCH_UNKNOWN);
-	bind_task_state(st, 4, TASK_ATTENTION);
-	/* Else one being sent, or some sent and some still queued. */
-	bind_batch_state(st, 5, BATCH_SENDING);
-	bind_task_state(st, 6, TASK_SENDING);
-	bind_batch_state(st, 7, BATCH_QUEUED);
-	bind_batch_state(st, 8, BATCH_SENT);
-	bind_task_state(st, 9, TASK_QUEUED);
-	bind_task_state(st, 10, TASK_SENT);
-	/* Nothing queued, sending or sent: every batch was cancelled. */
-	bind_task_state(st, 11, TASK_CANCELLED);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_TASK_REFRESH, DB_INT(task_id),
+	    /* Any batch refused or unknown: a person must look. */
+	    BATCH_STATE(BATCH_FAILED), BATCH_STATE(BATCH_UNKNOWN),
+	    TASK_STATE(TASK_ATTENTION),
+	    /* Else one being sent, or some sent and some still queued. */
+	    BATCH_STATE(BATCH_SENDING), TASK_STATE(TASK_SENDING),
+	    BATCH_STATE(BATCH_QUEUED), BATCH_STATE(BATCH_SENT),
+	    TASK_STATE(TASK_QUEUED), TASK_STATE(TASK_SENT),
+	    /* Nothing queued, sending or sent: every batch was cancelled. */
+	    TASK_STATE(TASK_CANCELLED));
 }
 
 int
 store_task_cancel_batches(struct db *db, int64_t task_id, int64_t now)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_TASK_CANCEL_BATCHES)) == NULL)
-		return -1;
-	db_bind_int(st, 1, now);
-	db_bind_int(st, 2, task_id);
-	bind_batch_state(st, 3, BATCH_CANCELLED);
-	bind_batch_state(st, 4, BATCH_QUEUED);
-	if (db_exec_stmt(st) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(db_handle(db));
+	return (int)db_run_changes(db, STMT_TASK_CANCEL_BATCHES, DB_INT(now),
+	    DB_INT(task_id), BATCH_STATE(BATCH_CANCELLED),
+	    BATCH_STATE(BATCH_QUEUED));
 }
 
 static void
@@ -507,192 +433,119 @@ ref_fill(sqlite3_stmt *st, struct batch_ref *r)
 	r->seq = sqlite3_column_int64(st, REF_SEQ);
 }
 
+static int
+ref_one(void *arg, sqlite3_stmt *st)
+{
+	ref_fill(st, arg);
+	return 0;
+}
+
 int
 store_batch_resend(struct db *db, int64_t batch_id, int64_t now,
     struct batch_ref *ref)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = db_stmt(db, STMT_BATCH_RESEND)) == NULL)
-		return -1;
-	db_bind_int(st, 1, now);
-	db_bind_int(st, 2, batch_id);
-	bind_batch_state(st, 3, BATCH_QUEUED);
-	bind_batch_state(st, 4, BATCH_UNKNOWN);
-	bind_batch_state(st, 5, BATCH_FAILED);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		ref_fill(st, ref);
-	db_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	log_err("db: resend batch %lld: %s", (long long)batch_id,
-	    sqlite3_errstr(rc));
-	return -1;
+	return db_found_0(db_one_row(db, STMT_BATCH_RESEND, ref_one, ref,
+	    DB_INT(now), DB_INT(batch_id), BATCH_STATE(BATCH_QUEUED),
+	    BATCH_STATE(BATCH_UNKNOWN), BATCH_STATE(BATCH_FAILED)));
 }
 
 int
 store_batch_task(struct db *db, int64_t batch_id, int64_t *task_id)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = db_stmt(db, STMT_BATCH_TASK)) == NULL)
-		return -1;
-	db_bind_int(st, 1, batch_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*task_id = sqlite3_column_int64(st, 0);
-	db_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	log_err("db: batch %lld: %s", (long long)batch_id, sqlite3_errstr(rc));
-	return -1;
+	return db_found_0(db_one_int(db, STMT_BATCH_TASK, task_id,
+	    DB_INT(batch_id)));
 }
 
 /* --- the sender -------------------------------------------------------- */
 
-static void
-claim_fill(sqlite3_stmt *st, struct batch_claim *c)
+static int
+claim_fill(void *arg, sqlite3_stmt *st)
 {
+	struct batch_claim *c = arg;
+
 	c->batch_id = sqlite3_column_int64(st, CLAIM_ID);
 	c->task_id = sqlite3_column_int64(st, CLAIM_TASK);
 	c->seq = sqlite3_column_int64(st, CLAIM_SEQ);
 	c->first_seq = sqlite3_column_int64(st, CLAIM_FIRST_SEQ);
 	c->rows = sqlite3_column_int64(st, CLAIM_ROWS);
 	c->attempts = sqlite3_column_int64(st, CLAIM_ATTEMPTS);
-}
-
-/* One row into c: 0, 1 no row, -1. */
-static int
-claim_step(sqlite3_stmt *st, struct batch_claim *c, const char *what)
-{
-	int	 rc;
-
-	memset(c, 0, sizeof(*c));
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		claim_fill(st, c);
-	db_reset(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	log_err("db: %s: %s", what, sqlite3_errstr(rc));
-	return -1;
+	return 0;
 }
 
 int
 store_batch_claim(struct db *db, const char *worker, int64_t now,
     struct batch_claim *c)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_BATCH_CLAIM)) == NULL)
-		return -1;
-	db_bind_text(st, 1, worker);
-	db_bind_int(st, 2, now);
-	bind_batch_state(st, 3, BATCH_SENDING);
-	bind_batch_state(st, 4, BATCH_QUEUED);
-	return claim_step(st, c, "claim a batch");
+	memset(c, 0, sizeof(*c));
+	return db_found_0(db_one_row(db, STMT_BATCH_CLAIM, claim_fill, c,
+	    DB_TEXT(worker), DB_INT(now), BATCH_STATE(BATCH_SENDING),
+	    BATCH_STATE(BATCH_QUEUED)));
 }
 
 int
 store_batch_next_queued(struct db *db, int64_t now, struct batch_claim *c)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_BATCH_NEXT_QUEUED)) == NULL)
-		return -1;
-	db_bind_int(st, 1, now);
-	bind_batch_state(st, 2, BATCH_QUEUED);
-	return claim_step(st, c, "next queued batch");
+	memset(c, 0, sizeof(*c));
+	return db_found_0(db_one_row(db, STMT_BATCH_NEXT_QUEUED, claim_fill, c,
+	    DB_INT(now), BATCH_STATE(BATCH_QUEUED)));
 }
 
 int
 store_batch_claim_open(struct db *db, int64_t batch_id, int64_t attempt)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = db_stmt(db, STMT_BATCH_CLAIM_OPEN)) == NULL)
-		return -1;
-	db_bind_int(st, 1, batch_id);
-	db_bind_int(st, 2, attempt);
-	bind_batch_state(st, 3, BATCH_SENDING);
-	rc = sqlite3_step(st);
-	db_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc == SQLITE_DONE)
-		return 0;
-	log_err("db: claim of batch %lld: %s", (long long)batch_id,
-	    sqlite3_errstr(rc));
-	return -1;
+	return db_one_int(db, STMT_BATCH_CLAIM_OPEN, NULL, DB_INT(batch_id),
+	    DB_INT(attempt), BATCH_STATE(BATCH_SENDING));
 }
 
 int
 store_batch_finish(struct db *db, const struct batch_outcome *o)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_BATCH_FINISH)) == NULL)
-		return -1;
-	bind_batch_state(st, 1, o->state);
-	db_bind_int(st, 2, o->http_status);
-	if (o->has_err_code)
-		db_bind_int(st, 3, o->err_code);
-	db_bind_text(st, 4, o->message);
-	db_bind_text(st, 5, o->vendor_task_id);
-	db_bind_text(st, 6, o->body_sha256);
-	db_bind_int(st, 7, o->sent_at);
-	db_bind_int(st, 8, o->now);
-	db_bind_int(st, 9, o->batch_id);
-	bind_batch_state(st, 10, BATCH_SENDING);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_run(db, STMT_BATCH_FINISH, BATCH_STATE(o->state),
+	    DB_INT(o->http_status),
+	    o->has_err_code ? DB_INT(o->err_code) : DB_NULL,
+	    DB_TEXT(o->message), DB_TEXT(o->vendor_task_id),
+	    DB_TEXT(o->body_sha256), DB_INT(o->sent_at), DB_INT(o->now),
+	    DB_INT(o->batch_id), BATCH_STATE(BATCH_SENDING));
 }
 
 int
 store_batch_requeue(struct db *db, int64_t batch_id, int64_t next_attempt,
     const char *message, int64_t now)
 {
-	sqlite3_stmt	*st;
+	return db_run(db, STMT_BATCH_REQUEUE, DB_INT(next_attempt),
+	    DB_TEXT(message), DB_INT(now), DB_INT(batch_id),
+	    BATCH_STATE(BATCH_QUEUED), BATCH_STATE(BATCH_SENDING));
+}
 
-	if ((st = db_stmt(db, STMT_BATCH_REQUEUE)) == NULL)
-		return -1;
-	db_bind_int(st, 1, next_attempt);
-	db_bind_text(st, 2, message);
-	db_bind_int(st, 3, now);
-	db_bind_int(st, 4, batch_id);
-	bind_batch_state(st, 5, BATCH_QUEUED);
-	bind_batch_state(st, 6, BATCH_SENDING);
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+/* The batches a stale sweep returned, up to max. */
+struct refs_out {
+	struct batch_ref *out;
+	size_t		  n, max;
+};
+
+static int
+ref_row(void *arg, sqlite3_stmt *st)
+{
+	struct refs_out	*r = arg;
+
+	/* The UPDATE changed every row at its first step: the rows past
+	 * max are read and dropped. */
+	if (r->n < r->max)
+		ref_fill(st, &r->out[r->n++]);
+	return 0;
 }
 
 int
 store_batches_stale(struct db *db, const char *message, int64_t now,
     int64_t claimed_before, struct batch_ref *out, size_t max)
 {
-	sqlite3_stmt	*st;
-	size_t		 n = 0;
-	int		 rc;
+	struct refs_out	 r = { out, 0, max };
 
-	if ((st = db_stmt(db, STMT_BATCH_STALE)) == NULL)
+	if (db_each(db, STMT_BATCH_STALE, ref_row, &r, DB_TEXT(message),
+	    DB_INT(now), DB_INT(claimed_before), BATCH_STATE(BATCH_UNKNOWN),
+	    BATCH_STATE(BATCH_SENDING)) == -1)
 		return -1;
-	db_bind_text(st, 1, message);
-	db_bind_int(st, 2, now);
-	db_bind_int(st, 3, claimed_before);
-	bind_batch_state(st, 4, BATCH_UNKNOWN);
-	bind_batch_state(st, 5, BATCH_SENDING);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max)
-		ref_fill(st, &out[n++]);
-	db_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return (int)n;
-	log_err("db: stale batches: %s", sqlite3_errstr(rc));
-	return -1;
+	return (int)r.n;
 }
 
 void
@@ -705,37 +558,30 @@ task_send_clear(struct task_send *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int
-store_task_for_send(struct db *db, int64_t task_id, struct task_send *t)
+static int
+task_send_fill(void *arg, sqlite3_stmt *st)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct task_send *t = arg;
 
-	memset(t, 0, sizeof(*t));
-	if ((st = db_stmt(db, STMT_TASK_FOR_SEND)) == NULL)
-		return -1;
-	db_bind_int(st, 1, task_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		t->name = strdup(db_col_text(st, SEND_NAME));
-		t->params = strdup(db_col_text(st, SEND_PARAMS));
-		t->login_name = strdup(db_col_text(st, SEND_LOGIN_NAME));
-		t->import_id = sqlite3_column_int64(st, SEND_IMPORT_ID);
-		t->batch_count = sqlite3_column_int64(st, SEND_BATCH_COUNT);
-		t->headers = strdup(db_col_text(st, SEND_HEADERS));
-		t->phone_col = sqlite3_column_int(st, SEND_PHONE_COL);
-		t->name_col = sqlite3_column_int(st, SEND_NAME_COL);
-	}
-	db_reset(st);
-	if (rc == SQLITE_DONE)
-		return 1;
-	if (rc != SQLITE_ROW) {
-		log_err("db: task %lld: %s", (long long)task_id,
-		    sqlite3_errstr(rc));
-		return -1;
-	}
+	t->name = strdup(db_col_text(st, SEND_NAME));
+	t->params = strdup(db_col_text(st, SEND_PARAMS));
+	t->login_name = strdup(db_col_text(st, SEND_LOGIN_NAME));
+	t->import_id = sqlite3_column_int64(st, SEND_IMPORT_ID);
+	t->batch_count = sqlite3_column_int64(st, SEND_BATCH_COUNT);
+	t->headers = strdup(db_col_text(st, SEND_HEADERS));
+	t->phone_col = sqlite3_column_int(st, SEND_PHONE_COL);
+	t->name_col = sqlite3_column_int(st, SEND_NAME_COL);
 	if (!t->name || !t->params || !t->login_name || !t->headers) {
 		task_send_clear(t);
 		return -1;
 	}
 	return 0;
+}
+
+int
+store_task_for_send(struct db *db, int64_t task_id, struct task_send *t)
+{
+	memset(t, 0, sizeof(*t));
+	return db_found_0(db_one_row(db, STMT_TASK_FOR_SEND, task_send_fill, t,
+	    DB_INT(task_id)));
 }

@@ -128,55 +128,6 @@ enum { SESSION_ID, SESSION_USER_ID, SESSION_CSRF, SESSION_CREATED,
 enum { USER_SESSION_ID, USER_SESSION_CREATED, USER_SESSION_LAST_SEEN,
     USER_SESSION_ADDR, USER_SESSION_USER_AGENT };
 enum { FAIL_WINDOW_START, FAIL_COUNT, FAIL_BLOCKED_UNTIL };
-enum { OTHER_ADMINS_COUNT };
-
-/* Step st to its one row: 0 at the row (the caller reads it, then
- * resets), 1 when there is none, -1 on an error (logged); reset but at a
- * row. */
-static int
-step_one(sqlite3_stmt *st, const char *what)
-{
-	int	 rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		return 0;
-	db_reset(st);
-	if (rc == SQLITE_DONE)
-		return 1;
-	log_err("db: %s: %s", what, sqlite3_errstr(rc));
-	return -1;
-}
-
-/* Run a write whose rows are not wanted: 0 or -1 (logged). */
-static int
-exec_write(sqlite3_stmt *st)
-{
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
-}
-
-/* Any callback of a list, as one type: each list's row function casts it
- * back to its own before calling it. */
-typedef void (*any_cb)(void);
-
-/* Hand every row of st to cb through row_cb (which fills the row and
- * calls cb): 0, or -1 on an error (logged) or when cb stopped the walk. */
-static int
-each_row(sqlite3_stmt *st, const char *what,
-    int (*row_cb)(sqlite3_stmt *, any_cb cb, void *arg), any_cb cb, void *arg)
-{
-	int	 rc, stop = 0;
-
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		stop = row_cb(st, cb, arg);
-	db_reset(st);
-	if (stop)
-		return -1;
-	if (rc != SQLITE_DONE) {
-		log_err("db: %s: %s", what, sqlite3_errstr(rc));
-		return -1;
-	}
-	return 0;
-}
 
 static char *
 col_dup(sqlite3_stmt *st, int col)
@@ -184,13 +135,18 @@ col_dup(sqlite3_stmt *st, int col)
 	return strdup(db_col_text(st, col));
 }
 
-static int
-user_name_cb(sqlite3_stmt *st, any_cb cb, void *arg)
-{
-	int (*f)(void *, int64_t, const char *) =
-	    (int (*)(void *, int64_t, const char *))cb;
+/* The walk over user names, handed to a callback of (id, name). */
+struct names_walk {
+	int	(*cb)(void *, int64_t, const char *);
+	void	*arg;
+};
 
-	return f(arg, sqlite3_column_int64(st, USER_NAME_ID),
+static int
+user_name_row(void *arg, sqlite3_stmt *st)
+{
+	struct names_walk *w = arg;
+
+	return w->cb(w->arg, sqlite3_column_int64(st, USER_NAME_ID),
 	    db_col_text(st, USER_NAME_NAME));
 }
 
@@ -198,18 +154,18 @@ int
 store_user_names(struct db *db,
     int (*cb)(void *arg, int64_t id, const char *name), void *arg)
 {
-	sqlite3_stmt	*st;
+	struct names_walk w = { cb, arg };
 
-	if ((st = db_stmt(db, STMT_USER_LIST)) == NULL)
-		return -1;
-	return each_row(st, "users", user_name_cb, (any_cb)cb, arg);
+	return db_each_params(db, STMT_USER_LIST, user_name_row, &w, NULL);
 }
 
 /* The one reader of a users row (USER_* columns): 0, or -1 out of memory
  * with nothing left to free. */
 static int
-user_fill(sqlite3_stmt *st, struct user *u)
+user_fill(void *arg, sqlite3_stmt *st)
 {
+	struct user	*u = arg;
+
 	memset(u, 0, sizeof(*u));
 	u->id = sqlite3_column_int64(st, USER_ID);
 	u->name = col_dup(st, USER_NAME);
@@ -230,60 +186,34 @@ user_fill(sqlite3_stmt *st, struct user *u)
 	return 0;
 }
 
-/* A bound USER_BY_* statement's row into *u. */
-static int
-user_get(sqlite3_stmt *st, struct user *u)
-{
-	int	 rc;
-
-	memset(u, 0, sizeof(*u));
-	if ((rc = step_one(st, "user")) != 0)
-		return rc;
-	rc = user_fill(st, u);
-	db_reset(st);
-	return rc;
-}
-
 int
 store_user_by_name(struct db *db, const char *name, struct user *u)
 {
-	sqlite3_stmt	*st;
-
 	memset(u, 0, sizeof(*u));
-	if ((st = db_stmt(db, STMT_USER_BY_NAME)) == NULL ||
-	    db_bind_text(st, 1, name) != SQLITE_OK)
-		return -1;
-	return user_get(st, u);
+	return db_found_0(db_one_row(db, STMT_USER_BY_NAME, user_fill, u,
+	    DB_TEXT(name)));
 }
 
 int
 store_user_by_id(struct db *db, int64_t id, struct user *u)
 {
-	sqlite3_stmt	*st;
-
 	memset(u, 0, sizeof(*u));
-	if ((st = db_stmt(db, STMT_USER_BY_ID)) == NULL ||
-	    db_bind_int(st, 1, id) != SQLITE_OK)
-		return -1;
-	return user_get(st, u);
+	return db_found_0(db_one_row(db, STMT_USER_BY_ID, user_fill, u,
+	    DB_INT(id)));
 }
 
 int
 store_user_insert(struct db *db, const char *name, enum role role,
     const char *pwhash, int64_t now, int64_t *id)
 {
-	sqlite3_stmt	*st;
 	struct user	 u;
 	int		 found;
 
-	if ((st = db_stmt(db, STMT_USER_INSERT)) == NULL)
+	if (db_stmt(db, STMT_USER_INSERT) == NULL)
 		return -1;
-	db_bind_text(st, 1, name);
-	db_bind_text(st, 2, role_name(role));
-	db_bind_text(st, 3, pwhash);
-	db_bind_int(st, 4, now);
-	db_bind_int(st, 5, now);
-	if (db_exec_stmt(st) != SQLITE_DONE) {
+	if (db_run(db, STMT_USER_INSERT, DB_TEXT(name),
+	    DB_TEXT(role_name(role)), DB_TEXT(pwhash), DB_INT(now),
+	    DB_INT(now)) == -1) {
 		/* Taken since the caller looked: the name is unique. Asked
 		 * of the table, not of the engine's error code, which the
 		 * rollback of a statement's own transaction clears. */
@@ -292,141 +222,100 @@ store_user_insert(struct db *db, const char *name, enum role role,
 		return found == 0 ? 1 : -1;
 	}
 	if (id != NULL)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
+		*id = db_last_insert_id(db);
 	return 0;
-}
-
-/* A (value, now, user) setter. */
-static int
-set_int(struct db *db, enum stmt s, int64_t id, int64_t value, int64_t now)
-{
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, s)) == NULL)
-		return -1;
-	db_bind_int(st, 1, value);
-	db_bind_int(st, 2, now);
-	db_bind_int(st, 3, id);
-	return exec_write(st);
-}
-
-static int
-set_text(struct db *db, enum stmt s, int64_t id, const char *value,
-    int64_t now)
-{
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, s)) == NULL)
-		return -1;
-	db_bind_text(st, 1, value);
-	db_bind_int(st, 2, now);
-	db_bind_int(st, 3, id);
-	return exec_write(st);
 }
 
 int
 store_user_set_role(struct db *db, int64_t id, enum role role, int64_t now)
 {
-	return set_text(db, STMT_USER_SET_ROLE, id, role_name(role), now);
+	return db_run(db, STMT_USER_SET_ROLE, DB_TEXT(role_name(role)),
+	    DB_INT(now), DB_INT(id));
 }
 
 int
 store_user_set_disabled(struct db *db, int64_t id, int disabled, int64_t now)
 {
-	return set_int(db, STMT_USER_SET_DISABLED, id, disabled ? 1 : 0, now);
+	return db_run(db, STMT_USER_SET_DISABLED, DB_INT(disabled ? 1 : 0),
+	    DB_INT(now), DB_INT(id));
 }
 
 int
 store_user_set_pwhash(struct db *db, int64_t id, const char *pwhash,
     int64_t now)
 {
-	return set_text(db, STMT_USER_SET_PWHASH, id, pwhash, now);
+	return db_run(db, STMT_USER_SET_PWHASH, DB_TEXT(pwhash), DB_INT(now),
+	    DB_INT(id));
 }
 
 int
 store_user_set_must_change(struct db *db, int64_t id, int must_change,
     int64_t now)
 {
-	return set_int(db, STMT_USER_SET_MUST_CHANGE, id, must_change ? 1 : 0,
-	    now);
+	return db_run(db, STMT_USER_SET_MUST_CHANGE,
+	    DB_INT(must_change ? 1 : 0), DB_INT(now), DB_INT(id));
 }
 
 int
 store_user_set_vendor_login(struct db *db, int64_t id, const char *login,
     int64_t now)
 {
-	return set_text(db, STMT_USER_SET_VENDOR_LOGIN, id, login, now);
+	return db_run(db, STMT_USER_SET_VENDOR_LOGIN, DB_TEXT(login),
+	    DB_INT(now), DB_INT(id));
 }
 
 int
 store_user_set_phones(struct db *db, int64_t id, int may_see_phones,
     int64_t now)
 {
-	return set_int(db, STMT_USER_SET_PHONES, id, may_see_phones ? 1 : 0,
-	    now);
+	return db_run(db, STMT_USER_SET_PHONES, DB_INT(may_see_phones ? 1 : 0),
+	    DB_INT(now), DB_INT(id));
 }
 
 int
 store_user_set_last_login(struct db *db, int64_t id, const char *addr,
     int64_t now)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_USER_SET_LAST_LOGIN)) == NULL)
-		return -1;
-	db_bind_int(st, 1, now);
-	db_bind_text(st, 2, addr);
-	db_bind_int(st, 3, id);
-	return exec_write(st);
+	return db_run(db, STMT_USER_SET_LAST_LOGIN, DB_INT(now), DB_TEXT(addr),
+	    DB_INT(id));
 }
 
 int
 store_user_other_admins(struct db *db, int64_t id, int64_t *n)
 {
-	sqlite3_stmt	*st;
-
 	*n = 0;
-	if ((st = db_stmt(db, STMT_USER_OTHER_ADMINS)) == NULL)
-		return -1;
-	db_bind_text(st, 1, role_name(ROLE_ADMIN));
-	db_bind_int(st, 2, id);
 	/* count(*) always has its row. */
-	if (step_one(st, "other administrators") != 0)
-		return -1;
-	*n = sqlite3_column_int64(st, OTHER_ADMINS_COUNT);
-	db_reset(st);
-	return 0;
+	return db_one_int(db, STMT_USER_OTHER_ADMINS, n,
+	    DB_TEXT(role_name(ROLE_ADMIN)), DB_INT(id)) == 1 ? 0 : -1;
 }
 
 static int
-user_row_cb(sqlite3_stmt *st, any_cb cb, void *arg)
+user_row_fill(void *row, sqlite3_stmt *st)
 {
-	int (*f)(void *, const struct user_row *) =
-	    (int (*)(void *, const struct user_row *))cb;
-	struct user_row	 u;
+	struct user_row	*u = row;
 
-	u.id = sqlite3_column_int64(st, USER_ROW_ID);
-	u.name = db_col_text(st, USER_ROW_NAME);
-	u.role = role_parse(db_col_text(st, USER_ROW_ROLE));
-	u.disabled = sqlite3_column_int(st, USER_ROW_DISABLED);
-	u.vendor_login = db_col_text(st, USER_ROW_VENDOR_LOGIN);
-	u.must_change = sqlite3_column_int(st, USER_ROW_MUST_CHANGE);
-	u.last_login = sqlite3_column_int64(st, USER_ROW_LAST_LOGIN);
-	u.last_login_addr = db_col_text(st, USER_ROW_LAST_LOGIN_ADDR);
-	u.sessions = sqlite3_column_int64(st, USER_ROW_SESSIONS);
-	u.may_see_phones = sqlite3_column_int(st, USER_ROW_MAY_SEE_PHONES);
-	return f(arg, &u);
+	u->id = sqlite3_column_int64(st, USER_ROW_ID);
+	u->name = db_col_text(st, USER_ROW_NAME);
+	u->role = role_parse(db_col_text(st, USER_ROW_ROLE));
+	u->disabled = sqlite3_column_int(st, USER_ROW_DISABLED);
+	u->vendor_login = db_col_text(st, USER_ROW_VENDOR_LOGIN);
+	u->must_change = sqlite3_column_int(st, USER_ROW_MUST_CHANGE);
+	u->last_login = sqlite3_column_int64(st, USER_ROW_LAST_LOGIN);
+	u->last_login_addr = db_col_text(st, USER_ROW_LAST_LOGIN_ADDR);
+	u->sessions = sqlite3_column_int64(st, USER_ROW_SESSIONS);
+	u->may_see_phones = sqlite3_column_int(st, USER_ROW_MAY_SEE_PHONES);
+	return 0;
 }
+
+DB_ROW_WALK(user_row, struct user_row, user_row_fill)
 
 int
 store_user_rows(struct db *db,
     int (*cb)(void *arg, const struct user_row *), void *arg)
 {
-	sqlite3_stmt	*st;
+	struct user_row_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_USER_ROWS)) == NULL)
-		return -1;
-	return each_row(st, "user rows", user_row_cb, (any_cb)cb, arg);
+	return db_each_params(db, STMT_USER_ROWS, user_row_row, &w, NULL);
 }
 
 int
@@ -434,25 +323,25 @@ store_session_insert(struct db *db, const unsigned char *token_hash,
     size_t hash_len, int64_t user_id, const char *csrf, int64_t now,
     const char *addr, const char *user_agent)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_SESSION_INSERT)) == NULL)
-		return -1;
-	sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_TRANSIENT);
-	db_bind_int(st, 2, user_id);
-	db_bind_text(st, 3, csrf);
-	db_bind_int(st, 4, now);
-	db_bind_int(st, 5, now);
-	db_bind_text(st, 6, addr);
-	db_bind_text(st, 7, user_agent);
-	return exec_write(st);
+	return db_run(db, STMT_SESSION_INSERT, DB_BLOB(token_hash, hash_len),
+	    DB_INT(user_id), DB_TEXT(csrf), DB_INT(now), DB_INT(now),
+	    DB_TEXT(addr), DB_TEXT(user_agent));
 }
+
+/* A session row and where to put its user's disabled flag. */
+struct session_out {
+	struct session	*s;
+	int		*user_disabled;
+};
 
 /* The one reader of a session row (SESSION_* columns): 0, or -1 out of
  * memory with nothing left to free. */
 static int
-session_fill(sqlite3_stmt *st, struct session *s, int *user_disabled)
+session_fill(void *arg, sqlite3_stmt *st)
 {
+	struct session_out *o = arg;
+	struct session	*s = o->s;
+
 	memset(s, 0, sizeof(*s));
 	s->id = sqlite3_column_int64(st, SESSION_ID);
 	s->user_id = sqlite3_column_int64(st, SESSION_USER_ID);
@@ -461,7 +350,7 @@ session_fill(sqlite3_stmt *st, struct session *s, int *user_disabled)
 	s->last_seen = sqlite3_column_int64(st, SESSION_LAST_SEEN);
 	s->user_name = col_dup(st, SESSION_USER_NAME);
 	s->role = role_parse(db_col_text(st, SESSION_ROLE));
-	*user_disabled = sqlite3_column_int(st, SESSION_USER_DISABLED);
+	*o->user_disabled = sqlite3_column_int(st, SESSION_USER_DISABLED);
 	s->vendor_login = col_dup(st, SESSION_VENDOR_LOGIN);
 	s->must_change = sqlite3_column_int(st, SESSION_MUST_CHANGE);
 	s->may_see_phones = sqlite3_column_int(st, SESSION_MAY_SEE_PHONES);
@@ -477,204 +366,137 @@ int
 store_session_get(struct db *db, const unsigned char *token_hash,
     size_t hash_len, struct session *s, int *user_disabled)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct session_out o = { s, user_disabled };
 
 	memset(s, 0, sizeof(*s));
 	*user_disabled = 0;
-	if ((st = db_stmt(db, STMT_SESSION_GET)) == NULL)
-		return -1;
-	sqlite3_bind_blob(st, 1, token_hash, (int)hash_len, SQLITE_TRANSIENT);
-	if ((rc = step_one(st, "session")) != 0)
-		return rc;
-	rc = session_fill(st, s, user_disabled);
-	db_reset(st);
-	return rc;
+	return db_found_0(db_one_row(db, STMT_SESSION_GET, session_fill,
+	    &o, DB_BLOB(token_hash, hash_len)));
 }
 
 int
 store_session_touch(struct db *db, int64_t id, int64_t now)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_SESSION_TOUCH)) == NULL)
-		return -1;
-	db_bind_int(st, 1, now);
-	db_bind_int(st, 2, id);
-	return exec_write(st);
-}
-
-/* A write with one integer parameter. */
-static int
-exec_int(struct db *db, enum stmt s, int64_t id)
-{
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, s)) == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	return exec_write(st);
+	return db_run(db, STMT_SESSION_TOUCH, DB_INT(now), DB_INT(id));
 }
 
 int
 store_session_delete(struct db *db, int64_t id)
 {
-	return exec_int(db, STMT_SESSION_DELETE, id);
+	return db_run(db, STMT_SESSION_DELETE, DB_INT(id));
 }
 
 int
 store_session_delete_user(struct db *db, int64_t user_id)
 {
-	return exec_int(db, STMT_SESSION_DELETE_USER, user_id);
+	return db_run(db, STMT_SESSION_DELETE_USER, DB_INT(user_id));
 }
 
 int
 store_session_delete_others(struct db *db, int64_t user_id, int64_t keep,
     int *ended)
 {
-	sqlite3_stmt	*st;
+	int64_t	 n;
 
 	if (ended != NULL)
 		*ended = 0;
-	if ((st = db_stmt(db, STMT_SESSION_DELETE_OTHERS)) == NULL)
-		return -1;
-	db_bind_int(st, 1, user_id);
-	db_bind_int(st, 2, keep);
-	if (exec_write(st) == -1)
+	if ((n = db_run_changes(db, STMT_SESSION_DELETE_OTHERS,
+	    DB_INT(user_id), DB_INT(keep))) == -1)
 		return -1;
 	if (ended != NULL)
-		*ended = sqlite3_changes(db_handle(db));
+		*ended = (int)n;
 	return 0;
 }
 
 static int
-user_session_cb(sqlite3_stmt *st, any_cb cb, void *arg)
+user_session_fill(void *row, sqlite3_stmt *st)
 {
-	int (*f)(void *, const struct user_session *) =
-	    (int (*)(void *, const struct user_session *))cb;
-	struct user_session s;
+	struct user_session *s = row;
 
-	s.id = sqlite3_column_int64(st, USER_SESSION_ID);
-	s.created = sqlite3_column_int64(st, USER_SESSION_CREATED);
-	s.last_seen = sqlite3_column_int64(st, USER_SESSION_LAST_SEEN);
-	s.addr = db_col_text(st, USER_SESSION_ADDR);
-	s.user_agent = db_col_text(st, USER_SESSION_USER_AGENT);
-	return f(arg, &s);
+	s->id = sqlite3_column_int64(st, USER_SESSION_ID);
+	s->created = sqlite3_column_int64(st, USER_SESSION_CREATED);
+	s->last_seen = sqlite3_column_int64(st, USER_SESSION_LAST_SEEN);
+	s->addr = db_col_text(st, USER_SESSION_ADDR);
+	s->user_agent = db_col_text(st, USER_SESSION_USER_AGENT);
+	return 0;
 }
+
+DB_ROW_WALK(user_session, struct user_session, user_session_fill)
 
 int
 store_user_sessions(struct db *db, int64_t user_id,
     int (*cb)(void *arg, const struct user_session *), void *arg)
 {
-	sqlite3_stmt	*st;
+	struct user_session_walk w = { cb, arg, 0 };
 
-	if ((st = db_stmt(db, STMT_SESSION_LIST_USER)) == NULL)
-		return -1;
-	db_bind_int(st, 1, user_id);
-	return each_row(st, "sessions", user_session_cb, (any_cb)cb, arg);
+	return db_each(db, STMT_SESSION_LIST_USER, user_session_row, &w,
+	    DB_INT(user_id));
 }
 
 int
 store_session_purge(struct db *db, int64_t idle_before, int64_t created_before)
 {
-	sqlite3_stmt	*st;
+	return db_run(db, STMT_SESSION_PURGE, DB_INT(idle_before),
+	    DB_INT(created_before));
+}
 
-	if ((st = db_stmt(db, STMT_SESSION_PURGE)) == NULL)
-		return -1;
-	db_bind_int(st, 1, idle_before);
-	db_bind_int(st, 2, created_before);
-	return exec_write(st);
+static int
+fail_fill(void *arg, sqlite3_stmt *st)
+{
+	struct login_failures *f = arg;
+
+	f->window_start = sqlite3_column_int64(st, FAIL_WINDOW_START);
+	f->count = sqlite3_column_int64(st, FAIL_COUNT);
+	f->blocked_until = sqlite3_column_int64(st, FAIL_BLOCKED_UNTIL);
+	return 0;
 }
 
 int
 store_fail_get(struct db *db, const char *key, struct login_failures *f)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
 	memset(f, 0, sizeof(*f));
-	if ((st = db_stmt(db, STMT_FAIL_GET)) == NULL)
-		return -1;
-	db_bind_text(st, 1, key);
-	if ((rc = step_one(st, "sign-in failures")) != 0)
-		return rc;
-	f->window_start = sqlite3_column_int64(st, FAIL_WINDOW_START);
-	f->count = sqlite3_column_int64(st, FAIL_COUNT);
-	f->blocked_until = sqlite3_column_int64(st, FAIL_BLOCKED_UNTIL);
-	db_reset(st);
-	return 0;
+	return db_found_0(db_one_row(db, STMT_FAIL_GET, fail_fill, f,
+	    DB_TEXT(key)));
 }
 
 int
 store_fail_set(struct db *db, const char *key, const struct login_failures *f)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_FAIL_SET)) == NULL)
-		return -1;
-	db_bind_text(st, 1, key);
-	db_bind_int(st, 2, f->window_start);
-	db_bind_int(st, 3, f->count);
-	db_bind_int(st, 4, f->blocked_until);
-	return exec_write(st);
+	return db_run(db, STMT_FAIL_SET, DB_TEXT(key), DB_INT(f->window_start),
+	    DB_INT(f->count), DB_INT(f->blocked_until));
 }
 
 int
 store_fail_clear(struct db *db, const char *key)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_FAIL_CLEAR)) == NULL)
-		return -1;
-	db_bind_text(st, 1, key);
-	return exec_write(st);
+	return db_run(db, STMT_FAIL_CLEAR, DB_TEXT(key));
 }
 
 int
 store_fail_purge(struct db *db, int64_t window_before, int64_t now)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_FAIL_PURGE)) == NULL)
-		return -1;
-	db_bind_int(st, 1, window_before);
-	db_bind_int(st, 2, now);
-	return exec_write(st);
+	return db_run(db, STMT_FAIL_PURGE, DB_INT(window_before), DB_INT(now));
 }
 
 int
 store_known_get(struct db *db, int64_t user_id, const char *addr,
     int64_t since)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = db_stmt(db, STMT_KNOWN_GET)) == NULL)
-		return -1;
-	db_bind_int(st, 1, user_id);
-	db_bind_text(st, 2, addr);
-	db_bind_int(st, 3, since);
-	if ((rc = step_one(st, "known addresses")) == 0)
-		db_reset(st);
-	return rc;
+	/* 0 known, 1 not: whether the statement has a row. */
+	return db_found_0(db_one_int(db, STMT_KNOWN_GET, NULL,
+	    DB_INT(user_id), DB_TEXT(addr), DB_INT(since)));
 }
 
 int
 store_known_set(struct db *db, int64_t user_id, const char *addr,
     int64_t now)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_stmt(db, STMT_KNOWN_SET)) == NULL)
-		return -1;
-	db_bind_int(st, 1, user_id);
-	db_bind_text(st, 2, addr);
-	db_bind_int(st, 3, now);
-	return exec_write(st);
+	return db_run(db, STMT_KNOWN_SET, DB_INT(user_id), DB_TEXT(addr),
+	    DB_INT(now));
 }
 
 int
 store_known_purge(struct db *db, int64_t before)
 {
-	return exec_int(db, STMT_KNOWN_PURGE, before);
+	return db_run(db, STMT_KNOWN_PURGE, DB_INT(before));
 }
