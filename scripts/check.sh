@@ -95,10 +95,11 @@ count_unit() {
 			*) fl=$((fl + 1)) ;;
 			esac
 		fi
+		# What failed goes to stderr: stdout is the two counts alone.
 		case $result in
 		FAIL | ERROR | XPASS)
-			printf -- '--- %s: %s\n' "$result" "${log#"$DD_TOP"/}"
-			tail -n 30 "$log" || true
+			printf -- '--- %s: %s\n' "$result" "${log#"$DD_TOP"/}" >&2
+			tail -n 30 "$log" >&2 || true
 			;;
 		esac
 	done < <(find "$dir/tests" -name '*.trs' 2>/dev/null | sort)

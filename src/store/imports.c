@@ -736,10 +736,13 @@ static int
 chunk_row(void *arg, sqlite3_stmt *st)
 {
 	struct chunks_walk *w = arg;
+	const void	*b = sqlite3_column_blob(st, UPLOAD_CHUNK_BYTES);
+	size_t		 n = (size_t)sqlite3_column_bytes(st, UPLOAD_CHUNK_BYTES);
 
 	w->found = 1;
-	return w->cb(w->arg, sqlite3_column_blob(st, UPLOAD_CHUNK_BYTES),
-	    (size_t)sqlite3_column_bytes(st, UPLOAD_CHUNK_BYTES));
+	/* An empty chunk comes back as NULL: the callback gets a real
+	 * pointer, so that memcpy(dst, b, 0) and fwrite stay defined. */
+	return w->cb(w->arg, b != NULL ? b : "", n);
 }
 
 int
