@@ -204,13 +204,26 @@ db_cursor(sqlite3_stmt *st)
 	return (struct store_cursor *)st;
 }
 
+/* On SQLite a row is its statement, stepped to that row. */
+static const struct db_row *
+row_of(sqlite3_stmt *st)
+{
+	return (const struct db_row *)st;
+}
+
+static sqlite3_stmt *
+stmt_of(const struct db_row *r)
+{
+	return (sqlite3_stmt *)(uintptr_t)r;
+}
+
 int
-db_cursor_step(struct store_cursor *c, sqlite3_stmt **stp)
+db_cursor_step(struct store_cursor *c, const struct db_row **rowp)
 {
 	sqlite3_stmt	*st = (sqlite3_stmt *)c;
 	int		 rc;
 
-	*stp = st;
+	*rowp = row_of(st);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
@@ -220,10 +233,10 @@ db_cursor_step(struct store_cursor *c, sqlite3_stmt **stp)
 }
 
 int
-db_cursor_next(struct store_cursor *c, int (*fill)(void *, sqlite3_stmt *),
-    void *row)
+db_cursor_next(struct store_cursor *c,
+    int (*fill)(void *, const struct db_row *), void *row)
 {
-	sqlite3_stmt	*st;
+	const struct db_row *st;
 	int		 rc;
 
 	if ((rc = db_cursor_step(c, &st)) == 1 && fill(row, st) != 0)
@@ -242,27 +255,29 @@ int
 db_get_int(sqlite3_stmt *st, int64_t *v)
 {
 	struct store_cursor *c = db_cursor(st);
+	const struct db_row *r;
 	int		 rc;
 
-	if ((rc = db_cursor_step(c, &st)) == 1) {
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+	if ((rc = db_cursor_step(c, &r)) == 1) {
+		if (db_col_is_null(r, 0))
 			rc = 0;
 		else if (v != NULL)
-			*v = sqlite3_column_int64(st, 0);
+			*v = db_col_int(r, 0);
 	}
 	store_cursor_close(c);
 	return rc;
 }
 
 int
-db_each_row(sqlite3_stmt *st, int (*row)(void *arg, sqlite3_stmt *),
+db_each_row(sqlite3_stmt *st, int (*row)(void *arg, const struct db_row *),
     void *arg)
 {
 	struct store_cursor *c = db_cursor(st);
+	const struct db_row *r;
 	int		 rc;
 
-	while ((rc = db_cursor_step(c, &st)) == 1)
-		if (row(arg, st) != 0) {
+	while ((rc = db_cursor_step(c, &r)) == 1)
+		if (row(arg, r) != 0) {
 			rc = -1;
 			break;
 		}
@@ -608,17 +623,18 @@ db_one_int_params(struct db *db, enum stmt s, int64_t *v,
 
 int
 db_one_row_params(struct db *db, enum stmt s,
-    int (*fill)(void *arg, sqlite3_stmt *), void *arg,
+    int (*fill)(void *arg, const struct db_row *), void *arg,
     const struct db_param *p)
 {
 	struct store_cursor *c;
 	sqlite3_stmt	*st;
+	const struct db_row *r;
 	int		 rc;
 
 	if ((st = db_bound(db, s, p)) == NULL)
 		return -1;
 	c = db_cursor(st);
-	if ((rc = db_cursor_step(c, &st)) == 1 && fill(arg, st) != 0)
+	if ((rc = db_cursor_step(c, &r)) == 1 && fill(arg, r) != 0)
 		rc = -1;
 	store_cursor_close(c);
 	return rc;
@@ -632,7 +648,7 @@ db_found_0(int rc)
 
 int
 db_each_params(struct db *db, enum stmt s,
-    int (*row)(void *arg, sqlite3_stmt *), void *arg,
+    int (*row)(void *arg, const struct db_row *), void *arg,
     const struct db_param *p)
 {
 	sqlite3_stmt	*st;
@@ -642,12 +658,34 @@ db_each_params(struct db *db, enum stmt s,
 	return db_each_row(st, row, arg);
 }
 
-const char *
-db_col_text(sqlite3_stmt *st, int col)
+int64_t
+db_col_int(const struct db_row *r, int col)
 {
-	const unsigned char *s = sqlite3_column_text(st, col);
+	return sqlite3_column_int64(stmt_of(r), col);
+}
+
+const char *
+db_col_text(const struct db_row *r, int col)
+{
+	const unsigned char *s = sqlite3_column_text(stmt_of(r), col);
 
 	return s == NULL ? "" : (const char *)s;
+}
+
+int
+db_col_is_null(const struct db_row *r, int col)
+{
+	return sqlite3_column_type(stmt_of(r), col) == SQLITE_NULL;
+}
+
+const void *
+db_col_blob(const struct db_row *r, int col, size_t *n)
+{
+	/* blob before bytes: the order SQLite documents for one column */
+	const void	*b = sqlite3_column_blob(stmt_of(r), col);
+
+	*n = (size_t)sqlite3_column_bytes(stmt_of(r), col);
+	return b != NULL ? b : "";
 }
 
 int

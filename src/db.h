@@ -155,6 +155,9 @@ extern const char *const store_sql_dnc[STMT__MAX];
 extern const char *const store_sql_maint[STMT__MAX];
 extern const char *const store_sql_pushes[STMT__MAX];
 
+/* One result row (see db_col_int below); opaque outside db.c. */
+struct db_row;
+
 /* The SQL text of s (NULL, logged, when the tables are inconsistent). */
 const char	*db_sql(enum stmt s);
 
@@ -170,11 +173,12 @@ void		 db_reset(sqlite3_stmt *);
  * with db_cursor_step(): 1 with *st at a row, 0 at the end, -1 on an error
  * (logged). store_cursor_close() resets it. */
 struct store_cursor *db_cursor(sqlite3_stmt *);
-int		 db_cursor_step(struct store_cursor *, sqlite3_stmt **st);
+int		 db_cursor_step(struct store_cursor *,
+		    const struct db_row **row);
 /* The next row of a cursor filled by fill(row, st) (db_one_row's fill):
  * 1 filled, 0 at the end, -1 on an error (logged) or when fill failed. */
 int		 db_cursor_next(struct store_cursor *,
-		    int (*fill)(void *row, sqlite3_stmt *), void *row);
+		    int (*fill)(void *row, const struct db_row *), void *row);
 
 /* The first column of a bound statement's first row, as an integer, and
  * reset it: 1 with *v, 0 when there is no row or the value is NULL, -1 on
@@ -183,7 +187,7 @@ int		 db_get_int(sqlite3_stmt *, int64_t *v);
 /* Step a bound statement, calling row() on each of its rows, and reset
  * it: 0, or -1 on an error (logged) or when row() returned non-zero. */
 int		 db_each_row(sqlite3_stmt *,
-		    int (*row)(void *arg, sqlite3_stmt *), void *arg);
+		    int (*row)(void *arg, const struct db_row *), void *arg);
 
 /* Run a statement whose rows, if any, are not wanted, and reset it. A write
  * outside a transaction gets its own BEGIN IMMEDIATE ... COMMIT. Returns
@@ -247,7 +251,7 @@ int		 db_one_int_params(struct db *, enum stmt, int64_t *v,
 #define db_one_row(db, s, fill, arg, ...) \
 	db_one_row_params((db), (s), (fill), (arg), DB_PARAMS(__VA_ARGS__))
 int		 db_one_row_params(struct db *, enum stmt,
-		    int (*fill)(void *arg, sqlite3_stmt *), void *arg,
+		    int (*fill)(void *arg, const struct db_row *), void *arg,
 		    const struct db_param *);
 /* db_one_row()'s or db_one_int()'s 1 found, 0 none as 0 found, 1 none
  * (-1 stays): the contract of the lookups that return 0 on success. */
@@ -256,13 +260,13 @@ int		 db_found_0(int rc);
 #define db_each(db, s, row, arg, ...) \
 	db_each_params((db), (s), (row), (arg), DB_PARAMS(__VA_ARGS__))
 int		 db_each_params(struct db *, enum stmt,
-		    int (*row)(void *arg, sqlite3_stmt *), void *arg,
+		    int (*row)(void *arg, const struct db_row *), void *arg,
 		    const struct db_param *);
 /*
  * DB_ROW_WALK(name, type, fill) defines struct name_walk { cb, arg } and
  * name_row(), the row function of db_each() for a list handed to a
  * caller's callback one row at a time: it fills a type on the stack with
- * fill(&row, st) (an int function of (void *, sqlite3_stmt *), the same
+ * fill(&row, st) (an int function of (void *, const struct db_row *), the same
  * that db_one_row() takes) and calls cb(arg, &row). stopped says whether
  * cb stopped the walk (db_each() then returns -1).
  */
@@ -273,7 +277,7 @@ struct name##_walk {							\
 	int	 stopped;						\
 };									\
 static int								\
-name##_row(void *arg, sqlite3_stmt *st)					\
+name##_row(void *arg, const struct db_row *st)				\
 {									\
 	struct name##_walk *w = arg;					\
 	type		 r;						\
@@ -290,7 +294,18 @@ name##_row(void *arg, sqlite3_stmt *st)					\
 /* Bind helpers that treat NULL text as SQL NULL. */
 int		 db_bind_text(sqlite3_stmt *, int idx, const char *);
 int		 db_bind_int(sqlite3_stmt *, int idx, int64_t);
-/* Column text as a C string, "" for NULL. */
-const char	*db_col_text(sqlite3_stmt *, int col);
+/*
+ * Reading a row. Fill and row functions get a struct db_row: one result
+ * row of whichever engine ran the statement, read only through these, so
+ * that the same fill function serves SQLite and PostgreSQL.
+ */
+/* Column as an integer (0 for NULL). */
+int64_t		 db_col_int(const struct db_row *, int col);
+/* Column text as a C string, "" for NULL; valid until the next step. */
+const char	*db_col_text(const struct db_row *, int col);
+/* Whether the column is SQL NULL. */
+int		 db_col_is_null(const struct db_row *, int col);
+/* Column bytes (never NULL: "" when empty) and their length in *n. */
+const void	*db_col_blob(const struct db_row *, int col, size_t *n);
 
 #endif

@@ -73,18 +73,18 @@ static const struct audit_cols page_cols = { AUDIT_PAGE_ID, AUDIT_PAGE_TS,
     AUDIT_PAGE_OBJECT, AUDIT_PAGE_DETAILS, -1, AUDIT_PAGE_HASH };
 
 static const char *
-text_at(sqlite3_stmt *st, int col)
+text_at(const struct db_row *st, int col)
 {
 	return col < 0 ? "" : db_col_text(st, col);
 }
 
 static void
-audit_fill(sqlite3_stmt *st, const struct audit_cols *c, struct audit_row *e)
+audit_fill(const struct db_row *st, const struct audit_cols *c, struct audit_row *e)
 {
-	e->id = sqlite3_column_int64(st, c->id);
+	e->id = db_col_int(st, c->id);
 	e->ts = text_at(st, c->ts);
 	e->actor_id = c->actor_id < 0 ? 0 :
-	    sqlite3_column_int64(st, c->actor_id);
+	    db_col_int(st, c->actor_id);
 	e->actor = text_at(st, c->actor);
 	e->addr = text_at(st, c->addr);
 	e->user_agent = text_at(st, c->user_agent);
@@ -103,11 +103,11 @@ struct audit_hash_out {
 };
 
 static int
-audit_last_fill(void *arg, sqlite3_stmt *st)
+audit_last_fill(void *arg, const struct db_row *st)
 {
 	struct audit_hash_out *o = arg;
 
-	*o->id = sqlite3_column_int64(st, AUDIT_LAST_ID);
+	*o->id = db_col_int(st, AUDIT_LAST_ID);
 	snprintf(o->hash, 65, "%s", db_col_text(st, AUDIT_LAST_HASH));
 	return 0;
 }
@@ -144,7 +144,7 @@ store_audit_head(struct db *db)
 }
 
 static int
-audit_entry_fill(void *row, sqlite3_stmt *st)
+audit_entry_fill(void *row, const struct db_row *st)
 {
 	audit_fill(st, &entry_cols, row);
 	return 0;
@@ -164,12 +164,12 @@ store_audit_max_id(struct db *db, int64_t *id)
 }
 
 static int
-audit_size_fill(void *arg, sqlite3_stmt *st)
+audit_size_fill(void *arg, const struct db_row *st)
 {
 	int64_t	**out = arg;
 
-	*out[0] = sqlite3_column_int64(st, AUDIT_SIZE_COUNT);
-	*out[1] = sqlite3_column_int64(st, AUDIT_SIZE_LAST);
+	*out[0] = db_col_int(st, AUDIT_SIZE_COUNT);
+	*out[1] = db_col_int(st, AUDIT_SIZE_LAST);
 	return 0;
 }
 
@@ -183,7 +183,7 @@ store_audit_size(struct db *db, int64_t *count, int64_t *last)
 }
 
 static int
-audit_hash_at_fill(void *arg, sqlite3_stmt *st)
+audit_hash_at_fill(void *arg, const struct db_row *st)
 {
 	struct audit_hash_out *o = arg;
 
@@ -209,7 +209,7 @@ store_audit_marker(struct db *db, const char *action, int64_t *id)
 }
 
 static int
-audit_page_fill(void *row, sqlite3_stmt *st)
+audit_page_fill(void *row, const struct db_row *st)
 {
 	audit_fill(st, &page_cols, row);
 	return 0;

@@ -76,12 +76,12 @@ enum { DNC_RULE_SCOPE, DNC_RULE_DAYS, DNC_RULE_KEEP, DNC_RULE_USER,
 enum { DNC_DELETED_MASKED };
 
 static int
-dnc_entry_fill(void *arg, sqlite3_stmt *st)
+dnc_entry_fill(void *arg, const struct db_row *st)
 {
 	struct dnc_entry *e = arg;
 
 	memset(e, 0, sizeof(*e));
-	e->id = sqlite3_column_int64(st, DNC_ENTRY_ID);
+	e->id = db_col_int(st, DNC_ENTRY_ID);
 	snprintf(e->masked, sizeof(e->masked), "%s",
 	    db_col_text(st, DNC_ENTRY_MASKED));
 	snprintf(e->reason, sizeof(e->reason), "%s",
@@ -90,22 +90,22 @@ dnc_entry_fill(void *arg, sqlite3_stmt *st)
 	    db_col_text(st, DNC_ENTRY_EXPIRES));
 	snprintf(e->added_by, sizeof(e->added_by), "%s",
 	    db_col_text(st, DNC_ENTRY_ADDED_BY));
-	e->added_at = sqlite3_column_int64(st, DNC_ENTRY_ADDED_AT);
+	e->added_at = db_col_int(st, DNC_ENTRY_ADDED_AT);
 	return 0;
 }
 
 static int
-dnc_rule_fill(void *arg, sqlite3_stmt *st)
+dnc_rule_fill(void *arg, const struct db_row *st)
 {
 	struct dnc_rule_row *r = arg;
 
 	snprintf(r->scope, sizeof(r->scope), "%s",
 	    db_col_text(st, DNC_RULE_SCOPE));
-	r->days = sqlite3_column_int(st, DNC_RULE_DAYS);
-	r->keep = sqlite3_column_int(st, DNC_RULE_KEEP);
-	r->user_id = sqlite3_column_int64(st, DNC_RULE_USER);
-	r->listed = sqlite3_column_int64(st, DNC_RULE_LISTED);
-	r->recent = sqlite3_column_int64(st, DNC_RULE_RECENT);
+	r->days = (int)db_col_int(st, DNC_RULE_DAYS);
+	r->keep = (int)db_col_int(st, DNC_RULE_KEEP);
+	r->user_id = db_col_int(st, DNC_RULE_USER);
+	r->listed = db_col_int(st, DNC_RULE_LISTED);
+	r->recent = db_col_int(st, DNC_RULE_RECENT);
 	return 0;
 }
 
@@ -169,7 +169,7 @@ struct masked_out {
 };
 
 static int
-deleted_row(void *arg, sqlite3_stmt *st)
+deleted_row(void *arg, const struct db_row *st)
 {
 	struct masked_out *m = arg;
 

@@ -223,7 +223,7 @@ import_state_of(const char *text, enum import_state *s)
 }
 
 static char *
-col_dup(sqlite3_stmt *st, int col, int *nomem)
+col_dup(const struct db_row *st, int col, int *nomem)
 {
 	char	*s = strdup(db_col_text(st, col));
 
@@ -252,14 +252,14 @@ import_clear(struct import *im)
 
 /* Fill im from a row of STMT_IMPORT_GET: 0, or -1 (im cleared). */
 static int
-import_fill(void *arg, sqlite3_stmt *st)
+import_fill(void *arg, const struct db_row *st)
 {
 	struct import	*im = arg;
 	int		 nomem = 0;
 
-	im->id = sqlite3_column_int64(st, IMPORT_ID);
-	im->user_id = sqlite3_column_int64(st, IMPORT_USER);
-	im->created = sqlite3_column_int64(st, IMPORT_CREATED);
+	im->id = db_col_int(st, IMPORT_ID);
+	im->user_id = db_col_int(st, IMPORT_USER);
+	im->created = db_col_int(st, IMPORT_CREATED);
 	if (import_state_of(db_col_text(st, IMPORT_STATE), &im->state) == -1) {
 		log_err("db: import %lld: unknown state %s", (long long)im->id,
 		    db_col_text(st, IMPORT_STATE));
@@ -268,20 +268,20 @@ import_fill(void *arg, sqlite3_stmt *st)
 	im->params = col_dup(st, IMPORT_PARAMS, &nomem);
 	im->file_name = col_dup(st, IMPORT_FILE_NAME, &nomem);
 	im->file_path = col_dup(st, IMPORT_FILE_PATH, &nomem);
-	im->file_size = sqlite3_column_int64(st, IMPORT_FILE_SIZE);
+	im->file_size = db_col_int(st, IMPORT_FILE_SIZE);
 	im->file_sha256 = col_dup(st, IMPORT_SHA256, &nomem);
 	im->format = col_dup(st, IMPORT_FORMAT, &nomem);
 	im->encoding = col_dup(st, IMPORT_ENCODING, &nomem);
 	im->delimiter = col_dup(st, IMPORT_DELIMITER, &nomem);
 	im->headers = col_dup(st, IMPORT_HEADERS, &nomem);
-	im->phone_col = sqlite3_column_int(st, IMPORT_PHONE_COL);
-	im->name_col = sqlite3_column_int(st, IMPORT_NAME_COL);
-	im->rows_read = sqlite3_column_int64(st, IMPORT_ROWS_READ);
-	im->valid = sqlite3_column_int64(st, IMPORT_VALID);
-	im->invalid = sqlite3_column_int64(st, IMPORT_INVALID);
-	im->duplicates = sqlite3_column_int64(st, IMPORT_DUPLICATES);
-	im->sheet = sqlite3_column_int(st, IMPORT_SHEET);
-	im->header_line = (long)sqlite3_column_int64(st, IMPORT_HEADER_LINE);
+	im->phone_col = (int)db_col_int(st, IMPORT_PHONE_COL);
+	im->name_col = (int)db_col_int(st, IMPORT_NAME_COL);
+	im->rows_read = db_col_int(st, IMPORT_ROWS_READ);
+	im->valid = db_col_int(st, IMPORT_VALID);
+	im->invalid = db_col_int(st, IMPORT_INVALID);
+	im->duplicates = db_col_int(st, IMPORT_DUPLICATES);
+	im->sheet = (int)db_col_int(st, IMPORT_SHEET);
+	im->header_line = (long)db_col_int(st, IMPORT_HEADER_LINE);
 	im->sheets = col_dup(st, IMPORT_SHEETS, &nomem);
 	im->head_rows = col_dup(st, IMPORT_HEAD_ROWS, &nomem);
 	if (nomem) {
@@ -405,12 +405,12 @@ store_import_rows(struct db *db, int64_t import_id, int64_t first,
 }
 
 static int
-import_row_fill(void *arg, sqlite3_stmt *st)
+import_row_fill(void *arg, const struct db_row *st)
 {
 	struct import_row *row = arg;
 
-	row->seq = sqlite3_column_int64(st, IMPORT_ROW_SEQ);
-	row->line = sqlite3_column_int64(st, IMPORT_ROW_LINE);
+	row->seq = db_col_int(st, IMPORT_ROW_SEQ);
+	row->line = db_col_int(st, IMPORT_ROW_LINE);
 	row->phone = db_col_text(st, IMPORT_ROW_PHONE);
 	row->name = db_col_text(st, IMPORT_ROW_NAME);
 	row->other = db_col_text(st, IMPORT_ROW_OTHER);
@@ -432,14 +432,14 @@ store_import_bad(struct db *db, int64_t import_id, int64_t limit,
 }
 
 static int
-import_bad_fill(void *arg, sqlite3_stmt *st)
+import_bad_fill(void *arg, const struct db_row *st)
 {
 	struct import_bad *row = arg;
 
-	row->line = sqlite3_column_int64(st, BAD_LINE);
+	row->line = db_col_int(st, BAD_LINE);
 	row->phone = db_col_text(st, BAD_PHONE);
 	row->reason = db_col_text(st, BAD_REASON);
-	row->dup_of = sqlite3_column_int64(st, BAD_DUP_OF);
+	row->dup_of = db_col_int(st, BAD_DUP_OF);
 	return 0;
 }
 
@@ -485,13 +485,13 @@ struct stale_out {
 };
 
 static int
-stale_row(void *arg, sqlite3_stmt *st)
+stale_row(void *arg, const struct db_row *st)
 {
 	struct stale_out *o = arg;
 
 	if (o->n == o->max)
 		return 0;
-	o->ids[o->n] = sqlite3_column_int64(st, STALE_ID);
+	o->ids[o->n] = db_col_int(st, STALE_ID);
 	if ((o->paths[o->n] = strdup(db_col_text(st, STALE_FILE_PATH))) ==
 	    NULL) {
 		log_err("db: stale uploads: out of memory");
@@ -529,12 +529,12 @@ struct ids_out {
 };
 
 static int
-id_row(void *arg, sqlite3_stmt *st)
+id_row(void *arg, const struct db_row *st)
 {
 	struct ids_out	*o = arg;
 
 	if (o->n < o->max)
-		o->ids[o->n++] = sqlite3_column_int64(st, 0);
+		o->ids[o->n++] = db_col_int(st, 0);
 	return 0;
 }
 
@@ -585,7 +585,7 @@ struct drafts_out {
 };
 
 static int
-draft_row(void *arg, sqlite3_stmt *st)
+draft_row(void *arg, const struct db_row *st)
 {
 	struct drafts_out *o = arg;
 	struct draft	*d;
@@ -594,12 +594,12 @@ draft_row(void *arg, sqlite3_stmt *st)
 	if (o->n == o->max)
 		return 0;
 	d = &o->all[o->n++];
-	d->import_id = sqlite3_column_int64(st, DRAFT_ID);
-	d->user_id = sqlite3_column_int64(st, DRAFT_USER);
+	d->import_id = db_col_int(st, DRAFT_ID);
+	d->user_id = db_col_int(st, DRAFT_USER);
 	d->creator = col_dup(st, DRAFT_CREATOR, &nomem);
-	d->created = sqlite3_column_int64(st, DRAFT_CREATED);
-	d->rows_read = sqlite3_column_int64(st, DRAFT_ROWS_READ);
-	d->valid = sqlite3_column_int64(st, DRAFT_VALID);
+	d->created = db_col_int(st, DRAFT_CREATED);
+	d->rows_read = db_col_int(st, DRAFT_ROWS_READ);
+	d->valid = db_col_int(st, DRAFT_VALID);
 	d->name = col_dup(st, DRAFT_NAME, &nomem);
 	d->file_name = col_dup(st, DRAFT_FILE_NAME, &nomem);
 	return nomem ? -1 : 0;
@@ -649,16 +649,16 @@ kept_upload_clear(struct kept_upload *k)
 
 /* Fill k from a row of STMT_KEPT_GET or STMT_KEPT_TAKE: 0, -1. */
 static int
-kept_fill(void *arg, sqlite3_stmt *st)
+kept_fill(void *arg, const struct db_row *st)
 {
 	struct kept_upload *k = arg;
 	int		 nomem = 0;
 
-	k->id = sqlite3_column_int64(st, KEPT_ID);
+	k->id = db_col_int(st, KEPT_ID);
 	k->file_name = col_dup(st, KEPT_FILE_NAME, &nomem);
 	k->file_path = col_dup(st, KEPT_FILE_PATH, &nomem);
-	k->file_size = sqlite3_column_int64(st, KEPT_FILE_SIZE);
-	k->created = sqlite3_column_int64(st, KEPT_CREATED);
+	k->file_size = db_col_int(st, KEPT_FILE_SIZE);
+	k->created = db_col_int(st, KEPT_CREATED);
 	if (nomem) {
 		kept_upload_clear(k);
 		return -1;
@@ -733,11 +733,11 @@ struct chunks_walk {
 };
 
 static int
-chunk_row(void *arg, sqlite3_stmt *st)
+chunk_row(void *arg, const struct db_row *st)
 {
 	struct chunks_walk *w = arg;
-	const void	*b = sqlite3_column_blob(st, UPLOAD_CHUNK_BYTES);
-	size_t		 n = (size_t)sqlite3_column_bytes(st, UPLOAD_CHUNK_BYTES);
+	size_t		 n;
+	const void	*b = db_col_blob(st, UPLOAD_CHUNK_BYTES, &n);
 
 	w->found = 1;
 	/* An empty chunk comes back as NULL: the callback gets a real

@@ -42,14 +42,15 @@ int
 store_check_integrity(struct db *db, char *why, size_t whysz)
 {
 	struct store_cursor *c;
-	sqlite3_stmt	*st;
+	sqlite3_stmt	*q;
+	const struct db_row *st;
 	int		 rc;
 
-	if ((st = db_stmt(db, STMT_INTEGRITY_CHECK)) == NULL) {
+	if ((q = db_stmt(db, STMT_INTEGRITY_CHECK)) == NULL) {
 		snprintf(why, whysz, "%s", sqlite3_errmsg(db_handle(db)));
 		return -1;
 	}
-	c = db_cursor(st);
+	c = db_cursor(q);
 	if ((rc = db_cursor_step(c, &st)) != 1) {
 		snprintf(why, whysz, "%s", rc == 0 ? "no answer" :
 		    sqlite3_errmsg(db_handle(db)));
@@ -66,14 +67,15 @@ int
 store_checkpoint(struct db *db)
 {
 	struct store_cursor *c;
-	sqlite3_stmt	*st;
+	sqlite3_stmt	*q;
+	const struct db_row *st;
 	int		 rc;
 
-	if ((st = db_stmt(db, STMT_WAL_CHECKPOINT)) == NULL)
+	if ((q = db_stmt(db, STMT_WAL_CHECKPOINT)) == NULL)
 		return -1;
-	c = db_cursor(st);
+	c = db_cursor(q);
 	rc = db_cursor_step(c, &st) == 1 &&
-	    sqlite3_column_int(st, WAL_CHECKPOINT_BUSY) == 0 ? 0 : -1;
+	    (int)db_col_int(st, WAL_CHECKPOINT_BUSY) == 0 ? 0 : -1;
 	store_cursor_close(c);
 	return rc;
 }
@@ -209,12 +211,12 @@ struct state_walk {
 };
 
 static int
-batch_state_row(void *arg, sqlite3_stmt *st)
+batch_state_row(void *arg, const struct db_row *st)
 {
 	struct state_walk *w = arg;
 
 	return w->cb(w->arg, db_col_text(st, BATCH_STATE_NAME),
-	    sqlite3_column_int64(st, BATCH_STATE_COUNT));
+	    db_col_int(st, BATCH_STATE_COUNT));
 }
 
 int

@@ -145,35 +145,34 @@ store_push_link_manual(struct db *db, int64_t push_id, int64_t batch_id,
 }
 
 static int
-push_row_fill(void *arg, sqlite3_stmt *st)
+push_row_fill(void *arg, const struct db_row *st)
 {
 	struct push_row	*row = arg;
 
-	row->id = sqlite3_column_int64(st, PUSH_ROW_ID);
-	row->received = sqlite3_column_int64(st, PUSH_ROW_RECEIVED);
+	row->id = db_col_int(st, PUSH_ROW_ID);
+	row->received = db_col_int(st, PUSH_ROW_RECEIVED);
 	row->addr = db_col_text(st, PUSH_ROW_ADDR);
 	row->sn = db_col_text(st, PUSH_ROW_SN);
-	row->state = push_state_of(sqlite3_column_int64(st, PUSH_ROW_BATCH),
+	row->state = push_state_of(db_col_int(st, PUSH_ROW_BATCH),
 	    db_col_text(st, PUSH_ROW_LINKED_BY));
-	row->ok = sqlite3_column_int(st, PUSH_ROW_OK);
+	row->ok = (int)db_col_int(st, PUSH_ROW_OK);
 	row->reason = db_col_text(st, PUSH_ROW_REASON);
-	row->total = sqlite3_column_int64(st, PUSH_ROW_TOTAL);
-	row->success = sqlite3_column_int64(st, PUSH_ROW_SUCCESS);
+	row->total = db_col_int(st, PUSH_ROW_TOTAL);
+	row->success = db_col_int(st, PUSH_ROW_SUCCESS);
 	return 0;
 }
 
 static int
-push_rejected_fill(void *arg, sqlite3_stmt *st)
+push_rejected_fill(void *arg, const struct db_row *st)
 {
 	struct push_rejected_row *row = arg;
 
-	row->id = sqlite3_column_int64(st, REJECTED_ROW_ID);
-	row->received = sqlite3_column_int64(st, REJECTED_ROW_RECEIVED);
+	row->id = db_col_int(st, REJECTED_ROW_ID);
+	row->received = db_col_int(st, REJECTED_ROW_RECEIVED);
 	row->addr = db_col_text(st, REJECTED_ROW_ADDR);
 	row->content_type = db_col_text(st, REJECTED_ROW_CTYPE);
-	row->length = sqlite3_column_int64(st, REJECTED_ROW_LENGTH);
-	row->body = sqlite3_column_blob(st, REJECTED_ROW_BODY);
-	row->len = (size_t)sqlite3_column_bytes(st, REJECTED_ROW_BODY);
+	row->length = db_col_int(st, REJECTED_ROW_LENGTH);
+	row->body = db_col_blob(st, REJECTED_ROW_BODY, &row->len);
 	if (row->body == NULL)
 		row->body = "";
 	row->reason = db_col_text(st, REJECTED_ROW_REASON);

@@ -35,38 +35,38 @@ enum { SETTING_CHANGE_ID, SETTING_CHANGE_KEY, SETTING_CHANGE_CHANGE,
     SETTING_CHANGE_AT };
 
 static int
-settings_fill(void *row, sqlite3_stmt *st)
+settings_fill(void *row, const struct db_row *st)
 {
 	struct settings_row *s = row;
 
 	s->key = db_col_text(st, SETTING_KEY);
 	s->value = db_col_text(st, SETTING_VALUE);
 	s->changed_by = db_col_text(st, SETTING_CHANGED_BY);
-	s->changed_at = sqlite3_column_int64(st, SETTING_CHANGED_AT);
+	s->changed_at = db_col_int(st, SETTING_CHANGED_AT);
 	return 0;
 }
 
 /* Column text, NULL for SQL NULL (a secret's values). */
 static const char *
-col_text_null(sqlite3_stmt *st, int col)
+col_text_null(const struct db_row *st, int col)
 {
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? NULL :
+	return db_col_is_null(st, col) ? NULL :
 	    db_col_text(st, col);
 }
 
 static int
-settings_change_fill(void *row, sqlite3_stmt *st)
+settings_change_fill(void *row, const struct db_row *st)
 {
 	struct settings_change_row *c = row;
 
-	c->id = sqlite3_column_int64(st, SETTING_CHANGE_ID);
+	c->id = db_col_int(st, SETTING_CHANGE_ID);
 	c->key = db_col_text(st, SETTING_CHANGE_KEY);
 	c->change = db_col_text(st, SETTING_CHANGE_CHANGE);
 	c->old_value = col_text_null(st, SETTING_CHANGE_OLD);
 	c->new_value = col_text_null(st, SETTING_CHANGE_NEW);
 	c->changed_by = db_col_text(st, SETTING_CHANGE_BY);
 	c->changed_by_id = 0;
-	c->changed_at = sqlite3_column_int64(st, SETTING_CHANGE_AT);
+	c->changed_at = db_col_int(st, SETTING_CHANGE_AT);
 	return 0;
 }
 

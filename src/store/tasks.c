@@ -165,7 +165,7 @@ _Static_assert(PF__MAX == 13, "STMT_TASK_BREAKDOWN and STMT_DASH_FIGURES "
 /* A stored state read back: one the tables do not know is logged and read
  * as the state that asks a person to look. */
 static enum task_state
-task_state_col(sqlite3_stmt *st, int col)
+task_state_col(const struct db_row *st, int col)
 {
 	enum task_state	 s;
 
@@ -176,7 +176,7 @@ task_state_col(sqlite3_stmt *st, int col)
 }
 
 static enum batch_state
-batch_state_col(sqlite3_stmt *st, int col)
+batch_state_col(const struct db_row *st, int col)
 {
 	enum batch_state s;
 
@@ -203,21 +203,21 @@ task_clear(struct task_row *t)
 }
 
 static int
-task_fill(void *arg, sqlite3_stmt *st)
+task_fill(void *arg, const struct db_row *st)
 {
 	struct task_row	*t = arg;
 
-	t->id = sqlite3_column_int64(st, TASKCOL_ID);
-	t->import_id = sqlite3_column_int64(st, TASKCOL_IMPORT_ID);
-	t->user_id = sqlite3_column_int64(st, TASKCOL_USER_ID);
+	t->id = db_col_int(st, TASKCOL_ID);
+	t->import_id = db_col_int(st, TASKCOL_IMPORT_ID);
+	t->user_id = db_col_int(st, TASKCOL_USER_ID);
 	t->creator = strdup(db_col_text(st, TASKCOL_CREATOR));
 	t->name = strdup(db_col_text(st, TASKCOL_NAME));
 	t->params = strdup(db_col_text(st, TASKCOL_PARAMS));
 	t->login_name = strdup(db_col_text(st, TASKCOL_LOGIN_NAME));
-	t->created = sqlite3_column_int64(st, TASKCOL_CREATED);
+	t->created = db_col_int(st, TASKCOL_CREATED);
 	t->state = task_state_col(st, TASKCOL_STATE);
-	t->rows = sqlite3_column_int64(st, TASKCOL_ROWS);
-	t->batch_count = sqlite3_column_int64(st, TASKCOL_BATCH_COUNT);
+	t->rows = db_col_int(st, TASKCOL_ROWS);
+	t->batch_count = db_col_int(st, TASKCOL_BATCH_COUNT);
 	if (!t->creator || !t->name || !t->params || !t->login_name) {
 		task_clear(t);
 		return -1;
@@ -233,26 +233,25 @@ task_get(struct db *db, int64_t id, struct task_row *t)
 }
 
 static int
-batch_fill(void *row, sqlite3_stmt *st)
+batch_fill(void *row, const struct db_row *st)
 {
 	struct batch_row *b = row;
 
-	b->id = sqlite3_column_int64(st, BATCHCOL_ID);
-	b->seq = sqlite3_column_int64(st, BATCHCOL_SEQ);
-	b->first_seq = sqlite3_column_int64(st, BATCHCOL_FIRST_SEQ);
-	b->rows = sqlite3_column_int64(st, BATCHCOL_ROWS);
+	b->id = db_col_int(st, BATCHCOL_ID);
+	b->seq = db_col_int(st, BATCHCOL_SEQ);
+	b->first_seq = db_col_int(st, BATCHCOL_FIRST_SEQ);
+	b->rows = db_col_int(st, BATCHCOL_ROWS);
 	b->state = batch_state_col(st, BATCHCOL_STATE);
-	b->attempts = sqlite3_column_int64(st, BATCHCOL_ATTEMPTS);
-	b->next_attempt = sqlite3_column_int64(st, BATCHCOL_NEXT_ATTEMPT);
+	b->attempts = db_col_int(st, BATCHCOL_ATTEMPTS);
+	b->next_attempt = db_col_int(st, BATCHCOL_NEXT_ATTEMPT);
 	b->body_sha256 = db_col_text(st, BATCHCOL_BODY_SHA);
-	b->http_status = sqlite3_column_int64(st, BATCHCOL_HTTP);
-	b->has_err_code = sqlite3_column_type(st, BATCHCOL_ERR_CODE) !=
-	    SQLITE_NULL;
-	b->err_code = sqlite3_column_int64(st, BATCHCOL_ERR_CODE);
+	b->http_status = db_col_int(st, BATCHCOL_HTTP);
+	b->has_err_code = !db_col_is_null(st, BATCHCOL_ERR_CODE);
+	b->err_code = db_col_int(st, BATCHCOL_ERR_CODE);
 	b->message = db_col_text(st, BATCHCOL_MESSAGE);
 	b->vendor_task_id = db_col_text(st, BATCHCOL_VENDOR_TASK);
-	b->sent_at = sqlite3_column_int64(st, BATCHCOL_SENT_AT);
-	b->updated = sqlite3_column_int64(st, BATCHCOL_UPDATED);
+	b->sent_at = db_col_int(st, BATCHCOL_SENT_AT);
+	b->updated = db_col_int(st, BATCHCOL_UPDATED);
 	return 0;
 }
 
@@ -268,18 +267,18 @@ store_task_batches(struct db *db, int64_t task_id,
 }
 
 static int
-summary_fill(void *row, sqlite3_stmt *st)
+summary_fill(void *row, const struct db_row *st)
 {
 	struct task_summary *t = row;
 
-	t->id = sqlite3_column_int64(st, SUMMARY_ID);
+	t->id = db_col_int(st, SUMMARY_ID);
 	t->name = db_col_text(st, SUMMARY_NAME);
 	t->creator = db_col_text(st, SUMMARY_CREATOR);
-	t->created = sqlite3_column_int64(st, SUMMARY_CREATED);
-	t->rows = sqlite3_column_int64(st, SUMMARY_ROWS);
-	t->batch_count = sqlite3_column_int64(st, SUMMARY_BATCH_COUNT);
+	t->created = db_col_int(st, SUMMARY_CREATED);
+	t->rows = db_col_int(st, SUMMARY_ROWS);
+	t->batch_count = db_col_int(st, SUMMARY_BATCH_COUNT);
 	t->state = task_state_col(st, SUMMARY_STATE);
-	t->batches_done = sqlite3_column_int64(st, SUMMARY_DONE);
+	t->batches_done = db_col_int(st, SUMMARY_DONE);
 	return 0;
 }
 
@@ -313,27 +312,27 @@ store_task_latest(struct db *db, int64_t user_id, int64_t limit,
 }
 
 static int
-figures_fill(void *row, sqlite3_stmt *st)
+figures_fill(void *row, const struct db_row *st)
 {
 	struct batch_figures *b = row;
 	size_t		 i;
 
 	memset(b, 0, sizeof(*b));
-	b->batch_id = sqlite3_column_int64(st, FIGURES_BATCH);
-	b->seq = sqlite3_column_int64(st, FIGURES_SEQ);
+	b->batch_id = db_col_int(st, FIGURES_BATCH);
+	b->seq = db_col_int(st, FIGURES_SEQ);
 	b->state = batch_state_col(st, FIGURES_STATE);
-	b->rows = sqlite3_column_int64(st, FIGURES_ROWS);
-	b->sent_at = sqlite3_column_int64(st, FIGURES_SENT_AT);
-	b->pushed = sqlite3_column_type(st, FIGURES_PUSH) != SQLITE_NULL;
-	b->pushes = sqlite3_column_int64(st, FIGURES_PUSHES);
+	b->rows = db_col_int(st, FIGURES_ROWS);
+	b->sent_at = db_col_int(st, FIGURES_SENT_AT);
+	b->pushed = !db_col_is_null(st, FIGURES_PUSH);
+	b->pushes = db_col_int(st, FIGURES_PUSHES);
 	b->reason = "";
 	if (b->pushed) {
-		b->received = sqlite3_column_int64(st, FIGURES_RECEIVED);
-		b->ok = sqlite3_column_int(st, FIGURES_OK);
+		b->received = db_col_int(st, FIGURES_RECEIVED);
+		b->ok = (int)db_col_int(st, FIGURES_OK);
 		b->reason = db_col_text(st, FIGURES_REASON);
 		if (b->ok)
 			for (i = 0; i < PF__MAX; i++)
-				b->fig[i] = sqlite3_column_int64(st,
+				b->fig[i] = db_col_int(st,
 				    FIGURES_FIRST + (int)i);
 	}
 	return 0;
@@ -353,12 +352,12 @@ store_task_breakdown(struct db *db, int64_t task_id,
 
 /* The dashboard's counts: (tasks, numbers). */
 static int
-dash_counts_fill(void *arg, sqlite3_stmt *st)
+dash_counts_fill(void *arg, const struct db_row *st)
 {
 	int64_t	**out = arg;
 
-	*out[0] = sqlite3_column_int64(st, DASH_TASKS);
-	*out[1] = sqlite3_column_int64(st, DASH_NUMBERS);
+	*out[0] = db_col_int(st, DASH_TASKS);
+	*out[1] = db_col_int(st, DASH_NUMBERS);
 	return 0;
 }
 
@@ -381,14 +380,14 @@ struct dash_figures {
 };
 
 static int
-dash_figures_fill(void *arg, sqlite3_stmt *st)
+dash_figures_fill(void *arg, const struct db_row *st)
 {
 	struct dash_figures *d = arg;
 	size_t		 i;
 
-	*d->batches = sqlite3_column_int64(st, DASH_BATCHES);
+	*d->batches = db_col_int(st, DASH_BATCHES);
 	for (i = 0; i < PF__MAX; i++)
-		d->fig[i] = sqlite3_column_int64(st, DASH_FIRST + (int)i);
+		d->fig[i] = db_col_int(st, DASH_FIRST + (int)i);
 	return 0;
 }
 
@@ -426,15 +425,15 @@ store_task_cancel_batches(struct db *db, int64_t task_id, int64_t now)
 }
 
 static void
-ref_fill(sqlite3_stmt *st, struct batch_ref *r)
+ref_fill(const struct db_row *st, struct batch_ref *r)
 {
-	r->batch_id = sqlite3_column_int64(st, REF_BATCH);
-	r->task_id = sqlite3_column_int64(st, REF_TASK);
-	r->seq = sqlite3_column_int64(st, REF_SEQ);
+	r->batch_id = db_col_int(st, REF_BATCH);
+	r->task_id = db_col_int(st, REF_TASK);
+	r->seq = db_col_int(st, REF_SEQ);
 }
 
 static int
-ref_one(void *arg, sqlite3_stmt *st)
+ref_one(void *arg, const struct db_row *st)
 {
 	ref_fill(st, arg);
 	return 0;
@@ -459,16 +458,16 @@ store_batch_task(struct db *db, int64_t batch_id, int64_t *task_id)
 /* --- the sender -------------------------------------------------------- */
 
 static int
-claim_fill(void *arg, sqlite3_stmt *st)
+claim_fill(void *arg, const struct db_row *st)
 {
 	struct batch_claim *c = arg;
 
-	c->batch_id = sqlite3_column_int64(st, CLAIM_ID);
-	c->task_id = sqlite3_column_int64(st, CLAIM_TASK);
-	c->seq = sqlite3_column_int64(st, CLAIM_SEQ);
-	c->first_seq = sqlite3_column_int64(st, CLAIM_FIRST_SEQ);
-	c->rows = sqlite3_column_int64(st, CLAIM_ROWS);
-	c->attempts = sqlite3_column_int64(st, CLAIM_ATTEMPTS);
+	c->batch_id = db_col_int(st, CLAIM_ID);
+	c->task_id = db_col_int(st, CLAIM_TASK);
+	c->seq = db_col_int(st, CLAIM_SEQ);
+	c->first_seq = db_col_int(st, CLAIM_FIRST_SEQ);
+	c->rows = db_col_int(st, CLAIM_ROWS);
+	c->attempts = db_col_int(st, CLAIM_ATTEMPTS);
 	return 0;
 }
 
@@ -524,7 +523,7 @@ struct refs_out {
 };
 
 static int
-ref_row(void *arg, sqlite3_stmt *st)
+ref_row(void *arg, const struct db_row *st)
 {
 	struct refs_out	*r = arg;
 
@@ -559,18 +558,18 @@ task_send_clear(struct task_send *t)
 }
 
 static int
-task_send_fill(void *arg, sqlite3_stmt *st)
+task_send_fill(void *arg, const struct db_row *st)
 {
 	struct task_send *t = arg;
 
 	t->name = strdup(db_col_text(st, SEND_NAME));
 	t->params = strdup(db_col_text(st, SEND_PARAMS));
 	t->login_name = strdup(db_col_text(st, SEND_LOGIN_NAME));
-	t->import_id = sqlite3_column_int64(st, SEND_IMPORT_ID);
-	t->batch_count = sqlite3_column_int64(st, SEND_BATCH_COUNT);
+	t->import_id = db_col_int(st, SEND_IMPORT_ID);
+	t->batch_count = db_col_int(st, SEND_BATCH_COUNT);
 	t->headers = strdup(db_col_text(st, SEND_HEADERS));
-	t->phone_col = sqlite3_column_int(st, SEND_PHONE_COL);
-	t->name_col = sqlite3_column_int(st, SEND_NAME_COL);
+	t->phone_col = (int)db_col_int(st, SEND_PHONE_COL);
+	t->name_col = (int)db_col_int(st, SEND_NAME_COL);
 	if (!t->name || !t->params || !t->login_name || !t->headers) {
 		task_send_clear(t);
 		return -1;

@@ -130,7 +130,7 @@ enum { USER_SESSION_ID, USER_SESSION_CREATED, USER_SESSION_LAST_SEEN,
 enum { FAIL_WINDOW_START, FAIL_COUNT, FAIL_BLOCKED_UNTIL };
 
 static char *
-col_dup(sqlite3_stmt *st, int col)
+col_dup(const struct db_row *st, int col)
 {
 	return strdup(db_col_text(st, col));
 }
@@ -142,11 +142,11 @@ struct names_walk {
 };
 
 static int
-user_name_row(void *arg, sqlite3_stmt *st)
+user_name_row(void *arg, const struct db_row *st)
 {
 	struct names_walk *w = arg;
 
-	return w->cb(w->arg, sqlite3_column_int64(st, USER_NAME_ID),
+	return w->cb(w->arg, db_col_int(st, USER_NAME_ID),
 	    db_col_text(st, USER_NAME_NAME));
 }
 
@@ -162,21 +162,21 @@ store_user_names(struct db *db,
 /* The one reader of a users row (USER_* columns): 0, or -1 out of memory
  * with nothing left to free. */
 static int
-user_fill(void *arg, sqlite3_stmt *st)
+user_fill(void *arg, const struct db_row *st)
 {
 	struct user	*u = arg;
 
 	memset(u, 0, sizeof(*u));
-	u->id = sqlite3_column_int64(st, USER_ID);
+	u->id = db_col_int(st, USER_ID);
 	u->name = col_dup(st, USER_NAME);
 	u->role = role_parse(db_col_text(st, USER_ROLE));
 	u->pwhash = col_dup(st, USER_PWHASH);
-	u->disabled = sqlite3_column_int(st, USER_DISABLED);
+	u->disabled = (int)db_col_int(st, USER_DISABLED);
 	u->vendor_login = col_dup(st, USER_VENDOR_LOGIN);
-	u->must_change = sqlite3_column_int(st, USER_MUST_CHANGE);
-	u->last_login = sqlite3_column_int64(st, USER_LAST_LOGIN);
+	u->must_change = (int)db_col_int(st, USER_MUST_CHANGE);
+	u->last_login = db_col_int(st, USER_LAST_LOGIN);
 	u->last_login_addr = col_dup(st, USER_LAST_LOGIN_ADDR);
-	u->may_see_phones = sqlite3_column_int(st, USER_MAY_SEE_PHONES);
+	u->may_see_phones = (int)db_col_int(st, USER_MAY_SEE_PHONES);
 	if (u->name == NULL || u->pwhash == NULL || u->vendor_login == NULL ||
 	    u->last_login_addr == NULL) {
 		log_err("db: user: out of memory");
@@ -290,20 +290,20 @@ store_user_other_admins(struct db *db, int64_t id, int64_t *n)
 }
 
 static int
-user_row_fill(void *row, sqlite3_stmt *st)
+user_row_fill(void *row, const struct db_row *st)
 {
 	struct user_row	*u = row;
 
-	u->id = sqlite3_column_int64(st, USER_ROW_ID);
+	u->id = db_col_int(st, USER_ROW_ID);
 	u->name = db_col_text(st, USER_ROW_NAME);
 	u->role = role_parse(db_col_text(st, USER_ROW_ROLE));
-	u->disabled = sqlite3_column_int(st, USER_ROW_DISABLED);
+	u->disabled = (int)db_col_int(st, USER_ROW_DISABLED);
 	u->vendor_login = db_col_text(st, USER_ROW_VENDOR_LOGIN);
-	u->must_change = sqlite3_column_int(st, USER_ROW_MUST_CHANGE);
-	u->last_login = sqlite3_column_int64(st, USER_ROW_LAST_LOGIN);
+	u->must_change = (int)db_col_int(st, USER_ROW_MUST_CHANGE);
+	u->last_login = db_col_int(st, USER_ROW_LAST_LOGIN);
 	u->last_login_addr = db_col_text(st, USER_ROW_LAST_LOGIN_ADDR);
-	u->sessions = sqlite3_column_int64(st, USER_ROW_SESSIONS);
-	u->may_see_phones = sqlite3_column_int(st, USER_ROW_MAY_SEE_PHONES);
+	u->sessions = db_col_int(st, USER_ROW_SESSIONS);
+	u->may_see_phones = (int)db_col_int(st, USER_ROW_MAY_SEE_PHONES);
 	return 0;
 }
 
@@ -337,23 +337,23 @@ struct session_out {
 /* The one reader of a session row (SESSION_* columns): 0, or -1 out of
  * memory with nothing left to free. */
 static int
-session_fill(void *arg, sqlite3_stmt *st)
+session_fill(void *arg, const struct db_row *st)
 {
 	struct session_out *o = arg;
 	struct session	*s = o->s;
 
 	memset(s, 0, sizeof(*s));
-	s->id = sqlite3_column_int64(st, SESSION_ID);
-	s->user_id = sqlite3_column_int64(st, SESSION_USER_ID);
+	s->id = db_col_int(st, SESSION_ID);
+	s->user_id = db_col_int(st, SESSION_USER_ID);
 	snprintf(s->csrf, sizeof(s->csrf), "%s", db_col_text(st, SESSION_CSRF));
-	s->created = sqlite3_column_int64(st, SESSION_CREATED);
-	s->last_seen = sqlite3_column_int64(st, SESSION_LAST_SEEN);
+	s->created = db_col_int(st, SESSION_CREATED);
+	s->last_seen = db_col_int(st, SESSION_LAST_SEEN);
 	s->user_name = col_dup(st, SESSION_USER_NAME);
 	s->role = role_parse(db_col_text(st, SESSION_ROLE));
-	*o->user_disabled = sqlite3_column_int(st, SESSION_USER_DISABLED);
+	*o->user_disabled = (int)db_col_int(st, SESSION_USER_DISABLED);
 	s->vendor_login = col_dup(st, SESSION_VENDOR_LOGIN);
-	s->must_change = sqlite3_column_int(st, SESSION_MUST_CHANGE);
-	s->may_see_phones = sqlite3_column_int(st, SESSION_MAY_SEE_PHONES);
+	s->must_change = (int)db_col_int(st, SESSION_MUST_CHANGE);
+	s->may_see_phones = (int)db_col_int(st, SESSION_MAY_SEE_PHONES);
 	if (s->user_name == NULL || s->vendor_login == NULL) {
 		log_err("db: session: out of memory");
 		session_clear(s);
@@ -409,13 +409,13 @@ store_session_delete_others(struct db *db, int64_t user_id, int64_t keep,
 }
 
 static int
-user_session_fill(void *row, sqlite3_stmt *st)
+user_session_fill(void *row, const struct db_row *st)
 {
 	struct user_session *s = row;
 
-	s->id = sqlite3_column_int64(st, USER_SESSION_ID);
-	s->created = sqlite3_column_int64(st, USER_SESSION_CREATED);
-	s->last_seen = sqlite3_column_int64(st, USER_SESSION_LAST_SEEN);
+	s->id = db_col_int(st, USER_SESSION_ID);
+	s->created = db_col_int(st, USER_SESSION_CREATED);
+	s->last_seen = db_col_int(st, USER_SESSION_LAST_SEEN);
 	s->addr = db_col_text(st, USER_SESSION_ADDR);
 	s->user_agent = db_col_text(st, USER_SESSION_USER_AGENT);
 	return 0;
@@ -441,13 +441,13 @@ store_session_purge(struct db *db, int64_t idle_before, int64_t created_before)
 }
 
 static int
-fail_fill(void *arg, sqlite3_stmt *st)
+fail_fill(void *arg, const struct db_row *st)
 {
 	struct login_failures *f = arg;
 
-	f->window_start = sqlite3_column_int64(st, FAIL_WINDOW_START);
-	f->count = sqlite3_column_int64(st, FAIL_COUNT);
-	f->blocked_until = sqlite3_column_int64(st, FAIL_BLOCKED_UNTIL);
+	f->window_start = db_col_int(st, FAIL_WINDOW_START);
+	f->count = db_col_int(st, FAIL_COUNT);
+	f->blocked_until = db_col_int(st, FAIL_BLOCKED_UNTIL);
 	return 0;
 }
 
