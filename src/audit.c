@@ -19,6 +19,7 @@
 
 #include "audit.h"
 #include "config.h"
+#include "fileio.h"
 #include "keyfile.h"
 #include "log.h"
 #include "store.h"
@@ -798,9 +799,9 @@ audit_checkpoint(struct db *db, char *msg, size_t msgsz)
 	cp_mac(line, (size_t)n, hash);
 	n += snprintf(line + n, sizeof(line) - (size_t)n, " mac=%s\n", hash);
 	if ((sb.st_size == 0 &&
-	    keyfile_write_all(fd, cp_heading, sizeof(cp_heading) - 1) == -1) ||
-	    keyfile_write_all(fd, line, (size_t)n) == -1 || fsync(fd) == -1 ||
-	    (sb.st_size == 0 && keyfile_fsync_dir(ak.cp_path) == -1)) {
+	    fileio_write_all(fd, cp_heading, sizeof(cp_heading) - 1) == -1) ||
+	    fileio_write_all(fd, line, (size_t)n) == -1 || fsync(fd) == -1 ||
+	    (sb.st_size == 0 && fileio_sync_folder(ak.cp_path) == -1)) {
 		snprintf(msg, msgsz, "cannot write the checkpoint file %s: %s",
 		    ak.cp_path, strerror(errno));
 		goto out;

@@ -6,8 +6,6 @@
 #include <sys/un.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +15,7 @@
 #include "audit.h"
 #include "backup.h"
 #include "config.h"
+#include "fileio.h"
 #include "keyfile.h"
 #include "store.h"
 #include "store/maint.h"
@@ -27,29 +26,6 @@ is_postgres(const char *database)
 {
 	return strncmp(database, "postgres://", 11) == 0 ||
 	    strncmp(database, "postgresql://", 13) == 0;
-}
-
-/* fsync a file, or with dir set the folder that holds it (so that a
- * rename survives a crash). */
-static int
-sync_path(const char *path, int dir)
-{
-	char	*copy, *d;
-	int	 fd, rc;
-
-	if (dir) {
-		if ((copy = strdup(path)) == NULL)
-			return -1;
-		d = dirname(copy);
-		fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		free(copy);
-	} else
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
 }
 
 /* The checks a file must pass to be called a backup: SQLite's
@@ -177,8 +153,8 @@ backup_run(const struct config *cfg, const char *config_file,
 		fprintf(stderr, "dialdesk: backup not made: %s\n", err);
 		return 1;
 	}
-	if (chmod(tmp, 0600) == -1 || sync_path(tmp, 0) == -1 ||
-	    rename(tmp, file) == -1 || sync_path(file, 1) == -1) {
+	if (chmod(tmp, 0600) == -1 || fileio_sync(tmp) == -1 ||
+	    rename(tmp, file) == -1 || fileio_sync_folder(file) == -1) {
 		fprintf(stderr, "dialdesk: backup not made: %s: %s\n", file,
 		    strerror(errno));
 		store_remove(tmp);
@@ -309,8 +285,8 @@ restore_run(const struct config *cfg, const char *file)
 	 * (restore runs as root, the service as dialdesk). */
 	if ((have_old && (chown(tmp, old.st_uid, old.st_gid) == -1 ||
 	    chmod(tmp, old.st_mode & 07777) == -1)) ||
-	    sync_path(tmp, 0) == -1 || rename(tmp, cfg->database) == -1 ||
-	    sync_path(cfg->database, 1) == -1) {
+	    fileio_sync(tmp) == -1 || rename(tmp, cfg->database) == -1 ||
+	    fileio_sync_folder(cfg->database) == -1) {
 		fprintf(stderr, "dialdesk: cannot put the restored database in "
 		    "place: %s%s%s\n", strerror(errno),
 		    have_old ? "; the old one is " : "", have_old ? kept : "");

@@ -42,6 +42,7 @@
 #include "audit.h"
 #include "committer.h"
 #include "config.h"
+#include "fileio.h"
 #include "store.h"
 #include "log.h"
 #include "push.h"
@@ -558,23 +559,6 @@ committer_main(const struct config *cfg, int lfd)
 /* The worker's side: one connection, kept for the life of the worker. */
 static int	 cfd = -1;
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	 w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Send one frame and read the one-byte answer: the byte, or -2 when there
  * is no committer to ask or it went away mid-way. */
 static int
@@ -599,12 +583,12 @@ ask(const struct config *cfg, const char *s[FIELDS], const size_t sl[FIELDS])
 		}
 	}
 	put32(hdr, (uint32_t)total);
-	if (write_all(cfd, hdr, 4) == -1)
+	if (fileio_write_all(cfd, hdr, 4) == -1)
 		goto lost;
 	for (i = 0; i < FIELDS; i++) {
 		put32(hdr, (uint32_t)sl[i]);
-		if (write_all(cfd, hdr, 4) == -1 ||
-		    write_all(cfd, s[i], sl[i]) == -1)
+		if (fileio_write_all(cfd, hdr, 4) == -1 ||
+		    fileio_write_all(cfd, s[i], sl[i]) == -1)
 			goto lost;
 	}
 	while ((r = read(cfd, &ans, 1)) == -1 && errno == EINTR)

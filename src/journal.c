@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <sodium.h>
 
 #include "errbuf.h"
+#include "fileio.h"
 #include "journal.h"
 
 /* The start of every record; its version is the format's. */
@@ -242,25 +242,6 @@ open_locked(const char *path, int flags, int how)
 	}
 }
 
-/* fsync the folder holding path, so that a name made or changed in it
- * (a new journal, a rename) is durable. */
-static int
-sync_folder(const char *path)
-{
-	char	*copy;
-	int	 fd, rc = -1;
-
-	if ((copy = strdup(path)) == NULL)
-		return -1;
-	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
-	    -1) {
-		rc = fsync(fd);
-		close(fd);
-	}
-	free(copy);
-	return rc;
-}
-
 int
 journal_append(const char *path, const struct journal_answer *a,
     char *err, size_t errsz)
@@ -297,7 +278,7 @@ journal_append(const char *path, const struct journal_answer *a,
 	else if (fsync(fd) == -1)
 		errbuf_set(err, errsz, "cannot fsync %s: %s", path,
 		    strerror(errno));
-	else if (created && sync_folder(path) == -1)
+	else if (created && fileio_sync_folder(path) == -1)
 		errbuf_set(err, errsz, "cannot fsync the folder of %s: %s",
 		    path, strerror(errno));
 	else
@@ -459,7 +440,7 @@ journal_rewrite(const char *path, journal_fn keep, void *arg, char *err,
 	}
 	free(tmp);
 	tmp = NULL;
-	if (sync_folder(path) == -1) {
+	if (fileio_sync_folder(path) == -1) {
 		errbuf_set(err, errsz, "cannot fsync the folder of %s: %s",
 		    path, strerror(errno));
 		goto out;
