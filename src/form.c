@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "textbuf.h"
 
 /* RFC 2046 section 5.1.1: a boundary is 1 to 70 characters. */
 #define BOUNDARY_MAX	70
@@ -209,18 +210,34 @@ unquote(char *dst, const char *src, size_t n)
 	return o;
 }
 
+static const char *
+skip_ows(const char *p)
+{
+	while (is_ows((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* The end of the type token or of a parameter, where one rule holds for
+ * both: optional white space, then ';' (passed) or the end of the string.
+ * Returns where what follows starts, or NULL when anything else does. */
+static const char *
+item_end(const char *p)
+{
+	p = skip_ows(p);
+	if (*p == ';')
+		return p + 1;
+	return *p == '\0' ? p : NULL;
+}
+
 /* After the type token: nothing, or ';' and the parameters. Moves *cur
  * past the ';'. Returns -1 on anything else. */
 static int
 params_start(const char **cur)
 {
-	const char	*p = *cur;
+	const char	*p;
 
-	while (is_ows((unsigned char)*p))
-		p++;
-	if (*p == ';')
-		p++;
-	else if (*p != '\0')
+	if ((p = item_end(*cur)) == NULL)
 		return -1;
 	*cur = p;
 	return 0;
@@ -236,8 +253,7 @@ param_next(const char **cur, struct param *pm)
 	const char	*p = *cur;
 
 	for (;;) {
-		while (is_ows((unsigned char)*p))
-			p++;
+		p = skip_ows(p);
 		if (*p != ';')
 			break;
 		p++;			/* empty parameter: "a; ;b" */
@@ -253,12 +269,10 @@ param_next(const char **cur, struct param *pm)
 		p++;
 	if ((pm->namelen = (size_t)(p - pm->name)) == 0)
 		return -1;
-	while (is_ows((unsigned char)*p))
-		p++;
+	p = skip_ows(p);
 	if (*p++ != '=')
 		return -1;
-	while (is_ows((unsigned char)*p))
-		p++;
+	p = skip_ows(p);
 
 	if ((pm->quoted = *p == '"')) {
 		pm->val = ++p;
@@ -276,11 +290,7 @@ param_next(const char **cur, struct param *pm)
 		pm->vallen = (size_t)(p - pm->val);
 	}
 
-	while (is_ows((unsigned char)*p))
-		p++;
-	if (*p == ';')
-		p++;
-	else if (*p != '\0')
+	if ((p = item_end(p)) == NULL)
 		return -1;
 	*cur = p;
 	return 1;
@@ -320,8 +330,7 @@ form_boundary(const char *content_type, char *out, size_t outsz)
 	if (p == NULL)
 		return -1;
 
-	while (is_ows((unsigned char)*p))
-		p++;
+	p = skip_ows(p);
 	type = p;
 	while (*p != '\0' && *p != ';' && !is_ows((unsigned char)*p))
 		p++;
