@@ -368,42 +368,19 @@ form_boundary(const char *content_type, char *out, size_t outsz)
  * Streaming multipart/form-data.
  */
 
-/* A buffer that grows up to a limit and is always NUL-terminated once
- * it holds anything. */
-struct growbuf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-};
-
 /* Returns MP_OK, tl (the caller's "too long" code) when len would pass
  * max, or MP_ERR_NOMEM. */
 static int
-growbuf_add(struct growbuf *b, const char *d, size_t n, size_t max, int tl)
+add_bytes(struct textbuf *b, const char *d, size_t n, size_t max, int tl)
 {
-	size_t	 need, cap;
-	char	*np;
-
-	if (n > max || b->len > max - n)
+	switch (textbuf_add(b, d, n, max)) {
+	case 0:
+		return MP_OK;
+	case 1:
 		return tl;
-	if (b->len + n == SIZE_MAX)
+	default:
 		return MP_ERR_NOMEM;
-	need = b->len + n + 1;
-	if (need > b->cap) {
-		cap = b->cap != 0 ? b->cap : 64;
-		while (cap < need)
-			cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-		if (max < SIZE_MAX && cap > max + 1)
-			cap = max + 1;
-		if ((np = realloc(b->p, cap)) == NULL)
-			return MP_ERR_NOMEM;
-		b->p = np;
-		b->cap = cap;
 	}
-	memcpy(b->p + b->len, d, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return MP_OK;
 }
 
 enum mp_state {
@@ -435,14 +412,14 @@ struct multipart {
 	int			 err;		/* once set, the parser is dead */
 	size_t			 parts;
 
-	struct growbuf		 hdr;		/* header lines, LF-terminated */
+	struct textbuf		 hdr;		/* header lines, LF-ended */
 	size_t			 hdr_raw;	/* bytes as sent, for the limit */
 	size_t			 hdr_linelen;
 	int			 hdr_cr;	/* the last byte was a CR */
 
 	int			 is_file;
 	const char		*name;		/* into hdr */
-	struct growbuf		 field;
+	struct textbuf		 field;
 };
 
 struct multipart *
@@ -514,7 +491,7 @@ part_data(struct multipart *mp, const char *d, size_t n)
 	if (n == 0 || mp->state != ST_BODY)
 		return MP_OK;
 	if (!mp->is_file)
-		return growbuf_add(&mp->field, d, n, mp->lim.field_max,
+		return add_bytes(&mp->field, d, n, mp->lim.field_max,
 		    MP_ERR_FIELD_TOO_LONG);
 	if (mp->cb.file_data != NULL && mp->cb.file_data(mp->arg, d, n) != 0)
 		return MP_ERR_CALLBACK;
@@ -730,7 +707,7 @@ header_byte(struct multipart *mp, char c)
 	}
 	if (mp->hdr_raw > mp->lim.header_max)
 		return MP_ERR_HEADER_TOO_LONG;
-	return growbuf_add(&mp->hdr, &c, 1, SIZE_MAX - 1, MP_ERR_NOMEM);
+	return add_bytes(&mp->hdr, &c, 1, SIZE_MAX - 1, MP_ERR_NOMEM);
 }
 
 /* One byte after a delimiter. */

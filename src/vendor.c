@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "errbuf.h"
+#include "textbuf.h"
 #include "utf8.h"
 #include "vendor.h"
 
@@ -552,35 +553,25 @@ out:
 
 /* The answer, kept up to VENDOR_REPLY_MAX bytes. */
 struct reply {
-	char	*buf;
-	size_t	 len, cap;
-	int	 too_big;
+	struct textbuf	 body;
+	int		 too_big;
 };
 
 static size_t
 reply_write(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct reply	*r = arg;
-	size_t		 n = size * nmemb, cap;
-	char		*p;
+	size_t		 n = size * nmemb;
 
-	if (n > VENDOR_REPLY_MAX - r->len) {
+	switch (textbuf_add(&r->body, data, n, VENDOR_REPLY_MAX)) {
+	case 0:
+		return n;
+	case 1:
 		r->too_big = 1;
 		return 0;	/* makes curl stop with CURLE_WRITE_ERROR */
+	default:
+		return 0;
 	}
-	if (r->len + n + 1 > r->cap) {
-		cap = r->cap == 0 ? 4096 : r->cap;
-		while (cap < r->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(r->buf, cap)) == NULL)
-			return 0;
-		r->buf = p;
-		r->cap = cap;
-	}
-	memcpy(r->buf + r->len, data, n);
-	r->len += n;
-	r->buf[r->len] = '\0';
-	return n;
 }
 
 /* Codes curl returns only before it has sent anything: name resolution,
@@ -775,26 +766,26 @@ classify_reply(struct vendor_result *res, const struct reply *r,
 		unknown(res, "供应商服务器出错");
 		errbuf_set(res->detail, sizeof(res->detail), "HTTP %ld, "
 		    "%zu-byte reply: server error, the batch may have been "
-		    "taken", st, r->len);
+		    "taken", st, r->body.len);
 		return;
 	}
 	if (st < 200 || (st >= 300 && st < 400)) {
 		unknown(res, "供应商的答复不是预期的格式");
 		errbuf_set(res->detail, sizeof(res->detail), "HTTP %ld, "
 		    "%zu-byte reply: unexpected status (redirects are not "
-		    "followed)", st, r->len);
+		    "followed)", st, r->body.len);
 		return;
 	}
-	text = r->buf != NULL ? r->buf : "";
+	text = r->body.p != NULL ? r->body.p : "";
 	/* Some servers put a UTF-8 BOM before JSON. */
-	if (r->len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+	if (r->body.len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		text += 3;
-	if (r->buf == NULL || strlen(r->buf) != r->len ||
+	if (r->body.p == NULL || strlen(r->body.p) != r->body.len ||
 	    (root = cJSON_ParseWithOpts(text, NULL, 1)) == NULL ||
 	    !cJSON_IsObject(root)) {
 		unknown(res, "供应商的答复不是 JSON");
 		errbuf_set(res->detail, sizeof(res->detail), "HTTP %ld, "
-		    "%zu-byte reply (%s) is not a JSON object", st, r->len,
+		    "%zu-byte reply (%s) is not a JSON object", st, r->body.len,
 		    ctype != NULL ? ctype : "no Content-Type");
 		cJSON_Delete(root);
 		return;
@@ -805,7 +796,7 @@ classify_reply(struct vendor_result *res, const struct reply *r,
 		unknown(res, "供应商的答复缺少 errCode");
 		errbuf_set(res->detail, sizeof(res->detail), "HTTP %ld, "
 		    "%zu-byte JSON reply without a numeric errCode", st,
-		    r->len);
+		    r->body.len);
 		cJSON_Delete(root);
 		return;
 	}
@@ -890,7 +881,7 @@ vendor_send(const struct vendor_cfg *cfg, const char *body, size_t len,
 {
 	CURL			*h = NULL;
 	struct curl_slist	*hdrs = NULL, *l;
-	struct reply		 r = { NULL, 0, 0, 0 };
+	struct reply		 r = { { NULL, 0, 0 }, 0 };
 	char			 errbuf[CURL_ERROR_SIZE];
 	char			*url = NULL, *ctype = NULL;
 	size_t			 blen;
@@ -999,7 +990,7 @@ out:
 	curl_slist_free_all(hdrs);
 	if (h != NULL)
 		curl_easy_cleanup(h);
-	free(r.buf);
+	free(r.body.p);
 	free(url);
 	return res->outcome == VENDOR_ACCEPTED ? 0 : -1;
 }
