@@ -46,6 +46,7 @@
 #include "store.h"
 #include "log.h"
 #include "push.h"
+#include "signals.h"
 
 #define CLIENTS_MAX	128
 /* The fields of a frame, in order. */
@@ -385,7 +386,6 @@ committer_main(const struct config *cfg, int lfd)
 {
 	struct client	 c[CLIENTS_MAX];
 	struct pollfd	 pfd[CLIENTS_MAX + 1];
-	struct sigaction sa;
 	struct db	*db;
 	static struct push_handed handed[CLIENTS_MAX];
 	char		 answer[CLIENTS_MAX], *f[CLIENTS_MAX][FIELDS];
@@ -400,11 +400,7 @@ committer_main(const struct config *cfg, int lfd)
 
 	/* SIGTERM (from the master, after the last worker) ends the loop
 	 * so that the minute's refusals are written first. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	signal_on_stop(on_term);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&none);
