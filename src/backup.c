@@ -95,6 +95,24 @@ out:
 	return rc;
 }
 
+/* check_copy() of the copy at tmp, then the audit key it needed is closed.
+ * On failure the copy is removed and the reason said after what ("backup
+ * not made"). 0 or -1. */
+static int
+vet_copy(const char *tmp, int busy_ms, int *schema, const char *what)
+{
+	char	 err[1024] = "";
+	int	 rc;
+
+	rc = check_copy(tmp, busy_ms, schema, err, sizeof(err));
+	audit_close();
+	if (rc == -1) {
+		store_remove(tmp);
+		fprintf(stderr, "dialdesk: %s: %s\n", what, err);
+	}
+	return rc;
+}
+
 int
 backup_run(const struct config *cfg, const char *config_file,
     const char *file)
@@ -103,7 +121,7 @@ backup_run(const struct config *cfg, const char *config_file,
 	struct stat	 st;
 	char		 tmp[4096], err[1024], key[4096], cps[4096];
 	char		*dnc_key;
-	int		 schema = 0, rc;
+	int		 schema = 0;
 
 	if (is_postgres(cfg->database)) {
 		fprintf(stderr, "dialdesk: the database is PostgreSQL: back it "
@@ -145,14 +163,8 @@ backup_run(const struct config *cfg, const char *config_file,
 		return 1;
 	}
 	db_close(src);
-	err[0] = '\0';
-	rc = check_copy(tmp, cfg->busy_timeout_ms, &schema, err, sizeof(err));
-	audit_close();
-	if (rc == -1) {
-		store_remove(tmp);
-		fprintf(stderr, "dialdesk: backup not made: %s\n", err);
+	if (vet_copy(tmp, cfg->busy_timeout_ms, &schema, "backup not made") == -1)
 		return 1;
-	}
 	if (chmod(tmp, 0600) == -1 || fileio_sync(tmp) == -1 ||
 	    rename(tmp, file) == -1 || fileio_sync_folder(file) == -1) {
 		fprintf(stderr, "dialdesk: backup not made: %s: %s\n", file,
@@ -221,7 +233,7 @@ restore_run(const struct config *cfg, const char *file)
 	time_t		 now = time(NULL);
 	char		 tmp[4096], kept[4096], err[1024] = "";
 	long		 pid;
-	int		 have_old, schema = 0, rc;
+	int		 have_old, schema = 0;
 
 	if (is_postgres(cfg->database)) {
 		fprintf(stderr, "dialdesk: the database is PostgreSQL: restore "
@@ -265,13 +277,8 @@ restore_run(const struct config *cfg, const char *file)
 		fprintf(stderr, "dialdesk: not restored: %s\n", err);
 		return 1;
 	}
-	rc = check_copy(tmp, cfg->busy_timeout_ms, &schema, err, sizeof(err));
-	audit_close();
-	if (rc == -1) {
-		store_remove(tmp);
-		fprintf(stderr, "dialdesk: not restored: %s\n", err);
+	if (vet_copy(tmp, cfg->busy_timeout_ms, &schema, "not restored") == -1)
 		return 1;
-	}
 
 	have_old = stat(cfg->database, &old) == 0;
 	if (have_old && (checkpoint(cfg) == -1 ||
