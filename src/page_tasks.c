@@ -34,23 +34,15 @@ add_row(void *arg, const struct task_summary *t)
 {
 	struct rows	*rs = arg;
 	struct tdict	*s;
-	char		 when[32];
 
 	/* The one more than a page: there is a next page. */
 	if (++rs->n > PER_PAGE)
 		return 0;
 	s = tdict_add_section(rs->body, "TASK");
+	ui_fill_task_summary(s, t);
 	tdict_set_int(s, "TASK_ID", t->id);
-	tdict_setf(s, "TASK_HREF", "/tasks/%lld", (long long)t->id);
-	tdict_set(s, "TASK_NAME", t->name);
-	tdict_set(s, "TASK_CREATOR", t->creator);
-	ui_time(t->created, when);
-	tdict_set(s, "TASK_CREATED", when);
-	tdict_set_int(s, "TASK_ROWS", t->rows);
 	tdict_setf(s, "TASK_PROGRESS", "%lld/%lld 批",
 	    (long long)t->batches_done, (long long)t->batch_count);
-	tdict_set(s, "TASK_STATE", task_state_css(t->state));
-	tdict_set(s, "TASK_STATE_LABEL", task_state_label(t->state));
 	return 0;
 }
 

@@ -47,6 +47,11 @@ void		 ui_fill_role_options(struct tdict *, enum role selected);
 /* The U_* values of one account (users list and user page). */
 struct user_row;
 void		 ui_fill_user(struct tdict *, const struct user_row *);
+/* The TASK_* values of one task in a list (dashboard and task history):
+ * link, name, creator, created, rows and state. */
+struct task_summary;
+void		 ui_fill_task_summary(struct tdict *,
+		    const struct task_summary *);
 /* The vendor parameters of a task or import (its stored JSON) as PARAM
  * rows (PARAM_LABEL, PARAM_VALUE), in the order of fields.def; the task
  * name only when with_name. Nothing when the JSON does not parse. */
