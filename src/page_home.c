@@ -85,15 +85,10 @@ fill_figures(struct request *r, struct tdict *body, int64_t creator)
 	return 0;
 }
 
-struct latest {
-	struct tdict	*body;
-	int		 n;
-};
-
 static int
 add_latest(void *arg, const struct task_summary *t)
 {
-	struct latest	*l = arg;
+	struct ui_list	*l = arg;
 
 	ui_fill_task_summary(tdict_add_section(l->body, "LATEST"), t);
 	l->n++;
@@ -103,7 +98,7 @@ add_latest(void *arg, const struct task_summary *t)
 static int
 fill_latest(struct request *r, struct tdict *body, int64_t creator)
 {
-	struct latest	 l = { body, 0 };
+	struct ui_list	 l = { body, 0 };
 	int		 rc;
 
 	rc = store_task_latest(r->db, creator, 10, add_latest, &l);

@@ -24,15 +24,10 @@
 /* Drafts shown on the first page at most. */
 #define DRAFTS_MAX	50
 
-struct rows {
-	struct tdict	*body;
-	int		 n;
-};
-
 static int
 add_row(void *arg, const struct task_summary *t)
 {
-	struct rows	*rs = arg;
+	struct ui_list	*rs = arg;
 	struct tdict	*s;
 
 	/* The one more than a page: there is a next page. */
@@ -51,7 +46,7 @@ fill_rows(struct request *r, struct tdict *body, int64_t page, int drafts,
     int *more)
 {
 	struct task_filter f;
-	struct rows	 rs = { body, 0 };
+	struct ui_list	 rs = { body, 0 };
 
 	ui_tasks_filter(r, &f);
 	if (store_task_list(r->db, &f, PER_PAGE + 1, (page - 1) * PER_PAGE,

@@ -41,6 +41,14 @@ int64_t		 ui_day_start(int64_t yyyymmdd, int days);
 char		*ui_filter_href(const struct request *, const char *path,
 		    const enum key *, size_t n, int64_t page);
 
+/* A list being filled by a store walk: the dictionary its sections go
+ * into and how many rows came (a page asks for one more than it shows, to
+ * know that there is a next page). */
+struct ui_list {
+	struct tdict	*body;
+	int		 n;
+};
+
 /* The role select of the users forms (ROLE_OPT rows). */
 enum role;
 void		 ui_fill_role_options(struct tdict *, enum role selected);
