@@ -19,6 +19,7 @@
 
 #include "audit.h"
 #include "config.h"
+#include "fileio.h"
 #include "keyfile.h"
 #include "log.h"
 #include "store.h"
@@ -325,15 +326,23 @@ ensure_marker(struct db *db)
 	return rc == 0 ? 1 : -1;
 }
 
+/* Nothing is written to the chain or checked in it without the key: 1
+ * when it is loaded, else 0 after logging why. */
+static int
+key_ready(void)
+{
+	if (!ak.loaded)
+		log_err("audit: the audit key is not loaded");
+	return ak.loaded;
+}
+
 int
 audit_mark_keyed(struct db *db)
 {
 	int	 rc;
 
-	if (!ak.loaded) {
-		log_err("audit: the audit key is not loaded");
+	if (!key_ready())
 		return -1;
-	}
 	if (db_begin(db) == -1)
 		return -1;
 	if ((rc = ensure_marker(db)) == -1 || db_commit(db) == -1) {
@@ -350,10 +359,8 @@ audit_append(struct db *db, const struct audit_actor *who, const char *action,
 	char	*dtext;
 	int	 rc;
 
-	if (!ak.loaded) {
-		log_err("audit: the audit key is not loaded");
+	if (!key_ready())
 		return -1;
-	}
 	if (ensure_marker(db) == -1)
 		return -1;
 	dtext = details_text(details);
@@ -584,10 +591,8 @@ audit_verify(struct db *db, struct audit_report *r)
 	int		 rc, keyed, broken = 0;
 
 	memset(r, 0, sizeof(*r));
-	if (!ak.loaded) {
-		log_err("audit: the audit key is not loaded");
+	if (!key_ready())
 		return -1;
-	}
 	snprintf(prev, sizeof(prev), "%s", genesis);
 	if ((c = store_audit_all(db)) == NULL)
 		return -1;
@@ -798,9 +803,9 @@ audit_checkpoint(struct db *db, char *msg, size_t msgsz)
 	cp_mac(line, (size_t)n, hash);
 	n += snprintf(line + n, sizeof(line) - (size_t)n, " mac=%s\n", hash);
 	if ((sb.st_size == 0 &&
-	    keyfile_write_all(fd, cp_heading, sizeof(cp_heading) - 1) == -1) ||
-	    keyfile_write_all(fd, line, (size_t)n) == -1 || fsync(fd) == -1 ||
-	    (sb.st_size == 0 && keyfile_fsync_dir(ak.cp_path) == -1)) {
+	    fileio_write_all(fd, cp_heading, sizeof(cp_heading) - 1) == -1) ||
+	    fileio_write_all(fd, line, (size_t)n) == -1 || fsync(fd) == -1 ||
+	    (sb.st_size == 0 && fileio_sync_folder(ak.cp_path) == -1)) {
 		snprintf(msg, msgsz, "cannot write the checkpoint file %s: %s",
 		    ak.cp_path, strerror(errno));
 		goto out;

@@ -20,7 +20,7 @@
 #define PW_OPSLIMIT	3
 #define PW_MEMLIMIT	(32 * 1024 * 1024)
 
-static const struct {
+static const struct role_row {
 	enum role	 role;
 	const char	*name;
 	const char	*label;
@@ -41,26 +41,32 @@ role_parse(const char *s)
 	return ROLE_NONE;
 }
 
-const char *
-role_name(enum role r)
+/* The row of r, or NULL for ROLE_NONE or a mix of roles. */
+static const struct role_row *
+role_row(enum role r)
 {
 	size_t	 i;
 
 	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (roles[i].role == r)
-			return roles[i].name;
-	return "none";
+			return &roles[i];
+	return NULL;
+}
+
+const char *
+role_name(enum role r)
+{
+	const struct role_row *row = role_row(r);
+
+	return row != NULL ? row->name : "none";
 }
 
 const char *
 role_label(enum role r)
 {
-	size_t	 i;
+	const struct role_row *row = role_row(r);
 
-	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (roles[i].role == r)
-			return roles[i].label;
-	return "";
+	return row != NULL ? row->label : "";
 }
 
 void

@@ -6,8 +6,6 @@
 #include <sys/un.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +15,7 @@
 #include "audit.h"
 #include "backup.h"
 #include "config.h"
+#include "fileio.h"
 #include "keyfile.h"
 #include "store.h"
 #include "store/maint.h"
@@ -27,29 +26,6 @@ is_postgres(const char *database)
 {
 	return strncmp(database, "postgres://", 11) == 0 ||
 	    strncmp(database, "postgresql://", 13) == 0;
-}
-
-/* fsync a file, or with dir set the folder that holds it (so that a
- * rename survives a crash). */
-static int
-sync_path(const char *path, int dir)
-{
-	char	*copy, *d;
-	int	 fd, rc;
-
-	if (dir) {
-		if ((copy = strdup(path)) == NULL)
-			return -1;
-		d = dirname(copy);
-		fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		free(copy);
-	} else
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
 }
 
 /* The checks a file must pass to be called a backup: SQLite's
@@ -119,6 +95,24 @@ out:
 	return rc;
 }
 
+/* check_copy() of the copy at tmp, then the audit key it needed is closed.
+ * On failure the copy is removed and the reason said after what ("backup
+ * not made"). 0 or -1. */
+static int
+vet_copy(const char *tmp, int busy_ms, int *schema, const char *what)
+{
+	char	 err[1024] = "";
+	int	 rc;
+
+	rc = check_copy(tmp, busy_ms, schema, err, sizeof(err));
+	audit_close();
+	if (rc == -1) {
+		store_remove(tmp);
+		fprintf(stderr, "dialdesk: %s: %s\n", what, err);
+	}
+	return rc;
+}
+
 int
 backup_run(const struct config *cfg, const char *config_file,
     const char *file)
@@ -127,7 +121,7 @@ backup_run(const struct config *cfg, const char *config_file,
 	struct stat	 st;
 	char		 tmp[4096], err[1024], key[4096], cps[4096];
 	char		*dnc_key;
-	int		 schema = 0, rc;
+	int		 schema = 0;
 
 	if (is_postgres(cfg->database)) {
 		fprintf(stderr, "dialdesk: the database is PostgreSQL: back it "
@@ -169,16 +163,10 @@ backup_run(const struct config *cfg, const char *config_file,
 		return 1;
 	}
 	db_close(src);
-	err[0] = '\0';
-	rc = check_copy(tmp, cfg->busy_timeout_ms, &schema, err, sizeof(err));
-	audit_close();
-	if (rc == -1) {
-		store_remove(tmp);
-		fprintf(stderr, "dialdesk: backup not made: %s\n", err);
+	if (vet_copy(tmp, cfg->busy_timeout_ms, &schema, "backup not made") == -1)
 		return 1;
-	}
-	if (chmod(tmp, 0600) == -1 || sync_path(tmp, 0) == -1 ||
-	    rename(tmp, file) == -1 || sync_path(file, 1) == -1) {
+	if (chmod(tmp, 0600) == -1 || fileio_sync(tmp) == -1 ||
+	    rename(tmp, file) == -1 || fileio_sync_folder(file) == -1) {
 		fprintf(stderr, "dialdesk: backup not made: %s: %s\n", file,
 		    strerror(errno));
 		store_remove(tmp);
@@ -245,7 +233,7 @@ restore_run(const struct config *cfg, const char *file)
 	time_t		 now = time(NULL);
 	char		 tmp[4096], kept[4096], err[1024] = "";
 	long		 pid;
-	int		 have_old, schema = 0, rc;
+	int		 have_old, schema = 0;
 
 	if (is_postgres(cfg->database)) {
 		fprintf(stderr, "dialdesk: the database is PostgreSQL: restore "
@@ -289,13 +277,8 @@ restore_run(const struct config *cfg, const char *file)
 		fprintf(stderr, "dialdesk: not restored: %s\n", err);
 		return 1;
 	}
-	rc = check_copy(tmp, cfg->busy_timeout_ms, &schema, err, sizeof(err));
-	audit_close();
-	if (rc == -1) {
-		store_remove(tmp);
-		fprintf(stderr, "dialdesk: not restored: %s\n", err);
+	if (vet_copy(tmp, cfg->busy_timeout_ms, &schema, "not restored") == -1)
 		return 1;
-	}
 
 	have_old = stat(cfg->database, &old) == 0;
 	if (have_old && (checkpoint(cfg) == -1 ||
@@ -309,8 +292,8 @@ restore_run(const struct config *cfg, const char *file)
 	 * (restore runs as root, the service as dialdesk). */
 	if ((have_old && (chown(tmp, old.st_uid, old.st_gid) == -1 ||
 	    chmod(tmp, old.st_mode & 07777) == -1)) ||
-	    sync_path(tmp, 0) == -1 || rename(tmp, cfg->database) == -1 ||
-	    sync_path(cfg->database, 1) == -1) {
+	    fileio_sync(tmp) == -1 || rename(tmp, cfg->database) == -1 ||
+	    fileio_sync_folder(cfg->database) == -1) {
 		fprintf(stderr, "dialdesk: cannot put the restored database in "
 		    "place: %s%s%s\n", strerror(errno),
 		    have_old ? "; the old one is " : "", have_old ? kept : "");

@@ -59,6 +59,23 @@ open_audit(const struct config *cfg, int create)
 	return 0;
 }
 
+/* The database at this binary's schema with the audit key read: what a
+ * command that appends to the log or checks it needs. NULL (said on
+ * standard error) when either is missing. */
+static struct db *
+open_keyed(const struct config *cfg)
+{
+	struct db	*db;
+
+	if ((db = open_db(cfg, 1)) == NULL)
+		return NULL;
+	if (open_audit(cfg, 0) == -1) {
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
 /*
  * The schema, then the audit log's anchors: the key (made when missing,
  * unless the log is keyed already: a new key would leave it unverifiable),
@@ -307,12 +324,8 @@ cli_user(const struct config *cfg, int argc, char *argv[])
 	    strcmp(argv[1], "enable") != 0) || argc != 3)
 		return user_usage();
 
-	if ((db = open_db(cfg, 1)) == NULL)
+	if ((db = open_keyed(cfg)) == NULL)
 		return 1;
-	if (open_audit(cfg, 0) == -1) {
-		db_close(db);
-		return 1;
-	}
 	rc = user_cmd(cfg, db, argv[1], argv[2], arg);
 	db_close(db);
 	return rc;
@@ -339,12 +352,8 @@ cli_audit(const struct config *cfg, int argc, char *argv[])
 	if (argc != 2 || (strcmp(argv[1], "verify") != 0 &&
 	    strcmp(argv[1], "checkpoint") != 0))
 		return audit_usage();
-	if ((db = open_db(cfg, 1)) == NULL)
+	if ((db = open_keyed(cfg)) == NULL)
 		return 2;
-	if (open_audit(cfg, 0) == -1) {
-		db_close(db);
-		return 2;
-	}
 	if (strcmp(argv[1], "checkpoint") == 0) {
 		rc = audit_checkpoint(db, msg, sizeof(msg));
 		audit_close();

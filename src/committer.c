@@ -42,9 +42,11 @@
 #include "audit.h"
 #include "committer.h"
 #include "config.h"
+#include "fileio.h"
 #include "store.h"
 #include "log.h"
 #include "push.h"
+#include "signals.h"
 
 #define CLIENTS_MAX	128
 /* The fields of a frame, in order. */
@@ -384,7 +386,6 @@ committer_main(const struct config *cfg, int lfd)
 {
 	struct client	 c[CLIENTS_MAX];
 	struct pollfd	 pfd[CLIENTS_MAX + 1];
-	struct sigaction sa;
 	struct db	*db;
 	static struct push_handed handed[CLIENTS_MAX];
 	char		 answer[CLIENTS_MAX], *f[CLIENTS_MAX][FIELDS];
@@ -399,11 +400,7 @@ committer_main(const struct config *cfg, int lfd)
 
 	/* SIGTERM (from the master, after the last worker) ends the loop
 	 * so that the minute's refusals are written first. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	signal_on_stop(on_term);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&none);
@@ -558,23 +555,6 @@ committer_main(const struct config *cfg, int lfd)
 /* The worker's side: one connection, kept for the life of the worker. */
 static int	 cfd = -1;
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t	 w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Send one frame and read the one-byte answer: the byte, or -2 when there
  * is no committer to ask or it went away mid-way. */
 static int
@@ -599,12 +579,12 @@ ask(const struct config *cfg, const char *s[FIELDS], const size_t sl[FIELDS])
 		}
 	}
 	put32(hdr, (uint32_t)total);
-	if (write_all(cfd, hdr, 4) == -1)
+	if (fileio_write_all(cfd, hdr, 4) == -1)
 		goto lost;
 	for (i = 0; i < FIELDS; i++) {
 		put32(hdr, (uint32_t)sl[i]);
-		if (write_all(cfd, hdr, 4) == -1 ||
-		    write_all(cfd, s[i], sl[i]) == -1)
+		if (fileio_write_all(cfd, hdr, 4) == -1 ||
+		    fileio_write_all(cfd, s[i], sl[i]) == -1)
 			goto lost;
 	}
 	while ((r = read(cfd, &ans, 1)) == -1 && errno == EINTR)

@@ -36,7 +36,7 @@ enum ktype {
 	KT_TOKEN,	/* at least min characters of [A-Za-z0-9_-] */
 };
 
-#define KF_EMPTY	0x01	/* "" is also valid (URL, HEX, TOKEN) */
+#define KF_EMPTY	0x01	/* "" is also valid (set_value) */
 #define KF_SIZE		0x02	/* integer may end in K, M or G (x1024^n) */
 #define KF_PAGE		0x04	/* an administrator may change it on the
 				 * settings page (settings.c stores it) */
@@ -413,8 +413,6 @@ parse_url(struct loader *ld, struct config *cfg, const struct key *k,
 	size_t		 len = strlen(val), skip;
 	int		 extra;
 
-	if (len == 0 && (k->flags & KF_EMPTY))
-		return set_copy(ld, cfg, k, val);
 	if (strncmp(val, "http://", 7) == 0)
 		skip = 7;
 	else if (strncmp(val, "https://", 8) == 0)
@@ -465,8 +463,6 @@ parse_hex(struct loader *ld, struct config *cfg, const struct key *k,
 {
 	size_t	 len = strlen(val);
 
-	if (len == 0 && (k->flags & KF_EMPTY))
-		return set_copy(ld, cfg, k, val);
 	if (len != (size_t)k->min ||
 	    strspn(val, "0123456789abcdefABCDEF") != len) {
 		fail(ld, k->name, "must be %s%lld hex digits",
@@ -482,8 +478,6 @@ parse_token(struct loader *ld, struct config *cfg, const struct key *k,
 {
 	size_t	 len = strlen(val);
 
-	if (len == 0 && (k->flags & KF_EMPTY))
-		return set_copy(ld, cfg, k, val);
 	if (len < (size_t)k->min || strspn(val, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789_-") != len) {
 		fail(ld, k->name, "must be %sat least %lld characters of "
@@ -585,6 +579,9 @@ static int
 set_value(struct loader *ld, struct config *cfg, const struct key *k,
     char *val)
 {
+	/* KF_EMPTY: "" is valid whatever the type's own rule. */
+	if (val[0] == '\0' && (k->flags & KF_EMPTY))
+		return set_copy(ld, cfg, k, val);
 	switch (k->type) {
 	case KT_STRING:
 		return set_copy(ld, cfg, k, val);

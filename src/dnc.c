@@ -112,6 +112,17 @@ today(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+int
+dnc_expired(const char *expires)
+{
+	char	 day[11];
+
+	if (expires == NULL || expires[0] == '\0')
+		return 0;
+	today(day);
+	return strcmp(expires, day) < 0;
+}
+
 /* Hashes looked up at once, sorted: probes in key order touch each page
  * of the large indexes once instead of once per row. */
 #define PRESCAN_CHUNK	65536

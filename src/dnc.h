@@ -104,6 +104,10 @@ int	dnc_add(struct db *, const struct audit_actor *, const char *number,
 int	dnc_remove(struct db *, const struct audit_actor *, int64_t id);
 /* The entry of a normalised number: 1 found, 0 not, -1 error. */
 int	dnc_find(struct db *, const char *number, struct dnc_entry *);
+/* 1 when expires ("YYYY-MM-DD", "" or NULL for never) is a day before
+ * today's local date: the entry no longer applies. An entry applies up to
+ * and including its day. */
+int	dnc_expired(const char *expires);
 /* Up to n entries with ids below before (0: from the newest), newest
  * first, into rows[n]; *got how many, *more whether others follow. */
 int	dnc_page(struct db *, int64_t before, size_t n, struct dnc_entry *rows,

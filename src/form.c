@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "textbuf.h"
 
 /* RFC 2046 section 5.1.1: a boundary is 1 to 70 characters. */
 #define BOUNDARY_MAX	70
@@ -209,18 +210,34 @@ unquote(char *dst, const char *src, size_t n)
 	return o;
 }
 
+static const char *
+skip_ows(const char *p)
+{
+	while (is_ows((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* The end of the type token or of a parameter, where one rule holds for
+ * both: optional white space, then ';' (passed) or the end of the string.
+ * Returns where what follows starts, or NULL when anything else does. */
+static const char *
+item_end(const char *p)
+{
+	p = skip_ows(p);
+	if (*p == ';')
+		return p + 1;
+	return *p == '\0' ? p : NULL;
+}
+
 /* After the type token: nothing, or ';' and the parameters. Moves *cur
  * past the ';'. Returns -1 on anything else. */
 static int
 params_start(const char **cur)
 {
-	const char	*p = *cur;
+	const char	*p;
 
-	while (is_ows((unsigned char)*p))
-		p++;
-	if (*p == ';')
-		p++;
-	else if (*p != '\0')
+	if ((p = item_end(*cur)) == NULL)
 		return -1;
 	*cur = p;
 	return 0;
@@ -236,8 +253,7 @@ param_next(const char **cur, struct param *pm)
 	const char	*p = *cur;
 
 	for (;;) {
-		while (is_ows((unsigned char)*p))
-			p++;
+		p = skip_ows(p);
 		if (*p != ';')
 			break;
 		p++;			/* empty parameter: "a; ;b" */
@@ -253,12 +269,10 @@ param_next(const char **cur, struct param *pm)
 		p++;
 	if ((pm->namelen = (size_t)(p - pm->name)) == 0)
 		return -1;
-	while (is_ows((unsigned char)*p))
-		p++;
+	p = skip_ows(p);
 	if (*p++ != '=')
 		return -1;
-	while (is_ows((unsigned char)*p))
-		p++;
+	p = skip_ows(p);
 
 	if ((pm->quoted = *p == '"')) {
 		pm->val = ++p;
@@ -276,11 +290,7 @@ param_next(const char **cur, struct param *pm)
 		pm->vallen = (size_t)(p - pm->val);
 	}
 
-	while (is_ows((unsigned char)*p))
-		p++;
-	if (*p == ';')
-		p++;
-	else if (*p != '\0')
+	if ((p = item_end(p)) == NULL)
 		return -1;
 	*cur = p;
 	return 1;
@@ -320,8 +330,7 @@ form_boundary(const char *content_type, char *out, size_t outsz)
 	if (p == NULL)
 		return -1;
 
-	while (is_ows((unsigned char)*p))
-		p++;
+	p = skip_ows(p);
 	type = p;
 	while (*p != '\0' && *p != ';' && !is_ows((unsigned char)*p))
 		p++;
@@ -359,42 +368,19 @@ form_boundary(const char *content_type, char *out, size_t outsz)
  * Streaming multipart/form-data.
  */
 
-/* A buffer that grows up to a limit and is always NUL-terminated once
- * it holds anything. */
-struct growbuf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-};
-
 /* Returns MP_OK, tl (the caller's "too long" code) when len would pass
  * max, or MP_ERR_NOMEM. */
 static int
-growbuf_add(struct growbuf *b, const char *d, size_t n, size_t max, int tl)
+add_bytes(struct textbuf *b, const char *d, size_t n, size_t max, int tl)
 {
-	size_t	 need, cap;
-	char	*np;
-
-	if (n > max || b->len > max - n)
+	switch (textbuf_add(b, d, n, max)) {
+	case 0:
+		return MP_OK;
+	case 1:
 		return tl;
-	if (b->len + n == SIZE_MAX)
+	default:
 		return MP_ERR_NOMEM;
-	need = b->len + n + 1;
-	if (need > b->cap) {
-		cap = b->cap != 0 ? b->cap : 64;
-		while (cap < need)
-			cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-		if (max < SIZE_MAX && cap > max + 1)
-			cap = max + 1;
-		if ((np = realloc(b->p, cap)) == NULL)
-			return MP_ERR_NOMEM;
-		b->p = np;
-		b->cap = cap;
 	}
-	memcpy(b->p + b->len, d, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return MP_OK;
 }
 
 enum mp_state {
@@ -426,14 +412,14 @@ struct multipart {
 	int			 err;		/* once set, the parser is dead */
 	size_t			 parts;
 
-	struct growbuf		 hdr;		/* header lines, LF-terminated */
+	struct textbuf		 hdr;		/* header lines, LF-ended */
 	size_t			 hdr_raw;	/* bytes as sent, for the limit */
 	size_t			 hdr_linelen;
 	int			 hdr_cr;	/* the last byte was a CR */
 
 	int			 is_file;
 	const char		*name;		/* into hdr */
-	struct growbuf		 field;
+	struct textbuf		 field;
 };
 
 struct multipart *
@@ -505,7 +491,7 @@ part_data(struct multipart *mp, const char *d, size_t n)
 	if (n == 0 || mp->state != ST_BODY)
 		return MP_OK;
 	if (!mp->is_file)
-		return growbuf_add(&mp->field, d, n, mp->lim.field_max,
+		return add_bytes(&mp->field, d, n, mp->lim.field_max,
 		    MP_ERR_FIELD_TOO_LONG);
 	if (mp->cb.file_data != NULL && mp->cb.file_data(mp->arg, d, n) != 0)
 		return MP_ERR_CALLBACK;
@@ -721,7 +707,7 @@ header_byte(struct multipart *mp, char c)
 	}
 	if (mp->hdr_raw > mp->lim.header_max)
 		return MP_ERR_HEADER_TOO_LONG;
-	return growbuf_add(&mp->hdr, &c, 1, SIZE_MAX - 1, MP_ERR_NOMEM);
+	return add_bytes(&mp->hdr, &c, 1, SIZE_MAX - 1, MP_ERR_NOMEM);
 }
 
 /* One byte after a delimiter. */

@@ -7,8 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +15,8 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "errbuf.h"
+#include "fileio.h"
 #include "journal.h"
 
 /* The start of every record; its version is the format's. */
@@ -26,18 +26,6 @@
 #define HASH_HEX	(2 * HASH_BYTES)
 /* Largest integer a JSON number (a double) holds exactly. */
 #define JSON_INT_MAX	9007199254740992.0
-
-static void __attribute__((format(printf, 3, 4)))
-say(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (err == NULL || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
 
 /* Hex BLAKE2b-128 of the JSON text: it tells a whole record from a torn
  * or damaged one. */
@@ -254,25 +242,6 @@ open_locked(const char *path, int flags, int how)
 	}
 }
 
-/* fsync the folder holding path, so that a name made or changed in it
- * (a new journal, a rename) is durable. */
-static int
-sync_folder(const char *path)
-{
-	char	*copy;
-	int	 fd, rc = -1;
-
-	if ((copy = strdup(path)) == NULL)
-		return -1;
-	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) !=
-	    -1) {
-		rc = fsync(fd);
-		close(fd);
-	}
-	free(copy);
-	return rc;
-}
-
 int
 journal_append(const char *path, const struct journal_answer *a,
     char *err, size_t errsz)
@@ -284,14 +253,15 @@ journal_append(const char *path, const struct journal_answer *a,
 	int		 fd, rc = -1, created;
 
 	if ((line = journal_format(a, &len)) == NULL) {
-		say(err, errsz, "out of memory");
+		errbuf_set(err, errsz, "out of memory");
 		return -1;
 	}
 	/* A file made here needs its name made durable too. */
 	created = stat(path, &st) == -1 && errno == ENOENT;
 	if ((fd = open_locked(path, O_WRONLY | O_APPEND | O_CREAT,
 	    LOCK_EX)) == -1) {
-		say(err, errsz, "cannot open %s: %s", path, strerror(errno));
+		errbuf_set(err, errsz, "cannot open %s: %s", path,
+		    strerror(errno));
 		free(line);
 		return -1;
 	}
@@ -301,14 +271,16 @@ journal_append(const char *path, const struct journal_answer *a,
 		n = write(fd, line, len);
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
-		say(err, errsz, "cannot write %s: %s", path, strerror(errno));
-	else if ((size_t)n != len)
-		say(err, errsz, "cannot write %s: short write", path);
-	else if (fsync(fd) == -1)
-		say(err, errsz, "cannot fsync %s: %s", path, strerror(errno));
-	else if (created && sync_folder(path) == -1)
-		say(err, errsz, "cannot fsync the folder of %s: %s", path,
+		errbuf_set(err, errsz, "cannot write %s: %s", path,
 		    strerror(errno));
+	else if ((size_t)n != len)
+		errbuf_set(err, errsz, "cannot write %s: short write", path);
+	else if (fsync(fd) == -1)
+		errbuf_set(err, errsz, "cannot fsync %s: %s", path,
+		    strerror(errno));
+	else if (created && fileio_sync_folder(path) == -1)
+		errbuf_set(err, errsz, "cannot fsync the folder of %s: %s",
+		    path, strerror(errno));
 	else
 		rc = 0;
 	close(fd);
@@ -334,13 +306,14 @@ read_records(FILE *f, const char *path, journal_fn each, void *arg,
 			continue;
 		count++;
 		if ((rc = each(arg, &a)) == -1) {
-			say(err, errsz, "%s: stopped at record %d", path,
+			errbuf_set(err, errsz, "%s: stopped at record %d", path,
 			    count);
 			break;
 		}
 	}
 	if (rc != -1 && ferror(f)) {
-		say(err, errsz, "cannot read %s: %s", path, strerror(errno));
+		errbuf_set(err, errsz, "cannot read %s: %s", path,
+		    strerror(errno));
 		rc = -1;
 	}
 	free(line);
@@ -371,11 +344,13 @@ journal_read(const char *path, journal_fn each, void *arg, char *err,
 	if ((fd = open_locked(path, O_RDONLY, LOCK_SH)) == -1) {
 		if (errno == ENOENT)
 			return 0;
-		say(err, errsz, "cannot open %s: %s", path, strerror(errno));
+		errbuf_set(err, errsz, "cannot open %s: %s", path,
+		    strerror(errno));
 		return -1;
 	}
 	if ((f = reader(fd)) == NULL) {
-		say(err, errsz, "cannot read %s: %s", path, strerror(errno));
+		errbuf_set(err, errsz, "cannot read %s: %s", path,
+		    strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -425,45 +400,49 @@ journal_rewrite(const char *path, journal_fn keep, void *arg, char *err,
 	int		 fd, tfd = -1, rc = -1;
 
 	if ((fd = open_locked(path, O_RDONLY | O_CREAT, LOCK_EX)) == -1) {
-		say(err, errsz, "cannot open %s: %s", path, strerror(errno));
+		errbuf_set(err, errsz, "cannot open %s: %s", path,
+		    strerror(errno));
 		return -1;
 	}
 	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
 		tmp = NULL;
-		say(err, errsz, "out of memory");
+		errbuf_set(err, errsz, "out of memory");
 		goto out;
 	}
 	if ((tfd = mkostemp(tmp, O_CLOEXEC)) == -1) {
-		say(err, errsz, "cannot create %s: %s", tmp, strerror(errno));
+		errbuf_set(err, errsz, "cannot create %s: %s", tmp,
+		    strerror(errno));
 		free(tmp);
 		tmp = NULL;
 		goto out;
 	}
 	if ((in = reader(fd)) == NULL || (rw.out = fdopen(tfd, "w")) == NULL) {
-		say(err, errsz, "cannot read %s: %s", path, strerror(errno));
+		errbuf_set(err, errsz, "cannot read %s: %s", path,
+		    strerror(errno));
 		goto out;
 	}
 	tfd = -1;	/* rw.out owns it now */
 	if (read_records(in, path, rewrite_one, &rw, err, errsz) == -1) {
 		if (rw.failed)
-			say(err, errsz, "cannot write %s: %s", tmp,
+			errbuf_set(err, errsz, "cannot write %s: %s", tmp,
 			    strerror(errno));
 		goto out;
 	}
 	if (fflush(rw.out) == EOF || fsync(fileno(rw.out)) == -1) {
-		say(err, errsz, "cannot write %s: %s", tmp, strerror(errno));
+		errbuf_set(err, errsz, "cannot write %s: %s", tmp,
+		    strerror(errno));
 		goto out;
 	}
 	if (rename(tmp, path) == -1) {
-		say(err, errsz, "cannot rename %s to %s: %s", tmp, path,
+		errbuf_set(err, errsz, "cannot rename %s to %s: %s", tmp, path,
 		    strerror(errno));
 		goto out;
 	}
 	free(tmp);
 	tmp = NULL;
-	if (sync_folder(path) == -1) {
-		say(err, errsz, "cannot fsync the folder of %s: %s", path,
-		    strerror(errno));
+	if (fileio_sync_folder(path) == -1) {
+		errbuf_set(err, errsz, "cannot fsync the folder of %s: %s",
+		    path, strerror(errno));
 		goto out;
 	}
 	rc = rw.kept;

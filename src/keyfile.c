@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "fileio.h"
 #include "keyfile.h"
 
 /* No key of ours is longer; the buffer for a new one is on the stack. */
@@ -30,47 +31,6 @@ keyfile_path(const char *path, const char *database, const char *suffix)
 	if ((p = malloc(n)) != NULL)
 		snprintf(p, n, "%s%s", database, suffix);
 	return p;
-}
-
-int
-keyfile_write_all(int fd, const void *buf, size_t n)
-{
-	const char	*p = buf;
-	ssize_t		 w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-int
-keyfile_fsync_dir(const char *path)
-{
-	char	*dir, *slash;
-	int	 fd, rc = -1;
-
-	if ((dir = strdup(path)) == NULL)
-		return -1;
-	if ((slash = strrchr(dir, '/')) == NULL) {
-		dir[0] = '.';	/* path has at least one byte */
-		dir[1] = '\0';
-	} else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		rc = fsync(fd);
-		close(fd);
-	}
-	free(dir);
-	return rc == 0 ? 0 : -1;
 }
 
 int
@@ -130,7 +90,7 @@ keyfile_create(const char *path, const char *what, size_t len, char *err,
 		return -1;
 	}
 	randombytes_buf(key, len);
-	if (keyfile_write_all(fd, key, len) == 0 && fsync(fd) == 0)
+	if (fileio_write_all(fd, key, len) == 0 && fsync(fd) == 0)
 		rc = 0;
 	else
 		e = errno;
@@ -139,7 +99,7 @@ keyfile_create(const char *path, const char *what, size_t len, char *err,
 		e = errno;
 		rc = -1;
 	}
-	if (rc == 0 && keyfile_fsync_dir(path) == -1) {
+	if (rc == 0 && fileio_sync_folder(path) == -1) {
 		e = errno;
 		rc = -1;
 	}

@@ -23,9 +23,4 @@ int	keyfile_read(const char *path, const char *what, unsigned char *key,
 int	keyfile_create(const char *path, const char *what, size_t len,
 	    char *err, size_t errsz);
 
-/* write(2) until all n bytes are written: 0, or -1 with errno. */
-int	keyfile_write_all(int fd, const void *buf, size_t n);
-/* A new file's name is durable only once its folder is synced: 0, -1. */
-int	keyfile_fsync_dir(const char *path);
-
 #endif

@@ -15,8 +15,17 @@ void	log_set_json(int json);
 void	log_set_request_id(const char *id);
 /* The request id set, or NULL. */
 const char *log_request_id(void);
-void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void	log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The levels, each with the name its lines carry (log.c). */
+enum log_level {
+	LOG_LEVEL_INFO,		/* "info" */
+	LOG_LEVEL_WARN,		/* "warning" */
+	LOG_LEVEL_ERR,		/* "error" */
+};
+void	log_at(enum log_level, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+#define log_info(...)	log_at(LOG_LEVEL_INFO, __VA_ARGS__)
+#define log_warn(...)	log_at(LOG_LEVEL_WARN, __VA_ARGS__)
+#define log_err(...)	log_at(LOG_LEVEL_ERR, __VA_ARGS__)
 
 #endif

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -40,22 +39,12 @@ struct outcome {
 	const struct dnc_upload	*upload;
 };
 
-static void
-today(char out[11])
-{
-	time_t	 now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static int
 fill_entries(struct request *r, struct tdict *body, int can_edit)
 {
 	struct dnc_entry *rows;
 	struct tdict	*s;
-	char		 when[32], day[11];
+	char		 when[32];
 	int64_t		 before = r->fieldmap[KEY_BEFORE] ?
 			    r->fieldmap[KEY_BEFORE]->parsed : 0;
 	size_t		 n, i;
@@ -67,7 +56,6 @@ fill_entries(struct request *r, struct tdict *body, int can_edit)
 		free(rows);
 		return -1;
 	}
-	today(day);
 	if (n == 0)
 		tdict_show(body, "NO_ENTRY");
 	else
@@ -81,8 +69,7 @@ fill_entries(struct request *r, struct tdict *body, int can_edit)
 		tdict_set(s, "E_REASON", rows[i].reason);
 		tdict_set(s, "E_EXPIRES", rows[i].expires[0] != '\0' ?
 		    rows[i].expires : "长期");
-		if (rows[i].expires[0] != '\0' &&
-		    strcmp(rows[i].expires, day) < 0)
+		if (dnc_expired(rows[i].expires))
 			tdict_show(s, "E_EXPIRED");
 		tdict_set(s, "E_BY", rows[i].added_by);
 		ui_time(rows[i].added_at, when);
@@ -129,7 +116,6 @@ show(struct request *r, int status, const struct outcome *o)
 {
 	struct tdict	*page, *body, *s;
 	int		 can_edit = r->sess.role == ROLE_ADMIN;
-	char		 day[11];
 	int64_t		 total = dnc_count(r->db);
 
 	if (total == -1) {
@@ -181,8 +167,7 @@ show(struct request *r, int status, const struct outcome *o)
 		if (o->hit->expires[0] != '\0') {
 			tdict_set(tdict_add_section(s, "HIT_EXPIRES"),
 			    "EXPIRES", o->hit->expires);
-			today(day);
-			if (strcmp(o->hit->expires, day) < 0)
+			if (dnc_expired(o->hit->expires))
 				tdict_show(s, "HIT_EXPIRED");
 		}
 	}
@@ -247,16 +232,13 @@ static const char *
 extras_of(const struct request *r, const char **reason,
     const char **expires)
 {
-	char	 day[11];
-
 	*reason = http_field(r, KEY_REASON);
 	*expires = http_field(r, KEY_EXPIRES);
 	if (r->fieldnmap[KEY_REASON] != NULL)
 		return "原因为 2 到 200 个字，不能换行";
 	if (r->fieldnmap[KEY_EXPIRES] != NULL)
 		return "有效期请填写日期（年-月-日）";
-	today(day);
-	if (*expires != NULL && strcmp(*expires, day) < 0)
+	if (dnc_expired(*expires))
 		return "有效期不能早于今天";
 	return NULL;
 }

@@ -85,26 +85,12 @@ fill_figures(struct request *r, struct tdict *body, int64_t creator)
 	return 0;
 }
 
-struct latest {
-	struct tdict	*body;
-	int		 n;
-};
-
 static int
 add_latest(void *arg, const struct task_summary *t)
 {
-	struct latest	*l = arg;
-	struct tdict	*s = tdict_add_section(l->body, "LATEST");
-	char		 when[32];
+	struct ui_list	*l = arg;
 
-	tdict_setf(s, "TASK_HREF", "/tasks/%lld", (long long)t->id);
-	tdict_set(s, "TASK_NAME", t->name);
-	tdict_set(s, "TASK_CREATOR", t->creator);
-	ui_time(t->created, when);
-	tdict_set(s, "TASK_CREATED", when);
-	tdict_set_int(s, "TASK_ROWS", t->rows);
-	tdict_set(s, "TASK_STATE", task_state_css(t->state));
-	tdict_set(s, "TASK_STATE_LABEL", task_state_label(t->state));
+	ui_fill_task_summary(tdict_add_section(l->body, "LATEST"), t);
 	l->n++;
 	return 0;
 }
@@ -112,7 +98,7 @@ add_latest(void *arg, const struct task_summary *t)
 static int
 fill_latest(struct request *r, struct tdict *body, int64_t creator)
 {
-	struct latest	 l = { body, 0 };
+	struct ui_list	 l = { body, 0 };
 	int		 rc;
 
 	rc = store_task_latest(r->db, creator, 10, add_latest, &l);

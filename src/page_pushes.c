@@ -75,15 +75,10 @@ fill_unmatched(struct request *r, struct tdict *body, int64_t page)
 	return 0;
 }
 
-struct rejected {
-	struct tdict	*body;
-	int		 n;
-};
-
 static int
 add_rejected(void *arg, const struct push_rejected_row *p)
 {
-	struct rejected	*j = arg;
+	struct ui_list	*j = arg;
 	struct tdict	*s;
 	char		 when[32], *shown;
 
@@ -109,7 +104,7 @@ add_rejected(void *arg, const struct push_rejected_row *p)
 static int
 fill_rejected(struct request *r, struct tdict *body)
 {
-	struct rejected	 j = { body, 0 };
+	struct ui_list	 j = { body, 0 };
 
 	if (store_pushes_rejected(r->db, PER_PAGE, 0, add_rejected, &j) == -1)
 		return -1;

@@ -25,7 +25,7 @@
 #define EDITS_MAX	32
 
 /* What people read for a key; the keys themselves are config.c's. */
-static const struct {
+static const struct label {
 	const char	*key;
 	const char	*label;
 	const char	*hint;
@@ -60,26 +60,33 @@ static const char *const file_keys[] = {
 	"password_min_length",
 };
 
-static const char *
-label_of(const char *key)
+/* The row of a config key, or NULL for a key without one. */
+static const struct label *
+label_row(const char *key)
 {
 	size_t	 i;
 
 	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
 		if (strcmp(labels[i].key, key) == 0)
-			return labels[i].label;
-	return key;
+			return &labels[i];
+	return NULL;
+}
+
+/* What a key is called on the page: its label, else the key itself. */
+static const char *
+label_of(const char *key)
+{
+	const struct label *l = label_row(key);
+
+	return l != NULL ? l->label : key;
 }
 
 static const char *
 hint_of(const char *key)
 {
-	size_t	 i;
+	const struct label *l = label_row(key);
 
-	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-		if (strcmp(labels[i].key, key) == 0)
-			return labels[i].hint;
-	return NULL;
+	return l != NULL ? l->hint : NULL;
 }
 
 static const char *

@@ -24,33 +24,20 @@
 /* Drafts shown on the first page at most. */
 #define DRAFTS_MAX	50
 
-struct rows {
-	struct tdict	*body;
-	int		 n;
-};
-
 static int
 add_row(void *arg, const struct task_summary *t)
 {
-	struct rows	*rs = arg;
+	struct ui_list	*rs = arg;
 	struct tdict	*s;
-	char		 when[32];
 
 	/* The one more than a page: there is a next page. */
 	if (++rs->n > PER_PAGE)
 		return 0;
 	s = tdict_add_section(rs->body, "TASK");
+	ui_fill_task_summary(s, t);
 	tdict_set_int(s, "TASK_ID", t->id);
-	tdict_setf(s, "TASK_HREF", "/tasks/%lld", (long long)t->id);
-	tdict_set(s, "TASK_NAME", t->name);
-	tdict_set(s, "TASK_CREATOR", t->creator);
-	ui_time(t->created, when);
-	tdict_set(s, "TASK_CREATED", when);
-	tdict_set_int(s, "TASK_ROWS", t->rows);
 	tdict_setf(s, "TASK_PROGRESS", "%lld/%lld 批",
 	    (long long)t->batches_done, (long long)t->batch_count);
-	tdict_set(s, "TASK_STATE", task_state_css(t->state));
-	tdict_set(s, "TASK_STATE_LABEL", task_state_label(t->state));
 	return 0;
 }
 
@@ -59,7 +46,7 @@ fill_rows(struct request *r, struct tdict *body, int64_t page, int drafts,
     int *more)
 {
 	struct task_filter f;
-	struct rows	 rs = { body, 0 };
+	struct ui_list	 rs = { body, 0 };
 
 	ui_tasks_filter(r, &f);
 	if (store_task_list(r->db, &f, PER_PAGE + 1, (page - 1) * PER_PAGE,

@@ -34,6 +34,7 @@
 #include "store/tasks.h"
 #include "store/users.h"
 #include "settings.h"
+#include "signals.h"
 #include "task.h"
 #include "vendor.h"
 
@@ -615,7 +616,6 @@ journal_path(const struct config *cfg)
 int
 sender_run(const struct config *cfg, int once)
 {
-	struct sigaction sa;
 	struct db	*db;
 	struct job	 j;
 	struct settings_live live;
@@ -624,11 +624,7 @@ sender_run(const struct config *cfg, int once)
 	int		 rc, warned = 0, beat_fd;
 	uint64_t	 beats = 0;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	signal_on_stop(on_stop);
 	signal(SIGPIPE, SIG_IGN);
 	if (vendor_init() == -1) {
 		log_err("worker: cannot start libcurl");

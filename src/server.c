@@ -35,6 +35,7 @@
 #include "metrics.h"
 #include "router.h"
 #include "server.h"
+#include "signals.h"
 #include "settings.h"
 #include "tmpl.h"
 
@@ -64,18 +65,6 @@ on_hup(int sig)
 {
 	(void)sig;
 	reload_asked = 1;
-}
-
-static int
-set_signal(int sig, void (*fn)(int))
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART: accept() and sigsuspend() must see the signal. */
-	return sigaction(sig, &sa, NULL);
 }
 
 int
@@ -155,10 +144,9 @@ worker(const struct config *cfg, int fd, int callback_pool)
 	sigset_t	 none;
 	char		 gate[512];
 
-	set_signal(SIGTERM, on_stop);
-	set_signal(SIGINT, on_stop);
-	set_signal(SIGCHLD, SIG_DFL);
-	set_signal(SIGHUP, SIG_DFL);
+	signal_on_stop(on_stop);
+	signal_set(SIGCHLD, SIG_DFL);
+	signal_set(SIGHUP, SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);	/* the master blocked them */
 	if ((db = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL)
@@ -391,10 +379,9 @@ server_run(const struct config *cfg, const char *path)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	set_signal(SIGTERM, on_stop);
-	set_signal(SIGINT, on_stop);
-	set_signal(SIGCHLD, on_child);
-	set_signal(SIGHUP, on_hup);
+	signal_on_stop(on_stop);
+	signal_set(SIGCHLD, on_child);
+	signal_set(SIGHUP, on_hup);
 
 	/* The last slot is the push committer, restarted like a worker. */
 	for (i = 0; i <= all; i++)

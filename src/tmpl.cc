@@ -19,6 +19,7 @@
 #include <ctemplate/template_dictionary.h>
 
 extern "C" {
+#include "errbuf.h"
 #include "log.h"
 #include "tmpl.h"
 }
@@ -60,18 +61,6 @@ T(TemplateDictionary *d)
 	return reinterpret_cast<struct tdict *>(d);
 }
 
-void __attribute__((format(printf, 3, 4)))
-set_err(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-}
-
 /* The *.tpl names of dir, sorted so that loading (and its errors) happen
  * in the same order on every machine. */
 int
@@ -82,7 +71,7 @@ list_templates(const std::string &dir, std::vector<std::string> &names,
 	struct dirent	*de;
 
 	if ((dp = opendir(dir.c_str())) == NULL) {
-		set_err(err, errsz, "%s: cannot open template directory: %s",
+		errbuf_set(err, errsz, "%s: cannot open template directory: %s",
 		    dir.c_str(), strerror(errno));
 		return -1;
 	}
@@ -101,8 +90,8 @@ list_templates(const std::string &dir, std::vector<std::string> &names,
 	closedir(dp);
 	std::sort(names.begin(), names.end());
 	if (names.empty()) {
-		set_err(err, errsz, "%s: no *.tpl file in template directory",
-		    dir.c_str());
+		errbuf_set(err, errsz, "%s: no *.tpl file in template "
+		    "directory", dir.c_str());
 		return -1;
 	}
 	return 0;
@@ -117,13 +106,13 @@ check_pragma(const std::string &path, char *err, size_t errsz)
 	std::string	 first;
 
 	if (!in) {
-		set_err(err, errsz, "%s: cannot read template: %s",
+		errbuf_set(err, errsz, "%s: cannot read template: %s",
 		    path.c_str(), strerror(errno));
 		return -1;
 	}
 	std::getline(in, first);
 	if (first != pragma) {
-		set_err(err, errsz, "%s: first line must be exactly %s",
+		errbuf_set(err, errsz, "%s: first line must be exactly %s",
 		    path.c_str(), pragma);
 		return -1;
 	}
@@ -158,13 +147,13 @@ tmpl_init(const char *dir, char *err, size_t errsz)
 {
 	std::vector<std::string>	 names;
 
-	set_err(err, errsz, "%s", "");
+	errbuf_set(err, errsz, "%s", "");
 	if (dir == NULL || *dir == '\0') {
-		set_err(err, errsz, "no template directory given");
+		errbuf_set(err, errsz, "no template directory given");
 		return -1;
 	}
 	if (frozen) {
-		set_err(err, errsz, "%s: templates are already loaded and "
+		errbuf_set(err, errsz, "%s: templates are already loaded and "
 		    "frozen", dir);
 		return -1;
 	}
@@ -180,15 +169,15 @@ tmpl_init(const char *dir, char *err, size_t errsz)
 			if (check_pragma(root + "/" + name, err, errsz) == -1)
 				return -1;
 		if (!cache->SetTemplateRootDirectory(root)) {
-			set_err(err, errsz, "%s: cannot use as template root",
-			    dir);
+			errbuf_set(err, errsz, "%s: cannot use as template "
+			    "root", dir);
 			return -1;
 		}
 		for (const std::string &name : names) {
 			if (cache->LoadTemplate(name, strip))
 				continue;
 			/* ctemplate has printed the line and the reason. */
-			set_err(err, errsz, "%s/%s: cannot load template "
+			errbuf_set(err, errsz, "%s/%s: cannot load template "
 			    "(syntax or autoescape error, see ctemplate's "
 			    "message above)", dir, name.c_str());
 			/* Leave nothing half-loaded for a later attempt. */
@@ -198,7 +187,7 @@ tmpl_init(const char *dir, char *err, size_t errsz)
 		cache->Freeze();
 		frozen = true;
 	} catch (...) {
-		set_err(err, errsz, "%s: unexpected error loading templates",
+		errbuf_set(err, errsz, "%s: unexpected error loading templates",
 		    dir);
 		return -1;
 	}
@@ -208,9 +197,10 @@ tmpl_init(const char *dir, char *err, size_t errsz)
 int
 tmpl_init_embedded(char *err, size_t errsz)
 {
-	set_err(err, errsz, "%s", "");
+	errbuf_set(err, errsz, "%s", "");
 	if (frozen) {
-		set_err(err, errsz, "templates are already loaded and frozen");
+		errbuf_set(err, errsz, "templates are already loaded and "
+		    "frozen");
 		return -1;
 	}
 	try {
@@ -225,9 +215,9 @@ tmpl_init_embedded(char *err, size_t errsz)
 			/* The build checked nothing: the same rule as files. */
 			if (strncmp(text, pragma, len) != 0 ||
 			    text[len] != '\n') {
-				set_err(err, errsz, "%s (built in): first line "
-				    "must be exactly %s", tmpl_files[i].name,
-				    pragma);
+				errbuf_set(err, errsz, "%s (built in): first "
+				    "line must be exactly %s",
+				    tmpl_files[i].name, pragma);
 				return -1;
 			}
 		}
@@ -236,7 +226,7 @@ tmpl_init_embedded(char *err, size_t errsz)
 			    tmpl_files[i].text, strlen(tmpl_files[i].text),
 			    strip))
 				continue;
-			set_err(err, errsz, "%s (built in): cannot load "
+			errbuf_set(err, errsz, "%s (built in): cannot load "
 			    "template (see ctemplate's message above)",
 			    tmpl_files[i].name);
 			cache->ClearCache();
@@ -245,7 +235,7 @@ tmpl_init_embedded(char *err, size_t errsz)
 		cache->Freeze();
 		frozen = true;
 	} catch (...) {
-		set_err(err, errsz, "unexpected error loading the built-in "
+		errbuf_set(err, errsz, "unexpected error loading the built-in "
 		    "templates");
 		return -1;
 	}

@@ -242,6 +242,21 @@ ui_fill_role_options(struct tdict *d, enum role selected)
 }
 
 void
+ui_fill_task_summary(struct tdict *s, const struct task_summary *t)
+{
+	char	 when[32];
+
+	tdict_setf(s, "TASK_HREF", "/tasks/%lld", (long long)t->id);
+	tdict_set(s, "TASK_NAME", t->name);
+	tdict_set(s, "TASK_CREATOR", t->creator);
+	ui_time(t->created, when);
+	tdict_set(s, "TASK_CREATED", when);
+	tdict_set_int(s, "TASK_ROWS", t->rows);
+	tdict_set(s, "TASK_STATE", task_state_css(t->state));
+	tdict_set(s, "TASK_STATE_LABEL", task_state_label(t->state));
+}
+
+void
 ui_fill_user(struct tdict *s, const struct user_row *u)
 {
 	char	 when[32];

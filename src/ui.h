@@ -41,12 +41,25 @@ int64_t		 ui_day_start(int64_t yyyymmdd, int days);
 char		*ui_filter_href(const struct request *, const char *path,
 		    const enum key *, size_t n, int64_t page);
 
+/* A list being filled by a store walk: the dictionary its sections go
+ * into and how many rows came (a page asks for one more than it shows, to
+ * know that there is a next page). */
+struct ui_list {
+	struct tdict	*body;
+	int		 n;
+};
+
 /* The role select of the users forms (ROLE_OPT rows). */
 enum role;
 void		 ui_fill_role_options(struct tdict *, enum role selected);
 /* The U_* values of one account (users list and user page). */
 struct user_row;
 void		 ui_fill_user(struct tdict *, const struct user_row *);
+/* The TASK_* values of one task in a list (dashboard and task history):
+ * link, name, creator, created, rows and state. */
+struct task_summary;
+void		 ui_fill_task_summary(struct tdict *,
+		    const struct task_summary *);
 /* The vendor parameters of a task or import (its stored JSON) as PARAM
  * rows (PARAM_LABEL, PARAM_VALUE), in the order of fields.def; the task
  * name only when with_name. Nothing when the JSON does not parse. */

@@ -17,44 +17,40 @@
 #include "store/users.h"
 #include "users.h"
 
+/* Each result in Chinese for pages and in English for the CLI: one row,
+ * so that a new result cannot get one language and miss the other. */
+static const struct {
+	const char	*zh;
+	const char	*en;
+} results[USERS__MAX] = {
+	[USERS_OK] = { "已保存", "done" },
+	[USERS_ERROR] = { "服务器内部错误，未做任何修改", "database error, nothing changed" },
+	[USERS_NOT_FOUND] = { "用户不存在", "no such user" },
+	[USERS_EXISTS] = { "该用户名已被使用", "the user exists already" },
+	[USERS_BAD_ROLE] = { "角色无效", "role must be admin, operator or auditor" },
+	[USERS_BAD_NAME] = { "用户名须为 1 到 32 个小写字母、数字或 _ . -，以字母开头", "user names are 1 to 32 of a-z 0-9 _ . -, starting with a letter" },
+	[USERS_BAD_LOGIN] = { "供应商账号最多 64 个字母、数字或 _ . @ -", "a vendor login is at most 64 of A-Z a-z 0-9 _ . @ -" },
+	[USERS_WEAK_PASSWORD] = { "密码不符合要求", "the password is not acceptable" },
+	[USERS_WRONG_PASSWORD] = { "当前密码不正确", "the current password is wrong" },
+	[USERS_LAST_ADMIN] = { "这是最后一个启用的管理员，不能停用或降级", "this is the last enabled administrator: it cannot be disabled or demoted" },
+	[USERS_SELF] = { "不能停用自己的账号", "nobody can disable their own account" },
+	[USERS_UNCHANGED] = { "没有变化", "nothing to change" },
+};
+
 const char *
 users_result_zh(enum users_result r)
 {
-	switch (r) {
-	case USERS_OK:			return "已保存";
-	case USERS_ERROR:		return "服务器内部错误，未做任何修改";
-	case USERS_NOT_FOUND:		return "用户不存在";
-	case USERS_EXISTS:		return "该用户名已被使用";
-	case USERS_BAD_ROLE:		return "角色无效";
-	case USERS_BAD_NAME:		return "用户名须为 1 到 32 个小写字母、数字或 _ . -，以字母开头";
-	case USERS_BAD_LOGIN:		return "供应商账号最多 64 个字母、数字或 _ . @ -";
-	case USERS_WEAK_PASSWORD:	return "密码不符合要求";
-	case USERS_WRONG_PASSWORD:	return "当前密码不正确";
-	case USERS_LAST_ADMIN:		return "这是最后一个启用的管理员，不能停用或降级";
-	case USERS_SELF:		return "不能停用自己的账号";
-	case USERS_UNCHANGED:		return "没有变化";
-	}
-	return "操作失败";
+	if ((unsigned)r >= USERS__MAX || results[r].zh == NULL)
+		return "操作失败";
+	return results[r].zh;
 }
 
 const char *
 users_result_en(enum users_result r)
 {
-	switch (r) {
-	case USERS_OK:			return "done";
-	case USERS_ERROR:		return "database error, nothing changed";
-	case USERS_NOT_FOUND:		return "no such user";
-	case USERS_EXISTS:		return "the user exists already";
-	case USERS_BAD_ROLE:		return "role must be admin, operator or auditor";
-	case USERS_BAD_NAME:		return "user names are 1 to 32 of a-z 0-9 _ . -, starting with a letter";
-	case USERS_BAD_LOGIN:		return "a vendor login is at most 64 of A-Z a-z 0-9 _ . @ -";
-	case USERS_WEAK_PASSWORD:	return "the password is not acceptable";
-	case USERS_WRONG_PASSWORD:	return "the current password is wrong";
-	case USERS_LAST_ADMIN:		return "this is the last enabled administrator: it cannot be disabled or demoted";
-	case USERS_SELF:		return "nobody can disable their own account";
-	case USERS_UNCHANGED:		return "nothing to change";
-	}
-	return "failed";
+	if ((unsigned)r >= USERS__MAX || results[r].en == NULL)
+		return "failed";
+	return results[r].en;
 }
 
 void

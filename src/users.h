@@ -29,6 +29,7 @@ enum users_result {
 	USERS_LAST_ADMIN,	/* would leave no enabled administrator */
 	USERS_SELF,		/* one may not disable oneself */
 	USERS_UNCHANGED,	/* already so */
+	USERS__MAX
 };
 /* The reason in Chinese for pages and in English for the CLI. */
 const char	*users_result_zh(enum users_result);

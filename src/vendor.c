@@ -15,6 +15,8 @@
 #include <openssl/evp.h>
 #include <sodium.h>
 
+#include "errbuf.h"
+#include "textbuf.h"
 #include "utf8.h"
 #include "vendor.h"
 
@@ -36,18 +38,6 @@ static const struct {
 
 /* Code points of the vendor's own text kept in a message. */
 #define VENDOR_TEXT_MAX	80
-
-static void __attribute__((format(printf, 3, 4)))
-seterr(char *buf, size_t bufsz, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	if (buf == NULL || bufsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, bufsz, fmt, ap);
-	va_end(ap);
-}
 
 /* Chinese text for the task page; a cut never leaves half a character. */
 static void __attribute__((format(printf, 2, 3)))
@@ -261,11 +251,11 @@ static int
 check_text(const char *field, const char *s, char *err, size_t errsz)
 {
 	if (s == NULL || s[0] == '\0') {
-		seterr(err, errsz, "%s is empty", field);
+		errbuf_set(err, errsz, "%s is empty", field);
 		return -1;
 	}
 	if (!utf8_valid(s, strlen(s))) {
-		seterr(err, errsz, "%s is not valid UTF-8", field);
+		errbuf_set(err, errsz, "%s is not valid UTF-8", field);
 		return -1;
 	}
 	return 0;
@@ -275,7 +265,7 @@ static int
 check_phase(const char *field, int phase, char *err, size_t errsz)
 {
 	if (phase < 0 || phase > 3) {
-		seterr(err, errsz, "%s must be 1, 2 or 3 (or not given), "
+		errbuf_set(err, errsz, "%s must be 1, 2 or 3 (or not given), "
 		    "not %d", field, phase);
 		return -1;
 	}
@@ -329,8 +319,8 @@ row_json(const struct vendor_row *r, EVP_CIPHER_CTX *cipher, size_t n,
 	if (r->phone != NULL && is_digits(r->phone, 11)) {
 		if (cipher != NULL) {
 			if (encrypt_with(cipher, r->phone, phone) != 0) {
-				seterr(err, errsz, "row %zu: the phone could "
-				    "not be encrypted", n);
+				errbuf_set(err, errsz, "row %zu: the phone "
+				    "could not be encrypted", n);
 				return NULL;
 			}
 		} else
@@ -341,29 +331,29 @@ row_json(const struct vendor_row *r, EVP_CIPHER_CTX *cipher, size_t n,
 			phone[i] = (char)tolower((unsigned char)r->phone[i]);
 		phone[32] = '\0';
 	} else {
-		seterr(err, errsz, "row %zu: phone is neither 11 digits nor "
-		    "32 hex digits", n);
+		errbuf_set(err, errsz, "row %zu: phone is neither 11 digits "
+		    "nor 32 hex digits", n);
 		return NULL;
 	}
 	if (r->name != NULL && r->name[0] != '\0' &&
 	    !utf8_valid(r->name, strlen(r->name))) {
-		seterr(err, errsz, "row %zu: name is not valid UTF-8", n);
+		errbuf_set(err, errsz, "row %zu: name is not valid UTF-8", n);
 		return NULL;
 	}
 	if (r->nother > 0 && (r->titles == NULL || r->values == NULL)) {
-		seterr(err, errsz, "row %zu: otherInfo without titles or "
+		errbuf_set(err, errsz, "row %zu: otherInfo without titles or "
 		    "values", n);
 		return NULL;
 	}
 	for (i = 0; i < r->nother; i++) {
 		if (r->titles[i] == NULL || r->values[i] == NULL) {
-			seterr(err, errsz, "row %zu: otherInfo %zu has no "
+			errbuf_set(err, errsz, "row %zu: otherInfo %zu has no "
 			    "title or no value", n, i + 1);
 			return NULL;
 		}
 		if (!utf8_valid(r->titles[i], strlen(r->titles[i])) ||
 		    !utf8_valid(r->values[i], strlen(r->values[i]))) {
-			seterr(err, errsz, "row %zu: otherInfo %zu is not "
+			errbuf_set(err, errsz, "row %zu: otherInfo %zu is not "
 			    "valid UTF-8", n, i + 1);
 			return NULL;
 		}
@@ -396,7 +386,7 @@ row_json(const struct vendor_row *r, EVP_CIPHER_CTX *cipher, size_t n,
 	return o;
 nomem:
 	cJSON_Delete(o);
-	seterr(err, errsz, "row %zu: out of memory", n);
+	errbuf_set(err, errsz, "row %zu: out of memory", n);
 	return NULL;
 }
 
@@ -415,25 +405,25 @@ add_rows(cJSON *list, vendor_next_row next, void *arg,
 		if ((rc = next(arg, &r)) == 0)
 			break;
 		if (rc < 0) {
-			seterr(err, errsz, "reading row %zu of the list failed",
-			    n + 1);
+			errbuf_set(err, errsz, "reading row %zu of the list "
+			    "failed", n + 1);
 			return -1;
 		}
 		if (++n > VENDOR_MAX_ROWS) {
-			seterr(err, errsz, "deliverList has more than %d rows",
-			    VENDOR_MAX_ROWS);
+			errbuf_set(err, errsz, "deliverList has more than %d "
+			    "rows", VENDOR_MAX_ROWS);
 			return -1;
 		}
 		if ((o = row_json(&r, cipher, n, err, errsz)) == NULL)
 			return -1;
 		if (!cJSON_AddItemToArray(list, o)) {
 			cJSON_Delete(o);
-			seterr(err, errsz, "row %zu: out of memory", n);
+			errbuf_set(err, errsz, "row %zu: out of memory", n);
 			return -1;
 		}
 	}
 	if (n == 0) {
-		seterr(err, errsz, "deliverList is empty");
+		errbuf_set(err, errsz, "deliverList is empty");
 		return -1;
 	}
 	return 0;
@@ -512,7 +502,7 @@ vendor_body(const struct vendor_cfg *cfg, const char *login_name,
 	char		*text = NULL;
 	int		 ok;
 
-	seterr(err, errsz, "%s", "");
+	errbuf_set(err, errsz, "%s", "");
 	if (len != NULL)
 		*len = 0;
 	if (login_name == NULL)
@@ -522,17 +512,18 @@ vendor_body(const struct vendor_cfg *cfg, const char *login_name,
 	    check_task(t, err, errsz) != 0)
 		return NULL;
 	if (cfg->sign_key == NULL || cfg->sign_key[0] == '\0') {
-		seterr(err, errsz, "sign_key is not configured");
+		errbuf_set(err, errsz, "sign_key is not configured");
 		return NULL;
 	}
 	if (vendor_sign(cfg->sign_recipe, cfg->org_code, login_name,
 	    t->text[FIELD_NAME], cfg->sign_key, sign) != 0) {
-		seterr(err, errsz, "sign_recipe is missing or has a placeholder "
-		    "other than {orgCode} {loginName} {name} {key}");
+		errbuf_set(err, errsz, "sign_recipe is missing or has a "
+		    "placeholder other than {orgCode} {loginName} {name} "
+		    "{key}");
 		return NULL;
 	}
 	if (cfg->phone_aes && (cipher = cipher_new(cfg->phone_key)) == NULL) {
-		seterr(err, errsz, "phone_key is not 32 hex digits, or the "
+		errbuf_set(err, errsz, "phone_key is not 32 hex digits, or the "
 		    "AES-128-ECB cipher is not available");
 		return NULL;
 	}
@@ -541,13 +532,13 @@ vendor_body(const struct vendor_cfg *cfg, const char *login_name,
 	    add_task(root, cfg->org_code, sign, login_name, t, &list) == 0;
 	sodium_memzero(sign, sizeof(sign));
 	if (!ok) {
-		seterr(err, errsz, "out of memory");
+		errbuf_set(err, errsz, "out of memory");
 		goto out;
 	}
 	if (add_rows(list, next, arg, cipher, err, errsz) != 0)
 		goto out;
 	if ((text = cJSON_PrintUnformatted(root)) == NULL) {
-		seterr(err, errsz, "out of memory");
+		errbuf_set(err, errsz, "out of memory");
 		goto out;
 	}
 	if (len != NULL)
@@ -562,35 +553,25 @@ out:
 
 /* The answer, kept up to VENDOR_REPLY_MAX bytes. */
 struct reply {
-	char	*buf;
-	size_t	 len, cap;
-	int	 too_big;
+	struct textbuf	 body;
+	int		 too_big;
 };
 
 static size_t
 reply_write(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct reply	*r = arg;
-	size_t		 n = size * nmemb, cap;
-	char		*p;
+	size_t		 n = size * nmemb;
 
-	if (n > VENDOR_REPLY_MAX - r->len) {
+	switch (textbuf_add(&r->body, data, n, VENDOR_REPLY_MAX)) {
+	case 0:
+		return n;
+	case 1:
 		r->too_big = 1;
 		return 0;	/* makes curl stop with CURLE_WRITE_ERROR */
+	default:
+		return 0;
 	}
-	if (r->len + n + 1 > r->cap) {
-		cap = r->cap == 0 ? 4096 : r->cap;
-		while (cap < r->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(r->buf, cap)) == NULL)
-			return 0;
-		r->buf = p;
-		r->cap = cap;
-	}
-	memcpy(r->buf + r->len, data, n);
-	r->len += n;
-	r->buf[r->len] = '\0';
-	return n;
 }
 
 /* Codes curl returns only before it has sent anything: name resolution,
@@ -783,28 +764,28 @@ classify_reply(struct vendor_result *res, const struct reply *r,
 
 	if (st >= 500) {
 		unknown(res, "供应商服务器出错");
-		seterr(res->detail, sizeof(res->detail), "HTTP %ld, %zu-byte "
-		    "reply: server error, the batch may have been taken", st,
-		    r->len);
+		errbuf_set(res->detail, sizeof(res->detail), "HTTP %ld, "
+		    "%zu-byte reply: server error, the batch may have been "
+		    "taken", st, r->body.len);
 		return;
 	}
 	if (st < 200 || (st >= 300 && st < 400)) {
 		unknown(res, "供应商的答复不是预期的格式");
-		seterr(res->detail, sizeof(res->detail), "HTTP %ld, %zu-byte "
-		    "reply: unexpected status (redirects are not followed)",
-		    st, r->len);
+		errbuf_set(res->detail, sizeof(res->detail), "HTTP %ld, "
+		    "%zu-byte reply: unexpected status (redirects are not "
+		    "followed)", st, r->body.len);
 		return;
 	}
-	text = r->buf != NULL ? r->buf : "";
+	text = r->body.p != NULL ? r->body.p : "";
 	/* Some servers put a UTF-8 BOM before JSON. */
-	if (r->len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+	if (r->body.len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		text += 3;
-	if (r->buf == NULL || strlen(r->buf) != r->len ||
+	if (r->body.p == NULL || strlen(r->body.p) != r->body.len ||
 	    (root = cJSON_ParseWithOpts(text, NULL, 1)) == NULL ||
 	    !cJSON_IsObject(root)) {
 		unknown(res, "供应商的答复不是 JSON");
-		seterr(res->detail, sizeof(res->detail), "HTTP %ld, %zu-byte "
-		    "reply (%s) is not a JSON object", st, r->len,
+		errbuf_set(res->detail, sizeof(res->detail), "HTTP %ld, "
+		    "%zu-byte reply (%s) is not a JSON object", st, r->body.len,
 		    ctype != NULL ? ctype : "no Content-Type");
 		cJSON_Delete(root);
 		return;
@@ -813,8 +794,9 @@ classify_reply(struct vendor_result *res, const struct reply *r,
 	if (!cJSON_IsNumber(code) || code->valuedouble !=
 	    floor(code->valuedouble) || fabs(code->valuedouble) > 1e9) {
 		unknown(res, "供应商的答复缺少 errCode");
-		seterr(res->detail, sizeof(res->detail), "HTTP %ld, %zu-byte "
-		    "JSON reply without a numeric errCode", st, r->len);
+		errbuf_set(res->detail, sizeof(res->detail), "HTTP %ld, "
+		    "%zu-byte JSON reply without a numeric errCode", st,
+		    r->body.len);
 		cJSON_Delete(root);
 		return;
 	}
@@ -824,20 +806,21 @@ classify_reply(struct vendor_result *res, const struct reply *r,
 	if (res->err_code == 0) {
 		if (st >= 400) {
 			unknown(res, "供应商答复成功但 HTTP 状态是错误");
-			seterr(res->detail, sizeof(res->detail), "HTTP %ld "
+			errbuf_set(res->detail, sizeof(res->detail), "HTTP %ld "
 			    "with errCode 0: contradictory", st);
 		} else if (task_id_text(root, res->task_id,
 		    sizeof(res->task_id)) != 0) {
 			res->task_id[0] = '\0';
 			unknown(res, "供应商答复成功但没有可用的任务 id");
-			seterr(res->detail, sizeof(res->detail), "HTTP %ld, "
-			    "errCode 0 without a usable result.taskId", st);
+			errbuf_set(res->detail, sizeof(res->detail), "HTTP "
+			    "%ld, errCode 0 without a usable result.taskId",
+			    st);
 		} else {
 			res->outcome = VENDOR_ACCEPTED;
 			set_message(res,
 			    "供应商已受理，任务 id：%s", res->task_id);
-			seterr(res->detail, sizeof(res->detail), "HTTP %ld, "
-			    "errCode 0, taskId %s", st, res->task_id);
+			errbuf_set(res->detail, sizeof(res->detail), "HTTP "
+			    "%ld, errCode 0, taskId %s", st, res->task_id);
 		}
 		cJSON_Delete(root);
 		return;
@@ -854,8 +837,9 @@ classify_reply(struct vendor_result *res, const struct reply *r,
 		set_message(res,
 		    "供应商返回了文档中没有的错误码 %ld%s%s", res->err_code,
 		    said[0] != '\0' ? ": " : "", said);
-	seterr(res->detail, sizeof(res->detail), "HTTP %ld, errCode %ld (%s)",
-	    st, res->err_code, zh != NULL ? "documented" : "not in the document");
+	errbuf_set(res->detail, sizeof(res->detail), "HTTP %ld, errCode %ld "
+	    "(%s)", st, res->err_code,
+	    zh != NULL ? "documented" : "not in the document");
 	cJSON_Delete(root);
 }
 
@@ -886,8 +870,8 @@ classify_failure(struct vendor_result *res, CURL *h, CURLcode code,
 		}
 		why = "may have been received";
 	}
-	seterr(res->detail, sizeof(res->detail), "curl error %d (%s): %s; %s",
-	    (int)code, curl_easy_strerror(code),
+	errbuf_set(res->detail, sizeof(res->detail), "curl error %d (%s): %s; "
+	    "%s", (int)code, curl_easy_strerror(code),
 	    errbuf[0] != '\0' ? errbuf : "-", why);
 }
 
@@ -897,7 +881,7 @@ vendor_send(const struct vendor_cfg *cfg, const char *body, size_t len,
 {
 	CURL			*h = NULL;
 	struct curl_slist	*hdrs = NULL, *l;
-	struct reply		 r = { NULL, 0, 0, 0 };
+	struct reply		 r = { { NULL, 0, 0 }, 0 };
 	char			 errbuf[CURL_ERROR_SIZE];
 	char			*url = NULL, *ctype = NULL;
 	size_t			 blen;
@@ -911,13 +895,15 @@ vendor_send(const struct vendor_cfg *cfg, const char *body, size_t len,
 	if (cfg->url == NULL || cfg->url[0] == '\0') {
 		set_message(res, "%s",
 		    "未配置供应商地址（vendor_url），请求未发出");
-		seterr(res->detail, sizeof(res->detail), "vendor_url is empty");
+		errbuf_set(res->detail, sizeof(res->detail), "vendor_url is "
+		    "empty");
 		return -1;
 	}
 	if (body == NULL || len == 0) {
 		set_message(res, "%s",
 		    "请求内容为空，未发出");
-		seterr(res->detail, sizeof(res->detail), "empty request body");
+		errbuf_set(res->detail, sizeof(res->detail), "empty request "
+		    "body");
 		return -1;
 	}
 	/* The base is documented without a trailing slash; tolerate one. */
@@ -975,8 +961,8 @@ vendor_send(const struct vendor_cfg *cfg, const char *body, size_t len,
 	if (!ok) {
 		set_message(res, "%s",
 		    "发送组件设置失败，请求未发出");
-		seterr(res->detail, sizeof(res->detail), "libcurl refused an "
-		    "option (TLS verification or protocols unavailable?)");
+		errbuf_set(res->detail, sizeof(res->detail), "libcurl refused "
+		    "an option (TLS verification or protocols unavailable?)");
 		goto out;
 	}
 
@@ -998,13 +984,13 @@ vendor_send(const struct vendor_cfg *cfg, const char *body, size_t len,
 nomem:
 	set_message(res, "%s",
 	    "内存不足，请求未发出，稍后自动重试");
-	seterr(res->detail, sizeof(res->detail), "out of memory before "
+	errbuf_set(res->detail, sizeof(res->detail), "out of memory before "
 	    "sending");
 out:
 	curl_slist_free_all(hdrs);
 	if (h != NULL)
 		curl_easy_cleanup(h);
-	free(r.buf);
+	free(r.body.p);
 	free(url);
 	return res->outcome == VENDOR_ACCEPTED ? 0 : -1;
 }
