@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# t7403-pushes-and-bad-rows-paging.sh: the unmatched pushes and a
-# preview's invalid rows page by key. Pushes arriving between two page
+# t7403-pushes-and-bad-rows-paging.sh: the unmatched pushes, a preview's
+# invalid rows and the do-not-call list page by key. Pushes arriving between two page
 # loads do not move the next page of unmatched pushes; 上一页 comes back to
 # the first; a preview of 250 invalid rows shows them 100 a page by line,
 # 下一页 carrying the last line shown, 上一页 the first; bad keys are 400s.
@@ -70,4 +70,20 @@ req "$ajar" GET "/imports/$IMPORT_ID?before=$from"
 expect_body_contains "第 1 页" "上一页 is the first page again"
 req "$ajar" GET "/imports/$IMPORT_ID?after=abc"
 expect_status 400 "a bad key on a preview is a 400"
+expect_body_contains "翻页位置" "... saying so in Chinese"
+
+# The do-not-call list: 上一页 from its second page comes back to the first.
+sql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 130)
+    INSERT INTO dnc (hash, masked, added_by, added_at) SELECT randomblob(32),
+    '135****' || printf('%04d', i), 1, strftime('%s', 'now') FROM n"
+dnc_ids() { grep -oE '<tr id="dnc-[0-9]+"' "$R_BODY" | grep -oE '[0-9]+'; }
+req "$ajar" GET /dnc
+dfirst=$(dnc_ids)
+expect_eq "" "$(link prev)" "the first page of the do-not-call list has no 上一页"
+req "$ajar" GET "$(link next)"
+expect_match "^/dnc\\?after=[0-9]+$" "$(link prev)" "its second page has 上一页 by key"
+req "$ajar" GET "$(link prev)"
+expect_eq "$dfirst" "$(dnc_ids)" "... which shows the first page again"
+req "$ajar" GET "/dnc?after=x"
+expect_status 400 "a bad key on /dnc is a 400"
 expect_body_contains "翻页位置" "... saying so in Chinese"

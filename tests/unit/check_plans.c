@@ -80,8 +80,10 @@ static const struct {
 	  "USING PRIMARY KEY (import_id=? AND seq<?)" },
 	{ STMT_IMPORT_BAD_PAGE_UP, "a preview's bad rows, previous",
 	  "USING PRIMARY KEY (import_id=? AND seq>? AND seq<?)" },
-	{ STMT_DNC_PAGE, "the do-not-call list",
+	{ STMT_DNC_PAGE, "the do-not-call list, older",
 	  "USING INTEGER PRIMARY KEY (rowid<?)" },
+	{ STMT_DNC_PAGE_UP, "the do-not-call list, newer",
+	  "USING INTEGER PRIMARY KEY (rowid>?)" },
 };
 
 static void
