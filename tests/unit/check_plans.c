@@ -215,6 +215,9 @@ check_all(const char *when)
 
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
 		plan = plan_of(lists[i].stmt);
+		/* PLANS_PRINT=1: each plan on stdout, for docs/PAGING.md. */
+		if (getenv("PLANS_PRINT") != NULL)
+			printf("%s (%s):\n%s\n", lists[i].what, when, plan);
 		ck_assert_msg(strstr(plan, lists[i].plan) != NULL,
 		    "%s (%s): the plan does not use %s:\n%s", lists[i].what,
 		    when, lists[i].plan, plan);
