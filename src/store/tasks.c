@@ -36,7 +36,9 @@ const char *const store_sql_tasks[STMT__MAX] = {
 	 * tasks_user_state or the primary key); the id range stands for the
 	 * date range too (store_task_list), the times staying as exact bounds;
 	 * a name part is tested on the rows walked (no index can serve a part
-	 * of a name). SUMMARY_* columns.
+	 * of a name; replace() rather than instr(), which PostgreSQL lacks:
+	 * the name holds the part when taking it out changes the name).
+	 * SUMMARY_* columns.
 	 */
 #define TASK_LIST_SELECT \
 	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count," \
@@ -44,7 +46,7 @@ const char *const store_sql_tasks[STMT__MAX] = {
 	    "  AND b.state IN (?7, ?8, ?9, ?10))" \
 	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id" \
 	    " WHERE t.id >= ?1 AND t.id < ?2 AND t.created >= ?3" \
-	    " AND t.created < ?4 AND (?5 = '' OR instr(t.name, ?5) > 0)"
+	    " AND t.created < ?4 AND (?5 = '' OR replace(t.name, ?5, '') <> t.name)"
 #define TASKS_DOWN	" ORDER BY t.id DESC LIMIT ?6"
 #define TASKS_UP	" ORDER BY t.id LIMIT ?6"
 	[STMT_TASK_LIST] = TASK_LIST_SELECT TASKS_DOWN,
