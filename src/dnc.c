@@ -546,6 +546,39 @@ dnc_page(struct db *db, int64_t before, size_t n, struct dnc_entry *rows,
 	return 0;
 }
 
+/* Walking up from an after= key: the id of the n-th entry above it. */
+struct upward {
+	size_t	 n, seen;
+	int64_t	 top;
+};
+
+static int
+count_up(void *arg, const struct dnc_entry *e)
+{
+	struct upward	*u = arg;
+
+	if (++u->seen == u->n)
+		u->top = e->id;
+	return 0;
+}
+
+int
+dnc_page_before(struct db *db, int64_t after, size_t n, int64_t *before)
+{
+	struct upward	 u = { n, 0, 0 };
+
+	*before = 0;
+	if (store_dnc_page_newer(db, after, (int64_t)n + 1, count_up,
+	    &u) == -1) {
+		log_err("dnc: cannot read a page of the list");
+		return -1;
+	}
+	/* Unless they are the newest: then the first page, full. */
+	if (u.seen > n)
+		*before = u.top + 1;
+	return 0;
+}
+
 int64_t
 dnc_count(struct db *db)
 {

@@ -112,6 +112,9 @@ int	dnc_expired(const char *expires);
  * first, into rows[n]; *got how many, *more whether others follow. */
 int	dnc_page(struct db *, int64_t before, size_t n, struct dnc_entry *rows,
 	    size_t *got, int *more);
+/* The before key of the page of the n entries just above after (newer),
+ * or 0 when they are the newest (the first page): 0, or -1. */
+int	dnc_page_before(struct db *, int64_t after, size_t n, int64_t *before);
 int64_t	dnc_count(struct db *);
 
 /* A list of numbers added at once (one number per row, the readers of

@@ -1,6 +1,7 @@
 /* page_audit.c: GET /audit — the audit log, newest first, 25 a page,
- * filtered by user, action and a date range (local dates). Statuses: 200,
- * 400 (a filter that is not valid; the page says which), 500. */
+ * filtered by user, action and a date range (local dates), paged by key
+ * (before=, after=; page= for the unfiltered log). Statuses: 200, 400 (a
+ * filter or key that is not valid; the page says which), 500. */
 #include "autoconf.h"
 
 #include <math.h>
@@ -276,6 +277,7 @@ struct rows {
 	char	*html;
 	size_t	 used, cap;
 	int	 n;		/* entries read, the one past the page too */
+	int64_t	 first, last;	/* the ids shown first and last */
 };
 
 static int
@@ -289,6 +291,9 @@ add_row(void *arg, const struct audit_row *e)
 	/* One past the page only says that a next page exists. */
 	if (++l->n > PER_PAGE)
 		return 0;
+	if (l->n == 1)
+		l->first = e->id;
+	l->last = e->id;
 	if ((html = row_html(e, &len)) == NULL)
 		return -1;
 	if (l->used + len + 1 > l->cap) {
@@ -303,44 +308,86 @@ add_row(void *arg, const struct audit_row *e)
 	return 0;
 }
 
-static int
-fill_rows(struct request *r, struct tdict *body, int64_t newest, int64_t page,
-    int *more)
+/* The filter of the request, its times in from[] and to[]. */
+static void
+filter_of(struct request *r, struct audit_filter *f, char from[32],
+    char to[32])
 {
-	struct audit_filter f;
-	struct rows	 l = { NULL, 0, 0, 0 };
-	char		 from[32] = "", to[32] = "";
-	int64_t		 ceiling = INT64_MAX, offset = (page - 1) * PER_PAGE;
-
+	from[0] = to[0] = '\0';
 	if (r->fieldmap[KEY_FROM] != NULL)
 		day_start_utc(r->fieldmap[KEY_FROM]->parsed, 0, from);
 	if (r->fieldmap[KEY_TO] != NULL)
 		day_start_utc(r->fieldmap[KEY_TO]->parsed, 1, to);
-	f = (struct audit_filter){ http_field(r, KEY_USER),
+	*f = (struct audit_filter){ http_field(r, KEY_USER),
 	    http_field(r, KEY_ACTION), from, to };
-	if (f.actor == NULL)
-		f.actor = "";
-	if (f.action == NULL)
-		f.action = "";
+}
 
-	/* Without filters, ids are gap-free (the chain's verification
-	 * insists), so a page is an id range and costs the same at any
-	 * depth; filtered pages skip with OFFSET. */
-	if (*f.actor == '\0' && *f.action == '\0' && *from == '\0' &&
-	    *to == '\0') {
-		ceiling = newest - offset;
-		offset = 0;
-	}
-	if (store_audit_page(r->db, &f, ceiling, PER_PAGE + 1, offset,
-	    add_row, &l) == -1) {
+/* Walking up from an after= key: the id of the PER_PAGE-th entry. */
+struct upward {
+	int64_t	 top;
+	int	 n;
+};
+
+static int
+count_up(void *arg, const struct audit_row *e)
+{
+	struct upward	*u = arg;
+
+	if (++u->n == PER_PAGE)
+		u->top = e->id;
+	return 0;
+}
+
+/* The page's key, older than which its rows are (0: the first page), for
+ * a request of after= (the newer page), before= or page= (the unfiltered
+ * log only: its ids are gap-free, the chain insists, so page N is an id
+ * range). -1 on an error. */
+static int
+page_key(struct request *r, const struct audit_filter *f, int64_t newest,
+    int64_t *key)
+{
+	struct upward	 u = { 0, 0 };
+	int64_t		 page = r->fieldmap[KEY_PAGE] != NULL ?
+			    r->fieldmap[KEY_PAGE]->parsed : 1;
+
+	*key = 0;
+	if (r->fieldmap[KEY_BEFORE] != NULL)
+		*key = r->fieldmap[KEY_BEFORE]->parsed;
+	else if (r->fieldmap[KEY_AFTER] != NULL) {
+		/* A page of those just above the key, unless they are the
+		 * newest: then the first page, full. */
+		if (store_audit_page(r->db, f, r->fieldmap[KEY_AFTER]->parsed,
+		    1, PER_PAGE + 1, count_up, &u) == -1)
+			return -1;
+		if (u.n > PER_PAGE)
+			*key = u.top + 1;
+	} else if (page > 1)
+		*key = newest - (page - 1) * PER_PAGE + 1 > 1 ?
+		    newest - (page - 1) * PER_PAGE + 1 : 1;
+	return 0;
+}
+
+static int
+fill_rows(struct request *r, struct tdict *body, int64_t newest)
+{
+	struct audit_filter f;
+	struct rows	 l = { NULL, 0, 0, 0, 0, 0 };
+	char		 from[32], to[32];
+	int64_t		 key;
+
+	filter_of(r, &f, from, to);
+	if (page_key(r, &f, newest, &key) == -1 ||
+	    store_audit_page(r->db, &f, key, 0, PER_PAGE + 1, add_row,
+	    &l) == -1) {
 		free(l.html);
 		return -1;
 	}
 	tdict_setn(body, "ROWS", l.html != NULL ? l.html : "", l.used);
 	free(l.html);
-	*more = l.n > PER_PAGE;
 	if (l.n == 0)
 		tdict_show(body, "EMPTY");
+	ui_fill_pager(r, body, "/audit", fkeys, sizeof(fkeys) / sizeof(fkeys[0]),
+	    key != 0, l.n > PER_PAGE, l.first, l.last);
 	return 0;
 }
 
@@ -397,58 +444,58 @@ body_keep(char *key, char *html, size_t len)
 /* The page body: filters, rows and pager, expanded from audit.tpl;
  * newest is the newest entry's id, which pages the unfiltered log. */
 static int
-make_body(struct request *r, int64_t newest, int64_t pageno, char **html,
-    size_t *len)
+make_body(struct request *r, int64_t newest, char **html, size_t *len)
 {
-	struct tdict	*body = tdict_new(), *s;
-	char		*href;
-	int		 more = 0, rc = -1;
+	struct tdict	*body = tdict_new();
+	int		 rc = -1;
 
 	fill_filters(r, body);
-	if (fill_rows(r, body, newest, pageno, &more) == -1)
+	if (fill_rows(r, body, newest) == -1)
 		goto out;
-	tdict_set_int(body, "PAGE", pageno);
-	if (pageno > 1 && (href = ui_filter_href(r, "/audit", fkeys,
-	    sizeof(fkeys) / sizeof(fkeys[0]), pageno - 1)) != NULL) {
-		s = tdict_add_section(body, "PREV");
-		tdict_set(s, "PREV_HREF", href);
-		free(href);
-	}
-	if (more && (href = ui_filter_href(r, "/audit", fkeys,
-	    sizeof(fkeys) / sizeof(fkeys[0]), pageno + 1)) != NULL) {
-		s = tdict_add_section(body, "NEXT");
-		tdict_set(s, "NEXT_HREF", href);
-		free(href);
-	}
 	rc = tmpl_expand("audit.tpl", body, html, len);
 out:
 	tdict_free(body);
 	return rc;
 }
 
+/* A filter is set: page= (an id range of the whole log) does not apply. */
+static int
+filtered(const struct request *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(fkeys) / sizeof(fkeys[0]); i++)
+		if (http_field(r, fkeys[i]) != NULL &&
+		    *http_field(r, fkeys[i]) != '\0')
+			return 1;
+	return 0;
+}
+
 void
 page_audit(struct request *r)
 {
 	struct tdict	*page, *body, *s;
-	int64_t		 pageno = 1, newest = 0;
+	int64_t		 newest = 0;
 	const char	*v[4];
 	char		*key = NULL, *html;
 	size_t		 len, i;
 
-	if (r->fieldmap[KEY_PAGE] != NULL)
-		pageno = r->fieldmap[KEY_PAGE]->parsed;
 	if (r->fieldnmap[KEY_USER] || r->fieldnmap[KEY_ACTION] ||
 	    r->fieldnmap[KEY_FROM] || r->fieldnmap[KEY_TO] ||
-	    r->fieldnmap[KEY_PAGE]) {
+	    r->fieldnmap[KEY_PAGE] || !ui_pager_valid(r) ||
+	    (r->fieldmap[KEY_PAGE] != NULL &&
+	    r->fieldmap[KEY_PAGE]->parsed > 1 && (r->fieldmap[KEY_BEFORE] ||
+	    r->fieldmap[KEY_AFTER] || filtered(r)))) {
 		/* Say so rather than show an unfiltered list as if filtered. */
 		page = ui_page(r, "审计日志", "audit.tpl", &body);
 		fill_filters(r, body);
 		s = tdict_add_section(page, "FLASH");
 		tdict_set(s, "FLASH_KIND", "error");
 		tdict_set(s, "FLASH_TEXT",
-		    "筛选条件无效：日期请用 YYYY-MM-DD，页码为正整数。");
+		    "筛选条件无效：日期请用 YYYY-MM-DD；翻页位置（before、"
+		    "after）为正整数且只给一个；页码（page）为正整数，"
+		    "只用于未筛选的日志，筛选后请用上一页、下一页。");
 		tdict_show(body, "EMPTY");
-		tdict_set_int(body, "PAGE", pageno);
 		ui_send(r, 400, page);
 		return;
 	}
@@ -459,11 +506,14 @@ page_audit(struct request *r)
 		v[i] = http_field(r, fkeys[i]) != NULL ?
 		    http_field(r, fkeys[i]) : "";
 	/* Filter values hold no "\n" (valid_line, valid_action, valid_date). */
-	if (asprintf(&key, "%lld\n%lld\n%s\n%s\n%s\n%s", (long long)newest,
-	    (long long)pageno, v[0], v[1], v[2], v[3]) < 0)
+	if (asprintf(&key, "%lld\n%lld\n%lld\n%lld\n%s\n%s\n%s\n%s",
+	    (long long)newest, (long long)(r->fieldmap[KEY_PAGE] ?
+	    r->fieldmap[KEY_PAGE]->parsed : 0), (long long)(r->fieldmap[KEY_BEFORE] ?
+	    r->fieldmap[KEY_BEFORE]->parsed : 0), (long long)(r->fieldmap[KEY_AFTER] ?
+	    r->fieldmap[KEY_AFTER]->parsed : 0), v[0], v[1], v[2], v[3]) < 0)
 		goto fail;
 	if (!body_cached(key, &html, &len)) {
-		if (make_body(r, newest, pageno, &html, &len) == -1)
+		if (make_body(r, newest, &html, &len) == -1)
 			goto fail;
 		body_keep(key, html, len);
 	} else

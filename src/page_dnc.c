@@ -50,6 +50,9 @@ fill_entries(struct request *r, struct tdict *body, int can_edit)
 	size_t		 n, i;
 	int		 more;
 
+	if (r->fieldmap[KEY_AFTER] != NULL && dnc_page_before(r->db,
+	    r->fieldmap[KEY_AFTER]->parsed, DNC_PER_PAGE, &before) == -1)
+		return -1;
 	if ((rows = calloc(DNC_PER_PAGE, sizeof(*rows))) == NULL)
 		return -1;
 	if (dnc_page(r->db, before, DNC_PER_PAGE, rows, &n, &more) == -1) {
@@ -80,9 +83,9 @@ fill_entries(struct request *r, struct tdict *body, int can_edit)
 			tdict_set_int(s, "E_ID", rows[i].id);
 		}
 	}
-	if (more && n > 0)
-		tdict_set_int(tdict_add_section(body, "NEXT"), "BEFORE",
-		    rows[n - 1].id);
+	if (n > 0)
+		ui_fill_pager(r, body, "/dnc", NULL, 0, before != 0, more,
+		    rows[0].id, rows[n - 1].id);
 	free(rows);
 	return 0;
 }
@@ -180,6 +183,13 @@ show(struct request *r, int status, const struct outcome *o)
 void
 page_dnc(struct request *r)
 {
+	struct outcome	 o = { 0 };
+
+	if (!ui_pager_valid(r)) {
+		o.page_error = "翻页位置（before、after）为正整数，且只给一个。";
+		show(r, 400, &o);
+		return;
+	}
 	show(r, 200, NULL);
 }
 

@@ -84,7 +84,7 @@ page_tasks_export(struct request *r)
 	ui_tasks_filter(r, &f);
 	/* Headers are out already: a failure (logged) ends the file short,
 	 * as it did before. */
-	store_task_list(r->db, &f, 0, 0, export_task, &e);
+	store_task_list(r->db, &f, 0, 0, 0, export_task, &e);
 	export_finish(&e);
 }
 

@@ -98,7 +98,7 @@ add_latest(void *arg, const struct task_summary *t)
 static int
 fill_latest(struct request *r, struct tdict *body, int64_t creator)
 {
-	struct ui_list	 l = { body, 0 };
+	struct ui_list	 l = { body, 0, 0, 0 };
 	int		 rc;
 
 	rc = store_task_latest(r->db, creator, 10, add_latest, &l);

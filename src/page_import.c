@@ -332,6 +332,33 @@ screened_rows(struct request *r, struct tdict *body, const struct import *im)
 	return f.listed + f.recent;
 }
 
+/* The line the page of bad rows starts after: from after=, or from
+ * before= the BAD_PER_PAGE rows just before it unless they are the first
+ * (then the first page, full). -1 on an error. */
+static int
+bad_key(struct request *r, const struct import *im, int64_t *line)
+{
+	struct store_cursor *c;
+	struct import_bad bad;
+	int		 rc, n = 0;
+
+	*line = 0;
+	if (r->fieldmap[KEY_AFTER] != NULL) {
+		*line = r->fieldmap[KEY_AFTER]->parsed;
+		return 0;
+	}
+	if (r->fieldmap[KEY_BEFORE] == NULL)
+		return 0;
+	if ((c = store_import_bad(r->db, im->id,
+	    r->fieldmap[KEY_BEFORE]->parsed, 1, BAD_PER_PAGE + 1)) == NULL)
+		return -1;
+	while ((rc = store_import_bad_next(c, &bad)) == 1)
+		if (++n == BAD_PER_PAGE + 1)
+			*line = bad.line;
+	store_cursor_close(c);
+	return rc == 0 ? 0 : -1;
+}
+
 static int
 fill_bad(struct request *r, struct tdict *body, const struct import *im,
     int full)
@@ -339,17 +366,23 @@ fill_bad(struct request *r, struct tdict *body, const struct import *im,
 	struct store_cursor *c;
 	struct import_bad bad;
 	struct tdict	*s;
-	int64_t		 page = r->fieldmap[KEY_PAGE] ?
-			    r->fieldmap[KEY_PAGE]->parsed : 1;
 	int64_t		 total = im->invalid + im->duplicates +
 			    screened_rows(r, body, im);
+	int64_t		 key, first = 0, last = 0;
 	char		 why[160], shown[PHONE_NORM_SIZE + 64];
-	int		 rc;
+	int		 rc, n = 0;
 
-	if ((c = store_import_bad(r->db, im->id, BAD_PER_PAGE,
-	    (page - 1) * BAD_PER_PAGE)) == NULL)
+	if (bad_key(r, im, &key) == -1 ||
+	    (c = store_import_bad(r->db, im->id, key, 0,
+	    BAD_PER_PAGE + 1)) == NULL)
 		return -1;
 	while ((rc = store_import_bad_next(c, &bad)) == 1) {
+		/* The one past the page says that a next page exists. */
+		if (++n > BAD_PER_PAGE)
+			continue;
+		if (n == 1)
+			first = bad.line;
+		last = bad.line;
 		s = tdict_add_section(body, "BAD");
 		tdict_set_int(s, "BAD_LINE", bad.line);
 		phone_mask_cell(bad.phone, shown, sizeof(shown));
@@ -370,16 +403,20 @@ fill_bad(struct request *r, struct tdict *body, const struct import *im,
 		tdict_setf(s, "ERRORS_CSV_HREF", "/imports/%lld/errors.csv",
 		    (long long)im->id);
 	}
-	tdict_set_int(body, "BAD_PAGE", page);
-	if (page > 1) {
+	if (key == 0)
+		tdict_set(body, "BAD_PAGE", "第 1 页");
+	else
+		tdict_setf(body, "BAD_PAGE", "第 %lld 至 %lld 行",
+		    (long long)first, (long long)last);
+	if (key != 0) {
 		s = tdict_add_section(body, "BAD_PREV");
-		tdict_setf(s, "BAD_PREV_HREF", "/imports/%lld?page=%lld",
-		    (long long)im->id, (long long)(page - 1));
+		tdict_setf(s, "BAD_PREV_HREF", "/imports/%lld?before=%lld",
+		    (long long)im->id, (long long)first);
 	}
-	if (page * BAD_PER_PAGE < total) {
+	if (n > BAD_PER_PAGE) {
 		s = tdict_add_section(body, "BAD_NEXT");
-		tdict_setf(s, "BAD_NEXT_HREF", "/imports/%lld?page=%lld",
-		    (long long)im->id, (long long)(page + 1));
+		tdict_setf(s, "BAD_NEXT_HREF", "/imports/%lld?after=%lld",
+		    (long long)im->id, (long long)last);
 	}
 	return rc == 0 ? 0 : -1;
 }
@@ -517,6 +554,11 @@ show_preview(struct request *r, int status, int full, const char *error)
 void
 page_import(struct request *r)
 {
+	if (!ui_pager_valid(r)) {
+		ui_error(r, 400, "翻页位置无效",
+		    "翻页位置（before、after）为正整数，且只给一个。");
+		return;
+	}
 	show_preview(r, 200, 0, NULL);
 }
 

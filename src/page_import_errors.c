@@ -45,7 +45,7 @@ errors_csv(struct request *r, int full)
 	rc = audit_record(r->db, &r->actor, "export.errors", im.file_name, d);
 	cJSON_Delete(d);
 	/* Every bad row: no limit. */
-	if (rc == -1 || (cur = store_import_bad(r->db, im.id, -1, 0)) == NULL) {
+	if (rc == -1 || (cur = store_import_bad(r->db, im.id, 0, 0, 0)) == NULL) {
 		import_clear(&im);
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;

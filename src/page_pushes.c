@@ -1,8 +1,10 @@
 /* page_pushes.c: administrators' view of the vendor's pushes. GET
  * /pushes lists the pushes no batch matches yet and those refused as
  * unreadable; POST /pushes/{id}/link ties an unmatched push to a batch by
- * hand. Statuses: 200, 303 (after linking), 404 (no such unmatched push
- * or batch), 422 (no batch given), 500. */
+ * hand. The unmatched pushes are paged by key (before=, after=), the
+ * newest 50 rejected ones shown. Statuses: 200, 303 (after linking), 400
+ * (a page key that is not valid), 404 (no such unmatched push or batch),
+ * 422 (no batch given), 500. */
 #include "autoconf.h"
 
 #include <stdio.h>
@@ -24,6 +26,7 @@ struct unmatched {
 	struct request	*r;
 	struct tdict	*body;
 	int		 n;
+	int64_t		 first, last;	/* the ids shown first and last */
 };
 
 static int
@@ -35,6 +38,9 @@ add_unmatched(void *arg, const struct push_row *p)
 
 	if (++u->n > PER_PAGE)
 		return 1;
+	if (u->n == 1)
+		u->first = p->id;
+	u->last = p->id;
 	s = tdict_add_section(u->body, "UNMATCHED");
 	tdict_set_int(s, "PUSH_ID", p->id);
 	ui_time(p->received, when);
@@ -52,26 +58,40 @@ add_unmatched(void *arg, const struct push_row *p)
 }
 
 static int
-fill_unmatched(struct request *r, struct tdict *body, int64_t page)
+count_up(void *arg, const struct push_row *p)
 {
-	struct unmatched u = { r, body, 0 };
-	struct tdict	*s;
+	int64_t	*u = arg;	/* [0] how many, [1] the PER_PAGE-th id */
 
-	if (store_pushes_unmatched(r->db, PER_PAGE + 1, (page - 1) * PER_PAGE,
-	    add_unmatched, &u) == -1)
+	if (++u[0] == PER_PAGE)
+		u[1] = p->id;
+	return 0;
+}
+
+/* The unmatched pushes older than the page's key: from before=, or from
+ * after= the PER_PAGE just above it unless they are the newest (then the
+ * first page, full). */
+static int
+fill_unmatched(struct request *r, struct tdict *body)
+{
+	struct unmatched u = { r, body, 0, 0, 0 };
+	int64_t		 key = 0, up[2] = { 0, 0 };
+
+	if (r->fieldmap[KEY_BEFORE] != NULL)
+		key = r->fieldmap[KEY_BEFORE]->parsed;
+	else if (r->fieldmap[KEY_AFTER] != NULL) {
+		if (store_pushes_unmatched(r->db, r->fieldmap[KEY_AFTER]->parsed,
+		    1, PER_PAGE + 1, count_up, up) == -1)
+			return -1;
+		if (up[0] > PER_PAGE)
+			key = up[1] + 1;
+	}
+	if (store_pushes_unmatched(r->db, key, 0, PER_PAGE + 1, add_unmatched,
+	    &u) == -1)
 		return -1;
 	if (u.n == 0)
 		tdict_show(body, "NO_UNMATCHED");
-	if (page > 1) {
-		s = tdict_add_section(body, "UNMATCHED_PREV");
-		tdict_setf(s, "UNMATCHED_PREV_HREF", "/pushes?page=%lld",
-		    (long long)(page - 1));
-	}
-	if (u.n > PER_PAGE) {
-		s = tdict_add_section(body, "UNMATCHED_NEXT");
-		tdict_setf(s, "UNMATCHED_NEXT_HREF", "/pushes?page=%lld",
-		    (long long)(page + 1));
-	}
+	ui_fill_pager(r, body, "/pushes", NULL, 0, key != 0, u.n > PER_PAGE,
+	    u.first, u.last);
 	return 0;
 }
 
@@ -104,9 +124,9 @@ add_rejected(void *arg, const struct push_rejected_row *p)
 static int
 fill_rejected(struct request *r, struct tdict *body)
 {
-	struct ui_list	 j = { body, 0 };
+	struct ui_list	 j = { body, 0, 0, 0 };
 
-	if (store_pushes_rejected(r->db, PER_PAGE, 0, add_rejected, &j) == -1)
+	if (store_pushes_rejected(r->db, 0, PER_PAGE, add_rejected, &j) == -1)
 		return -1;
 	if (j.n == 0)
 		tdict_show(body, "NO_REJECTED");
@@ -117,11 +137,14 @@ void
 page_pushes(struct request *r)
 {
 	struct tdict	*page, *body;
-	int64_t		 pageno = r->fieldmap[KEY_PAGE] ?
-			    r->fieldmap[KEY_PAGE]->parsed : 1;
 
+	if (!ui_pager_valid(r)) {
+		ui_error(r, 400, "翻页位置无效",
+		    "翻页位置（before、after）为正整数，且只给一个。");
+		return;
+	}
 	page = ui_page(r, "供应商推送", "pushes.tpl", &body);
-	if (fill_unmatched(r, body, pageno) == -1 ||
+	if (fill_unmatched(r, body) == -1 ||
 	    fill_rejected(r, body) == -1) {
 		tdict_free(page);
 		ui_error(r, 500, "服务器内部错误", NULL);

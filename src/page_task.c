@@ -1,15 +1,16 @@
 /* page_task.c: GET /tasks/{id} — one task: the parameters sent, the
- * list's figures, every batch with its state, vendor task id, errCode,
- * message, attempts and times, and a link that copies its parameters
- * into a new task form; it refreshes itself while batches are still going
- * out. Statuses: 200, 404, 500. */
+ * list's figures and the vendor's import figures over all batches, its
+ * batches 20 a page (after=, before= a batch number) with their state,
+ * vendor task id, errCode, message, attempts, times and figures, and a
+ * link that copies its parameters into a new task form; it refreshes
+ * itself while batches are still going out. Statuses: 200, 400 (a page
+ * key that is not valid), 404, 500. */
 #include "autoconf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "breakdown.h"
 #include "chart.h"
 #include "dnc.h"
 #include "http.h"
@@ -20,11 +21,14 @@
 #include "tmpl.h"
 #include "ui.h"
 
+/* Batches a page: the totals and the chart are over all of them. */
+#define BATCHES_PER_PAGE	20
+
 struct batches {
 	struct request		*r;
 	struct tdict		*body;
 	const struct task_row	*t;
-	int			 may_act, pending, settled;
+	int			 may_act;
 };
 
 static int
@@ -52,10 +56,6 @@ add_batch(void *arg, const struct batch_row *b)
 	snprintf(shortsha, sizeof(shortsha), "%s", b->body_sha256);
 	tdict_set(s, "BATCH_BODY_SHA", shortsha);
 	tdict_set(s, "BATCH_BODY_SHA_FULL", b->body_sha256);
-	if (b->state == BATCH_QUEUED || b->state == BATCH_SENDING)
-		bs->pending++;
-	else
-		bs->settled++;
 	if (bs->may_act && (b->state == BATCH_UNKNOWN ||
 	    b->state == BATCH_FAILED)) {
 		f = tdict_add_section(s, "BATCH_RESEND");
@@ -66,18 +66,54 @@ add_batch(void *arg, const struct batch_row *b)
 	return 0;
 }
 
-/* The batches; returns how many are settled (-1 on error). */
+/* The page's batches, those after seq key, BATCHES_PER_PAGE of them. */
 static int
 fill_batches(struct request *r, struct tdict *body, const struct task_row *t,
-    int may_act, int *pending)
+    int may_act, int64_t key)
 {
-	struct batches	 bs = { r, body, t, may_act, 0, 0 };
+	struct batches	 bs = { r, body, t, may_act };
 
-	*pending = 0;
-	if (store_task_batches(r->db, t->id, add_batch, &bs) == -1)
-		return -1;
-	*pending = bs.pending;
-	return bs.settled;
+	return store_task_batches(r->db, t->id, key, BATCHES_PER_PAGE,
+	    add_batch, &bs);
+}
+
+/* The seq the page's batches follow: after=, or before= minus a page.
+ * Batch numbers run 1..batch_count without gaps (a task is cut into its
+ * batches once, at confirming), so a page is a range of them. */
+static int64_t
+batch_key(const struct request *r, const struct task_row *t)
+{
+	int64_t	 key = 0;
+
+	if (r->fieldmap[KEY_AFTER] != NULL)
+		key = r->fieldmap[KEY_AFTER]->parsed;
+	else if (r->fieldmap[KEY_BEFORE] != NULL)
+		key = r->fieldmap[KEY_BEFORE]->parsed - 1 - BATCHES_PER_PAGE;
+	if (key > t->batch_count - 1)
+		key = t->batch_count - 1;
+	return key > 0 ? key : 0;
+}
+
+/* The pager of the batch tables: first, previous and next pages. */
+static void
+fill_batch_pager(struct tdict *body, const struct task_row *t, int64_t key)
+{
+	struct tdict	*s = tdict_add_section(body, "BATCH_PAGER");
+	int64_t		 last = key + BATCHES_PER_PAGE < t->batch_count ?
+			    key + BATCHES_PER_PAGE : t->batch_count;
+
+	tdict_setf(s, "PAGER_TEXT", "第 %lld 至 %lld 批，共 %lld 批",
+	    (long long)(key + 1), (long long)last, (long long)t->batch_count);
+	if (key > 0) {
+		tdict_setf(tdict_add_section(s, "FIRST"), "FIRST_HREF",
+		    "/tasks/%lld", (long long)t->id);
+		tdict_setf(tdict_add_section(s, "PREV"), "PREV_HREF",
+		    "/tasks/%lld?before=%lld", (long long)t->id,
+		    (long long)(key + 1));
+	}
+	if (last < t->batch_count)
+		tdict_setf(tdict_add_section(s, "NEXT"), "NEXT_HREF",
+		    "/tasks/%lld?after=%lld", (long long)t->id, (long long)last);
 }
 
 /* "2 小时 5 分钟" since t. */
@@ -115,29 +151,75 @@ fill_figures(struct tdict *row, const int64_t *fig)
 	}
 }
 
-/* The vendor's import figures: per batch, in total, as a chart, and
+/* One batch's line of the import figures. */
+struct figure_rows {
+	struct request		*r;
+	struct tdict		*bd;
+	int64_t			 batches;
+};
+
+static int
+add_figures(void *arg, const struct batch_figures *br)
+{
+	struct figure_rows *fr = arg;
+	struct tdict	*row, *s;
+	char		 ago[64];
+
+	row = tdict_add_section(fr->bd, "IMPORT_ROW");
+	tdict_setf(row, "ROW_LABEL", "%lld/%lld", (long long)br->seq,
+	    (long long)fr->batches);
+	if (br->pushed && br->ok) {
+		tdict_set(row, "ROW_STATE", "已推送");
+		fill_figures(row, br->fig);
+	} else if (br->pushed) {
+		tdict_set(row, "ROW_STATE", "导入失败");
+		tdict_show(row, "ROW_NOFIGS");
+		s = tdict_add_section(row, "ROW_FAILED");
+		tdict_set(s, "FAIL_REASON", br->reason);
+	} else {
+		tdict_show(row, "ROW_NOFIGS");
+		s = tdict_add_section(row, "ROW_WAITING");
+		if (br->state == BATCH_SENT) {
+			tdict_set(row, "ROW_STATE", "等待推送");
+			since(fr->r->now, br->sent_at, ago);
+			tdict_setf(s, "WAIT_TEXT", "已发送 %s，尚未收到"
+			    "供应商的导入推送", ago);
+		} else {
+			tdict_set(row, "ROW_STATE",
+			    batch_state_label(br->state));
+			tdict_setf(s, "WAIT_TEXT", "批次%s，没有导入结果",
+			    batch_state_label(br->state));
+		}
+	}
+	if (br->pushes > 1) {
+		s = tdict_add_section(row, "ROW_HISTORY");
+		tdict_setf(s, "HISTORY_TEXT", "共收到 %lld 次推送，显示"
+		    "最新一次", (long long)br->pushes);
+	}
+	return 0;
+}
+
+/* The vendor's import figures: in total and as a chart over all batches
+ * (tt), per batch for the page's batches (those after seq key), and
  * beside the local pre-check. */
 static int
 fill_breakdown(struct request *r, struct tdict *body, const struct task_row *t,
-    int64_t valid, int64_t invalid, int64_t dups)
+    const struct task_totals *tt, int64_t key, int64_t valid,
+    int64_t invalid, int64_t dups)
 {
-	struct breakdown b;
 	struct chart_bar bars[PF__MAX - 1];
+	struct figure_rows fr;
 	struct tdict	*bd, *s, *row;
-	char		 text[256], ago[64];
+	char		 text[256];
 	int64_t		 diff;
 	size_t		 i;
 
-	if (breakdown_load(r->db, t->id, &b) == -1) {
-		breakdown_clear(&b);
-		return -1;
-	}
 	bd = tdict_add_include(body, "BREAKDOWN", "breakdown.tpl");
 	for (i = 0; i < PF__MAX; i++) {
 		s = tdict_add_section(bd, "COL");
 		tdict_set(s, "COL_LABEL", push_figures[i].label);
 	}
-	if (b.with_figures == 0)
+	if (tt->with_figures == 0)
 		tdict_show(bd, "NO_PUSH_YET");
 
 	s = tdict_add_section(bd, "COMPARE");
@@ -151,18 +233,18 @@ fill_breakdown(struct request *r, struct tdict *body, const struct task_row *t,
 			memset(&f, 0, sizeof(f));
 		tdict_set_int(s, "LOCAL_DNC", f.listed);
 		tdict_set_int(s, "LOCAL_RECENT", f.recent);
-		tdict_set_int(s, "VENDOR_BLACKLIST", b.total[PF_BLACKLIST]);
+		tdict_set_int(s, "VENDOR_BLACKLIST", tt->fig[PF_BLACKLIST]);
 	}
-	tdict_set_int(s, "SENT_ROWS", b.sent_rows);
-	tdict_set_int(s, "VENDOR_TOTAL", b.total[PF_TOTAL]);
-	tdict_set_int(s, "VENDOR_SUCCESS", b.total[PF_SUCCESS]);
+	tdict_set_int(s, "SENT_ROWS", tt->sent_rows);
+	tdict_set_int(s, "VENDOR_TOTAL", tt->fig[PF_TOTAL]);
+	tdict_set_int(s, "VENDOR_SUCCESS", tt->fig[PF_SUCCESS]);
 	/* Compare like with like: the rows of the batches reported on. */
-	diff = b.reported_rows - b.total[PF_TOTAL];
-	if (b.with_figures == 0)
+	diff = tt->reported_rows - tt->fig[PF_TOTAL];
+	if (tt->with_figures == 0)
 		snprintf(text, sizeof(text), "尚未收到导入结果，无法比较。");
 	else if (diff == 0)
 		snprintf(text, sizeof(text), "供应商导入总数与已报告批次的发送数一致"
-		    "（%lld 条）。", (long long)b.reported_rows);
+		    "（%lld 条）。", (long long)tt->reported_rows);
 	else {
 		snprintf(text, sizeof(text), "供应商导入总数比已报告批次的发送数"
 		    "%s %lld 条。", diff > 0 ? "少" : "多",
@@ -174,61 +256,30 @@ fill_breakdown(struct request *r, struct tdict *body, const struct task_row *t,
 	for (i = 1; i < PF__MAX; i++) {
 		bars[i - 1].label = push_figures[i].label;
 		bars[i - 1].css = push_figures[i].css;
-		bars[i - 1].value = b.total[i];
+		bars[i - 1].value = tt->fig[i];
 	}
 	snprintf(text, sizeof(text), "导入结果（导入总数 %lld）",
-	    (long long)b.total[PF_TOTAL]);
+	    (long long)tt->fig[PF_TOTAL]);
 	chart_fill(tdict_add_include(bd, "CHART", "chart.tpl"), "task-chart",
-	    text, bars, PF__MAX - 1, b.total[PF_TOTAL]);
+	    text, bars, PF__MAX - 1, tt->fig[PF_TOTAL]);
 
-	for (i = 0; i < b.n; i++) {
-		const struct bd_row *br = &b.rows[i];
-		row = tdict_add_section(bd, "IMPORT_ROW");
-		tdict_setf(row, "ROW_LABEL", "%lld/%zu", (long long)br->seq,
-		    b.n);
-		if (br->pushed && br->ok) {
-			tdict_set(row, "ROW_STATE", "已推送");
-			fill_figures(row, br->fig);
-		} else if (br->pushed) {
-			tdict_set(row, "ROW_STATE", "导入失败");
-			tdict_show(row, "ROW_NOFIGS");
-			s = tdict_add_section(row, "ROW_FAILED");
-			tdict_set(s, "FAIL_REASON", br->reason);
-		} else {
-			tdict_show(row, "ROW_NOFIGS");
-			s = tdict_add_section(row, "ROW_WAITING");
-			if (br->state == BATCH_SENT) {
-				tdict_set(row, "ROW_STATE", "等待推送");
-				since(r->now, br->sent_at, ago);
-				tdict_setf(s, "WAIT_TEXT", "已发送 %s，尚未收到"
-				    "供应商的导入推送", ago);
-			} else {
-				tdict_set(row, "ROW_STATE",
-				    batch_state_label(br->state));
-				tdict_setf(s, "WAIT_TEXT", "批次%s，没有导入结果",
-				    batch_state_label(br->state));
-			}
-		}
-		if (br->pushes > 1) {
-			s = tdict_add_section(row, "ROW_HISTORY");
-			tdict_setf(s, "HISTORY_TEXT", "共收到 %lld 次推送，显示"
-			    "最新一次", (long long)br->pushes);
-		}
-	}
-	if (b.n > 1 || b.with_figures > 0) {
+	fr = (struct figure_rows){ r, bd, tt->batches };
+	if (store_task_breakdown_page(r->db, t->id, key, BATCHES_PER_PAGE,
+	    add_figures, &fr) == -1)
+		return -1;
+	if (tt->batches > 1 || tt->with_figures > 0) {
 		row = tdict_add_section(bd, "IMPORT_ROW");
 		tdict_set(row, "ROW_LABEL", "合计");
 		tdict_show(row, "ROW_IS_TOTAL");
-		tdict_setf(row, "ROW_STATE", "%zu/%zu 批有结果",
-		    b.with_figures, b.n);
-		fill_figures(row, b.total);
+		tdict_setf(row, "ROW_STATE", "%lld/%lld 批有结果",
+		    (long long)tt->with_figures, (long long)tt->batches);
+		fill_figures(row, tt->fig);
 	}
 	s = tdict_add_section(bd, "EXPORTS");
 	tdict_setf(s, "BREAKDOWN_CSV_HREF", "/tasks/%lld/breakdown.csv",
 	    (long long)t->id);
 	tdict_setf(s, "BREAKDOWN_XLSX_HREF", "/tasks/%lld/breakdown.xlsx",
 	    (long long)t->id);
-	breakdown_clear(&b);
 	return 0;
 }
 
@@ -236,11 +287,18 @@ void
 page_task(struct request *r)
 {
 	struct task_row	 t;
+	struct task_totals tt;
 	struct import	 im;
 	struct tdict	*page, *body, *s;
 	char		 when[32];
-	int		 found, settled, pending, may_act;
+	int64_t		 key;
+	int		 found, may_act;
 
+	if (!ui_pager_valid(r)) {
+		ui_error(r, 400, "翻页位置无效",
+		    "翻页位置（before、after）为正整数，且只给一个。");
+		return;
+	}
 	if ((found = task_get(r->db, r->path_id, &t)) == -1) {
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
@@ -281,8 +339,10 @@ page_task(struct request *r)
 		tdict_setf(body, "IMPORT_HREF", "/imports/%lld",
 		    (long long)im.id);
 	}
-	if ((settled = fill_batches(r, body, &t, may_act, &pending)) == -1 ||
-	    fill_breakdown(r, body, &t, im.valid, im.invalid,
+	key = batch_key(r, &t);
+	if (store_task_totals(r->db, t.id, &tt) == -1 ||
+	    fill_batches(r, body, &t, may_act, key) == -1 ||
+	    fill_breakdown(r, body, &t, &tt, key, im.valid, im.invalid,
 	    im.duplicates) == -1) {
 		import_clear(&im);
 		tdict_free(page);
@@ -291,9 +351,10 @@ page_task(struct request *r)
 		return;
 	}
 	import_clear(&im);
+	fill_batch_pager(body, &t, key);
 	tdict_set_int(body, "BATCHES_TOTAL", t.batch_count);
-	tdict_set_int(body, "BATCHES_SETTLED", settled);
-	if (pending > 0) {
+	tdict_set_int(body, "BATCHES_SETTLED", tt.batches - tt.pending);
+	if (tt.pending > 0) {
 		/* A meta refresh: no script needed, and CSP allows it. */
 		s = tdict_add_section(page, "REFRESH");
 		tdict_set_int(s, "REFRESH_SECONDS", 5);

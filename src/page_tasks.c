@@ -1,5 +1,6 @@
 /* page_tasks.c: GET /tasks — task history, newest first, 50 a page,
- * filtered by state, creator, creation date range and a part of the name.
+ * filtered by state, creator, creation date range and a part of the name,
+ * paged by key (before=, after=).
  * Above the tasks on the first page: the drafts (uploaded lists nobody has
  * confirmed, state 待确认), an operator's own or, for an administrator,
  * everyone's. Statuses: 200, 400 (a filter that is not valid), 500. */
@@ -33,6 +34,9 @@ add_row(void *arg, const struct task_summary *t)
 	/* The one more than a page: there is a next page. */
 	if (++rs->n > PER_PAGE)
 		return 0;
+	if (rs->n == 1)
+		rs->first = t->id;
+	rs->last = t->id;
 	s = tdict_add_section(rs->body, "TASK");
 	ui_fill_task_summary(s, t);
 	tdict_set_int(s, "TASK_ID", t->id);
@@ -41,20 +45,57 @@ add_row(void *arg, const struct task_summary *t)
 	return 0;
 }
 
+/* Walking up from an after= key: the id of the PER_PAGE-th task. */
+struct upward {
+	int64_t	 top;
+	int	 n;
+};
+
 static int
-fill_rows(struct request *r, struct tdict *body, int64_t page, int drafts,
-    int *more)
+count_up(void *arg, const struct task_summary *t)
+{
+	struct upward	*u = arg;
+
+	if (++u->n == PER_PAGE)
+		u->top = t->id;
+	return 0;
+}
+
+/* The page's key, older than which its tasks are (0: the first page): from
+ * before=, or from after= the PER_PAGE tasks just above it unless they are
+ * the newest (then the first page, full). -1 on an error. */
+static int
+page_key(struct request *r, const struct task_filter *f, int64_t *key)
+{
+	struct upward	 u = { 0, 0 };
+
+	*key = 0;
+	if (r->fieldmap[KEY_BEFORE] != NULL)
+		*key = r->fieldmap[KEY_BEFORE]->parsed;
+	else if (r->fieldmap[KEY_AFTER] != NULL) {
+		if (store_task_list(r->db, f, r->fieldmap[KEY_AFTER]->parsed, 1,
+		    PER_PAGE + 1, count_up, &u) == -1)
+			return -1;
+		if (u.n > PER_PAGE)
+			*key = u.top + 1;
+	}
+	return 0;
+}
+
+static int
+fill_rows(struct request *r, struct tdict *body, int64_t key, int drafts)
 {
 	struct task_filter f;
-	struct ui_list	 rs = { body, 0 };
+	struct ui_list	 rs = { body, 0, 0, 0 };
 
 	ui_tasks_filter(r, &f);
-	if (store_task_list(r->db, &f, PER_PAGE + 1, (page - 1) * PER_PAGE,
-	    add_row, &rs) == -1)
+	if (store_task_list(r->db, &f, key, 0, PER_PAGE + 1, add_row,
+	    &rs) == -1)
 		return -1;
-	*more = rs.n > PER_PAGE;
 	if (rs.n == 0 && drafts == 0)
 		tdict_show(body, "EMPTY");
+	ui_fill_pager(r, body, "/tasks", task_filter_keys, NTASK_FILTER_KEYS,
+	    key != 0, rs.n > PER_PAGE, rs.first, rs.last);
 	return 0;
 }
 
@@ -116,11 +157,11 @@ void
 page_tasks(struct request *r)
 {
 	struct tdict	*page, *body, *s;
+	struct task_filter f;
 	const struct kpair *state = r->fieldmap[KEY_STATUS];
 	const char	*v;
-	int64_t		 pageno = r->fieldmap[KEY_PAGE] ?
-			    r->fieldmap[KEY_PAGE]->parsed : 1;
-	int		 more = 0, status = 200, drafts = 0;
+	int64_t		 key = 0;
+	int		 status = 200, drafts = 0;
 	enum task_state	 i;
 	char		*href;
 
@@ -140,21 +181,23 @@ page_tasks(struct request *r)
 		if (state != NULL && state->parsed == (int64_t)i)
 			tdict_show(s, "OPT_SELECTED");
 	}
-	if (!ui_tasks_filters_valid(r)) {
+	ui_tasks_filter(r, &f);
+	if (!ui_tasks_filters_valid(r) || !ui_pager_valid(r)) {
 		status = 400;
 		s = tdict_add_section(body, "FILTER_ERROR");
 		tdict_set(s, "TEXT", "筛选条件无效：日期请用 YYYY-MM-DD，"
-		    "名称不超过 200 个字符。");
+		    "名称不超过 200 个字符，翻页位置（before、after）为正整数"
+		    "且只给一个。");
 		tdict_show(body, "EMPTY");
 	} else if (ui_fill_creators(r, body, r->fieldmap[KEY_CREATOR] ?
 	    r->fieldmap[KEY_CREATOR]->parsed : 0) == -1 ||
-	    (pageno == 1 && (drafts = fill_drafts(r, body)) == -1) ||
-	    fill_rows(r, body, pageno, drafts, &more) == -1) {
+	    page_key(r, &f, &key) == -1 ||
+	    (key == 0 && (drafts = fill_drafts(r, body)) == -1) ||
+	    fill_rows(r, body, key, drafts) == -1) {
 		tdict_free(page);
 		ui_error(r, 500, "服务器内部错误", NULL);
 		return;
 	}
-	tdict_set_int(body, "PAGE", pageno);
 	if (status == 200 && (href = ui_filter_href(r, "/tasks", task_filter_keys,
 	    NTASK_FILTER_KEYS, 1)) != NULL) {
 		/* The same filters, as a download: /tasks.csv?page=1&... */
@@ -163,18 +206,6 @@ page_tasks(struct request *r)
 		    strchr(href, '?'));
 		tdict_setf(s, "EXPORT_XLSX_HREF", "/tasks.xlsx%s",
 		    strchr(href, '?'));
-		free(href);
-	}
-	if (status == 200 && pageno > 1 && (href = ui_filter_href(r, "/tasks", task_filter_keys,
-	    NTASK_FILTER_KEYS, pageno - 1))) {
-		s = tdict_add_section(body, "PREV");
-		tdict_set(s, "PREV_HREF", href);
-		free(href);
-	}
-	if (more && (href = ui_filter_href(r, "/tasks", task_filter_keys,
-	    NTASK_FILTER_KEYS, pageno + 1)) != NULL) {
-		s = tdict_add_section(body, "NEXT");
-		tdict_set(s, "NEXT_HREF", href);
 		free(href);
 	}
 	ui_send(r, status, page);

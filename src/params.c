@@ -72,6 +72,8 @@ const struct kvalid keys[KEY__MAX] = {
 	{ valid_dup_scope, "dup_scope" },	/* KEY_DUP_SCOPE */
 	{ valid_dup_days, "dup_days" },		/* KEY_DUP_DAYS */
 	{ valid_dup_action, "dup_action" },	/* KEY_DUP_ACTION */
+	/* The list pages' keys: before (older than, KEY_BEFORE) and after. */
+	{ valid_id, "after" },			/* KEY_AFTER */
 };
 
 /* Every text validator first requires valid UTF-8 without NUL bytes. */

@@ -70,6 +70,7 @@ enum key {
 	KEY_DUP_SCOPE,
 	KEY_DUP_DAYS,
 	KEY_DUP_ACTION,
+	KEY_AFTER,		/* a list page newer than this key */
 	KEY__MAX
 };
 

@@ -197,31 +197,98 @@ ui_day_start(int64_t yyyymmdd, int days)
 	return (int64_t)mktime(&tm);
 }
 
-char *
-ui_filter_href(const struct request *r, const char *path,
-    const enum key *fkeys, size_t n, int64_t page)
+/* path with the filters of fkeys set in r, after first (already in href,
+ * "path?..." ending in '?' or in a parameter). NULL when out of memory. */
+static char *
+add_filters(const struct request *r, char *href, const enum key *fkeys,
+    size_t n)
 {
-	char	*href, *grown, *esc;
+	char	*grown, *esc;
 	size_t	 i;
+	int	 bare = href[strlen(href) - 1] == '?';
 
-	if (asprintf(&href, "%s?page=%lld", path, (long long)page) < 0)
-		return NULL;
 	for (i = 0; i < n; i++) {
 		const char *v = http_field(r, fkeys[i]);
 		if (v == NULL || *v == '\0')
 			continue;
 		if ((esc = http_urlencode(v)) == NULL ||
-		    asprintf(&grown, "%s&%s=%s", href, keys[fkeys[i]].name,
-		    esc) < 0) {
+		    asprintf(&grown, "%s%s%s=%s", href, bare ? "" : "&",
+		    keys[fkeys[i]].name, esc) < 0) {
 			free(esc);
 			free(href);
 			return NULL;
 		}
+		bare = 0;
 		free(esc);
 		free(href);
 		href = grown;
 	}
+	if (bare)
+		href[strlen(href) - 1] = '\0';
 	return href;
+}
+
+char *
+ui_key_href(const struct request *r, const char *path,
+    const enum key *fkeys, size_t n, enum key which, int64_t key)
+{
+	char	*href;
+	int	 rc;
+
+	if (which == KEY__MAX)
+		rc = asprintf(&href, "%s?", path);
+	else
+		rc = asprintf(&href, "%s?%s=%lld", path, keys[which].name,
+		    (long long)key);
+	return rc < 0 ? NULL : add_filters(r, href, fkeys, n);
+}
+
+int
+ui_pager_valid(const struct request *r)
+{
+	return r->fieldnmap[KEY_BEFORE] == NULL &&
+	    r->fieldnmap[KEY_AFTER] == NULL &&
+	    (r->fieldmap[KEY_BEFORE] == NULL || r->fieldmap[KEY_AFTER] == NULL);
+}
+
+void
+ui_fill_pager(const struct request *r, struct tdict *body, const char *path,
+    const enum key *fkeys, size_t n, int newer, int older, int64_t first,
+    int64_t last)
+{
+	char	*href;
+
+	if (newer && (href = ui_key_href(r, path, fkeys, n, KEY__MAX,
+	    0)) != NULL) {
+		tdict_set(tdict_add_section(body, "FIRST"), "FIRST_HREF", href);
+		free(href);
+	}
+	if (newer && (href = ui_key_href(r, path, fkeys, n, KEY_AFTER,
+	    first)) != NULL) {
+		tdict_set(tdict_add_section(body, "PREV"), "PREV_HREF", href);
+		free(href);
+	}
+	if (older && (href = ui_key_href(r, path, fkeys, n, KEY_BEFORE,
+	    last)) != NULL) {
+		tdict_set(tdict_add_section(body, "NEXT"), "NEXT_HREF", href);
+		free(href);
+	}
+	if (!newer)
+		tdict_set(body, "PAGE_LABEL", "第 1 页");
+	else
+		tdict_setf(body, "PAGE_LABEL", "编号 %lld 至 %lld",
+		    (long long)first, (long long)last);
+}
+
+char *
+ui_filter_href(const struct request *r, const char *path,
+    const enum key *fkeys, size_t n, int64_t page)
+{
+	char	*href;
+
+	if (asprintf(&href, "%s?page=%lld", path, (long long)page) < 0)
+		return NULL;
+	return add_filters(r, href, fkeys, n);
 }
 
 void

@@ -40,6 +40,19 @@ int64_t		 ui_day_start(int64_t yyyymmdd, int days);
  * malloc()ed or NULL. */
 char		*ui_filter_href(const struct request *, const char *path,
 		    const enum key *, size_t n, int64_t page);
+/* The same for a list paged by key: "path?before=N&..." (which is
+ * KEY_BEFORE or KEY_AFTER) or, which KEY__MAX, the first page. */
+char		*ui_key_href(const struct request *, const char *path,
+		    const enum key *, size_t n, enum key which, int64_t key);
+/* The before= and after= keys of a list page are valid: numbers, not both. */
+int		 ui_pager_valid(const struct request *);
+/* A list page's pager in body: FIRST and PREV (after=first) when newer rows
+ * exist, NEXT (before=last) when older ones do, PAGE_LABEL; the links
+ * keep the filters of fkeys. */
+struct tdict;
+void		 ui_fill_pager(const struct request *, struct tdict *,
+		    const char *path, const enum key *, size_t n, int newer,
+		    int older, int64_t first, int64_t last);
 
 /* A list being filled by a store walk: the dictionary its sections go
  * into and how many rows came (a page asks for one more than it shows, to
@@ -47,6 +60,7 @@ char		*ui_filter_href(const struct request *, const char *path,
 struct ui_list {
 	struct tdict	*body;
 	int		 n;
+	int64_t		 first, last;	/* keys of the rows shown first and last */
 };
 
 /* The role select of the users forms (ROLE_OPT rows). */

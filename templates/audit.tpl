@@ -33,7 +33,7 @@
 </form>
 <div class="table-wrap" role="region" aria-labelledby="audit-caption" tabindex="0">
 <table class="data-table audit-table">
-<caption id="audit-caption" class="visually-hidden">审计日志记录，第 {{PAGE}} 页</caption>
+<caption id="audit-caption" class="visually-hidden">审计日志记录，{{PAGE_LABEL}}</caption>
 <thead>
 <tr><th scope="col">时间</th><th scope="col">操作人</th><th scope="col">来源地址</th><th scope="col">操作</th><th scope="col">对象</th><th scope="col">详情</th><th scope="col">哈希</th></tr>
 </thead>
@@ -47,7 +47,8 @@
 </table>
 </div>
 <nav class="pager" aria-label="分页">
+{{#FIRST}}<a class="btn btn-secondary" href="{{FIRST_HREF}}">最新</a>{{/FIRST}}
 {{#PREV}}<a class="btn btn-secondary" href="{{PREV_HREF}}" rel="prev">上一页</a>{{/PREV}}
-<span class="pager-current">第 {{PAGE}} 页</span>
+<span class="pager-current">{{PAGE_LABEL}}</span>
 {{#NEXT}}<a class="btn btn-secondary" href="{{NEXT_HREF}}" rel="next">下一页</a>{{/NEXT}}
 </nav>

@@ -105,5 +105,9 @@
 </table>
 </div>
 {{/HAS_ENTRIES}}
-{{#NEXT}}<p class="pager"><a href="/dnc?before={{BEFORE}}">下一页</a></p>{{/NEXT}}
+<nav class="pager" aria-label="免打扰名单分页">
+{{#FIRST}}<a class="btn btn-secondary" href="{{FIRST_HREF}}">最新</a>{{/FIRST}}
+{{#PREV}}<a class="btn btn-secondary" href="{{PREV_HREF}}" rel="prev">上一页</a>{{/PREV}}
+{{#NEXT}}<a class="btn btn-secondary" href="{{NEXT_HREF}}" rel="next">下一页</a>{{/NEXT}}
+</nav>
 </section>

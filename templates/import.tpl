@@ -169,7 +169,7 @@
 <div class="table-foot">
 <nav class="pager" aria-label="无效与重复的行分页">
 {{#BAD_PREV}}<a class="btn btn-secondary" href="{{BAD_PREV_HREF}}" rel="prev">上一页</a>{{/BAD_PREV}}
-<span class="pager-current">第 {{BAD_PAGE}} 页</span>
+<span class="pager-current">{{BAD_PAGE}}</span>
 {{#BAD_NEXT}}<a class="btn btn-secondary" href="{{BAD_NEXT_HREF}}" rel="next">下一页</a>{{/BAD_NEXT}}
 </nav>
 {{#ERRORS_CSV}}<a class="download-link" href="{{ERRORS_CSV_HREF}}" download>下载错误报告（CSV，已脱敏）</a>{{/ERRORS_CSV}}

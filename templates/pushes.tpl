@@ -37,8 +37,9 @@
 </table>
 </div>
 <nav class="pager" aria-label="未匹配的推送分页">
-{{#UNMATCHED_PREV}}<a class="btn btn-secondary" href="{{UNMATCHED_PREV_HREF}}" rel="prev">上一页</a>{{/UNMATCHED_PREV}}
-{{#UNMATCHED_NEXT}}<a class="btn btn-secondary" href="{{UNMATCHED_NEXT_HREF}}" rel="next">下一页</a>{{/UNMATCHED_NEXT}}
+{{#FIRST}}<a class="btn btn-secondary" href="{{FIRST_HREF}}">最新</a>{{/FIRST}}
+{{#PREV}}<a class="btn btn-secondary" href="{{PREV_HREF}}" rel="prev">上一页</a>{{/PREV}}
+{{#NEXT}}<a class="btn btn-secondary" href="{{NEXT_HREF}}" rel="next">下一页</a>{{/NEXT}}
 </nav>
 </section>
 <section class="preview-table" aria-labelledby="rejected-caption">

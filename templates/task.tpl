@@ -72,6 +72,14 @@
 </tbody>
 </table>
 </div>
+{{#BATCH_PAGER}}
+<nav class="pager" aria-label="批次分页">
+{{#FIRST}}<a class="btn btn-secondary" href="{{FIRST_HREF}}">第一页</a>{{/FIRST}}
+{{#PREV}}<a class="btn btn-secondary" href="{{PREV_HREF}}" rel="prev">上一页</a>{{/PREV}}
+<span class="pager-current">{{PAGER_TEXT}}</span>
+{{#NEXT}}<a class="btn btn-secondary" href="{{NEXT_HREF}}" rel="next">下一页</a>{{/NEXT}}
+</nav>
+{{/BATCH_PAGER}}
 </section>
 {{#CAN_CANCEL}}
 <section class="card confirm-bar confirm-bar-danger" aria-labelledby="cancel-title">

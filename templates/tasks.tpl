@@ -47,7 +47,7 @@
 {{#FILTER_ERROR}}<p class="error" role="alert">{{TEXT}}</p>{{/FILTER_ERROR}}
 <div class="table-wrap" role="region" aria-labelledby="tasks-caption" tabindex="0">
 <table class="data-table tasks-table">
-<caption id="tasks-caption" class="visually-hidden">外呼任务，第 {{PAGE}} 页</caption>
+<caption id="tasks-caption" class="visually-hidden">外呼任务，{{PAGE_LABEL}}</caption>
 <thead>
 <tr><th scope="col" class="num col-narrow">编号</th><th scope="col">任务名称</th><th scope="col">创建人</th><th scope="col">创建时间</th><th scope="col" class="num">号码数</th><th scope="col">进度</th><th scope="col">状态</th></tr>
 </thead>
@@ -81,7 +81,8 @@
 </table>
 </div>
 <nav class="pager" aria-label="分页">
+{{#FIRST}}<a class="btn btn-secondary" href="{{FIRST_HREF}}">最新</a>{{/FIRST}}
 {{#PREV}}<a class="btn btn-secondary" href="{{PREV_HREF}}" rel="prev">上一页</a>{{/PREV}}
-<span class="pager-current">第 {{PAGE}} 页</span>
+<span class="pager-current">{{PAGE_LABEL}}</span>
 {{#NEXT}}<a class="btn btn-secondary" href="{{NEXT_HREF}}" rel="next">下一页</a>{{/NEXT}}
 </nav>

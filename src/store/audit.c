@@ -2,6 +2,7 @@
  * over them. */
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "db.h"
@@ -22,16 +23,37 @@ const char *const store_sql_audit[STMT__MAX] = {
 	    " details, prev_hash, hash FROM audit ORDER BY id",
 	[STMT_AUDIT_MAXID] =
 	    "SELECT coalesce(max(id), 0) FROM audit",
-	/* (actor, action, from, to, id ceiling, limit, offset): empty
-	 * filters match everything. Without filters the caller pages by id
-	 * ceiling, which the chain keeps gap-free, so that page 500 costs
-	 * what page 1 costs. AUDIT_PAGE_* columns */
-	[STMT_AUDIT_PAGE] =
-	    "SELECT id, ts, actor, addr, user_agent, action, object, details, hash"
-	    " FROM audit WHERE id <= ?5"
-	    " AND (?1 = '' OR actor = ?1) AND (?2 = '' OR action = ?2)"
-	    " AND (?3 = '' OR ts >= ?3) AND (?4 = '' OR ts < ?4)"
-	    " ORDER BY id DESC LIMIT ?6 OFFSET ?7",
+	/*
+	 * A page of the log, by key: (lowest id, id ceiling excluded, from,
+	 * to, limit), then the actor and/or the action of the filter's shape.
+	 * One statement per shape and direction, so that each walks one index
+	 * in id order from the key (no OR of "no filter", which no planner can
+	 * take to an index, and no OFFSET): the id range stands for the date
+	 * range too (store_audit_page), the times staying as exact bounds.
+	 * AUDIT_PAGE_* columns.
+	 */
+#define AUDIT_PAGE_SELECT \
+	    "SELECT id, ts, actor, addr, user_agent, action, object, details, hash" \
+	    " FROM audit WHERE id >= ?1 AND id < ?2 AND ts >= ?3 AND ts < ?4"
+#define OLDEST_FIRST	" ORDER BY id LIMIT ?5"
+#define NEWEST_FIRST	" ORDER BY id DESC LIMIT ?5"
+	[STMT_AUDIT_PAGE] = AUDIT_PAGE_SELECT NEWEST_FIRST,
+	[STMT_AUDIT_PAGE_UP] = AUDIT_PAGE_SELECT OLDEST_FIRST,
+	[STMT_AUDIT_PAGE_ACTOR] =
+	    AUDIT_PAGE_SELECT " AND actor = ?6" NEWEST_FIRST,
+	[STMT_AUDIT_PAGE_ACTOR_UP] =
+	    AUDIT_PAGE_SELECT " AND actor = ?6" OLDEST_FIRST,
+	[STMT_AUDIT_PAGE_ACTION] =
+	    AUDIT_PAGE_SELECT " AND action = ?6" NEWEST_FIRST,
+	[STMT_AUDIT_PAGE_ACTION_UP] =
+	    AUDIT_PAGE_SELECT " AND action = ?6" OLDEST_FIRST,
+	[STMT_AUDIT_PAGE_BOTH] =
+	    AUDIT_PAGE_SELECT " AND actor = ?6 AND action = ?7" NEWEST_FIRST,
+	[STMT_AUDIT_PAGE_BOTH_UP] =
+	    AUDIT_PAGE_SELECT " AND actor = ?6 AND action = ?7" OLDEST_FIRST,
+	/* (time): the first entry written at or after it, by audit_ts */
+	[STMT_AUDIT_ID_FROM] =
+	    "SELECT id FROM audit WHERE ts >= ?1 ORDER BY ts, id LIMIT 1",
 	/* the newest entry, whole (audit.c checks its HMAC): AUDIT_ENTRY_* */
 	[STMT_AUDIT_HEAD] =
 	    "SELECT id, ts, actor_id, actor, addr, user_agent, action, object,"
@@ -217,17 +239,73 @@ audit_page_fill(void *row, const struct db_row *st)
 
 DB_ROW_WALK(audit_page, struct audit_row, audit_page_fill)
 
+/* The audit times that bound no date range: before and after any entry. */
+#define TS_NONE_FROM	"0000-01-01T00:00:00.000Z"
+#define TS_NONE_TO	"9999-12-31T23:59:59.999Z"
+
+/* The first id at or after time ts into *id (INT64_MAX: none is): 0, -1. */
+static int
+id_from(struct db *db, const char *ts, int64_t *id)
+{
+	int	 rc = db_one_int(db, STMT_AUDIT_ID_FROM, id, DB_TEXT(ts));
+
+	if (rc == 0)
+		*id = INT64_MAX;
+	return rc == -1 ? -1 : 0;
+}
+
 int
-store_audit_page(struct db *db, const struct audit_filter *f, int64_t max_id,
-    int64_t limit, int64_t offset,
+store_audit_page(struct db *db, const struct audit_filter *f, int64_t key,
+    int newer, int64_t limit,
     int (*cb)(void *arg, const struct audit_row *), void *arg)
 {
+	static const enum stmt shapes[4][2] = {
+		{ STMT_AUDIT_PAGE, STMT_AUDIT_PAGE_UP },
+		{ STMT_AUDIT_PAGE_ACTOR, STMT_AUDIT_PAGE_ACTOR_UP },
+		{ STMT_AUDIT_PAGE_ACTION, STMT_AUDIT_PAGE_ACTION_UP },
+		{ STMT_AUDIT_PAGE_BOTH, STMT_AUDIT_PAGE_BOTH_UP },
+	};
 	struct audit_page_walk w = { cb, arg, 0 };
+	const char	*actor = f->actor != NULL ? f->actor : "";
+	const char	*action = f->action != NULL ? f->action : "";
+	const char	*from = f->from != NULL && *f->from != '\0' ? f->from :
+			    TS_NONE_FROM;
+	const char	*to = f->to != NULL && *f->to != '\0' ? f->to :
+			    TS_NONE_TO;
+	int64_t		 lo = 0, hi = INT64_MAX;
+	int		 shape = (*actor != '\0') | (*action != '\0') << 1;
+	enum stmt	 st = shapes[shape][newer != 0];
 
-	return db_each(db, STMT_AUDIT_PAGE, audit_page_row, &w,
-	    DB_TEXT(f->actor != NULL ? f->actor : ""),
-	    DB_TEXT(f->action != NULL ? f->action : ""),
-	    DB_TEXT(f->from != NULL ? f->from : ""),
-	    DB_TEXT(f->to != NULL ? f->to : ""), DB_INT(max_id), DB_INT(limit),
-	    DB_INT(offset));
+	/*
+	 * Entries are appended one transaction each with the time of their
+	 * writing, so the ids of a date range are one range too: the first
+	 * entry at or after "from" up to the first at or after "to". The
+	 * times stay in the statement: an entry out of time order (a clock
+	 * stepped back) is never shown outside the range.
+	 */
+	if (f->from != NULL && *f->from != '\0' && id_from(db, from, &lo) == -1)
+		return -1;
+	if (f->to != NULL && *f->to != '\0' && id_from(db, to, &hi) == -1)
+		return -1;
+	if (newer && key >= lo)
+		lo = key + 1;
+	else if (!newer && key > 0 && key < hi)
+		hi = key;
+	switch (shape) {
+	case 0:
+		return db_each(db, st, audit_page_row, &w, DB_INT(lo),
+		    DB_INT(hi), DB_TEXT(from), DB_TEXT(to), DB_INT(limit));
+	case 1:
+		return db_each(db, st, audit_page_row, &w, DB_INT(lo),
+		    DB_INT(hi), DB_TEXT(from), DB_TEXT(to), DB_INT(limit),
+		    DB_TEXT(actor));
+	case 2:
+		return db_each(db, st, audit_page_row, &w, DB_INT(lo),
+		    DB_INT(hi), DB_TEXT(from), DB_TEXT(to), DB_INT(limit),
+		    DB_TEXT(action));
+	default:
+		return db_each(db, st, audit_page_row, &w, DB_INT(lo),
+		    DB_INT(hi), DB_TEXT(from), DB_TEXT(to), DB_INT(limit),
+		    DB_TEXT(actor), DB_TEXT(action));
+	}
 }

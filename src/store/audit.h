@@ -46,12 +46,13 @@ struct audit_filter {
 	const char	*from;
 	const char	*to;
 };
-/* Entries matching f with ids up to max_id, newest first, skipping offset
- * of them, at most limit: cb is called with each (strings borrowed) and
- * stops the walk by returning non-zero. 0, or -1 on an error (logged) or
- * when cb stopped it. */
+/* A page of the entries matching f, by key: newer 0, those older than
+ * key (0: from the newest), newest first; newer 1, those newer than key,
+ * oldest first. At most limit: cb is called with each (strings borrowed)
+ * and stops the walk by returning non-zero. 0, or -1 on an error (logged)
+ * or when cb stopped it. */
 int	store_audit_page(struct db *, const struct audit_filter *f,
-	    int64_t max_id, int64_t limit, int64_t offset,
+	    int64_t key, int newer, int64_t limit,
 	    int (*cb)(void *arg, const struct audit_row *), void *arg);
 
 #endif

@@ -41,6 +41,12 @@ const char *const store_sql_dnc[STMT__MAX] = {
 	    " coalesce(u.name, ''), d.added_at FROM dnc AS d"
 	    " LEFT JOIN users AS u ON u.id = d.added_by WHERE d.id < ?"
 	    " ORDER BY d.id DESC LIMIT ?",
+	/* (ids above, limit): oldest first, by key; DNC_ENTRY_* columns */
+	[STMT_DNC_PAGE_UP] =
+	    "SELECT d.id, d.masked, d.reason, coalesce(d.expires, ''),"
+	    " coalesce(u.name, ''), d.added_at FROM dnc AS d"
+	    " LEFT JOIN users AS u ON u.id = d.added_by WHERE d.id > ?"
+	    " ORDER BY d.id LIMIT ?",
 	[STMT_DNC_COUNT] =
 	    "SELECT count(*) FROM dnc",
 	/* (hash, user, time) */
@@ -212,6 +218,16 @@ store_dnc_page(struct db *db, int64_t before, int64_t limit,
 	struct dnc_page_walk w = { cb, arg, 0 };
 
 	return db_each(db, STMT_DNC_PAGE, dnc_page_row, &w, DB_INT(before),
+	    DB_INT(limit));
+}
+
+int
+store_dnc_page_newer(struct db *db, int64_t after, int64_t limit,
+    int (*cb)(void *arg, const struct dnc_entry *), void *arg)
+{
+	struct dnc_page_walk w = { cb, arg, 0 };
+
+	return db_each(db, STMT_DNC_PAGE_UP, dnc_page_row, &w, DB_INT(after),
 	    DB_INT(limit));
 }
 

@@ -50,6 +50,9 @@ int	store_dnc_by_id(struct db *, int64_t id, struct dnc_entry *e);
  * -1 on an error (logged) or when cb stopped it. */
 int	store_dnc_page(struct db *, int64_t before, int64_t limit,
 	    int (*cb)(void *arg, const struct dnc_entry *), void *arg);
+/* The same for ids above after, oldest first. */
+int	store_dnc_page_newer(struct db *, int64_t after, int64_t limit,
+	    int (*cb)(void *arg, const struct dnc_entry *), void *arg);
 /* The number of entries: 0 or -1. */
 int	store_dnc_count(struct db *, int64_t *n);
 

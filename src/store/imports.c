@@ -4,6 +4,7 @@
  * table of import states. */
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,10 +94,16 @@ const char *const store_sql_imports[STMT__MAX] = {
 	[STMT_IMPORT_ROWS_RANGE] =
 	    "SELECT seq, line, phone, name, other FROM import_rows"
 	    " WHERE import_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
-	/* (import, limit, offset): BAD_* columns, by line */
+	/* (import, key, limit): the bad rows (seq -line) after the key's line
+	 * (key -line, 0 from the first), by line; or (_UP) those before it,
+	 * last first, both by the primary key: BAD_* columns */
 	[STMT_IMPORT_BAD_PAGE] =
 	    "SELECT line, phone, reason, dup_of FROM import_rows"
-	    " WHERE import_id = ? AND seq < 0 ORDER BY seq DESC LIMIT ? OFFSET ?",
+	    " WHERE import_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3",
+	[STMT_IMPORT_BAD_PAGE_UP] =
+	    "SELECT line, phone, reason, dup_of FROM import_rows"
+	    " WHERE import_id = ?1 AND seq > ?2 AND seq < 0 ORDER BY seq"
+	    " LIMIT ?3",
 	/* (import): the task's id */
 	[STMT_IMPORT_TASK] =
 	    "SELECT id FROM tasks WHERE import_id = ?",
@@ -424,11 +431,13 @@ store_import_rows_next(struct store_cursor *c, struct import_row *row)
 }
 
 struct store_cursor *
-store_import_bad(struct db *db, int64_t import_id, int64_t limit,
-    int64_t offset)
+store_import_bad(struct db *db, int64_t import_id, int64_t line, int up,
+    int64_t limit)
 {
-	return db_open_cursor(db, STMT_IMPORT_BAD_PAGE, DB_INT(import_id),
-	    DB_INT(limit), DB_INT(offset));
+	/* A bad row's seq is minus its line. */
+	return db_open_cursor(db, up ? STMT_IMPORT_BAD_PAGE_UP :
+	    STMT_IMPORT_BAD_PAGE, DB_INT(import_id), DB_INT(-line),
+	    DB_INT(limit > 0 ? limit : INT64_MAX));
 }
 
 static int

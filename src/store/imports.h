@@ -117,10 +117,11 @@ struct import_bad {
 	int64_t		 line, dup_of;	/* dup_of 0: not a repeat */
 	const char	*phone, *reason;
 };
-/* The bad rows by line, limit of them (-1: all) from offset. NULL on
- * error; one cursor at a time, as above. */
+/* The bad rows by key: up 0, those after line (0: from the first), by
+ * line; up 1, those before line, the last first; limit of them (0: all).
+ * NULL on error; one cursor at a time, as above. */
 struct store_cursor *store_import_bad(struct db *, int64_t import_id,
-	    int64_t limit, int64_t offset);
+	    int64_t line, int up, int64_t limit);
 int	store_import_bad_next(struct store_cursor *, struct import_bad *);
 
 /* The task made of an import: 1 and *task_id, 0 none, -1 error. */

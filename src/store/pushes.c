@@ -2,6 +2,7 @@
  * typed functions over them. */
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "db.h"
@@ -38,16 +39,22 @@ const char *const store_sql_pushes[STMT__MAX] = {
 	[STMT_PUSH_LINK_MANUAL] =
 	    "UPDATE pushes SET batch_id = ?, linked_by = ?"
 	    " WHERE id = ? AND batch_id IS NULL",
-	/* (limit, offset): PUSH_ROW_* columns */
-	[STMT_PUSH_UNMATCHED] =
-	    "SELECT id, received, addr, sn, batch_id, linked_by, ok, reason,"
-	    " total, success"
-	    " FROM pushes WHERE batch_id IS NULL ORDER BY id DESC LIMIT ? OFFSET ?",
-	/* (limit, offset): REJECTED_ROW_* columns */
+	/* (key, limit): the unmatched pushes older than key, newest first, or
+	 * (_UP) newer than key, oldest first, by the partial index
+	 * pushes_unmatched: PUSH_ROW_* columns */
+#define PUSH_UNMATCHED_SELECT \
+	    "SELECT id, received, addr, sn, batch_id, linked_by, ok, reason," \
+	    " total, success FROM pushes WHERE batch_id IS NULL"
+	[STMT_PUSH_UNMATCHED] = PUSH_UNMATCHED_SELECT
+	    " AND id < ?1 ORDER BY id DESC LIMIT ?2",
+	[STMT_PUSH_UNMATCHED_UP] = PUSH_UNMATCHED_SELECT
+	    " AND id > ?1 ORDER BY id LIMIT ?2",
+	/* (key, limit): the rejected pushes older than key, newest first:
+	 * REJECTED_ROW_* columns */
 	[STMT_PUSH_REJECTED_LIST] =
 	    "SELECT id, received, addr, content_type, length,"
 	    " substr(body, 1, 2000), reason"
-	    " FROM rejected_pushes ORDER BY id DESC LIMIT ? OFFSET ?",
+	    " FROM rejected_pushes WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
 };
 
 enum { BATCH_VT_ID, BATCH_VT_TASK };
@@ -184,21 +191,25 @@ DB_ROW_WALK(push, struct push_row, push_row_fill)
 DB_ROW_WALK(push_rejected, struct push_rejected_row, push_rejected_fill)
 
 int
-store_pushes_unmatched(struct db *db, int64_t limit, int64_t offset,
+store_pushes_unmatched(struct db *db, int64_t key, int newer, int64_t limit,
     int (*cb)(void *, const struct push_row *), void *arg)
 {
 	struct push_walk w = { cb, arg, 0 };
 
-	return db_each(db, STMT_PUSH_UNMATCHED, push_row, &w, DB_INT(limit),
-	    DB_INT(offset)) == -1 && !w.stopped ? -1 : 0;
+	if (!newer && key <= 0)
+		key = INT64_MAX;
+	return db_each(db, newer ? STMT_PUSH_UNMATCHED_UP : STMT_PUSH_UNMATCHED,
+	    push_row, &w, DB_INT(key), DB_INT(limit)) == -1 && !w.stopped ?
+	    -1 : 0;
 }
 
 int
-store_pushes_rejected(struct db *db, int64_t limit, int64_t offset,
+store_pushes_rejected(struct db *db, int64_t key, int64_t limit,
     int (*cb)(void *, const struct push_rejected_row *), void *arg)
 {
 	struct push_rejected_walk w = { cb, arg, 0 };
 
 	return db_each(db, STMT_PUSH_REJECTED_LIST, push_rejected_row, &w,
-	    DB_INT(limit), DB_INT(offset)) == -1 && !w.stopped ? -1 : 0;
+	    DB_INT(key > 0 ? key : INT64_MAX), DB_INT(limit)) == -1 &&
+	    !w.stopped ? -1 : 0;
 }

@@ -89,9 +89,12 @@ struct push_row {
 	const char	*reason;
 	int64_t		 total, success;
 };
-/* The unmatched pushes, newest first, limit from offset; cb returns 0
- * to go on, anything else to stop. 0 or -1. */
-int	store_pushes_unmatched(struct db *, int64_t limit, int64_t offset,
+/* A page of the unmatched pushes, by key: newer 0, those older than key
+ * (0: from the newest), newest first; newer 1, those newer than key,
+ * oldest first; at most limit. cb returns 0 to go on, anything else to
+ * stop. 0 or -1. */
+int	store_pushes_unmatched(struct db *, int64_t key, int newer,
+	    int64_t limit,
 	    int (*cb)(void *, const struct push_row *), void *arg);
 
 /* A rejected push as listed: the first 2,000 bytes of its body. */
@@ -105,7 +108,9 @@ struct push_rejected_row {
 	size_t		 len;
 	const char	*reason;
 };
-int	store_pushes_rejected(struct db *, int64_t limit, int64_t offset,
+/* The rejected pushes older than key (0: from the newest), newest
+ * first, at most limit; cb as above. */
+int	store_pushes_rejected(struct db *, int64_t key, int64_t limit,
 	    int (*cb)(void *, const struct push_rejected_row *), void *arg);
 
 #endif

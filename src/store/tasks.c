@@ -3,6 +3,7 @@
  * parameter taken from the tables of state.h. */
 #include "autoconf.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,29 +20,90 @@ const char *const store_sql_tasks[STMT__MAX] = {
 	    "SELECT t.id, t.import_id, t.user_id, u.name, t.name, t.params,"
 	    " t.login_name, t.created, t.state, t.rows, t.batch_count"
 	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id WHERE t.id = ?",
-	/* (task): BATCHCOL_* columns, by seq */
+	/* (task, seq, limit): the batches after seq, by seq (the key
+	 * task_id, seq): BATCHCOL_* columns */
 	[STMT_TASK_BATCHES] =
 	    "SELECT id, seq, first_seq, rows, state, attempts, next_attempt,"
 	    " body_sha256, http_status, err_code, message, vendor_task_id,"
-	    " sent_at, updated FROM batches WHERE task_id = ? ORDER BY seq",
-	/* (state or '', user id or 0, from or 0, to or 0, name part or '',
-	 * limit, offset, then the four settled batch states): SUMMARY_*
-	 * columns */
-	[STMT_TASK_LIST] =
-	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count,"
-	    " t.state, (SELECT count(*) FROM batches AS b WHERE b.task_id = t.id"
-	    "  AND b.state IN (?8, ?9, ?10, ?11))"
-	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
-	    " WHERE (?1 = '' OR t.state = ?1) AND (?2 = 0 OR t.user_id = ?2)"
-	    " AND (?3 = 0 OR t.created >= ?3) AND (?4 = 0 OR t.created < ?4)"
-	    " AND (?5 = '' OR instr(t.name, ?5) > 0)"
-	    " ORDER BY t.id DESC LIMIT ?6 OFFSET ?7",
+	    " sent_at, updated FROM batches WHERE task_id = ?1 AND seq > ?2"
+	    " ORDER BY seq LIMIT ?3",
+	/*
+	 * A page of the task history, by key: (lowest id, id ceiling
+	 * excluded, from, to, name part or '', limit, then the four settled
+	 * batch states), then the state and/or the creator of the filter's
+	 * shape. One statement per shape and direction, so that each walks one
+	 * index in id order from the key (tasks_state, tasks_user,
+	 * tasks_user_state or the primary key); the id range stands for the
+	 * date range too (store_task_list), the times staying as exact bounds;
+	 * a name part is tested on the rows walked (no index can serve a part
+	 * of a name; replace() rather than instr(), which PostgreSQL lacks:
+	 * the name holds the part when taking it out changes the name).
+	 * SUMMARY_* columns.
+	 */
+#define TASK_LIST_SELECT \
+	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count," \
+	    " t.state, (SELECT count(*) FROM batches AS b WHERE b.task_id = t.id" \
+	    "  AND b.state IN (?7, ?8, ?9, ?10))" \
+	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id" \
+	    " WHERE t.id >= ?1 AND t.id < ?2 AND t.created >= ?3" \
+	    " AND t.created < ?4 AND (?5 = '' OR replace(t.name, ?5, '') <> t.name)"
+#define TASKS_DOWN	" ORDER BY t.id DESC LIMIT ?6"
+#define TASKS_UP	" ORDER BY t.id LIMIT ?6"
+	[STMT_TASK_LIST] = TASK_LIST_SELECT TASKS_DOWN,
+	[STMT_TASK_LIST_UP] = TASK_LIST_SELECT TASKS_UP,
+	[STMT_TASK_LIST_STATE] = TASK_LIST_SELECT " AND t.state = ?11" TASKS_DOWN,
+	[STMT_TASK_LIST_STATE_UP] = TASK_LIST_SELECT " AND t.state = ?11" TASKS_UP,
+	[STMT_TASK_LIST_USER] = TASK_LIST_SELECT " AND t.user_id = ?11" TASKS_DOWN,
+	[STMT_TASK_LIST_USER_UP] = TASK_LIST_SELECT " AND t.user_id = ?11" TASKS_UP,
+	[STMT_TASK_LIST_BOTH] = TASK_LIST_SELECT
+	    " AND t.user_id = ?11 AND t.state = ?12" TASKS_DOWN,
+	[STMT_TASK_LIST_BOTH_UP] = TASK_LIST_SELECT
+	    " AND t.user_id = ?11 AND t.state = ?12" TASKS_UP,
+	/* (time): the first task made at or after it, by tasks_created */
+	[STMT_TASK_ID_FROM] =
+	    "SELECT id FROM tasks WHERE created >= ?1 ORDER BY created, id"
+	    " LIMIT 1",
 	/* (creator or 0, limit): SUMMARY_* columns, the last two 0 */
 	[STMT_TASK_LATEST] =
 	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count,"
 	    " t.state, 0"
 	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
 	    " WHERE (?1 = 0 OR t.user_id = ?1) ORDER BY t.id DESC LIMIT ?2",
+	/* (task, seq, limit, then the states queued, sending and sent): the
+	 * totals of the task page over all its batches, in one walk of them
+	 * with the newest push of each: TOTALS_* columns */
+	[STMT_TASK_TOTALS] =
+	    "SELECT count(*),"
+	    " coalesce(sum(CASE WHEN b.state IN (?2, ?3) THEN 1 ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN b.state = ?4 THEN b.rows ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN 1 ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN b.rows ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN p.total ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN p.success ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN p.fail ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN p.blacklist ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN p.repeat ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN p.filter ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN p.shi ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN p.kong ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN p.tingji ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN p.kuwu ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN p.chenmo ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN p.fenxian ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN p.ok = 1 THEN p.chaopin ELSE 0 END), 0)"
+	    " FROM batches AS b LEFT JOIN pushes AS p ON p.id ="
+	    " (SELECT max(id) FROM pushes WHERE batch_id = b.id)"
+	    " WHERE b.task_id = ?1",
+	/* (task, seq, limit): the batches after seq, by seq, each with its
+	 * newest push, if any, and how many pushes it had: FIGURES_* columns */
+	[STMT_TASK_BREAKDOWN_PAGE] =
+	    "SELECT b.id, b.seq, b.state, b.rows, b.sent_at, p.id, p.received,"
+	    " p.ok, p.reason, p.total, p.success, p.fail, p.blacklist, p.repeat,"
+	    " p.filter, p.shi, p.kong, p.tingji, p.kuwu, p.chenmo, p.fenxian,"
+	    " p.chaopin, (SELECT count(*) FROM pushes WHERE batch_id = b.id)"
+	    " FROM batches AS b LEFT JOIN pushes AS p ON p.id ="
+	    " (SELECT max(id) FROM pushes WHERE batch_id = b.id)"
+	    " WHERE b.task_id = ?1 AND b.seq > ?2 ORDER BY b.seq LIMIT ?3",
 	/* (task): each batch with its newest push, if any, and how many
 	 * pushes it had: FIGURES_* columns */
 	[STMT_TASK_BREAKDOWN] =
@@ -258,12 +320,41 @@ batch_fill(void *row, const struct db_row *st)
 DB_ROW_WALK(batch, struct batch_row, batch_fill)
 
 int
-store_task_batches(struct db *db, int64_t task_id,
-    int (*cb)(void *, const struct batch_row *), void *arg)
+store_task_batches(struct db *db, int64_t task_id, int64_t after_seq,
+    int64_t limit, int (*cb)(void *, const struct batch_row *), void *arg)
 {
 	struct batch_walk w = { cb, arg, 0 };
 
-	return db_each(db, STMT_TASK_BATCHES, batch_row, &w, DB_INT(task_id));
+	return db_each(db, STMT_TASK_BATCHES, batch_row, &w, DB_INT(task_id),
+	    DB_INT(after_seq), DB_INT(limit > 0 ? limit : INT64_MAX));
+}
+
+enum { TOTALS_BATCHES, TOTALS_PENDING, TOTALS_SENT_ROWS,
+    TOTALS_WITH_FIGURES, TOTALS_REPORTED_ROWS, TOTALS_FIRST };
+
+static int
+totals_fill(void *arg, const struct db_row *st)
+{
+	struct task_totals *t = arg;
+	size_t		 i;
+
+	t->batches = db_col_int(st, TOTALS_BATCHES);
+	t->pending = db_col_int(st, TOTALS_PENDING);
+	t->sent_rows = db_col_int(st, TOTALS_SENT_ROWS);
+	t->with_figures = db_col_int(st, TOTALS_WITH_FIGURES);
+	t->reported_rows = db_col_int(st, TOTALS_REPORTED_ROWS);
+	for (i = 0; i < PF__MAX; i++)
+		t->fig[i] = db_col_int(st, TOTALS_FIRST + (int)i);
+	return 0;
+}
+
+int
+store_task_totals(struct db *db, int64_t task_id, struct task_totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	return db_one_row(db, STMT_TASK_TOTALS, totals_fill, t,
+	    DB_INT(task_id), BATCH_STATE(BATCH_QUEUED),
+	    BATCH_STATE(BATCH_SENDING), BATCH_STATE(BATCH_SENT)) == -1 ? -1 : 0;
 }
 
 static int
@@ -284,21 +375,66 @@ summary_fill(void *row, const struct db_row *st)
 
 DB_ROW_WALK(summary, struct task_summary, summary_fill)
 
+/* The first task id made at or after time t into *id (INT64_MAX: none
+ * was): 0, -1. */
+static int
+task_id_from(struct db *db, int64_t t, int64_t *id)
+{
+	int	 rc = db_one_int(db, STMT_TASK_ID_FROM, id, DB_INT(t));
+
+	if (rc == 0)
+		*id = INT64_MAX;
+	return rc == -1 ? -1 : 0;
+}
+
 int
-store_task_list(struct db *db, const struct task_filter *f, int64_t limit,
-    int64_t offset, int (*cb)(void *, const struct task_summary *),
+store_task_list(struct db *db, const struct task_filter *f, int64_t key,
+    int newer, int64_t limit, int (*cb)(void *, const struct task_summary *),
     void *arg)
 {
+	static const enum stmt shapes[4][2] = {
+		{ STMT_TASK_LIST, STMT_TASK_LIST_UP },
+		{ STMT_TASK_LIST_STATE, STMT_TASK_LIST_STATE_UP },
+		{ STMT_TASK_LIST_USER, STMT_TASK_LIST_USER_UP },
+		{ STMT_TASK_LIST_BOTH, STMT_TASK_LIST_BOTH_UP },
+	};
 	struct summary_walk w = { cb, arg, 0 };
+	int64_t		 lo = 0, hi = INT64_MAX;
+	int64_t		 from = f->from, to = f->to > 0 ? f->to : INT64_MAX;
+	int		 shape = (f->has_state != 0) | (f->user_id != 0) << 1;
+	enum stmt	 st = shapes[shape][newer != 0];
+	const char	*part = f->name_part != NULL ? f->name_part : "";
 
-	return db_each(db, STMT_TASK_LIST, summary_row, &w,
-	    DB_TEXT(f->has_state ? task_state_text(f->state) : ""),
-	    DB_INT(f->user_id), DB_INT(f->from), DB_INT(f->to),
-	    DB_TEXT(f->name_part != NULL ? f->name_part : ""),
-	    /* SQLite's LIMIT -1: no limit. */
-	    DB_INT(limit > 0 ? limit : -1), DB_INT(offset),
-	    BATCH_STATE(BATCH_SENT), BATCH_STATE(BATCH_FAILED),
-	    BATCH_STATE(BATCH_UNKNOWN), BATCH_STATE(BATCH_CANCELLED));
+	/* Tasks are made one transaction each, with the time they were
+	 * made: the ids of a date range are one range (see store_audit_page). */
+	if (f->from > 0 && task_id_from(db, f->from, &lo) == -1)
+		return -1;
+	if (f->to > 0 && task_id_from(db, f->to, &hi) == -1)
+		return -1;
+	if (newer && key >= lo)
+		lo = key + 1;
+	else if (!newer && key > 0 && key < hi)
+		hi = key;
+	if (limit <= 0)
+		limit = INT64_MAX;
+#define TASK_LIST_PARAMS DB_INT(lo), DB_INT(hi), DB_INT(from), DB_INT(to), \
+	    DB_TEXT(part), DB_INT(limit), BATCH_STATE(BATCH_SENT), \
+	    BATCH_STATE(BATCH_FAILED), BATCH_STATE(BATCH_UNKNOWN), \
+	    BATCH_STATE(BATCH_CANCELLED)
+	switch (shape) {
+	case 0:
+		return db_each(db, st, summary_row, &w, TASK_LIST_PARAMS);
+	case 1:
+		return db_each(db, st, summary_row, &w, TASK_LIST_PARAMS,
+		    DB_TEXT(task_state_text(f->state)));
+	case 2:
+		return db_each(db, st, summary_row, &w, TASK_LIST_PARAMS,
+		    DB_INT(f->user_id));
+	default:
+		return db_each(db, st, summary_row, &w, TASK_LIST_PARAMS,
+		    DB_INT(f->user_id), DB_TEXT(task_state_text(f->state)));
+	}
+#undef TASK_LIST_PARAMS
 }
 
 int
@@ -348,6 +484,16 @@ store_task_breakdown(struct db *db, int64_t task_id,
 
 	return db_each(db, STMT_TASK_BREAKDOWN, figures_row, &w,
 	    DB_INT(task_id));
+}
+
+int
+store_task_breakdown_page(struct db *db, int64_t task_id, int64_t after_seq,
+    int64_t limit, int (*cb)(void *, const struct batch_figures *), void *arg)
+{
+	struct figures_walk w = { cb, arg, 0 };
+
+	return db_each(db, STMT_TASK_BREAKDOWN_PAGE, figures_row, &w,
+	    DB_INT(task_id), DB_INT(after_seq), DB_INT(limit));
 }
 
 /* The dashboard's counts: (tasks, numbers). */

@@ -30,10 +30,12 @@ struct batch_row {
 	enum batch_state state;
 	const char	*body_sha256, *message, *vendor_task_id;
 };
-/* The batches of a task by seq: cb per row, non-zero stops. 0, or -1 on an
- * error (logged) or when cb stopped it. */
-int	store_task_batches(struct db *, int64_t task_id,
-	    int (*cb)(void *arg, const struct batch_row *), void *arg);
+/* A page of the batches of a task by seq, by key: those after after_seq
+ * (0: from the first), at most limit (0: all): cb per row, non-zero stops.
+ * 0, or -1 on an error (logged) or when cb stopped it. */
+int	store_task_batches(struct db *, int64_t task_id, int64_t after_seq,
+	    int64_t limit, int (*cb)(void *arg, const struct batch_row *),
+	    void *arg);
 
 /* Which tasks the history lists: has_state 0, user_id 0, from and to 0
  * and name_part NULL or "" match everything; to is exclusive. */
@@ -51,10 +53,12 @@ struct task_summary {
 	enum task_state	 state;
 	const char	*name, *creator;
 };
-/* The tasks f selects, newest first, skipping offset and at most limit
- * (0: all of them): cb per row, non-zero stops. 0, or -1. */
+/* A page of the tasks f selects, by key: newer 0, those older than key
+ * (0: from the newest), newest first; newer 1, those newer than key,
+ * oldest first; at most limit (0: all of them): cb per row, non-zero
+ * stops. 0, or -1. */
 int	store_task_list(struct db *, const struct task_filter *f,
-	    int64_t limit, int64_t offset,
+	    int64_t key, int newer, int64_t limit,
 	    int (*cb)(void *arg, const struct task_summary *), void *arg);
 /* The newest limit tasks of user_id (0: everyone's), as above. */
 int	store_task_latest(struct db *, int64_t user_id, int64_t limit,
@@ -74,6 +78,21 @@ struct batch_figures {
 /* Every batch of the task by seq: cb per row, non-zero stops. 0, or -1. */
 int	store_task_breakdown(struct db *, int64_t task_id,
 	    int (*cb)(void *arg, const struct batch_figures *), void *arg);
+/* The same for a page of them: those after after_seq, at most limit. */
+int	store_task_breakdown_page(struct db *, int64_t task_id,
+	    int64_t after_seq, int64_t limit,
+	    int (*cb)(void *arg, const struct batch_figures *), void *arg);
+/* What the task page says of all the batches of a task, from one
+ * aggregate: how many, how many still queued or sending, the rows of those
+ * sent, and, over the newest push of each batch that held figures, how
+ * many batches those are, their rows and the figures summed. */
+struct task_totals {
+	int64_t		 batches, pending, sent_rows;
+	int64_t		 with_figures, reported_rows;
+	int64_t		 fig[PF__MAX];
+};
+/* 0, or -1 (logged). */
+int	store_task_totals(struct db *, int64_t task_id, struct task_totals *);
 
 /* The dashboard since a time, for user_id's tasks (0: everyone's): tasks
  * created, and numbers in batches the vendor accepted. 0, or -1. */

@@ -3,8 +3,8 @@
 # lock file when needed, starts dialdesk and nginx like the integration
 # tests do (tests/integration/lib.sh), with the sandbox vendor and a worker
 # (vendor.sh), runs login.mjs, task.mjs, drafts.mjs, users.mjs, pages.mjs
-# (every page, both widths, every GET form), lists.mjs and settings.mjs in
-# Chromium, and ends with one
+# (every page, both widths, every GET form), lists.mjs, settings.mjs and
+# paging.mjs in Chromium, and ends with one
 # (vendor.sh), runs login.mjs, task.mjs, drafts.mjs, dnc.mjs and pages.mjs
 # (every page, both widths, every GET form) in Chromium, and ends with one
 # line: `N passed, M failed`. Needs DIALDESK_BIN (default build/dialdesk),
@@ -58,6 +58,19 @@ BASE_URL=$BASE DD_USER=operator DD_PASS=$OPERATOR_PASS LISTS_DIR=$DD_TOP/tests/f
 BASE_URL=$BASE ADMIN_PASS=$ADMIN_PASS OPERATOR_PASS=$OPERATOR_PASS \
     AUDITOR_PASS=$AUDITOR_PASS timeout -k 10 300 node "$here/settings.mjs" |
     tee -a "$out" || rc=${PIPESTATUS[0]}
+# More than two pages of the operator's sent tasks, for paging.mjs.
+op_id=$(sql "SELECT id FROM users WHERE name = 'operator'")
+sql "WITH RECURSIVE n(i) AS (SELECT 100001 UNION ALL SELECT i + 1 FROM n WHERE i < 100130)
+    INSERT INTO imports (id, user_id, created, state, params, file_name, file_path,
+    file_size, file_sha256, format, encoding, delimiter, headers, phone_col, name_col)
+    SELECT i, $op_id, strftime('%s', 'now'), 'confirmed', '{}', 'f.csv', '', 1, 'x',
+    'csv', 'utf-8', ',', '[]', 0, -1 FROM n;
+    WITH RECURSIVE n(i) AS (SELECT 100001 UNION ALL SELECT i + 1 FROM n WHERE i < 100130)
+    INSERT INTO tasks (id, import_id, user_id, name, params, login_name, created,
+    state, rows, batch_count) SELECT i, i, $op_id, '翻页 ' || i, '{}', 'l',
+    strftime('%s', 'now'), 'sent', 10, 0 FROM n"
+BASE_URL=$BASE ADMIN_PASS=$ADMIN_PASS OPERATOR_PASS=$OPERATOR_PASS \
+    timeout -k 10 300 node "$here/paging.mjs" | tee -a "$out" || rc=${PIPESTATUS[0]}
 dd_stop "$worker_pid" 10 || true
 
 # Count here rather than trust the scripts' own lines: stopping the servers

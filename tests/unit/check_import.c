@@ -249,8 +249,9 @@ START_TEST(test_rows_and_bad_page)
 	ck_assert_int_eq(store_import_rows_next(c, &row), 0);
 	store_cursor_close(c);
 
-	/* Page 2 of 2 rows each: lines 12 and 13, by line. */
-	ck_assert_ptr_nonnull(c = store_import_bad(db, id, 2, 2));
+	/* Two rows after the second one (line 11): lines 12 and 13, by line;
+	 * the two before line 12, the last first. */
+	ck_assert_ptr_nonnull(c = store_import_bad(db, id, 11, 0, 2));
 	ck_assert_int_eq(store_import_bad_next(c, &b), 1);
 	ck_assert_int_eq(b.line, 12);
 	ck_assert_str_eq(b.reason, "too_short");
@@ -258,8 +259,14 @@ START_TEST(test_rows_and_bad_page)
 	ck_assert_int_eq(b.line, 13);
 	ck_assert_int_eq(store_import_bad_next(c, &b), 0);
 	store_cursor_close(c);
-	/* All of them (-1), the repeat with the line it repeats. */
-	ck_assert_ptr_nonnull(c = store_import_bad(db, id, -1, 0));
+	ck_assert_ptr_nonnull(c = store_import_bad(db, id, 12, 1, 5));
+	ck_assert_int_eq(store_import_bad_next(c, &b), 1);
+	ck_assert_int_eq(b.line, 11);
+	ck_assert_int_eq(store_import_bad_next(c, &b), 1);
+	ck_assert_int_eq(store_import_bad_next(c, &b), 0);
+	store_cursor_close(c);
+	/* All of them (0), the repeat with the line it repeats. */
+	ck_assert_ptr_nonnull(c = store_import_bad(db, id, 0, 0, 0));
 	while (store_import_bad_next(c, &b) == 1)
 		if (++n == 5)
 			ck_assert_int_eq(b.dup_of, 2);

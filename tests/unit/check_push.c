@@ -307,16 +307,23 @@ START_TEST(test_waiting_then_linked)
 	    "\"失败\"}", &b), 1);
 	ck_assert_int_eq(store("{\"dial_task_main_sn\":\"556\",\"import_mark\":"
 	    "{}}", &c), 1);
-	ck_assert_int_eq(store_pushes_unmatched(pdb, 10, 0, count_unmatched,
+	ck_assert_int_eq(store_pushes_unmatched(pdb, 0, 0, 10, count_unmatched,
 	    ids), 0);
 	ck_assert_int_eq(ids[0], 3);
 	ck_assert_int_eq(ids[1], c);	/* newest first */
 	ck_assert_int_eq(ids[3], a);
+	/* By key: those older than b, then those newer than a (oldest
+	 * first). */
 	ids[0] = 0;
-	ck_assert_int_eq(store_pushes_unmatched(pdb, 2, 2, count_unmatched,
+	ck_assert_int_eq(store_pushes_unmatched(pdb, b, 0, 2, count_unmatched,
 	    ids), 0);
 	ck_assert_int_eq(ids[0], 1);
 	ck_assert_int_eq(ids[1], a);
+	ids[0] = 0;
+	ck_assert_int_eq(store_pushes_unmatched(pdb, a, 1, 1, count_unmatched,
+	    ids), 0);
+	ck_assert_int_eq(ids[0], 1);
+	ck_assert_int_eq(ids[1], b);
 
 	ck_assert_int_eq(sqlite3_exec(db_handle(pdb), "UPDATE batches SET"
 	    " vendor_task_id = '555' WHERE id = 13", NULL, NULL, NULL),
@@ -327,7 +334,7 @@ START_TEST(test_waiting_then_linked)
 	ck_assert_int_eq(pdb_int("SELECT count(*) FROM pushes WHERE batch_id"
 	    " = 13 AND linked_by = 'auto'"), 2);
 	ids[0] = 0;
-	ck_assert_int_eq(store_pushes_unmatched(pdb, 10, 0, count_unmatched,
+	ck_assert_int_eq(store_pushes_unmatched(pdb, 0, 0, 10, count_unmatched,
 	    ids), 0);
 	ck_assert_int_eq(ids[0], 1);
 	ck_assert_int_eq(ids[1], c);
@@ -392,7 +399,7 @@ START_TEST(test_reject)
 	ck_assert_int_eq(pdb_int("SELECT count(*) FROM pushes"), 0);
 	ck_assert_int_eq(pdb_int("SELECT count(*) FROM audit WHERE action ="
 	    " 'push.rejected'"), 1);
-	ck_assert_int_eq(store_pushes_rejected(pdb, 10, 0, list_rejected,
+	ck_assert_int_eq(store_pushes_rejected(pdb, 0, 10, list_rejected,
 	    &got), 0);
 	ck_assert_int_gt(got.id, 0);
 	/* No body at all is kept as an empty one. */

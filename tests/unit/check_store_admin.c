@@ -239,16 +239,17 @@ saw(void *arg, const struct audit_row *e)
 	return s->stop_at != 0 && s->n == s->stop_at;
 }
 
-/* The ids of a page as "4,3,2". */
+/* The ids of a page as "4,3,2": older than key (0: from the newest) or,
+ * newer 1, newer than key. */
 static const char *
-page_ids(const struct audit_filter *f, int64_t max_id, int64_t limit,
-    int64_t offset)
+page_ids(const struct audit_filter *f, int64_t key, int newer,
+    int64_t limit)
 {
 	static char	 out[64];
 	struct seen	 s = { { 0 }, 0, 0 };
 	size_t		 i, len = 0;
 
-	ck_assert_int_eq(store_audit_page(db, f, max_id, limit, offset, saw,
+	ck_assert_int_eq(store_audit_page(db, f, key, newer, limit, saw,
 	    &s), 0);
 	out[0] = '\0';
 	for (i = 0; i < s.n; i++)
@@ -271,26 +272,34 @@ START_TEST(audit_page_filters)
 	struct seen	 s = { { 0 }, 0, 2 };
 
 	audit_four();
-	ck_assert_str_eq(page_ids(&none, INT64_MAX, 10, 0), "4,3,2,1");
-	ck_assert_str_eq(page_ids(&empty, INT64_MAX, 10, 0), "4,3,2,1");
-	ck_assert_str_eq(page_ids(&by_actor, INT64_MAX, 10, 0), "4,2");
-	ck_assert_str_eq(page_ids(&by_action, INT64_MAX, 10, 0), "3,2");
-	ck_assert_str_eq(page_ids(&from, INT64_MAX, 10, 0), "4,3");
+	ck_assert_str_eq(page_ids(&none, 0, 0, 10), "4,3,2,1");
+	ck_assert_str_eq(page_ids(&empty, 0, 0, 10), "4,3,2,1");
+	ck_assert_str_eq(page_ids(&by_actor, 0, 0, 10), "4,2");
+	ck_assert_str_eq(page_ids(&by_action, 0, 0, 10), "3,2");
+	ck_assert_str_eq(page_ids(&from, 0, 0, 10), "4,3");
 	/* to is excluded: the entry at exactly that time is not in. */
-	ck_assert_str_eq(page_ids(&to, INT64_MAX, 10, 0), "2,1");
-	ck_assert_str_eq(page_ids(&both, INT64_MAX, 10, 0), "2");
-	/* The id ceiling, the limit and the offset. */
-	ck_assert_str_eq(page_ids(&none, 3, 10, 0), "3,2,1");
-	ck_assert_str_eq(page_ids(&none, INT64_MAX, 2, 0), "4,3");
-	ck_assert_str_eq(page_ids(&none, INT64_MAX, 2, 2), "2,1");
-	ck_assert_str_eq(page_ids(&by_actor, INT64_MAX, 10, 1), "2");
-	ck_assert_str_eq(page_ids(&by_actor, 3, 10, 0), "2");
+	ck_assert_str_eq(page_ids(&to, 0, 0, 10), "2,1");
+	ck_assert_str_eq(page_ids(&both, 0, 0, 10), "2");
+	/* The key, the limit and the direction. */
+	ck_assert_str_eq(page_ids(&none, 4, 0, 10), "3,2,1");
+	ck_assert_str_eq(page_ids(&none, INT64_MAX, 0, 10), "4,3,2,1");
+	ck_assert_str_eq(page_ids(&none, 0, 0, 2), "4,3");
+	ck_assert_str_eq(page_ids(&none, 3, 0, 2), "2,1");
+	ck_assert_str_eq(page_ids(&by_actor, 4, 0, 10), "2");
+	ck_assert_str_eq(page_ids(&by_actor, 3, 0, 10), "2");
+	ck_assert_str_eq(page_ids(&none, 2, 1, 10), "3,4");
+	ck_assert_str_eq(page_ids(&none, 1, 1, 2), "2,3");
+	ck_assert_str_eq(page_ids(&by_action, 2, 1, 10), "3");
+	ck_assert_str_eq(page_ids(&by_actor, 1, 1, 10), "2,4");
+	ck_assert_str_eq(page_ids(&from, 1, 1, 10), "3,4");
+	ck_assert_str_eq(page_ids(&to, 1, 1, 10), "2");
+	ck_assert_str_eq(page_ids(&from, 4, 0, 10), "3");
+	ck_assert_str_eq(page_ids(&both, 2, 1, 10), "");
 	/* A callback that stops the walk makes it fail. */
-	ck_assert_int_eq(store_audit_page(db, &none, INT64_MAX, 10, 0, saw,
-	    &s), -1);
+	ck_assert_int_eq(store_audit_page(db, &none, 0, 0, 10, saw, &s), -1);
 	ck_assert_uint_eq(s.n, 2);
 	/* The statement was reset: the next read sees the whole log. */
-	ck_assert_str_eq(page_ids(&none, INT64_MAX, 10, 0), "4,3,2,1");
+	ck_assert_str_eq(page_ids(&none, 0, 0, 10), "4,3,2,1");
 }
 END_TEST
 

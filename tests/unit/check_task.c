@@ -283,12 +283,15 @@ collect(void *arg, const struct task_summary *t)
 	return 0;
 }
 
+/* The tasks older than key (0: from the newest) or, newer 1, newer than
+ * key; at most limit (0: all). */
 static size_t
-list(const struct task_filter *f, int64_t limit, int64_t offset,
+list(const struct task_filter *f, int64_t key, int newer, int64_t limit,
     struct listed *l)
 {
 	memset(l, 0, sizeof(*l));
-	ck_assert_int_eq(store_task_list(db, f, limit, offset, collect, l), 0);
+	ck_assert_int_eq(store_task_list(db, f, key, newer, limit, collect, l),
+	    0);
 	return l->n;
 }
 
@@ -320,7 +323,7 @@ START_TEST(test_task_list_filters)
 
 	sql("UPDATE tasks SET state = 'sent' WHERE id = 1");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ck_assert_msg(list(&cases[i].f, 0, 0, &l) == cases[i].n,
+		ck_assert_msg(list(&cases[i].f, 0, 0, 0, &l) == cases[i].n,
 		    "case %zu: %zu rows", i, l.n);
 		if (cases[i].n > 0)
 			ck_assert_msg(l.ids[0] == cases[i].first, "case %zu", i);
@@ -334,22 +337,30 @@ START_TEST(test_task_list_page_and_progress)
 	struct listed	 l;
 
 	memset(&f, 0, sizeof(f));
-	ck_assert_uint_eq(list(&f, 1, 0, &l), 1);
+	ck_assert_uint_eq(list(&f, 0, 0, 1, &l), 1);
 	ck_assert_int_eq(l.ids[0], 2);
 	ck_assert_str_eq(l.creators[0], "admin");
-	ck_assert_uint_eq(list(&f, 1, 1, &l), 1);
+	ck_assert_uint_eq(list(&f, 2, 0, 1, &l), 1);
 	ck_assert_int_eq(l.ids[0], 1);
 	ck_assert_str_eq(l.creators[0], "op");
-	ck_assert_uint_eq(list(&f, 5, 2, &l), 0);
+	ck_assert_uint_eq(list(&f, 1, 0, 5, &l), 0);
+	/* Newer than a key: oldest first. */
+	ck_assert_uint_eq(list(&f, 1, 1, 0, &l), 1);
+	ck_assert_int_eq(l.ids[0], 2);
+	ck_assert_uint_eq(list(&f, 2, 1, 0, &l), 0);
+	f.user_id = 2;
+	ck_assert_uint_eq(list(&f, 0, 1, 0, &l), 1);
+	ck_assert_int_eq(l.ids[0], 1);
+	memset(&f, 0, sizeof(f));
 	/* Settled: sent, refused, unknown, cancelled; not queued or sending. */
-	ck_assert_uint_eq(list(&f, 0, 1, &l), 1);
+	ck_assert_uint_eq(list(&f, 2, 0, 0, &l), 1);
 	ck_assert_int_eq(l.done[0], 0);
 	sql("UPDATE batches SET state = 'unknown' WHERE id = 1;"
 	    "UPDATE batches SET state = 'sending' WHERE id = 2");
-	ck_assert_uint_eq(list(&f, 0, 1, &l), 1);
+	ck_assert_uint_eq(list(&f, 2, 0, 0, &l), 1);
 	ck_assert_int_eq(l.done[0], 1);
 	sql("UPDATE batches SET state = 'failed' WHERE id = 2");
-	ck_assert_uint_eq(list(&f, 0, 1, &l), 1);
+	ck_assert_uint_eq(list(&f, 2, 0, 0, &l), 1);
 	ck_assert_int_eq(l.done[0], 2);
 }
 END_TEST
@@ -368,8 +379,8 @@ START_TEST(test_task_list_callback_stops)
 	int		 calls = 0;
 
 	memset(&f, 0, sizeof(f));
-	ck_assert_int_eq(store_task_list(db, &f, 0, 0, stop_at_first, &calls),
-	    -1);
+	ck_assert_int_eq(store_task_list(db, &f, 0, 0, 0, stop_at_first,
+	    &calls), -1);
 	ck_assert_int_eq(calls, 1);
 	/* The statement is reset: the next walk reads every row again. */
 	calls = 0;
@@ -594,7 +605,7 @@ START_TEST(test_batch_claim_and_outcomes)
 	ck_assert_int_eq(store_batch_claim_open(db, 1, 1), 1);
 
 	memset(&bs, 0, sizeof(bs));
-	ck_assert_int_eq(store_task_batches(db, 1, collect_batch, &bs), 0);
+	ck_assert_int_eq(store_task_batches(db, 1, 0, 0, collect_batch, &bs), 0);
 	ck_assert_uint_eq(bs.n, 2);
 	ck_assert_int_eq(bs.ids[0], 1);
 	ck_assert_int_eq(bs.states[0], BATCH_SENDING);
@@ -604,9 +615,14 @@ START_TEST(test_batch_claim_and_outcomes)
 	ck_assert_int_eq(bs.errs[1], 0);
 	ck_assert_str_eq(bs.vendor[1], "T-2");
 	memset(&bs, 0, sizeof(bs));
-	ck_assert_int_eq(store_task_batches(db, 2, collect_batch, &bs), 0);
+	ck_assert_int_eq(store_task_batches(db, 2, 0, 0, collect_batch, &bs), 0);
 	ck_assert_uint_eq(bs.n, 1);
 	ck_assert_int_eq(bs.states[0], BATCH_UNKNOWN);
+	/* A page by key: the batches after seq 1, one of them. */
+	memset(&bs, 0, sizeof(bs));
+	ck_assert_int_eq(store_task_batches(db, 1, 1, 1, collect_batch, &bs), 0);
+	ck_assert_uint_eq(bs.n, 1);
+	ck_assert_int_eq(bs.ids[0], 2);
 }
 END_TEST
 
