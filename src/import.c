@@ -543,7 +543,9 @@ import_load_choice(struct db *db, const struct config *cfg,
 	    user_id, params != NULL ? &params->dup : NULL)) == NULL ||
 	    dnc_screen_prescan(l.screen, file_path, &opts) == -1)
 		goto fail_loaded;
-	cs = calllist_read(file_path, &opts, load_row, &l, &info, err);
+	/* Reading (expat over a sheet's XML, mostly) runs beside the
+	 * storing of the rows, on the other core. */
+	cs = calllist_read_ahead(file_path, &opts, load_row, &l, &info, err);
 	if (l.failed || cs == CL_ERR_NOMEM || cs == CL_ERR_IO)
 		goto fail_loaded;
 	if (cs == CL_ERR_NO_PHONE_COLUMN) {
