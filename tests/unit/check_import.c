@@ -767,6 +767,47 @@ START_TEST(test_load_store_error_midway)
 }
 END_TEST
 
+/* Repeats found in memory for mobile numbers, then by the store once an
+ * encrypted number comes (which memory does not hold): the same rows
+ * either way, before and after the switch. */
+START_TEST(test_load_repeats_across_modes)
+{
+	static const struct {
+		long		 line;
+		int64_t		 seq, dup_of;
+		const char	*reason;
+	} want[] = {
+		{ 2, 1, 0, "" }, { 3, 2, 0, "" }, { 4, -4, 2, "duplicate" },
+		{ 5, 3, 0, "" }, { 6, -6, 3, "duplicate" },
+		{ 7, -7, 5, "duplicate" }, { 8, 4, 0, "" },
+		{ 9, -9, 8, "duplicate" },
+	};
+	struct import	 im;
+	char		 sql[256];
+	size_t		 i;
+	int64_t		 id = load_list("手机号,姓名\n"
+	    "13500000001,甲\n13500000002,乙\n135 0000 0001,丙\n"
+	    "0123456789abcdef0123456789abcdef,丁\n13500000002,戊\n"
+	    "0123456789abcdef0123456789abcdef,己\n13500000003,庚\n"
+	    "+86 13500000003,辛\n");
+
+	ck_assert_int_eq(import_get(db, id, &im), 1);
+	ck_assert_int_eq(im.rows_read, 8);
+	ck_assert_int_eq(im.valid, 4);
+	ck_assert_int_eq(im.duplicates, 4);
+	import_clear(&im);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM import_rows"
+		    " WHERE line = %ld AND seq = %lld AND dup_of = %lld"
+		    " AND reason = '%s'", want[i].line,
+		    (long long)want[i].seq, (long long)want[i].dup_of,
+		    want[i].reason);
+		ck_assert_msg(sql_int(sql) == 1, "line %ld", want[i].line);
+	}
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM import_rows"), 8);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -789,6 +830,7 @@ import_suite(void)
 	tcase_add_test(rules, test_expiry_removes_bytes);
 	tcase_add_test(rules, test_kept_upload_bytes);
 	tcase_add_test(rules, test_load_long_list);
+	tcase_add_test(rules, test_load_repeats_across_modes);
 	tcase_add_test(rules, test_load_reader_error_midway);
 	tcase_add_test(rules, test_load_store_error_midway);
 	suite_add_tcase(s, rules);
