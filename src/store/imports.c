@@ -42,8 +42,10 @@ static const char *const upload_owners[] = {
 #define ROWS_8	ROWS_4 ", " ROWS_4
 #define ROWS_16	ROWS_8 ", " ROWS_8
 #define ROWS_32	ROWS_16 ", " ROWS_16
-#if STORE_IMPORT_ROWS_BATCH != 32
-#error "STMT_IMPORT_ROWS_PUT holds 32 rows"
+#define ROWS_64	ROWS_32 ", " ROWS_32
+#define ROWS_128	ROWS_64 ", " ROWS_64
+#if STORE_IMPORT_ROWS_BATCH != 128
+#error "STMT_IMPORT_ROWS_PUT holds 128 rows"
 #endif
 
 const char *const store_sql_imports[STMT__MAX] = {
@@ -82,11 +84,14 @@ const char *const store_sql_imports[STMT__MAX] = {
 	    "INSERT INTO import_rows (import_id, seq, line, phone, name, other,"
 	    " reason, dup_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	/* (import, seq, line, phone, name, other, reason, dup_of) times
-	 * STORE_IMPORT_ROWS_BATCH: one statement for many rows costs far
-	 * less than a statement a row */
+	 * STORE_IMPORT_ROWS_BATCH: one statement for many rows costs less
+	 * than a statement a row. SQLite copies the pages such a statement
+	 * changes into a statement journal (a temporary file once one
+	 * statement needed more than 64 KiB), about as many pages for 128
+	 * rows as for 8: so many rows a statement. */
 	[STMT_IMPORT_ROWS_PUT] =
 	    "INSERT INTO import_rows (import_id, seq, line, phone, name, other,"
-	    " reason, dup_of) VALUES " ROWS_32,
+	    " reason, dup_of) VALUES " ROWS_128,
 	/* (preview, format, encoding, delimiter, headers, phone_col,
 	 * name_col, rows_read, valid, invalid, duplicates, sheet,
 	 * header_line, sheets, head_rows, id) */
