@@ -826,6 +826,8 @@ import_suite(void)
 	tcase_add_test(store, test_stale_and_retention_queries);
 	suite_add_tcase(s, store);
 	tcase_add_checked_fixture(rules, setup, teardown);
+	/* The long lists take seconds on a busy machine or under ASan. */
+	tcase_set_timeout(rules, 60);
 	tcase_add_test(rules, test_load_keeps_bytes_until_decided);
 	tcase_add_test(rules, test_expiry_removes_bytes);
 	tcase_add_test(rules, test_kept_upload_bytes);
