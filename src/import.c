@@ -211,7 +211,8 @@ remove_legacy_file(const char *what, int64_t id, const char *path)
  * row, and rows can be written many to a statement. An entry is the
  * number (11 digits, 1 first: below 2^34 once 10^10 is taken off) and its
  * first line (below 2^30) in one 64-bit word, 0 being empty; open
- * addressing, grown at 85 % full: 8 MiB for a million distinct numbers.
+ * addressing, grown at 85 % full: 8 MiB up to 891,000 distinct numbers,
+ * 16 MiB up to twice that (and the old table while it grows).
  */
 #define SET_LINE_BITS	30
 #define SET_MOBILE_BASE	10000000000ULL
