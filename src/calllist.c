@@ -234,6 +234,19 @@ cl_fail(struct cl_reader *r, enum calllist_status code, long line, long arg)
 	return code;
 }
 
+void
+cl_error_set(struct calllist_error *e, enum calllist_status code, long line)
+{
+	struct calllist_info	 info;
+	struct cl_reader	 r;
+
+	memset(&info, 0, sizeof(info));
+	memset(&r, 0, sizeof(r));
+	r.info = &info;
+	r.err = e;
+	cl_fail(&r, code, line, 0);
+}
+
 /* ASCII spaces and U+3000, which Chinese input methods type. */
 static const char *
 trim(const char *s, size_t *len)

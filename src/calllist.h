@@ -159,6 +159,21 @@ enum calllist_status calllist_read(const char *path,
 	    void *arg, struct calllist_info *info_out,
 	    struct calllist_error *err_out);
 
+/*
+ * The same, with the list read in a thread of its own, a few chunks of
+ * rows ahead of row_cb, which runs in the caller's thread, in order, as
+ * with calllist_read(): the same rows, the same result, the same err;
+ * info is the reader's until the call returns. When row_cb stops it, the
+ * reader stops too (CL_STOPPED, whatever it met ahead). Memory stays
+ * bounded (a few hundred rows in flight). Without a thread to be had, it
+ * is calllist_read() itself.
+ */
+enum calllist_status calllist_read_ahead(const char *path,
+	    const struct calllist_opts *opts,
+	    int (*row_cb)(void *arg, const struct calllist_row *row),
+	    void *arg, struct calllist_info *info_out,
+	    struct calllist_error *err_out);
+
 void	calllist_info_free(struct calllist_info *);
 
 /* Stable short English name of a status for logs: "quote", "empty". */

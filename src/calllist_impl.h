@@ -85,6 +85,10 @@ enum calllist_status cl_record(struct cl_reader *, long line,
 enum calllist_status cl_fail(struct cl_reader *, enum calllist_status code,
 	    long line, long arg);
 
+/* The same message outside a reader (calllist_ahead.c): arg 0. */
+void	cl_error_set(struct calllist_error *, enum calllist_status code,
+	    long line);
+
 /* Cell texts as a sheet shows them, for every spreadsheet format. */
 /* A number: integers digit for digit (13500000001, however it was
  * stored), others with the 15 significant digits Excel shows. */

@@ -88,6 +88,12 @@ int	store_import_row_first(struct db *, int64_t import_id,
 /* A bad row (invalid, repeated, screened): 0 or -1. */
 int	store_import_row_bad(struct db *, int64_t import_id,
 	    const struct import_row_new *);
+/* Rows that store_import_rows_put() writes with one statement. */
+#define STORE_IMPORT_ROWS_BATCH	128
+/* n rows of any kind at once, as given (a good row's reason ""; its phone
+ * must not be stored yet: the caller has found the repeats): 0 or -1. */
+int	store_import_rows_put(struct db *, int64_t import_id,
+	    const struct import_row_new *rows, size_t n);
 /* Delete every row of an import: 0 with *deleted (may be NULL), or -1. */
 int	store_import_rows_delete(struct db *, int64_t import_id,
 	    int64_t *deleted);

@@ -1,6 +1,7 @@
 /* check_calllist.c: calllist_read() over the kinds of file operators
  * upload, one table row per file saying what must come out of it: the
- * sheet, the header row, the columns, the cells as text. Fixtures are in
+ * sheet, the header row, the columns, the cells as text; and
+ * calllist_read_ahead() reading every one of them the same. Fixtures are in
  * tests/fixtures/calllist (make-fixtures.sh for CSV and libxlsxwriter
  * files, make-office.py for what openpyxl, xlwt and LibreOffice save);
  * crafted and big ones are made here. */
@@ -1041,6 +1042,25 @@ check_sheets(const struct fixture *f, const struct calllist_info *info)
 	    f->file, got, f->sheets);
 }
 
+/* The options of a fixture's table row. */
+static void
+fixture_opts(const struct fixture *f, struct calllist_opts *o)
+{
+	calllist_opts_init(o);
+	if (f->max_rows)
+		o->max_rows = f->max_rows;
+	if (f->max_unc)
+		o->max_bytes_uncompressed = f->max_unc;
+	if (f->max_strings)
+		o->max_bytes_strings = f->max_strings;
+	o->phone_col = f->phone_col > 0 ? f->phone_col - 1 : CALLLIST_DETECT;
+	o->name_col = f->name_col > 0 ? f->name_col - 1 :
+	    f->name_col == COL_NONE ? CALLLIST_NONE : CALLLIST_DETECT;
+	o->header = f->header == HDR_NO ? 0 : f->header == HDR_YES ? 1 : -1;
+	o->header_line = f->header_line;
+	o->sheet = f->sheet > 0 ? f->sheet - 1 : -1;
+}
+
 START_TEST(test_fixture)
 {
 	const struct fixture	*f = &fixtures[_i];
@@ -1058,19 +1078,7 @@ START_TEST(test_fixture)
 	else if (f->zip != NULL)
 		ck_assert_int_eq(make_zip(path, f->zip), 0);
 
-	calllist_opts_init(&o);
-	if (f->max_rows)
-		o.max_rows = f->max_rows;
-	if (f->max_unc)
-		o.max_bytes_uncompressed = f->max_unc;
-	if (f->max_strings)
-		o.max_bytes_strings = f->max_strings;
-	o.phone_col = f->phone_col > 0 ? f->phone_col - 1 : CALLLIST_DETECT;
-	o.name_col = f->name_col > 0 ? f->name_col - 1 :
-	    f->name_col == COL_NONE ? CALLLIST_NONE : CALLLIST_DETECT;
-	o.header = f->header == HDR_NO ? 0 : f->header == HDR_YES ? 1 : -1;
-	o.header_line = f->header_line;
-	o.sheet = f->sheet > 0 ? f->sheet - 1 : -1;
+	fixture_opts(f, &o);
 
 	memset(&g, 0, sizeof(g));
 	g.f = f;
@@ -1195,10 +1203,16 @@ transcribe_row(void *arg, const struct calllist_row *row)
 	return 0;
 }
 
-/* Everything calllist_read() says of path but the encoding, as text;
+typedef enum calllist_status (*reader_fn)(const char *,
+    const struct calllist_opts *, int (*)(void *,
+    const struct calllist_row *), void *, struct calllist_info *,
+    struct calllist_error *);
+
+/* Everything read() says of path with opts but the encoding, as text;
  * malloc()ed. */
 static char *
-transcribe(const char *path, enum calllist_status *st,
+transcribe_with(reader_fn read, const char *path,
+    const struct calllist_opts *opts, enum calllist_status *st,
     enum calllist_encoding *enc)
 {
 	struct calllist_info	 info;
@@ -1208,7 +1222,7 @@ transcribe(const char *path, enum calllist_status *st,
 	FILE			*f;
 
 	ck_assert_ptr_nonnull(f = open_memstream(&s, &len));
-	*st = calllist_read(path, NULL, transcribe_row, f, &info, &err);
+	*st = read(path, opts, transcribe_row, f, &info, &err);
 	*enc = info.encoding;
 	fprintf(f, "status %s line %ld: %s\n", calllist_status_code(*st),
 	    err.line, err.en);
@@ -1217,9 +1231,26 @@ transcribe(const char *path, enum calllist_status *st,
 	    info.name_col, info.has_header, info.rows);
 	for (i = 0; info.headers != NULL && i < info.ncols; i++)
 		fprintf(f, "header [%s]\n", info.headers[i]);
+	fprintf(f, "error %d %s | %s\nsheet %d header line %ld format %d\n",
+	    err.code, err.zh, err.en, info.sheet, info.header_line,
+	    info.format);
+	for (i = 0; i < info.nsheets; i++)
+		fprintf(f, "sheet [%s] rows %ld hidden %d\n",
+		    info.sheets[i].name, info.sheets[i].rows,
+		    info.sheets[i].hidden);
+	for (i = 0; i < info.nhead; i++)
+		fprintf(f, "head %ld [%s]\n", info.head[i].line,
+		    info.head[i].text);
 	ck_assert_int_eq(fclose(f), 0);
 	calllist_info_free(&info);
 	return s;
+}
+
+static char *
+transcribe(const char *path, enum calllist_status *st,
+    enum calllist_encoding *enc)
+{
+	return transcribe_with(calllist_read, path, NULL, st, enc);
 }
 
 START_TEST(test_same_as_gb18030)
@@ -1312,6 +1343,122 @@ START_TEST(test_status_codes)
 }
 END_TEST
 
+/* --- reading ahead in a thread ----------------------------------------- */
+
+/* Every fixture reads the same through calllist_read_ahead() as through
+ * calllist_read(): each row, the status, the message, what info says. */
+START_TEST(test_ahead_same)
+{
+	const struct fixture	*f = &fixtures[_i];
+	struct calllist_opts	 o;
+	enum calllist_encoding	 e1, e2;
+	enum calllist_status	 s1, s2;
+	char			 path[1024], *t1, *t2;
+
+	fixture_path(f, path, sizeof(path));
+	if (f->gen != NULL)
+		ck_assert_int_eq(f->gen(path), 0);
+	else if (f->zip != NULL)
+		ck_assert_int_eq(make_zip(path, f->zip), 0);
+	fixture_opts(f, &o);
+	t1 = transcribe_with(calllist_read, path, &o, &s1, &e1);
+	t2 = transcribe_with(calllist_read_ahead, path, &o, &s2, &e2);
+	if (f->gen != NULL || f->zip != NULL)
+		unlink(path);
+	ck_assert_msg(strcmp(t1, t2) == 0, "%s: calllist_read reads\n%.2000s"
+	    "\ncalllist_read_ahead reads\n%.2000s", f->file, t1, t2);
+	ck_assert_int_eq(s1, f->status);
+	ck_assert_int_eq(s2, s1);
+	ck_assert_int_eq(e2, e1);
+	free(t1);
+	free(t2);
+}
+END_TEST
+
+#define AHEAD_ROWS	20000
+#define AHEAD_BAD_LINE	15001
+
+/* AHEAD_ROWS rows (many chunks), the one at bad_line (0: none) holding a
+ * byte that is not UTF-8. */
+static void
+gen_ahead(const char *path, long bad_line)
+{
+	FILE	*f;
+	long	 i;
+
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fprintf(f, "手机号,姓名,城市\n");
+	for (i = 2; i <= AHEAD_ROWS + 1; i++)
+		fprintf(f, "135%08ld,客户%ld,%s\n", i, i, i == bad_line ?
+		    "\xff" : "北京");
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* An error deep in the file: the rows before it are handed over, in
+ * order, then the error, exactly as without the thread. */
+START_TEST(test_ahead_error_midway)
+{
+	enum calllist_encoding	 e1, e2;
+	enum calllist_status	 s1, s2;
+	char			 path[1024], *t1, *t2;
+
+	snprintf(path, sizeof(path), "%s/ahead-bad.csv", tmpdir);
+	gen_ahead(path, AHEAD_BAD_LINE);
+	t1 = transcribe_with(calllist_read, path, NULL, &s1, &e1);
+	t2 = transcribe_with(calllist_read_ahead, path, NULL, &s2, &e2);
+	unlink(path);
+	ck_assert_int_eq(s1, CL_ERR_BAD_UTF8);
+	ck_assert_int_eq(s2, CL_ERR_BAD_UTF8);
+	ck_assert_ptr_nonnull(strstr(t2, "row 15000 ncols 3:"));
+	ck_assert_ptr_null(strstr(t2, "row 15001 "));
+	ck_assert_msg(strcmp(t1, t2) == 0, "the two reads differ");
+	free(t1);
+	free(t2);
+}
+END_TEST
+
+struct stop_at {
+	long	 seen, at;
+};
+
+static int
+stop_at_row(void *arg, const struct calllist_row *row)
+{
+	struct stop_at	*s = arg;
+
+	ck_assert_int_eq(row->line, s->seen + 2);
+	return ++s->seen == s->at;
+}
+
+/* The taker stops it part way through a chunk, early or late: the reader
+ * ends too (the call returns), no row comes after, and the result is
+ * calllist_read()'s, also when the reader had met an error ahead. */
+START_TEST(test_ahead_stops)
+{
+	static const long	 at[] = { 1, 700, 14990 };
+	struct calllist_info	 info;
+	struct calllist_error	 err;
+	struct stop_at		 s;
+	char			 path[1024];
+	size_t			 i;
+
+	snprintf(path, sizeof(path), "%s/ahead-stop.csv", tmpdir);
+	gen_ahead(path, AHEAD_BAD_LINE);
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		s.seen = 0;
+		s.at = at[i];
+		ck_assert_int_eq(calllist_read_ahead(path, NULL, stop_at_row,
+		    &s, &info, &err), CL_STOPPED);
+		ck_assert_int_eq(s.seen, at[i]);
+		ck_assert_int_eq(err.code, CL_STOPPED);
+		ck_assert_str_eq(err.en, "");
+		ck_assert_int_eq(err.line, 0);
+		calllist_info_free(&info);
+	}
+	unlink(path);
+}
+END_TEST
+
 static Suite *
 calllist_suite(void)
 {
@@ -1328,6 +1475,10 @@ calllist_suite(void)
 	tcase_add_test(tc, test_callback_stops);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_status_codes);
+	tcase_add_loop_test(tc, test_ahead_same, 0,
+	    (int)(sizeof(fixtures) / sizeof(fixtures[0])));
+	tcase_add_test(tc, test_ahead_error_midway);
+	tcase_add_test(tc, test_ahead_stops);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -625,6 +625,196 @@ START_TEST(test_other_values_bad)
 }
 END_TEST
 
+/* --- a long list: read ahead in a thread, stored in chunks ------------- */
+
+#define LONG_ROWS	12000
+
+/* Line l's phone: every 7th line is not a number; every 10th repeats
+ * the valid number above it, spaced. 1 valid, 2 repeat, 3 invalid. */
+static int
+long_row(long l, char *phone, size_t size)
+{
+	if (l % 10 == 0 && (l - 1) % 7 != 0) {
+		snprintf(phone, size, "135 %04ld %04ld", (l - 1) / 10000,
+		    (l - 1) % 10000);
+		return 2;
+	}
+	if (l % 7 == 0) {
+		snprintf(phone, size, "12345");
+		return 3;
+	}
+	snprintf(phone, size, "135%08ld", l);
+	return 1;
+}
+
+/* The long list as a CSV at p; bad_line (0: none) gets a byte that is not
+ * UTF-8. */
+static void
+write_long(const char *p, long bad_line)
+{
+	char	 phone[32];
+	FILE	*f = fopen(p, "w");
+	long	 l;
+
+	ck_assert_ptr_nonnull(f);
+	fputs("手机号,姓名,备注\n", f);
+	for (l = 2; l <= LONG_ROWS + 1; l++) {
+		long_row(l, phone, sizeof(phone));
+		fprintf(f, "%s,客户%ld,\"引\"\"号\\%s%ld\"\n", phone, l,
+		    l == bad_line ? "\xff" : "", l);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static int
+load_long(long bad_line, int64_t *id, struct calllist_error *err)
+{
+	struct task_params p;
+	char		 file[96];
+	int		 rc;
+
+	memset(&p, 0, sizeof(p));
+	p.text[FIELD_NAME] = (char *)"长名单";
+	snprintf(file, sizeof(file), "%s/upload-long", dir);
+	write_long(file, bad_line);
+	*id = 0;
+	rc = import_load(db, &cfg, &op, 2, file, "long.csv", &p,
+	    CALLLIST_DETECT, CALLLIST_DETECT, id, err);
+	unlink(file);
+	return rc;
+}
+
+/* Nothing of a failed load is left: no import, row, byte or entry. */
+static void
+assert_nothing_stored(void)
+{
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM imports"), 0);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM import_rows"), 0);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM upload_bytes"), 0);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM audit"
+	    " WHERE action = 'list.uploaded'"), 0);
+}
+
+/* Every row stored as the rules say: figures, order, repeats, cells. */
+START_TEST(test_load_long_list)
+{
+	struct calllist_error err;
+	struct import	 im;
+	char		 phone[32], sql[256];
+	int64_t		 id, valid = 0, invalid = 0, dups = 0;
+	long		 l;
+
+	for (l = 2; l <= LONG_ROWS + 1; l++)
+		switch (long_row(l, phone, sizeof(phone))) {
+		case 1: valid++; break;
+		case 2: dups++; break;
+		default: invalid++; break;
+		}
+	ck_assert_int_eq(load_long(0, &id, &err), 0);
+	ck_assert_int_eq(import_get(db, id, &im), 1);
+	ck_assert_int_eq(im.state, IMPORT_PREVIEW);
+	ck_assert_int_eq(im.rows_read, LONG_ROWS);
+	ck_assert_int_eq(im.valid, valid);
+	ck_assert_int_eq(im.invalid, invalid);
+	ck_assert_int_eq(im.duplicates, dups);
+	import_clear(&im);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM import_rows"),
+	    LONG_ROWS);
+	/* Good rows numbered 1, 2, ... in the order of their lines. */
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM (SELECT seq,"
+	    " row_number() OVER (ORDER BY line) AS n FROM import_rows"
+	    " WHERE seq > 0) WHERE seq != n"), 0);
+	ck_assert_int_eq(sql_int("SELECT max(seq) FROM import_rows"), valid);
+	/* A repeat points at the line above it, with the number normalised. */
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM import_rows AS r"
+	    " WHERE reason = 'duplicate' AND dup_of = line - 1 AND phone ="
+	    " (SELECT phone FROM import_rows WHERE line = r.line - 1)"), dups);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM import_rows"
+	    " WHERE reason = 'too_short' AND seq = -line"), invalid);
+	snprintf(sql, sizeof(sql), "SELECT other = '[\"引\\\"号\\\\%d\"]'"
+	    " AND name = '客户%d' FROM import_rows WHERE line = %d",
+	    LONG_ROWS, LONG_ROWS, LONG_ROWS);
+	ck_assert_int_eq(sql_int(sql), 1);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM audit"
+	    " WHERE action = 'list.uploaded'"), 1);
+}
+END_TEST
+
+/* The reader fails deep in the file, while earlier rows are stored:
+ * the list is refused and nothing stays. */
+START_TEST(test_load_reader_error_midway)
+{
+	struct calllist_error err;
+	int64_t		 id;
+
+	ck_assert_int_eq(load_long(9001, &id, &err), 1);
+	ck_assert_int_eq(id, 0);
+	ck_assert_int_eq(err.code, CL_ERR_BAD_UTF8);
+	ck_assert_int_eq(err.line, 9001);
+	assert_nothing_stored();
+}
+END_TEST
+
+/* The store fails deep in the file, while the reader is ahead: the load
+ * fails, the reader ends, nothing stays. */
+START_TEST(test_load_store_error_midway)
+{
+	struct calllist_error err;
+	int64_t		 id;
+
+	run_sql("CREATE TEMP TRIGGER boom BEFORE INSERT ON import_rows"
+	    " WHEN NEW.line = 9000 BEGIN SELECT RAISE(ABORT, 'boom'); END");
+	ck_assert_int_eq(load_long(0, &id, &err), -1);
+	ck_assert_int_eq(id, 0);
+	run_sql("DROP TRIGGER boom");
+	assert_nothing_stored();
+	/* The connection is fine afterwards. */
+	ck_assert_int_eq(load_long(0, &id, &err), 0);
+	ck_assert_int_gt(id, 0);
+}
+END_TEST
+
+/* Repeats found in memory for mobile numbers, then by the store once an
+ * encrypted number comes (which memory does not hold): the same rows
+ * either way, before and after the switch. */
+START_TEST(test_load_repeats_across_modes)
+{
+	static const struct {
+		long		 line;
+		int64_t		 seq, dup_of;
+		const char	*reason;
+	} want[] = {
+		{ 2, 1, 0, "" }, { 3, 2, 0, "" }, { 4, -4, 2, "duplicate" },
+		{ 5, 3, 0, "" }, { 6, -6, 3, "duplicate" },
+		{ 7, -7, 5, "duplicate" }, { 8, 4, 0, "" },
+		{ 9, -9, 8, "duplicate" },
+	};
+	struct import	 im;
+	char		 sql[256];
+	size_t		 i;
+	int64_t		 id = load_list("手机号,姓名\n"
+	    "13500000001,甲\n13500000002,乙\n135 0000 0001,丙\n"
+	    "0123456789abcdef0123456789abcdef,丁\n13500000002,戊\n"
+	    "0123456789abcdef0123456789abcdef,己\n13500000003,庚\n"
+	    "+86 13500000003,辛\n");
+
+	ck_assert_int_eq(import_get(db, id, &im), 1);
+	ck_assert_int_eq(im.rows_read, 8);
+	ck_assert_int_eq(im.valid, 4);
+	ck_assert_int_eq(im.duplicates, 4);
+	import_clear(&im);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM import_rows"
+		    " WHERE line = %ld AND seq = %lld AND dup_of = %lld"
+		    " AND reason = '%s'", want[i].line,
+		    (long long)want[i].seq, (long long)want[i].dup_of,
+		    want[i].reason);
+		ck_assert_msg(sql_int(sql) == 1, "line %ld", want[i].line);
+	}
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM import_rows"), 8);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -643,9 +833,15 @@ import_suite(void)
 	tcase_add_test(store, test_stale_and_retention_queries);
 	suite_add_tcase(s, store);
 	tcase_add_checked_fixture(rules, setup, teardown);
+	/* The long lists take seconds on a busy machine or under ASan. */
+	tcase_set_timeout(rules, 60);
 	tcase_add_test(rules, test_load_keeps_bytes_until_decided);
 	tcase_add_test(rules, test_expiry_removes_bytes);
 	tcase_add_test(rules, test_kept_upload_bytes);
+	tcase_add_test(rules, test_load_long_list);
+	tcase_add_test(rules, test_load_repeats_across_modes);
+	tcase_add_test(rules, test_load_reader_error_midway);
+	tcase_add_test(rules, test_load_store_error_midway);
 	suite_add_tcase(s, rules);
 	tcase_add_loop_test(cols, test_other_values, 0,
 	    (int)(sizeof(realign) / sizeof(realign[0])));
