@@ -115,7 +115,7 @@ done
 EARLY=$(json_get "$(recorded_meta "$n")" .taskId 2>/dev/null) || EARLY=
 push_send "$(push_json "$EARLY" "$(mark 2 2 0 0 0 0 2 0 0 0 0 0 0)")"
 expect_answer 200 "a push for a vendor task no batch has yet answers 200"
-expect_eq "1|" "$(sql "SELECT batch_id IS NULL, (SELECT group_concat(id) FROM batches WHERE vendor_task_id = '$EARLY') FROM pushes WHERE vendor_task_id = '$EARLY'")" \
+expect_eq "1|" "$(sql "SELECT CAST(batch_id IS NULL AS INTEGER), (SELECT group_concat(id) FROM batches WHERE vendor_task_id = '$EARLY') FROM pushes WHERE vendor_task_id = '$EARLY'")" \
     "... stored unlinked while the batch has not got that id"
 wait "$wpid" || true
 expect_eq "sent|$EARLY" "$(sql "SELECT state, vendor_task_id FROM batches WHERE id = $EARLY_BATCH")" "the worker then stores the id"
@@ -245,5 +245,5 @@ fi
 
 # The refusals are written when their minute is over, or when serve stops.
 t_stop_serve || true
-expect_eq "3 yes" "$(sql "SELECT sum(json_extract(details, '$.wrong_token')) || ' ' || iif(count(*) <= 2, 'yes', 'no') FROM audit WHERE action = 'push.forbidden'")" \
+expect_eq "3 yes" "$(sql "SELECT sum(CAST(json_extract(details, '$.wrong_token') AS INTEGER)) || ' ' || iif(count(*) <= 2, 'yes', 'no') FROM audit WHERE action = 'push.forbidden'")" \
     "the 3 wrong tokens are counted in the push.forbidden entry of their minute (two if it ended in between)"

@@ -167,7 +167,7 @@ snapshot() {
 	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || state || ':' || attempts || ':' || next_attempt AS v FROM batches ORDER BY id)),
 	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || state || ':' || phone_col || ':' || name_col || ':' || valid AS v FROM imports ORDER BY id)),
 	    (SELECT count(*) FROM import_rows),
-	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || coalesce(batch_id, '-') || ':' || linked_by AS v FROM pushes ORDER BY id)),
+	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || coalesce(CAST(batch_id AS TEXT), '-') || ':' || linked_by AS v FROM pushes ORDER BY id)),
 	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || role || ':' || disabled || ':' || vendor_login || ':' || may_see_phones || ':' || pwhash AS v FROM users ORDER BY id)),
 	    (SELECT count(*) FROM sessions),
 	    (SELECT count(*) FROM dnc),
