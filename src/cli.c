@@ -33,7 +33,8 @@ open_db(const struct config *cfg, int need_current)
 	int		 v;
 
 	if ((db = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL) {
-		fprintf(stderr, "dialdesk: cannot open %s\n", cfg->database);
+		fprintf(stderr, "dialdesk: cannot open %s\n",
+		    config_database_shown(cfg));
 		return NULL;
 	}
 	if (need_current && (v = db_schema_version(db)) != db_schema_latest()) {
