@@ -28,7 +28,7 @@ audit_copy() {
 		T_STATE_DIR=$T_DIR/$1.local
 		rm -rf "$T_STATE_DIR"
 		mkdir -p "$T_STATE_DIR"
-		A_CP=$T_STATE_DIR/audit-checkpoints
+		A_CP=$(t_local audit-checkpoints)
 		audit_sql "DROP TRIGGER IF EXISTS audit_no_update ON audit;
 		    DROP TRIGGER IF EXISTS audit_no_delete ON audit;
 		    DROP TRIGGER IF EXISTS audit_append_at_end ON audit;"

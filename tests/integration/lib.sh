@@ -162,10 +162,13 @@ print(hashlib.sha256(binascii.unhexlify("".join(sys.stdin.read().split()))).hexd
 # t_local NAME: the path of a host-local file dialdesk keeps beside its
 # database (audit-key, audit-checkpoints, vendor-journal, dnc-key,
 # worker.heartbeat): on SQLite the database's path plus .NAME (the
-# heartbeat: in the database's folder), state_dir/NAME with a URI.
+# heartbeat: in the database's folder), with a URI state_dir/dialdesk.NAME
+# (the heartbeat: state_dir/worker.heartbeat), as docs/CONFIG.md says.
 t_local() {
-	if [[ $T_ENGINE == postgresql ]]; then
+	if [[ $T_ENGINE == postgresql && $1 == worker.heartbeat ]]; then
 		printf '%s/%s\n' "$T_STATE_DIR" "$1"
+	elif [[ $T_ENGINE == postgresql ]]; then
+		printf '%s/dialdesk.%s\n' "$T_STATE_DIR" "$1"
 	elif [[ $1 == worker.heartbeat ]]; then
 		printf '%s/%s\n' "$(dirname "$T_DB")" "$1"
 	else
@@ -189,7 +192,9 @@ sql_has() {
 # sql_schema: the whole schema as text, to compare before and after.
 sql_schema() {
 	if [[ $T_ENGINE == postgresql ]]; then
-		pg_dump --schema-only --schema=public --no-owner -d "$T_DB"
+		# Not the \restrict lines: their key is new at every dump.
+		pg_dump --schema-only --schema=public --no-owner -d "$T_DB" |
+		    grep -v '^\\\(un\)\{0,1\}restrict '
 	else
 		sql '.schema'
 	fi

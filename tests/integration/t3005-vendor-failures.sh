@@ -19,7 +19,7 @@ login operator "$OPERATOR_PASS" "$jar" || not_ok "operator signs in" "$(r_summar
 LIST=$V_FIXTURES/two-rows.csv
 
 batch_of() { sql "SELECT id FROM batches WHERE task_id = $1"; }
-outcome() { sql "SELECT state || '|' || coalesce(err_code, 'null') || '|' || coalesce(vendor_task_id, 'null') || '|' || attempts FROM batches WHERE id = $1"; }
+outcome() { sql "SELECT state || '|' || coalesce(CAST(err_code AS TEXT), 'null') || '|' || coalesce(vendor_task_id, 'null') || '|' || attempts FROM batches WHERE id = $1"; }
 message() { sql "SELECT message FROM batches WHERE id = $1"; }
 
 # fault DESC MODE-JSON STATE ERRCODE MESSAGE-PART: a task sent while the

@@ -49,7 +49,7 @@ push_send "$EXAMPLE" application/json
 expect_answer 200 "the document's example push answers 200"
 expect_eq '{"code":0,"message":"ok"}' "$(tr -d '\n' <"$R_BODY")" "... {\"code\":0}"
 expect_eq "1|dial_task_main_sn|1427a04cae36a5b7161c0b04b9206fa4|1427a04cae36a5b7161c0b04b9206fa4|1|1|0|1|0|0|0|0|0|0|0|0|0|0|1|1" \
-    "$(sql "SELECT count(*), sn, vendor_task_id, ok, total, success, fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo, fenxian, chaopin, batch_id IS NULL, body = '$EXAMPLE' FROM pushes")" \
+    "$(sql "SELECT (SELECT count(*) FROM pushes), sn, vendor_task_id, ok, total, success, fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo, fenxian, chaopin, CAST(batch_id IS NULL AS INTEGER), CAST(body = '$EXAMPLE' AS INTEGER) FROM pushes")" \
     "... stored: the sn, its task id, every figure, no batch yet, the body byte for byte"
 expect_eq 1 "$(audit_count push.received)" "... audited as push.received"
 expect_eq vendor "$(sql "SELECT actor FROM audit WHERE action = 'push.received'")" "... by the vendor"

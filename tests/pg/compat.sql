@@ -34,9 +34,13 @@ CREATE FUNCTION dd_test.gc_step(acc text, val text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT dd_test.gc_step(acc, val, ',') $$;
 CREATE AGGREGATE dd_test.group_concat(text, text) (SFUNC = dd_test.gc_step, STYPE = text);
 CREATE AGGREGATE dd_test.group_concat(text) (SFUNC = dd_test.gc_step, STYPE = text);
-CREATE FUNCTION dd_test.gc_step_int(acc text, val bigint) RETURNS text
+-- ... of numbers too, as SQLite takes any value.
+CREATE FUNCTION dd_test.gc_step_any(acc text, val anyelement) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT dd_test.gc_step(acc, val::text, ',') $$;
-CREATE AGGREGATE dd_test.group_concat(bigint) (SFUNC = dd_test.gc_step_int, STYPE = text);
+CREATE FUNCTION dd_test.gc_step_any(acc text, val anyelement, sep text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT dd_test.gc_step(acc, val::text, sep) $$;
+CREATE AGGREGATE dd_test.group_concat(anyelement) (SFUNC = dd_test.gc_step_any, STYPE = text);
+CREATE AGGREGATE dd_test.group_concat(anyelement, text) (SFUNC = dd_test.gc_step_any, STYPE = text);
 
 -- sum(a = b): SQLite counts a comparison as 1 or 0.
 CREATE FUNCTION dd_test.sum_bool(acc bigint, val boolean) RETURNS bigint
