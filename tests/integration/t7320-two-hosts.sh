@@ -137,6 +137,12 @@ h_form=$(host_of GET /tasks/new)
 printf '# form from host %s, upload on host %s\n' "$h_form" "$h_up"
 ID=${IMPORT_ID:-0}
 expect_eq 0 "$(find "$T_DIR/uploads" "$B_DIR/uploads" -type f | wc -l)" "... and neither host keeps a file of it"
+# n_of QUERY: the number QUERY gives, 0 when it gives none (so that the
+# waits below end when the database fails).
+n_of() { local n; n=$(sql "$1" 2>>"$T_DIR/sql.err") || n=0; [[ $n =~ ^[0-9]+$ ]] || n=0; printf '%s\n' "$n"; }
+if [[ $ID == 0 ]]; then
+	not_ok "the list reached a preview: the send part cannot run" "$(r_summary)"
+else
 req_on "$(other "$h_up")" "$jar" GET "/imports/$ID"
 expect_status 200 "host $(other "$h_up") shows the preview host $h_up made"
 expect_body_contains '60000' "... with its 60,000 rows"
@@ -147,7 +153,7 @@ expect_eq "6|60000|queued" "$(sql "SELECT count(*), sum(rows), min(state) FROM b
     "... into 6 batches of 10,000"
 
 # The two workers send them.
-sent_all() { [[ $(sql "SELECT count(*) FROM batches WHERE task_id = $TASK AND state = 'sent'") == 6 ]]; }
+sent_all() { [[ $(n_of "SELECT count(*) FROM batches WHERE task_id = $TASK AND state = 'sent'") == 6 ]]; }
 for ((i = 0; i < 900; i++)); do
 	sent_all && break
 	sleep 0.1
@@ -160,9 +166,13 @@ phones=$(for ((k = 1; k <= $(recorded_count); k++)); do jq -r '.deliverList[].ph
 expect_eq "60000 60000" "$(wc -l <<<"$phones" | tr -d ' ') $(sort -u <<<"$phones" | wc -l | tr -d ' ')" \
     "... 60,000 phones, none twice"
 printf '# batches claimed by: %s\n' "$(sql "SELECT string_agg(DISTINCT claimed_by, ' ') FROM batches WHERE task_id = $TASK")"
-wait_pushes 6 30 || not_ok "the sandbox's 6 pushes arrive" "$(tail -n 5 "$V_LOG")"
+for ((i = 0; i < 300; i++)); do
+	(($(n_of "SELECT count(*) FROM pushes") >= 6)) && break
+	sleep 0.1
+done
 expect_eq "6|6" "$(sql "SELECT count(*), count(batch_id) FROM pushes")" \
     "the vendor's 6 pushes are stored, each linked to its batch whichever host took it"
+fi
 
 # --- 200 concurrent pushes, then 32 copies of one -----------------------------------
 P=$T_DIR/pushes
@@ -175,7 +185,7 @@ URL="$BASE/callback/import?token=$(v_token)"
 send_all() {
 	local n=$1
 	shift
-	printf '%s\n' "$@" | xargs -P "$n" -I{} curl -sS --max-time 60 -o /dev/null \
+	printf '%s\n' "$@" | xargs -P "$n" -I{} curl -sS --max-time 20 -o /dev/null \
 	    -w '%{http_code} {}\n' -H 'Content-Type: application/json; charset=utf-8' \
 	    --data-binary @{} "$URL" 2>>"$T_DIR/curl.err"
 }
@@ -206,7 +216,7 @@ send_all 16 "$K"/*.json >"$T_DIR/kill-codes" &
 burst=$!
 # Wait until the burst is under way, then the host dies, all its processes at once.
 for ((i = 0; i < 100; i++)); do
-	(($(sql "SELECT count(*) FROM pushes WHERE vendor_task_id LIKE '7321%'") >= 100)) && break
+	(($(n_of "SELECT count(*) FROM pushes WHERE vendor_task_id LIKE '7321%'") >= 100)) && break
 	sleep 0.05
 done
 victims=("$B_SERVE_PID" $(dd_children "$B_SERVE_PID") "${W_PIDS[1]}")
