@@ -189,6 +189,15 @@ sql_has() {
 	fi
 }
 
+# sql_drop_trigger NAME TABLE: the statement dropping trigger NAME of TABLE.
+sql_drop_trigger() {
+	if [[ $T_ENGINE == postgresql ]]; then
+		printf 'DROP TRIGGER %s ON %s' "$1" "$2"
+	else
+		printf 'DROP TRIGGER %s' "$1"
+	fi
+}
+
 # sql_schema: the whole schema as text, to compare before and after.
 sql_schema() {
 	if [[ $T_ENGINE == postgresql ]]; then

@@ -138,7 +138,7 @@ for who in admin op aud; do
 	expect_body_lacks '13812340004' "... never whole"
 done
 expect_header Content-Type 'text/csv' "the export is CSV"
-expect_eq 3 "$(sql "SELECT count(*) FROM audit WHERE action = 'dnc.exported' AND json_extract(details, '$.rows') = 4")" \
+expect_eq 3 "$(sql "SELECT count(*) FROM audit WHERE action = 'dnc.exported' AND CAST(json_extract(details, '$.rows') AS INTEGER) = 4")" \
     "each export is audited as dnc.exported with its count"
 
 # --- paging by key --------------------------------------------------------------------------------

@@ -70,4 +70,47 @@ LANGUAGE sql IMMUTABLE AS $$ SELECT upper(encode(val, 'hex')) $$;
 CREATE FUNCTION dd_test.hex(val text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT upper(encode(convert_to(val, 'UTF8'), 'hex')) $$;
 
+-- json_remove(json, '$.key'): the document without that key, its other
+-- keys in their order and as written (jsonb would reorder them).
+CREATE FUNCTION dd_test.json_remove(doc text, path text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT '{' || coalesce(string_agg(to_json(e.key)::text || ':' || e.value::text, ','
+	    ORDER BY e.n), '') || '}'
+	  FROM json_each(doc::json) WITH ORDINALITY AS e(key, value, n)
+	 WHERE e.key <> substr(path, 3)
+$$;
+
+-- typeof(x): SQLite's name of the value's storage class.
+CREATE FUNCTION dd_test.typeof(val bytea) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN val IS NULL THEN 'null' ELSE 'blob' END $$;
+CREATE FUNCTION dd_test.typeof(val text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN val IS NULL THEN 'null' ELSE 'text' END $$;
+CREATE FUNCTION dd_test.typeof(val bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN val IS NULL THEN 'null' ELSE 'integer' END $$;
+
+-- min(a, b) and max(a, b): SQLite's scalar forms.
+CREATE FUNCTION dd_test.min(a bigint, b bigint) RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $$ SELECT least(a, b) $$;
+CREATE FUNCTION dd_test.max(a bigint, b bigint) RETURNS bigint
+LANGUAGE sql IMMUTABLE AS $$ SELECT greatest(a, b) $$;
+
+-- date('now' [, 'localtime'] [, '+N day' ...]): YYYY-MM-DD, the session's
+-- time zone standing for the local time.
+CREATE FUNCTION dd_test.date(at text, VARIADIC mods text[] DEFAULT '{}') RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	t timestamptz := CASE WHEN at = 'now' THEN now() ELSE at::timestamptz END;
+	m text;
+BEGIN
+	FOREACH m IN ARRAY mods LOOP
+		IF m ~ '^[+-]?[0-9]+ (day|days|hour|hours|minute|minutes|second|seconds|month|months|year|years)$' THEN
+			t := t + m::interval;
+		ELSIF m NOT IN ('localtime', 'utc') THEN
+			RAISE EXCEPTION 'dd_test.date: modifier % not known', m;
+		END IF;
+	END LOOP;
+	RETURN to_char(t, 'YYYY-MM-DD');
+END
+$$;
+
 GRANT USAGE ON SCHEMA dd_test TO PUBLIC;
