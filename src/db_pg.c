@@ -135,8 +135,8 @@ pg_translate(const char *sql)
 	char		 quote = 0;
 	long		 n, top = 0;
 
-	/* Each ? grows to at most "$NNNNN": six bytes per byte is ample. */
-	if ((out = malloc(strlen(sql) * 6 + 1)) == NULL)
+	/* Each ? grows to at most the LIMIT's CASE (64 bytes). */
+	if ((out = malloc(strlen(sql) * 64 + 1)) == NULL)
 		return NULL;
 	for (p = sql, o = out; *p != '\0'; p++) {
 		if (quote != 0) {
@@ -162,7 +162,12 @@ pg_translate(const char *sql)
 			n = top + 1;
 		if (n > top)
 			top = n;
-		o += sprintf(o, "$%ld", n);
+		/* SQLite takes a negative LIMIT for none, PostgreSQL NULL */
+		if (o - out >= 6 && strncmp(o - 6, "LIMIT ", 6) == 0)
+			o += sprintf(o, "CASE WHEN $%ld::bigint < 0 THEN NULL "
+			    "ELSE $%ld::bigint END", n, n);
+		else
+			o += sprintf(o, "$%ld", n);
 	}
 	*o = '\0';
 	return out;
