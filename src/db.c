@@ -148,6 +148,12 @@ db_is_pg(const struct db *db)
 	return db->pg != NULL;
 }
 
+struct pg *
+db_pg(struct db *db)
+{
+	return db->pg;
+}
+
 int
 db_prepare_all(struct db *db)
 {

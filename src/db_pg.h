@@ -37,6 +37,9 @@ int		 pg_in_transaction(const struct pg *);
 /* The connection's last error, for messages. */
 const char	*pg_error(const struct pg *);
 PGconn		*pg_conn(struct pg *);
+/* The PostgreSQL connection of a store (NULL on SQLite). */
+struct db;
+struct pg	*db_pg(struct db *);
 
 /* ?N and ? become $N, outside quotes: a malloc'ed text, or NULL. */
 char		*pg_translate(const char *sql);
