@@ -921,7 +921,10 @@ db_query_value(struct db *db, const char *sql, char *out, size_t outsz)
 			snprintf(out, outsz, "%s", PQresultErrorMessage(res));
 			rc = -1;
 		} else if ((rc = PQntuples(res) > 0) == 1)
-			snprintf(out, outsz, "%s", PQgetvalue(res, 0, 0));
+			/* a boolean reads as SQLite's 1 or 0 (16: bool) */
+			snprintf(out, outsz, "%s", PQftype(res, 0) != 16 ?
+			    PQgetvalue(res, 0, 0) : PQgetvalue(res, 0, 0)[0] ==
+			    't' ? "1" : "0");
 		PQclear(res);
 		return rc;
 	}
