@@ -9,6 +9,13 @@
 #include "db.h"
 
 const char *const store_sql_pg[STMT__MAX] = {
+	/* Asked at every start and health check: the table is looked up
+	 * before anything is created, so that a role without CREATE on the
+	 * schema (serve's, in production) can ask too. */
+	[STMT_SCHEMA_CREATE] =
+	    "DO $$ BEGIN IF to_regclass('schema_migrations') IS NULL THEN"
+	    " CREATE TABLE schema_migrations (version bigint PRIMARY KEY,"
+	    " name text NOT NULL, applied bigint NOT NULL); END IF; END $$",
 	[STMT_SCHEMA_RECORD] =
 	    "INSERT INTO schema_migrations (version, name, applied)"
 	    " VALUES (?, ?, extract(epoch from now())::bigint)",
