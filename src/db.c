@@ -918,7 +918,8 @@ db_query_value(struct db *db, const char *sql, char *out, size_t outsz)
 	if (db->pg != NULL) {
 		res = PQexec(pg_conn(db->pg), sql);
 		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-			snprintf(out, outsz, "%s", PQresultErrorMessage(res));
+			snprintf(out, outsz, "%s",
+			    pg_msg(PQresultErrorMessage(res)));
 			rc = -1;
 		} else if ((rc = PQntuples(res) > 0) == 1)
 			/* a boolean reads as SQLite's 1 or 0 (16: bool) */

@@ -66,7 +66,8 @@ pg_open(const char *uri, int lock_ms)
 		/* The message never holds the password: libpq names the
 		 * host and the reason. */
 		log_err("db: cannot connect to PostgreSQL: %s",
-		    pg->conn ? PQerrorMessage(pg->conn) : "out of memory");
+		    pg->conn ? pg_msg(PQerrorMessage(pg->conn)) :
+		    "out of memory");
 		pg_close(pg);
 		return NULL;
 	}
@@ -74,7 +75,7 @@ pg_open(const char *uri, int lock_ms)
 	if (PQclientEncoding(pg->conn) != pg_char_to_encoding("UTF8") &&
 	    PQsetClientEncoding(pg->conn, "UTF8") != 0) {
 		log_err("db: PostgreSQL: cannot use UTF8: %s",
-		    PQerrorMessage(pg->conn));
+		    pg_error(pg));
 		pg_close(pg);
 		return NULL;
 	}
@@ -107,7 +108,7 @@ pg_conn(struct pg *pg)
 const char *
 pg_error(const struct pg *pg)
 {
-	return PQerrorMessage(pg->conn);
+	return pg_msg(PQerrorMessage(pg->conn));
 }
 
 int
@@ -116,15 +117,24 @@ pg_in_transaction(const struct pg *pg)
 	return PQtransactionStatus(pg->conn) != PQTRANS_IDLE;
 }
 
-/* libpq's messages end in a newline; logs do not. */
+const char *
+pg_msg(const char *full)
+{
+	static _Thread_local char line[512];
+	size_t	 n = strcspn(full, "\n");
+
+	/* The server's DETAIL and CONTEXT lines may quote a row (a password
+	 * hash, a session's CSRF token): only the first line is told. */
+	while (n > 0 && full[n - 1] == ' ')
+		n--;
+	snprintf(line, sizeof(line), "%.*s", (int)n, full);
+	return line;
+}
+
 static void
 log_pg(const char *what, const char *msg)
 {
-	int	 n = (int)strlen(msg);
-
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		n--;
-	log_err("db: %s: %.*s", what, n, msg);
+	log_err("db: %s: %s", what, pg_msg(msg));
 }
 
 char *
@@ -310,7 +320,7 @@ pg_command(struct pg *pg, const char *sql, char *err, size_t errsz)
 	 * inside one, the transaction is gone and its caller must know. */
 	if (strncmp(sql, "BEGIN", 5) == 0 && pg_reconnect(pg) == -1) {
 		if (err != NULL)
-			snprintf(err, errsz, "%s", PQerrorMessage(pg->conn));
+			snprintf(err, errsz, "%s", pg_error(pg));
 		return -1;
 	}
 	res = PQexec(pg->conn, sql);
@@ -322,7 +332,7 @@ pg_command(struct pg *pg, const char *sql, char *err, size_t errsz)
 	msg = res != NULL ? PQresultErrorMessage(res) :
 	    PQerrorMessage(pg->conn);
 	if (err != NULL)
-		snprintf(err, errsz, "%s", msg);
+		snprintf(err, errsz, "%s", pg_msg(msg));
 	else
 		log_pg(sql, msg);
 	PQclear(res);

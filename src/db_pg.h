@@ -34,7 +34,10 @@ int		 pg_command(struct pg *, const char *sql, char *err,
 int		 pg_commit(struct pg *);
 /* Whether a transaction is open (also one that failed). */
 int		 pg_in_transaction(const struct pg *);
-/* The connection's last error, for messages. */
+/* The first line of a libpq message (the server's DETAIL may quote a
+ * row's values, which no log may hold). Valid until the next call. */
+const char	*pg_msg(const char *full);
+/* The connection's last error, for messages (its first line). */
 const char	*pg_error(const struct pg *);
 PGconn		*pg_conn(struct pg *);
 /* The PostgreSQL connection of a store (NULL on SQLite). */

@@ -201,7 +201,8 @@ pg_int(PGconn *c, const char *sql, const char *p1, char *err, size_t errsz)
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
 		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	else
-		snprintf(err, errsz, "%s", PQresultErrorMessage(r));
+		snprintf(err, errsz, "%s",
+		    pg_msg(PQresultErrorMessage(r)));
 	PQclear(r);
 	return v;
 }
@@ -240,7 +241,7 @@ copy_table(sqlite3 *src, PGconn *dst, const struct table *t, int64_t *rows,
 	    " AND table_name = $1", 1, NULL, &nm, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 		snprintf(err, errsz, "%s: %s", t->name,
-		    PQresultErrorMessage(r));
+		    pg_msg(PQresultErrorMessage(r)));
 		goto out;
 	}
 	for (i = 0; i < ncols; i++) {
@@ -361,7 +362,7 @@ copy_table(sqlite3 *src, PGconn *dst, const struct table *t, int64_t *rows,
 	while ((r = PQgetResult(dst)) != NULL) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && ok) {
 			snprintf(err, errsz, "table %s: %s", t->name,
-			    PQresultErrorMessage(r));
+			    pg_msg(PQresultErrorMessage(r)));
 			ok = 0;
 		}
 		PQclear(r);
@@ -391,11 +392,12 @@ sqlerr:
 	    sqlite3_errmsg(src));
 	goto out;
 pgres:
-	nm = PQresultErrorMessage(r);
+	nm = pg_msg(PQresultErrorMessage(r));
 	snprintf(err, errsz, "table %s: %s", t->name, nm);
 	goto out;
 pgerr:
-	snprintf(err, errsz, "table %s: %s", t->name, PQerrorMessage(dst));
+	snprintf(err, errsz, "table %s: %s", t->name,
+	    pg_msg(PQerrorMessage(dst)));
 out:
 	PQclear(r);
 	sqlite3_finalize(st);
