@@ -32,6 +32,16 @@ testdb_is_pg(void)
 	return u != NULL && u[0] != '\0';
 }
 
+/* Each test on PostgreSQL makes and drops a database (a second or more on
+ * a busy machine): Check's 4 s per test become 60, unless set. Runs
+ * before main(), thus before the test cases are made. */
+__attribute__((constructor)) static void
+testdb_timeout(void)
+{
+	if (testdb_is_pg())
+		setenv("CK_DEFAULT_TIMEOUT", "60", 0);
+}
+
 /* uri with its database (the path after the host) replaced by name. */
 static inline void
 testdb_uri_for(const char *uri, const char *name, char *out, size_t outsz)
