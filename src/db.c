@@ -467,6 +467,18 @@ db_gate_open(struct db *db, const char *path)
 	return 0;
 }
 
+/* PostgreSQL's BEGIN for a caller that does not wait and try again. */
+static int
+pg_begin_logged(struct pg *pg, int durable)
+{
+	int	 rc;
+
+	if ((rc = pg_begin(pg, durable)) == 1)
+		log_err("db: begin: another transaction held the writers' lock "
+		    "for longer than busy_timeout_ms");
+	return rc == 0 ? 0 : -1;
+}
+
 /* BEGIN IMMEDIATE, counted among the waiting writers. */
 static int
 begin_counted(struct db *db)
@@ -521,8 +533,7 @@ db_begin_first(struct db *db)
 	 * whatever the server's default (with a synchronous standby: on both
 	 * machines). */
 	if (db->pg != NULL)
-		return pg_command(db->pg, "BEGIN; SET LOCAL synchronous_commit "
-		    "= on", NULL, 0);
+		return pg_begin_logged(db->pg, 1);
 	if (db->gate != -1 && !db->gate_held) {
 		while (flock(db->gate, LOCK_EX) == -1)
 			if (errno != EINTR) {
@@ -581,7 +592,7 @@ int
 db_begin(struct db *db)
 {
 	if (db->pg != NULL)
-		return pg_command(db->pg, "BEGIN", NULL, 0);
+		return pg_begin_logged(db->pg, 0);
 	gate_pass(db);
 	if (begin_counted(db) != SQLITE_OK) {
 		log_err("db: begin: %s", sqlite3_errmsg(db->h));
@@ -595,9 +606,8 @@ db_try_begin(struct db *db)
 {
 	int	 rc;
 
-	/* PostgreSQL has no one write lock: row locks wait (lock_timeout) */
 	if (db->pg != NULL)
-		return pg_command(db->pg, "BEGIN", NULL, 0);
+		return pg_begin(db->pg, 0);
 	rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		return 0;

@@ -11,6 +11,9 @@
 #include "db_pg.h"
 #include "log.h"
 
+/* The key of the writers' advisory lock ("dialdesk writers"). */
+#define PG_WRITERS_LOCK	"7228348163217525"
+
 struct pg {
 	PGconn		*conn;
 	char		*sql[STMT__MAX];	/* translated, once prepared */
@@ -337,6 +340,45 @@ pg_command(struct pg *pg, const char *sql, char *err, size_t errsz)
 		log_pg(sql, msg);
 	PQclear(res);
 	return -1;
+}
+
+int
+pg_begin(struct pg *pg, int durable)
+{
+	PGresult	*res;
+	const char	*state;
+	int		 rc = 0;
+
+	if (pg_reconnect(pg) == -1)
+		return -1;
+	/*
+	 * One round trip: the transaction, and the writers' lock, which the
+	 * code written for SQLite's one writer at a time relies on (a claim
+	 * looked at, then closed; a counter read, then written). Statements
+	 * outside a transaction do not take it.
+	 */
+	res = PQexec(pg->conn, durable ?
+	    "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ");"
+	    " SET LOCAL synchronous_commit = on" :
+	    "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ")");
+	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)) {
+		state = res != NULL ?
+		    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		/* lock_timeout passed: busy, as SQLite's busy_timeout */
+		if (state != NULL && strcmp(state, "55P03") == 0)
+			rc = 1;
+		else {
+			log_pg("begin", res != NULL ?
+			    PQresultErrorMessage(res) :
+			    PQerrorMessage(pg->conn));
+			rc = -1;
+		}
+		if (pg_in_transaction(pg))
+			(void)pg_command(pg, "ROLLBACK", NULL, 0);
+	}
+	PQclear(res);
+	return rc;
 }
 
 int
