@@ -318,6 +318,53 @@ START_TEST(audit_verify_over_store)
 }
 END_TEST
 
+/* Two processes, each with its own connection, appending to the chain at
+ * once: one chain, ids one after another, and it verifies. */
+#define WRITER_ENTRIES	25
+START_TEST(audit_concurrent_writers)
+{
+	static const struct audit_actor who = { 1, "admin", "127.0.0.1",
+	    "check" };
+	struct audit_report r;
+	struct config	 cfg;
+	char		 err[512];
+	pid_t		 kid[2];
+	int		 w, i, status;
+
+	ck_assert_int_ne(sodium_init(), -1);
+	config_defaults(&cfg);
+	testdb_config(&cfg);
+	ck_assert_msg(audit_open(&cfg, 1, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(audit_mark_keyed(db), 1);
+	for (w = 0; w < 2; w++) {
+		ck_assert_int_ne(kid[w] = fork(), -1);
+		if (kid[w] == 0) {
+			struct db *mine = db_open(testdb_name, 5000);
+
+			for (i = 0; mine != NULL && i < WRITER_ENTRIES; i++)
+				if (audit_record(mine, &who, w ? "login.ok" :
+				    "logout", "admin", NULL) != 0)
+					_exit(1);
+			_exit(mine == NULL ? 2 : 0);
+		}
+	}
+	for (w = 0; w < 2; w++) {
+		ck_assert_int_eq(waitpid(kid[w], &status, 0), kid[w]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "writer %d: status %d", w, status);
+	}
+	ck_assert_int_eq(scalar("SELECT count(*) FROM audit"),
+	    2 * WRITER_ENTRIES + 1);
+	ck_assert_int_eq(scalar("SELECT max(id) FROM audit"),
+	    2 * WRITER_ENTRIES + 1);
+	ck_assert_int_eq(audit_checkpoint(db, err, sizeof(err)), 1);
+	ck_assert_int_eq(audit_verify(db, &r), 0);
+	ck_assert_int_eq(r.entries, 2 * WRITER_ENTRIES + 1);
+	audit_close();
+	config_free(&cfg);
+}
+END_TEST
+
 /* ---- settings ---- */
 
 struct got_settings {
@@ -796,6 +843,7 @@ main(void)
 	tcase_add_test(ta, audit_insert_and_read);
 	tcase_add_test(ta, audit_page_filters);
 	tcase_add_test(ta, audit_verify_over_store);
+	tcase_add_test(ta, audit_concurrent_writers);
 	suite_add_tcase(s, ta);
 	tcase_add_checked_fixture(ts, setup, teardown);
 	tcase_add_test(ts, settings_put_all_history_version);
