@@ -20,6 +20,8 @@
 #include "log.h"
 #include "migrations.h"
 
+static int	 migration_run(struct db *, const char *, char *, size_t);
+
 extern const struct migration migrations_postgresql[];
 extern const int migrations_postgresql_count;
 
@@ -144,6 +146,12 @@ int
 db_is_pg(const struct db *db)
 {
 	return db->pg != NULL;
+}
+
+struct pg *
+db_pg(struct db *db)
+{
+	return db->pg;
 }
 
 int
@@ -459,6 +467,18 @@ db_gate_open(struct db *db, const char *path)
 	return 0;
 }
 
+/* PostgreSQL's BEGIN for a caller that does not wait and try again. */
+static int
+pg_begin_logged(struct pg *pg, int durable)
+{
+	int	 rc;
+
+	if ((rc = pg_begin(pg, durable)) == 1)
+		log_err("db: begin: another transaction held the writers' lock "
+		    "for longer than busy_timeout_ms");
+	return rc == 0 ? 0 : -1;
+}
+
 /* BEGIN IMMEDIATE, counted among the waiting writers. */
 static int
 begin_counted(struct db *db)
@@ -513,8 +533,7 @@ db_begin_first(struct db *db)
 	 * whatever the server's default (with a synchronous standby: on both
 	 * machines). */
 	if (db->pg != NULL)
-		return pg_command(db->pg, "BEGIN; SET LOCAL synchronous_commit "
-		    "= on", NULL, 0);
+		return pg_begin_logged(db->pg, 1);
 	if (db->gate != -1 && !db->gate_held) {
 		while (flock(db->gate, LOCK_EX) == -1)
 			if (errno != EINTR) {
@@ -573,7 +592,7 @@ int
 db_begin(struct db *db)
 {
 	if (db->pg != NULL)
-		return pg_command(db->pg, "BEGIN", NULL, 0);
+		return pg_begin_logged(db->pg, 0);
 	gate_pass(db);
 	if (begin_counted(db) != SQLITE_OK) {
 		log_err("db: begin: %s", sqlite3_errmsg(db->h));
@@ -587,9 +606,8 @@ db_try_begin(struct db *db)
 {
 	int	 rc;
 
-	/* PostgreSQL has no one write lock: row locks wait (lock_timeout) */
 	if (db->pg != NULL)
-		return pg_command(db->pg, "BEGIN", NULL, 0);
+		return pg_begin(db->pg, 0);
 	rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		return 0;
@@ -871,11 +889,78 @@ db_schema_version(struct db *db)
 	return (int)v;
 }
 
-/* The engine's last error, for the messages of migrate. */
-static const char *
+const char *
 db_errmsg(struct db *db)
 {
 	return db->pg != NULL ? pg_error(db->pg) : sqlite3_errmsg(db->h);
+}
+
+int
+db_sync_ids(struct db *db)
+{
+	/* One server-side loop over the identity columns of the schema: each
+	 * sequence's next value is past the table's largest id (1 when the
+	 * table is empty). */
+	static const char sync[] =
+	    "DO $$ DECLARE r record; m bigint; BEGIN"
+	    " FOR r IN SELECT table_name, column_name"
+	    "  FROM information_schema.columns"
+	    "  WHERE table_schema = current_schema() AND is_identity = 'YES'"
+	    " LOOP"
+	    "  EXECUTE format('SELECT coalesce(max(%I), 0) FROM %I',"
+	    "   r.column_name, r.table_name) INTO m;"
+	    "  PERFORM setval(pg_get_serial_sequence(quote_ident(r.table_name),"
+	    "   r.column_name), greatest(m, 1), m > 0);"
+	    " END LOOP; END $$";
+
+	if (db->pg == NULL)
+		return 0;
+	return pg_command(db->pg, sync, NULL, 0);
+}
+
+int
+db_query_value(struct db *db, const char *sql, char *out, size_t outsz)
+{
+	sqlite3_stmt	*st;
+	PGresult	*res;
+	int		 rc;
+
+	if (db->pg != NULL) {
+		res = PQexec(pg_conn(db->pg), sql);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			snprintf(out, outsz, "%s",
+			    pg_msg(PQresultErrorMessage(res)));
+			rc = -1;
+		} else if ((rc = PQntuples(res) > 0) == 1)
+			/* a boolean reads as SQLite's 1 or 0 (16: bool) */
+			snprintf(out, outsz, "%s", PQftype(res, 0) != 16 ?
+			    PQgetvalue(res, 0, 0) : PQgetvalue(res, 0, 0)[0] ==
+			    't' ? "1" : "0");
+		PQclear(res);
+		return rc;
+	}
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+		snprintf(out, outsz, "%s", sqlite3_errmsg(db->h));
+		return -1;
+	}
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(out, outsz, "%s", sqlite3_column_text(st, 0) != NULL ?
+		    (const char *)sqlite3_column_text(st, 0) : "");
+		rc = 1;
+	} else if (rc == SQLITE_DONE)
+		rc = 0;
+	else {
+		snprintf(out, outsz, "%s", sqlite3_errmsg(db->h));
+		rc = -1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+db_exec_sql(struct db *db, const char *sql, char *err, size_t errsz)
+{
+	return migration_run(db, sql, err, errsz);
 }
 
 /* Run one migration's statements: 0, or -1 with err. */

@@ -178,6 +178,22 @@ sqlite3		*db_handle(struct db *);
 sqlite3_stmt	*db_stmt(struct db *, enum stmt s);
 void		 db_reset(sqlite3_stmt *);
 
+/* SQL that is no statement of the tables (db copy, the tests' fixtures),
+ * one or more statements without parameters: 0, or -1 with err. */
+int		 db_exec_sql(struct db *, const char *sql, char *err,
+		    size_t errsz);
+/* PostgreSQL: every identity column's sequence set past the largest id in
+ * its table (after rows were written with their ids); 0 on SQLite, which
+ * takes the next rowid from the table itself. 0, or -1 (logged). */
+int		 db_sync_ids(struct db *);
+/* The connection's last error, for messages. */
+const char	*db_errmsg(struct db *);
+/* The first column of the first row of a query that is no statement of
+ * the tables (the tests' questions), as text into out ("" for NULL): 1,
+ * 0 when there is no row, -1 with the error in out. */
+int		 db_query_value(struct db *, const char *sql, char *out,
+		    size_t outsz);
+
 /* A statement with its parameters bound (db_bound), handed out as a
  * cursor; step it with db_cursor_step(): 1 with *st at a row, 0 at the
  * end, -1 on an error (logged). store_cursor_close() resets it. NULL in,

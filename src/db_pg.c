@@ -11,6 +11,9 @@
 #include "db_pg.h"
 #include "log.h"
 
+/* The key of the writers' advisory lock ("dialdesk writers"). */
+#define PG_WRITERS_LOCK	"7228348163217525"
+
 struct pg {
 	PGconn		*conn;
 	char		*sql[STMT__MAX];	/* translated, once prepared */
@@ -66,7 +69,8 @@ pg_open(const char *uri, int lock_ms)
 		/* The message never holds the password: libpq names the
 		 * host and the reason. */
 		log_err("db: cannot connect to PostgreSQL: %s",
-		    pg->conn ? PQerrorMessage(pg->conn) : "out of memory");
+		    pg->conn ? pg_msg(PQerrorMessage(pg->conn)) :
+		    "out of memory");
 		pg_close(pg);
 		return NULL;
 	}
@@ -74,7 +78,7 @@ pg_open(const char *uri, int lock_ms)
 	if (PQclientEncoding(pg->conn) != pg_char_to_encoding("UTF8") &&
 	    PQsetClientEncoding(pg->conn, "UTF8") != 0) {
 		log_err("db: PostgreSQL: cannot use UTF8: %s",
-		    PQerrorMessage(pg->conn));
+		    pg_error(pg));
 		pg_close(pg);
 		return NULL;
 	}
@@ -107,7 +111,7 @@ pg_conn(struct pg *pg)
 const char *
 pg_error(const struct pg *pg)
 {
-	return PQerrorMessage(pg->conn);
+	return pg_msg(PQerrorMessage(pg->conn));
 }
 
 int
@@ -116,15 +120,24 @@ pg_in_transaction(const struct pg *pg)
 	return PQtransactionStatus(pg->conn) != PQTRANS_IDLE;
 }
 
-/* libpq's messages end in a newline; logs do not. */
+const char *
+pg_msg(const char *full)
+{
+	static _Thread_local char line[512];
+	size_t	 n = strcspn(full, "\n");
+
+	/* The server's DETAIL and CONTEXT lines may quote a row (a password
+	 * hash, a session's CSRF token): only the first line is told. */
+	while (n > 0 && full[n - 1] == ' ')
+		n--;
+	snprintf(line, sizeof(line), "%.*s", (int)n, full);
+	return line;
+}
+
 static void
 log_pg(const char *what, const char *msg)
 {
-	int	 n = (int)strlen(msg);
-
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		n--;
-	log_err("db: %s: %.*s", what, n, msg);
+	log_err("db: %s: %s", what, pg_msg(msg));
 }
 
 char *
@@ -135,8 +148,8 @@ pg_translate(const char *sql)
 	char		 quote = 0;
 	long		 n, top = 0;
 
-	/* Each ? grows to at most "$NNNNN": six bytes per byte is ample. */
-	if ((out = malloc(strlen(sql) * 6 + 1)) == NULL)
+	/* Each ? grows to at most the LIMIT's CASE (64 bytes). */
+	if ((out = malloc(strlen(sql) * 64 + 1)) == NULL)
 		return NULL;
 	for (p = sql, o = out; *p != '\0'; p++) {
 		if (quote != 0) {
@@ -162,7 +175,12 @@ pg_translate(const char *sql)
 			n = top + 1;
 		if (n > top)
 			top = n;
-		o += sprintf(o, "$%ld", n);
+		/* SQLite takes a negative LIMIT for none, PostgreSQL NULL */
+		if (o - out >= 6 && strncmp(o - 6, "LIMIT ", 6) == 0)
+			o += sprintf(o, "CASE WHEN $%ld::bigint < 0 THEN NULL "
+			    "ELSE $%ld::bigint END", n, n);
+		else
+			o += sprintf(o, "$%ld", n);
 	}
 	*o = '\0';
 	return out;
@@ -305,7 +323,7 @@ pg_command(struct pg *pg, const char *sql, char *err, size_t errsz)
 	 * inside one, the transaction is gone and its caller must know. */
 	if (strncmp(sql, "BEGIN", 5) == 0 && pg_reconnect(pg) == -1) {
 		if (err != NULL)
-			snprintf(err, errsz, "%s", PQerrorMessage(pg->conn));
+			snprintf(err, errsz, "%s", pg_error(pg));
 		return -1;
 	}
 	res = PQexec(pg->conn, sql);
@@ -317,11 +335,50 @@ pg_command(struct pg *pg, const char *sql, char *err, size_t errsz)
 	msg = res != NULL ? PQresultErrorMessage(res) :
 	    PQerrorMessage(pg->conn);
 	if (err != NULL)
-		snprintf(err, errsz, "%s", msg);
+		snprintf(err, errsz, "%s", pg_msg(msg));
 	else
 		log_pg(sql, msg);
 	PQclear(res);
 	return -1;
+}
+
+int
+pg_begin(struct pg *pg, int durable)
+{
+	PGresult	*res;
+	const char	*state;
+	int		 rc = 0;
+
+	if (pg_reconnect(pg) == -1)
+		return -1;
+	/*
+	 * One round trip: the transaction, and the writers' lock, which the
+	 * code written for SQLite's one writer at a time relies on (a claim
+	 * looked at, then closed; a counter read, then written). Statements
+	 * outside a transaction do not take it.
+	 */
+	res = PQexec(pg->conn, durable ?
+	    "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ");"
+	    " SET LOCAL synchronous_commit = on" :
+	    "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ")");
+	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)) {
+		state = res != NULL ?
+		    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		/* lock_timeout passed: busy, as SQLite's busy_timeout */
+		if (state != NULL && strcmp(state, "55P03") == 0)
+			rc = 1;
+		else {
+			log_pg("begin", res != NULL ?
+			    PQresultErrorMessage(res) :
+			    PQerrorMessage(pg->conn));
+			rc = -1;
+		}
+		if (pg_in_transaction(pg))
+			(void)pg_command(pg, "ROLLBACK", NULL, 0);
+	}
+	PQclear(res);
+	return rc;
 }
 
 int

@@ -30,13 +30,24 @@ PGresult	*pg_exec(struct pg *, int s, const struct db_param *);
  * -1 with the server's message in err (and logged when err is NULL). */
 int		 pg_command(struct pg *, const char *sql, char *err,
 		    size_t errsz);
+/* BEGIN, then the writers' lock (one transaction writes at a time, as on
+ * SQLite); durable: the commit waits for the disk and a synchronous
+ * standby whatever the server's default. 0, 1 when the lock was not had
+ * within lock_timeout (not logged), -1 logged. */
+int		 pg_begin(struct pg *, int durable);
 /* COMMIT that says whether it committed: 0, or -1 logged. */
 int		 pg_commit(struct pg *);
 /* Whether a transaction is open (also one that failed). */
 int		 pg_in_transaction(const struct pg *);
-/* The connection's last error, for messages. */
+/* The first line of a libpq message (the server's DETAIL may quote a
+ * row's values, which no log may hold). Valid until the next call. */
+const char	*pg_msg(const char *full);
+/* The connection's last error, for messages (its first line). */
 const char	*pg_error(const struct pg *);
 PGconn		*pg_conn(struct pg *);
+/* The PostgreSQL connection of a store (NULL on SQLite). */
+struct db;
+struct pg	*db_pg(struct db *);
 
 /* ?N and ? become $N, outside quotes: a malloc'ed text, or NULL. */
 char		*pg_translate(const char *sql);

@@ -9,6 +9,13 @@
 #include "db.h"
 
 const char *const store_sql_pg[STMT__MAX] = {
+	/* Asked at every start and health check: the table is looked up
+	 * before anything is created, so that a role without CREATE on the
+	 * schema (serve's, in production) can ask too. */
+	[STMT_SCHEMA_CREATE] =
+	    "DO $$ BEGIN IF to_regclass('schema_migrations') IS NULL THEN"
+	    " CREATE TABLE schema_migrations (version bigint PRIMARY KEY,"
+	    " name text NOT NULL, applied bigint NOT NULL); END IF; END $$",
 	[STMT_SCHEMA_RECORD] =
 	    "INSERT INTO schema_migrations (version, name, applied)"
 	    " VALUES (?, ?, extract(epoch from now())::bigint)",
@@ -68,6 +75,14 @@ const char *const store_sql_pg[STMT__MAX] = {
 	 */
 	[STMT_AUDIT_LOCK] =
 	    "SELECT pg_advisory_xact_lock(7228348163217524)",
+
+	/* A failed sign-in reads its counter and writes it back in one
+	 * transaction: on PostgreSQL the row is locked as it is read, so that
+	 * two hosts counting the same key at once add up (SQLite's BEGIN
+	 * IMMEDIATE lets one writer in at a time). */
+	[STMT_FAIL_GET] =
+	    "SELECT window_start, count, blocked_until FROM login_failures"
+	    " WHERE key = ? FOR UPDATE",
 
 	/* The ids SQLite's last_insert_rowid() gives. A name taken is no row
 	 * rather than an error, which would end the caller's transaction. */
