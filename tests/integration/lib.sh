@@ -46,6 +46,8 @@ T_CONF=$T_DIR/dialdesk.conf
 T_DB=$T_DIR/dialdesk.db
 T_ENGINE=${DD_ENGINE:-sqlite}
 T_PG_DB=
+T_PG_ADMIN=
+T_PG_BASE=
 T_SOCK=$T_DIR/run/dialdesk.sock
 T_LOG=$T_DIR/serve.log
 R_HEADERS=$T_DIR/response.headers
@@ -361,6 +363,8 @@ t_pg_create() {
 		exit 1
 	fi
 	T_PG_DB=$name
+	# Kept: a test may name another cluster in DD_PG_* later (t7300).
+	T_PG_ADMIN=$admin T_PG_BASE=$base
 	# The URI's path is the database: the part between host and ? changes.
 	T_DB=$(t_pg_uri "$name")
 	T_STATE_DIR=$T_DIR/local
@@ -369,7 +373,7 @@ t_pg_create() {
 
 # t_pg_uri NAME: DD_PG_URI naming database NAME.
 t_pg_uri() {
-	printf '%s\n' "$DD_PG_URI" | sed -e "s|^\(postgresql://[^/]*\)/[^?]*|\1/$1|"
+	printf '%s\n' "${T_PG_BASE:-$DD_PG_URI}" | sed -e "s|^\(postgresql://[^/]*\)/[^?]*|\1/$1|"
 }
 
 # t_pg_copy SUFFIX: a copy of the test's database (pg_dump, so that the
@@ -377,7 +381,7 @@ t_pg_uri() {
 # it at the end; prints its URI.
 t_pg_copy() {
 	local name=${T_PG_DB}_$1 err
-	if ! err=$(psql -X -q -v ON_ERROR_STOP=1 -d "$DD_PG_ADMIN_URI" 2>&1 \
+	if ! err=$(psql -X -q -v ON_ERROR_STOP=1 -d "$T_PG_ADMIN" 2>&1 \
 	    -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" \
 	    -c "CREATE DATABASE $name OWNER dialdesk ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"); then
 		not_ok "setup: create database $name" "$err"
@@ -396,9 +400,9 @@ t_pg_drop() {
 	local name
 	[[ -n $T_PG_DB ]] || return 0
 	[[ ${T_KEEP:-} == 1 ]] && { printf '# database %s kept\n' "$T_PG_DB"; return 0; }
-	for name in $(psql -X -A -t -d "$DD_PG_ADMIN_URI" -c "SELECT datname FROM pg_database
+	for name in $(psql -X -A -t -d "$T_PG_ADMIN" -c "SELECT datname FROM pg_database
 	    WHERE datname = '$T_PG_DB' OR starts_with(datname, '${T_PG_DB}_')" 2>/dev/null) "$T_PG_DB"; do
-		psql -X -q -d "$DD_PG_ADMIN_URI" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" \
+		psql -X -q -d "$T_PG_ADMIN" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" \
 		    >/dev/null 2>&1 || printf '# could not drop database %s\n' "$name"
 	done
 	T_PG_DB=
