@@ -154,6 +154,15 @@ sql_hex() {
 	fi
 }
 
+# sql_text EXPR: EXPR (bytes) read as UTF-8 text, in this engine's SQL.
+sql_text() {
+	if [[ $T_ENGINE == postgresql ]]; then
+		printf "convert_from(%s, 'UTF8')" "$1"
+	else
+		printf 'CAST(%s AS TEXT)' "$1"
+	fi
+}
+
 # sql_bytes_sha256 QUERY: the SHA-256 of the bytes QUERY's one column
 # gives, its rows joined in the order it returns them.
 sql_bytes_sha256() {

@@ -191,7 +191,7 @@ expect_answer 400 "a push without dial_task_main_sn answers 400"
 push_send "$(push_json "$VTASK" '{"totalCount": -1}')"
 expect_answer 400 "a negative count answers 400"
 expect_eq "$n_push $((n_rej + 4))" "$(pushes) $(rejected)" "the 4 unreadable pushes are kept in rejected_pushes, not in pushes"
-expect_eq "${good:0:60}" "$(sql "SELECT CAST(body AS TEXT) FROM rejected_pushes ORDER BY id LIMIT 1 OFFSET $((n_rej + 1))")" \
+expect_eq "${good:0:60}" "$(sql "SELECT $(sql_text body) FROM rejected_pushes ORDER BY id LIMIT 1 OFFSET $((n_rej + 1))")" \
     "... with the body as received"
 expect_eq 4 "$(audit_count push.rejected)" "... each audited as push.rejected"
 
