@@ -365,8 +365,8 @@ dd_nginx_two_hosts() {
     fastcgi_next_upstream error timeout;\\
     log_format dd_hosts '\$request_method \$uri \$status \"\$upstream_addr\" \$upstream_status';\\
     access_log $log dd_hosts;" "$in" >"$out.tmp" || return 1
-	if grep -q 'fastcgi_pass unix:' "$out.tmp"; then
-		dd_say "dd_nginx_two_hosts: a fastcgi_pass to one socket is left in $out"
+	if grep -qF -e "fastcgi_pass unix:$sa;" -e "fastcgi_pass unix:$ca;" "$out.tmp"; then
+		dd_say "dd_nginx_two_hosts: a fastcgi_pass to host A alone is left in $out"
 		return 1
 	fi
 	mv "$out.tmp" "$out"
