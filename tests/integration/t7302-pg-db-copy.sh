@@ -10,6 +10,7 @@
 # the target signs in the copied admin with their password.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
+t_engine sqlite "the source of the copy is a SQLite installation (the target is a cluster of its own, so the SQLite run covers it)"
 
 PG_DIR=$T_DIR/pg
 CLUSTER=$DD_TOP/tests/pg/cluster.sh
