@@ -3,6 +3,10 @@
 # fresh Debian 12 (as root) it installs what is missing, then:
 #   build/       configure --enable-werror, make, make check (unit tests),
 #                the integration tests, the browser test, make distcheck;
+#   postgresql   a throw-away PostgreSQL cluster (tests/pg/cluster.sh): the
+#                unit tests that read DD_TEST_PG_URI (tests/unit/testdb.h)
+#                and the whole integration suite again on it
+#                (DD_ENGINE=postgresql); the cluster is stopped on every exit;
 #   build-asan/  AddressSanitizer + UBSan build, make check and the
 #                integration tests again;
 #   build-fuzz/  clang with libFuzzer (configure --enable-fuzz): each
@@ -73,12 +77,16 @@ run_build() {
 	fi
 }
 
-# count_unit DIR: passed and failed unit tests of the last make check in DIR.
+# count_unit DIR [NAME...]: passed and failed unit tests of the last make
+# check in DIR (only the programs NAME..., when named).
 # A Check program counts as its number of checks (its "N%: Checks: ..."
 # line); anything else, or a program that died, as one test.
 count_unit() {
-	local dir=$1 trs log result line n f e p=0 fl=0
+	local dir=$1 trs log result line n f e p=0 fl=0 only=''
+	shift
+	[[ $# -gt 0 ]] && only=" $* "
 	while IFS= read -r trs; do
+		if [[ -n $only && $only != *" $(basename "$trs" .trs) "* ]]; then continue; fi
 		result=$(sed -n -e 's/^:test-result: //p' "$trs" | head -n 1)
 		log=${trs%.trs}.log
 		line=$(grep -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$log" 2>/dev/null | tail -n 1) || line=
@@ -138,6 +146,64 @@ run_counted() {
 	fi
 	[[ $rc -ne 0 && $f -eq 0 ]] && f=1
 	record "$name" "$p" "$f"
+	# Skips (tests/integration/run.sh) are neither: said beside the counts.
+	line=$(sed -n -e 's/^# \([0-9][0-9]*\) skipped.*/\1/p' "$log" | tail -n 1)
+	[[ -n $line ]] && RESULTS[-1]+="  ($line skipped, listed in ${log#"$DD_TOP"/})"
+	return 0
+}
+
+# PostgreSQL's stage: one throw-away cluster for the unit and integration
+# tests of DIR's build, stopped whatever happens (pg_stop, also on exit).
+PG_DIR=
+pg_stop() {
+	[[ -n $PG_DIR ]] || return 0
+	"$DD_TOP/tests/pg/cluster.sh" stop "$PG_DIR" >>"$LOGS/pg-cluster.log" 2>&1 || true
+	PG_DIR=
+}
+trap pg_stop EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+run_postgresql() {
+	local dir=$1 log=$LOGS/unit-pg.log rc=0 p f progs=() c
+	stage "pg-cluster: a throw-away PostgreSQL cluster (tests/pg/cluster.sh)"
+	# Short and under /tmp: the unix socket's path must fit in sun_path.
+	PG_DIR=$(mktemp -d /tmp/dd-check-pg.XXXXXX)
+	if ! "$DD_TOP/tests/pg/cluster.sh" start "$PG_DIR" >"$LOGS/pg-cluster.log" 2>&1; then
+		show_tail "$LOGS/pg-cluster.log"
+		rm -rf "$PG_DIR"
+		PG_DIR=
+		record pg-cluster 0 1
+		skip unit-pg "no PostgreSQL cluster"
+		skip integration-pg "no PostgreSQL cluster"
+		return 0
+	fi
+	record pg-cluster 1 0
+	eval "$("$DD_TOP/tests/pg/cluster.sh" env "$PG_DIR")"
+	# The store's unit tests that take DD_TEST_PG_URI (tests/unit/testdb.h).
+	for c in "$DD_TOP"/tests/unit/check_*.c; do
+		grep -q '"testdb.h"' "$c" && progs+=("$(basename "$c" .c)")
+	done
+	if [[ ${#progs[@]} -eq 0 ]]; then
+		skip unit-pg "no unit test reads DD_TEST_PG_URI (tests/unit/testdb.h)"
+	else
+		stage "unit-pg: ${progs[*]} with DD_TEST_PG_URI"
+		env DD_TEST_PG_URI="$DD_PG_URI" make -C "$dir" -j2 check \
+		    TESTS="$(printf 'tests/unit/%s ' "${progs[@]}")" >"$log" 2>&1 || rc=$?
+		grep -E '^(PASS|FAIL|ERROR|XPASS|XFAIL|SKIP):' "$log" || true
+		read -r p f < <(count_unit "$dir" "${progs[@]}")
+		if [[ $rc -ne 0 && $f -eq 0 ]]; then
+			show_tail "$log"
+			f=1
+		fi
+		record unit-pg "$p" "$f"
+	fi
+	run_counted integration-pg integration-pg.log \
+	    env DD_ENGINE=postgresql DIALDESK_BIN="$dir/dialdesk" \
+	    SANDBOX_BIN="$dir/tools/sandbox-vendor" tests/integration/run.sh
+	pg_stop
+	# The later stages run as before: on SQLite, with no cluster named.
+	unset DD_PG_URI DD_PG_SOCKET_URI DD_PG_ADMIN_URI PGHOST PGPORT PGUSER PGDATABASE
 }
 
 # run_distcheck: make distcheck in build/, counted as one test.
@@ -186,6 +252,7 @@ if run_build build "$BUILD" --enable-werror; then
 	run_counted integration integration.log \
 	    env DIALDESK_BIN="$BUILD/dialdesk" SANDBOX_BIN="$BUILD/tools/sandbox-vendor" \
 	    tests/integration/run.sh
+	run_postgresql "$BUILD"
 	run_counted browser browser.log \
 	    env DIALDESK_BIN="$BUILD/dialdesk" ARTIFACTS="$DD_TOP/tests/artifacts/browser" \
 	    tests/browser/run.sh
@@ -193,6 +260,7 @@ if run_build build "$BUILD" --enable-werror; then
 else
 	skip unit "the build failed"
 	skip integration "the build failed"
+	skip pg-cluster "the build failed"
 	skip browser "the build failed"
 	skip distcheck "the build failed"
 fi

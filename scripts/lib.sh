@@ -345,3 +345,29 @@ dd_children() {
 		fi
 	done
 }
+
+# dd_nginx_two_hosts IN OUT SOCKET_A CALLBACK_A SOCKET_B CALLBACK_B LOG: OUT
+# is IN (a local config from dd_nginx_local for SOCKET_A) with both hosts
+# behind it: every fastcgi_pass to host A's page or callback socket goes to
+# an `upstream` of A's and B's instead, with `fastcgi_next_upstream error
+# timeout` (a request that reached no host goes to the next; a POST that
+# reached a host that then died is not replayed). LOG gets one line a
+# request: method, path, status, "upstream addresses", upstream statuses.
+# For the two-host test (t7320) and bench/pg.sh.
+dd_nginx_two_hosts() {
+	local in=$1 out=$2 sa=$3 ca=$4 sb=$5 cb=$6 log=$7
+	sed -e "s|fastcgi_pass unix:$(dd_sed_quote "$sa");|fastcgi_pass dd_hosts;|" \
+	    -e "s|fastcgi_pass unix:$(dd_sed_quote "$ca");|fastcgi_pass dd_callbacks;|" \
+	    -e "s|^\\([[:space:]]*\\)access_log \\(.*\\) dialdesk_callback;|&\\n\\1access_log $(dd_sed_quote "$log") dd_hosts;|" \
+	    -e "/^http {/a\\
+    upstream dd_hosts { server unix:$sa; server unix:$sb; }\\
+    upstream dd_callbacks { server unix:$ca; server unix:$cb; }\\
+    fastcgi_next_upstream error timeout;\\
+    log_format dd_hosts '\$request_method \$uri \$status \"\$upstream_addr\" \$upstream_status';\\
+    access_log $log dd_hosts;" "$in" >"$out.tmp" || return 1
+	if grep -qF -e "fastcgi_pass unix:$sa;" -e "fastcgi_pass unix:$ca;" "$out.tmp"; then
+		dd_say "dd_nginx_two_hosts: a fastcgi_pass to host A alone is left in $out"
+		return 1
+	fi
+	mv "$out.tmp" "$out"
+}

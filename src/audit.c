@@ -127,9 +127,10 @@ audit_open(const struct config *cfg, int create, char *err, size_t errsz)
 	int		 rc;
 
 	audit_close();
-	if ((ak.key_path = keyfile_path(cfg->audit_key_file, cfg->database,
-	    ".audit-key")) == NULL || (ak.cp_path = keyfile_path(
-	    cfg->audit_checkpoint_file, cfg->database,
+	if ((ak.key_path = keyfile_path(cfg->audit_key_file,
+	    config_local_base(cfg), ".audit-key")) == NULL ||
+	    (ak.cp_path = keyfile_path(
+	    cfg->audit_checkpoint_file, config_local_base(cfg),
 	    ".audit-checkpoints")) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		audit_close();

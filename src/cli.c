@@ -23,6 +23,7 @@
 #include "params.h"
 #include "router.h"
 #include "store.h"
+#include "store/copy.h"
 #include "store/users.h"
 #include "users.h"
 
@@ -33,7 +34,8 @@ open_db(const struct config *cfg, int need_current)
 	int		 v;
 
 	if ((db = db_open(cfg->database, cfg->busy_timeout_ms)) == NULL) {
-		fprintf(stderr, "dialdesk: cannot open %s\n", cfg->database);
+		fprintf(stderr, "dialdesk: cannot open %s\n",
+		    config_database_shown(cfg));
 		return NULL;
 	}
 	if (need_current && (v = db_schema_version(db)) != db_schema_latest()) {
@@ -410,4 +412,55 @@ cli_routes(void)
 		return 1;
 	}
 	return 0;
+}
+
+static void
+copied(void *arg, const char *name, int64_t rows)
+{
+	(void)arg;
+	printf("%-24s %lld rows\n", name, (long long)rows);
+}
+
+/* db copy: 0 copied, 1 refused or failed (the target unchanged), 2 usage.
+ * --from defaults to the configuration's SQLite database. */
+int
+cli_db(const struct config *cfg, int argc, char *argv[])
+{
+	const char	*from = NULL, *to = NULL;
+	char		 err[1024];
+	int		 i;
+
+	if (argc < 2 || strcmp(argv[1], "copy") != 0)
+		goto usage;
+	for (i = 2; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--from") == 0)
+			from = argv[i + 1];
+		else if (strcmp(argv[i], "--to") == 0)
+			to = argv[i + 1];
+		else
+			goto usage;
+	}
+	if (i != argc || to == NULL)
+		goto usage;
+	if (from == NULL) {
+		if (config_is_pg(cfg)) {
+			fprintf(stderr, "dialdesk: the configured database is "
+			    "PostgreSQL: name the SQLite file with --from\n");
+			return 2;
+		}
+		from = cfg->database;
+	}
+	if (store_copy_to_pg(from, to, cfg->busy_timeout_ms, copied, NULL,
+	    err, sizeof(err)) == -1) {
+		fprintf(stderr, "dialdesk: db copy: %s\n", err);
+		return 1;
+	}
+	printf("copied %s into the PostgreSQL database: check it with "
+	    "dialdesk audit verify\n", strncmp(from, "sqlite:", 7) == 0 ?
+	    from + 7 : from);
+	return 0;
+usage:
+	fputs("usage: dialdesk db copy [--from sqlite:PATH] "
+	    "--to postgresql://...\n", stderr);
+	return 2;
 }

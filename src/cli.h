@@ -7,6 +7,8 @@ struct config;
 int	cli_migrate(const struct config *);
 int	cli_user(const struct config *, int argc, char *argv[]);
 int	cli_audit(const struct config *, int argc, char *argv[]);
+/* dialdesk db copy --from sqlite:PATH --to postgresql://... */
+int	cli_db(const struct config *, int argc, char *argv[]);
 /* `dialdesk routes`: the route table with its access rules (router.h). */
 int	cli_routes(void);
 

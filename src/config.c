@@ -19,6 +19,8 @@
 #include "config.h"
 #include "log.h"
 
+#include <libpq-fe.h>
+
 #define SYSTEM_CONFIG	"/etc/dialdesk/dialdesk.conf"
 
 enum ktype {
@@ -34,6 +36,7 @@ enum ktype {
 	KT_RECIPE,	/* text with {placeholders} for the vendor's sign */
 	KT_ADDRS,	/* IPv4/IPv6 addresses, stored space-separated */
 	KT_TOKEN,	/* at least min characters of [A-Za-z0-9_-] */
+	KT_DATABASE,	/* a SQLite path, sqlite:PATH, or a libpq URI */
 };
 
 #define KF_EMPTY	0x01	/* "" is also valid (set_value) */
@@ -92,7 +95,7 @@ static const char *const log_format_names[] = {
 
 /* Every key, once. docs/CONFIG.md describes each; keep them in step. */
 static const struct key keys[] = {
-	K_TEXT(database, KT_PATH, 0, "/var/lib/dialdesk/dialdesk.db"),
+	K_TEXT(database, KT_DATABASE, 0, "/var/lib/dialdesk/dialdesk.db"),
 	K_TEXT(socket, KT_PATH, 0, "/run/dialdesk/dialdesk.sock"),
 	K_TEXT(socket_group, KT_GROUP, KF_EMPTY, ""),
 	K_INT(workers, 1, 64, "4"),
@@ -149,6 +152,7 @@ static const struct key keys[] = {
 	K_INT(listen_backlog, 16, 65535, "1024"),
 	K_INT(callback_refusals_max, 1, 100000, "20"),
 	K_TEXT(dnc_key_file, KT_STRING, 0, ""),
+	K_TEXT(state_dir, KT_STRING, 0, ""),
 	K_INT(dup_days_default, 1, 365, "30"),
 };
 
@@ -574,6 +578,38 @@ parse_addrs(struct loader *ld, struct config *cfg, const struct key *k,
 	return 0;
 }
 
+/* database: a PostgreSQL connection URI (libpq checks its form; the
+ * password in it is never echoed), sqlite:PATH, or a path (stored without
+ * the sqlite: prefix, so that the files beside it are found as before). */
+static int
+parse_database(struct loader *ld, struct config *cfg, const struct key *k,
+    char *val)
+{
+	PQconninfoOption *o;
+	char		 *msg = NULL;
+
+	if (strncmp(val, "postgresql://", 13) == 0 ||
+	    strncmp(val, "postgres://", 11) == 0) {
+		if ((o = PQconninfoParse(val, &msg)) == NULL) {
+			fail(ld, k->name, "not a PostgreSQL connection URI: %s",
+			    msg != NULL ? msg : "out of memory");
+			PQfreemem(msg);
+			return -1;
+		}
+		PQconninfoFree(o);
+		return set_copy(ld, cfg, k, val);
+	}
+	if (val[0] == '\0') {
+		fail(ld, k->name, "must not be empty");
+		return -1;
+	}
+	if (strncmp(val, "sqlite:", 7) == 0 && *(val += 7) == '\0') {
+		fail(ld, k->name, "sqlite: must be followed by the file's path");
+		return -1;
+	}
+	return set_copy(ld, cfg, k, val);
+}
+
 /* Check val for key k and store it in cfg. val is writable. */
 static int
 set_value(struct loader *ld, struct config *cfg, const struct key *k,
@@ -591,6 +627,8 @@ set_value(struct loader *ld, struct config *cfg, const struct key *k,
 			return -1;
 		}
 		return set_copy(ld, cfg, k, val);
+	case KT_DATABASE:
+		return parse_database(ld, cfg, k, val);
 	case KT_GROUP:
 		return parse_group(ld, cfg, k, val);
 	case KT_INT:
@@ -632,6 +670,12 @@ defaults_from_env(struct config *cfg)
 	char			*s;
 	size_t			 i, len;
 
+	/* state_dir is the folder itself */
+	if ((v = getenv("STATE_DIRECTORY")) != NULL && v[0] == '/')
+		for (k = keys; k < keys + NKEYS; k++)
+			if (strcmp(k->name, "state_dir") == 0 &&
+			    asprintf(&s, "%.*s", (int)strcspn(v, ":"), v) >= 0)
+				set_owned(cfg, k, s);
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		if ((v = getenv(dirs[i].env)) == NULL || v[0] != '/')
 			continue;
@@ -840,6 +884,69 @@ check_across(struct loader *ld, const struct config *cfg)
 	return 0;
 }
 
+/* With PostgreSQL and no $STATE_DIRECTORY, the host's own files go to the
+ * configuration file's folder. */
+static int
+state_dir_of(struct config *cfg, const char *path)
+{
+	const struct key *k = key_find("state_dir");
+	const char	*slash = strrchr(path, '/');
+	char		*s;
+
+	if (slash == NULL)
+		s = strdup(".");
+	else if (asprintf(&s, "%.*s", slash == path ? 1 :
+	    (int)(slash - path), path) < 0)
+		s = NULL;
+	if (s == NULL)
+		return -1;
+	set_owned(cfg, k, s);
+	return 0;
+}
+
+int
+config_is_pg(const struct config *cfg)
+{
+	return strncmp(cfg->database, "postgresql://", 13) == 0 ||
+	    strncmp(cfg->database, "postgres://", 11) == 0;
+}
+
+const char *
+config_local_base(const struct config *cfg)
+{
+	static _Thread_local char base[4096];
+
+	if (!config_is_pg(cfg))
+		return cfg->database;
+	snprintf(base, sizeof(base), "%s/dialdesk", cfg->state_dir[0] != '\0' ?
+	    cfg->state_dir : "/var/lib/dialdesk");
+	return base;
+}
+
+const char *
+config_database_shown(const struct config *cfg)
+{
+	static _Thread_local char shown[1024];
+	const char	*at, *colon, *start;
+
+	if (!config_is_pg(cfg))
+		return cfg->database;
+	/* scheme://user:PASSWORD@host...: the password becomes *** */
+	start = strstr(cfg->database, "://") + 3;
+	at = strchr(start, '@');
+	colon = strchr(start, ':');
+	if (at != NULL && colon != NULL && colon < at)
+		snprintf(shown, sizeof(shown), "%.*s***%s",
+		    (int)(colon + 1 - cfg->database), cfg->database, at);
+	else
+		snprintf(shown, sizeof(shown), "%s", cfg->database);
+	/* and a password=... parameter */
+	if ((at = strstr(shown, "password=")) != NULL)
+		snprintf((char *)at, sizeof(shown) - (size_t)(at - shown),
+		    "password=***");
+	return shown;
+}
+
 int
 config_load(struct config *cfg, const char *path, char *err, size_t errsz)
 {
@@ -886,6 +993,11 @@ config_load(struct config *cfg, const char *path, char *err, size_t errsz)
 	}
 	if (check_across(&ld, &tmp) == -1)
 		goto out;
+	if (tmp.state_dir[0] == '\0' && config_is_pg(&tmp) &&
+	    state_dir_of(&tmp, path) == -1) {
+		fail(&ld, NULL, "out of memory");
+		goto out;
+	}
 	config_free(cfg);
 	*cfg = tmp;
 	rc = 0;
@@ -1039,6 +1151,10 @@ rule_zh(const struct key *k, char *buf, size_t bufsz)
 		return;
 	case KT_PATH:
 		snprintf(buf, bufsz, "不能为空");
+		return;
+	case KT_DATABASE:
+		snprintf(buf, bufsz, "须为 SQLite 文件路径、sqlite:路径或 "
+		    "postgresql:// 连接 URI");
 		return;
 	case KT_GROUP:
 		snprintf(buf, bufsz, "须为组名：小写字母、数字、_ 或 -，"

@@ -19,7 +19,7 @@ enum log_format {
 
 struct config {
 	/* storage and serving */
-	char	*database;		/* SQLite file */
+	char	*database;		/* SQLite file, or a PostgreSQL URI */
 	char	*socket;		/* FastCGI unix socket */
 	char	*socket_group;		/* group of the socket, "" = ours */
 	int	 workers;		/* FastCGI worker processes */
@@ -76,6 +76,9 @@ struct config {
 	/* the do-not-call list and repeats across tasks (dnc.h) */
 	char	*dnc_key_file;		/* "" = <database>.dnc-key */
 	int	 dup_days_default;	/* the task form's window, days */
+	/* the host's own files with PostgreSQL (keys, checkpoints, journal,
+	 * heartbeat): "" = $STATE_DIRECTORY, else the configuration's folder */
+	char	*state_dir;
 };
 
 /* Fill with the documented defaults (every string malloc()ed). */
@@ -85,6 +88,14 @@ void	config_defaults(struct config *);
  * from 1 to 64" in err. Also checks keys against each other (phone_key
  * when phone_encryption is aes-128-ecb). */
 int	config_load(struct config *, const char *path, char *err, size_t errsz);
+/* Whether database names PostgreSQL (a libpq URI). */
+int	config_is_pg(const struct config *);
+/* The path the host's own files are named after (key files, checkpoints,
+ * journal, heartbeat: this plus a suffix): the SQLite file, or with
+ * PostgreSQL state_dir/dialdesk. Valid until the next call. */
+const char *config_local_base(const struct config *);
+/* database as logs and messages may show it: a URI's password hidden. */
+const char *config_database_shown(const struct config *);
 /* The file to read: --config, else $DIALDESK_CONFIG, else
  * /etc/dialdesk/dialdesk.conf if it exists, else NULL (defaults only). */
 const char *config_path(const char *from_argv);

@@ -1,5 +1,5 @@
-/* db.c: the SQLite connection, every SQL statement of the program, and the
- * schema migrations. */
+/* db.c: the store's connection (SQLite here, PostgreSQL through db_pg.c),
+ * the merged statement tables, and the schema migrations. */
 #include "autoconf.h"
 
 #include <sys/file.h>
@@ -16,12 +16,40 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "db_pg.h"
 #include "log.h"
 #include "migrations.h"
 
+static int	 migration_run(struct db *, const char *, char *, size_t);
+
+extern const struct migration migrations_postgresql[];
+extern const int migrations_postgresql_count;
+
+/*
+ * A cursor over one statement's rows; a row is the cursor at a row. On
+ * SQLite it steps the statement; on PostgreSQL the statement ran when it
+ * was bound and the cursor walks its result (PQexecPrepared gives the
+ * rows whole), so that another statement may run while it is open.
+ */
+struct db_row {
+	sqlite3_stmt	*st;		/* SQLite, or NULL */
+	PGresult	*res;		/* PostgreSQL */
+	int		 i;		/* its row */
+	struct store_cursor *c;
+};
+struct store_cursor {
+	struct db_row	 row;
+	unsigned char	*blobs[8];	/* bytea decoded for this row */
+	size_t		 nblobs;
+};
+
 struct db {
-	sqlite3		*h;
+	sqlite3		*h;		/* NULL on PostgreSQL */
+	struct pg	*pg;		/* NULL on SQLite */
+	int64_t		 pg_changes;	/* the last statement's, on PG */
+	int64_t		 pg_last_id;	/* the last INSERT ... RETURNING id */
 	sqlite3_stmt	*stmts[STMT__MAX];
+	struct store_cursor curs[STMT__MAX];
 	int		 gate;		/* the push gate (db_gate_open), or -1 */
 	int		 gate_held;	/* db_begin_first holds it */
 	int		 busy_ms;	/* busy_timeout */
@@ -106,15 +134,46 @@ db_sql(enum stmt s)
 	return sql_merge() == 0 ? sql[s] : NULL;
 }
 
+const char *
+db_sql_pg(enum stmt s)
+{
+	if (sql_merge() == -1)
+		return NULL;
+	return store_sql_pg[s] != NULL ? store_sql_pg[s] : sql[s];
+}
+
+int
+db_is_pg(const struct db *db)
+{
+	return db->pg != NULL;
+}
+
+struct pg *
+db_pg(struct db *db)
+{
+	return db->pg;
+}
+
 int
 db_prepare_all(struct db *db)
 {
 	size_t	 i;
 
 	for (i = 0; i < STMT__MAX; i++)
-		if (db_stmt(db, (enum stmt)i) == NULL)
+		if (db_prepared(db, (enum stmt)i) == -1)
 			return -1;
 	return 0;
+}
+
+int
+db_prepared(struct db *db, enum stmt s)
+{
+	if (db->pg != NULL) {
+		if (db_sql_pg(s) == NULL)
+			return -1;
+		return pg_prepare(db->pg, (int)s, db_sql_pg(s));
+	}
+	return db_stmt(db, s) == NULL ? -1 : 0;
 }
 
 struct db *
@@ -127,6 +186,16 @@ db_open(const char *path, int busy_timeout_ms)
 		log_err("db: out of memory");
 		return NULL;
 	}
+	db->gate = -1;
+	if (pg_is_uri(path)) {
+		if ((db->pg = pg_open(path, busy_timeout_ms)) == NULL) {
+			free(db);
+			return NULL;
+		}
+		return db;
+	}
+	if (strncmp(path, "sqlite:", 7) == 0)
+		path += 7;
 	rc = sqlite3_open_v2(path, &db->h,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 	    NULL);
@@ -160,9 +229,12 @@ db_close(struct db *db)
 
 	if (db == NULL)
 		return;
-	for (i = 0; i < STMT__MAX; i++)
+	for (i = 0; i < STMT__MAX; i++) {
+		store_cursor_close(&db->curs[i]);
 		sqlite3_finalize(db->stmts[i]);
+	}
 	sqlite3_close(db->h);
+	pg_close(db->pg);
 	if (db->shared != NULL)
 		munmap(db->shared, sizeof(struct gate_shared));
 	if (db->gate != -1)
@@ -181,6 +253,10 @@ db_stmt(struct db *db, enum stmt s)
 {
 	sqlite3_stmt	*st = db->stmts[s];
 
+	if (db->pg != NULL) {
+		log_err("db: statement %d is SQLite's only", (int)s);
+		return NULL;
+	}
 	if (st == NULL) {
 		if (db_sql(s) == NULL)
 			return NULL;
@@ -197,33 +273,32 @@ db_stmt(struct db *db, enum stmt s)
 	return st;
 }
 
-/* A cursor is its statement: the cast keeps sqlite3_stmt out of store.h. */
-struct store_cursor *
-db_cursor(sqlite3_stmt *st)
+/* Decoded bytea of the current row, freed when the cursor moves. */
+static void
+cursor_free_blobs(struct store_cursor *c)
 {
-	return (struct store_cursor *)st;
-}
-
-/* On SQLite a row is its statement, stepped to that row. */
-static const struct db_row *
-row_of(sqlite3_stmt *st)
-{
-	return (const struct db_row *)st;
-}
-
-static sqlite3_stmt *
-stmt_of(const struct db_row *r)
-{
-	return (sqlite3_stmt *)(uintptr_t)r;
+	while (c->nblobs > 0)
+		PQfreemem(c->blobs[--c->nblobs]);
 }
 
 int
 db_cursor_step(struct store_cursor *c, const struct db_row **rowp)
 {
-	sqlite3_stmt	*st = (sqlite3_stmt *)c;
+	sqlite3_stmt	*st;
 	int		 rc;
 
-	*rowp = row_of(st);
+	if (c == NULL)
+		return -1;
+	*rowp = &c->row;
+	if (c->row.res != NULL) {
+		cursor_free_blobs(c);
+		if (c->row.i + 1 >= PQntuples(c->row.res))
+			return 0;
+		c->row.i++;
+		return 1;
+	}
+	if ((st = c->row.st) == NULL)
+		return 0;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
@@ -247,17 +322,30 @@ db_cursor_next(struct store_cursor *c,
 void
 store_cursor_close(struct store_cursor *c)
 {
-	if (c != NULL)
-		sqlite3_reset((sqlite3_stmt *)c);
+	if (c == NULL)
+		return;
+	if (c->row.st != NULL)
+		sqlite3_reset(c->row.st);
+	cursor_free_blobs(c);
+	PQclear(c->row.res);
+	c->row.res = NULL;
+	c->row.i = -1;
+}
+
+struct store_cursor *
+db_cursor(struct store_cursor *c)
+{
+	return c;
 }
 
 int
-db_get_int(sqlite3_stmt *st, int64_t *v)
+db_get_int(struct store_cursor *c, int64_t *v)
 {
-	struct store_cursor *c = db_cursor(st);
 	const struct db_row *r;
 	int		 rc;
 
+	if (c == NULL)
+		return -1;
 	if ((rc = db_cursor_step(c, &r)) == 1) {
 		if (db_col_is_null(r, 0))
 			rc = 0;
@@ -269,13 +357,14 @@ db_get_int(sqlite3_stmt *st, int64_t *v)
 }
 
 int
-db_each_row(sqlite3_stmt *st, int (*row)(void *arg, const struct db_row *),
-    void *arg)
+db_each_row(struct store_cursor *c,
+    int (*row)(void *arg, const struct db_row *), void *arg)
 {
-	struct store_cursor *c = db_cursor(st);
 	const struct db_row *r;
 	int		 rc;
 
+	if (c == NULL)
+		return -1;
 	while ((rc = db_cursor_step(c, &r)) == 1)
 		if (row(arg, r) != 0) {
 			rc = -1;
@@ -292,7 +381,7 @@ db_reset(sqlite3_stmt *st)
 		sqlite3_reset(st);
 }
 
-int
+static int
 db_exec_stmt(sqlite3_stmt *st)
 {
 	sqlite3	*h = sqlite3_db_handle(st);
@@ -360,8 +449,8 @@ db_gate_open(struct db *db, const char *path)
 	struct stat	 st;
 	void		*m;
 
-	if (db->gate != -1)
-		return 0;
+	if (db->gate != -1 || db->pg != NULL)
+		return 0;	/* PostgreSQL: no single write lock to share */
 	if ((db->gate = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) ==
 	    -1) {
 		log_err("db: push gate %s: %s", path, strerror(errno));
@@ -376,6 +465,18 @@ db_gate_open(struct db *db, const char *path)
 		db->shared = m;
 	sqlite3_busy_handler(db->h, busy_poll, db);
 	return 0;
+}
+
+/* PostgreSQL's BEGIN for a caller that does not wait and try again. */
+static int
+pg_begin_logged(struct pg *pg, int durable)
+{
+	int	 rc;
+
+	if ((rc = pg_begin(pg, durable)) == 1)
+		log_err("db: begin: another transaction held the writers' lock "
+		    "for longer than busy_timeout_ms");
+	return rc == 0 ? 0 : -1;
 }
 
 /* BEGIN IMMEDIATE, counted among the waiting writers. */
@@ -428,6 +529,11 @@ db_gate_release(struct db *db)
 int
 db_begin_first(struct db *db)
 {
+	/* PostgreSQL: the pushes are answered once their commit is durable,
+	 * whatever the server's default (with a synchronous standby: on both
+	 * machines). */
+	if (db->pg != NULL)
+		return pg_begin_logged(db->pg, 1);
 	if (db->gate != -1 && !db->gate_held) {
 		while (flock(db->gate, LOCK_EX) == -1)
 			if (errno != EINTR) {
@@ -466,6 +572,8 @@ wal_count(void *arg, sqlite3 *h, const char *name, int frames)
 void
 db_defer_checkpoints(struct db *db)
 {
+	if (db->pg != NULL)
+		return;
 	sqlite3_wal_hook(db->h, wal_count, db);
 }
 
@@ -483,6 +591,8 @@ db_checkpoint_due(struct db *db)
 int
 db_begin(struct db *db)
 {
+	if (db->pg != NULL)
+		return pg_begin_logged(db->pg, 0);
 	gate_pass(db);
 	if (begin_counted(db) != SQLITE_OK) {
 		log_err("db: begin: %s", sqlite3_errmsg(db->h));
@@ -496,6 +606,8 @@ db_try_begin(struct db *db)
 {
 	int	 rc;
 
+	if (db->pg != NULL)
+		return pg_begin(db->pg, 0);
 	rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		return 0;
@@ -508,6 +620,13 @@ db_try_begin(struct db *db)
 int
 db_commit(struct db *db)
 {
+	if (db->pg != NULL) {
+		if (pg_commit(db->pg) == -1) {
+			db_rollback(db);
+			return -1;
+		}
+		return 0;
+	}
 	if (sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		log_err("db: commit: %s", sqlite3_errmsg(db->h));
 		db_rollback(db);
@@ -523,6 +642,11 @@ db_commit(struct db *db)
 void
 db_rollback(struct db *db)
 {
+	if (db->pg != NULL) {
+		if (pg_in_transaction(db->pg))
+			(void)pg_command(db->pg, "ROLLBACK", NULL, 0);
+		return;
+	}
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -576,24 +700,57 @@ db_bind_params(sqlite3_stmt *st, const struct db_param *p)
 	return -1;
 }
 
-sqlite3_stmt *
+struct store_cursor *
 db_bound(struct db *db, enum stmt s, const struct db_param *p)
 {
+	struct store_cursor *c = &db->curs[s];
 	sqlite3_stmt	*st;
+	PGresult	*res;
 
+	store_cursor_close(c);
+	c->row.c = c;
+	if (db->pg != NULL) {
+		if ((res = pg_exec(db->pg, (int)s, p)) == NULL)
+			return NULL;
+		c->row.res = res;
+		c->row.i = -1;
+		return c;
+	}
 	if ((st = db_stmt(db, s)) == NULL || db_bind_params(st, p) == -1)
 		return NULL;
-	return st;
+	c->row.st = st;
+	return c;
+}
+
+/* PostgreSQL: a statement run for its effect, its changes and the id of
+ * an INSERT ... RETURNING id (the first column of its first row) kept. */
+static int
+pg_run(struct db *db, enum stmt s, const struct db_param *p)
+{
+	PGresult	*res;
+	const char	*n;
+
+	if ((res = pg_exec(db->pg, (int)s, p)) == NULL)
+		return -1;
+	n = PQcmdTuples(res);
+	db->pg_changes = n[0] != '\0' ? strtoll(n, NULL, 10) : 0;
+	if (strncmp(PQcmdStatus(res), "INSERT", 6) == 0 &&
+	    PQntuples(res) > 0 && PQnfields(res) > 0)
+		db->pg_last_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return 0;
 }
 
 int
 db_run_params(struct db *db, enum stmt s, const struct db_param *p)
 {
-	sqlite3_stmt	*st;
+	struct store_cursor *c;
 
-	if ((st = db_bound(db, s, p)) == NULL)
+	if (db->pg != NULL)
+		return pg_run(db, s, p);
+	if ((c = db_bound(db, s, p)) == NULL)
 		return -1;
-	return db_exec_stmt(st) == SQLITE_DONE ? 0 : -1;
+	return db_exec_stmt(c->row.st) == SQLITE_DONE ? 0 : -1;
 }
 
 int64_t
@@ -601,24 +758,21 @@ db_run_changes_params(struct db *db, enum stmt s, const struct db_param *p)
 {
 	if (db_run_params(db, s, p) == -1)
 		return -1;
-	return sqlite3_changes64(db->h);
+	return db->pg != NULL ? db->pg_changes : sqlite3_changes64(db->h);
 }
 
 int64_t
 db_last_insert_id(struct db *db)
 {
-	return sqlite3_last_insert_rowid(db->h);
+	return db->pg != NULL ? db->pg_last_id :
+	    sqlite3_last_insert_rowid(db->h);
 }
 
 int
 db_one_int_params(struct db *db, enum stmt s, int64_t *v,
     const struct db_param *p)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_bound(db, s, p)) == NULL)
-		return -1;
-	return db_get_int(st, v);
+	return db_get_int(db_bound(db, s, p), v);
 }
 
 int
@@ -627,13 +781,11 @@ db_one_row_params(struct db *db, enum stmt s,
     const struct db_param *p)
 {
 	struct store_cursor *c;
-	sqlite3_stmt	*st;
 	const struct db_row *r;
 	int		 rc;
 
-	if ((st = db_bound(db, s, p)) == NULL)
+	if ((c = db_bound(db, s, p)) == NULL)
 		return -1;
-	c = db_cursor(st);
 	if ((rc = db_cursor_step(c, &r)) == 1 && fill(arg, r) != 0)
 		rc = -1;
 	store_cursor_close(c);
@@ -651,40 +803,69 @@ db_each_params(struct db *db, enum stmt s,
     int (*row)(void *arg, const struct db_row *), void *arg,
     const struct db_param *p)
 {
-	sqlite3_stmt	*st;
-
-	if ((st = db_bound(db, s, p)) == NULL)
-		return -1;
-	return db_each_row(st, row, arg);
+	return db_each_row(db_bound(db, s, p), row, arg);
 }
 
+/* PostgreSQL's text of a value; booleans (a comparison selected as a
+ * column) read as SQLite's 1 and 0. */
 int64_t
 db_col_int(const struct db_row *r, int col)
 {
-	return sqlite3_column_int64(stmt_of(r), col);
+	const char	*v;
+
+	if (r->st != NULL)
+		return sqlite3_column_int64(r->st, col);
+	v = PQgetvalue(r->res, r->i, col);
+	if (v[0] == 't' && v[1] == '\0')
+		return 1;
+	return strtoll(v, NULL, 10);
 }
 
 const char *
 db_col_text(const struct db_row *r, int col)
 {
-	const unsigned char *s = sqlite3_column_text(stmt_of(r), col);
+	const unsigned char *s;
 
+	if (r->st == NULL)
+		return PQgetvalue(r->res, r->i, col);	/* "" for NULL */
+	s = sqlite3_column_text(r->st, col);
 	return s == NULL ? "" : (const char *)s;
 }
 
 int
 db_col_is_null(const struct db_row *r, int col)
 {
-	return sqlite3_column_type(stmt_of(r), col) == SQLITE_NULL;
+	if (r->st == NULL)
+		return PQgetisnull(r->res, r->i, col);
+	return sqlite3_column_type(r->st, col) == SQLITE_NULL;
 }
 
 const void *
 db_col_blob(const struct db_row *r, int col, size_t *n)
 {
-	/* blob before bytes: the order SQLite documents for one column */
-	const void	*b = sqlite3_column_blob(stmt_of(r), col);
+	struct store_cursor *c = r->c;
+	const void	*b;
+	unsigned char	*u;
 
-	*n = (size_t)sqlite3_column_bytes(stmt_of(r), col);
+	if (r->st == NULL) {
+		/* bytea in text: \x and hex digits, decoded until the
+		 * cursor moves */
+		*n = 0;
+		if (PQgetisnull(r->res, r->i, col) ||
+		    c->nblobs == sizeof(c->blobs) / sizeof(c->blobs[0]) ||
+		    (u = PQunescapeBytea((const unsigned char *)
+		    PQgetvalue(r->res, r->i, col), n)) == NULL) {
+			if (!PQgetisnull(r->res, r->i, col))
+				log_err("db: cannot read a bytea column");
+			*n = 0;
+			return "";
+		}
+		c->blobs[c->nblobs++] = u;
+		return u;
+	}
+	/* blob before bytes: the order SQLite documents for one column */
+	b = sqlite3_column_blob(r->st, col);
+	*n = (size_t)sqlite3_column_bytes(r->st, col);
 	return b != NULL ? b : "";
 }
 
@@ -699,31 +880,118 @@ db_schema_latest(void)
 int
 db_schema_version(struct db *db)
 {
-	sqlite3_stmt	*st;
-	int		 v = -1;
+	int64_t	 v = 0;
 
 	/* The table may not exist yet; creating it is harmless. */
-	if ((st = db_stmt(db, STMT_SCHEMA_CREATE)) == NULL ||
-	    db_exec_stmt(st) != SQLITE_DONE)
+	if (db_run_params(db, STMT_SCHEMA_CREATE, NULL) == -1 ||
+	    db_one_int_params(db, STMT_SCHEMA_VERSION, &v, NULL) == -1)
 		return -1;
-	if ((st = db_stmt(db, STMT_SCHEMA_VERSION)) == NULL)
+	return (int)v;
+}
+
+const char *
+db_errmsg(struct db *db)
+{
+	return db->pg != NULL ? pg_error(db->pg) : sqlite3_errmsg(db->h);
+}
+
+int
+db_sync_ids(struct db *db)
+{
+	/* One server-side loop over the identity columns of the schema: each
+	 * sequence's next value is past the table's largest id (1 when the
+	 * table is empty). */
+	static const char sync[] =
+	    "DO $$ DECLARE r record; m bigint; BEGIN"
+	    " FOR r IN SELECT table_name, column_name"
+	    "  FROM information_schema.columns"
+	    "  WHERE table_schema = current_schema() AND is_identity = 'YES'"
+	    " LOOP"
+	    "  EXECUTE format('SELECT coalesce(max(%I), 0) FROM %I',"
+	    "   r.column_name, r.table_name) INTO m;"
+	    "  PERFORM setval(pg_get_serial_sequence(quote_ident(r.table_name),"
+	    "   r.column_name), greatest(m, 1), m > 0);"
+	    " END LOOP; END $$";
+
+	if (db->pg == NULL)
+		return 0;
+	return pg_command(db->pg, sync, NULL, 0);
+}
+
+int
+db_query_value(struct db *db, const char *sql, char *out, size_t outsz)
+{
+	sqlite3_stmt	*st;
+	PGresult	*res;
+	int		 rc;
+
+	if (db->pg != NULL) {
+		res = PQexec(pg_conn(db->pg), sql);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			snprintf(out, outsz, "%s",
+			    pg_msg(PQresultErrorMessage(res)));
+			rc = -1;
+		} else if ((rc = PQntuples(res) > 0) == 1)
+			/* a boolean reads as SQLite's 1 or 0 (16: bool) */
+			snprintf(out, outsz, "%s", PQftype(res, 0) != 16 ?
+			    PQgetvalue(res, 0, 0) : PQgetvalue(res, 0, 0)[0] ==
+			    't' ? "1" : "0");
+		PQclear(res);
+		return rc;
+	}
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK) {
+		snprintf(out, outsz, "%s", sqlite3_errmsg(db->h));
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	db_reset(st);
-	return v;
+	}
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		snprintf(out, outsz, "%s", sqlite3_column_text(st, 0) != NULL ?
+		    (const char *)sqlite3_column_text(st, 0) : "");
+		rc = 1;
+	} else if (rc == SQLITE_DONE)
+		rc = 0;
+	else {
+		snprintf(out, outsz, "%s", sqlite3_errmsg(db->h));
+		rc = -1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+db_exec_sql(struct db *db, const char *sql, char *err, size_t errsz)
+{
+	return migration_run(db, sql, err, errsz);
+}
+
+/* Run one migration's statements: 0, or -1 with err. */
+static int
+migration_run(struct db *db, const char *text, char *err, size_t errsz)
+{
+	char	*msg = NULL;
+
+	if (db->pg != NULL)
+		return pg_command(db->pg, text, err, errsz);
+	if (sqlite3_exec(db->h, text, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	snprintf(err, errsz, "%s", msg ? msg : sqlite3_errmsg(db->h));
+	sqlite3_free(msg);
+	return -1;
 }
 
 int
 db_migrate(struct db *db, char *err, size_t errsz)
 {
-	sqlite3_stmt	*st;
-	char		*msg = NULL;
-	int		 i, have;
+	const struct migration *list = migrations;
+	char		 why[512];
+	int		 i, have, n = migrations_count;
 
+	if (db->pg != NULL) {
+		list = migrations_postgresql;
+		n = migrations_postgresql_count;
+	}
 	if ((have = db_schema_version(db)) < 0) {
 		snprintf(err, errsz, "cannot read the schema version: %s",
-		    sqlite3_errmsg(db->h));
+		    db_errmsg(db));
 		return -1;
 	}
 	if (have > db_schema_latest()) {
@@ -731,34 +999,29 @@ db_migrate(struct db *db, char *err, size_t errsz)
 		    "this dialdesk (%d)", have, db_schema_latest());
 		return -1;
 	}
-	for (i = 0; i < migrations_count; i++) {
-		if (migrations[i].version <= have)
+	for (i = 0; i < n; i++) {
+		if (list[i].version <= have)
 			continue;
-		/* DDL is transactional in SQLite: a migration that fails half
-		 * way leaves the database as it was. */
+		/* DDL is transactional in SQLite and PostgreSQL: a migration
+		 * that fails half way leaves the database as it was. */
 		if (db_begin(db) == -1) {
 			snprintf(err, errsz, "%s: cannot begin: %s",
-			    migrations[i].name, sqlite3_errmsg(db->h));
+			    list[i].name, db_errmsg(db));
 			return -1;
 		}
-		if (sqlite3_exec(db->h, migrations[i].sql, NULL, NULL, &msg) !=
-		    SQLITE_OK) {
-			snprintf(err, errsz, "%s: %s", migrations[i].name,
-			    msg ? msg : sqlite3_errmsg(db->h));
-			sqlite3_free(msg);
+		if (migration_run(db, list[i].sql, why, sizeof(why)) == -1) {
+			snprintf(err, errsz, "%s: %s", list[i].name, why);
 			db_rollback(db);
 			return -1;
 		}
-		if ((st = db_stmt(db, STMT_SCHEMA_RECORD)) == NULL ||
-		    db_bind_int(st, 1, migrations[i].version) != SQLITE_OK ||
-		    db_bind_text(st, 2, migrations[i].name) != SQLITE_OK ||
-		    db_exec_stmt(st) != SQLITE_DONE || db_commit(db) == -1) {
+		if (db_run(db, STMT_SCHEMA_RECORD, DB_INT(list[i].version),
+		    DB_TEXT(list[i].name)) == -1 || db_commit(db) == -1) {
 			snprintf(err, errsz, "%s: cannot record it: %s",
-			    migrations[i].name, sqlite3_errmsg(db->h));
+			    list[i].name, db_errmsg(db));
 			db_rollback(db);
 			return -1;
 		}
-		log_info("migrated to %s", migrations[i].name);
+		log_info("migrated to %s", list[i].name);
 	}
 	return 0;
 }

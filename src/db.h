@@ -1,5 +1,5 @@
 /* db.h: inside the store layer only (src/db.c and src/store/ files). The
- * SQLite connection's statements: every statement of the program is one
+ * connection's statements (SQLite's or PostgreSQL's, the same for both): every statement of the program is one
  * enum stmt entry below and one designated initializer in the table of
  * its subject (src/store/<subject>.c, store_sql_<subject>), next to the
  * column enum and the fill function that read its rows. db_prepare_all()
@@ -163,6 +163,7 @@ enum stmt {
 	STMT_TASK_BREAKDOWN_PAGE,
 	STMT_DNC_PAGE_UP,
 	STMT_IMPORT_ROWS_PUT,
+	STMT_AUDIT_LOCK,
 	STMT__MAX
 };
 
@@ -177,25 +178,50 @@ extern const char *const store_sql_settings[STMT__MAX];
 extern const char *const store_sql_dnc[STMT__MAX];
 extern const char *const store_sql_maint[STMT__MAX];
 extern const char *const store_sql_pushes[STMT__MAX];
+/* PostgreSQL's own text of the statements where the dialects differ
+ * (src/store/pgsql.c, sparse); the others are shared. */
+extern const char *const store_sql_pg[STMT__MAX];
 
 /* One result row (see db_col_int below); opaque outside db.c. */
 struct db_row;
 
-/* The SQL text of s (NULL, logged, when the tables are inconsistent). */
+/* The SQL text of s (NULL, logged, when the tables are inconsistent);
+ * db_sql_pg: the text PostgreSQL runs (its override, else the shared). */
 const char	*db_sql(enum stmt s);
+const char	*db_sql_pg(enum stmt s);
+/* Whether the connection is PostgreSQL's. */
+int		 db_is_pg(const struct db *);
+/* Prepare s now: 0, or -1 (logged). */
+int		 db_prepared(struct db *, enum stmt s);
 
+/* SQLite only (the maintenance commands): the connection and the
+ * prepared statement for s, reset; NULL (logged) on an error or on
+ * PostgreSQL. */
 sqlite3		*db_handle(struct db *);
-
-/* The prepared statement for s, reset and with its bindings cleared; NULL
- * (logged) if it cannot be prepared. Reset it with db_reset() as soon as
- * its rows are read: an open statement pins a WAL snapshot. */
 sqlite3_stmt	*db_stmt(struct db *, enum stmt s);
 void		 db_reset(sqlite3_stmt *);
 
-/* A statement with its parameters bound, handed out as a cursor; step it
- * with db_cursor_step(): 1 with *st at a row, 0 at the end, -1 on an error
- * (logged). store_cursor_close() resets it. */
-struct store_cursor *db_cursor(sqlite3_stmt *);
+/* SQL that is no statement of the tables (db copy, the tests' fixtures),
+ * one or more statements without parameters: 0, or -1 with err. */
+int		 db_exec_sql(struct db *, const char *sql, char *err,
+		    size_t errsz);
+/* PostgreSQL: every identity column's sequence set past the largest id in
+ * its table (after rows were written with their ids); 0 on SQLite, which
+ * takes the next rowid from the table itself. 0, or -1 (logged). */
+int		 db_sync_ids(struct db *);
+/* The connection's last error, for messages. */
+const char	*db_errmsg(struct db *);
+/* The first column of the first row of a query that is no statement of
+ * the tables (the tests' questions), as text into out ("" for NULL): 1,
+ * 0 when there is no row, -1 with the error in out. */
+int		 db_query_value(struct db *, const char *sql, char *out,
+		    size_t outsz);
+
+/* A statement with its parameters bound (db_bound), handed out as a
+ * cursor; step it with db_cursor_step(): 1 with *st at a row, 0 at the
+ * end, -1 on an error (logged). store_cursor_close() resets it. NULL in,
+ * NULL out (an error already logged). */
+struct store_cursor *db_cursor(struct store_cursor *);
 int		 db_cursor_step(struct store_cursor *,
 		    const struct db_row **row);
 /* The next row of a cursor filled by fill(row, st) (db_one_row's fill):
@@ -206,16 +232,11 @@ int		 db_cursor_next(struct store_cursor *,
 /* The first column of a bound statement's first row, as an integer, and
  * reset it: 1 with *v, 0 when there is no row or the value is NULL, -1 on
  * an error (logged). v may be NULL (whether a row exists). */
-int		 db_get_int(sqlite3_stmt *, int64_t *v);
+int		 db_get_int(struct store_cursor *, int64_t *v);
 /* Step a bound statement, calling row() on each of its rows, and reset
  * it: 0, or -1 on an error (logged) or when row() returned non-zero. */
-int		 db_each_row(sqlite3_stmt *,
+int		 db_each_row(struct store_cursor *,
 		    int (*row)(void *arg, const struct db_row *), void *arg);
-
-/* Run a statement whose rows, if any, are not wanted, and reset it. A write
- * outside a transaction gets its own BEGIN IMMEDIATE ... COMMIT. Returns
- * SQLITE_DONE on success, the error otherwise (logged). */
-int		 db_exec_stmt(sqlite3_stmt *);
 
 /*
  * Running a statement from its parameters, in one call: the parameters
@@ -247,13 +268,16 @@ struct db_param {
 #define DB_PARAMS(...)	((const struct db_param[]){ __VA_ARGS__, \
 			    { DB_P_END, 0, NULL, 0 } })
 
-/* Bind params (ended by DB_P_END; NULL: none) to ?1, ?2, ...: 0, or -1
- * (logged). */
+/* SQLite: bind params (ended by DB_P_END; NULL: none) to ?1, ?2, ...: 0,
+ * or -1 (logged). */
 int		 db_bind_params(sqlite3_stmt *, const struct db_param *);
-/* The statement s with params bound; NULL (logged) on an error. */
-sqlite3_stmt	*db_bound(struct db *, enum stmt s, const struct db_param *);
+/* The statement s with params bound (on PostgreSQL: run), as a cursor;
+ * NULL (logged) on an error. */
+struct store_cursor *db_bound(struct db *, enum stmt s,
+		    const struct db_param *);
 
-/* Run s (db_exec_stmt: rows not wanted): 0, or -1 (logged). */
+/* Run s, its rows not wanted: 0, or -1 (logged). A write outside a
+ * transaction gets one of its own (SQLite: BEGIN IMMEDIATE). */
 #define db_run(db, s, ...) \
 	db_run_params((db), (s), DB_PARAMS(__VA_ARGS__))
 int		 db_run_params(struct db *, enum stmt, const struct db_param *);
@@ -262,7 +286,8 @@ int		 db_run_params(struct db *, enum stmt, const struct db_param *);
 	db_run_changes_params((db), (s), DB_PARAMS(__VA_ARGS__))
 int64_t		 db_run_changes_params(struct db *, enum stmt,
 		    const struct db_param *);
-/* The id of the row the last INSERT added. */
+/* The id of the row the last INSERT added (on PostgreSQL the INSERT
+ * says RETURNING id, in its text in store_sql_pg). */
 int64_t		 db_last_insert_id(struct db *);
 /* db_get_int() of s: 1 with *v, 0 no row (or NULL), -1 (logged). */
 #define db_one_int(db, s, v, ...) \
@@ -314,7 +339,7 @@ name##_row(void *arg, const struct db_row *st)				\
 #define db_open_cursor(db, s, ...) \
 	db_cursor(db_bound((db), (s), DB_PARAMS(__VA_ARGS__)))
 
-/* Bind helpers that treat NULL text as SQL NULL. */
+/* SQLite bind helpers that treat NULL text as SQL NULL. */
 int		 db_bind_text(sqlite3_stmt *, int idx, const char *);
 int		 db_bind_int(sqlite3_stmt *, int idx, int64_t);
 /*

@@ -31,7 +31,7 @@ dnc_open(const struct config *cfg, int create, char *err, size_t errsz)
 	int	 rc;
 
 	dnc_close();
-	if ((path = keyfile_path(cfg->dnc_key_file, cfg->database,
+	if ((path = keyfile_path(cfg->dnc_key_file, config_local_base(cfg),
 	    ".dnc-key")) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return -1;

@@ -53,7 +53,7 @@ health_gather(struct db *db, const struct config *cfg, int64_t now,
 	/* Tables of a database behind (or unreadable) may not be there. */
 	if (h->db_ok && read_batches(db, now, h) == -1)
 		h->db_ok = 0;
-	h->heartbeat_seen = heartbeat_read(cfg->database, now,
+	h->heartbeat_seen = heartbeat_read(config_local_base(cfg), now,
 	    &h->heartbeat_age, &h->heartbeat_rounds) == 0;
 	h->worker_ok = h->heartbeat_seen &&
 	    h->heartbeat_age <= cfg->health_heartbeat_max_seconds;

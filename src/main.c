@@ -39,6 +39,9 @@ usage(void)
 	    "                        while the service runs\n"
 	    "  restore FILE          put a backup in place (service stopped;\n"
 	    "                        the replaced database is kept)\n"
+	    "  db copy --from sqlite:PATH --to postgresql://...\n"
+	    "                        copy an SQLite store into an empty,\n"
+	    "                        migrated PostgreSQL one\n"
 	    "  routes                print the route table: methods, path,\n"
 	    "                        roles, object and who may read or act\n"
 	    "  worker [--once]       send queued batches to the vendor\n"
@@ -131,6 +134,8 @@ main(int argc, char *argv[])
 		rc = cli_user(&cfg, argc, argv);
 	else if (strcmp(cmd, "audit") == 0)
 		rc = cli_audit(&cfg, argc, argv);
+	else if (strcmp(cmd, "db") == 0)
+		rc = cli_db(&cfg, argc, argv);
 	else if (strcmp(cmd, "backup") == 0 && argc == 2)
 		rc = backup_run(&cfg, path, argv[1]);
 	else if (strcmp(cmd, "restore") == 0 && argc == 2)

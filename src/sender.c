@@ -608,7 +608,7 @@ journal_path(const struct config *cfg)
 
 	if (cfg->vendor_journal[0] != '\0')
 		return strdup(cfg->vendor_journal);
-	if (asprintf(&p, "%s.vendor-journal", cfg->database) < 0)
+	if (asprintf(&p, "%s.vendor-journal", config_local_base(cfg)) < 0)
 		return NULL;
 	return p;
 }
@@ -634,13 +634,14 @@ sender_run(const struct config *cfg, int once)
 		return 1;
 	if (db_schema_version(db) != db_schema_latest()) {
 		log_err("database %s is not at schema version %d: run "
-		    "`dialdesk migrate`", cfg->database, db_schema_latest());
+		    "`dialdesk migrate`", config_database_shown(cfg),
+		    db_schema_latest());
 		db_close(db);
 		return 1;
 	}
 	if (db_prepare_all(db) == -1) {
 		log_err("worker: database %s: a statement does not prepare",
-		    cfg->database);
+		    config_database_shown(cfg));
 		db_close(db);
 		return 1;
 	}
@@ -658,7 +659,7 @@ sender_run(const struct config *cfg, int once)
 	log_info("worker %s started", me);
 	settings_live_init(&live, cfg);
 	/* /healthz and /metrics read how recently this loop came round. */
-	beat_fd = heartbeat_open(cfg->database);
+	beat_fd = heartbeat_open(config_local_base(cfg));
 
 	while (!stop) {
 		heartbeat_beat(beat_fd, ++beats);

@@ -88,7 +88,8 @@ server_prepare(const struct config *cfg)
 	have = db_schema_version(db);
 	if (have != want) {
 		log_err("database %s is at schema version %d, this dialdesk "
-		    "needs %d: run `dialdesk migrate` first", cfg->database,
+		    "needs %d: run `dialdesk migrate` first",
+		    config_database_shown(cfg),
 		    have, want);
 		db_close(db);
 		return -1;
@@ -97,7 +98,7 @@ server_prepare(const struct config *cfg)
 	 * on the first request that uses it. */
 	if (db_prepare_all(db) == -1) {
 		log_err("database %s: a statement of this dialdesk does not "
-		    "prepare (see above)", cfg->database);
+		    "prepare (see above)", config_database_shown(cfg));
 		db_close(db);
 		return -1;
 	}

@@ -13,6 +13,10 @@ const char *const store_sql_audit[STMT__MAX] = {
 	/* the newest entry: AUDIT_LAST_* columns */
 	[STMT_AUDIT_LAST] =
 	    "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
+	/* before AUDIT_LAST in an append's transaction: SQLite's BEGIN
+	 * IMMEDIATE serialises the writers already (store/pgsql.c) */
+	[STMT_AUDIT_LOCK] =
+	    "SELECT 1",
 	[STMT_AUDIT_INSERT] =
 	    "INSERT INTO audit (id, ts, actor_id, actor, addr, user_agent, action,"
 	    " object, details, prev_hash, hash)"
@@ -139,6 +143,8 @@ store_audit_last(struct db *db, int64_t *id, char hash[65])
 {
 	struct audit_hash_out o = { id, hash, NULL };
 
+	if (db_one_int_params(db, STMT_AUDIT_LOCK, NULL, NULL) == -1)
+		return -1;
 	return db_one_row_params(db, STMT_AUDIT_LAST, audit_last_fill, &o,
 	    NULL);
 }

@@ -42,15 +42,15 @@ int
 store_check_integrity(struct db *db, char *why, size_t whysz)
 {
 	struct store_cursor *c;
-	sqlite3_stmt	*q;
 	const struct db_row *st;
 	int		 rc;
 
-	if ((q = db_stmt(db, STMT_INTEGRITY_CHECK)) == NULL) {
-		snprintf(why, whysz, "%s", sqlite3_errmsg(db_handle(db)));
+	if (db_stmt(db, STMT_INTEGRITY_CHECK) == NULL ||
+	    (c = db_bound(db, STMT_INTEGRITY_CHECK, NULL)) == NULL) {
+		snprintf(why, whysz, "%s", db_is_pg(db) ? "SQLite only" :
+		    sqlite3_errmsg(db_handle(db)));
 		return -1;
 	}
-	c = db_cursor(q);
 	if ((rc = db_cursor_step(c, &st)) != 1) {
 		snprintf(why, whysz, "%s", rc == 0 ? "no answer" :
 		    sqlite3_errmsg(db_handle(db)));
@@ -67,13 +67,14 @@ int
 store_checkpoint(struct db *db)
 {
 	struct store_cursor *c;
-	sqlite3_stmt	*q;
 	const struct db_row *st;
 	int		 rc;
 
-	if ((q = db_stmt(db, STMT_WAL_CHECKPOINT)) == NULL)
+	/* PostgreSQL checkpoints by itself; nothing sits beside a file. */
+	if (db_is_pg(db))
+		return 0;
+	if ((c = db_bound(db, STMT_WAL_CHECKPOINT, NULL)) == NULL)
 		return -1;
-	c = db_cursor(q);
 	rc = db_cursor_step(c, &st) == 1 &&
 	    (int)db_col_int(st, WAL_CHECKPOINT_BUSY) == 0 ? 0 : -1;
 	store_cursor_close(c);

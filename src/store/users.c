@@ -207,13 +207,18 @@ store_user_insert(struct db *db, const char *name, enum role role,
     const char *pwhash, int64_t now, int64_t *id)
 {
 	struct user	 u;
+	int64_t		 n;
 	int		 found;
 
-	if (db_stmt(db, STMT_USER_INSERT) == NULL)
+	if (db_prepared(db, STMT_USER_INSERT) == -1)
 		return -1;
-	if (db_run(db, STMT_USER_INSERT, DB_TEXT(name),
+	/* PostgreSQL's text says ON CONFLICT DO NOTHING (an error would end
+	 * the caller's transaction): no row is the name taken. */
+	if ((n = db_run_changes(db, STMT_USER_INSERT, DB_TEXT(name),
 	    DB_TEXT(role_name(role)), DB_TEXT(pwhash), DB_INT(now),
-	    DB_INT(now)) == -1) {
+	    DB_INT(now))) == 0)
+		return 1;
+	if (n == -1) {
 		/* Taken since the caller looked: the name is unique. Asked
 		 * of the table, not of the engine's error code, which the
 		 * rollback of a statement's own transaction clears. */

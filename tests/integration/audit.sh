@@ -15,25 +15,44 @@
 #   derives from KEYFILE's key.
 # shellcheck shell=bash disable=SC2153,SC2034  # T_DIR and the rest come from lib.sh; OUT and VERIFY_RC are for the tests
 
-A_KEY=$T_DB.audit-key
-A_CHECKPOINTS=$T_DB.audit-checkpoints
+A_KEY=$(t_local audit-key)
+A_CHECKPOINTS=$(t_local audit-checkpoints)
 
 audit_copy() {
-	A_DB=$T_DIR/$1.db
+	local state=$T_STATE_DIR
 	A_CONF=$T_DIR/$1.conf
-	A_CP=$A_DB.audit-checkpoints
-	rm -f "$A_DB" "$A_CP"
-	sqlite3 "$T_DB" ".timeout 5000" ".backup '$A_DB'"
+	if [[ $T_ENGINE == postgresql ]]; then
+		# A database of its own (pg_dump: serve's connections stay), and
+		# a state_dir of its own with the checkpoints.
+		A_DB=$(t_pg_copy "$1") || exit 1
+		T_STATE_DIR=$T_DIR/$1.local
+		rm -rf "$T_STATE_DIR"
+		mkdir -p "$T_STATE_DIR"
+		A_CP=$(t_local audit-checkpoints)
+		audit_sql "DROP TRIGGER IF EXISTS audit_no_update ON audit;
+		    DROP TRIGGER IF EXISTS audit_no_delete ON audit;
+		    DROP TRIGGER IF EXISTS audit_append_at_end ON audit;"
+	else
+		A_DB=$T_DIR/$1.db
+		A_CP=$A_DB.audit-checkpoints
+		rm -f "$A_DB" "$A_CP"
+		sqlite3 "$T_DB" ".timeout 5000" ".backup '$A_DB'"
+		audit_sql "DROP TRIGGER IF EXISTS audit_no_update;
+		    DROP TRIGGER IF EXISTS audit_no_delete;
+		    DROP TRIGGER IF EXISTS audit_append_at_end;"
+	fi
 	[[ -f $A_CHECKPOINTS ]] && cp "$A_CHECKPOINTS" "$A_CP"
-	audit_sql "DROP TRIGGER IF EXISTS audit_no_update;
-	    DROP TRIGGER IF EXISTS audit_no_delete;
-	    DROP TRIGGER IF EXISTS audit_append_at_end;"
 	t_conf audit_key_file "$A_KEY"
 	t_write_config "$A_CONF" "$A_DB"
 	unset 'T_SET[audit_key_file]'
+	T_STATE_DIR=$state
 }
 
-audit_sql() { sqlite3 -batch "$A_DB" "$1" >/dev/null; }
+if [[ $T_ENGINE == postgresql ]]; then
+	audit_sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$A_DB" -c "$1" >/dev/null; }
+else
+	audit_sql() { sqlite3 -batch "$A_DB" "$1" >/dev/null; }
+fi
 
 audit_verify() {
 	VERIFY_RC=0

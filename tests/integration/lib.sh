@@ -7,7 +7,11 @@
 #
 # Environment: DIALDESK_BIN (default build/dialdesk), TEMPLATES (default the
 # repository's templates/), STATIC (default static/), T_KEEP=1 keeps the
-# state folder for a look afterwards.
+# state folder for a look afterwards. DD_ENGINE=postgresql (the default is
+# sqlite) runs the test on PostgreSQL: it needs a cluster started by the
+# caller (tests/pg/cluster.sh; run.sh starts one when none is named) and
+# its DD_PG_URI and DD_PG_ADMIN_URI; each test gets a database of its own,
+# dropped at the end, and sql() goes through psql.
 # shellcheck shell=bash
 set -euo pipefail
 
@@ -26,6 +30,7 @@ OPERATOR_PASS='Operator-pass-7365'
 AUDITOR_PASS='Auditor-pass-1937'
 
 T_FAILS=0
+T_SKIPS=0
 T_SERVE_PID=
 T_NGINX_PID=
 T_PORT=
@@ -39,6 +44,10 @@ T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dialdesk-test.XXXXXX")
 chmod 755 "$T_DIR"
 T_CONF=$T_DIR/dialdesk.conf
 T_DB=$T_DIR/dialdesk.db
+T_ENGINE=${DD_ENGINE:-sqlite}
+T_PG_DB=
+T_PG_ADMIN=
+T_PG_BASE=
 T_SOCK=$T_DIR/run/dialdesk.sock
 T_LOG=$T_DIR/serve.log
 R_HEADERS=$T_DIR/response.headers
@@ -53,6 +62,13 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$T_DIR/sanitizer
 # --- results ---------------------------------------------------------------
 
 ok() { printf 'ok - %s\n' "$1"; }
+
+# skip DESC WHY: a check that does not apply here; run.sh counts it as
+# skipped, neither passed nor failed.
+skip() {
+	printf 'ok - %s # SKIP %s\n' "$1" "$2"
+	T_SKIPS=$((T_SKIPS + 1))
+}
 
 # not_ok DESC [DETAIL...]: a failure, with details as comment lines.
 not_ok() {
@@ -91,6 +107,8 @@ t_write_config() {
 		[public_url]=http://127.0.0.1:${T_PORT:-8080}
 		[callback_token]=test-callback-token-0123456789
 	)
+	# With a URI, host-local files go to a folder of their own.
+	[[ $db == postgresql:* ]] && kv[state_dir]=$T_STATE_DIR
 	for k in "${!T_SET[@]}"; do
 		kv[$k]=${T_SET[$k]}
 	done
@@ -105,8 +123,111 @@ t_write_config() {
 # dialdesk ARGS...: the program under test, with this test's config.
 dialdesk() { "$DIALDESK_BIN" --config "$T_CONF" "$@"; }
 
-# sql QUERY: run QUERY on this test's database.
-sql() { sqlite3 -batch -cmd '.timeout 5000' "$T_DB" "$1"; }
+# sql QUERY: run QUERY on this test's database. On PostgreSQL through
+# psql, printing as sqlite3 does (fields split by |, no header, NULL as
+# nothing), with the SQLite functions the tests use (tests/pg/compat.sql)
+# on the session's search path only.
+if [[ $T_ENGINE == postgresql ]]; then
+	sql() {
+		PGOPTIONS='-c search_path=public,dd_test -c client_min_messages=warning' \
+		    psql -X -A -t -F '|' -q -v ON_ERROR_STOP=1 -d "$T_DB" -c "$1"
+	}
+else
+	sql() { sqlite3 -batch -cmd '.timeout 5000' "$T_DB" "$1"; }
+fi
+
+# sql_blob HEX: a literal of those bytes in this engine's SQL.
+sql_blob() {
+	if [[ $T_ENGINE == postgresql ]]; then
+		printf "'\\\\x%s'::bytea" "$1"
+	else
+		printf "x'%s'" "$1"
+	fi
+}
+
+# sql_hex EXPR: EXPR (bytes) as hex digits, in this engine's SQL.
+sql_hex() {
+	if [[ $T_ENGINE == postgresql ]]; then
+		printf "encode(%s, 'hex')" "$1"
+	else
+		printf 'hex(%s)' "$1"
+	fi
+}
+
+# sql_text EXPR: EXPR (bytes) read as UTF-8 text, in this engine's SQL.
+sql_text() {
+	if [[ $T_ENGINE == postgresql ]]; then
+		printf "convert_from(%s, 'UTF8')" "$1"
+	else
+		printf 'CAST(%s AS TEXT)' "$1"
+	fi
+}
+
+# sql_bytes_sha256 QUERY: the SHA-256 of the bytes QUERY's one column
+# gives, its rows joined in the order it returns them.
+sql_bytes_sha256() {
+	sql "$1" | python3 -c 'import binascii, hashlib, sys
+print(hashlib.sha256(binascii.unhexlify("".join(sys.stdin.read().split()))).hexdigest())'
+}
+
+# t_local NAME: the path of a host-local file dialdesk keeps beside its
+# database (audit-key, audit-checkpoints, vendor-journal, dnc-key,
+# worker.heartbeat): on SQLite the database's path plus .NAME (the
+# heartbeat: in the database's folder), with a URI state_dir/dialdesk.NAME
+# (the heartbeat: state_dir/worker.heartbeat), as docs/CONFIG.md says.
+t_local() {
+	if [[ $T_ENGINE == postgresql && $1 == worker.heartbeat ]]; then
+		printf '%s/%s\n' "$T_STATE_DIR" "$1"
+	elif [[ $T_ENGINE == postgresql ]]; then
+		printf '%s/dialdesk.%s\n' "$T_STATE_DIR" "$1"
+	elif [[ $1 == worker.heartbeat ]]; then
+		printf '%s/%s\n' "$(dirname "$T_DB")" "$1"
+	else
+		printf '%s.%s\n' "$T_DB" "$1"
+	fi
+}
+
+# sql_has TYPE NAME: prints NAME when the database has that table or
+# trigger (TYPE table or trigger).
+sql_has() {
+	if [[ $T_ENGINE == postgresql ]]; then
+		case $1 in
+		table) sql "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = '$2'" ;;
+		trigger) sql "SELECT DISTINCT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname = '$2'" ;;
+		esac
+	else
+		sql "SELECT name FROM sqlite_master WHERE type = '$1' AND name = '$2'"
+	fi
+}
+
+# sql_drop_trigger NAME TABLE: the statement dropping trigger NAME of TABLE.
+sql_drop_trigger() {
+	if [[ $T_ENGINE == postgresql ]]; then
+		printf 'DROP TRIGGER %s ON %s' "$1" "$2"
+	else
+		printf 'DROP TRIGGER %s' "$1"
+	fi
+}
+
+# sql_schema: the whole schema as text, to compare before and after.
+sql_schema() {
+	if [[ $T_ENGINE == postgresql ]]; then
+		# Not the \restrict lines: their key is new at every dump.
+		pg_dump --schema-only --schema=public --no-owner -d "$T_DB" |
+		    grep -v '^\\\(un\)\{0,1\}restrict '
+	else
+		sql '.schema'
+	fi
+}
+
+# t_engine ENGINE WHY: this test's subject is ENGINE itself (its shell, its
+# files, its locks): on another engine it reports one skip, saying WHY, and
+# ends.
+t_engine() {
+	[[ $T_ENGINE == "$1" ]] && return 0
+	skip "${DD_PROG%.sh}" "$1 only, not $T_ENGINE: $2"
+	exit 0
+}
 
 # audit_count ACTION: audit entries with that action.
 audit_count() { sql "SELECT count(*) FROM audit WHERE action = '$1'"; }
@@ -209,6 +330,7 @@ t_teardown() {
 	local rc=$?
 	trap - EXIT
 	t_stop
+	t_pg_drop
 	if [[ $T_FAILS -gt 0 || $rc -ne 0 ]]; then
 		[[ -s $T_LOG ]] && printf '# dialdesk log (last lines):\n%s\n' \
 		    "$(tail -n 15 "$T_LOG" | sed -e 's/^/#   /')"
@@ -226,6 +348,84 @@ t_teardown() {
 trap t_teardown EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
+
+# --- PostgreSQL: a database of this test's own -------------------------------
+
+# t_pg_create: a fresh database owned by the cluster's role dialdesk, in
+# SQLite's byte order (docs/SCALING.md), with tests/pg/compat.sql; T_DB
+# becomes its URI (DD_PG_URI with the database's name in place).
+t_pg_create() {
+	local base=${DD_PG_URI:-} admin=${DD_PG_ADMIN_URI:-} name err
+	if [[ -z $base || -z $admin ]]; then
+		not_ok "setup: DD_ENGINE=postgresql needs DD_PG_URI and DD_PG_ADMIN_URI" \
+		    "start a cluster (tests/pg/cluster.sh start DIR; eval \"\$(tests/pg/cluster.sh env DIR)\"), or let run.sh start one"
+		exit 1
+	fi
+	name=dd_$(dd_random_hex 6)_${DD_PROG%%-*}
+	if ! err=$(psql -X -q -v ON_ERROR_STOP=1 -d "$admin" 2>&1 <<-EOF
+		CREATE DATABASE $name OWNER dialdesk ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+		\\connect $name
+		\\i $DD_TOP/tests/pg/compat.sql
+		EOF
+	); then
+		not_ok "setup: create the test's PostgreSQL database $name" "$err"
+		exit 1
+	fi
+	T_PG_DB=$name
+	# Kept: a test may name another cluster in DD_PG_* later (t7300).
+	T_PG_ADMIN=$admin T_PG_BASE=$base
+	# The URI's path is the database: the part between host and ? changes.
+	T_DB=$(t_pg_uri "$name")
+	T_STATE_DIR=$T_DIR/local
+	mkdir -p "$T_STATE_DIR"
+}
+
+# t_pg_uri NAME: DD_PG_URI naming database NAME.
+t_pg_uri() {
+	printf '%s\n' "${T_PG_BASE:-$DD_PG_URI}" | sed -e "s|^\(postgresql://[^/]*\)/[^?]*|\1/$1|"
+}
+
+# t_pg_copy SUFFIX: a copy of the test's database (pg_dump, so that the
+# test's processes may stay connected), named after it and so dropped with
+# it at the end; prints its URI.
+t_pg_copy() {
+	local name=${T_PG_DB}_$1 err
+	if ! err=$(psql -X -q -v ON_ERROR_STOP=1 -d "$T_PG_ADMIN" 2>&1 \
+	    -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" \
+	    -c "CREATE DATABASE $name OWNER dialdesk ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"); then
+		not_ok "setup: create database $name" "$err"
+		return 1
+	fi
+	if ! err=$(pg_dump --no-owner -d "$T_DB" 2>&1 |
+	    psql -X -q -v ON_ERROR_STOP=1 -d "$(t_pg_uri "$name")" 2>&1 >/dev/null); then
+		not_ok "setup: copy the test's database to $name" "$err"
+		return 1
+	fi
+	t_pg_uri "$name"
+}
+
+# t_pg_drop: the test's databases go (every process of the test stopped).
+t_pg_drop() {
+	local name
+	[[ -n $T_PG_DB ]] || return 0
+	[[ ${T_KEEP:-} == 1 ]] && { printf '# database %s kept\n' "$T_PG_DB"; return 0; }
+	for name in $(psql -X -A -t -d "$T_PG_ADMIN" -c "SELECT datname FROM pg_database
+	    WHERE datname = '$T_PG_DB' OR starts_with(datname, '${T_PG_DB}_')" 2>/dev/null) "$T_PG_DB"; do
+		psql -X -q -d "$T_PG_ADMIN" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" \
+		    >/dev/null 2>&1 || printf '# could not drop database %s\n' "$name"
+	done
+	T_PG_DB=
+}
+
+T_STATE_DIR=$T_DIR/local
+case $T_ENGINE in
+sqlite) ;;
+postgresql) t_pg_create ;;
+*)
+	not_ok "setup: DD_ENGINE is sqlite or postgresql, not $T_ENGINE"
+	exit 1
+	;;
+esac
 
 if [[ ! -x $DIALDESK_BIN ]]; then
 	not_ok "dialdesk binary at $DIALDESK_BIN" "build it first (scripts/check.sh does)"

@@ -55,9 +55,9 @@ tamper delete "DELETE FROM audit WHERE id = $mid"
 expect_eq 1 "$VERIFY_RC" "after a DELETE of entry $mid audit verify exits 1"
 expect_match "audit chain broken at entry ($mid|$next): " "$OUT" "it names the gap at entry $mid"
 
-tamper insert "INSERT INTO audit (ts, actor_id, actor, addr, user_agent, action,
+tamper insert "INSERT INTO audit (id, ts, actor_id, actor, addr, user_agent, action,
     object, details, prev_hash, hash)
-    SELECT ts + 1, actor_id, actor, addr, user_agent, 'user.disabled', 'auditor', details,
+    SELECT id + 1, ts, actor_id, actor, addr, user_agent, 'user.disabled', 'auditor', details,
     hash, '$(dd_random_hex 32)' FROM audit WHERE id = $last"
 expect_eq 1 "$VERIFY_RC" "after an INSERT of a forged entry audit verify exits 1"
 expect_match "audit chain broken at entry $((last + 1)): " "$OUT" "it names the forged entry $((last + 1))"

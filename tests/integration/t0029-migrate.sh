@@ -13,17 +13,17 @@ expect_match '^database at version [0-9]+$' "$first" "it prints: database at ver
 version=${first##* }
 expect_eq "$version" "$(sql 'SELECT max(version) FROM schema_migrations')" "schema_migrations agrees"
 for table in users sessions audit; do
-	expect_eq "$table" "$(sql "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '$table'")" \
+	expect_eq "$table" "$(sql_has table "$table")" \
 	    "table $table exists"
 done
 for trigger in audit_no_update audit_no_delete; do
-	expect_eq "$trigger" "$(sql "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = '$trigger'")" \
+	expect_eq "$trigger" "$(sql_has trigger "$trigger")" \
 	    "trigger $trigger exists"
 done
 
-schema=$(sql '.schema')
+schema=$(sql_schema)
 rc=0
 second=$(dialdesk migrate 2>"$T_DIR/migrate.err") || rc=$?
 expect_eq 0 "$rc" "migrate again exits 0"
 expect_eq "$first" "$second" "and says the same version"
-expect_eq "$schema" "$(sql '.schema')" "the schema is unchanged"
+expect_eq "$schema" "$(sql_schema)" "the schema is unchanged"

@@ -4,6 +4,7 @@
 # `serve` refuses the database until it is put right.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
+t_engine sqlite "the sqlite3 shell applies migration 001 and ATTACHes a database"
 mkdir -p "$T_DIR/run" "$T_DIR/uploads"
 t_write_config "$T_CONF" "$T_DB"
 

@@ -9,6 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=vendor.sh
 source "$(dirname "$0")/vendor.sh"
+t_engine sqlite "dialdesk backup is sqlite3_backup and integrity_check; PostgreSQL has pg_basebackup"
 t_start
 
 P=$T_DIR/pushes

@@ -14,7 +14,7 @@ source "$(dirname "$0")/vendor.sh"
 t_conf vendor_url ''	# the worker below only comes round, it sends nothing
 t_start
 
-HB=$T_DIR/worker.heartbeat
+HB=$(t_local worker.heartbeat)
 req - GET /healthz
 expect_status 503 "/healthz without a worker ever running answers 503"
 expect_header Content-Type '^application/json' "... as JSON"

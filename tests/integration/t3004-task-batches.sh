@@ -72,7 +72,7 @@ expect_body_contains '<dd>6<span class="stat-unit">批</span><span class="stat-n
 confirm_import "$jar" "$IMPORT_ID"
 expect_status 303 "confirmed"
 expect_eq "6|60000|1:1:10000 2:10001:10000 3:20001:10000 4:30001:10000 5:40001:10000 6:50001:10000" \
-    "$(sql "SELECT count(*), sum(rows), group_concat(seq || ':' || first_seq || ':' || rows, ' ') FROM (SELECT * FROM batches WHERE task_id = $TASK_ID ORDER BY seq)")" \
+    "$(sql "SELECT count(*), sum(rows), group_concat(seq || ':' || first_seq || ':' || rows, ' ') FROM (SELECT * FROM batches WHERE task_id = $TASK_ID ORDER BY seq) AS b")" \
     "6 batches of 10,000 consecutive rows"
 started=$(date +%s)
 rc=0
@@ -94,7 +94,7 @@ rm -f "$T_SOCK"
 t_start_serve
 dd_wait_http "$BASE/login" 200 20 "$T_SERVE_PID" || not_ok "dialdesk restarts with batch_size 50000"
 new_task "$jar" "$LIST" name=五万一批
-expect_eq "2|50000,10000" "$(sql "SELECT count(*), group_concat(rows) FROM (SELECT rows FROM batches WHERE task_id = ${TASK_ID:-0} ORDER BY seq)")" \
+expect_eq "2|50000,10000" "$(sql "SELECT count(*), group_concat(rows) FROM (SELECT rows FROM batches WHERE task_id = ${TASK_ID:-0} ORDER BY seq) AS b")" \
     "with batch_size 50000 the list makes 2 batches: 50,000 and 10,000"
 rc=0
 worker_once || rc=$?

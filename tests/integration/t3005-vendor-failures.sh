@@ -19,7 +19,7 @@ login operator "$OPERATOR_PASS" "$jar" || not_ok "operator signs in" "$(r_summar
 LIST=$V_FIXTURES/two-rows.csv
 
 batch_of() { sql "SELECT id FROM batches WHERE task_id = $1"; }
-outcome() { sql "SELECT state || '|' || coalesce(err_code, 'null') || '|' || coalesce(vendor_task_id, 'null') || '|' || attempts FROM batches WHERE id = $1"; }
+outcome() { sql "SELECT state || '|' || coalesce(CAST(err_code AS TEXT), 'null') || '|' || coalesce(vendor_task_id, 'null') || '|' || attempts FROM batches WHERE id = $1"; }
 message() { sql "SELECT message FROM batches WHERE id = $1"; }
 
 # fault DESC MODE-JSON STATE ERRCODE MESSAGE-PART: a task sent while the
@@ -64,7 +64,7 @@ fault "HTTP 500" '{"mode":"http500","count":1}' unknown null '结果未知'
 fault "an HTML page" '{"mode":"html","count":1}' unknown null '结果未知.*不是 JSON'
 fault "a dropped connection" '{"mode":"drop","count":1}' unknown null '结果未知.*连接中断'
 fault "an answer after 5 s (vendor_timeout 3)" '{"mode":"slow","delay_ms":5000,"count":1}' unknown null '结果未知.*超时'
-expect_eq 0 "$(sql "SELECT err_code IS NOT NULL FROM batches WHERE id = $BATCH")" "... no errCode for the slow one"
+expect_eq 0 "$(sql "SELECT CAST(err_code IS NOT NULL AS INTEGER) FROM batches WHERE id = $BATCH")" "... no errCode for the slow one"
 UNKNOWN_BATCH=$BATCH
 UNKNOWN_TASK=$TASK_ID
 expect_eq 4 "$(audit_count batch.unknown)" "each unknown batch is audited as batch.unknown"

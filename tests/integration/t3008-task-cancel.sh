@@ -21,7 +21,7 @@ post_form "$jar" "/tasks/$TASK_ID" "/tasks/$TASK_ID/cancel"
 expect_status 303 "POST /tasks/$TASK_ID/cancel answers 303"
 expect_location "/tasks/$TASK_ID" "... back to the task"
 expect_eq "cancelled,cancelled|cancelled" \
-    "$(sql "SELECT group_concat(b.state) || '|' || t.state FROM batches AS b JOIN tasks AS t ON t.id = b.task_id WHERE t.id = $TASK_ID")" \
+    "$(sql "SELECT group_concat(b.state) || '|' || t.state FROM batches AS b JOIN tasks AS t ON t.id = b.task_id WHERE t.id = $TASK_ID GROUP BY t.state")" \
     "both batches and the task are cancelled"
 expect_eq "operator|task $TASK_ID|2" \
     "$(sql "SELECT actor || '|' || object || '|' || json_extract(details, '$.batches_cancelled') FROM audit WHERE action = 'task.cancelled'")" \

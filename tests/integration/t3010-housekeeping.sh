@@ -30,7 +30,7 @@ sql "INSERT INTO imports (user_id, created, state, params, file_name, file_path,
      VALUES (2, unixepoch() - 7200, 'loading', '{}', 'dead.csv', '$T_DIR/uploads/upload-dead',
      0, '', '', '', '', '[]', 0, -1)"
 dead=$(sql "SELECT max(id) FROM imports")
-sql "INSERT INTO upload_bytes (owner, owner_id, seq, bytes) VALUES ('import', $dead, 0, x'0102')"
+sql "INSERT INTO upload_bytes (owner, owner_id, seq, bytes) VALUES ('import', $dead, 0, $(sql_blob 0102))"
 # And a session idle for a day.
 sql "INSERT INTO sessions (token_hash, user_id, csrf, created, last_seen, addr, user_agent)
      VALUES (randomblob(32), 1, 'x', unixepoch() - 86400, unixepoch() - 86400, '', '')"

@@ -49,7 +49,7 @@ push_send "$EXAMPLE" application/json
 expect_answer 200 "the document's example push answers 200"
 expect_eq '{"code":0,"message":"ok"}' "$(tr -d '\n' <"$R_BODY")" "... {\"code\":0}"
 expect_eq "1|dial_task_main_sn|1427a04cae36a5b7161c0b04b9206fa4|1427a04cae36a5b7161c0b04b9206fa4|1|1|0|1|0|0|0|0|0|0|0|0|0|0|1|1" \
-    "$(sql "SELECT count(*), sn, vendor_task_id, ok, total, success, fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo, fenxian, chaopin, batch_id IS NULL, body = '$EXAMPLE' FROM pushes")" \
+    "$(sql "SELECT (SELECT count(*) FROM pushes), sn, vendor_task_id, ok, total, success, fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo, fenxian, chaopin, CAST(batch_id IS NULL AS INTEGER), CAST(body = '$EXAMPLE' AS INTEGER) FROM pushes")" \
     "... stored: the sn, its task id, every figure, no batch yet, the body byte for byte"
 expect_eq 1 "$(audit_count push.received)" "... audited as push.received"
 expect_eq vendor "$(sql "SELECT actor FROM audit WHERE action = 'push.received'")" "... by the vendor"
@@ -115,7 +115,7 @@ done
 EARLY=$(json_get "$(recorded_meta "$n")" .taskId 2>/dev/null) || EARLY=
 push_send "$(push_json "$EARLY" "$(mark 2 2 0 0 0 0 2 0 0 0 0 0 0)")"
 expect_answer 200 "a push for a vendor task no batch has yet answers 200"
-expect_eq "1|" "$(sql "SELECT batch_id IS NULL, (SELECT group_concat(id) FROM batches WHERE vendor_task_id = '$EARLY') FROM pushes WHERE vendor_task_id = '$EARLY'")" \
+expect_eq "1|" "$(sql "SELECT CAST(batch_id IS NULL AS INTEGER), (SELECT group_concat(id) FROM batches WHERE vendor_task_id = '$EARLY') FROM pushes WHERE vendor_task_id = '$EARLY'")" \
     "... stored unlinked while the batch has not got that id"
 wait "$wpid" || true
 expect_eq "sent|$EARLY" "$(sql "SELECT state, vendor_task_id FROM batches WHERE id = $EARLY_BATCH")" "the worker then stores the id"
@@ -191,7 +191,7 @@ expect_answer 400 "a push without dial_task_main_sn answers 400"
 push_send "$(push_json "$VTASK" '{"totalCount": -1}')"
 expect_answer 400 "a negative count answers 400"
 expect_eq "$n_push $((n_rej + 4))" "$(pushes) $(rejected)" "the 4 unreadable pushes are kept in rejected_pushes, not in pushes"
-expect_eq "${good:0:60}" "$(sql "SELECT CAST(body AS TEXT) FROM rejected_pushes ORDER BY id LIMIT 1 OFFSET $((n_rej + 1))")" \
+expect_eq "${good:0:60}" "$(sql "SELECT $(sql_text body) FROM rejected_pushes ORDER BY id LIMIT 1 OFFSET $((n_rej + 1))")" \
     "... with the body as received"
 expect_eq 4 "$(audit_count push.rejected)" "... each audited as push.rejected"
 
@@ -245,5 +245,5 @@ fi
 
 # The refusals are written when their minute is over, or when serve stops.
 t_stop_serve || true
-expect_eq "3 yes" "$(sql "SELECT sum(json_extract(details, '$.wrong_token')) || ' ' || iif(count(*) <= 2, 'yes', 'no') FROM audit WHERE action = 'push.forbidden'")" \
+expect_eq "3 yes" "$(sql "SELECT sum(CAST(json_extract(details, '$.wrong_token') AS INTEGER)) || ' ' || iif(count(*) <= 2, 'yes', 'no') FROM audit WHERE action = 'push.forbidden'")" \
     "the 3 wrong tokens are counted in the push.forbidden entry of their minute (two if it ended in between)"

@@ -163,12 +163,12 @@ LINK_BATCH=$(sql "SELECT id FROM batches WHERE task_id = $OBJ_ID")
 # log's permission.denied entries.
 snapshot() {
 	sql "SELECT
-	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || state AS v FROM tasks ORDER BY id)),
-	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || state || ':' || attempts || ':' || next_attempt AS v FROM batches ORDER BY id)),
-	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || state || ':' || phone_col || ':' || name_col || ':' || valid AS v FROM imports ORDER BY id)),
+	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || state AS v FROM tasks ORDER BY id) AS s),
+	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || state || ':' || attempts || ':' || next_attempt AS v FROM batches ORDER BY id) AS s),
+	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || state || ':' || phone_col || ':' || name_col || ':' || valid AS v FROM imports ORDER BY id) AS s),
 	    (SELECT count(*) FROM import_rows),
-	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || coalesce(batch_id, '-') || ':' || linked_by AS v FROM pushes ORDER BY id)),
-	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || role || ':' || disabled || ':' || vendor_login || ':' || may_see_phones || ':' || pwhash AS v FROM users ORDER BY id)),
+	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || coalesce(CAST(batch_id AS TEXT), '-') || ':' || linked_by AS v FROM pushes ORDER BY id) AS s),
+	    (SELECT group_concat(v, ',') FROM (SELECT id || ':' || role || ':' || disabled || ':' || vendor_login || ':' || may_see_phones || ':' || pwhash AS v FROM users ORDER BY id) AS s),
 	    (SELECT count(*) FROM sessions),
 	    (SELECT count(*) FROM dnc),
 	    (SELECT count(*) FROM audit WHERE action <> 'permission.denied')"

@@ -9,6 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=audit.sh
 source "$(dirname "$0")/audit.sh"
+t_engine sqlite "the chain is tampered with in a copy made by the sqlite3 shell (audit.sh)"
 t_setup
 
 # 30 entries: the marker, three users, 26 changes; then a checkpoint.

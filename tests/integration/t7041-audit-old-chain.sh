@@ -13,6 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=audit.sh
 source "$(dirname "$0")/audit.sh"
+t_engine sqlite "old migrations are applied by the sqlite3 shell"
 mkdir -p "$T_DIR/run" "$T_DIR/uploads"
 t_write_config "$T_CONF" "$T_DB"
 

@@ -25,7 +25,7 @@ timeout 60 "$DIALDESK_BIN" --config "$T_CONF" worker --once >"$T_DIR/worker.log"
 expect_eq 2 "$(lines)" "with nothing new the worker adds no line"
 
 # Cut around the triggers: the worker says so and vouches for nothing.
-sql "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > 2"
+sql "$(sql_drop_trigger audit_no_delete audit); DELETE FROM audit WHERE id > 2"
 timeout 60 "$DIALDESK_BIN" --config "$T_CONF" worker --once >"$T_DIR/worker.log" 2>&1
 expect_eq 2 "$(lines)" "after a cut the worker adds no checkpoint"
 expect_match "level=error .* msg=\"audit: no checkpoint: 2 entries missing after entry 2: checkpoint 2 counted 4" \

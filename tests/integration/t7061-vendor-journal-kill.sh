@@ -10,13 +10,14 @@
 source "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=vendor.sh
 source "$(dirname "$0")/vendor.sh"
+t_engine sqlite "the sqlite3 shell holds the database's write lock (journal.sh: lock_db)"
 t_conf busy_timeout_ms 1000
 t_conf vendor_timeout 20
 t_start
 vendor_start
 jar=$T_DIR/jar
 login operator "$OPERATOR_PASS" "$jar" || not_ok "operator signs in" "$(r_summary)"
-JOURNAL=$T_DB.vendor-journal
+JOURNAL=$(t_local vendor-journal)
 # shellcheck source-path=SCRIPTDIR source=journal.sh
 source "$(dirname "$0")/journal.sh"
 

@@ -10,6 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=vendor.sh
 source "$(dirname "$0")/vendor.sh"
+t_engine sqlite "the sqlite3 shell holds the database's write lock (journal.sh: lock_db)"
 t_conf busy_timeout_ms 1000
 t_conf vendor_timeout 20
 t_conf vendor_journal "$T_DIR/answers.journal"
@@ -37,7 +38,7 @@ TASKID=$(json_get "$(recorded_meta 1)" .taskId 2>/dev/null || true)
 expect_match '^[0-9a-f]{32}$' "$TASKID" "the sandbox accepted the batch"
 expect_eq 1 "$(grep -c "\"taskId\":\"$TASKID\"" "$JOURNAL" 2>/dev/null || true)" \
     "the answer is in the journal vendor_journal names"
-check "... and no journal is beside the database" test ! -e "$T_DB.vendor-journal"
+check "... and no journal is beside the database" test ! -e "$(t_local vendor-journal)"
 kill -TERM "$wpid"
 wait_for 5 eval '! dd_alive "$wpid"' || not_ok "the worker stops within 5 s of SIGTERM"
 rc=0

@@ -19,15 +19,7 @@ LIST=$DD_TOP/tests/fixtures/calllist/office-multi.xlsx
 files_left() { find "$T_DIR/uploads" -type f | wc -l; }
 # stored_sha ID: SHA-256 of import ID's stored bytes, chunks in order.
 stored_sha() {
-	python3 - "$T_DB" "$1" <<'PY'
-import hashlib, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-h = hashlib.sha256()
-for (b,) in db.execute("SELECT bytes FROM upload_bytes WHERE owner = 'import'"
-                       " AND owner_id = ? ORDER BY seq", (int(sys.argv[2]),)):
-    h.update(b)
-print(h.hexdigest())
-PY
+	sql_bytes_sha256 "SELECT $(sql_hex bytes) FROM upload_bytes WHERE owner = 'import' AND owner_id = $1 ORDER BY seq"
 }
 chunks() { sql "SELECT count(*) FROM upload_bytes WHERE owner = 'import' AND owner_id = $1"; }
 read_as() { sql "SELECT sheet || ' ' || header_line || ' ' || rows_read || ' ' || valid || ' ' || phone_col || ' ' || name_col FROM imports WHERE id = $1"; }

@@ -34,7 +34,7 @@ sql "INSERT INTO imports (user_id, created, state, params, file_name, file_path,
      file_size, file_sha256, format, encoding, delimiter, headers, phone_col, name_col)
      VALUES (2, unixepoch() - 7200, 'loading', '{}', 'dead.csv', '', 3, '', '', '', '', '[]', 0, -1)"
 dead=$(sql "SELECT max(id) FROM imports")
-sql "INSERT INTO upload_bytes (owner, owner_id, seq, bytes) VALUES ('import', $dead, 0, x'414243')"
+sql "INSERT INTO upload_bytes (owner, owner_id, seq, bytes) VALUES ('import', $dead, 0, $(sql_blob 414243))"
 worker_once
 expect_eq cancelled "$(sql "SELECT state FROM imports WHERE id = $expired")" "the week-old preview expires"
 expect_eq 0 "$(bytes_of "$expired")" "... with its bytes"
@@ -48,7 +48,7 @@ confirm_import "$jar" "$recent"
 expect_status 303 "the recent preview is confirmed"
 expect_eq 0 "$(bytes_of "$recent")" "... and its bytes are gone at once"
 worker_once
-sql "INSERT INTO upload_bytes (owner, owner_id, seq, bytes) VALUES ('import', $recent, 0, x'414243')"
+sql "INSERT INTO upload_bytes (owner, owner_id, seq, bytes) VALUES ('import', $recent, 0, $(sql_blob 414243))"
 sql "UPDATE batches SET updated = updated - 31 * 86400, sent_at = sent_at - 31 * 86400"
 worker_once
 expect_ge 1 "$(sql "SELECT purged FROM imports WHERE id = $recent")" "retention purges the sent list"

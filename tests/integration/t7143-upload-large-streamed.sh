@@ -20,15 +20,7 @@ LIST=$T_DIR/big.csv
 } >"$LIST"
 files_left() { find "$T_DIR/uploads" -type f | wc -l; }
 stored_sha() {
-	python3 - "$T_DB" "$1" <<'PY'
-import hashlib, sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-h = hashlib.sha256()
-for (b,) in db.execute("SELECT bytes FROM upload_bytes WHERE owner = 'import'"
-                       " AND owner_id = ? ORDER BY seq", (int(sys.argv[2]),)):
-    h.update(b)
-print(h.hexdigest())
-PY
+	sql_bytes_sha256 "SELECT $(sql_hex bytes) FROM upload_bytes WHERE owner = 'import' AND owner_id = $1 ORDER BY seq"
 }
 state() { sql "SELECT state || ' ' || rows_read || ' ' || valid || ' ' || phone_col || ' ' || name_col FROM imports WHERE id = $1"; }
 

@@ -30,6 +30,8 @@ expect_eq "$(cd "$DD_TOP" && printf '%s\n' sql/postgresql/*.sql)" "$(printf '%s\
     "every file of sql/postgresql/ is embedded, in order"
 
 mkdir -p "$T_DIR/run" "$T_DIR/uploads"
+# The SQLite side is a file whatever the suite's engine.
+T_DB=$T_DIR/dialdesk.db
 t_write_config "$T_CONF" "$T_DB"
 rc=0
 version=$(dialdesk migrate 2>"$T_DIR/migrate.err") || rc=$?
@@ -49,12 +51,13 @@ if ! uri=$("$CLUSTER" start "$PG_DIR" 2>"$T_DIR/cluster.err"); then
 fi
 ok "a throw-away PostgreSQL cluster starts"
 psql=(psql -X -q -v ON_ERROR_STOP=1 -d "$uri")
-eval "$("$CLUSTER" env "$PG_DIR")"
+# Its own names: the suite's DD_PG_* (DD_ENGINE=postgresql) stay as they are.
+eval "$("$CLUSTER" env "$PG_DIR" | sed -e 's/DD_PG_/T_OWN_PG_/g')"
 expect_eq "127.0.0.1|$PG_DIR|off" \
-    "$(psql -X -A -t -d "$DD_PG_ADMIN_URI" -c "SELECT current_setting('listen_addresses')
+    "$(psql -X -A -t -d "$T_OWN_PG_ADMIN_URI" -c "SELECT current_setting('listen_addresses')
 	|| '|' || current_setting('unix_socket_directories') || '|' || current_setting('fsync')")" \
     "it listens on 127.0.0.1 and a unix socket in its folder, fsync off"
-expect_eq "dialdesk|false" "$(psql -X -A -t -d "$DD_PG_SOCKET_URI" -c "SELECT current_user || '|' ||
+expect_eq "dialdesk|false" "$(psql -X -A -t -d "$T_OWN_PG_SOCKET_URI" -c "SELECT current_user || '|' ||
 	(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)")" \
     "the URIs sign in as dialdesk, a role that is no superuser"
 pg_owner=$(stat -c %U "$PG_DIR/data")

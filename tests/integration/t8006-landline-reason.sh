@@ -13,7 +13,7 @@ login operator "$OPERATOR_PASS" "$jar" || not_ok "operator signs in" "$(r_summar
 printf '手机号,姓名\n13500000001,张三\n010-12345678,北京座机\n0755 1234 5678,深圳座机\n400-123-4567,客服\n' >"$T_DIR/land.csv"
 upload_list "$jar" "$T_DIR/land.csv" name=座机测试
 ID=${IMPORT_ID:-0}
-expect_eq "landline landline service" "$(sql "SELECT group_concat(reason, ' ') FROM (SELECT reason FROM import_rows WHERE import_id = $ID AND seq < 0 ORDER BY line)")" \
+expect_eq "landline landline service" "$(sql "SELECT group_concat(reason, ' ') FROM (SELECT reason FROM import_rows WHERE import_id = $ID AND seq < 0 ORDER BY line) AS r")" \
     "the landlines and the 400 number are stored with their own reasons"
 req "$jar" GET "/imports/$ID"
 expect_body_contains '<td>固定电话，不是手机号</td>' "the preview says 固定电话，不是手机号"

@@ -24,7 +24,7 @@ printf '%s\n' '手机号,姓名' 13500000011,甲 13500000012,乙 13500000013,丙
 uploads() { find "$T_DIR/uploads" -type f | wc -l; }
 kept() { sql 'SELECT count(*) FROM kept_uploads'; }
 # kept_bytes: the size of every kept upload's bytes, in id order.
-kept_bytes() { sql "SELECT group_concat(n, ' ') FROM (SELECT sum(length(b.bytes)) AS n FROM kept_uploads AS k JOIN upload_bytes AS b ON b.owner = 'kept' AND b.owner_id = k.id GROUP BY k.id ORDER BY k.id)"; }
+kept_bytes() { sql "SELECT group_concat(n, ' ') FROM (SELECT sum(length(b.bytes)) AS n FROM kept_uploads AS k JOIN upload_bytes AS b ON b.owner = 'kept' AND b.owner_id = k.id GROUP BY k.id ORDER BY k.id) AS s"; }
 all_kept_bytes() { sql "SELECT count(*) FROM upload_bytes WHERE owner = 'kept'"; }
 field_error() {
 	sed -n -e "s|.*<p class=\"field-error\" id=\"task-$1-error\">\\([^<]*\\)</p>.*|\\1|p" "$R_BODY"

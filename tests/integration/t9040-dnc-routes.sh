@@ -138,7 +138,7 @@ for who in admin op aud; do
 	expect_body_lacks '13812340004' "... never whole"
 done
 expect_header Content-Type 'text/csv' "the export is CSV"
-expect_eq 3 "$(sql "SELECT count(*) FROM audit WHERE action = 'dnc.exported' AND json_extract(details, '$.rows') = 4")" \
+expect_eq 3 "$(sql "SELECT count(*) FROM audit WHERE action = 'dnc.exported' AND CAST(json_extract(details, '$.rows') AS INTEGER) = 4")" \
     "each export is audited as dnc.exported with its count"
 
 # --- paging by key --------------------------------------------------------------------------------
@@ -171,12 +171,16 @@ numbers='1381234000[1-5]|13812349999'
 expect_eq 0 "$(grep -rEl "$numbers" "$PAGES" | wc -l)" "no page or export holds a number in clear"
 expect_eq 0 "$(grep -Ec "$numbers" "$T_LOG" || true)" "the server's log holds none"
 expect_eq 0 "$(cat "$T_DIR"/nginx*.log 2>/dev/null | grep -Ec "$numbers" || true)" "nginx's logs hold none"
-expect_eq 0 "$(sql "SELECT count(*) FROM audit WHERE details GLOB '*1381234000*' OR object GLOB '*1381234000*' OR details GLOB '*13812349999*'")" \
+expect_eq 0 "$(sql "SELECT count(*) FROM audit WHERE details LIKE '%1381234000%' OR object LIKE '%1381234000%' OR details LIKE '%13812349999%'")" \
     "the audit log holds none"
-sqlite3 "$T_DB" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
-expect_eq 0 "$(grep -Eac "$numbers" "$T_DB" || true)" "the database file holds none"
-expect_eq 0 "$(grep -Eac '138-?1234-?0001' "$T_DB" || true)" "... in any form"
-key=$T_DB.dnc-key
+if [[ $T_ENGINE == sqlite ]]; then
+	sqlite3 "$T_DB" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+	expect_eq 0 "$(grep -Eac "$numbers" "$T_DB" || true)" "the database file holds none"
+	expect_eq 0 "$(grep -Eac '138-?1234-?0001' "$T_DB" || true)" "... in any form"
+else
+	skip "the database file holds none" "the server's files are no file of the test's on $T_ENGINE (the audit and dnc rows are checked above and below)"
+fi
+key=$(t_local dnc-key)
 expect_eq "600 32" "$(stat -c '%a %s' "$key")" "migrate made the key beside the database: mode 0600, 32 bytes"
 # The key itself is a secret: in no page, log or audit detail either.
 hex=$(od -An -tx1 -v "$key" | tr -d ' \n')

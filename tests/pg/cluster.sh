@@ -18,7 +18,8 @@
 # through the socket only. Durability is switched off for speed (fsync,
 # full_page_writes): the data is thrown away anyway, and synchronous_commit
 # keeps its default so that what the program asks for per transaction is
-# what it gets. Needs PostgreSQL's server binaries (Debian: postgresql);
+# what it gets. DD_PG_DURABLE=1 keeps fsync and full_page_writes on, as in
+# production: for bench/pg.sh, whose figures must be of durable commits. Needs PostgreSQL's server binaries (Debian: postgresql);
 # DD_PG_BINDIR names their folder when pg_config does not.
 set -euo pipefail
 exec </dev/null
@@ -96,8 +97,8 @@ start() {
 	listen_addresses = '127.0.0.1'
 	unix_socket_directories = '$DIR'
 	unix_socket_permissions = 0700
-	fsync = off
-	full_page_writes = off
+	fsync = $FSYNC
+	full_page_writes = $FSYNC
 	max_connections = 200
 	max_wal_size = 1GB
 	timezone = 'UTC'
@@ -153,6 +154,8 @@ cmd=$1
 DIR=${2:-${DD_PG_DIR:-}}
 [[ -n $DIR ]] || usage
 RUN_AS=${DD_PG_RUN_AS:-nobody}
+FSYNC=off
+[[ ${DD_PG_DURABLE:-} == 1 ]] && FSYNC=on
 BINDIR=$(pg_bindir)
 PORT=
 case $cmd in

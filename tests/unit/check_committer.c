@@ -68,9 +68,14 @@ START_TEST(test_error_acknowledges_none)
 	struct push_handed h[3];
 	int		 res[3] = { 9, 9, 9 };
 
-	ck_assert_int_eq(sqlite3_exec(db_handle(pdb), "CREATE TRIGGER boom"
-	    " BEFORE INSERT ON pushes WHEN NEW.sn = 'boom' BEGIN"
-	    " SELECT RAISE(ABORT, 'boom'); END", NULL, NULL, NULL), SQLITE_OK);
+	testdb_exec(pdb, testdb_is_pg() ?
+	    "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$"
+	    " BEGIN IF NEW.sn = 'boom' THEN RAISE EXCEPTION 'boom'; END IF;"
+	    " RETURN NEW; END $$;"
+	    " CREATE TRIGGER boom BEFORE INSERT ON pushes FOR EACH ROW"
+	    " EXECUTE FUNCTION boom()" :
+	    "CREATE TRIGGER boom BEFORE INSERT ON pushes WHEN NEW.sn = 'boom'"
+	    " BEGIN SELECT RAISE(ABORT, 'boom'); END");
 	h[0] = handed("1", "first", 1);
 	h[1] = handed("boom", "second", 2);
 	h[2] = handed("3", "third", 3);

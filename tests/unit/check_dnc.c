@@ -18,8 +18,10 @@
 #include "config.h"
 #include "db.h"
 #include "dnc.h"
+#include "testdb.h"
 
-static char	 path[64], keypath[96];
+/* path: where the key file is moved aside */
+static char	 path[300], keypath[300];
 static struct config cfg;
 static struct db *db;
 static const struct audit_actor admin = { 1, "admin", "127.0.0.1", "check" };
@@ -28,46 +30,30 @@ static void
 setup(void)
 {
 	char	 err[512];
-	int	 fd;
 
 	ck_assert_int_ne(sodium_init(), -1);
-	snprintf(path, sizeof(path), "/tmp/check_dnc.XXXXXX");
-	ck_assert_int_ne(fd = mkstemp(path), -1);
-	close(fd);
-	snprintf(keypath, sizeof(keypath), "%s.dnc-key", path);
+	db = testdb_open();
 	config_defaults(&cfg);
-	free(cfg.database);
-	cfg.database = strdup(path);
+	testdb_config(&cfg);
+	snprintf(path, sizeof(path), "%s.moved", config_local_base(&cfg));
+	snprintf(keypath, sizeof(keypath), "%s.dnc-key",
+	    config_local_base(&cfg));
 	ck_assert_msg(audit_open(&cfg, 1, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(dnc_open(&cfg, 1, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_ptr_nonnull(db = db_open(path, 1000));
-	ck_assert_int_eq(db_migrate(db, err, sizeof(err)), 0);
-	ck_assert_int_eq(sqlite3_exec(db_handle(db),
+	testdb_exec(db,
 	    "INSERT INTO users (id, name, role, pwhash, created, updated) VALUES"
 	    " (1, 'admin', 'admin', 'x', 0, 0), (2, 'op', 'operator', 'x', 0, 0);"
 	    "INSERT INTO imports (id, user_id, created, state, params, file_name,"
 	    " file_path, file_size, file_sha256, format, encoding, delimiter,"
 	    " headers, phone_col, name_col) VALUES (1, 2, 0, 'loading', '{}',"
-	    " 'l.csv', '/x', 0, '', '', '', '', '[]', 0, 0)",
-	    NULL, NULL, NULL), SQLITE_OK);
+	    " 'l.csv', '/x', 0, '', '', '', '', '[]', 0, 0)");
 }
 
 static void
 teardown(void)
 {
-	char	 p[128];
-
-	db_close(db);
 	unlink(path);
-	unlink(keypath);
-	snprintf(p, sizeof(p), "%s.audit-key", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s.audit-checkpoints", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
+	testdb_close(db);
 	dnc_close();
 	audit_close();
 	config_free(&cfg);
@@ -159,19 +145,18 @@ START_TEST(test_recent)
 	int64_t	 now = (int64_t)time(NULL);
 
 	/* The admin (1) sent 13700000001 ten days ago, op (2) 13700000002. */
-	ck_assert_int_eq(sqlite3_exec(db_handle(db),
+	testdb_exec(db,
 	    "INSERT INTO tasks (id, import_id, user_id, name, params,"
 	    " login_name, created, state, rows, batch_count) VALUES"
 	    " (1, 1, 1, 't', '{}', 'x', 0, 'sent', 1, 1);"
 	    "INSERT INTO import_rows (import_id, seq, line, phone, name, other,"
-	    " reason) VALUES (1, 1, 2, '13700000001', '', '[]', '')",
-	    NULL, NULL, NULL), SQLITE_OK);
+	    " reason) VALUES (1, 1, 2, '13700000001', '', '[]', '')");
 	ck_assert_int_eq(db_begin(db), 0);
 	ck_assert_int_eq(dnc_record_sent(db, 1, 1, 1, 1, now - 10 * 86400), 0);
 	ck_assert_int_eq(db_commit(db), 0);
-	ck_assert_int_eq(sqlite3_exec(db_handle(db),
+	testdb_exec(db,
 	    "UPDATE tasks SET user_id = 2; UPDATE import_rows SET phone ="
-	    " '13700000002'", NULL, NULL, NULL), SQLITE_OK);
+	    " '13700000002'");
 	ck_assert_int_eq(db_begin(db), 0);
 	ck_assert_int_eq(dnc_record_sent(db, 1, 1, 1, 1, now - 10 * 86400), 0);
 	ck_assert_int_eq(db_commit(db), 0);

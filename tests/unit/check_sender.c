@@ -18,32 +18,23 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "testdb.h"
 #include "dnc.h"
 #include "sender.h"
 
-static char	 path[64];
 static struct config cfg;
 static struct db *db;
 
 static void
 sql(const char *q)
 {
-	char	*err = NULL;
-
-	ck_assert_msg(sqlite3_exec(db_handle(db), q, NULL, NULL, &err) ==
-	    SQLITE_OK, "%s: %s", q, err != NULL ? err : "?");
+	testdb_exec(db, q);
 }
 
 static void
 sql_text(const char *q, char *out, size_t outsz)
 {
-	sqlite3_stmt	*st;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), q, -1, &st, NULL),
-	    SQLITE_OK);
-	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "%s: no row", q);
-	snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	testdb_text(db, q, out, outsz);
 }
 
 /* Task 1 with two batches of one row each (phones 13800000001 and
@@ -52,14 +43,11 @@ static void
 setup(void)
 {
 	char	 err[512], q[1024];
-	int	 fd;
 
 	ck_assert_int_ne(sodium_init(), -1);
-	snprintf(path, sizeof(path), "/tmp/check_sender.XXXXXX");
-	ck_assert_int_ne(fd = mkstemp(path), -1);
-	close(fd);
+	db = testdb_open();
 	config_defaults(&cfg);
-	ck_assert_int_eq(config_set(&cfg, "database", path, NULL), 0);
+	testdb_config(&cfg);
 	ck_assert_int_eq(config_set(&cfg, "vendor_url", "http://127.0.0.1:1",
 	    NULL), 0);
 	ck_assert_int_eq(config_set(&cfg, "org_code", "org", NULL), 0);
@@ -67,8 +55,6 @@ setup(void)
 	ck_assert_int_eq(config_set(&cfg, "sign_key", "k3y", NULL), 0);
 	ck_assert_msg(audit_open(&cfg, 1, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_msg(dnc_open(&cfg, 1, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_ptr_nonnull(db = db_open(path, 1000));
-	ck_assert_msg(db_migrate(db, err, sizeof(err)) == 0, "%s", err);
 	snprintf(q, sizeof(q),
 	    "INSERT INTO users (id, name, role, pwhash, created, updated) VALUES"
 	    " (2, 'op', 'operator', 'x', 0, 0);"
@@ -94,17 +80,11 @@ setup(void)
 static void
 teardown(void)
 {
-	static const char *const ext[] = { ".audit-key", ".audit-checkpoints",
-	    ".dnc-key", ".vendor-journal", ".heartbeat", "-wal", "-shm" };
-	char	 p[128];
-	size_t	 i;
+	char	 p[300];
 
-	db_close(db);
-	unlink(path);
-	for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", path, ext[i]);
-		unlink(p);
-	}
+	snprintf(p, sizeof(p), "%s.heartbeat", config_local_base(&cfg));
+	unlink(p);
+	testdb_close(db);
 	dnc_close();
 	audit_close();
 	config_free(&cfg);
@@ -130,7 +110,8 @@ START_TEST(test_preview_takes_the_next_claim)
 	ck_assert_ptr_null(strstr(body, "13800000001"));
 	free(body);
 	/* Nothing was claimed. */
-	sql_text("SELECT group_concat(state || attempts, ',') FROM batches",
+	sql_text("SELECT (SELECT state || attempts FROM batches WHERE id = 1)"
+	    " || ',' || (SELECT state || attempts FROM batches WHERE id = 2)",
 	    state, sizeof(state));
 	ck_assert_str_eq(state, "queued0,queued0");
 	/* With nothing queued, a sample of two made-up people. */
@@ -189,7 +170,8 @@ START_TEST(test_stale_claim_becomes_unknown)
 	sql_text("SELECT state FROM tasks WHERE id = 1", text, sizeof(text));
 	ck_assert_str_eq(text, "attention");
 	sql_text("SELECT count(*) FROM audit WHERE action = 'batch.unknown'"
-	    " AND json_extract(details, '$.batch') = 2", text, sizeof(text));
+	    " AND (details LIKE '%\"batch\":2,%' OR details LIKE '%\"batch\":2}%')",
+	    text, sizeof(text));
 	ck_assert_str_eq(text, "1");
 	/* Never resent by itself: another round leaves it as it is. */
 	ck_assert_int_eq(sender_run(&cfg, 1), 0);

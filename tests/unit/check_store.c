@@ -12,34 +12,21 @@
 #include <check.h>
 
 #include "db.h"
+#include "db_pg.h"
+#include "testdb.h"
 
-static char	 path[64];
 static struct db *db;
 
 static void
 setup(void)
 {
-	char	 err[512];
-	int	 fd;
-
-	snprintf(path, sizeof(path), "/tmp/check_store.XXXXXX");
-	ck_assert_int_ne(fd = mkstemp(path), -1);
-	close(fd);
-	ck_assert_ptr_nonnull(db = db_open(path, 1000));
-	ck_assert_msg(db_migrate(db, err, sizeof(err)) == 0, "%s", err);
+	db = testdb_open();
 }
 
 static void
 teardown(void)
 {
-	char	 p[96];
-
-	db_close(db);
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
+	testdb_close(db);
 }
 
 START_TEST(every_statement_has_sql)
@@ -60,9 +47,12 @@ START_TEST(every_statement_prepares)
 	/* Each one is now cached: asking again prepares nothing new, and
 	 * every one is the statement of its own text. */
 	for (i = 0; i < STMT__MAX; i++) {
-		sqlite3_stmt	*st = db_stmt(db, (enum stmt)i);
+		sqlite3_stmt	*st;
 
-		ck_assert_ptr_nonnull(st);
+		ck_assert_int_eq(db_prepared(db, (enum stmt)i), 0);
+		if (db_is_pg(db))
+			continue;
+		ck_assert_ptr_nonnull(st = db_stmt(db, (enum stmt)i));
 		ck_assert_str_eq(sqlite3_sql(st), db_sql((enum stmt)i));
 	}
 }
@@ -70,19 +60,42 @@ END_TEST
 
 START_TEST(prepare_fails_before_migration)
 {
-	struct db	*fresh;
-	char		 p2[64];
-	int		 fd;
-
 	/* A database that is not migrated has no tables: preparing them all
 	 * must fail rather than pass vacuously. */
-	snprintf(p2, sizeof(p2), "/tmp/check_store2.XXXXXX");
-	ck_assert_int_ne(fd = mkstemp(p2), -1);
-	close(fd);
-	ck_assert_ptr_nonnull(fresh = db_open(p2, 1000));
-	ck_assert_int_eq(db_prepare_all(fresh), -1);
-	db_close(fresh);
-	unlink(p2);
+	testdb_close(db);
+	ck_assert_ptr_nonnull(db = db_open(testdb_create(), 1000));
+	ck_assert_int_eq(db_prepare_all(db), -1);
+}
+END_TEST
+
+/* PostgreSQL's placeholders: ?N is $N, a bare ? the largest so far + 1
+ * (SQLite's rule), nothing inside quotes. */
+START_TEST(placeholders_translate)
+{
+	char	*t;
+
+	ck_assert_ptr_nonnull(t = pg_translate("SELECT ?, '?', ?3, ?, \"a?\""
+	    " FROM x WHERE y = ?12"));
+	ck_assert_str_eq(t, "SELECT $1, '?', $3, $4, \"a?\" FROM x WHERE y = $12");
+	free(t);
+	/* a negative LIMIT is none, as in SQLite */
+	ck_assert_ptr_nonnull(t = pg_translate("SELECT 1 LIMIT ?2 OFFSET ?3"));
+	ck_assert_str_eq(t, "SELECT 1 LIMIT CASE WHEN $2::bigint < 0 THEN NULL"
+	    " ELSE $2::bigint END OFFSET $3");
+	free(t);
+}
+END_TEST
+
+/* Every PostgreSQL text overrides a statement that has a shared one. */
+START_TEST(pg_texts_have_twins)
+{
+	size_t	 i;
+
+	for (i = 0; i < STMT__MAX; i++)
+		if (store_sql_pg[i] != NULL)
+			ck_assert_msg(db_sql((enum stmt)i) != NULL &&
+			    db_sql_pg((enum stmt)i) == store_sql_pg[i],
+			    "statement %zu", i);
 }
 END_TEST
 
@@ -98,6 +111,8 @@ main(void)
 	tcase_add_test(tc, every_statement_has_sql);
 	tcase_add_test(tc, every_statement_prepares);
 	tcase_add_test(tc, prepare_fails_before_migration);
+	tcase_add_test(tc, placeholders_translate);
+	tcase_add_test(tc, pg_texts_have_twins);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

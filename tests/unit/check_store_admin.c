@@ -19,42 +19,33 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "testdb.h"
 #include "store/audit.h"
 #include "store/dnc.h"
 #include "store/maint.h"
 #include "store/settings.h"
 
-static char	 path[64];
 static struct db *db;
+/* The SQLite file (the upkeep's tests are SQLite's only). */
+#define path	testdb_name
 
 static void
 sql(const char *s)
 {
-	char	*err = NULL;
-
-	ck_assert_msg(sqlite3_exec(db_handle(db), s, NULL, NULL, &err) ==
-	    SQLITE_OK, "%s: %s", s, err != NULL ? err : "");
+	testdb_exec(db, s);
 }
 
 /* The one integer a query answers. */
 static int64_t
 scalar(const char *q)
 {
-	sqlite3_stmt	*st;
-	int64_t		 n;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), q, -1, &st, NULL),
-	    SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return testdb_int(db, q);
 }
 
 static void
 unlink_db(const char *p)
 {
-	char	 side[128];
+	char	 side[300];
 
 	unlink(p);
 	snprintf(side, sizeof(side), "%s-wal", p);
@@ -68,14 +59,7 @@ unlink_db(const char *p)
 static void
 setup(void)
 {
-	char	 err[512];
-	int	 fd;
-
-	snprintf(path, sizeof(path), "/tmp/check_store_admin.XXXXXX");
-	ck_assert_int_ne(fd = mkstemp(path), -1);
-	close(fd);
-	ck_assert_ptr_nonnull(db = db_open(path, 1000));
-	ck_assert_msg(db_migrate(db, err, sizeof(err)) == 0, "%s", err);
+	db = testdb_open();
 	sql("INSERT INTO users (id, name, role, pwhash, created, updated)"
 	    " VALUES (1, 'admin', 'admin', 'x', 0, 0),"
 	    " (2, 'op', 'operator', 'x', 0, 0)");
@@ -84,8 +68,7 @@ setup(void)
 static void
 teardown(void)
 {
-	db_close(db);
-	unlink_db(path);
+	testdb_close(db);
 }
 
 /* ---- audit ---- */
@@ -310,13 +293,12 @@ START_TEST(audit_verify_over_store)
 	struct audit_report r;
 	struct audit_row e;
 	struct config	 cfg;
-	char		 err[512], p[128], hash[65];
+	char		 err[512], p[300], hash[65];
 	int64_t		 id;
 
 	ck_assert_int_ne(sodium_init(), -1);
 	config_defaults(&cfg);
-	free(cfg.database);
-	cfg.database = strdup(path);
+	testdb_config(&cfg);
 	ck_assert_msg(audit_open(&cfg, 1, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(audit_mark_keyed(db), 1);
 	ck_assert_int_eq(audit_record(db, &who, "login.ok", "admin", NULL), 0);
@@ -337,11 +319,58 @@ START_TEST(audit_verify_over_store)
 	ck_assert_int_eq(r.bad_id, 4);
 	ck_assert_ptr_nonnull(strstr(r.why, "HMAC"));
 	audit_close();
+	snprintf(p, sizeof(p), "%s.audit-key", config_local_base(&cfg));
+	unlink(p);
+	snprintf(p, sizeof(p), "%s.audit-checkpoints", config_local_base(&cfg));
+	unlink(p);
 	config_free(&cfg);
-	snprintf(p, sizeof(p), "%s.audit-key", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s.audit-checkpoints", path);
-	unlink(p);
+}
+END_TEST
+
+/* Two processes, each with its own connection, appending to the chain at
+ * once: one chain, ids one after another, and it verifies. */
+#define WRITER_ENTRIES	25
+START_TEST(audit_concurrent_writers)
+{
+	static const struct audit_actor who = { 1, "admin", "127.0.0.1",
+	    "check" };
+	struct audit_report r;
+	struct config	 cfg;
+	char		 err[512];
+	pid_t		 kid[2];
+	int		 w, i, status;
+
+	ck_assert_int_ne(sodium_init(), -1);
+	config_defaults(&cfg);
+	testdb_config(&cfg);
+	ck_assert_msg(audit_open(&cfg, 1, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(audit_mark_keyed(db), 1);
+	for (w = 0; w < 2; w++) {
+		ck_assert_int_ne(kid[w] = fork(), -1);
+		if (kid[w] == 0) {
+			struct db *mine = db_open(testdb_name, 5000);
+
+			for (i = 0; mine != NULL && i < WRITER_ENTRIES; i++)
+				if (audit_record(mine, &who, w ? "login.ok" :
+				    "logout", "admin", NULL) != 0)
+					_exit(1);
+			_exit(mine == NULL ? 2 : 0);
+		}
+	}
+	for (w = 0; w < 2; w++) {
+		ck_assert_int_eq(waitpid(kid[w], &status, 0), kid[w]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "writer %d: status %d", w, status);
+	}
+	ck_assert_int_eq(scalar("SELECT count(*) FROM audit"),
+	    2 * WRITER_ENTRIES + 1);
+	ck_assert_int_eq(scalar("SELECT max(id) FROM audit"),
+	    2 * WRITER_ENTRIES + 1);
+	ck_assert_int_eq(audit_checkpoint(db, err, sizeof(err)), 1);
+	ck_assert_int_eq(audit_verify(db, &r), 0);
+	ck_assert_int_eq(r.entries, 2 * WRITER_ENTRIES + 1);
+	audit_close();
+	config_free(&cfg);
 }
 END_TEST
 
@@ -639,7 +668,7 @@ END_TEST
 START_TEST(maint_integrity_size_checkpoint)
 {
 	struct stat	 sb;
-	char		 why[256], side[96];
+	char		 why[256], side[300];
 	int64_t		 bytes = 0;
 
 	ck_assert_int_eq(store_check_integrity(db, why, sizeof(why)), 0);
@@ -660,7 +689,7 @@ END_TEST
 START_TEST(maint_copies)
 {
 	struct db	*copy;
-	char		 c1[96], c2[96], err[512], why[256], side[112];
+	char		 c1[280], c2[280], err[512], why[256], side[300];
 	struct stat	 sb;
 	int64_t		 n = 0;
 	unsigned char	 a[DNC_HASH_BYTES];
@@ -701,7 +730,7 @@ START_TEST(maint_damaged)
 	char		 why[256];
 	FILE		*f;
 	struct db	*bad;
-	char		 p2[96];
+	char		 p2[280];
 	long		 size;
 	int		 i, rc;
 
@@ -732,7 +761,7 @@ END_TEST
 START_TEST(maint_in_use_and_remove)
 {
 	struct stat	 sb;
-	char		 other[96], side[112], c;
+	char		 other[280], side[300], c;
 	long		 pid = -1;
 	pid_t		 child;
 	int		 up[2], down[2], status;
@@ -791,6 +820,22 @@ START_TEST(maint_in_use_and_remove)
 }
 END_TEST
 
+/* PostgreSQL: the upkeep that is SQLite's (integrity check, copies, the
+ * files beside it) refuses or has nothing to do; the size is the
+ * database's. */
+START_TEST(maint_on_postgresql)
+{
+	char		 why[256];
+	int64_t		 bytes = 0;
+
+	ck_assert_int_eq(store_check_integrity(db, why, sizeof(why)), -1);
+	ck_assert_str_eq(why, "SQLite only");
+	ck_assert_int_eq(store_size_bytes(db, &bytes), 0);
+	ck_assert_int_gt(bytes, 0);
+	ck_assert_int_eq(store_checkpoint(db), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -807,6 +852,7 @@ main(void)
 	tcase_add_test(ta, audit_insert_and_read);
 	tcase_add_test(ta, audit_page_filters);
 	tcase_add_test(ta, audit_verify_over_store);
+	tcase_add_test(ta, audit_concurrent_writers);
 	suite_add_tcase(s, ta);
 	tcase_add_checked_fixture(ts, setup, teardown);
 	tcase_add_test(ts, settings_put_all_history_version);
@@ -818,10 +864,14 @@ main(void)
 	suite_add_tcase(s, td);
 	tcase_add_checked_fixture(tm, setup, teardown);
 	tcase_add_test(tm, maint_batches);
-	tcase_add_test(tm, maint_integrity_size_checkpoint);
-	tcase_add_test(tm, maint_copies);
-	tcase_add_test(tm, maint_damaged);
-	tcase_add_test(tm, maint_in_use_and_remove);
+	if (testdb_is_pg())
+		tcase_add_test(tm, maint_on_postgresql);
+	else {
+		tcase_add_test(tm, maint_integrity_size_checkpoint);
+		tcase_add_test(tm, maint_copies);
+		tcase_add_test(tm, maint_damaged);
+		tcase_add_test(tm, maint_in_use_and_remove);
+	}
 	suite_add_tcase(s, tm);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -5,6 +5,8 @@
  * batches, the dashboard's sums and a task's breakdown. */
 #include "autoconf.h"
 
+#include <sys/wait.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +19,12 @@
 #include "breakdown.h"
 #include "config.h"
 #include "db.h"
+#include "testdb.h"
 #include "params.h"
 #include "state.h"
 #include "store/tasks.h"
 #include "task.h"
 
-static char	 path[64];
 static struct config cfg;
 static struct db *db;
 static const struct audit_actor op = { 2, "op", "127.0.0.1", "check" };
@@ -31,37 +33,20 @@ static const struct audit_actor op = { 2, "op", "127.0.0.1", "check" };
 static void
 sql(const char *q)
 {
-	char	*err = NULL;
-
-	ck_assert_msg(sqlite3_exec(db_handle(db), q, NULL, NULL, &err) ==
-	    SQLITE_OK, "%s: %s", q, err != NULL ? err : "?");
+	testdb_exec(db, q);
 }
 
 /* One integer a query answers. */
 static int64_t
 sql_int(const char *q)
 {
-	sqlite3_stmt	*st;
-	int64_t		 v;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), q, -1, &st, NULL),
-	    SQLITE_OK);
-	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "%s: no row", q);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return testdb_int(db, q);
 }
 
 static void
 sql_text(const char *q, char *out, size_t outsz)
 {
-	sqlite3_stmt	*st;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(db), q, -1, &st, NULL),
-	    SQLITE_OK);
-	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "%s: no row", q);
-	snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	testdb_text(db, q, out, outsz);
 }
 
 /* Two users; task 1 of op (two batches, created at 1000, "春季回访"),
@@ -70,18 +55,12 @@ static void
 setup(void)
 {
 	char	 err[512];
-	int	 fd;
 
 	ck_assert_int_ne(sodium_init(), -1);
-	snprintf(path, sizeof(path), "/tmp/check_task.XXXXXX");
-	ck_assert_int_ne(fd = mkstemp(path), -1);
-	close(fd);
+	db = testdb_open();
 	config_defaults(&cfg);
-	free(cfg.database);
-	cfg.database = strdup(path);
+	testdb_config(&cfg);
 	ck_assert_msg(audit_open(&cfg, 1, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_ptr_nonnull(db = db_open(path, 1000));
-	ck_assert_msg(db_migrate(db, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_int_eq(db_prepare_all(db), 0);
 	sql("INSERT INTO users (id, name, role, pwhash, created, updated) VALUES"
 	    " (1, 'admin', 'admin', 'x', 0, 0), (2, 'op', 'operator', 'x', 0, 0);"
@@ -105,18 +84,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char	 p[128];
-
-	db_close(db);
-	unlink(path);
-	snprintf(p, sizeof(p), "%s.audit-key", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s.audit-checkpoints", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
+	testdb_close(db);
 	audit_close();
 	config_free(&cfg);
 }
@@ -198,8 +166,8 @@ START_TEST(test_states_match_schema)
 		    " WHERE id = 1", task_states[i].text);
 		sql(q);
 	}
-	ck_assert_int_ne(sqlite3_exec(db_handle(db), "UPDATE batches SET"
-	    " state = 'attention' WHERE id = 1", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert(testdb_fails(db, "UPDATE batches SET"
+	    " state = 'attention' WHERE id = 1"));
 }
 END_TEST
 
@@ -466,7 +434,8 @@ START_TEST(test_task_cancel)
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM audit WHERE"
 	    " action = 'task.cancelled' AND object = 'task 1' AND"
 	    " actor = 'op' AND"
-	    " json_extract(details, '$.batches_cancelled') = 1"), 1);
+	    " (details LIKE '%\"batches_cancelled\":1,%' OR"
+	    "  details LIKE '%\"batches_cancelled\":1}%')"), 1);
 	/* Nothing left to cancel: 0, and no second entry. */
 	ck_assert_int_eq(task_cancel(db, &op, 1), 0);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM audit WHERE"
@@ -493,8 +462,9 @@ START_TEST(test_batch_resend)
 	task_clear(&t);
 	ck_assert_int_eq(sql_int("SELECT count(*) FROM audit WHERE"
 	    " action = 'batch.resent' AND object = 'batch 2' AND"
-	    " json_extract(details, '$.task') = 1 AND"
-	    " json_extract(details, '$.seq') = 2"), 1);
+	    " (details LIKE '%\"task\":1,%' OR details LIKE '%\"task\":1}%')"
+	    " AND (details LIKE '%\"seq\":2,%' OR details LIKE '%\"seq\":2}%')"),
+	    1);
 	ck_assert_int_eq(batch_resend(db, &op, 2), 0);	/* queued now */
 	sql("UPDATE batches SET state = 'failed' WHERE id = 3");
 	ck_assert_int_eq(batch_resend(db, &op, 3), 1);
@@ -738,6 +708,90 @@ START_TEST(test_dashboard)
 }
 END_TEST
 
+/*
+ * Two workers, each with its own connection, claiming at the same time
+ * until nothing is due: every batch is claimed exactly once (SQLite: one
+ * BEGIN IMMEDIATE at a time; PostgreSQL: FOR UPDATE SKIP LOCKED).
+ */
+#define CLAIM_BATCHES	60
+START_TEST(test_concurrent_claims)
+{
+	char	 q[256], ids[2][4096];
+	int	 fds[2][2], w, status, i, total = 0;
+	pid_t	 kid[2];
+	int64_t	 seen[CLAIM_BATCHES + 8];
+	ssize_t	 n;
+
+	for (i = 0; i < CLAIM_BATCHES - 3; i++) {
+		snprintf(q, sizeof(q), "INSERT INTO batches (task_id, seq,"
+		    " first_seq, rows, state, updated) VALUES (2, %d, %d, 1,"
+		    " 'queued', 0)", i + 2, i + 2);
+		sql(q);
+	}
+	for (w = 0; w < 2; w++) {
+		ck_assert_int_eq(pipe(fds[w]), 0);
+		ck_assert_int_ne(kid[w] = fork(), -1);
+		if (kid[w] == 0) {
+			struct db	*mine;
+			struct batch_claim c;
+			char		 out[4096] = "", one[24];
+			int		 rc, tries = 0;
+
+			close(fds[w][0]);
+			if ((mine = db_open(testdb_name, 5000)) == NULL)
+				_exit(2);
+			for (;;) {
+				if ((rc = db_try_begin(mine)) == 1 &&
+				    tries++ < 1000)
+					continue;
+				if (rc != 0)
+					_exit(3);
+				rc = store_batch_claim(mine, w ? "w1" : "w0",
+				    100, &c);
+				if (rc == -1 || db_commit(mine) == -1)
+					_exit(4);
+				if (rc == 1)
+					break;
+				snprintf(one, sizeof(one), "%lld ",
+				    (long long)c.batch_id);
+				strncat(out, one, sizeof(out) - strlen(out) - 1);
+			}
+			db_close(mine);
+			(void)write(fds[w][1], out, strlen(out));
+			_exit(0);
+		}
+		close(fds[w][1]);
+	}
+	for (w = 0; w < 2; w++) {
+		n = read(fds[w][0], ids[w], sizeof(ids[w]) - 1);
+		ids[w][n > 0 ? n : 0] = '\0';
+		close(fds[w][0]);
+		ck_assert_int_eq(waitpid(kid[w], &status, 0), kid[w]);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "worker %d: status %d", w, status);
+	}
+	for (w = 0; w < 2; w++) {
+		char	*p = ids[w], *end;
+
+		for (;;) {
+			int64_t	 id = strtoll(p, &end, 10);
+
+			if (end == p)
+				break;
+			p = end;
+			for (i = 0; i < total; i++)
+				ck_assert_msg(seen[i] != id,
+				    "batch %lld claimed twice", (long long)id);
+			ck_assert_int_lt(total, CLAIM_BATCHES);
+			seen[total++] = id;
+		}
+	}
+	ck_assert_int_eq(total, CLAIM_BATCHES);
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM batches WHERE"
+	    " state = 'sending' AND attempts = 1"), CLAIM_BATCHES);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -765,6 +819,7 @@ main(void)
 	tcase_add_test(tt, test_task_for_send);
 	tcase_add_test(tt, test_breakdown);
 	tcase_add_test(tt, test_dashboard);
+	tcase_add_test(tt, test_concurrent_claims);
 	suite_add_tcase(s, tt);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -16,11 +16,14 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "testdb.h"
 
 #define HEX_TASK	"0123456789abcdef0123456789abcdef"
 #define NUM_TASK	"1234567"
 
-static char		 pdb_path[64];
+/* The database (a path or a URI) and the base of the files beside it. */
+static char		 pdb_path[256];
+static char		 pdb_base[256];
 static struct config	 pdb_cfg;
 static struct db	*pdb;
 
@@ -28,22 +31,18 @@ static void
 pdb_setup(void)
 {
 	char	 err[512];
-	int	 fd;
 
 	ck_assert_int_ne(sodium_init(), -1);
-	snprintf(pdb_path, sizeof(pdb_path), "/tmp/check_push.XXXXXX");
-	ck_assert_int_ne(fd = mkstemp(pdb_path), -1);
-	close(fd);
+	pdb = testdb_open();
+	snprintf(pdb_path, sizeof(pdb_path), "%s", testdb_name);
 	config_defaults(&pdb_cfg);
-	free(pdb_cfg.database);
-	pdb_cfg.database = strdup(pdb_path);
+	testdb_config(&pdb_cfg);
+	snprintf(pdb_base, sizeof(pdb_base), "%s", config_local_base(&pdb_cfg));
 	free(pdb_cfg.socket);
-	ck_assert_int_ne(asprintf(&pdb_cfg.socket, "%s.sock", pdb_path), -1);
+	ck_assert_int_ne(asprintf(&pdb_cfg.socket, "%s.sock", pdb_base), -1);
 	ck_assert_msg(audit_open(&pdb_cfg, 1, err, sizeof(err)) == 0, "%s",
 	    err);
-	ck_assert_ptr_nonnull(pdb = db_open(pdb_path, 1000));
-	ck_assert_msg(db_migrate(pdb, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(sqlite3_exec(db_handle(pdb),
+	testdb_exec(pdb,
 	    "INSERT INTO users (id, name, role, pwhash, created, updated) VALUES"
 	    " (1, 'admin', 'admin', 'x', 0, 0), (2, 'op', 'operator', 'x', 0, 0);"
 	    "INSERT INTO imports (id, user_id, created, state, params, file_name,"
@@ -57,24 +56,21 @@ pdb_setup(void)
 	    " vendor_task_id, updated) VALUES"
 	    " (11, 1, 1, 1, 1, 'sent', '" HEX_TASK "', 0),"
 	    " (12, 1, 2, 2, 1, 'sent', '" NUM_TASK "', 0),"
-	    " (13, 1, 3, 3, 1, 'queued', NULL, 0)",
-	    NULL, NULL, NULL), SQLITE_OK);
+	    " (13, 1, 3, 3, 1, 'queued', NULL, 0)");
 }
 
 static void
 pdb_teardown(void)
 {
-	static const char *const suffix[] = { "", ".audit-key",
-	    ".audit-checkpoints", "-wal", "-shm", ".dnc-key", ".sock.commit",
-	    ".sock.gate" };
-	char	 p[128];
+	static const char *const suffix[] = { ".sock.commit", ".sock.gate" };
+	char	 p[300];
 	size_t	 i;
 
-	db_close(pdb);
 	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		snprintf(p, sizeof(p), "%s%s", pdb_path, suffix[i]);
+		snprintf(p, sizeof(p), "%s%s", pdb_base, suffix[i]);
 		unlink(p);
 	}
+	testdb_close(pdb);
 	audit_close();
 	config_free(&pdb_cfg);
 }
@@ -83,29 +79,17 @@ pdb_teardown(void)
 static int64_t
 pdb_int(const char *sql)
 {
-	sqlite3_stmt	*st;
-	int64_t		 v = -1;
+	char	 v[64];
 
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(pdb), sql, -1, &st,
-	    NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return db_query_value(pdb, sql, v, sizeof(v)) == 1 ?
+	    strtoll(v, NULL, 10) : -1;
 }
 
 /* The one text sql answers, copied into buf ("" for no row). */
 static const char *
 pdb_text(const char *sql, char *buf, size_t sz)
 {
-	sqlite3_stmt	*st;
-
-	buf[0] = '\0';
-	ck_assert_int_eq(sqlite3_prepare_v2(db_handle(pdb), sql, -1, &st,
-	    NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(buf, sz, "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	ck_assert_int_ne(db_query_value(pdb, sql, buf, sz), -1);
 	return buf;
 }
 

@@ -1,0 +1,401 @@
+/* db_pg.c: the PostgreSQL connection under the store (libpq): prepared
+ * statements from the shared SQL, parameters, commands and transactions. */
+#include "autoconf.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_pg.h"
+#include "log.h"
+
+/* The key of the writers' advisory lock ("dialdesk writers"). */
+#define PG_WRITERS_LOCK	"7228348163217525"
+
+struct pg {
+	PGconn		*conn;
+	char		*sql[STMT__MAX];	/* translated, once prepared */
+	int		 lock_ms;
+};
+
+int
+pg_is_uri(const char *database)
+{
+	return strncmp(database, "postgresql://", 13) == 0 ||
+	    strncmp(database, "postgres://", 11) == 0;
+}
+
+/* The server's notices (CREATE TABLE IF NOT EXISTS ... skipping) are not
+ * the program's business. */
+static void
+pg_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/* The session's settings, at connect and after a reconnect. */
+static int
+pg_setup(struct pg *pg)
+{
+	char	 q[256];
+
+	/*
+	 * READ COMMITTED: each statement sees what committed before it, which
+	 * the audit chain's head read after its lock relies on. lock_timeout
+	 * is busy_timeout's counterpart: how long a writer waits for a row.
+	 * The time zone and the text of bytea are fixed, not the server's.
+	 */
+	snprintf(q, sizeof(q), "SET SESSION CHARACTERISTICS AS TRANSACTION "
+	    "ISOLATION LEVEL READ COMMITTED; SET lock_timeout = %d; "
+	    "SET TIME ZONE 'UTC'; SET bytea_output = 'hex'", pg->lock_ms);
+	return pg_command(pg, q, NULL, 0);
+}
+
+struct pg *
+pg_open(const char *uri, int lock_ms)
+{
+	struct pg	*pg;
+
+	if ((pg = calloc(1, sizeof(*pg))) == NULL) {
+		log_err("db: out of memory");
+		return NULL;
+	}
+	pg->lock_ms = lock_ms;
+	pg->conn = PQconnectdb(uri);
+	if (pg->conn == NULL || PQstatus(pg->conn) != CONNECTION_OK) {
+		/* The message never holds the password: libpq names the
+		 * host and the reason. */
+		log_err("db: cannot connect to PostgreSQL: %s",
+		    pg->conn ? pg_msg(PQerrorMessage(pg->conn)) :
+		    "out of memory");
+		pg_close(pg);
+		return NULL;
+	}
+	PQsetNoticeProcessor(pg->conn, pg_notice, NULL);
+	if (PQclientEncoding(pg->conn) != pg_char_to_encoding("UTF8") &&
+	    PQsetClientEncoding(pg->conn, "UTF8") != 0) {
+		log_err("db: PostgreSQL: cannot use UTF8: %s",
+		    pg_error(pg));
+		pg_close(pg);
+		return NULL;
+	}
+	if (pg_setup(pg) == -1) {
+		pg_close(pg);
+		return NULL;
+	}
+	return pg;
+}
+
+void
+pg_close(struct pg *pg)
+{
+	size_t	 i;
+
+	if (pg == NULL)
+		return;
+	for (i = 0; i < STMT__MAX; i++)
+		free(pg->sql[i]);
+	PQfinish(pg->conn);
+	free(pg);
+}
+
+PGconn *
+pg_conn(struct pg *pg)
+{
+	return pg->conn;
+}
+
+const char *
+pg_error(const struct pg *pg)
+{
+	return pg_msg(PQerrorMessage(pg->conn));
+}
+
+int
+pg_in_transaction(const struct pg *pg)
+{
+	return PQtransactionStatus(pg->conn) != PQTRANS_IDLE;
+}
+
+const char *
+pg_msg(const char *full)
+{
+	static _Thread_local char line[512];
+	size_t	 n = strcspn(full, "\n");
+
+	/* The server's DETAIL and CONTEXT lines may quote a row (a password
+	 * hash, a session's CSRF token): only the first line is told. */
+	while (n > 0 && full[n - 1] == ' ')
+		n--;
+	snprintf(line, sizeof(line), "%.*s", (int)n, full);
+	return line;
+}
+
+static void
+log_pg(const char *what, const char *msg)
+{
+	log_err("db: %s: %s", what, pg_msg(msg));
+}
+
+char *
+pg_translate(const char *sql)
+{
+	const char	*p;
+	char		*out, *o;
+	char		 quote = 0;
+	long		 n, top = 0;
+
+	/* Each ? grows to at most the LIMIT's CASE (64 bytes). */
+	if ((out = malloc(strlen(sql) * 64 + 1)) == NULL)
+		return NULL;
+	for (p = sql, o = out; *p != '\0'; p++) {
+		if (quote != 0) {
+			if (*p == quote)
+				quote = 0;
+			*o++ = *p;
+			continue;
+		}
+		if (*p == '\'' || *p == '"') {
+			quote = *p;
+			*o++ = *p;
+			continue;
+		}
+		if (*p != '?') {
+			*o++ = *p;
+			continue;
+		}
+		/* SQLite: ?N is parameter N, a bare ? the largest so far + 1 */
+		if (p[1] >= '0' && p[1] <= '9') {
+			n = strtol(p + 1, (char **)&p, 10);
+			p--;
+		} else
+			n = top + 1;
+		if (n > top)
+			top = n;
+		/* SQLite takes a negative LIMIT for none, PostgreSQL NULL */
+		if (o - out >= 6 && strncmp(o - 6, "LIMIT ", 6) == 0)
+			o += sprintf(o, "CASE WHEN $%ld::bigint < 0 THEN NULL "
+			    "ELSE $%ld::bigint END", n, n);
+		else
+			o += sprintf(o, "$%ld", n);
+	}
+	*o = '\0';
+	return out;
+}
+
+int
+pg_prepare(struct pg *pg, int s, const char *sql)
+{
+	PGresult	*res;
+	char		 name[16], what[64];
+	int		 ok;
+
+	if (pg->sql[s] != NULL)
+		return 0;
+	if ((pg->sql[s] = pg_translate(sql)) == NULL) {
+		log_err("db: out of memory");
+		return -1;
+	}
+	snprintf(name, sizeof(name), "s%d", s);
+	res = PQprepare(pg->conn, name, pg->sql[s], 0, NULL);
+	ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok) {
+		snprintf(what, sizeof(what), "cannot prepare statement %d", s);
+		log_pg(what, res != NULL ? PQresultErrorMessage(res) :
+		    PQerrorMessage(pg->conn));
+		log_err("db: statement %d is: %s", s, pg->sql[s]);
+		free(pg->sql[s]);
+		pg->sql[s] = NULL;
+	}
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+/* After the connection broke (a failover, a restarted server), once per
+ * statement: connect again, the prepared statements gone with the old
+ * session. An open transaction is lost with it, and its caller fails. */
+static int
+pg_reconnect(struct pg *pg)
+{
+	size_t	 i;
+
+	if (PQstatus(pg->conn) == CONNECTION_OK)
+		return 0;
+	PQreset(pg->conn);
+	for (i = 0; i < STMT__MAX; i++) {
+		free(pg->sql[i]);
+		pg->sql[i] = NULL;
+	}
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		log_pg("cannot connect to PostgreSQL again",
+		    PQerrorMessage(pg->conn));
+		return -1;
+	}
+	log_info("db: connected to PostgreSQL again");
+	PQsetNoticeProcessor(pg->conn, pg_notice, NULL);
+	return pg_setup(pg);
+}
+
+#define PG_MAX_PARAMS	64
+
+PGresult *
+pg_exec(struct pg *pg, int s, const struct db_param *p)
+{
+	const char	*values[PG_MAX_PARAMS];
+	char		 ints[PG_MAX_PARAMS][24];
+	char		*owned[PG_MAX_PARAMS];
+	int		 lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
+	char		 name[16], what[64];
+	PGresult	*res;
+	ExecStatusType	 st;
+	int		 n, i, nowned = 0;
+
+	if (pg_reconnect(pg) == -1)
+		return NULL;
+	if (pg->sql[s] == NULL && pg_prepare(pg, s, db_sql_pg((enum stmt)s)) ==
+	    -1)
+		return NULL;
+	for (n = 0; p != NULL && p[n].type != DB_P_END; n++) {
+		if (n == PG_MAX_PARAMS) {
+			log_err("db: statement %d: too many parameters", s);
+			goto fail;
+		}
+		lengths[n] = 0;
+		formats[n] = 0;
+		switch (p[n].type) {
+		case DB_P_INT:
+			snprintf(ints[n], sizeof(ints[n]), "%" PRId64,
+			    p[n].i);
+			values[n] = ints[n];
+			break;
+		case DB_P_TEXT:
+			values[n] = p[n].p;	/* NULL is SQL NULL */
+			break;
+		case DB_P_TEXTN:
+			/* text goes as a C string: a copy ends it */
+			if ((owned[nowned] = strndup(p[n].p != NULL ? p[n].p :
+			    "", p[n].len)) == NULL) {
+				log_err("db: out of memory");
+				goto fail;
+			}
+			values[n] = owned[nowned++];
+			break;
+		case DB_P_BLOB:
+			/* bytes go as they are, in the binary format */
+			values[n] = p[n].len > 0 ? p[n].p : "";
+			lengths[n] = (int)p[n].len;
+			formats[n] = 1;
+			break;
+		default:
+			values[n] = NULL;
+			break;
+		}
+	}
+	snprintf(name, sizeof(name), "s%d", s);
+	res = PQexecPrepared(pg->conn, name, n, values, lengths, formats, 0);
+	for (i = 0; i < nowned; i++)
+		free(owned[i]);
+	st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+		return res;
+	snprintf(what, sizeof(what), "statement %d", s);
+	log_pg(what, res != NULL ? PQresultErrorMessage(res) :
+	    PQerrorMessage(pg->conn));
+	PQclear(res);
+	return NULL;
+fail:
+	for (i = 0; i < nowned; i++)
+		free(owned[i]);
+	return NULL;
+}
+
+int
+pg_command(struct pg *pg, const char *sql, char *err, size_t errsz)
+{
+	PGresult	*res;
+	ExecStatusType	 st;
+	const char	*msg;
+
+	/* A broken connection is taken up again only outside a transaction:
+	 * inside one, the transaction is gone and its caller must know. */
+	if (strncmp(sql, "BEGIN", 5) == 0 && pg_reconnect(pg) == -1) {
+		if (err != NULL)
+			snprintf(err, errsz, "%s", pg_error(pg));
+		return -1;
+	}
+	res = PQexec(pg->conn, sql);
+	st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+		PQclear(res);
+		return 0;
+	}
+	msg = res != NULL ? PQresultErrorMessage(res) :
+	    PQerrorMessage(pg->conn);
+	if (err != NULL)
+		snprintf(err, errsz, "%s", pg_msg(msg));
+	else
+		log_pg(sql, msg);
+	PQclear(res);
+	return -1;
+}
+
+int
+pg_begin(struct pg *pg, int durable)
+{
+	PGresult	*res;
+	const char	*state;
+	int		 rc = 0;
+
+	if (pg_reconnect(pg) == -1)
+		return -1;
+	/*
+	 * One round trip: the transaction, and the writers' lock, which the
+	 * code written for SQLite's one writer at a time relies on (a claim
+	 * looked at, then closed; a counter read, then written). Statements
+	 * outside a transaction do not take it.
+	 */
+	res = PQexec(pg->conn, durable ?
+	    "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ");"
+	    " SET LOCAL synchronous_commit = on" :
+	    "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ")");
+	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)) {
+		state = res != NULL ?
+		    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+		/* lock_timeout passed: busy, as SQLite's busy_timeout */
+		if (state != NULL && strcmp(state, "55P03") == 0)
+			rc = 1;
+		else {
+			log_pg("begin", res != NULL ?
+			    PQresultErrorMessage(res) :
+			    PQerrorMessage(pg->conn));
+			rc = -1;
+		}
+		if (pg_in_transaction(pg))
+			(void)pg_command(pg, "ROLLBACK", NULL, 0);
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+pg_commit(struct pg *pg)
+{
+	PGresult	*res;
+	int		 ok;
+
+	/* A transaction that failed answers COMMIT with ROLLBACK. */
+	res = PQexec(pg->conn, "COMMIT");
+	ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK &&
+	    strcmp(PQcmdStatus(res), "COMMIT") == 0;
+	if (!ok)
+		log_pg("commit", res != NULL && PQresultStatus(res) ==
+		    PGRES_COMMAND_OK ? "the transaction had failed: rolled "
+		    "back" : res != NULL ? PQresultErrorMessage(res) :
+		    PQerrorMessage(pg->conn));
+	PQclear(res);
+	return ok ? 0 : -1;
+}

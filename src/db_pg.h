@@ -1,0 +1,55 @@
+/* db_pg.h: the PostgreSQL engine under the store (libpq), inside the store
+ * layer only: src/db.c calls these where the connection is PostgreSQL's.
+ * Statements are the same enum stmt as SQLite's, prepared on the server
+ * under the name "s<N>" once their ?N placeholders became $N. */
+#ifndef DIALDESK_DB_PG_H
+#define DIALDESK_DB_PG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <libpq-fe.h>
+
+struct db_param;
+struct pg;
+
+/* Whether a `database` value names PostgreSQL (a libpq URI). */
+int		 pg_is_uri(const char *database);
+
+/* Connect (lock_ms: how long a statement waits for a lock, 0 for ever):
+ * NULL and logged on failure. */
+struct pg	*pg_open(const char *uri, int lock_ms);
+void		 pg_close(struct pg *);
+
+/* Prepare statement s from its SQLite text (placeholders translated):
+ * 0, or -1 logged. Done once per connection. */
+int		 pg_prepare(struct pg *, int s, const char *sql);
+/* Run prepared statement s with params: its result (tuples or command
+ * done; the caller PQclear()s it), or NULL logged. */
+PGresult	*pg_exec(struct pg *, int s, const struct db_param *);
+/* One or more statements without parameters (BEGIN, a migration): 0, or
+ * -1 with the server's message in err (and logged when err is NULL). */
+int		 pg_command(struct pg *, const char *sql, char *err,
+		    size_t errsz);
+/* BEGIN, then the writers' lock (one transaction writes at a time, as on
+ * SQLite); durable: the commit waits for the disk and a synchronous
+ * standby whatever the server's default. 0, 1 when the lock was not had
+ * within lock_timeout (not logged), -1 logged. */
+int		 pg_begin(struct pg *, int durable);
+/* COMMIT that says whether it committed: 0, or -1 logged. */
+int		 pg_commit(struct pg *);
+/* Whether a transaction is open (also one that failed). */
+int		 pg_in_transaction(const struct pg *);
+/* The first line of a libpq message (the server's DETAIL may quote a
+ * row's values, which no log may hold). Valid until the next call. */
+const char	*pg_msg(const char *full);
+/* The connection's last error, for messages (its first line). */
+const char	*pg_error(const struct pg *);
+PGconn		*pg_conn(struct pg *);
+/* The PostgreSQL connection of a store (NULL on SQLite). */
+struct db;
+struct pg	*db_pg(struct db *);
+
+/* ?N and ? become $N, outside quotes: a malloc'ed text, or NULL. */
+char		*pg_translate(const char *sql);
+
+#endif

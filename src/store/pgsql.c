@@ -1,0 +1,122 @@
+/* store/pgsql.c: PostgreSQL's own text of the statements where its dialect
+ * differs from SQLite's (sparse, indexed by enum stmt); every other
+ * statement is shared, its ?N placeholders turned into $N at prepare.
+ * Each text here takes the same parameters and selects the same columns
+ * in the same order as its twin in the subject's table, so that one fill
+ * function reads both. */
+#include "autoconf.h"
+
+#include "db.h"
+
+const char *const store_sql_pg[STMT__MAX] = {
+	/* Asked at every start and health check: the table is looked up
+	 * before anything is created, so that a role without CREATE on the
+	 * schema (serve's, in production) can ask too. */
+	[STMT_SCHEMA_CREATE] =
+	    "DO $$ BEGIN IF to_regclass('schema_migrations') IS NULL THEN"
+	    " CREATE TABLE schema_migrations (version bigint PRIMARY KEY,"
+	    " name text NOT NULL, applied bigint NOT NULL); END IF; END $$",
+	[STMT_SCHEMA_RECORD] =
+	    "INSERT INTO schema_migrations (version, name, applied)"
+	    " VALUES (?, ?, extract(epoch from now())::bigint)",
+
+	/* A comparison is a boolean, not 1 or 0: counted as integers. */
+	[STMT_TASK_REFRESH] =
+	    "UPDATE tasks SET state = (SELECT CASE"
+	    " WHEN sum((state IN (?2, ?3))::int) > 0 THEN ?4"
+	    " WHEN sum((state = ?5)::int) > 0 THEN ?6"
+	    " WHEN sum((state = ?7)::int) > 0 AND sum((state = ?8)::int) > 0"
+	    " THEN ?6"
+	    " WHEN sum((state = ?7)::int) > 0 THEN ?9"
+	    " WHEN sum((state = ?8)::int) > 0 THEN ?10"
+	    " ELSE ?11 END FROM batches WHERE task_id = ?1) WHERE id = ?1",
+	/* instr() is strpos() */
+	[STMT_TASK_LIST] =
+	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count,"
+	    " t.state, (SELECT count(*) FROM batches AS b WHERE b.task_id = t.id"
+	    "  AND b.state IN (?8, ?9, ?10, ?11))"
+	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
+	    " WHERE (?1 = '' OR t.state = ?1) AND (?2 = 0 OR t.user_id = ?2)"
+	    " AND (?3 = 0 OR t.created >= ?3) AND (?4 = 0 OR t.created < ?4)"
+	    " AND (?5 = '' OR strpos(t.name, ?5) > 0)"
+	    " ORDER BY t.id DESC LIMIT ?6 OFFSET ?7",
+	/* json_extract(params, '$.name') is params::jsonb ->> 'name' */
+	[STMT_DRAFT_LIST] =
+	    "SELECT i.id, i.user_id, u.name, i.created, i.rows_read, i.valid,"
+	    " coalesce(i.params::jsonb ->> 'name', ''), i.file_name"
+	    " FROM imports AS i JOIN users AS u ON u.id = i.user_id"
+	    " WHERE i.state = ?6 AND (?1 = 0 OR i.user_id = ?1)"
+	    " AND (?2 = 0 OR i.created >= ?2) AND (?3 = 0 OR i.created < ?3)"
+	    " AND (?4 = '' OR strpos(i.params::jsonb ->> 'name', ?4) > 0)"
+	    " ORDER BY i.id DESC LIMIT ?5",
+	/* max(a, b) of two values is greatest() */
+	[STMT_BATCH_NEXT_QUEUED] =
+	    "SELECT id, task_id, seq, first_seq, rows, 0 FROM batches"
+	    " WHERE state = ?2 ORDER BY greatest(next_attempt, ?1::bigint), id"
+	    " LIMIT 1",
+	/*
+	 * Several workers on several hosts: each takes the oldest due batch
+	 * that no other is taking at that moment (SKIP LOCKED), instead of
+	 * queueing on one row; SQLite's BEGIN IMMEDIATE makes them take turns.
+	 */
+	[STMT_BATCH_CLAIM] =
+	    "UPDATE batches SET state = ?3, claimed_by = ?1,"
+	    " claimed_at = ?2, attempts = attempts + 1, updated = ?2"
+	    " WHERE id = (SELECT id FROM batches WHERE state = ?4"
+	    " AND next_attempt <= ?2 ORDER BY id LIMIT 1"
+	    " FOR UPDATE SKIP LOCKED)"
+	    " RETURNING id, task_id, seq, first_seq, rows, attempts",
+
+	/*
+	 * The audit chain's writers queue here, in the transaction of the
+	 * change they record, before they read the head (STMT_AUDIT_LAST, a
+	 * statement of its own so that its snapshot is taken after the
+	 * wait). The key is a constant of dialdesk's: "dialdesk audit".
+	 */
+	[STMT_AUDIT_LOCK] =
+	    "SELECT pg_advisory_xact_lock(7228348163217524)",
+
+	/* A failed sign-in reads its counter and writes it back in one
+	 * transaction: on PostgreSQL the row is locked as it is read, so that
+	 * two hosts counting the same key at once add up (SQLite's BEGIN
+	 * IMMEDIATE lets one writer in at a time). */
+	[STMT_FAIL_GET] =
+	    "SELECT window_start, count, blocked_until FROM login_failures"
+	    " WHERE key = ? FOR UPDATE",
+
+	/* The ids SQLite's last_insert_rowid() gives. A name taken is no row
+	 * rather than an error, which would end the caller's transaction. */
+	[STMT_USER_INSERT] =
+	    "INSERT INTO users (name, role, pwhash, created, updated)"
+	    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id",
+	[STMT_PUSH_INSERT] =
+	    "INSERT INTO pushes (received, addr, content_type, body, body_sha256,"
+	    " sn, vendor_task_id, batch_id, linked_by, ok, reason, total, success,"
+	    " fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo,"
+	    " fenxian, chaopin, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	    " ON CONFLICT (body_sha256) DO NOTHING RETURNING id",
+	[STMT_PUSH_REJECT] =
+	    "INSERT INTO rejected_pushes (received, addr, content_type, length,"
+	    " body, reason) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+	[STMT_DNC_INSERT] =
+	    "INSERT INTO dnc (hash, masked, reason, expires, added_by, added_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING"
+	    " RETURNING id",
+
+	/*
+	 * SQLite's upkeep. The integrity check and the journal mode are never
+	 * run on PostgreSQL (store/maint.c refuses them: the server checks
+	 * its own pages, pg_dump and pg_basebackup copy it); the checkpoint
+	 * is the server's own business. The texts are there so that every
+	 * statement prepares.
+	 */
+	[STMT_INTEGRITY_CHECK] =
+	    "SELECT 'ok'::text",
+	[STMT_WAL_CHECKPOINT] =
+	    "SELECT 0, 0, 0",
+	[STMT_JOURNAL_DELETE] =
+	    "SELECT 'delete'::text",
+	[STMT_HEALTH_DB_SIZE] =
+	    "SELECT pg_database_size(current_database())",
+};
