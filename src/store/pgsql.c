@@ -30,16 +30,6 @@ const char *const store_sql_pg[STMT__MAX] = {
 	    " WHEN sum((state = ?7)::int) > 0 THEN ?9"
 	    " WHEN sum((state = ?8)::int) > 0 THEN ?10"
 	    " ELSE ?11 END FROM batches WHERE task_id = ?1) WHERE id = ?1",
-	/* instr() is strpos() */
-	[STMT_TASK_LIST] =
-	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count,"
-	    " t.state, (SELECT count(*) FROM batches AS b WHERE b.task_id = t.id"
-	    "  AND b.state IN (?8, ?9, ?10, ?11))"
-	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
-	    " WHERE (?1 = '' OR t.state = ?1) AND (?2 = 0 OR t.user_id = ?2)"
-	    " AND (?3 = 0 OR t.created >= ?3) AND (?4 = 0 OR t.created < ?4)"
-	    " AND (?5 = '' OR strpos(t.name, ?5) > 0)"
-	    " ORDER BY t.id DESC LIMIT ?6 OFFSET ?7",
 	/* json_extract(params, '$.name') is params::jsonb ->> 'name' */
 	[STMT_DRAFT_LIST] =
 	    "SELECT i.id, i.user_id, u.name, i.created, i.rows_read, i.valid,"
