@@ -35,6 +35,8 @@ int		 pg_command(struct pg *, const char *sql, char *err,
  * standby whatever the server's default. 0, 1 when the lock was not had
  * within lock_timeout (not logged), -1 logged. */
 int		 pg_begin(struct pg *, int durable);
+/* ROLLBACK when a transaction is open. */
+void		 pg_rollback(struct pg *);
 /* COMMIT that says whether it committed: 0, or -1 logged. */
 int		 pg_commit(struct pg *);
 /* Whether a transaction is open (also one that failed). */
