@@ -366,9 +366,12 @@ pg_begin(struct pg *pg, int durable)
 	 * looked at, then closed; a counter read, then written). Statements
 	 * outside a transaction do not take it.
 	 */
+	/* The committer's (durable) transaction only inserts pushes (ON
+	 * CONFLICT), links them and appends to the audit chain under its own
+	 * lock: it does not wait for the writers' lock, so that pushes are
+	 * not held up behind an upload's chunks (SQLite's push gate). */
 	res = PQexec(pg->conn, durable ?
-	    "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ");"
-	    " SET LOCAL synchronous_commit = on" :
+	    "BEGIN; SET LOCAL synchronous_commit = on" :
 	    "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ")");
 	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK)) {
