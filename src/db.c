@@ -643,8 +643,7 @@ void
 db_rollback(struct db *db)
 {
 	if (db->pg != NULL) {
-		if (pg_in_transaction(db->pg))
-			(void)pg_command(db->pg, "ROLLBACK", NULL, 0);
+		pg_rollback(db->pg);
 		return;
 	}
 	if (!sqlite3_get_autocommit(db->h))

@@ -18,6 +18,7 @@ struct pg {
 	PGconn		*conn;
 	char		*sql[STMT__MAX];	/* translated, once prepared */
 	int		 lock_ms;
+	int		 in_tx;		/* pg_begin() until commit/rollback */
 };
 
 int
@@ -117,7 +118,8 @@ pg_error(const struct pg *pg)
 int
 pg_in_transaction(const struct pg *pg)
 {
-	return PQtransactionStatus(pg->conn) != PQTRANS_IDLE;
+	return PQstatus(pg->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(pg->conn) != PQTRANS_IDLE;
 }
 
 const char *
@@ -224,6 +226,13 @@ pg_reconnect(struct pg *pg)
 
 	if (PQstatus(pg->conn) == CONNECTION_OK)
 		return 0;
+	/* Inside a transaction the rest of it must fail, not run on its
+	 * own in a new session. */
+	if (pg->in_tx) {
+		log_err("db: the connection to PostgreSQL broke inside a "
+		    "transaction");
+		return -1;
+	}
 	PQreset(pg->conn);
 	for (i = 0; i < STMT__MAX; i++) {
 		free(pg->sql[i]);
@@ -357,9 +366,12 @@ pg_begin(struct pg *pg, int durable)
 	 * looked at, then closed; a counter read, then written). Statements
 	 * outside a transaction do not take it.
 	 */
+	/* The committer's (durable) transaction only inserts pushes (ON
+	 * CONFLICT), links them and appends to the audit chain under its own
+	 * lock: it does not wait for the writers' lock, so that pushes are
+	 * not held up behind an upload's chunks (SQLite's push gate). */
 	res = PQexec(pg->conn, durable ?
-	    "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ");"
-	    " SET LOCAL synchronous_commit = on" :
+	    "BEGIN; SET LOCAL synchronous_commit = on" :
 	    "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ")");
 	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK)) {
@@ -376,9 +388,18 @@ pg_begin(struct pg *pg, int durable)
 		}
 		if (pg_in_transaction(pg))
 			(void)pg_command(pg, "ROLLBACK", NULL, 0);
-	}
+	} else
+		pg->in_tx = 1;
 	PQclear(res);
 	return rc;
+}
+
+void
+pg_rollback(struct pg *pg)
+{
+	pg->in_tx = 0;
+	if (pg_in_transaction(pg))
+		(void)pg_command(pg, "ROLLBACK", NULL, 0);
 }
 
 int
@@ -387,7 +408,14 @@ pg_commit(struct pg *pg)
 	PGresult	*res;
 	int		 ok;
 
-	/* A transaction that failed answers COMMIT with ROLLBACK. */
+	/* A transaction that failed answers COMMIT with ROLLBACK; one whose
+	 * connection broke is gone. */
+	if (!pg->in_tx || PQstatus(pg->conn) != CONNECTION_OK) {
+		log_err("db: commit: no transaction is open on PostgreSQL");
+		pg->in_tx = 0;
+		return -1;
+	}
+	pg->in_tx = 0;
 	res = PQexec(pg->conn, "COMMIT");
 	ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK &&
 	    strcmp(PQcmdStatus(res), "COMMIT") == 0;

@@ -31,10 +31,13 @@ PGresult	*pg_exec(struct pg *, int s, const struct db_param *);
 int		 pg_command(struct pg *, const char *sql, char *err,
 		    size_t errsz);
 /* BEGIN, then the writers' lock (one transaction writes at a time, as on
- * SQLite); durable: the commit waits for the disk and a synchronous
- * standby whatever the server's default. 0, 1 when the lock was not had
+ * SQLite); durable (the push committer's): no writers' lock, and the
+ * commit waits for the disk and a synchronous standby whatever the
+ * server's default. 0, 1 when the lock was not had
  * within lock_timeout (not logged), -1 logged. */
 int		 pg_begin(struct pg *, int durable);
+/* ROLLBACK when a transaction is open. */
+void		 pg_rollback(struct pg *);
 /* COMMIT that says whether it committed: 0, or -1 logged. */
 int		 pg_commit(struct pg *);
 /* Whether a transaction is open (also one that failed). */

@@ -99,6 +99,39 @@ START_TEST(pg_texts_have_twins)
 }
 END_TEST
 
+/* PostgreSQL: a connection the server ended (a failover, a restart) fails
+ * the statement in flight, and the next one connects again, its statement
+ * prepared anew; a transaction it broke fails to the end. */
+START_TEST(pg_reconnects)
+{
+	char	 pid[32], q[128];
+	int64_t	 v = 0;
+
+	ck_assert_int_eq(db_query_value(db, "SELECT pg_backend_pid()", pid,
+	    sizeof(pid)), 1);
+	snprintf(q, sizeof(q), "SELECT pg_terminate_backend(%s)", pid);
+	testdb_admin(q);
+	ck_assert_int_eq(db_one_int_params(db, STMT_SCHEMA_VERSION, &v, NULL),
+	    -1);
+	ck_assert_int_eq(db_one_int_params(db, STMT_SCHEMA_VERSION, &v, NULL),
+	    1);
+	ck_assert_int_gt(v, 0);
+	/* broken inside a transaction: no statement of it runs alone */
+	ck_assert_int_eq(db_query_value(db, "SELECT pg_backend_pid()", pid,
+	    sizeof(pid)), 1);
+	snprintf(q, sizeof(q), "SELECT pg_terminate_backend(%s)", pid);
+	ck_assert_int_eq(db_begin(db), 0);
+	testdb_admin(q);
+	ck_assert_int_eq(db_one_int_params(db, STMT_SCHEMA_VERSION, &v, NULL),
+	    -1);
+	ck_assert_int_eq(db_one_int_params(db, STMT_SCHEMA_VERSION, &v, NULL),
+	    -1);
+	ck_assert_int_eq(db_commit(db), -1);
+	ck_assert_int_eq(db_one_int_params(db, STMT_SCHEMA_VERSION, &v, NULL),
+	    1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -113,6 +146,8 @@ main(void)
 	tcase_add_test(tc, prepare_fails_before_migration);
 	tcase_add_test(tc, placeholders_translate);
 	tcase_add_test(tc, pg_texts_have_twins);
+	if (testdb_is_pg())
+		tcase_add_test(tc, pg_reconnects);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
