@@ -248,49 +248,70 @@ pg_reconnect(struct pg *pg)
 	return pg_setup(pg);
 }
 
-#define PG_MAX_PARAMS	64
+/* Parameters held on the stack up to this many; a statement with more
+ * (the import's 128-row INSERT binds 1,024) gets them from the heap. */
+#define PG_STACK_PARAMS	64
+
+/* The text or bytes of one parameter as PQexecPrepared takes them. */
+struct pg_arg {
+	char	 num[24];	/* an integer's digits */
+	char	*owned;		/* a copy that ends a counted text */
+};
 
 PGresult *
 pg_exec(struct pg *pg, int s, const struct db_param *p)
 {
-	const char	*values[PG_MAX_PARAMS];
-	char		 ints[PG_MAX_PARAMS][24];
-	char		*owned[PG_MAX_PARAMS];
-	int		 lengths[PG_MAX_PARAMS], formats[PG_MAX_PARAMS];
+	const char	*values_s[PG_STACK_PARAMS], **values = values_s;
+	struct pg_arg	 args_s[PG_STACK_PARAMS], *args = args_s;
+	int		 lengths_s[PG_STACK_PARAMS], *lengths = lengths_s;
+	int		 formats_s[PG_STACK_PARAMS], *formats = formats_s;
 	char		 name[16], what[64];
-	PGresult	*res;
+	PGresult	*res = NULL;
 	ExecStatusType	 st;
-	int		 n, i, nowned = 0;
+	int		 n, i, count;
 
 	if (pg_reconnect(pg) == -1)
 		return NULL;
 	if (pg->sql[s] == NULL && pg_prepare(pg, s, db_sql_pg((enum stmt)s)) ==
 	    -1)
 		return NULL;
-	for (n = 0; p != NULL && p[n].type != DB_P_END; n++) {
-		if (n == PG_MAX_PARAMS) {
-			log_err("db: statement %d: too many parameters", s);
-			goto fail;
+	for (count = 0; p != NULL && p[count].type != DB_P_END; count++)
+		;
+	if (count > PG_STACK_PARAMS) {
+		values = calloc((size_t)count, sizeof(*values));
+		args = calloc((size_t)count, sizeof(*args));
+		lengths = calloc((size_t)count, sizeof(*lengths));
+		formats = calloc((size_t)count, sizeof(*formats));
+		if (values == NULL || args == NULL || lengths == NULL ||
+		    formats == NULL) {
+			log_err("db: statement %d: out of memory for %d "
+			    "parameters", s, count);
+			count = 0;
+			goto done;
 		}
+	}
+	for (n = 0; n < count; n++) {
 		lengths[n] = 0;
 		formats[n] = 0;
+		args[n].owned = NULL;
 		switch (p[n].type) {
 		case DB_P_INT:
-			snprintf(ints[n], sizeof(ints[n]), "%" PRId64,
+			snprintf(args[n].num, sizeof(args[n].num), "%" PRId64,
 			    p[n].i);
-			values[n] = ints[n];
+			values[n] = args[n].num;
 			break;
 		case DB_P_TEXT:
 			values[n] = p[n].p;	/* NULL is SQL NULL */
 			break;
 		case DB_P_TEXTN:
 			/* text goes as a C string: a copy ends it */
-			if ((owned[nowned] = strndup(p[n].p != NULL ? p[n].p :
+			if ((args[n].owned = strndup(p[n].p != NULL ? p[n].p :
 			    "", p[n].len)) == NULL) {
 				log_err("db: out of memory");
-				goto fail;
+				count = n;
+				goto done;
 			}
-			values[n] = owned[nowned++];
+			values[n] = args[n].owned;
 			break;
 		case DB_P_BLOB:
 			/* bytes go as they are, in the binary format */
@@ -305,20 +326,24 @@ pg_exec(struct pg *pg, int s, const struct db_param *p)
 	}
 	snprintf(name, sizeof(name), "s%d", s);
 	res = PQexecPrepared(pg->conn, name, n, values, lengths, formats, 0);
-	for (i = 0; i < nowned; i++)
-		free(owned[i]);
 	st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
-		return res;
-	snprintf(what, sizeof(what), "statement %d", s);
-	log_pg(what, res != NULL ? PQresultErrorMessage(res) :
-	    PQerrorMessage(pg->conn));
-	PQclear(res);
-	return NULL;
-fail:
-	for (i = 0; i < nowned; i++)
-		free(owned[i]);
-	return NULL;
+	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+		snprintf(what, sizeof(what), "statement %d", s);
+		log_pg(what, res != NULL ? PQresultErrorMessage(res) :
+		    PQerrorMessage(pg->conn));
+		PQclear(res);
+		res = NULL;
+	}
+done:
+	for (i = 0; i < count; i++)
+		free(args[i].owned);
+	if (values != values_s) {
+		free(values);
+		free(args);
+		free(lengths);
+		free(formats);
+	}
+	return res;
 }
 
 int
