@@ -25,21 +25,6 @@
 
 #define PER_PAGE	25
 
-/*
- * Rendered rows, per worker. An entry never changes once written (the
- * chain proves it), so the HTML of its row — an expansion of
- * audit_row.tpl, escaped by ctemplate like any page — can be kept and
- * reused: paging through the log then costs a query and a copy instead of
- * a dictionary per row. Direct-mapped by id; a slot is simply replaced.
- */
-#define ROW_CACHE	2048
-
-static struct {
-	int64_t	 id;
-	char	*html;
-	size_t	 len;
-} rowcache[ROW_CACHE];
-
 static const enum key fkeys[] = { KEY_USER, KEY_ACTION, KEY_FROM, KEY_TO };
 
 /* What the keys of an entry's details mean, for the 详情 column; a key not
@@ -231,76 +216,60 @@ fill_filters(struct request *r, struct tdict *body)
 	}
 }
 
-/* The row of entry e, from the cache or made now. NULL when out of memory
- * or the template fails. */
-static const char *
-row_html(const struct audit_row *e, size_t *len)
-{
-	struct tdict	*d;
-	char		 when[32], shorthash[13], *out = NULL;
-	size_t		 slot = (size_t)e->id % ROW_CACHE, outlen;
+/* The rows of a page being made: sections of the page's one dictionary,
+ * expanded with it in one go. */
+struct rows {
+	struct tdict	*body;
+	int		 n;		/* entries read, the one past the page too */
+	char		 minute[17];	/* the UTC minute when was made for */
+	char		 when[32];	/* its local time text */
+};
 
-	if (rowcache[slot].id == e->id && rowcache[slot].html != NULL) {
-		*len = rowcache[slot].len;
-		return rowcache[slot].html;
+/* The local time text of an audit time (UTC, "2026-11-21T12:00:05.123Z"),
+ * formatted once a minute of the page: rows are newest first and many
+ * share a minute, and within a UTC minute the local time differs only by
+ * the seconds (every zone's offset and change is in whole minutes). */
+static const char *
+row_time(struct rows *l, const char *ts)
+{
+	if (strlen(ts) >= 19 && ts[16] == ':' && strncmp(l->minute, ts,
+	    16) == 0 && l->when[16] == ':') {
+		memcpy(l->when + 17, ts + 17, 2);
+		return l->when;
 	}
-	d = tdict_new();
+	ui_time_utc_text(ts, l->when);
+	l->minute[0] = '\0';
+	if (strlen(ts) >= 19 && strlen(l->when) == 19) {
+		memcpy(l->minute, ts, 16);
+		l->minute[16] = '\0';
+	}
+	return l->when;
+}
+
+static int
+add_row(void *arg, const struct audit_row *e)
+{
+	struct rows	*l = arg;
+	struct tdict	*d;
+	char		 shorthash[13];
+
+	/* One past the page only says that a next page exists. */
+	if (++l->n > PER_PAGE)
+		return 0;
+	if ((d = tdict_add_section(l->body, "ROW")) == NULL)
+		return -1;
 	tdict_set_int(d, "ROW_ID", e->id);
-	ui_time_utc_text(e->ts, when);
-	tdict_set(d, "ROW_TIME", when);
+	tdict_set(d, "ROW_TIME", row_time(l, e->ts));
 	tdict_set(d, "ROW_ACTOR", e->actor);
 	tdict_set(d, "ROW_ADDR", e->addr);
 	tdict_set(d, "ROW_UA", e->user_agent);
 	tdict_set(d, "ROW_ACTION", e->action);
 	tdict_set(d, "ROW_ACTION_LABEL", audit_action_label(e->action));
 	tdict_set(d, "ROW_OBJECT", e->object);
-	tdict_set(d, "ROW_HASH", e->hash);
+	/* The full hash is for `dialdesk audit verify`, not for the page. */
 	snprintf(shorthash, sizeof(shorthash), "%s", e->hash);
 	tdict_set(d, "ROW_HASH_SHORT", shorthash);
-	if (fill_details(d, e->details) == -1 ||
-	    tmpl_expand("audit_row.tpl", d, &out, &outlen) == -1)
-		out = NULL;
-	tdict_free(d);
-	if (out == NULL)
-		return NULL;
-	free(rowcache[slot].html);
-	rowcache[slot].id = e->id;
-	rowcache[slot].html = out;
-	rowcache[slot].len = outlen;
-	*len = outlen;
-	return out;
-}
-
-/* The rows of a page being made: their HTML, one after the other. */
-struct rows {
-	char	*html;
-	size_t	 used, cap;
-	int	 n;		/* entries read, the one past the page too */
-};
-
-static int
-add_row(void *arg, const struct audit_row *e)
-{
-	struct rows	*l = arg;
-	const char	*html;
-	char		*grown;
-	size_t		 len;
-
-	/* One past the page only says that a next page exists. */
-	if (++l->n > PER_PAGE)
-		return 0;
-	if ((html = row_html(e, &len)) == NULL)
-		return -1;
-	if (l->used + len + 1 > l->cap) {
-		l->cap = (l->used + len + 1) * 2;
-		if ((grown = realloc(l->html, l->cap)) == NULL)
-			return -1;
-		l->html = grown;
-	}
-	memcpy(l->html + l->used, html, len);
-	l->used += len;
-	l->html[l->used] = '\0';
-	return 0;
+	return fill_details(d, e->details);
 }
 
 static int
@@ -308,7 +277,7 @@ fill_rows(struct request *r, struct tdict *body, int64_t newest, int64_t page,
     int *more)
 {
 	struct audit_filter f;
-	struct rows	 l = { NULL, 0, 0, 0 };
+	struct rows	 l = { body, 0, "", "" };
 	char		 from[32] = "", to[32] = "";
 	int64_t		 ceiling = INT64_MAX, offset = (page - 1) * PER_PAGE;
 
@@ -332,12 +301,8 @@ fill_rows(struct request *r, struct tdict *body, int64_t newest, int64_t page,
 		offset = 0;
 	}
 	if (store_audit_page(r->db, &f, ceiling, PER_PAGE + 1, offset,
-	    add_row, &l) == -1) {
-		free(l.html);
+	    add_row, &l) == -1)
 		return -1;
-	}
-	tdict_setn(body, "ROWS", l.html != NULL ? l.html : "", l.used);
-	free(l.html);
 	*more = l.n > PER_PAGE;
 	if (l.n == 0)
 		tdict_show(body, "EMPTY");
