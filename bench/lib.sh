@@ -533,18 +533,23 @@ b_seed_cache_dir() { printf '%s\n' "${B_SEED_CACHE:-/var/tmp/dialdesk-bench-seed
 B_BIG_TASK=
 b_need_year() {
 	local n=$1 key dir f base=${B_DB##*/}
+	# The database as b_setup left it (users admin and operator), kept
+	# before the first swap: every size is seeded from it.
+	if [[ ! -d $B_DIR/base-db ]]; then
+		b_sql 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+		mkdir -p "$B_DIR/base-db"
+		for f in "$B_DB" "$B_DB".*; do
+			case $f in *-wal|*-shm) continue ;; esac
+			[[ -e $f ]] && cp -p "$f" "$B_DIR/base-db/"
+		done
+	fi
 	key=$("$B_BIN/seed" --version)-$(cat "$DD_TOP"/sql/*.sql | sha256sum | cut -c1-12)-$n
 	dir=$(b_seed_cache_dir)/$key
 	if [[ ! -s $dir/big-task ]]; then
 		dd_say "seeding a year with $n audit entries (kept in $dir)"
 		rm -rf "$dir.tmp"
 		mkdir -p "$dir.tmp"
-		# The database as b_setup left it (users admin and operator).
-		b_sql 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
-		for f in "$B_DB" "$B_DB".*; do
-			case $f in *-wal|*-shm) continue ;; esac
-			[[ -e $f ]] && cp -p "$f" "$dir.tmp/"
-		done
+		cp -p "$B_DIR/base-db/"* "$dir.tmp/"
 		SECONDS=0
 		"$B_BIN/seed" "$dir.tmp/$base" year "$n" >"$dir.tmp/big-task" 2>>"$B_LOG" ||
 		    dd_die "seed year $n failed: see $B_LOG"
