@@ -541,6 +541,49 @@ START_TEST(test_keys_many)
 }
 END_TEST
 
+/*
+ * The audit page (issue 12): its rows are sections of the page's one
+ * dictionary, escaped by the page's own expansion, without the full hash;
+ * and the layout has no raw-body hole any more (the page cache used it).
+ */
+START_TEST(test_audit_rows)
+{
+	char		 err[512], *out = NULL;
+	struct tdict	*d = tdict_new(), *row;
+	int		 i;
+
+	ck_assert_msg(tmpl_init_embedded(err, sizeof(err)) == 0, "%s", err);
+	for (i = 1; i <= 2; i++) {
+		row = tdict_add_section(d, "ROW");
+		tdict_set_int(row, "ROW_ID", i);
+		tdict_set(row, "ROW_ACTOR", "<b>op</b>");
+		tdict_set(row, "ROW_HASH", "0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef");
+		tdict_set(row, "ROW_HASH_SHORT", "0123456789ab");
+		tdict_set(tdict_add_section(row, "DETAIL"), "DETAIL_VALUE",
+		    "a\"b");
+	}
+	ck_assert_int_eq(tmpl_expand("audit.tpl", d, &out, NULL), 0);
+	ck_assert_has(out, "<tr id=\"audit-1\">");
+	ck_assert_has(out, "<tr id=\"audit-2\">");
+	ck_assert_has(out, "<td>&lt;b&gt;op&lt;/b&gt;</td>");
+	ck_assert_has(out, "a&quot;b");
+	ck_assert_has(out, ">0123456789ab</code>");
+	ck_assert_lacks(out, "0123456789abcdef0123456789abcdef");
+	ck_assert_lacks(out, "<b>op</b>");
+	free(out);
+	tdict_free(d);
+
+	d = tdict_new();
+	tdict_set(tdict_add_section(d, "BODY_RAW"), "BODY_HTML",
+	    "<script>raw()</script>");
+	ck_assert_int_eq(tmpl_expand("layout.tpl", d, &out, NULL), 0);
+	ck_assert_lacks(out, "<script>raw()");
+	free(out);
+	tdict_free(d);
+}
+END_TEST
+
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *
@@ -578,6 +621,7 @@ tmpl_suite(void)
 	tcase_add_loop_test(tc, test_init_refused, 0, NELEM(refused));
 	tcase_add_test(tc, test_init_small_err);
 	tcase_add_test(tc, test_embedded);
+	tcase_add_test(tc, test_audit_rows);
 	suite_add_tcase(s, tc);
 	return s;
 }
