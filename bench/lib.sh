@@ -568,7 +568,7 @@ b_need_year() {
 		cp -p "$f" "$B_DIR/"
 	done
 	B_BIG_TASK=$(cat "$dir/big-task")
-	dd_say "$(head -n 1 "$dir/verify.txt")"
+	dd_say "$(grep -m 1 "chain intact" "$dir/verify.txt")"
 }
 
 # b_rss_kib PID: "VmRSS VmHWM" of the process, in KiB.
