@@ -69,6 +69,13 @@ b_wrk_list() {
 	    -s "$B_DIR/url-list.lua" "$url" -- "$list" >"$out" 2>&1
 }
 
+# b_pages_drain: until dialdesk has answered every request wrk left behind
+# (FastCGI cannot cancel one: a slow page's queue would fall on the next
+# scenario), i.e. until a request sent now is answered (at most 300 s).
+b_pages_drain() {
+	curl -sS -o /dev/null --max-time 300 "$BASE/login" || dd_say "pages: dialdesk still busy after 300 s"
+}
+
 # b_pages_rss: "max VmRSS KiB, max VmHWM KiB" over the page workers.
 b_pages_rss() {
 	local p rss hwm mr=0 mh=0
@@ -125,6 +132,7 @@ target_pages() {
 		for sc in "${B_PAGES_SCEN[@]}"; do
 			wrk -t2 -c"$B_CONNS" -d1s -H "Cookie: dd_session=$cookie" -s "$B_DIR/url-list.lua" \
 			    "$BASE" -- "$B_DIR/urls-$n/$sc.urls" >/dev/null 2>&1
+			b_pages_drain
 		done
 		for sc in audit-none audit-action; do
 			wrk -t2 -c"$B_CONNS" -d1s -s "$B_DIR/url-list.lua" "http://127.0.0.1:$B_PHP_PORT" \
@@ -152,6 +160,7 @@ target_pages() {
 					c) b_wrk_list "$out" "http://127.0.0.1:$B_REFC_PORT" \
 					    "$B_DIR/urls-$n/$sc.ref.urls" ;;
 					esac
+					[[ $ep == dd ]] && b_pages_drain
 					read -r rps p99 req non err < <(b_wrk_figures "$out")
 					RPS[$n $sc $ep]+=" $rps"
 					P99[$n $sc $ep]+=" $p99"
