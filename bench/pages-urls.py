@@ -80,14 +80,20 @@ def task_filter(kind):
     return [('q', w)], 'instr(name, ?) > 0', [w]
 
 
+counts = {}
+
+
 def write(name, kind, table, per_page, make, ref):
     style = styles.get(kind, ['page'])
     urls, refs = [], []
     path = {'audit': '/audit', 'tasks': '/tasks', 'pushes': '/pushes'}[kind]
     while len(urls) < count:
         q, where, args = make()
-        n = db.execute('SELECT count(*) FROM %s WHERE %s' % (table, where),
-                       args).fetchone()[0]
+        ck = (table, where, tuple(args))
+        if ck not in counts:
+            counts[ck] = db.execute('SELECT count(*) FROM %s WHERE %s'
+                                    % (table, where), args).fetchone()[0]
+        n = counts[ck]
         if n == 0:
             continue
         page = rnd.randint(1, min(2000, (n + per_page - 1) // per_page))
