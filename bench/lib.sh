@@ -126,8 +126,10 @@ b_nginx_config() {
 	dd_sandbox_server "$B_DIR/sandbox-vendor.conf" "$B_VENDOR_PORT" \
 	    "$B_DIR/run/sandbox.sock" || return 1
 	extra=$B_DIR/nginx-extra.conf
+	b_ref_nginx_config || return 1
 	cat >"$extra" <<EOF
     # --- added by bench/lib.sh ---
+    include $B_DIR/nginx-ref.conf;
     proxy_temp_path $B_DIR/nginx-tmp/proxy;
     log_format bench_timing '\$server_port \$request_method \$uri \$status \$upstream_response_time \$request_time';
     access_log $B_DIR/nginx-timing.log bench_timing;
@@ -270,6 +272,7 @@ b_stop_all() {
 	b_stop_serve
 	b_stop_hello
 	b_stop_sandbox
+	b_stop_refs
 }
 
 # b_worker_pid: the FastCGI page worker among the children of `dialdesk
@@ -298,7 +301,7 @@ b_programs() {
 	local libs cflags w
 	make -s -C "$BUILD" bench-programs >"$B_DIR/make.log" 2>&1 || true
 	B_BIN=$BUILD/bench
-	[[ -x $B_BIN/hello && -x $B_BIN/seed && -x $B_BIN/commits ]] && return 0
+	[[ -x $B_BIN/hello && -x $B_BIN/seed && -x $B_BIN/commits && -x $B_BIN/refpage ]] && return 0
 	B_BIN=$B_DIR/bin
 	mkdir -p "$B_BIN"
 	dd_say "compiling bench/hello, bench/seed and bench/commits into $B_BIN"
@@ -311,6 +314,7 @@ b_programs() {
 	# shellcheck disable=SC2086  # word lists
 	if ! gcc $cflags "$DD_TOP/bench/hello.c" -o "$B_BIN/hello" -lfcgi ||
 	    ! gcc $cflags "$DD_TOP/bench/commits.c" -o "$B_BIN/commits" -lsqlite3 ||
+	    ! gcc $cflags "$DD_TOP/bench/refpage.c" -o "$B_BIN/refpage" -lfcgi -lsqlite3 ||
 	    ! gcc $cflags -c "$DD_TOP/bench/seed.c" -o "$B_BIN/seed.o" ||
 	    ! g++ "$B_BIN/seed.o" -o "$B_BIN/seed" "$BUILD/libdialdesk.a" $libs; then
 		dd_die "compiling the bench programs failed"
@@ -401,4 +405,182 @@ b_result() {
 	esac
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$verdict" >>"$B_SUMMARY"
 	printf '  %-10s %-44s %12s  (%s)  goal %s  %s\n' "$1" "$2" "$3" "$4" "$5" "$verdict"
+}
+
+# --- the reference pages (bench/ref-audit.php, bench/refpage.c) -------------
+
+B_PHP_PORT=
+B_REFC_PORT=
+B_PHP_PID=
+B_REFC_PID=
+# Rows a page of the reference pages: dialdesk's audit page shows 25.
+B_REF_ROWS=${B_REF_ROWS:-25}
+
+# b_ref_nginx_config: the servers of the PHP page (PHP-FPM) and of the
+# minimal C page, on two more free ports (chosen again at every nginx
+# config, as b_pick_ports is after a port was taken), in
+# $B_DIR/nginx-ref.conf, which b_nginx_config includes.
+b_ref_nginx_config() {
+	local used=" $B_PORT $B_HELLO_PORT $B_VENDOR_PORT $B_HELLO2_PORT "
+	B_PHP_PORT=$(dd_pick_port)
+	while [[ $used == *" $B_PHP_PORT "* ]]; do B_PHP_PORT=$(dd_pick_port); done
+	B_REFC_PORT=$(dd_pick_port)
+	while [[ "$used$B_PHP_PORT " == *" $B_REFC_PORT "* ]]; do B_REFC_PORT=$(dd_pick_port); done
+	mkdir -p "$B_DIR/ref"
+	cp "$DD_TOP/bench/ref-audit.php" "$B_DIR/ref/audit.php"
+	chmod 755 "$B_DIR/ref"
+	chmod 644 "$B_DIR/ref/audit.php"
+	cat >"$B_DIR/nginx-ref.conf" <<EOF
+    # The PHP reference page, run by PHP-FPM (b_start_php).
+    server {
+        listen 127.0.0.1:$B_PHP_PORT;
+        server_name ref-php;
+        location / {
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME $B_DIR/ref/audit.php;
+            fastcgi_pass unix:$B_DIR/run/php.sock;
+            fastcgi_keep_conn off;
+        }
+    }
+    # The minimal C reference page (bench/refpage).
+    server {
+        listen 127.0.0.1:$B_REFC_PORT;
+        server_name ref-c;
+        location / {
+            include /etc/nginx/fastcgi_params;
+            fastcgi_pass unix:$B_DIR/run/refpage.sock;
+            fastcgi_keep_conn off;
+        }
+    }
+EOF
+}
+
+# b_db_shared: the database and its WAL files readable and writable by
+# PHP-FPM's pool user (www-data), which opens them as a PHP page does.
+b_db_shared() {
+	local f
+	for f in "$B_DB" "$B_DB-wal" "$B_DB-shm"; do
+		[[ -e $f ]] && chmod 666 "$f"
+	done
+	return 0
+}
+
+# b_start_php WORKERS: PHP-FPM (php-fpm8.2: Debian's php8.2-fpm with
+# php8.2-sqlite3) in the foreground with its own config in the state
+# folder: a master of ours and a static pool of WORKERS children running
+# as www-data on a unix socket; no system service is touched.
+b_start_php() {
+	local fpm tz
+	fpm=$(command -v php-fpm8.2 || ls /usr/sbin/php-fpm8.2 2>/dev/null) ||
+	    dd_die "php-fpm8.2 is not installed (scripts/lib.sh: DD_CHECK_PACKAGES)"
+	tz=$(cat /etc/timezone 2>/dev/null || echo UTC)
+	cat >"$B_DIR/php-fpm.conf" <<EOF
+; written by bench/lib.sh
+[global]
+pid = $B_DIR/run/php-fpm.pid
+error_log = $B_DIR/php-fpm.log
+daemonize = no
+[bench]
+user = www-data
+group = www-data
+listen = $B_DIR/run/php.sock
+listen.mode = 0666
+pm = static
+pm.max_children = $1
+clear_env = yes
+env[DD_REF_DB] = $B_DB
+env[DD_REF_ROWS] = $B_REF_ROWS
+php_admin_value[date.timezone] = $tz
+php_admin_flag[log_errors] = on
+php_admin_value[error_log] = $B_DIR/php-errors.log
+EOF
+	b_db_shared
+	"$fpm" -F -y "$B_DIR/php-fpm.conf" -p "$B_DIR" </dev/null >>"$B_DIR/php-fpm.log" 2>&1 &
+	B_PHP_PID=$!
+	b_wait_socket "$B_DIR/run/php.sock" "$B_PHP_PID" ||
+	    dd_die "php-fpm does not start: $(tail -n 5 "$B_DIR/php-fpm.log")"
+	dd_wait_http "http://127.0.0.1:$B_PHP_PORT/audit" 200 10 "$B_PHP_PID" ||
+	    dd_die "the PHP page does not answer 200: $(tail -n 5 "$B_DIR/php-errors.log" 2>/dev/null)"
+}
+
+# b_start_refpage WORKERS: the minimal C page on the database.
+b_start_refpage() {
+	"$B_BIN/refpage" "$B_DIR/run/refpage.sock" "$1" "$B_DB" "$B_REF_ROWS" \
+	    </dev/null >>"$B_DIR/refpage.log" 2>&1 &
+	B_REFC_PID=$!
+	b_wait_socket "$B_DIR/run/refpage.sock" "$B_REFC_PID" || dd_die "bench/refpage does not start"
+	dd_wait_http "http://127.0.0.1:$B_REFC_PORT/audit" 200 10 "$B_REFC_PID" ||
+	    dd_die "the minimal C page does not answer"
+}
+
+b_stop_refs() {
+	local p
+	for p in "$B_PHP_PID" "$B_REFC_PID"; do
+		[[ -n $p ]] && { dd_stop "$p" 10 || true; }
+	done
+	B_PHP_PID=
+	B_REFC_PID=
+}
+
+# b_seed_cache_dir: where seeded databases are kept between runs
+# (B_SEED_CACHE, default /var/tmp/dialdesk-bench-seed).
+b_seed_cache_dir() { printf '%s\n' "${B_SEED_CACHE:-/var/tmp/dialdesk-bench-seed}"; }
+
+# b_need_year AUDIT: the database of a year (bench/seed year AUDIT) in
+# place of B_DB, from the cache when this seed version made one for this
+# schema, else seeded now, verified with `dialdesk audit verify` and kept.
+# serve must be stopped. Sets B_BIG_TASK (the task of 500 batches).
+B_BIG_TASK=
+b_need_year() {
+	local n=$1 key dir f base=${B_DB##*/}
+	# The database as b_setup left it (users admin and operator), kept
+	# before the first swap: every size is seeded from it.
+	if [[ ! -d $B_DIR/base-db ]]; then
+		b_sql 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+		mkdir -p "$B_DIR/base-db"
+		for f in "$B_DB" "$B_DB".*; do
+			case $f in *-wal|*-shm) continue ;; esac
+			[[ -e $f ]] && cp -p "$f" "$B_DIR/base-db/"
+		done
+	fi
+	key=$("$B_BIN/seed" --version)-$(cat "$DD_TOP"/sql/*.sql | sha256sum | cut -c1-12)-$n
+	dir=$(b_seed_cache_dir)/$key
+	if [[ ! -s $dir/big-task ]]; then
+		dd_say "seeding a year with $n audit entries (kept in $dir)"
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		cp -p "$B_DIR/base-db/"* "$dir.tmp/"
+		SECONDS=0
+		"$B_BIN/seed" "$dir.tmp/$base" year "$n" >"$dir.tmp/big-task" 2>>"$B_LOG" ||
+		    dd_die "seed year $n failed: see $B_LOG"
+		dd_say "seeded in $SECONDS s"
+		sed -e "s|^database = .*|database = $dir.tmp/$base|" "$B_CONF" >"$dir.tmp/verify.conf"
+		"$DIALDESK_BIN" --config "$dir.tmp/verify.conf" audit verify >"$dir.tmp/verify.txt" 2>&1 ||
+		    dd_die "the seeded chain does not verify: $(tail -n 3 "$dir.tmp/verify.txt")"
+		sqlite3 "$dir.tmp/$base" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+		rm -f "$dir.tmp/verify.conf" "$dir.tmp/$base-wal" "$dir.tmp/$base-shm"
+		rm -rf "$dir"
+		mv "$dir.tmp" "$dir"
+	fi
+	rm -f "$B_DB" "$B_DB-wal" "$B_DB-shm"
+	for f in "$dir"/*; do
+		case ${f##*/} in big-task|verify.txt) continue ;; esac
+		cp -p "$f" "$B_DIR/"
+	done
+	B_BIG_TASK=$(cat "$dir/big-task")
+	dd_say "$(grep -m 1 "chain intact" "$dir/verify.txt")"
+}
+
+# b_rss_kib PID: "VmRSS VmHWM" of the process, in KiB.
+b_rss_kib() { awk '$1 == "VmRSS:" { r = $2 } $1 == "VmHWM:" { h = $2 } END { print r, h }' "/proc/$1/status"; }
+
+# b_page_workers: the FastCGI page workers of `dialdesk serve` (the
+# children holding the page socket, as b_worker_pid tells them).
+b_page_workers() {
+	local p holders
+	holders=$(ss -xlpH src "$B_SOCK" | grep -o 'pid=[0-9]*' | sed -e 's/^pid=//')
+	for p in $(dd_children "$B_SERVE_PID"); do
+		grep -qx "$p" <<<"$holders" && printf '%s\n' "$p"
+	done
+	return 0
 }

@@ -4,8 +4,8 @@
 # bounded in time; prints one summary table with PASS/FAIL per target.
 #
 # usage: bench/run.sh [-r RUNS] [-d SECONDS] [-k] [TARGET...]
-#   TARGET   foundation, import, send, callback, task, dnc (default: all,
-#            in that order)
+#   TARGET   foundation, import, send, callback, task, dnc, pages (default:
+#            all, in that order)
 #   -r RUNS  runs per figure, medians reported (default 5, at least 3)
 #   -d SECS  each wrk run (default 10)
 #   -k       keep the state folder (config, database, logs, wrk reports)
@@ -27,6 +27,8 @@ B_CONNS=32
 KEEP=
 B_WORKERS=${B_WORKERS:-4}
 ALL_TARGETS=(foundation import send callback task dnc)
+# A year's data, every list page and filter at random pages (bench/pages.sh).
+ALL_TARGETS+=(pages)
 B_DIRS_TO_REMOVE=()
 
 while getopts 'r:d:k' opt; do
@@ -613,6 +615,9 @@ target_dnc() {
 		    "$(b_le "$(b_median $with)" 0.5 && echo 1 || echo 0)"
 	}
 }
+
+# shellcheck source-path=SCRIPTDIR source=pages.sh
+source "$(dirname "$0")/pages.sh"
 
 for t in "${TARGETS[@]}"; do
 	"target_$t"

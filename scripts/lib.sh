@@ -31,6 +31,8 @@ DD_CHECK_PACKAGES+=(clang libclang-rt-14-dev)
 DD_CHECK_PACKAGES+=(debhelper dpkg-dev fakeroot lintian systemd)
 # The PostgreSQL tests: a throw-away cluster (tests/pg/cluster.sh) and psql.
 DD_CHECK_PACKAGES+=(postgresql)
+# bench/: the PHP reference page (bench/ref-audit.php) under PHP-FPM.
+DD_CHECK_PACKAGES+=(php8.2-fpm php8.2-sqlite3)
 
 dd_say() { printf '%s: %s\n' "${DD_PROG:-dialdesk}" "$*" >&2; }
 dd_die() { dd_say "$*"; exit 1; }

@@ -9,6 +9,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -138,9 +139,80 @@ vformat(std::string &out, const char *fmt, va_list ap)
 	return 0;
 }
 
+/*
+ * Keys as ctemplate ids, made once per process. A key given as a plain
+ * char * costs ctemplate a MurmurHash of the name and a look-up in its
+ * process-wide id-to-name set under a reader-writer lock on every value
+ * set; a TemplateString made from a StaticTemplateString carries its id,
+ * and ctemplate then skips both. The C side passes string literals, so a
+ * key is found here by its address (checked against the text, since a
+ * caller may also pass a buffer it reuses) and registered the first time.
+ * The table is filled by one thread only: a worker serves one request at
+ * a time. Names are copied and kept for the life of the process, as
+ * ctemplate keeps every name it has seen.
+ */
+const size_t key_slots = 4096;			/* a power of two */
+const size_t key_slots_max = key_slots / 4 * 3;	/* then: plain keys */
+
+struct key_slot {
+	const char			*ptr;	/* the caller's pointer */
+	ctemplate::StaticTemplateString	 sts;	/* our copy, its id */
+};
+
+key_slot	 keys[key_slots];
+size_t		 keys_used;
+
+size_t
+key_hash(const char *p)
+{
+	uint64_t	 v = reinterpret_cast<uintptr_t>(p);
+
+	/* Fibonacci hashing of the address: literals sit a few bytes
+	 * apart, and the top bits of the product spread them. */
+	return static_cast<size_t>((v * 0x9e3779b97f4a7c15ULL) >> 52) &
+	    (key_slots - 1);
+}
+
+ctemplate::TemplateString
+key_of(const char *name)
+{
+	size_t	 i = key_hash(name), len;
+	char	*copy;
+
+	for (;; i = (i + 1) & (key_slots - 1)) {
+		key_slot *s = &keys[i];
+
+		if (s->ptr == NULL)
+			break;
+		if (s->ptr == name &&
+		    strcmp(s->sts.do_not_use_directly_.ptr_, name) == 0)
+			return ctemplate::TemplateString(s->sts);
+	}
+	len = strlen(name);
+	if (keys_used >= key_slots_max ||
+	    (copy = static_cast<char *>(malloc(len + 1))) == NULL)
+		return ctemplate::TemplateString(name, len);
+	memcpy(copy, name, len + 1);
+	keys[i].ptr = name;
+	keys[i].sts.do_not_use_directly_.ptr_ = copy;
+	keys[i].sts.do_not_use_directly_.length_ = len;
+	keys[i].sts.do_not_use_directly_.id_ = ctemplate::kIllegalTemplateId;
+	/* Computes the id into sts and enters the name in ctemplate's
+	 * id-to-name set: the one time this key takes the lock. */
+	ctemplate::StaticTemplateStringInitializer init(&keys[i].sts);
+	keys_used++;
+	return ctemplate::TemplateString(keys[i].sts);
+}
+
 } /* namespace */
 
 extern "C" {
+
+size_t
+tmpl_keys_registered(void)
+{
+	return keys_used;
+}
 
 int
 tmpl_init(const char *dir, char *err, size_t errsz)
@@ -282,7 +354,8 @@ tdict_setn(struct tdict *d, const char *key, const char *value, size_t len)
 		len = 0;
 	}
 	try {
-		D(d)->SetValue(key, ctemplate::TemplateString(value, len));
+		D(d)->SetValue(key_of(key), ctemplate::TemplateString(value,
+		    len));
 	} catch (...) {
 		log_err("tdict_setn: cannot set %s", key);
 	}
@@ -291,7 +364,10 @@ tdict_setn(struct tdict *d, const char *key, const char *value, size_t len)
 void
 tdict_set_int(struct tdict *d, const char *key, long long value)
 {
-	tdict_setf(d, key, "%lld", value);
+	char	 buf[24];
+	int	 n = snprintf(buf, sizeof(buf), "%lld", value);
+
+	tdict_setn(d, key, buf, static_cast<size_t>(n));
 }
 
 void
@@ -312,7 +388,7 @@ tdict_setf(struct tdict *d, const char *key, const char *fmt, ...)
 			log_err("tdict_setf: cannot format %s", key);
 			return;
 		}
-		D(d)->SetValue(key, ctemplate::TemplateString(s.data(),
+		D(d)->SetValue(key_of(key), ctemplate::TemplateString(s.data(),
 		    s.size()));
 	} catch (...) {
 		log_err("tdict_setf: cannot set %s", key);
@@ -330,7 +406,7 @@ tdict_set_global(struct tdict *d, const char *key, const char *value)
 	 * process-wide (it would leak one request's CSRF token into the
 	 * next); a template-global value lives as long as this tree. */
 	try {
-		D(d)->SetTemplateGlobalValue(key, value);
+		D(d)->SetTemplateGlobalValue(key_of(key), value);
 	} catch (...) {
 		log_err("tdict_set_global: cannot set %s", key);
 	}
@@ -342,7 +418,7 @@ tdict_show(struct tdict *d, const char *section)
 	if (d == NULL || section == NULL)
 		return;
 	try {
-		D(d)->ShowSection(section);
+		D(d)->ShowSection(key_of(section));
 	} catch (...) {
 		log_err("tdict_show: cannot show %s", section);
 	}
@@ -354,7 +430,7 @@ tdict_add_section(struct tdict *d, const char *section)
 	if (d == NULL || section == NULL)
 		return NULL;
 	try {
-		return T(D(d)->AddSectionDictionary(section));
+		return T(D(d)->AddSectionDictionary(key_of(section)));
 	} catch (...) {
 		/* Every tdict_* function accepts NULL, so the caller may go
 		 * on and the section is simply missing from the page. */
@@ -369,7 +445,8 @@ tdict_add_include(struct tdict *d, const char *name, const char *file)
 	if (d == NULL || name == NULL || file == NULL)
 		return NULL;
 	try {
-		TemplateDictionary *sub = D(d)->AddIncludeDictionary(name);
+		TemplateDictionary *sub = D(d)->AddIncludeDictionary(
+		    key_of(name));
 
 		sub->SetFilename(file);
 		return T(sub);

@@ -109,16 +109,6 @@ ui_page(struct request *r, const char *title, const char *body_tpl,
 	return d;
 }
 
-struct tdict *
-ui_page_html(struct request *r, const char *title, const char *html,
-    size_t len)
-{
-	struct tdict	*d = layout(r, title, 1);
-
-	tdict_setn(tdict_add_section(d, "BODY_RAW"), "BODY_HTML", html, len);
-	return d;
-}
-
 void
 ui_send(struct request *r, int status, struct tdict *page)
 {

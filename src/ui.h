@@ -17,10 +17,6 @@ struct tdict;
  * Returns the layout dictionary (free it through ui_send). */
 struct tdict	*ui_page(struct request *, const char *title,
 		    const char *body_tpl, struct tdict **body);
-/* The same around a body already expanded from its own template (and so
- * escaped by ctemplate), which a page may keep and reuse. */
-struct tdict	*ui_page_html(struct request *, const char *title,
-		    const char *html, size_t len);
 /* Expand layout.tpl with page, answer with status, and free page. */
 void		 ui_send(struct request *, int status, struct tdict *page);
 /* An error page with a Chinese message (and an optional detail). */

@@ -38,8 +38,17 @@
 <tr><th scope="col">时间</th><th scope="col">操作人</th><th scope="col">来源地址</th><th scope="col">操作</th><th scope="col">对象</th><th scope="col">详情</th><th scope="col">哈希</th></tr>
 </thead>
 <tbody>
-{{! safe: ROWS is the concatenation of audit_row.tpl expansions, each escaped by ctemplate when it was made (see page_audit.c) }}
-{{ROWS:none}}
+{{#ROW}}
+<tr id="audit-{{ROW_ID}}">
+<td class="nowrap">{{ROW_TIME}}</td>
+<td>{{ROW_ACTOR}}</td>
+<td class="nowrap" title="{{ROW_UA}}">{{ROW_ADDR}}</td>
+<td><span class="action-label">{{ROW_ACTION_LABEL}}</span> <code class="action-code">{{ROW_ACTION}}</code></td>
+<td>{{ROW_OBJECT}}</td>
+<td class="details-cell">{{#DETAIL}}<span class="detail"><span class="detail-label" title="{{DETAIL_KEY}}">{{DETAIL_LABEL}}</span>：<span class="detail-value">{{DETAIL_VALUE}}</span></span>{{/DETAIL}}</td>
+<td><code class="hash">{{ROW_HASH_SHORT}}</code></td>
+</tr>
+{{/ROW}}
 {{#EMPTY}}
 <tr><td colspan="7" class="empty">没有符合条件的记录</td></tr>
 {{/EMPTY}}

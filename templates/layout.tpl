@@ -39,8 +39,6 @@
 <div class="flash flash-{{FLASH_KIND}}" role="status">{{FLASH_TEXT}}</div>
 {{/FLASH}}
 {{>BODY}}
-{{! safe: BODY_HTML is a page body expanded from its own template and escaped by ctemplate when it was made (ui_page_html) }}
-{{#BODY_RAW}}{{BODY_HTML:none}}{{/BODY_RAW}}
 </main>
 <footer class="site-footer">
 <p>dialdesk 外呼控制台 · 所有操作均记入审计日志</p>

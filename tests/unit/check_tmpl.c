@@ -448,6 +448,142 @@ START_TEST(test_embedded)
 }
 END_TEST
 
+/*
+ * Keys are registered with ctemplate once per process (issue 12): setting
+ * the same literal key again and again adds no key, yet every value
+ * lands; a key in a buffer the caller reuses is told by its text, not its
+ * address; past the table's size keys still work, unregistered.
+ */
+START_TEST(test_keys_once)
+{
+	struct tdict	*d;
+	char		*out;
+	size_t		 n0;
+	int		 i;
+
+	init_good();
+	d = tdict_new();
+	n0 = tmpl_keys_registered();
+	for (i = 0; i < 1000; i++) {
+		tdict_set_int(d, "TEXT", i);
+		tdict_set(d, "ATTR", i % 2 ? "odd" : "even");
+		tdict_set(tdict_add_section(d, "ITEM"), "NAME", "n");
+	}
+	ck_assert_uint_eq(tmpl_keys_registered(), n0 + 4);
+	out = expand_page(d);
+	ck_assert_has(out, "<p id=\"text\">999</p>");
+	ck_assert_has(out, "value=\"odd\"");
+	/* 1,000 repetitions of the section, each with its value. */
+	for (i = 0; i < 1000; i++) {
+		char	*li = strstr(out, "<li>n</li>");
+
+		ck_assert_ptr_nonnull(li);
+		memset(li, 'x', 4);
+	}
+	ck_assert_lacks(out, "<li>n</li>");
+	free(out);
+	tdict_free(d);
+}
+END_TEST
+
+START_TEST(test_keys_reused_buffer)
+{
+	struct tdict	*d;
+	char		 key[16], *out;
+
+	init_good();
+	d = tdict_new();
+	snprintf(key, sizeof(key), "TEXT");
+	tdict_set(d, key, "first");
+	snprintf(key, sizeof(key), "ATTR");
+	tdict_set(d, key, "second");
+	snprintf(key, sizeof(key), "ITEM");
+	tdict_set(tdict_add_section(d, key), "NAME", "third");
+	snprintf(key, sizeof(key), "TEXT");
+	tdict_set(d, key, "fourth");
+	out = expand_page(d);
+	ck_assert_has(out, "<p id=\"text\">fourth</p>");
+	ck_assert_has(out, "value=\"second\"");
+	ck_assert_has(out, "<li>third</li>");
+	ck_assert_lacks(out, "first");
+	free(out);
+	tdict_free(d);
+}
+END_TEST
+
+START_TEST(test_keys_many)
+{
+	struct tdict	*d;
+	char		*keys[5000], *out, *text;
+	size_t		 n0;
+	int		 i;
+
+	init_good();
+	d = tdict_new();
+	n0 = tmpl_keys_registered();
+	for (i = 0; i < 5000; i++) {
+		ck_assert_int_ne(asprintf(&keys[i], "KEY_%d", i), -1);
+		tdict_set_int(d, keys[i], i);
+	}
+	/* The table filled up and the rest went the plain way. */
+	ck_assert_uint_gt(tmpl_keys_registered(), n0 + 1000);
+	ck_assert_uint_lt(tmpl_keys_registered(), n0 + 5000);
+	text = strdup("TEXT");
+	ck_assert_ptr_nonnull(text);
+	tdict_set(d, text, "still set");
+	out = expand_page(d);
+	ck_assert_has(out, "<p id=\"text\">still set</p>");
+	free(out);
+	free(text);
+	for (i = 0; i < 5000; i++)
+		free(keys[i]);
+	tdict_free(d);
+}
+END_TEST
+
+/*
+ * The audit page (issue 12): its rows are sections of the page's one
+ * dictionary, escaped by the page's own expansion, without the full hash;
+ * and the layout has no raw-body hole any more (the page cache used it).
+ */
+START_TEST(test_audit_rows)
+{
+	char		 err[512], *out = NULL;
+	struct tdict	*d = tdict_new(), *row;
+	int		 i;
+
+	ck_assert_msg(tmpl_init_embedded(err, sizeof(err)) == 0, "%s", err);
+	for (i = 1; i <= 2; i++) {
+		row = tdict_add_section(d, "ROW");
+		tdict_set_int(row, "ROW_ID", i);
+		tdict_set(row, "ROW_ACTOR", "<b>op</b>");
+		tdict_set(row, "ROW_HASH", "0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef");
+		tdict_set(row, "ROW_HASH_SHORT", "0123456789ab");
+		tdict_set(tdict_add_section(row, "DETAIL"), "DETAIL_VALUE",
+		    "a\"b");
+	}
+	ck_assert_int_eq(tmpl_expand("audit.tpl", d, &out, NULL), 0);
+	ck_assert_has(out, "<tr id=\"audit-1\">");
+	ck_assert_has(out, "<tr id=\"audit-2\">");
+	ck_assert_has(out, "<td>&lt;b&gt;op&lt;/b&gt;</td>");
+	ck_assert_has(out, "a&quot;b");
+	ck_assert_has(out, ">0123456789ab</code>");
+	ck_assert_lacks(out, "0123456789abcdef0123456789abcdef");
+	ck_assert_lacks(out, "<b>op</b>");
+	free(out);
+	tdict_free(d);
+
+	d = tdict_new();
+	tdict_set(tdict_add_section(d, "BODY_RAW"), "BODY_HTML",
+	    "<script>raw()</script>");
+	ck_assert_int_eq(tmpl_expand("layout.tpl", d, &out, NULL), 0);
+	ck_assert_lacks(out, "<script>raw()");
+	free(out);
+	tdict_free(d);
+}
+END_TEST
+
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *
@@ -469,6 +605,12 @@ tmpl_suite(void)
 	tcase_add_test(tc, test_include_absent);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("keys");
+	tcase_add_test(tc, test_keys_once);
+	tcase_add_test(tc, test_keys_reused_buffer);
+	tcase_add_test(tc, test_keys_many);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("expand");
 	tcase_add_loop_test(tc, test_expand_fails, 0, NELEM(failures));
 	tcase_add_test(tc, test_expand_before_init);
@@ -479,6 +621,7 @@ tmpl_suite(void)
 	tcase_add_loop_test(tc, test_init_refused, 0, NELEM(refused));
 	tcase_add_test(tc, test_init_small_err);
 	tcase_add_test(tc, test_embedded);
+	tcase_add_test(tc, test_audit_rows);
 	suite_add_tcase(s, tc);
 	return s;
 }
