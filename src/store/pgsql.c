@@ -65,6 +65,17 @@ const char *const store_sql_pg[STMT__MAX] = {
 	 */
 	[STMT_AUDIT_LOCK] =
 	    "SELECT pg_advisory_xact_lock(7228348163217524)",
+	/*
+	 * A push and its batch are matched from both sides: the committer's
+	 * transaction (outside the writers' lock) looks for the batch of a
+	 * new push, the worker's for the pushes waiting for a batch it has
+	 * just been told the taskId of. Under READ COMMITTED each would miss
+	 * the other's uncommitted row and the push would wait for ever: both
+	 * queue here first, so the later one reads after the earlier commit.
+	 * The key is "dialdesk push link".
+	 */
+	[STMT_PUSH_LINK_LOCK] =
+	    "SELECT pg_advisory_xact_lock(7228348163217525)",
 
 	/* A failed sign-in reads its counter and writes it back in one
 	 * transaction: on PostgreSQL the row is locked as it is read, so that

@@ -17,6 +17,11 @@ const struct push_state_def push_states[PUSH_STATE__MAX] = {
 };
 
 const char *const store_sql_pushes[STMT__MAX] = {
+	/* before a push and its batch are matched, on either side (the push's
+	 * commit looks for the batch, the batch's commit for waiting pushes):
+	 * SQLite's BEGIN IMMEDIATE serialises the two already (store/pgsql.c) */
+	[STMT_PUSH_LINK_LOCK] =
+	    "SELECT 1",
 	/* (vendor task id): BATCH_VT_* columns */
 	[STMT_BATCH_BY_VENDOR_TASK] =
 	    "SELECT id, task_id FROM batches WHERE vendor_task_id = ?",
@@ -79,6 +84,8 @@ int
 store_batch_by_vendor_task(struct db *db, const char *vendor_task_id,
     int64_t *batch_id)
 {
+	if (db_one_int_params(db, STMT_PUSH_LINK_LOCK, NULL, NULL) == -1)
+		return -1;
 	/* BATCH_VT_ID is the first column. */
 	return db_found_0(db_one_int(db, STMT_BATCH_BY_VENDOR_TASK, batch_id,
 	    DB_TEXT(vendor_task_id)));
@@ -135,6 +142,8 @@ int
 store_push_link_auto(struct db *db, int64_t batch_id,
     const char *vendor_task_id)
 {
+	if (db_one_int_params(db, STMT_PUSH_LINK_LOCK, NULL, NULL) == -1)
+		return -1;
 	return (int)db_run_changes(db, STMT_PUSH_LINK_AUTO, DB_INT(batch_id),
 	    DB_TEXT(push_states[PUSH_LINKED_AUTO].stored),
 	    DB_TEXT(vendor_task_id));

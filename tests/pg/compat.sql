@@ -113,4 +113,29 @@ BEGIN
 END
 $$;
 
+-- strftime('%s', 'now'): unix seconds, as the paging tests write a row's
+-- time. Only '%s' of 'now' is known: SQLite's other formats are text, and a
+-- test that needs one should say so here.
+CREATE FUNCTION dd_test.strftime(fmt text, at text) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF fmt <> '%s' OR at <> 'now' THEN
+		RAISE EXCEPTION 'dd_test.strftime: only (''%%s'', ''now'') is known, not (%, %)', fmt, at;
+	END IF;
+	RETURN extract(epoch FROM now())::bigint;
+END
+$$;
+
+-- printf('%0Nd', n): n in N digits, zeros in front, as the paging tests
+-- make numbers; other formats are refused.
+CREATE FUNCTION dd_test.printf(fmt text, n bigint) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF fmt !~ '^%0[1-9]d$' THEN
+		RAISE EXCEPTION 'dd_test.printf: only %%0Nd is known, not %', fmt;
+	END IF;
+	RETURN lpad(n::text, substr(fmt, 3, 1)::int, '0');
+END
+$$;
+
 GRANT USAGE ON SCHEMA dd_test TO PUBLIC;
