@@ -11,7 +11,9 @@
 #include "db_pg.h"
 #include "log.h"
 
-/* The key of the writers' advisory lock ("dialdesk writers"). */
+/* The key of the writers' advisory lock ("dialdesk writers"). The other
+ * keys are in store/pgsql.c: the audit chain's ...524, the push link's
+ * ...526; each must differ from the others. */
 #define PG_WRITERS_LOCK	"7228348163217525"
 
 struct pg {

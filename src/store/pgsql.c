@@ -75,7 +75,7 @@ const char *const store_sql_pg[STMT__MAX] = {
 	 * The key is "dialdesk push link".
 	 */
 	[STMT_PUSH_LINK_LOCK] =
-	    "SELECT pg_advisory_xact_lock(7228348163217525)",
+	    "SELECT pg_advisory_xact_lock(7228348163217526)",
 
 	/* A failed sign-in reads its counter and writes it back in one
 	 * transaction: on PostgreSQL the row is locked as it is read, so that
