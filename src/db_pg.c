@@ -12,8 +12,8 @@
 #include "log.h"
 
 /* The key of the writers' advisory lock ("dialdesk writers"). The other
- * keys are in store/pgsql.c: the audit chain's ...524, the push link's
- * ...526; each must differ from the others. */
+ * key is in store/pgsql.c: the audit chain's ...524, which the push link
+ * shares; they must differ. Locks are taken writers' first, then audit. */
 #define PG_WRITERS_LOCK	"7228348163217525"
 
 struct pg {

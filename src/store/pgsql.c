@@ -71,11 +71,14 @@ const char *const store_sql_pg[STMT__MAX] = {
 	 * new push, the worker's for the pushes waiting for a batch it has
 	 * just been told the taskId of. Under READ COMMITTED each would miss
 	 * the other's uncommitted row and the push would wait for ever: both
-	 * queue here first, so the later one reads after the earlier commit.
-	 * The key is "dialdesk push link".
+	 * queue first, so the later one reads after the earlier commit. The
+	 * queue is the audit chain's lock, which both transactions take
+	 * anyway for their entries: a lock of its own, taken by the worker
+	 * after its audit entry and by the committer before its own, made a
+	 * deadlock of two workers and the committer (t3006).
 	 */
 	[STMT_PUSH_LINK_LOCK] =
-	    "SELECT pg_advisory_xact_lock(7228348163217526)",
+	    "SELECT pg_advisory_xact_lock(7228348163217524)",
 
 	/* A failed sign-in reads its counter and writes it back in one
 	 * transaction: on PostgreSQL the row is locked as it is read, so that
