@@ -37,6 +37,7 @@ enum ktype {
 	KT_ADDRS,	/* IPv4/IPv6 addresses, stored space-separated */
 	KT_TOKEN,	/* at least min characters of [A-Za-z0-9_-] */
 	KT_DATABASE,	/* a SQLite path, sqlite:PATH, or a libpq URI */
+	KT__MAX
 };
 
 #define KF_EMPTY	0x01	/* "" is also valid (set_value) */
@@ -75,23 +76,20 @@ struct key {
 #define K_INT_PAGE(f, lo, hi, def) \
 	{ #f, KT_INT, FIELD(f, int), KF_PAGE, (lo), (hi), (def), NULL }
 
-/* Enum values are stored through an int. */
-_Static_assert(sizeof(enum phone_encryption) == sizeof(int),
-    "enum phone_encryption is stored as an int");
-static const char *const phone_encryption_names[] = {
-	"none",		/* PHONE_PLAIN */
-	"aes-128-ecb",	/* PHONE_AES128ECB */
-	NULL
-};
-static const char *const no_yes_names[] = { "no", "yes", NULL };
+/* The names of enum e's values in enum order, as e_names[]; its values are
+ * stored through an int, which the compiler checks. */
+#define ENUM_NAMES(e, ...)						\
+	_Static_assert(sizeof(enum e) == sizeof(int),			\
+	    "enum " #e " is stored as an int");				\
+	static const char *const e##_names[] = { __VA_ARGS__, NULL }
 
-_Static_assert(sizeof(enum log_format) == sizeof(int),
-    "enum log_format is stored as an int");
-static const char *const log_format_names[] = {
+ENUM_NAMES(phone_encryption,
+	"none",		/* PHONE_PLAIN */
+	"aes-128-ecb");	/* PHONE_AES128ECB */
+ENUM_NAMES(log_format,
 	"text",		/* LOG_TEXT */
-	"json",		/* LOG_JSON */
-	NULL
-};
+	"json");	/* LOG_JSON */
+static const char *const no_yes_names[] = { "no", "yes", NULL };
 
 /* Every key, once. docs/CONFIG.md describes each; keep them in step. */
 static const struct key keys[] = {
@@ -317,7 +315,7 @@ set_copy(struct loader *ld, struct config *cfg, const struct key *k,
 
 static int
 parse_integer(struct loader *ld, struct config *cfg, const struct key *k,
-    const char *val)
+    char *val)
 {
 	long long	 n, mul = 1;
 	char		*end;
@@ -373,7 +371,7 @@ bad:
 
 static int
 parse_enum(struct loader *ld, struct config *cfg, const struct key *k,
-    const char *val)
+    char *val)
 {
 	int	 i;
 
@@ -390,7 +388,7 @@ parse_enum(struct loader *ld, struct config *cfg, const struct key *k,
 
 static int
 parse_group(struct loader *ld, struct config *cfg, const struct key *k,
-    const char *val)
+    char *val)
 {
 	size_t	 len = strlen(val);
 
@@ -461,32 +459,36 @@ parse_url(struct loader *ld, struct config *cfg, const struct key *k,
 	return set_copy(ld, cfg, k, val);
 }
 
+/*
+ * The types that are a run of one alphabet's characters, from the key's
+ * min to its max long (max 0: no upper bound; min == max: exactly that
+ * many). en and zh name the characters, after the count, in messages;
+ * other types have no row (chars NULL).
+ */
+static const struct alphabet {
+	const char	*chars, *en, *zh;
+} alphabets[KT__MAX] = {
+	[KT_HEX] = { "0123456789abcdefABCDEF",
+	    "hex digits", "位十六进制数字（0-9、a-f）" },
+	[KT_TOKEN] = { "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789_-",
+	    "characters of A-Z a-z 0-9 _ -", "个 A-Z a-z 0-9 _ - 字符" },
+};
+
 static int
-parse_hex(struct loader *ld, struct config *cfg, const struct key *k,
-    const char *val)
+parse_chars(struct loader *ld, struct config *cfg, const struct key *k,
+    char *val)
 {
+	const struct alphabet *a = &alphabets[k->type];
 	size_t	 len = strlen(val);
 
-	if (len != (size_t)k->min ||
-	    strspn(val, "0123456789abcdefABCDEF") != len) {
-		fail(ld, k->name, "must be %s%lld hex digits",
-		    (k->flags & KF_EMPTY) ? "empty or " : "", k->min);
-		return -1;
-	}
-	return set_copy(ld, cfg, k, val);
-}
-
-static int
-parse_token(struct loader *ld, struct config *cfg, const struct key *k,
-    const char *val)
-{
-	size_t	 len = strlen(val);
-
-	if (len < (size_t)k->min || strspn(val, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789_-") != len) {
-		fail(ld, k->name, "must be %sat least %lld characters of "
-		    "A-Z a-z 0-9 _ -", (k->flags & KF_EMPTY) ? "empty or " : "",
-		    k->min);
+	if (a->chars == NULL || len < (size_t)k->min ||
+	    (k->max > 0 && len > (size_t)k->max) ||
+	    strspn(val, a->chars) != len) {
+		fail(ld, k->name, "must be %s%s%lld %s",
+		    (k->flags & KF_EMPTY) ? "empty or " : "",
+		    k->min == k->max ? "" : "at least ", k->min,
+		    a->chars != NULL ? a->en : "characters");
 		return -1;
 	}
 	return set_copy(ld, cfg, k, val);
@@ -499,7 +501,7 @@ static const char *const recipe_placeholders[] = {
 
 static int
 parse_recipe(struct loader *ld, struct config *cfg, const struct key *k,
-    const char *val)
+    char *val)
 {
 	const char	*p, *close, *open;
 	size_t		 len;
@@ -544,7 +546,7 @@ parse_recipe(struct loader *ld, struct config *cfg, const struct key *k,
  * endpoint splits on ' ' alone. */
 static int
 parse_addrs(struct loader *ld, struct config *cfg, const struct key *k,
-    const char *val)
+    char *val)
 {
 	static const char	 seps[] = " \t,";
 	unsigned char		 bin[sizeof(struct in6_addr)];
@@ -610,6 +612,43 @@ parse_database(struct loader *ld, struct config *cfg, const struct key *k,
 	return set_copy(ld, cfg, k, val);
 }
 
+static int
+parse_string(struct loader *ld, struct config *cfg, const struct key *k,
+    char *val)
+{
+	return set_copy(ld, cfg, k, val);
+}
+
+static int
+parse_path(struct loader *ld, struct config *cfg, const struct key *k,
+    char *val)
+{
+	if (val[0] == '\0') {
+		fail(ld, k->name, "must not be empty");
+		return -1;
+	}
+	return set_copy(ld, cfg, k, val);
+}
+
+/* Each type's parser: it checks val (writable) for key k and stores it in
+ * cfg; 0, or -1 with the message in ld. */
+static int (*const parsers[KT__MAX])(struct loader *, struct config *,
+    const struct key *, char *) = {
+	[KT_STRING] = parse_string,
+	[KT_PATH] = parse_path,
+	[KT_GROUP] = parse_group,
+	[KT_INT] = parse_integer,
+	[KT_LONG] = parse_integer,
+	[KT_LLONG] = parse_integer,
+	[KT_ENUM] = parse_enum,
+	[KT_URL] = parse_url,
+	[KT_HEX] = parse_chars,
+	[KT_RECIPE] = parse_recipe,
+	[KT_ADDRS] = parse_addrs,
+	[KT_TOKEN] = parse_chars,
+	[KT_DATABASE] = parse_database,
+};
+
 /* Check val for key k and store it in cfg. val is writable. */
 static int
 set_value(struct loader *ld, struct config *cfg, const struct key *k,
@@ -618,38 +657,11 @@ set_value(struct loader *ld, struct config *cfg, const struct key *k,
 	/* KF_EMPTY: "" is valid whatever the type's own rule. */
 	if (val[0] == '\0' && (k->flags & KF_EMPTY))
 		return set_copy(ld, cfg, k, val);
-	switch (k->type) {
-	case KT_STRING:
-		return set_copy(ld, cfg, k, val);
-	case KT_PATH:
-		if (val[0] == '\0') {
-			fail(ld, k->name, "must not be empty");
-			return -1;
-		}
-		return set_copy(ld, cfg, k, val);
-	case KT_DATABASE:
-		return parse_database(ld, cfg, k, val);
-	case KT_GROUP:
-		return parse_group(ld, cfg, k, val);
-	case KT_INT:
-	case KT_LONG:
-	case KT_LLONG:
-		return parse_integer(ld, cfg, k, val);
-	case KT_ENUM:
-		return parse_enum(ld, cfg, k, val);
-	case KT_URL:
-		return parse_url(ld, cfg, k, val);
-	case KT_HEX:
-		return parse_hex(ld, cfg, k, val);
-	case KT_RECIPE:
-		return parse_recipe(ld, cfg, k, val);
-	case KT_ADDRS:
-		return parse_addrs(ld, cfg, k, val);
-	case KT_TOKEN:
-		return parse_token(ld, cfg, k, val);
+	if ((unsigned)k->type >= KT__MAX || parsers[k->type] == NULL) {
+		fail(ld, k->name, "internal error: no parser for the key's type");
+		return -1;
 	}
-	fail(ld, k->name, "internal error: no parser for the key's type");
-	return -1;
+	return parsers[k->type](ld, cfg, k, val);
 }
 
 /* systemd names the folders it made for the service (StateDirectory=,
@@ -1114,6 +1126,7 @@ config_key_bounds(const char *name, long long *min, long long *max)
 static void
 rule_zh(const struct key *k, char *buf, size_t bufsz)
 {
+	const struct alphabet *a;
 	size_t	 i, len;
 	int	 empty = (k->flags & KF_EMPTY) != 0;
 
@@ -1134,8 +1147,12 @@ rule_zh(const struct key *k, char *buf, size_t bufsz)
 		    "的地址，不含 ? 或 #，末尾不带 /%s", empty ? "；或留空" : "");
 		return;
 	case KT_HEX:
-		snprintf(buf, bufsz, "须为 %lld 位十六进制数字（0-9、a-f）%s",
-		    k->min, empty ? "；或留空" : "");
+	case KT_TOKEN:
+		if ((a = &alphabets[k->type])->chars == NULL)
+			break;
+		snprintf(buf, bufsz, "须为%s %lld %s%s",
+		    k->min == k->max ? "" : "至少", k->min, a->zh,
+		    empty ? "；或留空" : "");
 		return;
 	case KT_RECIPE:
 		snprintf(buf, bufsz, "不能为空；只能含有占位符 {orgCode} "
@@ -1144,10 +1161,6 @@ rule_zh(const struct key *k, char *buf, size_t bufsz)
 	case KT_ADDRS:
 		snprintf(buf, bufsz, "须为 IPv4 或 IPv6 地址，以空格或逗号分隔；"
 		    "留空表示不限");
-		return;
-	case KT_TOKEN:
-		snprintf(buf, bufsz, "须为至少 %lld 个 A-Z a-z 0-9 _ - 字符%s",
-		    k->min, empty ? "；或留空" : "");
 		return;
 	case KT_PATH:
 		snprintf(buf, bufsz, "不能为空");
@@ -1161,6 +1174,7 @@ rule_zh(const struct key *k, char *buf, size_t bufsz)
 		    "以字母或 _ 开头，至多 32 个字符");
 		return;
 	case KT_STRING:
+	case KT__MAX:
 		break;
 	}
 	snprintf(buf, bufsz, "取值无效");

@@ -621,7 +621,22 @@ static const struct {
 	{ "org_code", "\xff", NULL, "org_code: is not valid UTF-8",
 	    "不是有效的 UTF-8 文本" },
 	{ "no_such_key", "1", NULL, "unknown key \"no_such_key\"",
-	    "没有这个配置项" },
+	    "没有这个配置项" },	/* The two alphabets' keys (one parser): whole messages. */
+	{ "phone_key", "00112233445566778899AABBCCDDEEFF0", NULL,
+	    "phone_key: must be empty or 32 hex digits",
+	    "须为 32 位十六进制数字（0-9、a-f）；或留空" },
+	{ "phone_key", "00112233445566778899AABBCCDDEEFG", NULL,
+	    "phone_key: must be empty or 32 hex digits",
+	    "须为 32 位十六进制数字（0-9、a-f）；或留空" },
+	{ "callback_token", "0123456789abcdef_-XYZ", "0123456789abcdef_-XYZ",
+	    "", "" },
+	{ "callback_token", "0123456789abcde", NULL,
+	    "callback_token: must be empty or at least 16 characters of "
+	    "A-Z a-z 0-9 _ -", "须为至少 16 个 A-Z a-z 0-9 _ - 字符；或留空" },
+	{ "callback_token", "0123456789abcdef.", NULL,
+	    "callback_token: must be empty or at least 16 characters of "
+	    "A-Z a-z 0-9 _ -", "须为至少 16 个 A-Z a-z 0-9 _ - 字符；或留空" },
+	{ "socket", "", NULL, "socket: must not be empty", "不能为空" },
 };
 #define NSETS	(sizeof(sets) / sizeof(sets[0]))
 
