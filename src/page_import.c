@@ -156,23 +156,37 @@ fill_read(struct tdict *body, const struct import *im, const cJSON *sheets)
 	}
 }
 
+/* One of the first rows of the list as stored (head_rows: {"line": n,
+ * "text": "..."}): its line in *line and its text with the digits masked,
+ * which the caller frees; NULL for an element that is not such a row (or
+ * out of memory), which the caller skips. */
+static char *
+head_row(const cJSON *v, long long *line)
+{
+	const cJSON	*text = cJSON_GetObjectItem(v, "text");
+	const cJSON	*at = cJSON_GetObjectItem(v, "line");
+
+	if (!cJSON_IsString(text) || !cJSON_IsNumber(at))
+		return NULL;
+	*line = (long long)at->valuedouble;
+	return mask_digits(text->valuestring);
+}
+
 /* No phone column was found: the first rows, for the operator to see
  * where the header and the phones are. */
 static void
 fill_no_phone(struct tdict *body, const cJSON *head)
 {
-	const cJSON	*v, *text, *line;
+	const cJSON	*v;
 	struct tdict	*np = tdict_add_section(body, "NO_PHONE"), *s;
 	char		*shown;
+	long long	 line;
 
 	cJSON_ArrayForEach(v, head) {
-		text = cJSON_GetObjectItem(v, "text");
-		line = cJSON_GetObjectItem(v, "line");
-		if (!cJSON_IsString(text) || !cJSON_IsNumber(line) ||
-		    (shown = mask_digits(text->valuestring)) == NULL)
+		if ((shown = head_row(v, &line)) == NULL)
 			continue;
 		s = tdict_add_section(np, "HEAD_ROW");
-		tdict_set_int(s, "HEAD_LINE", (long long)line->valuedouble);
+		tdict_set_int(s, "HEAD_LINE", line);
 		tdict_set(s, "HEAD_TEXT", shown);
 		free(shown);
 	}
@@ -184,10 +198,11 @@ static void
 fill_choice_forms(struct tdict *body, const struct import *im,
     const cJSON *sheets, const cJSON *head, const char *csrf)
 {
-	const cJSON	*v, *text, *line;
+	const cJSON	*v;
 	struct tdict	*f, *form, *s;
 	char		 label[400], *shown;
 	size_t		 n;
+	long long	 line;
 	int		 i = 0;
 
 	f = tdict_add_section(body, "CHOICES");
@@ -211,20 +226,16 @@ fill_choice_forms(struct tdict *body, const struct import *im,
 	if (im->header_line == 0)
 		tdict_show(s, "OPT_SELECTED");
 	cJSON_ArrayForEach(v, head) {
-		text = cJSON_GetObjectItem(v, "text");
-		line = cJSON_GetObjectItem(v, "line");
-		if (!cJSON_IsString(text) || !cJSON_IsNumber(line) ||
-		    (shown = mask_digits(text->valuestring)) == NULL)
+		if ((shown = head_row(v, &line)) == NULL)
 			continue;
 		n = utf8_prefix(shown, strlen(shown), HEAD_OPT_CHARS);
-		snprintf(label, sizeof(label), "第 %lld 行：%.*s%s",
-		    (long long)line->valuedouble, (int)n, shown,
-		    shown[n] != '\0' ? "…" : "");
+		snprintf(label, sizeof(label), "第 %lld 行：%.*s%s", line,
+		    (int)n, shown, shown[n] != '\0' ? "…" : "");
 		free(shown);
 		s = tdict_add_section(f, "HEADER_OPT");
-		tdict_set_int(s, "OPT_VALUE", (long long)line->valuedouble);
+		tdict_set_int(s, "OPT_VALUE", line);
 		tdict_set(s, "OPT_LABEL", label);
-		if ((long)line->valuedouble == im->header_line)
+		if ((long)line == im->header_line)
 			tdict_show(s, "OPT_SELECTED");
 	}
 }
