@@ -41,7 +41,10 @@ role_parse(const char *s)
 	return ROLE_NONE;
 }
 
-/* The row of r, or NULL for ROLE_NONE or a mix of roles. */
+/* What ROLE_NONE or a mix of roles reads as: named, with no label. */
+static const struct role_row no_role = { ROLE_NONE, "none", "" };
+
+/* The row of r, never NULL. */
 static const struct role_row *
 role_row(enum role r)
 {
@@ -50,23 +53,19 @@ role_row(enum role r)
 	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (roles[i].role == r)
 			return &roles[i];
-	return NULL;
+	return &no_role;
 }
 
 const char *
 role_name(enum role r)
 {
-	const struct role_row *row = role_row(r);
-
-	return row != NULL ? row->name : "none";
+	return role_row(r)->name;
 }
 
 const char *
 role_label(enum role r)
 {
-	const struct role_row *row = role_row(r);
-
-	return row != NULL ? row->label : "";
+	return role_row(r)->label;
 }
 
 void
