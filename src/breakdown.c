@@ -21,15 +21,11 @@ add_batch(void *arg, const struct batch_figures *f)
 		b->rows = grown;
 		b->cap = cap;
 	}
+	/* What every batch has; the rest stays zero until a push says. */
 	row = &b->rows[b->n++];
-	memset(row, 0, sizeof(*row));
-	row->batch_id = f->batch_id;
-	row->seq = f->seq;
-	row->state = f->state;
-	row->rows = f->rows;
-	row->sent_at = f->sent_at;
-	row->pushed = f->pushed;
-	row->pushes = f->pushes;
+	*row = (struct bd_row){ .batch_id = f->batch_id, .seq = f->seq,
+	    .state = f->state, .rows = f->rows, .sent_at = f->sent_at,
+	    .pushed = f->pushed, .pushes = f->pushes };
 	if (f->state == BATCH_SENT)
 		b->sent_rows += row->rows;
 	if (!row->pushed)
