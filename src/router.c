@@ -44,6 +44,22 @@
 
 #define STAFF	(ROLE_ADMIN | ROLE_OPERATOR)
 
+/* The routes on one kind of object share its head and, mostly, who reads
+ * or acts on it and how: each of those is said once, here. An act is a
+ * POST; a read a GET unless it says otherwise. */
+#define USER_ACT(tail, handler)						\
+	ID_PAGE("/users/", OBJ_USER, tail, NEED_ACT, M_POST, ROLE_ADMIN, 0,	\
+	    handler)
+#define TASK_READ(tail, handler)						\
+	ID_PAGE("/tasks/", OBJ_TASK, tail, NEED_READ, M_GET, ROLE_ANY, 0,	\
+	    handler)
+#define IMPORT_READ(tail, methods, flags, handler)			\
+	ID_PAGE("/imports/", OBJ_IMPORT, tail, NEED_READ, methods, ROLE_ANY,	\
+	    flags, handler)
+#define IMPORT_ACT(tail, handler)					\
+	ID_PAGE("/imports/", OBJ_IMPORT, tail, NEED_ACT, M_POST, STAFF, 0,	\
+	    handler)
+
 /*
  * Every route. The role is checked first (403, audited as
  * permission.denied, reason "role"); then, for a route with an id, the
@@ -54,6 +70,7 @@
  * their own tasks, batches and previews; a preview and its error report
  * are read only by its uploader, administrators and auditors; auditors
  * never act; pushes are the administrators'. Handlers check no owner.
+ * `dialdesk routes` prints every row with its macros expanded.
  */
 static const struct route routes[] = {
 	PAGE("/login", M_GET | M_POST, ROLE_ANY, ROUTE_ANON, page_login),
@@ -69,31 +86,22 @@ static const struct route routes[] = {
 	PAGE("/users", M_GET | M_POST, ROLE_ADMIN, 0, page_users),
 	ID_PAGE("/users/", OBJ_USER, "", NEED_READ,
 	    M_GET, ROLE_ADMIN, 0, page_user),
-	ID_PAGE("/users/", OBJ_USER, "/role", NEED_ACT,
-	    M_POST, ROLE_ADMIN, 0, page_user_role),
-	ID_PAGE("/users/", OBJ_USER, "/state", NEED_ACT,
-	    M_POST, ROLE_ADMIN, 0, page_user_state),
-	ID_PAGE("/users/", OBJ_USER, "/password", NEED_ACT,
-	    M_POST, ROLE_ADMIN, 0, page_user_password),
-	ID_PAGE("/users/", OBJ_USER, "/sessions", NEED_ACT,
-	    M_POST, ROLE_ADMIN, 0, page_user_sessions),
-	ID_PAGE("/users/", OBJ_USER, "/vendor-login", NEED_ACT,
-	    M_POST, ROLE_ADMIN, 0, page_user_vendor_login),
-	ID_PAGE("/users/", OBJ_USER, "/phones", NEED_ACT,
-	    M_POST, ROLE_ADMIN, 0, page_user_phones),
+	USER_ACT("/role", page_user_role),
+	USER_ACT("/state", page_user_state),
+	USER_ACT("/password", page_user_password),
+	USER_ACT("/sessions", page_user_sessions),
+	USER_ACT("/vendor-login", page_user_vendor_login),
+	USER_ACT("/phones", page_user_phones),
 	PAGE("/", M_GET, ROLE_ANY, 0, page_home),
 	PAGE("/audit", M_GET, ROLE_ADMIN | ROLE_AUDITOR, 0, page_audit),
 	PAGE("/tasks", M_GET, ROLE_ANY, 0, page_tasks),
 	PAGE("/tasks.csv", M_GET, ROLE_ANY, 0, page_tasks_export),
 	PAGE("/tasks.xlsx", M_GET, ROLE_ANY, 0, page_tasks_export),
-	ID_PAGE("/tasks/", OBJ_TASK, "/breakdown.csv", NEED_READ,
-	    M_GET, ROLE_ANY, 0, page_breakdown_export),
-	ID_PAGE("/tasks/", OBJ_TASK, "/breakdown.xlsx", NEED_READ,
-	    M_GET, ROLE_ANY, 0, page_breakdown_export),
+	TASK_READ("/breakdown.csv", page_breakdown_export),
+	TASK_READ("/breakdown.xlsx", page_breakdown_export),
 	PAGE("/tasks/new", M_GET | M_POST, STAFF, ROUTE_UPLOAD,
 	    page_task_new),
-	ID_PAGE("/tasks/", OBJ_TASK, "", NEED_READ,
-	    M_GET, ROLE_ANY, 0, page_task),
+	TASK_READ("", page_task),
 	ID_PAGE("/tasks/", OBJ_TASK, "/cancel", NEED_ACT,
 	    M_POST, STAFF, 0, page_task_cancel),
 	ID_PAGE("/batches/", OBJ_BATCH, "/resend", NEED_ACT,
@@ -107,21 +115,15 @@ static const struct route routes[] = {
 	PAGE("/settings", M_POST, ROLE_ADMIN, 0, page_settings_save),
 	PAGE("/settings/preview", M_GET, ROLE_ADMIN, 0,
 	    page_settings_preview),
-	ID_PAGE("/imports/", OBJ_IMPORT, "", NEED_READ,
-	    M_GET, ROLE_ANY, 0, page_import),
-	ID_PAGE("/imports/", OBJ_IMPORT, "/errors.csv", NEED_READ,
-	    M_GET, ROLE_ANY, 0, page_import_errors),
+	IMPORT_READ("", M_GET, 0, page_import),
+	IMPORT_READ("/errors.csv", M_GET, 0, page_import_errors),
 	/* The same two with whole numbers: a POST with a reason, audited. */
-	ID_PAGE("/imports/", OBJ_IMPORT, "/reveal", NEED_READ,
-	    M_POST, ROLE_ANY, ROUTE_FULL_PHONES, page_import_reveal),
-	ID_PAGE("/imports/", OBJ_IMPORT, "/errors-full.csv", NEED_READ,
-	    M_POST, ROLE_ANY, ROUTE_FULL_PHONES, page_import_errors_full),
-	ID_PAGE("/imports/", OBJ_IMPORT, "/confirm", NEED_ACT,
-	    M_POST, STAFF, 0, page_import_confirm),
-	ID_PAGE("/imports/", OBJ_IMPORT, "/cancel", NEED_ACT,
-	    M_POST, STAFF, 0, page_import_cancel),
-	ID_PAGE("/imports/", OBJ_IMPORT, "/mapping", NEED_ACT,
-	    M_POST, STAFF, 0, page_import_mapping),
+	IMPORT_READ("/reveal", M_POST, ROUTE_FULL_PHONES, page_import_reveal),
+	IMPORT_READ("/errors-full.csv", M_POST, ROUTE_FULL_PHONES,
+	    page_import_errors_full),
+	IMPORT_ACT("/confirm", page_import_confirm),
+	IMPORT_ACT("/cancel", page_import_cancel),
+	IMPORT_ACT("/mapping", page_import_mapping),
 	/* Monitoring, not people: nothing secret; /metrics checks the
 	 * address against metrics_allow itself. No form, so no CSRF. */
 	PAGE("/healthz", M_GET, ROLE_ANY, ROUTE_ANON | ROUTE_RAW, page_healthz),
