@@ -84,18 +84,23 @@ text_ok(const struct kpair *p, size_t maxbytes)
 	    utf8_valid(p->val, p->valsz);
 }
 
+#define LOWER	"abcdefghijklmnopqrstuvwxyz"
+#define UPPER	"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define DIGITS	"0123456789"
+
+/* 1 to maxbytes of the characters of set (text_ok: no NUL inside, so
+ * strspn sees all of it). */
+static int
+chars_ok(const struct kpair *p, size_t maxbytes, const char *set)
+{
+	return text_ok(p, maxbytes) && p->valsz > 0 &&
+	    strspn(p->val, set) == p->valsz;
+}
+
 int
 valid_token(struct kpair *p)
 {
-	size_t	 i;
-
-	if (!text_ok(p, 64) || p->valsz != 64)
-		return 0;
-	for (i = 0; i < 64; i++)
-		if (!((p->val[i] >= '0' && p->val[i] <= '9') ||
-		    (p->val[i] >= 'a' && p->val[i] <= 'f')))
-			return 0;
-	return 1;
+	return chars_ok(p, 64, DIGITS "abcdef") && p->valsz == 64;
 }
 
 int
@@ -159,11 +164,19 @@ parse_int(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)
 	return 1;
 }
 
+/* A whole number from min to max, of at most maxbytes digits, into
+ * parsed. */
+static int
+int_ok(struct kpair *p, size_t maxbytes, int64_t min, int64_t max)
+{
+	return text_ok(p, maxbytes) &&
+	    parse_int(p->val, p->valsz, min, max, &p->parsed);
+}
+
 int
 valid_page(struct kpair *p)
 {
-	return text_ok(p, 18) &&
-	    parse_int(p->val, p->valsz, 1, 1000000, &p->parsed);
+	return int_ok(p, 18, 1, 1000000);
 }
 
 int
@@ -183,15 +196,7 @@ valid_line(struct kpair *p)
 int
 valid_action(struct kpair *p)
 {
-	size_t	 i;
-
-	if (!text_ok(p, 64) || p->valsz == 0)
-		return 0;
-	for (i = 0; i < p->valsz; i++)
-		if (!((p->val[i] >= 'a' && p->val[i] <= 'z') ||
-		    p->val[i] == '.' || p->val[i] == '_'))
-			return 0;
-	return 1;
+	return chars_ok(p, 64, LOWER "._");
 }
 
 int
@@ -289,17 +294,7 @@ valid_sms_title(struct kpair *p)
 int
 valid_vendor_id(struct kpair *p)
 {
-	size_t	 i;
-
-	if (!text_ok(p, 64) || p->valsz == 0)
-		return 0;
-	for (i = 0; i < p->valsz; i++)
-		if (!((p->val[i] >= 'a' && p->val[i] <= 'z') ||
-		    (p->val[i] >= 'A' && p->val[i] <= 'Z') ||
-		    (p->val[i] >= '0' && p->val[i] <= '9') ||
-		    strchr("_.:-", p->val[i]) != NULL))
-			return 0;
-	return 1;
+	return chars_ok(p, 64, LOWER UPPER DIGITS "_.:-");
 }
 
 int
@@ -375,8 +370,7 @@ valid_task_state(struct kpair *p)
 int
 valid_id(struct kpair *p)
 {
-	return text_ok(p, 16) &&
-	    parse_int(p->val, p->valsz, 1, (int64_t)1 << 53, &p->parsed);
+	return int_ok(p, 16, 1, (int64_t)1 << 53);
 }
 
 int
@@ -410,15 +404,13 @@ valid_reason(struct kpair *p)
 int
 valid_sheet(struct kpair *p)
 {
-	return text_ok(p, 4) && parse_int(p->val, p->valsz, 0, 4095,
-	    &p->parsed);
+	return int_ok(p, 4, 0, 4095);
 }
 
 int
 valid_header_row(struct kpair *p)
 {
-	return text_ok(p, 7) && parse_int(p->val, p->valsz, 0, 1048576,
-	    &p->parsed);
+	return int_ok(p, 7, 0, 1048576);
 }
 
 int
@@ -441,8 +433,7 @@ valid_dup_scope(struct kpair *p)
 int
 valid_dup_days(struct kpair *p)
 {
-	return text_ok(p, 3) &&
-	    parse_int(p->val, p->valsz, 1, 365, &p->parsed);
+	return int_ok(p, 3, 1, 365);
 }
 
 int

@@ -22,6 +22,23 @@ struct vcase {
 #define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 static const struct vcase cases[] = {
+	/* The character-class validators (one strspn each): a NUL inside
+	 * the value, a character just outside the class, the empty value. */
+	{ valid_token, "0123456789abcdef0123456789abcdef\0"
+	    "123456789abcdef0123456789abcdef", 64, 0, 0 },
+	{ valid_vendor_id, "Task_1.a:b-Z9", 0, 1, 0 },
+	{ valid_vendor_id, "a b", 0, 0, 0 },
+	{ valid_vendor_id, "a/b", 0, 0, 0 },
+	{ valid_vendor_id, "a\0b", 3, 0, 0 },
+	{ valid_vendor_id, "", 0, 0, 0 },
+	{ valid_vendor_id, "x0123456789012345678901234567890123456789012345678901234567890123", 0, 0, 0 },
+	{ valid_action, "task.cancel_all", 0, 1, 0 },
+	{ valid_action, "Task.cancel", 0, 0, 0 },
+	{ valid_action, "task-cancel", 0, 0, 0 },
+	{ valid_action, "a\0b", 3, 0, 0 },
+	{ valid_action, "", 0, 0, 0 },
+	{ valid_id, "9007199254740992", 0, 1, 9007199254740992LL },
+	{ valid_id, "9007199254740993", 0, 0, 0 },
 	{ valid_token, HEX64, 0, 1, 0 },
 	{ valid_token, "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", 0, 0, 0 },
 	{ valid_token, "abc", 0, 0, 0 },
