@@ -151,9 +151,11 @@ pg_translate(const char *sql)
 	char		*out, *o;
 	char		 quote = 0;
 	long		 n, top = 0;
+	size_t		 sz = strlen(sql) * 64 + 1;
+	int		 w;
 
 	/* Each ? grows to at most the LIMIT's CASE (64 bytes). */
-	if ((out = malloc(strlen(sql) * 64 + 1)) == NULL)
+	if ((out = malloc(sz)) == NULL)
 		return NULL;
 	for (p = sql, o = out; *p != '\0'; p++) {
 		if (quote != 0) {
@@ -181,13 +183,83 @@ pg_translate(const char *sql)
 			top = n;
 		/* SQLite takes a negative LIMIT for none, PostgreSQL NULL */
 		if (o - out >= 6 && strncmp(o - 6, "LIMIT ", 6) == 0)
-			o += sprintf(o, "CASE WHEN $%ld::bigint < 0 THEN NULL "
-			    "ELSE $%ld::bigint END", n, n);
+			w = snprintf(o, sz - (size_t)(o - out), "CASE WHEN "
+			    "$%ld::bigint < 0 THEN NULL ELSE $%ld::bigint END",
+			    n, n);
 		else
-			o += sprintf(o, "$%ld", n);
+			w = snprintf(o, sz - (size_t)(o - out), "$%ld", n);
+		if (w < 0 || (size_t)w >= sz - (size_t)(o - out)) {
+			free(out);
+			return NULL;
+		}
+		o += w;
 	}
 	*o = '\0';
 	return out;
+}
+
+/*
+ * Every integer the store binds is 64-bit (DB_INT), but PostgreSQL infers
+ * a parameter's type from its first use: `?1 = 0` makes it int4, and a
+ * time past 2038 then fails ("out of range for type integer"). A statement
+ * with such a parameter is prepared again with it int8; one that int8
+ * does not fit (a function taking int4 only) keeps the inferred types,
+ * which the check at start would have shown. 0, or -1 logged.
+ */
+#define PG_OID_INT4	23
+#define PG_OID_INT8	20
+
+static int
+pg_widen(struct pg *pg, const char *name, int s)
+{
+	PGresult	*res, *again;
+	Oid		*types;
+	char		 dealloc[48];
+	int		 i, n, wide = 0, ok;
+
+	res = PQdescribePrepared(pg->conn, name);
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		log_pg("describe", res != NULL ? PQresultErrorMessage(res) :
+		    PQerrorMessage(pg->conn));
+		PQclear(res);
+		return -1;
+	}
+	n = PQnparams(res);
+	if ((types = calloc((size_t)n + 1, sizeof(*types))) == NULL) {
+		PQclear(res);
+		log_err("db: out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		types[i] = PQparamtype(res, i);
+		if (types[i] == PG_OID_INT4) {
+			types[i] = PG_OID_INT8;
+			wide = 1;
+		}
+	}
+	PQclear(res);
+	ok = 1;
+	if (wide) {
+		snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", name);
+		if (pg_command(pg, dealloc, NULL, 0) == -1)
+			ok = 0;
+		again = ok ? PQprepare(pg->conn, name, pg->sql[s], n, types) :
+		    NULL;
+		if (ok && (again == NULL ||
+		    PQresultStatus(again) != PGRES_COMMAND_OK)) {
+			PQclear(again);
+			again = PQprepare(pg->conn, name, pg->sql[s], 0, NULL);
+		}
+		ok = ok && again != NULL &&
+		    PQresultStatus(again) == PGRES_COMMAND_OK;
+		if (!ok)
+			log_pg("prepare again", again != NULL ?
+			    PQresultErrorMessage(again) :
+			    PQerrorMessage(pg->conn));
+		PQclear(again);
+	}
+	free(types);
+	return ok ? 0 : -1;
 }
 
 int
@@ -206,6 +278,11 @@ pg_prepare(struct pg *pg, int s, const char *sql)
 	snprintf(name, sizeof(name), "s%d", s);
 	res = PQprepare(pg->conn, name, pg->sql[s], 0, NULL);
 	ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (ok && strchr(pg->sql[s], '$') != NULL) {
+		PQclear(res);
+		res = NULL;
+		ok = pg_widen(pg, name, s) == 0;
+	}
 	if (!ok) {
 		snprintf(what, sizeof(what), "cannot prepare statement %d", s);
 		log_pg(what, res != NULL ? PQresultErrorMessage(res) :
