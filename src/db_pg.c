@@ -21,6 +21,8 @@ struct pg {
 	char		*sql[STMT__MAX];	/* translated, once prepared */
 	int		 lock_ms;
 	int		 in_tx;		/* pg_begin() until commit/rollback */
+	int		 chain_locked;	/* the transaction has the audit lock */
+	int		 deferred;	/* statements sent, results not read */
 };
 
 int
@@ -327,6 +329,115 @@ pg_reconnect(struct pg *pg)
 	return pg_setup(pg);
 }
 
+/*
+ * Round trips saved inside a transaction. The audit chain's lock
+ * (STMT_AUDIT_LOCK, and STMT_PUSH_LINK_LOCK, the same key) is held until
+ * the transaction ends once taken, so it is asked for once: the
+ * committer's transaction of many pushes appends many entries. An audit
+ * entry's INSERT (STMT_AUDIT_INSERT) tells its caller nothing but whether
+ * it failed, so it is sent without waiting (libpq's pipeline mode) and
+ * its answer read with the next statement's, in that statement's round
+ * trip, or the COMMIT's: an entry that failed fails the statement after
+ * it, and the transaction, which its caller's commit then reports.
+ */
+static int
+pg_deferrable(const struct pg *pg, int s)
+{
+	return pg->in_tx && s == STMT_AUDIT_INSERT;
+}
+
+static int
+pg_lock_again(const struct pg *pg, int s)
+{
+	return pg->in_tx && pg->chain_locked &&
+	    (s == STMT_AUDIT_LOCK || s == STMT_PUSH_LINK_LOCK);
+}
+
+/* Why a statement failed: its result's message, the connection's, or
+ * (no message: pg_flush() had an earlier one) the one sent ahead. */
+static const char *
+pg_why(const struct pg *pg, const PGresult *res)
+{
+	const char	*m = res != NULL ? PQresultErrorMessage(res) :
+			    PQerrorMessage(pg->conn);
+
+	return m[0] != '\0' ? m : "not run: a statement sent ahead failed";
+}
+
+/* The answers of the statements deferred and then, when last, of the one
+ * sent after them: last's result (NULL when it or a deferred one failed,
+ * logged), or for no last a dummy that says whether all went well. The
+ * connection leaves pipeline mode. */
+static PGresult *
+pg_flush(struct pg *pg, int last)
+{
+	PGresult	*res, *out = NULL;
+	ExecStatusType	 st;
+	int		 i, sent, failed = 0, synced = 0;
+
+	/* Every answer is read, those after a failure too (aborted), up to
+	 * the sync's, or the connection is not ready for the next. */
+	sent = PQpipelineSync(pg->conn) == 1;
+	failed = !sent;
+	for (i = 0; sent && i < pg->deferred + last; i++)
+		while ((res = PQgetResult(pg->conn)) != NULL) {
+			st = PQresultStatus(res);
+			if (last && i == pg->deferred && out == NULL &&
+			    (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
+				out = res;
+				continue;
+			}
+			if (st == PGRES_FATAL_ERROR) {
+				log_pg("statement sent ahead",
+				    PQresultErrorMessage(res));
+				failed = 1;
+			} else if (st != PGRES_TUPLES_OK &&
+			    st != PGRES_COMMAND_OK)
+				failed = 1;
+			PQclear(res);
+		}
+	if ((res = PQgetResult(pg->conn)) != NULL &&
+	    PQresultStatus(res) == PGRES_PIPELINE_SYNC)
+		synced = 1;
+	PQclear(res);
+	if (!synced || PQexitPipelineMode(pg->conn) != 1) {
+		log_pg("pipeline", PQerrorMessage(pg->conn));
+		failed = 1;
+	}
+	pg->deferred = 0;
+	if (failed) {
+		PQclear(out);
+		return NULL;
+	}
+	return out != NULL ? out : PQmakeEmptyPGresult(pg->conn,
+	    PGRES_COMMAND_OK);
+}
+
+/* Statement s sent and its answer read, in one round trip with the
+ * answers of those deferred before it, or sent alone and deferred. */
+static PGresult *
+pg_send(struct pg *pg, int s, const char *name, int n,
+    const char *const *values, const int *lengths, const int *formats)
+{
+	int	 defer = pg_deferrable(pg, s);
+
+	if (!defer && pg->deferred == 0)
+		return PQexecPrepared(pg->conn, name, n, values, lengths,
+		    formats, 0);
+	if (PQpipelineStatus(pg->conn) == PQ_PIPELINE_OFF &&
+	    PQenterPipelineMode(pg->conn) != 1)
+		return NULL;
+	if (PQsendQueryPrepared(pg->conn, name, n, values, lengths, formats,
+	    0) != 1) {
+		PQclear(pg_flush(pg, 0));
+		return NULL;
+	}
+	if (!defer)
+		return pg_flush(pg, 1);
+	pg->deferred++;
+	return PQmakeEmptyPGresult(pg->conn, PGRES_COMMAND_OK);
+}
+
 /* Parameters held on the stack up to this many; a statement with more
  * (the import's 128-row INSERT binds 1,024) gets them from the heap. */
 #define PG_STACK_PARAMS	64
@@ -349,6 +460,8 @@ pg_exec(struct pg *pg, int s, const struct db_param *p)
 	ExecStatusType	 st;
 	int		 n, i, count;
 
+	if (pg_lock_again(pg, s))
+		return PQmakeEmptyPGresult(pg->conn, PGRES_TUPLES_OK);
 	if (pg_reconnect(pg) == -1)
 		return NULL;
 	if (pg->sql[s] == NULL && pg_prepare(pg, s, db_sql_pg((enum stmt)s)) ==
@@ -404,12 +517,14 @@ pg_exec(struct pg *pg, int s, const struct db_param *p)
 		}
 	}
 	snprintf(name, sizeof(name), "s%d", s);
-	res = PQexecPrepared(pg->conn, name, n, values, lengths, formats, 0);
+	res = pg_send(pg, s, name, n, values, lengths, formats);
 	st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st == PGRES_TUPLES_OK && (s == STMT_AUDIT_LOCK ||
+	    s == STMT_PUSH_LINK_LOCK))
+		pg->chain_locked = pg->in_tx;
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		snprintf(what, sizeof(what), "statement %d", s);
-		log_pg(what, res != NULL ? PQresultErrorMessage(res) :
-		    PQerrorMessage(pg->conn));
+		log_pg(what, pg_why(pg, res));
 		PQclear(res);
 		res = NULL;
 	}
@@ -438,6 +553,14 @@ pg_command(struct pg *pg, const char *sql, char *err, size_t errsz)
 		if (err != NULL)
 			snprintf(err, errsz, "%s", pg_error(pg));
 		return -1;
+	}
+	if (pg->deferred > 0) {
+		if ((res = pg_flush(pg, 0)) == NULL) {
+			if (err != NULL)
+				snprintf(err, errsz, "a statement before failed");
+			return -1;
+		}
+		PQclear(res);
 	}
 	res = PQexec(pg->conn, sql);
 	st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -494,6 +617,7 @@ pg_begin(struct pg *pg, int durable)
 			(void)pg_command(pg, "ROLLBACK", NULL, 0);
 	} else
 		pg->in_tx = 1;
+	pg->chain_locked = 0;
 	PQclear(res);
 	return rc;
 }
@@ -502,6 +626,9 @@ void
 pg_rollback(struct pg *pg)
 {
 	pg->in_tx = 0;
+	pg->chain_locked = 0;
+	if (pg->deferred > 0)
+		PQclear(pg_flush(pg, 0));
 	if (pg_in_transaction(pg))
 		(void)pg_command(pg, "ROLLBACK", NULL, 0);
 }
@@ -520,14 +647,22 @@ pg_commit(struct pg *pg)
 		return -1;
 	}
 	pg->in_tx = 0;
-	res = PQexec(pg->conn, "COMMIT");
+	pg->chain_locked = 0;
+	/* Deferred entries' answers come in the COMMIT's round trip. */
+	if (pg->deferred == 0)
+		res = PQexec(pg->conn, "COMMIT");
+	else if (PQsendQueryParams(pg->conn, "COMMIT", 0, NULL, NULL, NULL,
+	    NULL, 0) != 1) {
+		PQclear(pg_flush(pg, 0));
+		res = NULL;
+	} else
+		res = pg_flush(pg, 1);
 	ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK &&
 	    strcmp(PQcmdStatus(res), "COMMIT") == 0;
 	if (!ok)
 		log_pg("commit", res != NULL && PQresultStatus(res) ==
 		    PGRES_COMMAND_OK ? "the transaction had failed: rolled "
-		    "back" : res != NULL ? PQresultErrorMessage(res) :
-		    PQerrorMessage(pg->conn));
+		    "back" : pg_why(pg, res));
 	PQclear(res);
 	return ok ? 0 : -1;
 }
