@@ -94,17 +94,26 @@ pg_open(const char *uri, int lock_ms)
 	return pg;
 }
 
-void
-pg_close(struct pg *pg)
+/* The statements' texts, which also say which are prepared: none is. */
+static void
+pg_forget(struct pg *pg)
 {
 	size_t	 i;
 
-	if (pg == NULL)
-		return;
-	for (i = 0; i < STMT__MAX; i++)
+	for (i = 0; i < STMT__MAX; i++) {
 		free(pg->sql[i]);
-	PQfinish(pg->conn);
-	free(pg);
+		pg->sql[i] = NULL;
+	}
+}
+
+void
+pg_close(struct pg *pg)
+{
+	if (pg != NULL) {
+		pg_forget(pg);
+		PQfinish(pg->conn);
+		free(pg);
+	}
 }
 
 PGconn *
@@ -303,8 +312,6 @@ pg_prepare(struct pg *pg, int s, const char *sql)
 static int
 pg_reconnect(struct pg *pg)
 {
-	size_t	 i;
-
 	if (PQstatus(pg->conn) == CONNECTION_OK)
 		return 0;
 	/* Inside a transaction the rest of it must fail, not run on its
@@ -315,10 +322,7 @@ pg_reconnect(struct pg *pg)
 		return -1;
 	}
 	PQreset(pg->conn);
-	for (i = 0; i < STMT__MAX; i++) {
-		free(pg->sql[i]);
-		pg->sql[i] = NULL;
-	}
+	pg_forget(pg);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		log_pg("cannot connect to PostgreSQL again",
 		    PQerrorMessage(pg->conn));
