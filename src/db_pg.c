@@ -16,6 +16,8 @@
  * shares; they must differ. Locks are taken writers' first, then audit. */
 #define PG_WRITERS_LOCK	"7228348163217525"
 
+static PGresult	*pg_flush(struct pg *, int last);
+
 struct pg {
 	PGconn		*conn;
 	char		*sql[STMT__MAX];	/* translated, once prepared */
@@ -282,6 +284,12 @@ pg_prepare(struct pg *pg, int s, const char *sql)
 
 	if (pg->sql[s] != NULL)
 		return 0;
+	/* Prepared on first use: after the answers of those sent ahead. */
+	if (pg->deferred > 0) {
+		if ((res = pg_flush(pg, 0)) == NULL)
+			return -1;
+		PQclear(res);
+	}
 	if ((pg->sql[s] = pg_translate(sql)) == NULL) {
 		log_err("db: out of memory");
 		return -1;
@@ -342,12 +350,18 @@ pg_reconnect(struct pg *pg)
  * it failed, so it is sent without waiting (libpq's pipeline mode) and
  * its answer read with the next statement's, in that statement's round
  * trip, or the COMMIT's: an entry that failed fails the statement after
- * it, and the transaction, which its caller's commit then reports.
+ * it, and the transaction, which its caller's commit then reports. The
+ * import's rows (STMT_IMPORT_ROWS_PUT, 128 a statement) go the same way,
+ * so that the server stores them while the list is read; at most
+ * PG_DEFERRED_MAX wait, so that the answers never fill the socket.
  */
+#define PG_DEFERRED_MAX	64
+
 static int
 pg_deferrable(const struct pg *pg, int s)
 {
-	return pg->in_tx && s == STMT_AUDIT_INSERT;
+	return pg->in_tx && (s == STMT_AUDIT_INSERT ||
+	    s == STMT_IMPORT_ROWS_PUT);
 }
 
 static int
@@ -438,7 +452,8 @@ pg_send(struct pg *pg, int s, const char *name, int n,
 	}
 	if (!defer)
 		return pg_flush(pg, 1);
-	pg->deferred++;
+	if (++pg->deferred >= PG_DEFERRED_MAX)
+		return pg_flush(pg, 0);
 	return PQmakeEmptyPGresult(pg->conn, PGRES_COMMAND_OK);
 }
 
