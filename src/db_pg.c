@@ -121,6 +121,11 @@ pg_close(struct pg *pg)
 PGconn *
 pg_conn(struct pg *pg)
 {
+	/* Whoever uses the connection itself finds it out of pipeline mode;
+	 * a statement sent ahead that failed has failed the transaction,
+	 * which its commit reports. */
+	if (pg->deferred > 0)
+		PQclear(pg_flush(pg, 0));
 	return pg->conn;
 }
 
