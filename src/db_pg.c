@@ -16,11 +16,15 @@
  * shares; they must differ. Locks are taken writers' first, then audit. */
 #define PG_WRITERS_LOCK	"7228348163217525"
 
+static PGresult	*pg_flush(struct pg *, int last);
+
 struct pg {
 	PGconn		*conn;
 	char		*sql[STMT__MAX];	/* translated, once prepared */
 	int		 lock_ms;
 	int		 in_tx;		/* pg_begin() until commit/rollback */
+	int		 chain_locked;	/* the transaction has the audit lock */
+	int		 deferred;	/* statements sent, results not read */
 };
 
 int
@@ -92,22 +96,36 @@ pg_open(const char *uri, int lock_ms)
 	return pg;
 }
 
-void
-pg_close(struct pg *pg)
+/* The statements' texts, which also say which are prepared: none is. */
+static void
+pg_forget(struct pg *pg)
 {
 	size_t	 i;
 
-	if (pg == NULL)
-		return;
-	for (i = 0; i < STMT__MAX; i++)
+	for (i = 0; i < STMT__MAX; i++) {
 		free(pg->sql[i]);
-	PQfinish(pg->conn);
-	free(pg);
+		pg->sql[i] = NULL;
+	}
+}
+
+void
+pg_close(struct pg *pg)
+{
+	if (pg != NULL) {
+		pg_forget(pg);
+		PQfinish(pg->conn);
+		free(pg);
+	}
 }
 
 PGconn *
 pg_conn(struct pg *pg)
 {
+	/* Whoever uses the connection itself finds it out of pipeline mode;
+	 * a statement sent ahead that failed has failed the transaction,
+	 * which its commit reports. */
+	if (pg->deferred > 0)
+		PQclear(pg_flush(pg, 0));
 	return pg->conn;
 }
 
@@ -151,9 +169,11 @@ pg_translate(const char *sql)
 	char		*out, *o;
 	char		 quote = 0;
 	long		 n, top = 0;
+	size_t		 sz = strlen(sql) * 64 + 1;
+	int		 w;
 
 	/* Each ? grows to at most the LIMIT's CASE (64 bytes). */
-	if ((out = malloc(strlen(sql) * 64 + 1)) == NULL)
+	if ((out = malloc(sz)) == NULL)
 		return NULL;
 	for (p = sql, o = out; *p != '\0'; p++) {
 		if (quote != 0) {
@@ -181,13 +201,83 @@ pg_translate(const char *sql)
 			top = n;
 		/* SQLite takes a negative LIMIT for none, PostgreSQL NULL */
 		if (o - out >= 6 && strncmp(o - 6, "LIMIT ", 6) == 0)
-			o += sprintf(o, "CASE WHEN $%ld::bigint < 0 THEN NULL "
-			    "ELSE $%ld::bigint END", n, n);
+			w = snprintf(o, sz - (size_t)(o - out), "CASE WHEN "
+			    "$%ld::bigint < 0 THEN NULL ELSE $%ld::bigint END",
+			    n, n);
 		else
-			o += sprintf(o, "$%ld", n);
+			w = snprintf(o, sz - (size_t)(o - out), "$%ld", n);
+		if (w < 0 || (size_t)w >= sz - (size_t)(o - out)) {
+			free(out);
+			return NULL;
+		}
+		o += w;
 	}
 	*o = '\0';
 	return out;
+}
+
+/*
+ * Every integer the store binds is 64-bit (DB_INT), but PostgreSQL infers
+ * a parameter's type from its first use: `?1 = 0` makes it int4, and a
+ * time past 2038 then fails ("out of range for type integer"). A statement
+ * with such a parameter is prepared again with it int8; one that int8
+ * does not fit (a function taking int4 only) keeps the inferred types,
+ * which the check at start would have shown. 0, or -1 logged.
+ */
+#define PG_OID_INT4	23
+#define PG_OID_INT8	20
+
+static int
+pg_widen(struct pg *pg, const char *name, int s)
+{
+	PGresult	*res, *again;
+	Oid		*types;
+	char		 dealloc[48];
+	int		 i, n, wide = 0, ok;
+
+	res = PQdescribePrepared(pg->conn, name);
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		log_pg("describe", res != NULL ? PQresultErrorMessage(res) :
+		    PQerrorMessage(pg->conn));
+		PQclear(res);
+		return -1;
+	}
+	n = PQnparams(res);
+	if ((types = calloc((size_t)n + 1, sizeof(*types))) == NULL) {
+		PQclear(res);
+		log_err("db: out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		types[i] = PQparamtype(res, i);
+		if (types[i] == PG_OID_INT4) {
+			types[i] = PG_OID_INT8;
+			wide = 1;
+		}
+	}
+	PQclear(res);
+	ok = 1;
+	if (wide) {
+		snprintf(dealloc, sizeof(dealloc), "DEALLOCATE %s", name);
+		if (pg_command(pg, dealloc, NULL, 0) == -1)
+			ok = 0;
+		again = ok ? PQprepare(pg->conn, name, pg->sql[s], n, types) :
+		    NULL;
+		if (ok && (again == NULL ||
+		    PQresultStatus(again) != PGRES_COMMAND_OK)) {
+			PQclear(again);
+			again = PQprepare(pg->conn, name, pg->sql[s], 0, NULL);
+		}
+		ok = ok && again != NULL &&
+		    PQresultStatus(again) == PGRES_COMMAND_OK;
+		if (!ok)
+			log_pg("prepare again", again != NULL ?
+			    PQresultErrorMessage(again) :
+			    PQerrorMessage(pg->conn));
+		PQclear(again);
+	}
+	free(types);
+	return ok ? 0 : -1;
 }
 
 int
@@ -199,6 +289,12 @@ pg_prepare(struct pg *pg, int s, const char *sql)
 
 	if (pg->sql[s] != NULL)
 		return 0;
+	/* Prepared on first use: after the answers of those sent ahead. */
+	if (pg->deferred > 0) {
+		if ((res = pg_flush(pg, 0)) == NULL)
+			return -1;
+		PQclear(res);
+	}
 	if ((pg->sql[s] = pg_translate(sql)) == NULL) {
 		log_err("db: out of memory");
 		return -1;
@@ -206,6 +302,11 @@ pg_prepare(struct pg *pg, int s, const char *sql)
 	snprintf(name, sizeof(name), "s%d", s);
 	res = PQprepare(pg->conn, name, pg->sql[s], 0, NULL);
 	ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (ok && strchr(pg->sql[s], '$') != NULL) {
+		PQclear(res);
+		res = NULL;
+		ok = pg_widen(pg, name, s) == 0;
+	}
 	if (!ok) {
 		snprintf(what, sizeof(what), "cannot prepare statement %d", s);
 		log_pg(what, res != NULL ? PQresultErrorMessage(res) :
@@ -224,8 +325,6 @@ pg_prepare(struct pg *pg, int s, const char *sql)
 static int
 pg_reconnect(struct pg *pg)
 {
-	size_t	 i;
-
 	if (PQstatus(pg->conn) == CONNECTION_OK)
 		return 0;
 	/* Inside a transaction the rest of it must fail, not run on its
@@ -236,10 +335,7 @@ pg_reconnect(struct pg *pg)
 		return -1;
 	}
 	PQreset(pg->conn);
-	for (i = 0; i < STMT__MAX; i++) {
-		free(pg->sql[i]);
-		pg->sql[i] = NULL;
-	}
+	pg_forget(pg);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		log_pg("cannot connect to PostgreSQL again",
 		    PQerrorMessage(pg->conn));
@@ -248,6 +344,122 @@ pg_reconnect(struct pg *pg)
 	log_info("db: connected to PostgreSQL again");
 	PQsetNoticeProcessor(pg->conn, pg_notice, NULL);
 	return pg_setup(pg);
+}
+
+/*
+ * Round trips saved inside a transaction. The audit chain's lock
+ * (STMT_AUDIT_LOCK, and STMT_PUSH_LINK_LOCK, the same key) is held until
+ * the transaction ends once taken, so it is asked for once: the
+ * committer's transaction of many pushes appends many entries. An audit
+ * entry's INSERT (STMT_AUDIT_INSERT) tells its caller nothing but whether
+ * it failed, so it is sent without waiting (libpq's pipeline mode) and
+ * its answer read with the next statement's, in that statement's round
+ * trip, or the COMMIT's: an entry that failed fails the statement after
+ * it, and the transaction, which its caller's commit then reports. The
+ * import's rows (STMT_IMPORT_ROWS_PUT, 128 a statement) go the same way,
+ * so that the server stores them while the list is read; at most
+ * PG_DEFERRED_MAX wait, so that the answers never fill the socket.
+ */
+#define PG_DEFERRED_MAX	64
+
+static int
+pg_deferrable(const struct pg *pg, int s)
+{
+	return pg->in_tx && (s == STMT_AUDIT_INSERT ||
+	    s == STMT_IMPORT_ROWS_PUT);
+}
+
+static int
+pg_lock_again(const struct pg *pg, int s)
+{
+	return pg->in_tx && pg->chain_locked &&
+	    (s == STMT_AUDIT_LOCK || s == STMT_PUSH_LINK_LOCK);
+}
+
+/* Why a statement failed: its result's message, the connection's, or
+ * (no message: pg_flush() had an earlier one) the one sent ahead. */
+static const char *
+pg_why(const struct pg *pg, const PGresult *res)
+{
+	const char	*m = res != NULL ? PQresultErrorMessage(res) :
+			    PQerrorMessage(pg->conn);
+
+	return m[0] != '\0' ? m : "not run: a statement sent ahead failed";
+}
+
+/* The answers of the statements deferred and then, when last, of the one
+ * sent after them: last's result (NULL when it or a deferred one failed,
+ * logged), or for no last a dummy that says whether all went well. The
+ * connection leaves pipeline mode. */
+static PGresult *
+pg_flush(struct pg *pg, int last)
+{
+	PGresult	*res, *out = NULL;
+	ExecStatusType	 st;
+	int		 i, sent, failed = 0, synced = 0;
+
+	/* Every answer is read, those after a failure too (aborted), up to
+	 * the sync's, or the connection is not ready for the next. */
+	sent = PQpipelineSync(pg->conn) == 1;
+	failed = !sent;
+	for (i = 0; sent && i < pg->deferred + last; i++)
+		while ((res = PQgetResult(pg->conn)) != NULL) {
+			st = PQresultStatus(res);
+			if (last && i == pg->deferred && out == NULL &&
+			    (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
+				out = res;
+				continue;
+			}
+			if (st == PGRES_FATAL_ERROR) {
+				log_pg("statement sent ahead",
+				    PQresultErrorMessage(res));
+				failed = 1;
+			} else if (st != PGRES_TUPLES_OK &&
+			    st != PGRES_COMMAND_OK)
+				failed = 1;
+			PQclear(res);
+		}
+	if ((res = PQgetResult(pg->conn)) != NULL &&
+	    PQresultStatus(res) == PGRES_PIPELINE_SYNC)
+		synced = 1;
+	PQclear(res);
+	if (!synced || PQexitPipelineMode(pg->conn) != 1) {
+		log_pg("pipeline", PQerrorMessage(pg->conn));
+		failed = 1;
+	}
+	pg->deferred = 0;
+	if (failed) {
+		PQclear(out);
+		return NULL;
+	}
+	return out != NULL ? out : PQmakeEmptyPGresult(pg->conn,
+	    PGRES_COMMAND_OK);
+}
+
+/* Statement s sent and its answer read, in one round trip with the
+ * answers of those deferred before it, or sent alone and deferred. */
+static PGresult *
+pg_send(struct pg *pg, int s, const char *name, int n,
+    const char *const *values, const int *lengths, const int *formats)
+{
+	int	 defer = pg_deferrable(pg, s);
+
+	if (!defer && pg->deferred == 0)
+		return PQexecPrepared(pg->conn, name, n, values, lengths,
+		    formats, 0);
+	if (PQpipelineStatus(pg->conn) == PQ_PIPELINE_OFF &&
+	    PQenterPipelineMode(pg->conn) != 1)
+		return NULL;
+	if (PQsendQueryPrepared(pg->conn, name, n, values, lengths, formats,
+	    0) != 1) {
+		PQclear(pg_flush(pg, 0));
+		return NULL;
+	}
+	if (!defer)
+		return pg_flush(pg, 1);
+	if (++pg->deferred >= PG_DEFERRED_MAX)
+		return pg_flush(pg, 0);
+	return PQmakeEmptyPGresult(pg->conn, PGRES_COMMAND_OK);
 }
 
 /* Parameters held on the stack up to this many; a statement with more
@@ -272,6 +484,8 @@ pg_exec(struct pg *pg, int s, const struct db_param *p)
 	ExecStatusType	 st;
 	int		 n, i, count;
 
+	if (pg_lock_again(pg, s))
+		return PQmakeEmptyPGresult(pg->conn, PGRES_TUPLES_OK);
 	if (pg_reconnect(pg) == -1)
 		return NULL;
 	if (pg->sql[s] == NULL && pg_prepare(pg, s, db_sql_pg((enum stmt)s)) ==
@@ -327,12 +541,14 @@ pg_exec(struct pg *pg, int s, const struct db_param *p)
 		}
 	}
 	snprintf(name, sizeof(name), "s%d", s);
-	res = PQexecPrepared(pg->conn, name, n, values, lengths, formats, 0);
+	res = pg_send(pg, s, name, n, values, lengths, formats);
 	st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (st == PGRES_TUPLES_OK && (s == STMT_AUDIT_LOCK ||
+	    s == STMT_PUSH_LINK_LOCK))
+		pg->chain_locked = pg->in_tx;
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		snprintf(what, sizeof(what), "statement %d", s);
-		log_pg(what, res != NULL ? PQresultErrorMessage(res) :
-		    PQerrorMessage(pg->conn));
+		log_pg(what, pg_why(pg, res));
 		PQclear(res);
 		res = NULL;
 	}
@@ -361,6 +577,14 @@ pg_command(struct pg *pg, const char *sql, char *err, size_t errsz)
 		if (err != NULL)
 			snprintf(err, errsz, "%s", pg_error(pg));
 		return -1;
+	}
+	if (pg->deferred > 0) {
+		if ((res = pg_flush(pg, 0)) == NULL) {
+			if (err != NULL)
+				snprintf(err, errsz, "a statement before failed");
+			return -1;
+		}
+		PQclear(res);
 	}
 	res = PQexec(pg->conn, sql);
 	st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -417,6 +641,7 @@ pg_begin(struct pg *pg, int durable)
 			(void)pg_command(pg, "ROLLBACK", NULL, 0);
 	} else
 		pg->in_tx = 1;
+	pg->chain_locked = 0;
 	PQclear(res);
 	return rc;
 }
@@ -425,6 +650,9 @@ void
 pg_rollback(struct pg *pg)
 {
 	pg->in_tx = 0;
+	pg->chain_locked = 0;
+	if (pg->deferred > 0)
+		PQclear(pg_flush(pg, 0));
 	if (pg_in_transaction(pg))
 		(void)pg_command(pg, "ROLLBACK", NULL, 0);
 }
@@ -443,14 +671,22 @@ pg_commit(struct pg *pg)
 		return -1;
 	}
 	pg->in_tx = 0;
-	res = PQexec(pg->conn, "COMMIT");
+	pg->chain_locked = 0;
+	/* Deferred entries' answers come in the COMMIT's round trip. */
+	if (pg->deferred == 0)
+		res = PQexec(pg->conn, "COMMIT");
+	else if (PQsendQueryParams(pg->conn, "COMMIT", 0, NULL, NULL, NULL,
+	    NULL, 0) != 1) {
+		PQclear(pg_flush(pg, 0));
+		res = NULL;
+	} else
+		res = pg_flush(pg, 1);
 	ok = res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK &&
 	    strcmp(PQcmdStatus(res), "COMMIT") == 0;
 	if (!ok)
 		log_pg("commit", res != NULL && PQresultStatus(res) ==
 		    PGRES_COMMAND_OK ? "the transaction had failed: rolled "
-		    "back" : res != NULL ? PQresultErrorMessage(res) :
-		    PQerrorMessage(pg->conn));
+		    "back" : pg_why(pg, res));
 	PQclear(res);
 	return ok ? 0 : -1;
 }

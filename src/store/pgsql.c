@@ -7,6 +7,7 @@
 #include "autoconf.h"
 
 #include "db.h"
+#include "store/pushes.h"
 
 const char *const store_sql_pg[STMT__MAX] = {
 	/* Asked at every start and health check: the table is looked up
@@ -94,12 +95,7 @@ const char *const store_sql_pg[STMT__MAX] = {
 	    "INSERT INTO users (name, role, pwhash, created, updated)"
 	    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id",
 	[STMT_PUSH_INSERT] =
-	    "INSERT INTO pushes (received, addr, content_type, body, body_sha256,"
-	    " sn, vendor_task_id, batch_id, linked_by, ok, reason, total, success,"
-	    " fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo,"
-	    " fenxian, chaopin, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	    " ON CONFLICT (body_sha256) DO NOTHING RETURNING id",
+	    STORE_PUSH_INSERT_SQL " RETURNING id",
 	[STMT_PUSH_REJECT] =
 	    "INSERT INTO rejected_pushes (received, addr, content_type, length,"
 	    " body, reason) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",

@@ -27,12 +27,7 @@ const char *const store_sql_pushes[STMT__MAX] = {
 	    "SELECT id, task_id FROM batches WHERE vendor_task_id = ?",
 	/* nothing when the same body came before */
 	[STMT_PUSH_INSERT] =
-	    "INSERT INTO pushes (received, addr, content_type, body, body_sha256,"
-	    " sn, vendor_task_id, batch_id, linked_by, ok, reason, total, success,"
-	    " fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo,"
-	    " fenxian, chaopin, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-	    " ON CONFLICT (body_sha256) DO NOTHING",
+	    STORE_PUSH_INSERT_SQL,
 	[STMT_PUSH_REJECT] =
 	    "INSERT INTO rejected_pushes (received, addr, content_type, length,"
 	    " body, reason) VALUES (?, ?, ?, ?, ?, ?)",

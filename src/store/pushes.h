@@ -29,6 +29,15 @@ enum push_state push_state_of(int64_t batch_id, const char *linked_by);
 
 /* The figures of a push, in the order of push_figures[] (push.h). */
 #define STORE_PUSH_FIGURES	13
+/* The push's INSERT, nothing when the same body came before; PostgreSQL's
+ * text (store/pgsql.c) adds RETURNING id, SQLite's last_insert_rowid(). */
+#define STORE_PUSH_INSERT_SQL \
+	"INSERT INTO pushes (received, addr, content_type, body, body_sha256," \
+	" sn, vendor_task_id, batch_id, linked_by, ok, reason, total, success," \
+	" fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo," \
+	" fenxian, chaopin, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
+	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" \
+	" ON CONFLICT (body_sha256) DO NOTHING"
 
 /* A readable push to store, every field given by the caller. */
 struct push_new {

@@ -95,6 +95,56 @@ START_TEST(test_error_acknowledges_none)
 }
 END_TEST
 
+/* An audit entry refused: on PostgreSQL its answer comes only with the
+ * next statement's or the COMMIT's (sent ahead, in one round trip), and
+ * still nothing of the round is stored or acknowledged. */
+static void
+audit_refused(size_t at)
+{
+	struct push_handed h[3];
+	int		 res[3] = { 9, 9, 9 };
+	size_t		 i;
+
+	testdb_exec(pdb, testdb_is_pg() ?
+	    "CREATE FUNCTION aboom() RETURNS trigger LANGUAGE plpgsql AS $$"
+	    " BEGIN IF NEW.object = 'aboom' THEN RAISE EXCEPTION 'aboom';"
+	    " END IF; RETURN NEW; END $$;"
+	    " CREATE TRIGGER aboom BEFORE INSERT ON audit FOR EACH ROW"
+	    " EXECUTE FUNCTION aboom()" :
+	    "CREATE TRIGGER aboom BEFORE INSERT ON audit"
+	    " WHEN NEW.object = 'aboom'"
+	    " BEGIN SELECT RAISE(ABORT, 'aboom'); END");
+	h[0] = handed("1", "first", 1);
+	h[1] = handed("2", "second", 2);
+	h[2] = handed("3", "third", 3);
+	h[at] = handed("aboom", "refused", 4);
+	ck_assert_int_eq(db_begin(pdb), 0);
+	ck_assert_int_eq(committer_commit(pdb, h, 3, res), -1);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(res[i], -1);
+	ck_assert_int_eq(pdb_int("SELECT count(*) FROM pushes"), 0);
+	ck_assert_int_eq(pdb_int("SELECT count(*) FROM audit WHERE action"
+	    " LIKE 'push.%'"), 0);
+	h[at] = handed("4", "fourth", 4);
+	ck_assert_int_eq(db_begin(pdb), 0);
+	ck_assert_int_eq(committer_commit(pdb, h, 3, res), 0);
+	ck_assert_int_eq(pdb_int("SELECT count(*) FROM pushes"), 3);
+	ck_assert_int_eq(pdb_int("SELECT count(*) FROM audit WHERE action ="
+	    " 'push.received'"), 3);
+}
+
+START_TEST(test_audit_refused_mid_round)
+{
+	audit_refused(1);
+}
+END_TEST
+
+START_TEST(test_audit_refused_last)
+{
+	audit_refused(2);
+}
+END_TEST
+
 /* The committer process, forked; the test is the worker. */
 static pid_t
 start_committer(void)
@@ -209,6 +259,8 @@ main(void)
 	tcase_add_checked_fixture(tc, pdb_setup, pdb_teardown);
 	tcase_add_test(tc, test_commit_as_handed);
 	tcase_add_test(tc, test_error_acknowledges_none);
+	tcase_add_test(tc, test_audit_refused_mid_round);
+	tcase_add_test(tc, test_audit_refused_last);
 	tcase_add_test(tc, test_through_the_socket);
 	tcase_add_test(tc, test_no_committer);
 	suite_add_tcase(s, tc);
