@@ -690,6 +690,7 @@ import_load_choice(struct db *db, const struct config *cfg,
 	struct calllist_opts	 opts;
 	struct calllist_info	 info;
 	struct loader		 l;
+	struct calllist_ahead	*ahead;
 	enum calllist_status	 cs;
 	char			 sha[65], *ptext = NULL;
 	int64_t			 size;
@@ -700,13 +701,26 @@ import_load_choice(struct db *db, const struct config *cfg,
 	memset(&info, 0, sizeof(info));
 	memset(&l, 0, sizeof(l));
 	l.db = db;
-	if (file_digest(file_path, sha, &size) == -1)
+	calllist_opts_init(&opts);
+	opts.max_rows = cfg->max_rows;
+	choice_opts(choice, &opts);
+	/* Reading (expat over a sheet's XML, mostly) starts now, on the
+	 * other core, beside the storing of the bytes here and then of the
+	 * rows; info and err are the reader's until it is finished. */
+	if ((ahead = calllist_ahead_start(file_path, &opts, &info,
+	    err)) == NULL)
 		return -1;
+	if (file_digest(file_path, sha, &size) == -1) {
+		calllist_ahead_finish(ahead, NULL, NULL);
+		return -1;
+	}
 
 	/* The import row first, in its own transaction, so that rows can
 	 * be committed in chunks under its id. */
-	if (db_begin(db) == -1)
+	if (db_begin(db) == -1) {
+		calllist_ahead_finish(ahead, NULL, NULL);
 		return -1;
+	}
 	if (reload) {
 		if ((rc = store_import_reload(db, *import_id, choice->phone_col,
 		    choice->name_col)) != 1 ||
@@ -736,16 +750,12 @@ import_load_choice(struct db *db, const struct config *cfg,
 	}
 	l.import_id = *import_id;
 
-	calllist_opts_init(&opts);
-	opts.max_rows = cfg->max_rows;
-	choice_opts(choice, &opts);
 	if (db_begin(db) == -1 || (l.screen = dnc_screen_new(db, l.import_id,
 	    user_id, params != NULL ? &params->dup : NULL)) == NULL ||
 	    dnc_screen_prescan(l.screen, file_path, &opts) == -1)
 		goto fail_loaded;
-	/* Reading (expat over a sheet's XML, mostly) runs beside the
-	 * storing of the rows, on the other core. */
-	cs = calllist_read_ahead(file_path, &opts, load_row, &l, &info, err);
+	cs = calllist_ahead_finish(ahead, load_row, &l);
+	ahead = NULL;
 	if (l.failed || cs == CL_ERR_NOMEM || cs == CL_ERR_IO)
 		goto fail_loaded;
 	if (cs == CL_OK && batch_flush(&l) == -1)
@@ -809,6 +819,8 @@ fail_loaded:
 	if (!reload)
 		*import_id = 0;
 fail:
+	if (ahead != NULL)
+		calllist_ahead_finish(ahead, NULL, NULL);
 	db_rollback(db);
 	cJSON_Delete(d);
 	cJSON_Delete(p);
