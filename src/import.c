@@ -552,32 +552,35 @@ import_remove(struct db *db, int64_t id)
 	}
 }
 
+/* The names the import keeps of what the reader found; anything else
+ * is the first one (CSV in UTF-8). */
+static const char *const format_names[] = {
+	[CL_CSV] = "csv", [CL_XLSX] = "xlsx", [CL_XLS] = "xls",
+	[CL_ODS] = "ods",
+};
+static const char *const encoding_names[] = {
+	[CL_UTF8] = "utf-8", [CL_UTF8_BOM] = "utf-8-bom",
+	[CL_GB18030] = "gb18030",
+};
+
+static const char *
+name_of(const char *const *names, size_t n, unsigned v)
+{
+	return v < n && names[v] != NULL ? names[v] : names[0];
+}
+
 static const char *
 format_name(const struct calllist_info *info)
 {
-	switch (info->format) {
-	case CL_XLSX:
-		return "xlsx";
-	case CL_XLS:
-		return "xls";
-	case CL_ODS:
-		return "ods";
-	default:
-		return "csv";
-	}
+	return name_of(format_names, sizeof(format_names) /
+	    sizeof(format_names[0]), (unsigned)info->format);
 }
 
 static const char *
 encoding_name(const struct calllist_info *info)
 {
-	switch (info->encoding) {
-	case CL_UTF8_BOM:
-		return "utf-8-bom";
-	case CL_GB18030:
-		return "gb18030";
-	default:
-		return "utf-8";
-	}
+	return name_of(encoding_names, sizeof(encoding_names) /
+	    sizeof(encoding_names[0]), (unsigned)info->encoding);
 }
 
 void
