@@ -113,6 +113,27 @@ format_label(const struct cl_reader *r)
 	return r->info->format == CL_ODS ? "ODS" : "Excel";
 }
 
+/* The messages that show no number, in both languages. */
+static const struct {
+	const char	*zh, *en;
+} fixed_msgs[CL_STATUS__MAX] = {
+	[CL_ERR_NOMEM] = { "服务器内存不足，请稍后再试", "out of memory" },
+	[CL_ERR_EMPTY] = { "文件是空的", "the file is empty" },
+	[CL_ERR_HEADER_ONLY] = { "只有表头，没有数据行",
+	    "a header row and no data rows" },
+	[CL_ERR_BINARY] = { "文件不是文本格式的 CSV，也不是 Excel"
+	    "（.xlsx、.xls）或 .ods 表格",
+	    "neither a text CSV nor an .xlsx, .xls or .ods workbook" },
+	[CL_ERR_PROTECTED] = { "这是设有密码的 Excel 文件（或不是表格"
+	    "文件），请在 Excel 中取消密码后再上传",
+	    "a password-protected workbook, or an OLE2 file without one" },
+	[CL_ERR_UTF16] = { "文件是 UTF-16 编码的文本，请在 Excel "
+	    "中另存为 CSV 或 .xlsx 后再上传",
+	    "UTF-16 text (Excel \"Unicode text\")" },
+	[CL_ERR_NOT_XLSX] = { "不是 Excel（.xlsx、.xls）或 .ods 表格文件",
+	    "a zip or OLE2 file that is not a workbook" },
+};
+
 /* All the messages, in both languages, in one place. */
 enum calllist_status
 cl_fail(struct cl_reader *r, enum calllist_status code, long line, long arg)
@@ -134,38 +155,14 @@ cl_fail(struct cl_reader *r, enum calllist_status code, long line, long arg)
 		    strerror((int)arg));
 		break;
 	case CL_ERR_NOMEM:
-		snprintf(e->zh, zs, "服务器内存不足，请稍后再试");
-		snprintf(e->en, es, "out of memory");
-		break;
 	case CL_ERR_EMPTY:
-		snprintf(e->zh, zs, "文件是空的");
-		snprintf(e->en, es, "the file is empty");
-		break;
 	case CL_ERR_HEADER_ONLY:
-		snprintf(e->zh, zs, "只有表头，没有数据行");
-		snprintf(e->en, es, "a header row and no data rows");
-		break;
 	case CL_ERR_BINARY:
-		snprintf(e->zh, zs, "文件不是文本格式的 CSV，也不是 Excel"
-		    "（.xlsx、.xls）或 .ods 表格");
-		snprintf(e->en, es, "neither a text CSV nor an .xlsx, .xls or "
-		    ".ods workbook");
-		break;
 	case CL_ERR_PROTECTED:
-		snprintf(e->zh, zs, "这是设有密码的 Excel 文件（或不是表格"
-		    "文件），请在 Excel 中取消密码后再上传");
-		snprintf(e->en, es, "a password-protected workbook, or an "
-		    "OLE2 file without one");
-		break;
 	case CL_ERR_UTF16:
-		snprintf(e->zh, zs, "文件是 UTF-16 编码的文本，请在 Excel "
-		    "中另存为 CSV 或 .xlsx 后再上传");
-		snprintf(e->en, es, "UTF-16 text (Excel \"Unicode text\")");
-		break;
 	case CL_ERR_NOT_XLSX:
-		snprintf(e->zh, zs, "不是 Excel（.xlsx、.xls）或 .ods 表格文件");
-		snprintf(e->en, es, "a zip or OLE2 file that is not a "
-		    "workbook");
+		snprintf(e->zh, zs, "%s", fixed_msgs[code].zh);
+		snprintf(e->en, es, "%s", fixed_msgs[code].en);
 		break;
 	case CL_ERR_XLSX_CORRUPT:
 		snprintf(e->zh, zs, "%s 文件已损坏，无法读取", format_label(r));

@@ -174,6 +174,22 @@ enum calllist_status calllist_read_ahead(const char *path,
 	    void *arg, struct calllist_info *info_out,
 	    struct calllist_error *err_out);
 
+/*
+ * calllist_read_ahead() in two steps, so that the caller's thread can do
+ * other work (store the upload) while the list is being read: start
+ * begins reading (NULL: out of memory); finish takes the rows to row_cb
+ * (NULL: none, the reading stopped: CL_STOPPED) and ends it, returning
+ * what calllist_read_ahead() would. path, opts, info and err are the
+ * reader's until finish returns; every start needs its finish.
+ */
+struct calllist_ahead;
+struct calllist_ahead *calllist_ahead_start(const char *path,
+	    const struct calllist_opts *opts, struct calllist_info *info_out,
+	    struct calllist_error *err_out);
+enum calllist_status calllist_ahead_finish(struct calllist_ahead *,
+	    int (*row_cb)(void *arg, const struct calllist_row *row),
+	    void *arg);
+
 void	calllist_info_free(struct calllist_info *);
 
 /* Stable short English name of a status for logs: "quote", "empty". */

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,21 +58,12 @@ struct ahead {
 	struct calllist_error *err;
 };
 
+/* Growth without a limit of its own: what is copied was within the
+ * reader's limits already. */
 static int
 grow(void **p, size_t *cap, size_t need, size_t size)
 {
-	size_t	 n = *cap > 0 ? *cap : 64;
-	void	*q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	if ((q = reallocarray(*p, n, size)) == NULL)
-		return -1;
-	*p = q;
-	*cap = n;
-	return 0;
+	return cl_grow(p, cap, need, size, SIZE_MAX / size);
 }
 
 /* Copy one row into the chunk: 0, or -1 out of memory. */
@@ -203,84 +195,131 @@ take_chunk(const struct chunk *c, const char ***vals, size_t *valcap,
 	return 0;
 }
 
+/* The reader's own state, and what calllist_ahead_start() was given. */
+struct calllist_ahead {
+	struct ahead	 a;
+	pthread_t	 th;
+	int		 threaded;	/* else read in calllist_ahead_finish */
+};
+
+struct calllist_ahead *
+calllist_ahead_start(const char *path, const struct calllist_opts *opts,
+    struct calllist_info *info, struct calllist_error *err)
+{
+	struct calllist_ahead	*h;
+	sigset_t		 all, old;
+	int			 rc;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	h->a.path = path;
+	h->a.opts = opts;
+	h->a.info = info;
+	h->a.err = err;
+	if (pthread_mutex_init(&h->a.mu, NULL) != 0)
+		return h;
+	if (pthread_cond_init(&h->a.cv, NULL) != 0) {
+		pthread_mutex_destroy(&h->a.mu);
+		return h;
+	}
+	/* Signals stay with the caller's thread, which handles them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&h->th, NULL, reader_main, &h->a);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		pthread_cond_destroy(&h->a.cv);
+		pthread_mutex_destroy(&h->a.mu);
+		return h;
+	}
+	h->threaded = 1;
+	return h;
+}
+
+/* Take the rows from the ring until the reader ends or row_cb (NULL: at
+ * once) stops: 0, 1 stopped, -1 out of memory. */
+static int
+take_all(struct ahead *a, int (*row_cb)(void *, const struct calllist_row *),
+    void *arg)
+{
+	const char	**vals = NULL;
+	size_t		 valcap = 0;
+	int		 taken = row_cb == NULL;
+
+	pthread_mutex_lock(&a->mu);
+	while (!taken) {
+		while (a->full == 0 && !a->done)
+			pthread_cond_wait(&a->cv, &a->mu);
+		if (a->full == 0)
+			break;
+		pthread_mutex_unlock(&a->mu);
+		taken = take_chunk(&a->ring[a->head], &vals, &valcap, row_cb,
+		    arg);
+		pthread_mutex_lock(&a->mu);
+		a->head = (a->head + 1) % CHUNKS;
+		a->full--;
+		pthread_cond_broadcast(&a->cv);
+	}
+	if (taken != 0) {
+		a->stop = 1;
+		pthread_cond_broadcast(&a->cv);
+	}
+	pthread_mutex_unlock(&a->mu);
+	free(vals);
+	return taken;
+}
+
+enum calllist_status
+calllist_ahead_finish(struct calllist_ahead *h,
+    int (*row_cb)(void *, const struct calllist_row *), void *arg)
+{
+	struct ahead		*a;
+	struct calllist_error	 err_local, *err;
+	enum calllist_status	 st;
+	size_t			 i;
+	int			 taken;
+
+	if (h == NULL)
+		return CL_ERR_NOMEM;
+	a = &h->a;
+	err = a->err != NULL ? a->err : &err_local;
+	if (!h->threaded) {
+		st = row_cb == NULL ? CL_STOPPED : calllist_read(a->path,
+		    a->opts, row_cb, arg, a->info, err);
+		free(h);
+		return st;
+	}
+	taken = take_all(a, row_cb, arg);
+	pthread_join(h->th, NULL);
+	for (i = 0; i < CHUNKS; i++) {
+		free(a->ring[i].rows);
+		free(a->ring[i].off);
+		free(a->ring[i].text);
+	}
+	pthread_cond_destroy(&a->cv);
+	pthread_mutex_destroy(&a->mu);
+	st = a->status;
+	if (taken == 1 || (st == CL_STOPPED && !a->nomem)) {
+		/* As calllist_read() after its callback stopped it, whatever
+		 * the reader met ahead of the rows taken. */
+		memset(err, 0, sizeof(*err));
+		err->code = st = CL_STOPPED;
+	} else if (taken == -1 || a->nomem) {
+		cl_error_set(err, CL_ERR_NOMEM, taken == -1 ? 0 : a->nomem_line);
+		st = CL_ERR_NOMEM;
+	}
+	free(h);
+	return st;
+}
+
 enum calllist_status
 calllist_read_ahead(const char *path, const struct calllist_opts *opts,
     int (*row_cb)(void *, const struct calllist_row *), void *arg,
     struct calllist_info *info, struct calllist_error *err)
 {
-	struct ahead		 a;
-	struct calllist_error	 err_local;
-	const char		**vals = NULL;
-	size_t			 valcap = 0, i;
-	sigset_t		 all, old;
-	pthread_t		 th;
-	int			 taken = 0, rc;
+	struct calllist_ahead	*h;
 
-	if (err == NULL)
-		err = &err_local;
-	memset(&a, 0, sizeof(a));
-	a.path = path;
-	a.opts = opts;
-	a.info = info;
-	a.err = err;
-	if (pthread_mutex_init(&a.mu, NULL) != 0)
+	if ((h = calllist_ahead_start(path, opts, info, err)) == NULL)
 		return calllist_read(path, opts, row_cb, arg, info, err);
-	if (pthread_cond_init(&a.cv, NULL) != 0) {
-		pthread_mutex_destroy(&a.mu);
-		return calllist_read(path, opts, row_cb, arg, info, err);
-	}
-	/* Signals stay with the caller's thread, which handles them. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&th, NULL, reader_main, &a);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		pthread_cond_destroy(&a.cv);
-		pthread_mutex_destroy(&a.mu);
-		return calllist_read(path, opts, row_cb, arg, info, err);
-	}
-
-	pthread_mutex_lock(&a.mu);
-	for (;;) {
-		while (a.full == 0 && !a.done)
-			pthread_cond_wait(&a.cv, &a.mu);
-		if (a.full == 0)
-			break;
-		pthread_mutex_unlock(&a.mu);
-		taken = take_chunk(&a.ring[a.head], &vals, &valcap, row_cb,
-		    arg);
-		pthread_mutex_lock(&a.mu);
-		a.head = (a.head + 1) % CHUNKS;
-		a.full--;
-		if (taken != 0) {
-			a.stop = 1;
-			pthread_cond_broadcast(&a.cv);
-			break;
-		}
-		pthread_cond_broadcast(&a.cv);
-	}
-	pthread_mutex_unlock(&a.mu);
-	pthread_join(th, NULL);
-
-	for (i = 0; i < CHUNKS; i++) {
-		free(a.ring[i].rows);
-		free(a.ring[i].off);
-		free(a.ring[i].text);
-	}
-	free(vals);
-	pthread_cond_destroy(&a.cv);
-	pthread_mutex_destroy(&a.mu);
-
-	if (taken == 1 || (a.status == CL_STOPPED && !a.nomem)) {
-		/* As calllist_read() after its callback stopped it, whatever
-		 * the reader met ahead of the rows taken. */
-		memset(err, 0, sizeof(*err));
-		err->code = CL_STOPPED;
-		return CL_STOPPED;
-	}
-	if (taken == -1 || a.nomem) {
-		cl_error_set(err, CL_ERR_NOMEM, taken == -1 ? 0 : a.nomem_line);
-		return CL_ERR_NOMEM;
-	}
-	return a.status;
+	return calllist_ahead_finish(h, row_cb, arg);
 }

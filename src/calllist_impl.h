@@ -146,6 +146,27 @@ const char	*cl_xml_attr(const char **atts, const char *name);
 int	cl_grow(void **p, size_t *cap, size_t need, size_t size,
 	    size_t limit);
 
+/* A row of a zipped sheet (.xlsx, .ods): cells come in column order,
+ * some left out; their texts in one buffer. Zeroed is empty. */
+struct cl_row {
+	char		*buf;
+	size_t		 len, cap;
+	size_t		*coloff;	/* per column: 1 + offset, 0 = none */
+	size_t		 ncol, colcap;
+	const char	**cellv;
+	size_t		 cellvcap;
+};
+/* The cell text s (n bytes with its NUL) in column col: CL_OK, or the
+ * error to fail with (too many columns, row too long, out of memory). */
+enum calllist_status cl_row_put(struct cl_row *, size_t col, const char *s,
+	    size_t n);
+/* Its ncol cells, the missing ones "" (NULL: out of memory), valid until
+ * the next put. */
+const char	**cl_row_cells(struct cl_row *);
+/* Empty again for the next row; free: all it holds. */
+void	cl_row_clear(struct cl_row *);
+void	cl_row_free(struct cl_row *);
+
 /* --- the readers: they return CL_OK at the end of the data, the status
  * cl_record() stopped with, or an error. ----------------------------- */
 /* fd is positioned at 0. */

@@ -552,32 +552,35 @@ import_remove(struct db *db, int64_t id)
 	}
 }
 
+/* The names the import keeps of what the reader found; anything else
+ * is the first one (CSV in UTF-8). */
+static const char *const format_names[] = {
+	[CL_CSV] = "csv", [CL_XLSX] = "xlsx", [CL_XLS] = "xls",
+	[CL_ODS] = "ods",
+};
+static const char *const encoding_names[] = {
+	[CL_UTF8] = "utf-8", [CL_UTF8_BOM] = "utf-8-bom",
+	[CL_GB18030] = "gb18030",
+};
+
+static const char *
+name_of(const char *const *names, size_t n, unsigned v)
+{
+	return v < n && names[v] != NULL ? names[v] : names[0];
+}
+
 static const char *
 format_name(const struct calllist_info *info)
 {
-	switch (info->format) {
-	case CL_XLSX:
-		return "xlsx";
-	case CL_XLS:
-		return "xls";
-	case CL_ODS:
-		return "ods";
-	default:
-		return "csv";
-	}
+	return name_of(format_names, sizeof(format_names) /
+	    sizeof(format_names[0]), (unsigned)info->format);
 }
 
 static const char *
 encoding_name(const struct calllist_info *info)
 {
-	switch (info->encoding) {
-	case CL_UTF8_BOM:
-		return "utf-8-bom";
-	case CL_GB18030:
-		return "gb18030";
-	default:
-		return "utf-8";
-	}
+	return name_of(encoding_names, sizeof(encoding_names) /
+	    sizeof(encoding_names[0]), (unsigned)info->encoding);
 }
 
 void
@@ -690,6 +693,7 @@ import_load_choice(struct db *db, const struct config *cfg,
 	struct calllist_opts	 opts;
 	struct calllist_info	 info;
 	struct loader		 l;
+	struct calllist_ahead	*ahead;
 	enum calllist_status	 cs;
 	char			 sha[65], *ptext = NULL;
 	int64_t			 size;
@@ -700,13 +704,26 @@ import_load_choice(struct db *db, const struct config *cfg,
 	memset(&info, 0, sizeof(info));
 	memset(&l, 0, sizeof(l));
 	l.db = db;
-	if (file_digest(file_path, sha, &size) == -1)
+	calllist_opts_init(&opts);
+	opts.max_rows = cfg->max_rows;
+	choice_opts(choice, &opts);
+	/* Reading (expat over a sheet's XML, mostly) starts now, on the
+	 * other core, beside the storing of the bytes here and then of the
+	 * rows; info and err are the reader's until it is finished. */
+	if ((ahead = calllist_ahead_start(file_path, &opts, &info,
+	    err)) == NULL)
 		return -1;
+	if (file_digest(file_path, sha, &size) == -1) {
+		calllist_ahead_finish(ahead, NULL, NULL);
+		return -1;
+	}
 
 	/* The import row first, in its own transaction, so that rows can
 	 * be committed in chunks under its id. */
-	if (db_begin(db) == -1)
+	if (db_begin(db) == -1) {
+		calllist_ahead_finish(ahead, NULL, NULL);
 		return -1;
+	}
 	if (reload) {
 		if ((rc = store_import_reload(db, *import_id, choice->phone_col,
 		    choice->name_col)) != 1 ||
@@ -736,16 +753,12 @@ import_load_choice(struct db *db, const struct config *cfg,
 	}
 	l.import_id = *import_id;
 
-	calllist_opts_init(&opts);
-	opts.max_rows = cfg->max_rows;
-	choice_opts(choice, &opts);
 	if (db_begin(db) == -1 || (l.screen = dnc_screen_new(db, l.import_id,
 	    user_id, params != NULL ? &params->dup : NULL)) == NULL ||
 	    dnc_screen_prescan(l.screen, file_path, &opts) == -1)
 		goto fail_loaded;
-	/* Reading (expat over a sheet's XML, mostly) runs beside the
-	 * storing of the rows, on the other core. */
-	cs = calllist_read_ahead(file_path, &opts, load_row, &l, &info, err);
+	cs = calllist_ahead_finish(ahead, load_row, &l);
+	ahead = NULL;
 	if (l.failed || cs == CL_ERR_NOMEM || cs == CL_ERR_IO)
 		goto fail_loaded;
 	if (cs == CL_OK && batch_flush(&l) == -1)
@@ -809,6 +822,8 @@ fail_loaded:
 	if (!reload)
 		*import_id = 0;
 fail:
+	if (ahead != NULL)
+		calllist_ahead_finish(ahead, NULL, NULL);
 	db_rollback(db);
 	cJSON_Delete(d);
 	cJSON_Delete(p);

@@ -77,13 +77,7 @@ struct ods {
 	char			*val;		/* its text */
 	size_t			 vallen, valcap;
 
-	/* the row's cells */
-	char			*rbuf;
-	size_t			 rlen, rcap;
-	size_t			*coloff;	/* per column: 1 + offset, 0 = none */
-	size_t			 ncol, colcap;
-	const char		**cellv;
-	size_t			 cellvcap;
+	struct cl_row		 row;		/* the row's cells */
 };
 
 static void
@@ -243,6 +237,13 @@ cell_start(struct ods *o, const XML_Char **atts, int covered)
 		"value", "date-value", "time-value", "boolean-value",
 		"string-value",
 	};
+	/* Per value type: 1 + the attribute holding its value, 0 none. */
+	static const unsigned char vattr[] = {
+		[VT_FLOAT] = 1 + V_VALUE, [VT_CURRENCY] = 1 + V_VALUE,
+		[VT_PERCENTAGE] = 1 + V_VALUE, [VT_DATE] = 1 + V_DATE,
+		[VT_TIME] = 1 + V_TIME, [VT_BOOLEAN] = 1 + V_BOOLEAN,
+		[VT_STRING] = 1 + V_STRING, [VT_OTHER] = 0,
+	};
 	const char	*t = NULL, *v = NULL, *rep = NULL, *local;
 	const char	*vals[V__MAX] = { NULL };
 	enum ns		 ns;
@@ -275,27 +276,9 @@ cell_start(struct ods *o, const XML_Char **atts, int covered)
 	o->col_repeat = rep != NULL ? count_value(rep, CL_MAX_COLUMNS + 1) : 1;
 	if (covered || t == NULL)
 		return;
-	switch ((o->vtype = vtype_of(t))) {
-	case VT_FLOAT:
-	case VT_CURRENCY:
-	case VT_PERCENTAGE:
-		v = vals[V_VALUE];
-		break;
-	case VT_DATE:
-		v = vals[V_DATE];
-		break;
-	case VT_TIME:
-		v = vals[V_TIME];
-		break;
-	case VT_BOOLEAN:
-		v = vals[V_BOOLEAN];
-		break;
-	case VT_STRING:
-		v = vals[V_STRING];
-		break;
-	default:
-		break;
-	}
+	o->vtype = vtype_of(t);
+	if (vattr[o->vtype] > 0)
+		v = vals[vattr[o->vtype] - 1];
 	if (v == NULL)
 		return;
 	n = strlen(v) + 1;
@@ -358,8 +341,7 @@ ods_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		o->row_repeat = count_attr(o, atts, NS_TABLE, "number-rows-repeated",
 		    CL_MAX_ROWS);
 		o->col = 0;
-		o->ncol = 0;
-		o->rlen = 0;
+		cl_row_clear(&o->row);
 	} else if (!o->in_row)
 		return;
 	else if (ns == NS_TABLE && strcmp(ln, "table-cell") == 0)
@@ -446,9 +428,10 @@ cell_text(struct ods *o, char *num, size_t numsz)
 static void
 cell_end(struct ods *o)
 {
+	enum calllist_status st;
 	char		 num[CL_NUM_SIZE];
 	const char	*s;
-	size_t		 n, i, col;
+	size_t		 n;
 	long		 k;
 
 	o->in_cell = 0;
@@ -462,31 +445,11 @@ cell_end(struct ods *o)
 		return;
 	}
 	n = strlen(s) + 1;
-	for (k = 0; k < o->col_repeat; k++) {
-		col = o->col++;
-		if (col >= CL_MAX_COLUMNS) {
-			fail(o, CL_ERR_TOO_MANY_COLUMNS, o->rowno + 1, 0);
+	for (k = 0; k < o->col_repeat; k++)
+		if ((st = cl_row_put(&o->row, o->col++, s, n)) != CL_OK) {
+			fail(o, st, o->rowno + 1, 0);
 			return;
 		}
-		if (n > CL_MAX_RECORD_BYTES - o->rlen) {
-			fail(o, CL_ERR_ROW_TOO_LONG, o->rowno + 1, 0);
-			return;
-		}
-		if (cl_grow((void **)&o->rbuf, &o->rcap, o->rlen + n, 1,
-		    CL_MAX_RECORD_BYTES) == -1 ||
-		    cl_grow((void **)&o->coloff, &o->colcap, col + 1,
-		    sizeof(*o->coloff), CL_MAX_COLUMNS) == -1) {
-			fail(o, CL_ERR_NOMEM, o->rowno + 1, 0);
-			return;
-		}
-		for (i = o->ncol; i <= col; i++)
-			o->coloff[i] = 0;
-		if (col >= o->ncol)
-			o->ncol = col + 1;
-		memcpy(o->rbuf + o->rlen, s, n);
-		o->coloff[col] = o->rlen + 1;
-		o->rlen += n;
-	}
 }
 
 /* </table:table-row>: the row, as many times as it is repeated; a blank
@@ -495,23 +458,20 @@ static void
 row_end(struct ods *o)
 {
 	enum calllist_status	 st = CL_OK;
-	size_t			 i;
+	const char		**cells;
 	long			 k;
 
 	o->in_row = 0;
-	if (o->ncol == 0) {
+	if (o->row.ncol == 0) {
 		o->rowno += o->row_repeat;
 		return;
 	}
-	if (cl_grow((void **)&o->cellv, &o->cellvcap, o->ncol,
-	    sizeof(*o->cellv), CL_MAX_COLUMNS) == -1) {
+	if ((cells = cl_row_cells(&o->row)) == NULL) {
 		fail(o, CL_ERR_NOMEM, o->rowno + 1, 0);
 		return;
 	}
-	for (i = 0; i < o->ncol; i++)
-		o->cellv[i] = o->coloff[i] ? o->rbuf + o->coloff[i] - 1 : "";
 	for (k = 0; k < o->row_repeat && st == CL_OK; k++)
-		st = cl_record(o->r, ++o->rowno, o->cellv, o->ncol, 1);
+		st = cl_record(o->r, ++o->rowno, cells, o->row.ncol, 1);
 	if (st != CL_OK)
 		cl_zip_stop(&o->z, st);
 }
@@ -600,8 +560,6 @@ odsread_zip(struct cl_reader *r, zip_t *za)
 	free(o.style);
 	free(o.valbuf);
 	free(o.val);
-	free(o.rbuf);
-	free(o.coloff);
-	free(o.cellv);
+	cl_row_free(&o.row);
 	return st;
 }

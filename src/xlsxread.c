@@ -101,12 +101,7 @@ struct xlsx {
 	unsigned char		 nkind;		/* the cell's number format */
 	char			*val;		/* text of the cell */
 	size_t			 vallen, valcap;
-	char			*rbuf;		/* cells of the row */
-	size_t			 rlen, rcap;
-	size_t			*coloff;	/* per column: 1 + offset, 0 = none */
-	size_t			 ncol, colcap;
-	const char		**cellv;
-	size_t			 cellvcap;
+	struct cl_row		 row;		/* cells of the row */
 };
 
 static int
@@ -684,10 +679,11 @@ sheet_text(void *ud, const XML_Char *s, int len)
 static void
 end_cell(struct xlsx *x)
 {
+	enum calllist_status st;
 	const char	*s;
 	char		 num[CL_NUM_SIZE];
 	unsigned long	 idx;
-	size_t		 n, i;
+	size_t		 i;
 	char		*end;
 
 	if (grow((void **)&x->val, &x->valcap, x->vallen + 1, 1,
@@ -744,29 +740,8 @@ end_cell(struct xlsx *x)
 	}
 	if (*s == '\0')
 		return;	/* as if the cell were not there */
-	if (x->col >= CL_MAX_COLUMNS) {
-		fail(x, CL_ERR_TOO_MANY_COLUMNS, x->rowno, 0);
-		return;
-	}
-	n = strlen(s) + 1;
-	if (n > CL_MAX_RECORD_BYTES - x->rlen) {
-		fail(x, CL_ERR_ROW_TOO_LONG, x->rowno, 0);
-		return;
-	}
-	if (grow((void **)&x->rbuf, &x->rcap, x->rlen + n, 1,
-	    CL_MAX_RECORD_BYTES) == -1 ||
-	    grow((void **)&x->coloff, &x->colcap, x->col + 1,
-	    sizeof(*x->coloff), CL_MAX_COLUMNS) == -1) {
-		fail(x, CL_ERR_NOMEM, x->rowno, 0);
-		return;
-	}
-	for (i = x->ncol; i <= x->col; i++)
-		x->coloff[i] = 0;
-	if (x->col >= x->ncol)
-		x->ncol = x->col + 1;
-	memcpy(x->rbuf + x->rlen, s, n);
-	x->coloff[x->col] = x->rlen + 1;
-	x->rlen += n;
+	if ((st = cl_row_put(&x->row, x->col, s, strlen(s) + 1)) != CL_OK)
+		fail(x, st, x->rowno, 0);
 }
 
 /* </row>: the cells in column order, the missing ones "". */
@@ -774,18 +749,14 @@ static void
 end_row(struct xlsx *x)
 {
 	enum calllist_status	 st;
-	size_t			 i;
+	const char		**cells;
 
-	if (grow((void **)&x->cellv, &x->cellvcap, x->ncol, sizeof(*x->cellv),
-	    CL_MAX_COLUMNS) == -1) {
+	if ((cells = cl_row_cells(&x->row)) == NULL) {
 		fail(x, CL_ERR_NOMEM, x->rowno, 0);
 		return;
 	}
-	for (i = 0; i < x->ncol; i++)
-		x->cellv[i] = x->coloff[i] ? x->rbuf + x->coloff[i] - 1 : "";
-	st = cl_record(x->r, x->rowno, x->cellv, x->ncol, 1);
-	x->ncol = 0;
-	x->rlen = 0;
+	st = cl_record(x->r, x->rowno, cells, x->row.ncol, 1);
+	cl_row_clear(&x->row);
 	if (st != CL_OK)
 		stop(x, st);
 }
@@ -909,8 +880,6 @@ xlsxread_zip(struct cl_reader *r, zip_t *za)
 	free(x.sst);
 	free(x.sstoff);
 	free(x.val);
-	free(x.rbuf);
-	free(x.coloff);
-	free(x.cellv);
+	cl_row_free(&x.row);
 	return st;
 }

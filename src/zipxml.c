@@ -46,6 +46,59 @@ cl_grow(void **p, size_t *cap, size_t need, size_t size, size_t limit)
 	return 0;
 }
 
+enum calllist_status
+cl_row_put(struct cl_row *w, size_t col, const char *s, size_t n)
+{
+	size_t	 i;
+
+	if (col >= CL_MAX_COLUMNS)
+		return CL_ERR_TOO_MANY_COLUMNS;
+	if (n > CL_MAX_RECORD_BYTES - w->len)
+		return CL_ERR_ROW_TOO_LONG;
+	if (cl_grow((void **)&w->buf, &w->cap, w->len + n, 1,
+	    CL_MAX_RECORD_BYTES) == -1 ||
+	    cl_grow((void **)&w->coloff, &w->colcap, col + 1,
+	    sizeof(*w->coloff), CL_MAX_COLUMNS) == -1)
+		return CL_ERR_NOMEM;
+	for (i = w->ncol; i <= col; i++)
+		w->coloff[i] = 0;
+	if (col >= w->ncol)
+		w->ncol = col + 1;
+	memcpy(w->buf + w->len, s, n);
+	w->coloff[col] = w->len + 1;
+	w->len += n;
+	return CL_OK;
+}
+
+const char **
+cl_row_cells(struct cl_row *w)
+{
+	size_t	 i;
+
+	if (cl_grow((void **)&w->cellv, &w->cellvcap, w->ncol,
+	    sizeof(*w->cellv), CL_MAX_COLUMNS) == -1)
+		return NULL;
+	for (i = 0; i < w->ncol; i++)
+		w->cellv[i] = w->coloff[i] ? w->buf + w->coloff[i] - 1 : "";
+	return w->cellv;
+}
+
+void
+cl_row_clear(struct cl_row *w)
+{
+	w->ncol = 0;
+	w->len = 0;
+}
+
+void
+cl_row_free(struct cl_row *w)
+{
+	free(w->buf);
+	free(w->coloff);
+	free(w->cellv);
+	memset(w, 0, sizeof(*w));
+}
+
 void
 cl_zip_stop(struct cl_zip *z, enum calllist_status st)
 {

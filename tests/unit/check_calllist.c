@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -1459,6 +1460,83 @@ START_TEST(test_ahead_stops)
 }
 END_TEST
 
+/* calllist_read_ahead() in its two steps, the caller's thread busy in
+ * between (as the import is, storing the upload): started first, the
+ * rows taken later. */
+static enum calllist_status
+read_in_two_steps(const char *path, const struct calllist_opts *opts,
+    int (*row_cb)(void *, const struct calllist_row *), void *arg,
+    struct calllist_info *info, struct calllist_error *err)
+{
+	struct calllist_ahead	*h;
+	struct timespec		 pause = { 0, 2 * 1000 * 1000 };
+
+	ck_assert_ptr_nonnull(h = calllist_ahead_start(path, opts, info, err));
+	nanosleep(&pause, NULL);
+	return calllist_ahead_finish(h, row_cb, arg);
+}
+
+/* Every fixture reads the same started early as through calllist_read(). */
+START_TEST(test_two_steps_same)
+{
+	const struct fixture	*f = &fixtures[_i];
+	struct calllist_opts	 o;
+	enum calllist_encoding	 e1, e2;
+	enum calllist_status	 s1, s2;
+	char			 path[1024], *t1, *t2;
+
+	fixture_path(f, path, sizeof(path));
+	if (f->gen != NULL)
+		ck_assert_int_eq(f->gen(path), 0);
+	else if (f->zip != NULL)
+		ck_assert_int_eq(make_zip(path, f->zip), 0);
+	fixture_opts(f, &o);
+	t1 = transcribe_with(calllist_read, path, &o, &s1, &e1);
+	t2 = transcribe_with(read_in_two_steps, path, &o, &s2, &e2);
+	if (f->gen != NULL || f->zip != NULL)
+		unlink(path);
+	ck_assert_msg(strcmp(t1, t2) == 0, "%s: calllist_read reads\n%.2000s"
+	    "\nin two steps it reads\n%.2000s", f->file, t1, t2);
+	ck_assert_int_eq(s2, s1);
+	ck_assert_int_eq(e2, e1);
+	free(t1);
+	free(t2);
+}
+END_TEST
+
+/* Started and given up (the import failed before it took a row): the
+ * reader stops wherever it is, also blocked on a full ring or after an
+ * error of its own, and the result is CL_STOPPED with no message. */
+START_TEST(test_two_steps_abandoned)
+{
+	struct calllist_info	 info;
+	struct calllist_error	 err;
+	struct calllist_ahead	*h;
+	struct timespec		 pause = { 0, 50 * 1000 * 1000 };
+	char			 path[1024], missing[1024];
+	const char		*paths[2];
+	size_t			 i;
+
+	snprintf(path, sizeof(path), "%s/ahead-abandoned.csv", tmpdir);
+	snprintf(missing, sizeof(missing), "%s/no-such-list.csv", tmpdir);
+	gen_ahead(path, 0);
+	paths[0] = path;
+	paths[1] = missing;
+	for (i = 0; i < 2; i++) {
+		memset(&info, 0, sizeof(info));
+		ck_assert_ptr_nonnull(h = calllist_ahead_start(paths[i], NULL,
+		    &info, &err));
+		nanosleep(&pause, NULL);
+		ck_assert_int_eq(calllist_ahead_finish(h, NULL, NULL),
+		    CL_STOPPED);
+		ck_assert_int_eq(err.code, CL_STOPPED);
+		ck_assert_str_eq(err.en, "");
+		calllist_info_free(&info);
+	}
+	unlink(path);
+}
+END_TEST
+
 static Suite *
 calllist_suite(void)
 {
@@ -1479,6 +1557,9 @@ calllist_suite(void)
 	    (int)(sizeof(fixtures) / sizeof(fixtures[0])));
 	tcase_add_test(tc, test_ahead_error_midway);
 	tcase_add_test(tc, test_ahead_stops);
+	tcase_add_loop_test(tc, test_two_steps_same, 0,
+	    (int)(sizeof(fixtures) / sizeof(fixtures[0])));
+	tcase_add_test(tc, test_two_steps_abandoned);
 	suite_add_tcase(s, tc);
 	return s;
 }
