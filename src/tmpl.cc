@@ -498,4 +498,42 @@ tmpl_expand(const char *file, const struct tdict *d, char **out,
 	return 0;
 }
 
+int
+tmpl_expand_kept(const char *file, const struct tdict *d, const char **out,
+    size_t *outlen)
+{
+	/* A worker's pages are alike in size: after the first few the
+	 * buffer no longer grows, and an expansion allocates nothing for
+	 * its output. */
+	static std::string	*kept;
+
+	*out = NULL;
+	*outlen = 0;
+	if (file == NULL || d == NULL)
+		return -1;
+	if (!frozen) {
+		log_err("%s: expanded before tmpl_init()", file);
+		return -1;
+	}
+	try {
+		if (kept == NULL)
+			kept = new std::string();
+		kept->clear();
+		/* One rare big page does not hold its memory for good. */
+		if (kept->capacity() > (1U << 20))
+			std::string().swap(*kept);
+		if (!ctemplate::mutable_default_template_cache()->ExpandNoLoad(
+		    file, strip, D(d), NULL, kept)) {
+			log_err("%s: cannot expand template", file);
+			return -1;
+		}
+		*out = kept->data();
+		*outlen = kept->size();
+	} catch (...) {
+		log_err("%s: unexpected error expanding template", file);
+		return -1;
+	}
+	return 0;
+}
+
 } /* extern "C" */

@@ -62,5 +62,10 @@ size_t	tmpl_keys_registered(void);
  * and 0 is returned; -1 otherwise. */
 int	tmpl_expand(const char *file, const struct tdict *, char **out,
 	    size_t *outlen);
+/* The same into the process's one output buffer, kept (with its capacity)
+ * from one expansion to the next: a page is written from it without a
+ * copy. *out is valid until the next tmpl_expand_kept(); 0 or -1. */
+int	tmpl_expand_kept(const char *file, const struct tdict *,
+	    const char **out, size_t *outlen);
 
 #endif

@@ -112,10 +112,10 @@ ui_page(struct request *r, const char *title, const char *body_tpl,
 void
 ui_send(struct request *r, int status, struct tdict *page)
 {
-	char	*out = NULL;
-	size_t	 len = 0;
+	const char	*out;
+	size_t		 len;
 
-	if (tmpl_expand("layout.tpl", page, &out, &len) == -1) {
+	if (tmpl_expand_kept("layout.tpl", page, &out, &len) == -1) {
 		log_err("ui: cannot expand the page for %s", r->path);
 		tdict_free(page);
 		if (!r->opened) {
@@ -127,7 +127,6 @@ ui_send(struct request *r, int status, struct tdict *page)
 	tdict_free(page);
 	http_open(r, status, "text/html; charset=utf-8");
 	http_write(r, out, len);
-	free(out);
 }
 
 void
@@ -268,6 +267,66 @@ ui_fill_pager(const struct request *r, struct tdict *body, const char *path,
 	else
 		tdict_setf(body, "PAGE_LABEL", "编号 %lld 至 %lld",
 		    (long long)first, (long long)last);
+}
+
+int
+ui_list_take(struct ui_list *l, int64_t key, int per_page)
+{
+	if (++l->n > per_page)
+		return 0;
+	if (l->n == 1)
+		l->first = key;
+	l->last = key;
+	return 1;
+}
+
+void
+ui_upward_add(struct ui_upward *u, int64_t key)
+{
+	if (++u->n == u->per_page)
+		u->top = key;
+}
+
+int
+ui_pager_key(struct request *r, int per_page,
+    int (*up)(struct request *, int64_t, struct ui_upward *, void *),
+    void *arg, int64_t *key)
+{
+	struct ui_upward u = { 0, 0, per_page };
+
+	*key = 0;
+	if (r->fieldmap[KEY_BEFORE] != NULL)
+		*key = r->fieldmap[KEY_BEFORE]->parsed;
+	else if (r->fieldmap[KEY_AFTER] != NULL) {
+		if (up(r, r->fieldmap[KEY_AFTER]->parsed, &u, arg) == -1)
+			return -1;
+		if (u.n > per_page)
+			*key = u.top + 1;
+	}
+	return 0;
+}
+
+static int
+text_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ui_text *)a)->key,
+	    ((const struct ui_text *)b)->key);
+}
+
+const char *
+ui_text_find(struct ui_texts *tt, const char *key)
+{
+	struct ui_text	 want = { key, NULL };
+	const struct ui_text *hit;
+
+	if (key == NULL)
+		return NULL;
+	if (!tt->sorted) {
+		qsort(tt->t, tt->n, sizeof(tt->t[0]), text_cmp);
+		tt->sorted = 1;
+	}
+	hit = bsearch(&want, tt->t, tt->n, sizeof(tt->t[0]), text_cmp);
+	return hit != NULL ? hit->text : NULL;
 }
 
 char *

@@ -1,0 +1,123 @@
+/* check_labels.c: the look-ups of the list pages: an action's index and
+ * label by binary search over audit_actions[], texts by key (ui_text_find)
+ * whatever order a table is written in, and the pager's row counting. */
+#include "autoconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "audit.h"
+#include "ui.h"
+
+START_TEST(test_every_action)
+{
+	size_t	 i, n = audit_actions_count();
+
+	ck_assert_uint_gt(n, 20);
+	ck_assert_ptr_null(audit_actions[n].action);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(audit_action_index(audit_actions[i].action),
+		    (int)i);
+		ck_assert_str_eq(audit_action_label(audit_actions[i].action),
+		    audit_actions[i].label);
+	}
+}
+END_TEST
+
+static const char *const not_actions[] = { "", "login", "login.ok.", "a",
+    "zzz", "Login.ok", "dnc.added2", "audit.keye" };
+
+START_TEST(test_not_an_action)
+{
+	ck_assert_int_eq(audit_action_index(not_actions[_i]), -1);
+	ck_assert_str_eq(audit_action_label(not_actions[_i]), not_actions[_i]);
+}
+END_TEST
+
+START_TEST(test_null_action)
+{
+	ck_assert_int_eq(audit_action_index(NULL), -1);
+}
+END_TEST
+
+/* Written in no order, as a page's table reads best. */
+static struct ui_text texts[] = {
+	{ "task", "任务" },
+	{ "batch", "批次" },
+	{ "zeta", "Z" },
+	{ "alpha", "A" },
+	{ "batch_size", "每批号码数" },
+	{ "b", "B" },
+};
+
+START_TEST(test_texts)
+{
+	struct ui_texts	 tt = UI_TEXTS(texts);
+
+	ck_assert_uint_eq(tt.n, 6);
+	ck_assert_str_eq(ui_text_find(&tt, "task"), "任务");
+	ck_assert_str_eq(ui_text_find(&tt, "batch"), "批次");
+	ck_assert_str_eq(ui_text_find(&tt, "batch_size"), "每批号码数");
+	ck_assert_str_eq(ui_text_find(&tt, "alpha"), "A");
+	ck_assert_str_eq(ui_text_find(&tt, "zeta"), "Z");
+	ck_assert_str_eq(ui_text_find(&tt, "b"), "B");
+	ck_assert_ptr_null(ui_text_find(&tt, "batc"));
+	ck_assert_ptr_null(ui_text_find(&tt, "zzz"));
+	ck_assert_ptr_null(ui_text_find(&tt, ""));
+	ck_assert_ptr_null(ui_text_find(&tt, NULL));
+	/* Found again once sorted. */
+	ck_assert_int_eq(tt.sorted, 1);
+	ck_assert_str_eq(ui_text_find(&tt, "task"), "任务");
+}
+END_TEST
+
+START_TEST(test_list_take)
+{
+	struct ui_list	 l = { NULL, 0, 0, 0 };
+	int64_t		 id;
+
+	for (id = 100; id > 97; id--)
+		ck_assert_int_eq(ui_list_take(&l, id, 2), id > 98);
+	ck_assert_int_eq(l.n, 3);
+	ck_assert_int_eq(l.first, 100);
+	ck_assert_int_eq(l.last, 99);
+}
+END_TEST
+
+START_TEST(test_upward)
+{
+	struct ui_upward u = { 0, 0, 3 };
+	int64_t		 id;
+
+	for (id = 11; id <= 14; id++)
+		ui_upward_add(&u, id);
+	ck_assert_int_eq(u.n, 4);
+	ck_assert_int_eq(u.top, 13);
+}
+END_TEST
+
+#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+int
+main(void)
+{
+	Suite	*s = suite_create("labels");
+	TCase	*tc = tcase_create("lookups");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_add_test(tc, test_every_action);
+	tcase_add_loop_test(tc, test_not_an_action, 0, NELEM(not_actions));
+	tcase_add_test(tc, test_null_action);
+	tcase_add_test(tc, test_texts);
+	tcase_add_test(tc, test_list_take);
+	tcase_add_test(tc, test_upward);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
