@@ -374,9 +374,24 @@ void
 tdict_setf(struct tdict *d, const char *key, const char *fmt, ...)
 {
 	va_list	 ap;
+	char	 buf[256];
+	int	 n;
 
 	if (d == NULL || key == NULL || fmt == NULL)
 		return;
+	/* Most values are short (a link, "3/10 批"): one formatting into
+	 * buf, and a string of any length only when it does not fit. */
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		log_err("tdict_setf: cannot format %s", key);
+		return;
+	}
+	if (static_cast<size_t>(n) < sizeof(buf)) {
+		tdict_setn(d, key, buf, static_cast<size_t>(n));
+		return;
+	}
 	try {
 		std::string	 s;
 		int		 rc;

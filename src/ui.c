@@ -18,20 +18,63 @@
 #include "store/users.h"
 
 /* The navigation, in order, with the roles that see each entry. */
-static const struct {
-	const char	*href;
-	const char	*label;
-	unsigned	 roles;
-} nav[] = {
-	{ "/", "首页", ROLE_ANY },
-	{ "/tasks/new", "新建任务", ROLE_ADMIN | ROLE_OPERATOR },
-	{ "/tasks", "任务列表", ROLE_ANY },
-	{ "/dnc", "免打扰", ROLE_ANY },
-	{ "/audit", "审计日志", ROLE_ADMIN | ROLE_AUDITOR },
-	{ "/pushes", "供应商推送", ROLE_ADMIN },
-	{ "/users", "用户", ROLE_ADMIN },
-	{ "/settings", "设置", ROLE_ADMIN | ROLE_AUDITOR },
+static const struct ui_link nav[] = {
+	{ "/", "首页", NULL, ROLE_ANY },
+	{ "/tasks/new", "新建任务", NULL, ROLE_ADMIN | ROLE_OPERATOR },
+	{ "/tasks", "任务列表", NULL, ROLE_ANY },
+	{ "/dnc", "免打扰", NULL, ROLE_ANY },
+	{ "/audit", "审计日志", NULL, ROLE_ADMIN | ROLE_AUDITOR },
+	{ "/pushes", "供应商推送", NULL, ROLE_ADMIN },
+	{ "/users", "用户", NULL, ROLE_ADMIN },
+	{ "/settings", "设置", NULL, ROLE_ADMIN | ROLE_AUDITOR },
 };
+#define NNAV	(sizeof(nav) / sizeof(nav[0]))
+
+void
+ui_fill_links(struct tdict *d, const char *section,
+    const struct ui_link *links, size_t n, unsigned role, int current)
+{
+	struct tdict	*s;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (!(links[i].roles & role))
+			continue;
+		s = tdict_add_section(d, section);
+		tdict_set(s, "LINK_HREF", links[i].href);
+		tdict_set(s, "LINK_LABEL", links[i].label);
+		if (links[i].text != NULL)
+			tdict_set(s, "LINK_TEXT", links[i].text);
+		if ((int)i == current)
+			tdict_show(s, "LINK_CURRENT");
+	}
+}
+
+/* The navigation of role (one of its bits) with entry cur current (-1:
+ * none) as nav.tpl expands it: made once per worker, role and entry and
+ * kept, since every page of a session has the same but for that. NULL
+ * when the template fails. */
+static const char *
+nav_html(enum role role, int cur, size_t *len)
+{
+	static struct {
+		char	*html;
+		size_t	 len;
+	}		 made[ROLE_ANY + 1][NNAV + 1];
+	struct tdict	*d;
+	unsigned	 k = (unsigned)role & ROLE_ANY;
+
+	if (made[k][cur + 1].html == NULL) {
+		d = tdict_new();
+		ui_fill_links(d, "NAV", nav, NNAV, k, cur);
+		if (tmpl_expand("nav.tpl", d, &made[k][cur + 1].html,
+		    &made[k][cur + 1].len) == -1)
+			made[k][cur + 1].html = NULL;
+		tdict_free(d);
+	}
+	*len = made[k][cur + 1].len;
+	return made[k][cur + 1].html;
+}
 
 static int
 nav_current(const char *path, const char *href)
@@ -68,7 +111,8 @@ static struct tdict *
 layout(struct request *r, const char *title, int mark_current)
 {
 	struct tdict	*d = tdict_new(), *s;
-	size_t		 i;
+	const char	*html;
+	size_t		 i, len;
 	int		 cur = -1;
 
 	tdict_set(d, "TITLE", title);
@@ -80,21 +124,15 @@ layout(struct request *r, const char *title, int mark_current)
 		/* The current entry is the longest that holds the path:
 		 * /tasks/new is "新建任务", not also "任务列表", even for a
 		 * role that does not see 新建任务 (then none is current). */
-		for (i = 0; mark_current && i < sizeof(nav) / sizeof(nav[0]);
-		    i++)
+		for (i = 0; mark_current && i < NNAV; i++)
 			if (nav_current(r->path, nav[i].href) &&
 			    (cur < 0 || strlen(nav[i].href) >
 			    strlen(nav[cur].href)))
 				cur = (int)i;
-		for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
-			if (!(nav[i].roles & r->sess.role))
-				continue;
-			s = tdict_add_section(d, "NAV");
-			tdict_set(s, "NAV_HREF", nav[i].href);
-			tdict_set(s, "NAV_LABEL", nav[i].label);
-			if ((int)i == cur)
-				tdict_show(s, "NAV_CURRENT");
-		}
+		if (cur >= 0 && !(nav[cur].roles & r->sess.role))
+			cur = -1;
+		if ((html = nav_html(r->sess.role, cur, &len)) != NULL)
+			tdict_setn(s, "NAV_HTML", html, len);
 	}
 	return d;
 }

@@ -95,6 +95,19 @@ struct ui_texts {
 /* The text of key, NULL when the table has none. */
 const char	*ui_text_find(struct ui_texts *, const char *key);
 
+/* A link of a role's page chrome (the navigation, the home page's cards):
+ * one section each that the role sees, with LINK_HREF, LINK_LABEL,
+ * LINK_TEXT and LINK_CURRENT shown on the link numbered current. */
+struct ui_link {
+	const char	*href;
+	const char	*label;
+	const char	*text;
+	unsigned	 roles;
+};
+void		 ui_fill_links(struct tdict *, const char *section,
+		    const struct ui_link *, size_t n, unsigned role,
+		    int current);
+
 /* The role select of the users forms (ROLE_OPT rows). */
 enum role;
 void		 ui_fill_role_options(struct tdict *, enum role selected);

@@ -66,8 +66,8 @@
 <ul class="card-grid">
 {{#CARD}}
 <li class="card card-link">
-<h2><a href="{{CARD_HREF}}">{{CARD_TITLE}}</a></h2>
-<p>{{CARD_TEXT}}</p>
+<h2><a href="{{LINK_HREF}}">{{LINK_LABEL}}</a></h2>
+<p>{{LINK_TEXT}}</p>
 </li>
 {{/CARD}}
 </ul>
