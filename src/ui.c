@@ -186,15 +186,102 @@ ui_error(struct request *r, int status, const char *message,
 	ui_send(r, status, page);
 }
 
+/* The zone's offset east of UTC (seconds) at t. Kept for one UTC day
+ * whose first and last second have the same offset: zones change a few
+ * times a year, so none changes within such a day, and a list's rows
+ * (newest first) mostly share a few days. A day with a change is looked
+ * up second by second. */
+static long
+utc_offset(time_t t)
+{
+	static time_t	 day = -1;
+	static long	 off;
+	struct tm	 a, b;
+	time_t		 d = t - ((t % 86400) + 86400) % 86400, e = d + 86399;
+
+	if (d == day)
+		return off;
+	if (localtime_r(&d, &a) == NULL || localtime_r(&e, &b) == NULL)
+		return 0;
+	if (a.tm_gmtoff != b.tm_gmtoff) {
+		day = -1;
+		return localtime_r(&t, &a) != NULL ? a.tm_gmtoff : 0;
+	}
+	day = d;
+	off = a.tm_gmtoff;
+	return off;
+}
+
+/* n as width digits, zero-padded, at p. */
+static char *
+digits(char *p, int n, int width)
+{
+	int	 i;
+
+	for (i = width - 1; i >= 0; i--, n /= 10)
+		p[i] = (char)('0' + n % 10);
+	return p + width;
+}
+
 void
 ui_time(int64_t t, char out[32])
 {
 	struct tm	 tm;
 	time_t		 tt = (time_t)t;
+	char		*p = out;
 
-	if (localtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(out, 32, "-");
+	/* gmtime_r of the local time: arithmetic, no zone look-up. */
+	tt += utc_offset(tt);
+	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 < 1000 ||
+	    tm.tm_year + 1900 > 9999) {
+		/* Outside four-digit years: as strftime writes them. */
+		tt = (time_t)t;
+		if (localtime_r(&tt, &tm) == NULL ||
+		    strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+			snprintf(out, 32, "-");
+		return;
+	}
+	p = digits(p, tm.tm_year + 1900, 4);
+	*p++ = '-';
+	p = digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = digits(p, tm.tm_mday, 2);
+	*p++ = ' ';
+	p = digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = digits(p, tm.tm_sec, 2);
+	*p = '\0';
+}
+
+/* n digits of s as a number, -1 when one is not a digit. */
+static int
+number(const char *s, int n)
+{
+	int	 v = 0;
+
+	for (; n > 0; n--, s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar
+ * (timegm's arithmetic without its normalizing). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t	 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
 }
 
 void
@@ -204,9 +291,25 @@ ui_time_utc_text(const char *utc, char out[32])
 	const char	*end;
 
 	memset(&tm, 0, sizeof(tm));
-	if ((end = strptime(utc, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL) {
-		snprintf(out, 32, "%s", utc);
+	/* The audit's own format, "2026-11-21T12:00:05.123Z", read by
+	 * hand (strptime is most of the time of a row); else strptime. */
+	if (strlen(utc) >= 19 && utc[4] == '-' && utc[7] == '-' &&
+	    utc[10] == 'T' && utc[13] == ':' && utc[16] == ':' &&
+	    (tm.tm_year = number(utc, 4)) >= 0 &&
+	    (tm.tm_mon = number(utc + 5, 2)) >= 1 && tm.tm_mon <= 12 &&
+	    (tm.tm_mday = number(utc + 8, 2)) >= 1 && tm.tm_mday <= 31 &&
+	    (tm.tm_hour = number(utc + 11, 2)) >= 0 && tm.tm_hour <= 23 &&
+	    (tm.tm_min = number(utc + 14, 2)) >= 0 && tm.tm_min <= 59 &&
+	    (tm.tm_sec = number(utc + 17, 2)) >= 0 && tm.tm_sec <= 60) {
+		ui_time(days_from_civil(tm.tm_year, tm.tm_mon, tm.tm_mday) *
+		    86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec, out);
 		return;
+	} else {
+		memset(&tm, 0, sizeof(tm));
+		if ((end = strptime(utc, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL) {
+			snprintf(out, 32, "%s", utc);
+			return;
+		}
 	}
 	ui_time((int64_t)timegm(&tm), out);
 }

@@ -1,10 +1,14 @@
 /* check_labels.c: the look-ups of the list pages: an action's index and
  * label by binary search over audit_actions[], texts by key (ui_text_find)
- * whatever order a table is written in, and the pager's row counting. */
+ * whatever order a table is written in, the pager's row counting, and the
+ * local times of rows (ui_time with its kept offset) as strftime writes
+ * them, across zones and their changes. */
 #include "autoconf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <check.h>
 
@@ -98,6 +102,45 @@ START_TEST(test_upward)
 }
 END_TEST
 
+/* Zones with changes of an hour, of half an hour (Lord Howe), none, and
+ * a negative offset; each test runs in its own process (CK_FORK), since
+ * ui_time keeps the offset of a day and a process never changes zone. */
+static const char *const zones[] = { "Asia/Shanghai", "America/New_York",
+    "Australia/Lord_Howe", "Europe/London", "UTC", "Asia/Kolkata" };
+
+START_TEST(test_times)
+{
+	char		 want[32], got[32], utc[40];
+	struct tm	 tm;
+	time_t		 t;
+	int64_t		 i;
+
+	setenv("TZ", zones[_i], 1);
+	tzset();
+	/* 2026 and 2027, every 17 minutes and 13 seconds: through every
+	 * change of these zones, rows of one day after another. */
+	for (i = 0, t = 1767225600; i < 2 * 365 * 84; i++, t += 17 * 60 + 13) {
+		ck_assert_ptr_nonnull(localtime_r(&t, &tm));
+		strftime(want, sizeof(want), "%Y-%m-%d %H:%M:%S", &tm);
+		ui_time((int64_t)t, got);
+		ck_assert_msg(strcmp(got, want) == 0, "%s at %lld: %s, not %s",
+		    zones[_i], (long long)t, got, want);
+		ck_assert_ptr_nonnull(gmtime_r(&t, &tm));
+		strftime(utc, sizeof(utc), "%Y-%m-%dT%H:%M:%S.123Z", &tm);
+		ui_time_utc_text(utc, got);
+		ck_assert_msg(strcmp(got, want) == 0, "%s: %s, not %s", utc,
+		    got, want);
+	}
+	/* Not the audit's format: as strptime reads it, or as it came. */
+	ui_time_utc_text("2026-1-5T01:02:03", got);
+	ck_assert_ptr_nonnull(strchr(got, ' '));
+	ui_time_utc_text("not a time", got);
+	ck_assert_str_eq(got, "not a time");
+	ui_time_utc_text("2026-13-05T01:02:03.000Z", got);
+	ck_assert_str_eq(got, "2026-13-05T01:02:03.000Z");
+}
+END_TEST
+
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 int
@@ -115,7 +158,12 @@ main(void)
 	tcase_add_test(tc, test_list_take);
 	tcase_add_test(tc, test_upward);
 	suite_add_tcase(s, tc);
+	tc = tcase_create("times");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_times, 0, NELEM(zones));
+	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
