@@ -113,7 +113,7 @@ detail_text(const cJSON *v, struct textbuf *b)
 		return put_text(b, v->valuestring);
 	if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
 	    fabs(v->valuedouble) < 9007199254740992.0) {
-		snprintf(num, sizeof(num), "%lld", (long long)v->valuedouble);
+		tmpl_int_text((long long)v->valuedouble, num);
 		return put_text(b, num);
 	}
 	if (cJSON_IsNumber(v)) {
@@ -264,7 +264,6 @@ add_row(void *arg, const struct audit_row *e)
 {
 	struct rows	*l = arg;
 	struct tdict	*d;
-	char		 shorthash[13];
 
 	int		 a;
 
@@ -284,8 +283,7 @@ add_row(void *arg, const struct audit_row *e)
 	    e->action);
 	tdict_set(d, "ROW_OBJECT", e->object);
 	/* The full hash is for `dialdesk audit verify`, not for the page. */
-	snprintf(shorthash, sizeof(shorthash), "%s", e->hash);
-	tdict_set(d, "ROW_HASH_SHORT", shorthash);
+	tdict_setn(d, "ROW_HASH_SHORT", e->hash, strnlen(e->hash, 12));
 	return fill_details(d, e->details, &l->text);
 }
 

@@ -36,9 +36,8 @@ add_row(void *arg, const struct task_summary *t)
 		return 0;
 	s = tdict_add_section(rs->body, "TASK");
 	ui_fill_task_summary(s, t);
-	tdict_set_int(s, "TASK_ID", t->id);
-	tdict_setf(s, "TASK_PROGRESS", "%lld/%lld 批",
-	    (long long)t->batches_done, (long long)t->batch_count);
+	tdict_set_int(s, "TASK_DONE", t->batches_done);
+	tdict_set_int(s, "TASK_BATCHES", t->batch_count);
 	return 0;
 }
 

@@ -361,13 +361,33 @@ tdict_setn(struct tdict *d, const char *key, const char *value, size_t len)
 	}
 }
 
+size_t
+tmpl_int_text(long long value, char out[24])
+{
+	char			 rev[24];
+	unsigned long long	 u = value < 0 ?
+				    0ULL - static_cast<unsigned long long>(value) :
+				    static_cast<unsigned long long>(value);
+	size_t			 n = 0, i = 0;
+
+	do {
+		rev[n++] = static_cast<char>('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (value < 0)
+		out[i++] = '-';
+	while (n > 0)
+		out[i++] = rev[--n];
+	out[i] = '\0';
+	return i;
+}
+
 void
 tdict_set_int(struct tdict *d, const char *key, long long value)
 {
 	char	 buf[24];
-	int	 n = snprintf(buf, sizeof(buf), "%lld", value);
 
-	tdict_setn(d, key, buf, static_cast<size_t>(n));
+	tdict_setn(d, key, buf, tmpl_int_text(value, buf));
 }
 
 void

@@ -503,7 +503,7 @@ ui_fill_task_summary(struct tdict *s, const struct task_summary *t)
 {
 	char	 when[32];
 
-	tdict_setf(s, "TASK_HREF", "/tasks/%lld", (long long)t->id);
+	tdict_set_int(s, "TASK_ID", t->id);
 	tdict_set(s, "TASK_NAME", t->name);
 	tdict_set(s, "TASK_CREATOR", t->creator);
 	ui_time(t->created, when);

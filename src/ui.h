@@ -115,7 +115,7 @@ void		 ui_fill_role_options(struct tdict *, enum role selected);
 struct user_row;
 void		 ui_fill_user(struct tdict *, const struct user_row *);
 /* The TASK_* values of one task in a list (dashboard and task history):
- * link, name, creator, created, rows and state. */
+ * id (the link is made of it), name, creator, created, rows and state. */
 struct task_summary;
 void		 ui_fill_task_summary(struct tdict *,
 		    const struct task_summary *);

@@ -47,7 +47,7 @@
 <tbody>
 {{#LATEST}}
 <tr>
-<td class="task-name"><a href="{{TASK_HREF}}">{{TASK_NAME}}</a></td>
+<td class="task-name"><a href="/tasks/{{TASK_ID}}">{{TASK_NAME}}</a></td>
 <td>{{TASK_CREATOR}}</td>
 <td class="nowrap">{{TASK_CREATED}}</td>
 <td class="num">{{TASK_ROWS}}</td>

@@ -5,6 +5,7 @@
  * them, across zones and their changes. */
 #include "autoconf.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <check.h>
 
 #include "audit.h"
+#include "tmpl.h"
 #include "ui.h"
 
 START_TEST(test_every_action)
@@ -141,6 +143,20 @@ START_TEST(test_times)
 }
 END_TEST
 
+static const long long ints[] = { 0, 7, -1, 10, -10, 99, 100, 2026,
+    1234567890123LL, -987654321LL, LLONG_MAX, LLONG_MIN };
+
+START_TEST(test_int_text)
+{
+	char	 got[24], want[24];
+	size_t	 n = tmpl_int_text(ints[_i], got);
+
+	snprintf(want, sizeof(want), "%lld", ints[_i]);
+	ck_assert_str_eq(got, want);
+	ck_assert_uint_eq(n, strlen(want));
+}
+END_TEST
+
 #define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 int
@@ -157,6 +173,7 @@ main(void)
 	tcase_add_test(tc, test_texts);
 	tcase_add_test(tc, test_list_take);
 	tcase_add_test(tc, test_upward);
+	tcase_add_loop_test(tc, test_int_text, 0, NELEM(ints));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("times");
 	tcase_set_timeout(tc, 60);
