@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,15 +65,57 @@ const struct audit_action audit_actions[] = {
 	{ NULL, NULL },
 };
 
+#define NACTIONS	(sizeof(audit_actions) / sizeof(audit_actions[0]) - 1)
+
+/* audit_actions[] by name, sorted once per process: the audit page looks
+ * up a label per row and the selected filter once a page. */
+static const struct audit_action *actions_by_name[NACTIONS];
+static pthread_once_t actions_sorted = PTHREAD_ONCE_INIT;
+
+static int
+action_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct audit_action *const *)a)->action,
+	    (*(const struct audit_action *const *)b)->action);
+}
+
+static void
+sort_actions(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < NACTIONS; i++)
+		actions_by_name[i] = &audit_actions[i];
+	qsort(actions_by_name, NACTIONS, sizeof(actions_by_name[0]),
+	    action_cmp);
+}
+
+int
+audit_action_index(const char *action)
+{
+	struct audit_action	 want = { action, NULL };
+	const struct audit_action *key = &want, *const *hit;
+
+	if (action == NULL)
+		return -1;
+	pthread_once(&actions_sorted, sort_actions);
+	hit = bsearch(&key, actions_by_name, NACTIONS,
+	    sizeof(actions_by_name[0]), action_cmp);
+	return hit != NULL ? (int)(*hit - audit_actions) : -1;
+}
+
+size_t
+audit_actions_count(void)
+{
+	return NACTIONS;
+}
+
 const char *
 audit_action_label(const char *action)
 {
-	const struct audit_action *a;
+	int	 i = audit_action_index(action);
 
-	for (a = audit_actions; a->action != NULL; a++)
-		if (strcmp(a->action, action) == 0)
-			return a->label;
-	return action;
+	return i >= 0 ? audit_actions[i].label : action;
 }
 
 void

@@ -101,6 +101,10 @@ struct audit_action {
 };
 extern const struct audit_action audit_actions[];
 const char	*audit_action_label(const char *action);
+/* The index of action in audit_actions[], -1 when it is none of them
+ * (a binary search); how many actions the table holds. */
+int		 audit_action_index(const char *action);
+size_t		 audit_actions_count(void);
 
 /* Current UTC time in the audit format, 2026-11-21T12:00:00.123Z. */
 void	audit_now(char out[32]);

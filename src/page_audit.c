@@ -20,6 +20,7 @@
 #include "push.h"
 #include "store.h"
 #include "store/audit.h"
+#include "textbuf.h"
 #include "tmpl.h"
 #include "ui.h"
 
@@ -29,10 +30,7 @@ static const enum key fkeys[] = { KEY_USER, KEY_ACTION, KEY_FROM, KEY_TO };
 
 /* What the keys of an entry's details mean, for the 详情 column; a key not
  * here (nor a push figure, push_figures[]) is shown as it is. */
-static const struct {
-	const char	*key;
-	const char	*label;
-} detail_labels[] = {
+static struct ui_text detail_labels[] = {
 	{ "task", "任务" },
 	{ "batch", "批次" },
 	{ "seq", "批次序号" },
@@ -77,69 +75,73 @@ static const struct {
 	{ "query", "查询参数" },
 };
 
+static struct ui_texts details = UI_TEXTS(detail_labels);
+
 static const char *
 detail_label(const char *key)
 {
-	size_t	 i;
+	static struct ui_text figure_labels[PF__MAX];
+	static struct ui_texts figures = UI_TEXTS(figure_labels);
+	const char	*t;
+	size_t		 i;
 
-	for (i = 0; i < sizeof(detail_labels) / sizeof(detail_labels[0]); i++)
-		if (strcmp(detail_labels[i].key, key) == 0)
-			return detail_labels[i].label;
-	for (i = 0; i < PF__MAX; i++)
-		if (strcmp(push_figures[i].key, key) == 0)
-			return push_figures[i].label;
-	return key;
+	if ((t = ui_text_find(&details, key)) != NULL)
+		return t;
+	if (figure_labels[0].key == NULL)
+		for (i = 0; i < PF__MAX; i++)
+			figure_labels[i] = (struct ui_text){ push_figures[i].key,
+			    push_figures[i].label };
+	return (t = ui_text_find(&figures, key)) != NULL ? t : key;
 }
 
-/* One value as text, written to f: numbers as written, true/false as
- * 是/否, an object as "label value" pairs, an array as its items. */
-static void
-detail_text(const cJSON *v, FILE *f)
+static int
+put_text(struct textbuf *b, const char *s)
+{
+	return textbuf_add(b, s, strlen(s), SIZE_MAX) == 0 ? 0 : -1;
+}
+
+/* One value as text, appended to b: numbers as written, true/false as
+ * 是/否, an object as "label value" pairs, an array as its items. -1 when
+ * out of memory. */
+static int
+detail_text(const cJSON *v, struct textbuf *b)
 {
 	const cJSON	*c;
+	char		 num[32];
 
-	if (cJSON_IsString(v)) {
-		fputs(v->valuestring, f);
-		return;
-	}
+	if (cJSON_IsString(v))
+		return put_text(b, v->valuestring);
 	if (cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
 	    fabs(v->valuedouble) < 9007199254740992.0) {
-		fprintf(f, "%lld", (long long)v->valuedouble);
-		return;
+		tmpl_int_text((long long)v->valuedouble, num);
+		return put_text(b, num);
 	}
 	if (cJSON_IsNumber(v)) {
-		fprintf(f, "%g", v->valuedouble);
-		return;
+		snprintf(num, sizeof(num), "%g", v->valuedouble);
+		return put_text(b, num);
 	}
-	if (cJSON_IsBool(v)) {
-		fputs(cJSON_IsTrue(v) ? "是" : "否", f);
-		return;
-	}
-	if (!cJSON_IsObject(v) && !cJSON_IsArray(v)) {
-		fputs("—", f);
-		return;
-	}
+	if (cJSON_IsBool(v))
+		return put_text(b, cJSON_IsTrue(v) ? "是" : "否");
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+		return put_text(b, "—");
 	cJSON_ArrayForEach(c, v) {
-		if (c != v->child)
-			fputs("，", f);
-		if (cJSON_IsObject(v))
-			fprintf(f, "%s ", detail_label(c->string));
-		detail_text(c, f);
+		if ((c != v->child && put_text(b, "，") == -1) ||
+		    (cJSON_IsObject(v) && (put_text(b,
+		    detail_label(c->string)) == -1 || put_text(b, " ") == -1)) ||
+		    detail_text(c, b) == -1)
+			return -1;
 	}
+	return 0;
 }
 
 /* The details of an entry (a JSON object) as DETAIL sections of label and
- * value; text that is not an object is shown as one value. One buffer (a
- * memory stream) serves every value of the entry. -1 when out of
- * memory. */
+ * value; text that is not an object is shown as one value. The page's one
+ * buffer b serves every value. -1 when out of memory. */
 static int
-fill_details(struct tdict *d, const char *json)
+fill_details(struct tdict *d, const char *json, struct textbuf *b)
 {
 	cJSON		*root, *c;
 	struct tdict	*s;
-	char		*text = NULL;
-	size_t		 len = 0;
-	FILE		*f;
 
 	if (json[0] == '\0' || strcmp(json, "{}") == 0)
 		return 0;
@@ -155,30 +157,17 @@ fill_details(struct tdict *d, const char *json)
 		tdict_set(s, "DETAIL_VALUE", json);
 		return 0;
 	}
-	if ((f = open_memstream(&text, &len)) == NULL) {
-		cJSON_Delete(root);
-		return -1;
-	}
 	cJSON_ArrayForEach(c, root) {
-		rewind(f);
-		detail_text(c, f);
-		if (fflush(f) != 0)
+		b->len = 0;
+		if (detail_text(c, b) == -1)
 			break;
 		s = tdict_add_section(d, "DETAIL");
 		tdict_set(s, "DETAIL_KEY", c->string);
 		tdict_set(s, "DETAIL_LABEL", detail_label(c->string));
-		/* After rewind the stream's length is where it was written
-		 * to, not the longest value it ever held. */
-		tdict_setn(s, "DETAIL_VALUE", text, (size_t)ftell(f));
+		tdict_setn(s, "DETAIL_VALUE", b->p, b->len);
 	}
-	if (fclose(f) != 0 || c != NULL) {
-		free(text);
-		cJSON_Delete(root);
-		return -1;
-	}
-	free(text);
 	cJSON_Delete(root);
-	return 0;
+	return c != NULL ? -1 : 0;
 }
 
 /* The UTC timestamp text of local midnight of yyyymmdd plus days. */
@@ -192,32 +181,59 @@ day_start_utc(int64_t yyyymmdd, int days, char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
 }
 
+/* The action <option>s as audit_actions.tpl expands them with option i
+ * selected (none when i is -1): made once per worker and selection, since
+ * the list is the same on every page but for that. NULL when out of
+ * memory or the template fails. */
+static const char *
+action_options(int i, size_t *len)
+{
+	static struct {
+		char	*html;
+		size_t	 len;
+	}		*made;
+	size_t		 n = audit_actions_count(), j;
+	struct tdict	*d, *s;
+
+	if (made == NULL && (made = calloc(n + 1, sizeof(*made))) == NULL)
+		return NULL;
+	if (made[i + 1].html == NULL) {
+		d = tdict_new();
+		for (j = 0; j < n; j++) {
+			s = tdict_add_section(d, "ACTION_OPT");
+			tdict_set(s, "OPT_VALUE", audit_actions[j].action);
+			tdict_set(s, "OPT_LABEL", audit_actions[j].label);
+			if ((int)j == i)
+				tdict_show(s, "OPT_SELECTED");
+		}
+		if (tmpl_expand("audit_actions.tpl", d, &made[i + 1].html,
+		    &made[i + 1].len) == -1)
+			made[i + 1].html = NULL;
+		tdict_free(d);
+	}
+	*len = made[i + 1].len;
+	return made[i + 1].html;
+}
+
 static void
 fill_filters(struct request *r, struct tdict *body)
 {
-	const struct audit_action *a;
-	const char	*action = http_field(r, KEY_ACTION);
-	const char	*v;
-	struct tdict	*s;
+	const char	*v, *opts;
+	size_t		 len;
 
 	tdict_set(body, "F_USER", (v = http_field(r, KEY_USER)) ? v : "");
 	tdict_set(body, "F_FROM", (v = http_field(r, KEY_FROM)) ? v : "");
 	tdict_set(body, "F_TO", (v = http_field(r, KEY_TO)) ? v : "");
-	for (a = audit_actions; a->action != NULL; a++) {
-		s = tdict_add_section(body, "ACTION_OPT");
-		tdict_set(s, "OPT_VALUE", a->action);
-		tdict_set(s, "OPT_LABEL", a->label);
-		if (action != NULL && strcmp(action, a->action) == 0)
-			tdict_show(s, "OPT_SELECTED");
-	}
+	if ((opts = action_options(audit_action_index(http_field(r,
+	    KEY_ACTION)), &len)) != NULL)
+		tdict_setn(body, "ACTION_OPTIONS", opts, len);
 }
 
 /* The rows of a page being made: sections of the page's one dictionary,
  * expanded with it in one go. */
 struct rows {
-	struct tdict	*body;
-	int		 n;		/* entries read, the one past the page too */
-	int64_t		 first, last;	/* the ids shown first and last */
+	struct ui_list	 list;		/* its sections, ids first and last */
+	struct textbuf	 text;		/* the details' values, one by one */
 	char		 minute[17];	/* the UTC minute when was made for */
 	char		 when[32];	/* its local time text */
 };
@@ -248,15 +264,13 @@ add_row(void *arg, const struct audit_row *e)
 {
 	struct rows	*l = arg;
 	struct tdict	*d;
-	char		 shorthash[13];
+
+	int		 a;
 
 	/* One past the page only says that a next page exists. */
-	if (++l->n > PER_PAGE)
+	if (!ui_list_take(&l->list, e->id, PER_PAGE))
 		return 0;
-	if (l->n == 1)
-		l->first = e->id;
-	l->last = e->id;
-	if ((d = tdict_add_section(l->body, "ROW")) == NULL)
+	if ((d = tdict_add_section(l->list.body, "ROW")) == NULL)
 		return -1;
 	tdict_set_int(d, "ROW_ID", e->id);
 	tdict_set(d, "ROW_TIME", row_time(l, e->ts));
@@ -264,12 +278,13 @@ add_row(void *arg, const struct audit_row *e)
 	tdict_set(d, "ROW_ADDR", e->addr);
 	tdict_set(d, "ROW_UA", e->user_agent);
 	tdict_set(d, "ROW_ACTION", e->action);
-	tdict_set(d, "ROW_ACTION_LABEL", audit_action_label(e->action));
+	a = audit_action_index(e->action);
+	tdict_set(d, "ROW_ACTION_LABEL", a >= 0 ? audit_actions[a].label :
+	    e->action);
 	tdict_set(d, "ROW_OBJECT", e->object);
 	/* The full hash is for `dialdesk audit verify`, not for the page. */
-	snprintf(shorthash, sizeof(shorthash), "%s", e->hash);
-	tdict_set(d, "ROW_HASH_SHORT", shorthash);
-	return fill_details(d, e->details);
+	tdict_setn(d, "ROW_HASH_SHORT", e->hash, strnlen(e->hash, 12));
+	return fill_details(d, e->details, &l->text);
 }
 
 /* The filter of the request, its times in from[] and to[]. */
@@ -286,20 +301,18 @@ filter_of(struct request *r, struct audit_filter *f, char from[32],
 	    http_field(r, KEY_ACTION), from, to };
 }
 
-/* Walking up from an after= key: the id of the PER_PAGE-th entry. */
-struct upward {
-	int64_t	 top;
-	int	 n;
-};
-
 static int
 count_up(void *arg, const struct audit_row *e)
 {
-	struct upward	*u = arg;
-
-	if (++u->n == PER_PAGE)
-		u->top = e->id;
+	ui_upward_add(arg, e->id);
 	return 0;
+}
+
+/* The entries just above an after= key, for ui_pager_key(). */
+static int
+walk_up(struct request *r, int64_t after, struct ui_upward *u, void *f)
+{
+	return store_audit_page(r->db, f, after, 1, PER_PAGE + 1, count_up, u);
 }
 
 /* The page's key, older than which its rows are (0: the first page), for
@@ -310,22 +323,13 @@ static int
 page_key(struct request *r, const struct audit_filter *f, int64_t newest,
     int64_t *key)
 {
-	struct upward	 u = { 0, 0 };
 	int64_t		 page = r->fieldmap[KEY_PAGE] != NULL ?
 			    r->fieldmap[KEY_PAGE]->parsed : 1;
 
-	*key = 0;
-	if (r->fieldmap[KEY_BEFORE] != NULL)
-		*key = r->fieldmap[KEY_BEFORE]->parsed;
-	else if (r->fieldmap[KEY_AFTER] != NULL) {
-		/* A page of those just above the key, unless they are the
-		 * newest: then the first page, full. */
-		if (store_audit_page(r->db, f, r->fieldmap[KEY_AFTER]->parsed,
-		    1, PER_PAGE + 1, count_up, &u) == -1)
-			return -1;
-		if (u.n > PER_PAGE)
-			*key = u.top + 1;
-	} else if (page > 1)
+	if (ui_pager_key(r, PER_PAGE, walk_up, (void *)f, key) == -1)
+		return -1;
+	if (r->fieldmap[KEY_BEFORE] == NULL &&
+	    r->fieldmap[KEY_AFTER] == NULL && page > 1)
 		*key = newest - (page - 1) * PER_PAGE + 1 > 1 ?
 		    newest - (page - 1) * PER_PAGE + 1 : 1;
 	return 0;
@@ -335,19 +339,22 @@ static int
 fill_rows(struct request *r, struct tdict *body, int64_t newest)
 {
 	struct audit_filter f;
-	struct rows	 l = { body, 0, 0, 0, "", "" };
+	struct rows	 l = { { body, 0, 0, 0 }, { NULL, 0, 0 }, "", "" };
 	char		 from[32], to[32];
 	int64_t		 key;
+	int		 rc;
 
 	filter_of(r, &f, from, to);
-	if (page_key(r, &f, newest, &key) == -1 ||
+	rc = page_key(r, &f, newest, &key) == -1 ||
 	    store_audit_page(r->db, &f, key, 0, PER_PAGE + 1, add_row,
-	    &l) == -1)
+	    &l) == -1 ? -1 : 0;
+	free(l.text.p);
+	if (rc == -1)
 		return -1;
-	if (l.n == 0)
+	if (l.list.n == 0)
 		tdict_show(body, "EMPTY");
 	ui_fill_pager(r, body, "/audit", fkeys, sizeof(fkeys) / sizeof(fkeys[0]),
-	    key != 0, l.n > PER_PAGE, l.first, l.last);
+	    key != 0, l.list.n > PER_PAGE, l.list.first, l.list.last);
 	return 0;
 }
 

@@ -21,12 +21,7 @@
 
 #define DAY	86400
 
-static const struct {
-	const char	*href;
-	const char	*title;
-	const char	*text;
-	unsigned	 roles;
-} cards[] = {
+static const struct ui_link cards[] = {
 	{ "/tasks/new", "新建任务", "填写任务参数，上传名单（Excel 或 CSV），预览后发送。",
 	  ROLE_ADMIN | ROLE_OPERATOR },
 	{ "/tasks", "任务列表", "查看任务发送进度和供应商的导入结果，导出为 Excel。",
@@ -142,23 +137,16 @@ fill_drafts(struct request *r, struct tdict *body, int64_t creator)
 void
 page_home(struct request *r)
 {
-	struct tdict	*page, *body, *s;
+	struct tdict	*page, *body;
 	int64_t		 creator = r->fieldmap[KEY_CREATOR] ?
 			    r->fieldmap[KEY_CREATOR]->parsed : 0;
-	size_t		 i;
 	int		 status = r->fieldnmap[KEY_CREATOR] ? 400 : 200;
 
 	page = ui_page(r, "首页", "home.tpl", &body);
 	tdict_set(body, "USER_NAME", r->sess.user_name);
 	tdict_set(body, "ROLE_LABEL", role_label(r->sess.role));
-	for (i = 0; i < sizeof(cards) / sizeof(cards[0]); i++) {
-		if (!(cards[i].roles & r->sess.role))
-			continue;
-		s = tdict_add_section(body, "CARD");
-		tdict_set(s, "CARD_HREF", cards[i].href);
-		tdict_set(s, "CARD_TITLE", cards[i].title);
-		tdict_set(s, "CARD_TEXT", cards[i].text);
-	}
+	ui_fill_links(body, "CARD", cards, sizeof(cards) / sizeof(cards[0]),
+	    r->sess.role, -1);
 	if (ui_fill_creators(r, body, creator) == -1 ||
 	    fill_drafts(r, body, creator) == -1 ||
 	    fill_counts(r, body, creator) == -1 ||

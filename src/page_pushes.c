@@ -24,9 +24,7 @@
 
 struct unmatched {
 	struct request	*r;
-	struct tdict	*body;
-	int		 n;
-	int64_t		 first, last;	/* the ids shown first and last */
+	struct ui_list	 list;
 };
 
 static int
@@ -36,12 +34,9 @@ add_unmatched(void *arg, const struct push_row *p)
 	struct tdict	*s;
 	char		 when[32];
 
-	if (++u->n > PER_PAGE)
+	if (!ui_list_take(&u->list, p->id, PER_PAGE))
 		return 1;
-	if (u->n == 1)
-		u->first = p->id;
-	u->last = p->id;
-	s = tdict_add_section(u->body, "UNMATCHED");
+	s = tdict_add_section(u->list.body, "UNMATCHED");
 	tdict_set_int(s, "PUSH_ID", p->id);
 	ui_time(p->received, when);
 	tdict_set(s, "PUSH_RECEIVED", when);
@@ -60,38 +55,34 @@ add_unmatched(void *arg, const struct push_row *p)
 static int
 count_up(void *arg, const struct push_row *p)
 {
-	int64_t	*u = arg;	/* [0] how many, [1] the PER_PAGE-th id */
-
-	if (++u[0] == PER_PAGE)
-		u[1] = p->id;
+	ui_upward_add(arg, p->id);
 	return 0;
 }
 
-/* The unmatched pushes older than the page's key: from before=, or from
- * after= the PER_PAGE just above it unless they are the newest (then the
- * first page, full). */
+/* The unmatched pushes just above an after= key, for ui_pager_key(). */
+static int
+walk_up(struct request *r, int64_t after, struct ui_upward *u, void *arg)
+{
+	(void)arg;
+	return store_pushes_unmatched(r->db, after, 1, PER_PAGE + 1, count_up,
+	    u);
+}
+
+/* The unmatched pushes older than the page's key. */
 static int
 fill_unmatched(struct request *r, struct tdict *body)
 {
-	struct unmatched u = { r, body, 0, 0, 0 };
-	int64_t		 key = 0, up[2] = { 0, 0 };
+	struct unmatched u = { r, { body, 0, 0, 0 } };
+	int64_t		 key;
 
-	if (r->fieldmap[KEY_BEFORE] != NULL)
-		key = r->fieldmap[KEY_BEFORE]->parsed;
-	else if (r->fieldmap[KEY_AFTER] != NULL) {
-		if (store_pushes_unmatched(r->db, r->fieldmap[KEY_AFTER]->parsed,
-		    1, PER_PAGE + 1, count_up, up) == -1)
-			return -1;
-		if (up[0] > PER_PAGE)
-			key = up[1] + 1;
-	}
-	if (store_pushes_unmatched(r->db, key, 0, PER_PAGE + 1, add_unmatched,
+	if (ui_pager_key(r, PER_PAGE, walk_up, NULL, &key) == -1 ||
+	    store_pushes_unmatched(r->db, key, 0, PER_PAGE + 1, add_unmatched,
 	    &u) == -1)
 		return -1;
-	if (u.n == 0)
+	if (u.list.n == 0)
 		tdict_show(body, "NO_UNMATCHED");
-	ui_fill_pager(r, body, "/pushes", NULL, 0, key != 0, u.n > PER_PAGE,
-	    u.first, u.last);
+	ui_fill_pager(r, body, "/pushes", NULL, 0, key != 0,
+	    u.list.n > PER_PAGE, u.list.first, u.list.last);
 	return 0;
 }
 

@@ -32,54 +32,27 @@ add_row(void *arg, const struct task_summary *t)
 	struct tdict	*s;
 
 	/* The one more than a page: there is a next page. */
-	if (++rs->n > PER_PAGE)
+	if (!ui_list_take(rs, t->id, PER_PAGE))
 		return 0;
-	if (rs->n == 1)
-		rs->first = t->id;
-	rs->last = t->id;
 	s = tdict_add_section(rs->body, "TASK");
 	ui_fill_task_summary(s, t);
-	tdict_set_int(s, "TASK_ID", t->id);
-	tdict_setf(s, "TASK_PROGRESS", "%lld/%lld 批",
-	    (long long)t->batches_done, (long long)t->batch_count);
+	tdict_set_int(s, "TASK_DONE", t->batches_done);
+	tdict_set_int(s, "TASK_BATCHES", t->batch_count);
 	return 0;
 }
-
-/* Walking up from an after= key: the id of the PER_PAGE-th task. */
-struct upward {
-	int64_t	 top;
-	int	 n;
-};
 
 static int
 count_up(void *arg, const struct task_summary *t)
 {
-	struct upward	*u = arg;
-
-	if (++u->n == PER_PAGE)
-		u->top = t->id;
+	ui_upward_add(arg, t->id);
 	return 0;
 }
 
-/* The page's key, older than which its tasks are (0: the first page): from
- * before=, or from after= the PER_PAGE tasks just above it unless they are
- * the newest (then the first page, full). -1 on an error. */
+/* The tasks just above an after= key, for ui_pager_key(). */
 static int
-page_key(struct request *r, const struct task_filter *f, int64_t *key)
+walk_up(struct request *r, int64_t after, struct ui_upward *u, void *f)
 {
-	struct upward	 u = { 0, 0 };
-
-	*key = 0;
-	if (r->fieldmap[KEY_BEFORE] != NULL)
-		*key = r->fieldmap[KEY_BEFORE]->parsed;
-	else if (r->fieldmap[KEY_AFTER] != NULL) {
-		if (store_task_list(r->db, f, r->fieldmap[KEY_AFTER]->parsed, 1,
-		    PER_PAGE + 1, count_up, &u) == -1)
-			return -1;
-		if (u.n > PER_PAGE)
-			*key = u.top + 1;
-	}
-	return 0;
+	return store_task_list(r->db, f, after, 1, PER_PAGE + 1, count_up, u);
 }
 
 static int
@@ -191,7 +164,7 @@ page_tasks(struct request *r)
 		tdict_show(body, "EMPTY");
 	} else if (ui_fill_creators(r, body, r->fieldmap[KEY_CREATOR] ?
 	    r->fieldmap[KEY_CREATOR]->parsed : 0) == -1 ||
-	    page_key(r, &f, &key) == -1 ||
+	    ui_pager_key(r, PER_PAGE, walk_up, &f, &key) == -1 ||
 	    (key == 0 && (drafts = fill_drafts(r, body)) == -1) ||
 	    fill_rows(r, body, key, drafts) == -1) {
 		tdict_free(page);

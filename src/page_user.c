@@ -24,10 +24,7 @@
 #include "users.h"
 
 /* What the page says after a change, by the "done" query value. */
-static const struct {
-	const char	*key;
-	const char	*text;
-} notices[] = {
+static struct ui_text notices[] = {
 	{ "role", "角色已修改，该用户需要重新登录。" },
 	{ "disabled", "账号已停用，会话已结束。" },
 	{ "enabled", "账号已启用。" },
@@ -37,6 +34,7 @@ static const struct {
 	{ "phones_on", "已允许该用户查看完整号码（每次查看须填写原因，记入审计日志）。" },
 	{ "phones_off", "已取消该用户查看完整号码的权限。" },
 };
+static struct ui_texts notice_texts = UI_TEXTS(notices);
 
 /* The page being answered, filled from the account's row when the walk
  * over the accounts reaches it. */
@@ -54,7 +52,6 @@ fill_page(void *arg, const struct user_row *u)
 	struct request	*r = p->r;
 	struct tdict	*body, *s;
 	const char	*done = http_field(r, KEY_ACTION);
-	size_t		 i;
 
 	if (u->id != r->path_id)
 		return 0;
@@ -72,12 +69,9 @@ fill_page(void *arg, const struct user_row *u)
 		tdict_show(body, "CAN_ENABLE");
 	else
 		tdict_show(body, "CAN_DISABLE");
-	if (p->text == NULL && p->status == 200 && done != NULL)
-		for (i = 0; i < sizeof(notices) / sizeof(notices[0]); i++)
-			if (strcmp(done, notices[i].key) == 0) {
-				p->kind = "ok";
-				p->text = notices[i].text;
-			}
+	if (p->text == NULL && p->status == 200 &&
+	    (p->text = ui_text_find(&notice_texts, done)) != NULL)
+		p->kind = "ok";
 	if (p->text != NULL) {
 		s = tdict_add_section(body, "NOTICE");
 		tdict_set(s, "KIND", p->kind);

@@ -361,22 +361,57 @@ tdict_setn(struct tdict *d, const char *key, const char *value, size_t len)
 	}
 }
 
+size_t
+tmpl_int_text(long long value, char out[24])
+{
+	char			 rev[24];
+	unsigned long long	 u = value < 0 ?
+				    0ULL - static_cast<unsigned long long>(value) :
+				    static_cast<unsigned long long>(value);
+	size_t			 n = 0, i = 0;
+
+	do {
+		rev[n++] = static_cast<char>('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (value < 0)
+		out[i++] = '-';
+	while (n > 0)
+		out[i++] = rev[--n];
+	out[i] = '\0';
+	return i;
+}
+
 void
 tdict_set_int(struct tdict *d, const char *key, long long value)
 {
 	char	 buf[24];
-	int	 n = snprintf(buf, sizeof(buf), "%lld", value);
 
-	tdict_setn(d, key, buf, static_cast<size_t>(n));
+	tdict_setn(d, key, buf, tmpl_int_text(value, buf));
 }
 
 void
 tdict_setf(struct tdict *d, const char *key, const char *fmt, ...)
 {
 	va_list	 ap;
+	char	 buf[256];
+	int	 n;
 
 	if (d == NULL || key == NULL || fmt == NULL)
 		return;
+	/* Most values are short (a link, "3/10 批"): one formatting into
+	 * buf, and a string of any length only when it does not fit. */
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		log_err("tdict_setf: cannot format %s", key);
+		return;
+	}
+	if (static_cast<size_t>(n) < sizeof(buf)) {
+		tdict_setn(d, key, buf, static_cast<size_t>(n));
+		return;
+	}
 	try {
 		std::string	 s;
 		int		 rc;
@@ -491,6 +526,44 @@ tmpl_expand(const char *file, const struct tdict *d, char **out,
 		*out = p;
 		if (outlen != NULL)
 			*outlen = buf.size();
+	} catch (...) {
+		log_err("%s: unexpected error expanding template", file);
+		return -1;
+	}
+	return 0;
+}
+
+int
+tmpl_expand_kept(const char *file, const struct tdict *d, const char **out,
+    size_t *outlen)
+{
+	/* A worker's pages are alike in size: after the first few the
+	 * buffer no longer grows, and an expansion allocates nothing for
+	 * its output. */
+	static std::string	*kept;
+
+	*out = NULL;
+	*outlen = 0;
+	if (file == NULL || d == NULL)
+		return -1;
+	if (!frozen) {
+		log_err("%s: expanded before tmpl_init()", file);
+		return -1;
+	}
+	try {
+		if (kept == NULL)
+			kept = new std::string();
+		kept->clear();
+		/* One rare big page does not hold its memory for good. */
+		if (kept->capacity() > (1U << 20))
+			std::string().swap(*kept);
+		if (!ctemplate::mutable_default_template_cache()->ExpandNoLoad(
+		    file, strip, D(d), NULL, kept)) {
+			log_err("%s: cannot expand template", file);
+			return -1;
+		}
+		*out = kept->data();
+		*outlen = kept->size();
 	} catch (...) {
 		log_err("%s: unexpected error expanding template", file);
 		return -1;

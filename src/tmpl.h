@@ -41,6 +41,9 @@ void	tdict_set(struct tdict *, const char *key, const char *value);
 void	tdict_setn(struct tdict *, const char *key, const char *value,
 	    size_t len);
 void	tdict_set_int(struct tdict *, const char *key, long long value);
+/* The decimal text of value, as tdict_set_int sets it, NUL-terminated in
+ * out; its length. Without printf: a list sets thousands of these. */
+size_t	tmpl_int_text(long long value, char out[24]);
 void	tdict_setf(struct tdict *, const char *key, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 /* Set on the dictionary and every dictionary below it (page chrome). */
@@ -62,5 +65,10 @@ size_t	tmpl_keys_registered(void);
  * and 0 is returned; -1 otherwise. */
 int	tmpl_expand(const char *file, const struct tdict *, char **out,
 	    size_t *outlen);
+/* The same into the process's one output buffer, kept (with its capacity)
+ * from one expansion to the next: a page is written from it without a
+ * copy. *out is valid until the next tmpl_expand_kept(); 0 or -1. */
+int	tmpl_expand_kept(const char *file, const struct tdict *,
+	    const char **out, size_t *outlen);
 
 #endif

@@ -18,20 +18,63 @@
 #include "store/users.h"
 
 /* The navigation, in order, with the roles that see each entry. */
-static const struct {
-	const char	*href;
-	const char	*label;
-	unsigned	 roles;
-} nav[] = {
-	{ "/", "首页", ROLE_ANY },
-	{ "/tasks/new", "新建任务", ROLE_ADMIN | ROLE_OPERATOR },
-	{ "/tasks", "任务列表", ROLE_ANY },
-	{ "/dnc", "免打扰", ROLE_ANY },
-	{ "/audit", "审计日志", ROLE_ADMIN | ROLE_AUDITOR },
-	{ "/pushes", "供应商推送", ROLE_ADMIN },
-	{ "/users", "用户", ROLE_ADMIN },
-	{ "/settings", "设置", ROLE_ADMIN | ROLE_AUDITOR },
+static const struct ui_link nav[] = {
+	{ "/", "首页", NULL, ROLE_ANY },
+	{ "/tasks/new", "新建任务", NULL, ROLE_ADMIN | ROLE_OPERATOR },
+	{ "/tasks", "任务列表", NULL, ROLE_ANY },
+	{ "/dnc", "免打扰", NULL, ROLE_ANY },
+	{ "/audit", "审计日志", NULL, ROLE_ADMIN | ROLE_AUDITOR },
+	{ "/pushes", "供应商推送", NULL, ROLE_ADMIN },
+	{ "/users", "用户", NULL, ROLE_ADMIN },
+	{ "/settings", "设置", NULL, ROLE_ADMIN | ROLE_AUDITOR },
 };
+#define NNAV	(sizeof(nav) / sizeof(nav[0]))
+
+void
+ui_fill_links(struct tdict *d, const char *section,
+    const struct ui_link *links, size_t n, unsigned role, int current)
+{
+	struct tdict	*s;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (!(links[i].roles & role))
+			continue;
+		s = tdict_add_section(d, section);
+		tdict_set(s, "LINK_HREF", links[i].href);
+		tdict_set(s, "LINK_LABEL", links[i].label);
+		if (links[i].text != NULL)
+			tdict_set(s, "LINK_TEXT", links[i].text);
+		if ((int)i == current)
+			tdict_show(s, "LINK_CURRENT");
+	}
+}
+
+/* The navigation of role (one of its bits) with entry cur current (-1:
+ * none) as nav.tpl expands it: made once per worker, role and entry and
+ * kept, since every page of a session has the same but for that. NULL
+ * when the template fails. */
+static const char *
+nav_html(enum role role, int cur, size_t *len)
+{
+	static struct {
+		char	*html;
+		size_t	 len;
+	}		 made[ROLE_ANY + 1][NNAV + 1];
+	struct tdict	*d;
+	unsigned	 k = (unsigned)role & ROLE_ANY;
+
+	if (made[k][cur + 1].html == NULL) {
+		d = tdict_new();
+		ui_fill_links(d, "NAV", nav, NNAV, k, cur);
+		if (tmpl_expand("nav.tpl", d, &made[k][cur + 1].html,
+		    &made[k][cur + 1].len) == -1)
+			made[k][cur + 1].html = NULL;
+		tdict_free(d);
+	}
+	*len = made[k][cur + 1].len;
+	return made[k][cur + 1].html;
+}
 
 static int
 nav_current(const char *path, const char *href)
@@ -68,7 +111,8 @@ static struct tdict *
 layout(struct request *r, const char *title, int mark_current)
 {
 	struct tdict	*d = tdict_new(), *s;
-	size_t		 i;
+	const char	*html;
+	size_t		 i, len;
 	int		 cur = -1;
 
 	tdict_set(d, "TITLE", title);
@@ -80,21 +124,15 @@ layout(struct request *r, const char *title, int mark_current)
 		/* The current entry is the longest that holds the path:
 		 * /tasks/new is "新建任务", not also "任务列表", even for a
 		 * role that does not see 新建任务 (then none is current). */
-		for (i = 0; mark_current && i < sizeof(nav) / sizeof(nav[0]);
-		    i++)
+		for (i = 0; mark_current && i < NNAV; i++)
 			if (nav_current(r->path, nav[i].href) &&
 			    (cur < 0 || strlen(nav[i].href) >
 			    strlen(nav[cur].href)))
 				cur = (int)i;
-		for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
-			if (!(nav[i].roles & r->sess.role))
-				continue;
-			s = tdict_add_section(d, "NAV");
-			tdict_set(s, "NAV_HREF", nav[i].href);
-			tdict_set(s, "NAV_LABEL", nav[i].label);
-			if ((int)i == cur)
-				tdict_show(s, "NAV_CURRENT");
-		}
+		if (cur >= 0 && !(nav[cur].roles & r->sess.role))
+			cur = -1;
+		if ((html = nav_html(r->sess.role, cur, &len)) != NULL)
+			tdict_setn(s, "NAV_HTML", html, len);
 	}
 	return d;
 }
@@ -112,10 +150,10 @@ ui_page(struct request *r, const char *title, const char *body_tpl,
 void
 ui_send(struct request *r, int status, struct tdict *page)
 {
-	char	*out = NULL;
-	size_t	 len = 0;
+	const char	*out;
+	size_t		 len;
 
-	if (tmpl_expand("layout.tpl", page, &out, &len) == -1) {
+	if (tmpl_expand_kept("layout.tpl", page, &out, &len) == -1) {
 		log_err("ui: cannot expand the page for %s", r->path);
 		tdict_free(page);
 		if (!r->opened) {
@@ -127,7 +165,6 @@ ui_send(struct request *r, int status, struct tdict *page)
 	tdict_free(page);
 	http_open(r, status, "text/html; charset=utf-8");
 	http_write(r, out, len);
-	free(out);
 }
 
 void
@@ -149,15 +186,102 @@ ui_error(struct request *r, int status, const char *message,
 	ui_send(r, status, page);
 }
 
+/* The zone's offset east of UTC (seconds) at t. Kept for one UTC day
+ * whose first and last second have the same offset: zones change a few
+ * times a year, so none changes within such a day, and a list's rows
+ * (newest first) mostly share a few days. A day with a change is looked
+ * up second by second. */
+static long
+utc_offset(time_t t)
+{
+	static time_t	 day = -1;
+	static long	 off;
+	struct tm	 a, b;
+	time_t		 d = t - ((t % 86400) + 86400) % 86400, e = d + 86399;
+
+	if (d == day)
+		return off;
+	if (localtime_r(&d, &a) == NULL || localtime_r(&e, &b) == NULL)
+		return 0;
+	if (a.tm_gmtoff != b.tm_gmtoff) {
+		day = -1;
+		return localtime_r(&t, &a) != NULL ? a.tm_gmtoff : 0;
+	}
+	day = d;
+	off = a.tm_gmtoff;
+	return off;
+}
+
+/* n as width digits, zero-padded, at p. */
+static char *
+digits(char *p, int n, int width)
+{
+	int	 i;
+
+	for (i = width - 1; i >= 0; i--, n /= 10)
+		p[i] = (char)('0' + n % 10);
+	return p + width;
+}
+
 void
 ui_time(int64_t t, char out[32])
 {
 	struct tm	 tm;
 	time_t		 tt = (time_t)t;
+	char		*p = out;
 
-	if (localtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		snprintf(out, 32, "-");
+	/* gmtime_r of the local time: arithmetic, no zone look-up. */
+	tt += utc_offset(tt);
+	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year + 1900 < 1000 ||
+	    tm.tm_year + 1900 > 9999) {
+		/* Outside four-digit years: as strftime writes them. */
+		tt = (time_t)t;
+		if (localtime_r(&tt, &tm) == NULL ||
+		    strftime(out, 32, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+			snprintf(out, 32, "-");
+		return;
+	}
+	p = digits(p, tm.tm_year + 1900, 4);
+	*p++ = '-';
+	p = digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = digits(p, tm.tm_mday, 2);
+	*p++ = ' ';
+	p = digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = digits(p, tm.tm_sec, 2);
+	*p = '\0';
+}
+
+/* n digits of s as a number, -1 when one is not a digit. */
+static int
+number(const char *s, int n)
+{
+	int	 v = 0;
+
+	for (; n > 0; n--, s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar
+ * (timegm's arithmetic without its normalizing). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t	 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
 }
 
 void
@@ -167,9 +291,25 @@ ui_time_utc_text(const char *utc, char out[32])
 	const char	*end;
 
 	memset(&tm, 0, sizeof(tm));
-	if ((end = strptime(utc, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL) {
-		snprintf(out, 32, "%s", utc);
+	/* The audit's own format, "2026-11-21T12:00:05.123Z", read by
+	 * hand (strptime is most of the time of a row); else strptime. */
+	if (strlen(utc) >= 19 && utc[4] == '-' && utc[7] == '-' &&
+	    utc[10] == 'T' && utc[13] == ':' && utc[16] == ':' &&
+	    (tm.tm_year = number(utc, 4)) >= 0 &&
+	    (tm.tm_mon = number(utc + 5, 2)) >= 1 && tm.tm_mon <= 12 &&
+	    (tm.tm_mday = number(utc + 8, 2)) >= 1 && tm.tm_mday <= 31 &&
+	    (tm.tm_hour = number(utc + 11, 2)) >= 0 && tm.tm_hour <= 23 &&
+	    (tm.tm_min = number(utc + 14, 2)) >= 0 && tm.tm_min <= 59 &&
+	    (tm.tm_sec = number(utc + 17, 2)) >= 0 && tm.tm_sec <= 60) {
+		ui_time(days_from_civil(tm.tm_year, tm.tm_mon, tm.tm_mday) *
+		    86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec, out);
 		return;
+	} else {
+		memset(&tm, 0, sizeof(tm));
+		if ((end = strptime(utc, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL) {
+			snprintf(out, 32, "%s", utc);
+			return;
+		}
 	}
 	ui_time((int64_t)timegm(&tm), out);
 }
@@ -270,6 +410,66 @@ ui_fill_pager(const struct request *r, struct tdict *body, const char *path,
 		    (long long)first, (long long)last);
 }
 
+int
+ui_list_take(struct ui_list *l, int64_t key, int per_page)
+{
+	if (++l->n > per_page)
+		return 0;
+	if (l->n == 1)
+		l->first = key;
+	l->last = key;
+	return 1;
+}
+
+void
+ui_upward_add(struct ui_upward *u, int64_t key)
+{
+	if (++u->n == u->per_page)
+		u->top = key;
+}
+
+int
+ui_pager_key(struct request *r, int per_page,
+    int (*up)(struct request *, int64_t, struct ui_upward *, void *),
+    void *arg, int64_t *key)
+{
+	struct ui_upward u = { 0, 0, per_page };
+
+	*key = 0;
+	if (r->fieldmap[KEY_BEFORE] != NULL)
+		*key = r->fieldmap[KEY_BEFORE]->parsed;
+	else if (r->fieldmap[KEY_AFTER] != NULL) {
+		if (up(r, r->fieldmap[KEY_AFTER]->parsed, &u, arg) == -1)
+			return -1;
+		if (u.n > per_page)
+			*key = u.top + 1;
+	}
+	return 0;
+}
+
+static int
+text_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ui_text *)a)->key,
+	    ((const struct ui_text *)b)->key);
+}
+
+const char *
+ui_text_find(struct ui_texts *tt, const char *key)
+{
+	struct ui_text	 want = { key, NULL };
+	const struct ui_text *hit;
+
+	if (key == NULL)
+		return NULL;
+	if (!tt->sorted) {
+		qsort(tt->t, tt->n, sizeof(tt->t[0]), text_cmp);
+		tt->sorted = 1;
+	}
+	hit = bsearch(&want, tt->t, tt->n, sizeof(tt->t[0]), text_cmp);
+	return hit != NULL ? hit->text : NULL;
+}
+
 char *
 ui_filter_href(const struct request *r, const char *path,
     const enum key *fkeys, size_t n, int64_t page)
@@ -303,7 +503,7 @@ ui_fill_task_summary(struct tdict *s, const struct task_summary *t)
 {
 	char	 when[32];
 
-	tdict_setf(s, "TASK_HREF", "/tasks/%lld", (long long)t->id);
+	tdict_set_int(s, "TASK_ID", t->id);
 	tdict_set(s, "TASK_NAME", t->name);
 	tdict_set(s, "TASK_CREATOR", t->creator);
 	ui_time(t->created, when);

@@ -59,6 +59,55 @@ struct ui_list {
 	int64_t		 first, last;	/* keys of the rows shown first and last */
 };
 
+/* One row come from the walk: 1 when it is on a page of per_page rows
+ * (n, first and last updated), 0 when it is the one past the page. */
+int		 ui_list_take(struct ui_list *, int64_t key, int per_page);
+
+/* A walk up from an after= key: how many rows came and the key of the
+ * per_page-th. A page's walk calls ui_upward_add() for each row. */
+struct ui_upward {
+	int64_t	 top;
+	int	 n;
+	int	 per_page;
+};
+void		 ui_upward_add(struct ui_upward *, int64_t key);
+/* The key of a list page, older than which its rows are (0: the first
+ * page): before=, or for after= one above the per_page-th of the rows just
+ * above it, walked by up() (per_page + 1 of them, newest last), unless
+ * fewer came (then the first page, full). 0, or -1 when up() failed. */
+int		 ui_pager_key(struct request *, int per_page,
+		    int (*up)(struct request *, int64_t after,
+		    struct ui_upward *, void *), void *arg, int64_t *key);
+
+/* Texts by key (the labels of codes, the notices of a query value) in a
+ * table written in the order that reads best, sorted at its first look-up
+ * (a worker serves one request at a time) and then found by bsearch. */
+struct ui_text {
+	const char	*key;
+	const char	*text;
+};
+struct ui_texts {
+	struct ui_text	*t;
+	size_t		 n;
+	int		 sorted;
+};
+#define UI_TEXTS(table)	{ (table), sizeof(table) / sizeof((table)[0]), 0 }
+/* The text of key, NULL when the table has none. */
+const char	*ui_text_find(struct ui_texts *, const char *key);
+
+/* A link of a role's page chrome (the navigation, the home page's cards):
+ * one section each that the role sees, with LINK_HREF, LINK_LABEL,
+ * LINK_TEXT and LINK_CURRENT shown on the link numbered current. */
+struct ui_link {
+	const char	*href;
+	const char	*label;
+	const char	*text;
+	unsigned	 roles;
+};
+void		 ui_fill_links(struct tdict *, const char *section,
+		    const struct ui_link *, size_t n, unsigned role,
+		    int current);
+
 /* The role select of the users forms (ROLE_OPT rows). */
 enum role;
 void		 ui_fill_role_options(struct tdict *, enum role selected);
@@ -66,7 +115,7 @@ void		 ui_fill_role_options(struct tdict *, enum role selected);
 struct user_row;
 void		 ui_fill_user(struct tdict *, const struct user_row *);
 /* The TASK_* values of one task in a list (dashboard and task history):
- * link, name, creator, created, rows and state. */
+ * id (the link is made of it), name, creator, created, rows and state. */
 struct task_summary;
 void		 ui_fill_task_summary(struct tdict *,
 		    const struct task_summary *);

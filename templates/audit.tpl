@@ -12,10 +12,8 @@
 <div class="field">
 <label for="f-action">操作</label>
 <select id="f-action" name="action">
-<option value="">全部操作</option>
-{{#ACTION_OPT}}
-<option value="{{OPT_VALUE}}"{{#OPT_SELECTED}} selected{{/OPT_SELECTED}}>{{OPT_LABEL}}</option>
-{{/ACTION_OPT}}
+{{! safe: ACTION_OPTIONS is audit_actions.tpl's own expansion, autoescaped there (page_audit.c keeps it per selected action). }}
+{{ACTION_OPTIONS:none}}
 </select>
 </div>
 <div class="field">

@@ -47,7 +47,7 @@
 <tbody>
 {{#LATEST}}
 <tr>
-<td class="task-name"><a href="{{TASK_HREF}}">{{TASK_NAME}}</a></td>
+<td class="task-name"><a href="/tasks/{{TASK_ID}}">{{TASK_NAME}}</a></td>
 <td>{{TASK_CREATOR}}</td>
 <td class="nowrap">{{TASK_CREATED}}</td>
 <td class="num">{{TASK_ROWS}}</td>
@@ -66,8 +66,8 @@
 <ul class="card-grid">
 {{#CARD}}
 <li class="card card-link">
-<h2><a href="{{CARD_HREF}}">{{CARD_TITLE}}</a></h2>
-<p>{{CARD_TEXT}}</p>
+<h2><a href="{{LINK_HREF}}">{{LINK_LABEL}}</a></h2>
+<p>{{LINK_TEXT}}</p>
 </li>
 {{/CARD}}
 </ul>

@@ -19,13 +19,8 @@
 <div class="site-header-inner">
 <a class="brand" href="/"><img class="brand-logo" src="/static/favicon.svg" alt="" width="28" height="28"><span class="brand-name">dialdesk 外呼控制台</span></a>
 {{#USER}}
-<nav class="main-nav" aria-label="主导航">
-<ul>
-{{#NAV}}
-<li><a href="{{NAV_HREF}}"{{#NAV_CURRENT}} class="current" aria-current="page"{{/NAV_CURRENT}}>{{NAV_LABEL}}</a></li>
-{{/NAV}}
-</ul>
-</nav>
+{{! safe: NAV_HTML is nav.tpl's own expansion, autoescaped there (ui.c keeps it per role and current entry). }}
+{{NAV_HTML:none}}
 <div class="user-box">
 <a class="user-name" href="/account" title="我的账号">{{USER_NAME}}</a>
 <span class="role-badge">{{ROLE_LABEL}}</span>

@@ -66,11 +66,11 @@
 {{#TASK}}
 <tr id="task-{{TASK_ID}}">
 <td class="num">{{TASK_ID}}</td>
-<td class="task-name"><a href="{{TASK_HREF}}">{{TASK_NAME}}</a></td>
+<td class="task-name"><a href="/tasks/{{TASK_ID}}">{{TASK_NAME}}</a></td>
 <td>{{TASK_CREATOR}}</td>
 <td class="nowrap">{{TASK_CREATED}}</td>
 <td class="num">{{TASK_ROWS}}</td>
-<td class="nowrap">{{TASK_PROGRESS}}</td>
+<td class="nowrap">{{TASK_DONE}}/{{TASK_BATCHES}} 批</td>
 <td><span class="badge badge-{{TASK_STATE}}">{{TASK_STATE_LABEL}}</span></td>
 </tr>
 {{/TASK}}
