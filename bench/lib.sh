@@ -316,7 +316,7 @@ b_programs() {
 	cflags="$w -O2 -I$BUILD -I$DD_TOP/src -I$BUILD/src"
 	# shellcheck disable=SC2086  # word lists
 	if ! gcc $cflags "$DD_TOP/bench/hello.c" "$DD_TOP/bench/prefork.c" -o "$B_BIN/hello" -lfcgi ||
-	    ! gcc $cflags "$DD_TOP/bench/commits.c" -o "$B_BIN/commits" -lsqlite3 ||
+	    ! gcc $cflags "$DD_TOP/bench/commits.c" "$DD_TOP/bench/timing.c" -o "$B_BIN/commits" -lsqlite3 ||
 	    ! gcc $cflags "$DD_TOP/bench/refpage.c" "$DD_TOP/bench/prefork.c" -o "$B_BIN/refpage" -lfcgi -lsqlite3 ||
 	    ! gcc $cflags -c "$DD_TOP/bench/seed.c" -o "$B_BIN/seed.o" ||
 	    ! g++ "$B_BIN/seed.o" -o "$B_BIN/seed" "$BUILD/libdialdesk.a" $libs; then
