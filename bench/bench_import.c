@@ -35,6 +35,7 @@
 
 #include "calllist.h"
 #include "phone.h"
+#include "timing.h"
 
 #define MAX_RUNS	21
 
@@ -224,21 +225,6 @@ spawn_run(const char *path, int dups_on, struct result *res)
 	return 0;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	 x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* --- the lists ---------------------------------------------------------- */
 
 static const char *const cities[] = {
@@ -370,8 +356,9 @@ time_file(const char *name, const char *path, int runs)
 		return 1;
 	}
 	printf("%-14s %8ld %8ld %8ld %7ld %9.3f %9.3f %12.1f %14.1f\n", name,
-	    res.rows, res.valid, res.invalid, res.dups, median(secs, runs),
-	    median(cpu, runs), median(rss, runs), median(rss_nodup, runs));
+	    res.rows, res.valid, res.invalid, res.dups,
+	    bench_median(secs, runs), bench_median(cpu, runs),
+	    bench_median(rss, runs), bench_median(rss_nodup, runs));
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 

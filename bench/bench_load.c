@@ -28,35 +28,9 @@
 #include "dnc.h"
 #include "import.h"
 #include "store.h"
+#include "timing.h"
 
 #define MAX_RUNS	21
-
-static double
-now_wall(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-now_cpu(void)
-{
-	struct rusage	 ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	 x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static void
 remove_dir(const char *dir)
@@ -116,15 +90,15 @@ one_run(const char *file, double *wall, double *cpu, long *rows, long *valid)
 	}
 	memset(&params, 0, sizeof(params));
 	params.text[FIELD_NAME] = (char *)"bench";
-	w0 = now_wall();
-	c0 = now_cpu();
+	w0 = bench_now();
+	c0 = bench_cpu();
 	if (import_load(db, &cfg, &who, 1, file, "list", &params,
 	    CALLLIST_DETECT, CALLLIST_DETECT, &id, &err) != 0) {
 		fprintf(stderr, "bench_load: %s: %s\n", file, err.en);
 		goto out;
 	}
-	*cpu = now_cpu() - c0;
-	*wall = now_wall() - w0;
+	*cpu = bench_cpu() - c0;
+	*wall = bench_now() - w0;
 	if (import_get(db, id, &im) != 1)
 		goto out;
 	*rows = (long)im.rows_read;
@@ -166,8 +140,8 @@ main(int argc, char *argv[])
 			if (one_run(argv[optind], &wall[i], &cpu[i], &rows,
 			    &valid) == -1)
 				return 1;
-		qsort(wall, (size_t)runs, sizeof(double), cmp_double);
-		qsort(cpu, (size_t)runs, sizeof(double), cmp_double);
+		qsort(wall, (size_t)runs, sizeof(double), bench_cmp_double);
+		qsort(cpu, (size_t)runs, sizeof(double), bench_cmp_double);
 		printf("%-20s %8ld %8ld %8.3f %8.3f\n", argv[optind], rows,
 		    valid, wall[runs / 2], cpu[runs / 2]);
 		fflush(stdout);

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timing.h"
 #include "vendor.h"
 
 #define ROWS		VENDOR_MAX_ROWS
@@ -102,30 +103,6 @@ serve(int lfd)
 	}
 }
 
-static double
-now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double	 x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* runs pushes with AES on or off; 0, or -1 when one failed. */
 static int
 bench(const char *url, int aes, int runs)
@@ -155,10 +132,10 @@ bench(const char *url, int aes, int runs)
 
 	for (i = 0; i < runs; i++) {
 		memset(&l, 0, sizeof(l));
-		t0 = now();
+		t0 = bench_now();
 		body = vendor_body(&cfg, NULL, &task, next_row, &l, &len, err,
 		    sizeof(err));
-		t1 = now();
+		t1 = bench_now();
 		if (body == NULL) {
 			fprintf(stderr, "bench_send: body: %s\n", err);
 			return -1;
@@ -169,7 +146,7 @@ bench(const char *url, int aes, int runs)
 			free(body);
 			return -1;
 		}
-		t2 = now();
+		t2 = bench_now();
 		free(body);
 		build[i] = t1 - t0;
 		send[i] = t2 - t1;
@@ -180,8 +157,8 @@ bench(const char *url, int aes, int runs)
 	}
 	printf("AES %-3s median of %d: build %.3f s, send %.3f s, total "
 	    "%.3f s, body %zu bytes (%.1f MiB), %d rows\n", aes ? "on" : "off",
-	    runs, median(build, runs), median(send, runs), median(total, runs),
-	    len, (double)len / (1024 * 1024), ROWS);
+	    runs, bench_median(build, runs), bench_median(send, runs),
+	    bench_median(total, runs), len, (double)len / (1024 * 1024), ROWS);
 	return 0;
 }
 

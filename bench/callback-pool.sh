@@ -27,7 +27,6 @@ RUNS=3
 ROWS=1000000
 KEEP=
 B_WORKERS=${B_WORKERS:-4}
-B_DIRS_TO_REMOVE=()
 BURST=$DD_TOP/tests/integration/t7039-push-burst.py
 
 while getopts 'r:n:k' opt; do
@@ -43,29 +42,9 @@ shift $((OPTIND - 1))
 [[ $ROWS =~ ^[0-9]+$ ]] && ((ROWS >= 1000 && ROWS <= 2000000)) || dd_die "-n: 1000 to 2000000 rows"
 TARGETS=("$@")
 [[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(uploads burst)
-for cmd in nginx curl sqlite3 python3; do
-	command -v "$cmd" >/dev/null || dd_die "$cmd is not installed"
-done
-[[ -x $DIALDESK_BIN ]] || dd_die "no $DIALDESK_BIN: build first (make -C build)"
-
-cleanup() {
-	local rc=$? d
-	trap - EXIT
-	b_stop_all
-	if [[ -n $KEEP ]]; then
-		dd_say "state kept in $B_DIR"
-	else
-		for d in "${B_DIRS_TO_REMOVE[@]}"; do rm -rf "$d"; done
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM
-trap 'exit 130' INT
-
+b_need nginx curl sqlite3 python3
+b_traps
 b_init
-B_SUMMARY=$B_DIR/summary.tsv
-: >"$B_SUMMARY"
 [[ -n ${B_CALLBACK_WORKERS:-} ]] && b_conf callback_workers "$B_CALLBACK_WORKERS"
 b_setup
 b_start_nginx

@@ -20,14 +20,7 @@
 
 #include <sqlite3.h>
 
-static double
-now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "timing.h"
 
 static int
 exec(sqlite3 *db, const char *sql)
@@ -95,7 +88,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "commits: %s\n", sqlite3_errmsg(db));
 		goto out;
 	}
-	t0 = now();
+	t0 = bench_now();
 	for (i = 0; i < n; i++) {
 		if (exec(db, "BEGIN IMMEDIATE") == -1)
 			goto out;
@@ -111,7 +104,7 @@ main(int argc, char *argv[])
 		if (exec(db, "COMMIT") == -1)
 			goto out;
 	}
-	t1 = now();
+	t1 = bench_now();
 	printf("commits %ld seconds %.3f rate %.0f/s\n", n, t1 - t0,
 	    (double)n / (t1 - t0));
 	rc = 0;

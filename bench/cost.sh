@@ -28,18 +28,7 @@ if [[ ! $SECS =~ ^[0-9]+$ ]] || ((SECS < 1 || SECS > 60)); then
 fi
 B_WORKERS=${B_WORKERS:-4}
 B_CONNS=32
-B_DIRS_TO_REMOVE=()
-
-cleanup() {
-	local rc=$? d
-	trap - EXIT
-	b_stop_all
-	for d in "${B_DIRS_TO_REMOVE[@]}"; do rm -rf "$d"; done
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM
-trap 'exit 130' INT
+b_traps
 
 [[ -x /usr/bin/time ]] || dd_die "needs /usr/bin/time (Debian package time)"
 b_init
@@ -79,7 +68,7 @@ measure() {
 	read -r status size < <(curl -sS -o /dev/null -w '%{http_code} %{size_download}\n' \
 	    "${auth[@]}" "$url")
 	[[ $status == 200 ]] || dd_die "$url answers $status"
-	wrk -t2 -c"$B_CONNS" -d2s "${auth[@]}" "${script[@]}" "$url" >/dev/null 2>&1
+	b_warm "$url" "${auth[@]}" "${script[@]}"
 	a0=$(ticks "$@")
 	n0=$(ticks "${nginx[@]}")
 	/usr/bin/time -f '%U %S' -o "$B_DIR/time.txt" \
@@ -111,17 +100,5 @@ measure login "$BASE/login" "${APP[@]}"
 measure audit "$BASE/audit" "${APP[@]}"
 measure audit-page500 "$BASE/audit?page=500" "${APP[@]}"
 # Pages at random among the first 2,000: rows no worker has at hand.
-cat >"$B_DIR/random-page.lua" <<'EOF'
-local threads = 0
-function setup(thread)
-    threads = threads + 1
-    thread:set("tid", threads)
-end
-function init(args)
-    math.randomseed(os.time() * 1000 + tid)
-end
-function request()
-    return wrk.format("GET", "/audit?page=" .. math.random(1, 2000))
-end
-EOF
+b_random_page_script "$B_DIR/random-page.lua" '/audit?page=' 2000
 measure audit-random "$BASE/audit" "${APP[@]}"

@@ -53,8 +53,8 @@ b_pick_ports() {
 	BASE=http://127.0.0.1:$B_PORT
 }
 
-# b_init: the state folder (0755: nginx's workers reach the sockets in it)
-# and three free ports.
+# b_init: the state folder (0755: nginx's workers reach the sockets in it),
+# the free ports and an empty summary.
 b_init() {
 	B_DIR=$(mktemp -d "${TMPDIR:-/tmp}/dialdesk-bench.XXXXXX")
 	chmod 755 "$B_DIR"
@@ -66,6 +66,9 @@ b_init() {
 	B_SOCK=$B_DIR/run/dialdesk.sock
 	B_LOG=$B_DIR/serve.log
 	B_DIRS_TO_REMOVE+=("$B_DIR")
+	# b_result's lines, for the summary.
+	B_SUMMARY=$B_DIR/summary.tsv
+	: >"$B_SUMMARY"
 }
 
 # b_conf KEY VALUE: a config value besides the defaults of b_write_config.
@@ -312,9 +315,9 @@ b_programs() {
 	w='-std=c11 -D_GNU_SOURCE -Wall -Wextra -Wmissing-prototypes -Wstrict-prototypes -Wwrite-strings -Wformat=2 -Werror'
 	cflags="$w -O2 -I$BUILD -I$DD_TOP/src -I$BUILD/src"
 	# shellcheck disable=SC2086  # word lists
-	if ! gcc $cflags "$DD_TOP/bench/hello.c" -o "$B_BIN/hello" -lfcgi ||
-	    ! gcc $cflags "$DD_TOP/bench/commits.c" -o "$B_BIN/commits" -lsqlite3 ||
-	    ! gcc $cflags "$DD_TOP/bench/refpage.c" -o "$B_BIN/refpage" -lfcgi -lsqlite3 ||
+	if ! gcc $cflags "$DD_TOP/bench/hello.c" "$DD_TOP/bench/prefork.c" -o "$B_BIN/hello" -lfcgi ||
+	    ! gcc $cflags "$DD_TOP/bench/commits.c" "$DD_TOP/bench/timing.c" -o "$B_BIN/commits" -lsqlite3 ||
+	    ! gcc $cflags "$DD_TOP/bench/refpage.c" "$DD_TOP/bench/prefork.c" -o "$B_BIN/refpage" -lfcgi -lsqlite3 ||
 	    ! gcc $cflags -c "$DD_TOP/bench/seed.c" -o "$B_BIN/seed.o" ||
 	    ! g++ "$B_BIN/seed.o" -o "$B_BIN/seed" "$BUILD/libdialdesk.a" $libs; then
 		dd_die "compiling the bench programs failed"
@@ -583,4 +586,245 @@ b_page_workers() {
 		grep -qx "$p" <<<"$holders" && printf '%s\n' "$p"
 	done
 	return 0
+}
+
+# --- what the scripts share (run.sh, pg.sh, callback-pool.sh, cost.sh) -----
+
+# b_options USAGE WARN "$@": the -r RUNS, -d SECONDS and -k of bench/run.sh
+# and bench/pg.sh into RUNS, B_DURATION and KEEP, and the targets named
+# after them (default: ALL_TARGETS) into TARGETS, each checked. USAGE is
+# the sed range of the script's usage lines, printed on a bad option; with
+# fewer runs than WARN it says that medians mean little.
+b_options() {
+	local usage=$1 warn=$2 opt t OPTIND=1
+	shift 2
+	while getopts 'r:d:k' opt; do
+		case $opt in
+		r) RUNS=$OPTARG ;;
+		d) B_DURATION=${OPTARG%s}s ;;
+		k) KEEP=1 ;;
+		*) sed -n "${usage}p" "$0" >&2; exit 2 ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	if [[ ! $RUNS =~ ^[0-9]+$ ]] || ((RUNS < 1 || RUNS > 21)); then
+		dd_die "-r: 1 to 21 runs"
+	fi
+	((RUNS >= warn)) || dd_say "warning: fewer than $warn runs: medians mean little"
+	if [[ ! $B_DURATION =~ ^[0-9]+s$ ]] || ((${B_DURATION%s} < 1 || ${B_DURATION%s} > 120)); then
+		dd_die "-d: 1 to 120 seconds"
+	fi
+	TARGETS=("$@")
+	[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=("${ALL_TARGETS[@]}")
+	for t in "${TARGETS[@]}"; do
+		[[ " ${ALL_TARGETS[*]} " == *" $t "* ]] || dd_die "unknown target $t (${ALL_TARGETS[*]})"
+	done
+}
+
+# b_need CMD...: each command installed, and dialdesk built.
+b_need() {
+	local cmd
+	for cmd in "$@"; do
+		command -v "$cmd" >/dev/null || dd_die "$cmd is not installed (scripts/lib.sh: DD_CHECK_PACKAGES)"
+	done
+	[[ -x $DIALDESK_BIN ]] || dd_die "no $DIALDESK_BIN: build first (make -C build)"
+}
+
+# The state folders b_cleanup removes (b_init adds its own).
+B_DIRS_TO_REMOVE=()
+
+# b_cleanup: the exit trap of b_traps: the stack stopped (b_stop_all, then
+# b_cleanup_more where the script defines one), the state folders removed
+# unless KEEP (-k).
+b_cleanup() {
+	local rc=$? d
+	trap - EXIT
+	b_stop_all
+	if declare -F b_cleanup_more >/dev/null; then b_cleanup_more; fi
+	if [[ -n ${KEEP:-} ]]; then
+		dd_say "state kept in $B_DIR"
+	else
+		for d in "${B_DIRS_TO_REMOVE[@]}"; do rm -rf "$d"; done
+	fi
+	exit "$rc"
+}
+
+# b_traps: b_cleanup at exit; TERM and INT end the script through it.
+b_traps() {
+	trap b_cleanup EXIT
+	trap 'exit 143' TERM
+	trap 'exit 130' INT
+}
+
+# b_machine DIR SHARERS LINE...: what the figures were taken on: cores,
+# CPU, memory, kernel, the disk under DIR, the LINEs (versions and the
+# like), then the runs and who shares the machine with the load.
+b_machine() {
+	local dir=$1 sharers=$2
+	shift 2
+	printf 'machine: %s cores, %s, %s MiB memory, kernel %s\n' "$(nproc)" \
+	    "$(sed -n -e 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
+	    "$(($(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo) / 1024))" "$(uname -r)"
+	printf 'disk under %s: %s\n' "$dir" "$(df -PT "$dir" | awk 'NR == 2 { print $1 " " $2 }')"
+	printf '%s\n' "$@"
+	printf 'runs %s, wrk %s x %s connections x 2 threads; %s share the machine\n' \
+	    "$RUNS" "$B_DURATION" "$B_CONNS" "$sharers"
+}
+
+# b_nginx_version, b_wrk_version: for b_machine's lines.
+b_nginx_version() { nginx -v 2>&1 | sed -e 's|.*nginx/||'; }
+b_wrk_version() { wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2; }
+
+# b_restart_serve WORKERS
+b_restart_serve() {
+	b_stop_serve
+	b_start_serve "$1"
+}
+
+# b_signed_in USER PASS JAR: log in once per jar.
+b_signed_in() {
+	[[ -s $3 ]] && b_cookie "$3" dd_session >/dev/null && return 0
+	b_login "$1" "$2" "$3" || dd_die "cannot sign in as $1"
+}
+
+# b_upload JAR FILE NAME [CURL-ARGS...]: POST /tasks/new as the form does;
+# prints "status import_id seconds". The answer page goes to
+# $B_DIR/upload.html.
+b_upload() {
+	local jar=$1 file=$2 name=$3 csrf w status url secs
+	shift 3
+	csrf=$(b_csrf "$jar" /tasks/new) || return 1
+	w=$(curl -sS --max-time 120 -o "$B_DIR/upload.html" -b "$jar" -c "$jar" \
+	    -w '%{http_code} %{redirect_url} %{time_total}' \
+	    -F "csrf=$csrf" -F "name=$name" -F "videoBotId=vb-bench" "$@" \
+	    -F "list=@$file;filename=${file##*/}" "$BASE/tasks/new") || return 1
+	read -r status url secs <<<"$w"
+	printf '%s %s %s\n' "$status" "${url##*/imports/}" "$secs"
+}
+
+# b_post JAR PATH CSRF-PAGE: POST a form of buttons only (csrf), print
+# "status location".
+b_post() {
+	local csrf
+	csrf=$(b_csrf "$1" "$3") || return 1
+	curl -sS --max-time 120 -o /dev/null -b "$1" -c "$1" \
+	    -w '%{http_code} %{redirect_url}\n' --data-urlencode "csrf=$csrf" "$BASE$2"
+}
+
+# b_preview JAR ID: GET /imports/ID as JAR (the page to
+# $B_DIR/preview.html); prints its seconds; dies on another status than 200.
+b_preview() {
+	local status secs
+	read -r status secs < <(curl -sS --max-time 60 -o "$B_DIR/preview.html" -b "$1" \
+	    -w '%{http_code} %{time_total}\n' "$BASE/imports/$2")
+	[[ $status == 200 ]] || dd_die "GET /imports/$2: $status"
+	printf '%s\n' "$secs"
+}
+
+# b_sum A B: A + B, to the thousandth.
+b_sum() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a + b }'; }
+
+# b_ratio A B: A / B, to the thousandth.
+b_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+
+# b_list_csv FILE PREFIX: a 50,000-row list: distinct mobiles (PREFIX and
+# 8 digits), a name and two more columns.
+b_list_csv() {
+	awk -v p="$2" 'BEGIN { print "手机号,姓名,城市,备注"
+	    split("北京 上海 广州 深圳", c, " ")
+	    for (i = 0; i < 50000; i++)
+		printf "%s%08d,客户%d,%s,春季回访 第%d组\n", p, i, i, c[i % 4 + 1], i % 7 }' >"$1"
+}
+
+# b_lua_threads: the start of a wrk script in which each thread knows its
+# number (tid), set in setup(): wrk's threads share one seed and one
+# counter, so a script mixes tid into what must differ between them.
+b_lua_threads() {
+	cat <<'LUA'
+local threads = 0
+function setup(thread)
+    threads = threads + 1
+    thread:set("tid", threads)
+end
+LUA
+}
+
+# b_push_script NONCE: $B_DIR/push.lua, the wrk script of the callback
+# targets: each push a distinct body (wrk's threads share one seed, so the
+# body carries the thread's number and its own counter, and NONCE, this
+# run's).
+b_push_script() {
+	{
+		echo "-- push.lua: distinct vendor pushes for wrk (written by bench/${0##*/})"
+		b_lua_threads
+		cat <<LUA
+function init(args)
+    n = 0
+    nonce = "$1"
+end
+function request()
+    n = n + 1
+    local sn = string.format("%s%04x%020x", nonce, tid, n)
+    local body = '{"dial_task_main_sn":"dial_task_main_sn|' .. sn ..
+        '","import_mark":{"totalCount":10000,"failCount":0,' ..
+        '"blacklistCount":12,"repeatCount":40,"successCount":9948,' ..
+        '"filterCount":0,"shiCount":' .. (n % 5000) .. ',"kongCount":51,' ..
+        '"tingjiCount":7,"kuwuCount":3,"chenmoCount":2,"fenxianCount":1,' ..
+        '"chaopinCount":0}}'
+    return wrk.format("POST", nil,
+        { ["Content-Type"] = "application/json; charset=utf-8" }, body)
+end
+LUA
+	} >"$B_DIR/push.lua"
+}
+
+# b_random_page_script FILE PATH MAX: a wrk script asking for PATH and a
+# number at random in 1..MAX (PATH ends in "page="): pages no worker has at
+# hand. wrk's threads share one seed: the thread's number is mixed in.
+b_random_page_script() {
+	{
+		echo "-- ${1##*/}: GET ${2}N, N at random in 1..$3 (bench/${0##*/})"
+		b_lua_threads
+		cat <<LUA
+function init(args)
+    math.randomseed(os.time() * 1000 + tid)
+end
+function request()
+    return wrk.format("GET", "$2" .. math.random(1, $3))
+end
+LUA
+	} >"$1"
+}
+
+# b_warm URL [WRK-ARGS...]: a 2 s wrk run whose figures are thrown away
+# (templates, page cache and the database's cache in every worker).
+b_warm() {
+	local url=$1
+	shift
+	wrk -t2 -c"$B_CONNS" -d2s "$@" "$url" >/dev/null 2>&1
+}
+
+# b_not_pages: " PATH STATUS: N;" for each GET that nginx answered for
+# dialdesk otherwise than with 200 (wrk counts a 3xx as a success; 499 is a
+# request wrk left in flight when it stopped); nothing when all were pages.
+b_not_pages() {
+	awk -v p="$B_PORT" '$1 == p && $2 == "GET" && $4 != 200 && $4 != 499 { n[$3 " " $4]++ }
+	    END { for (k in n) printf " %s: %d;", k, n[k] }' "$B_DIR/nginx-timing.log"
+}
+
+# b_summary: the table of b_result's lines; exit status 1 when a goal was
+# missed.
+b_summary() {
+	echo
+	echo "== summary (medians of $RUNS runs; range min–max)"
+	{
+		printf 'target\tmeasure\tmedian\trange\tgoal\tverdict\n'
+		cat "$B_SUMMARY"
+	} | column -t -s $'\t'
+	cp "$B_SUMMARY" "$B_DIR/summary.txt"
+	if ((B_FAILED > 0)); then
+		echo "$B_FAILED goal(s) missed"
+		exit 1
+	fi
+	echo "every goal met"
 }

@@ -22,13 +22,10 @@ B_PAGES_SCEN=(audit-none audit-user audit-action audit-date audit-all
 
 # The wrk script: a path at random from the list file given after --.
 b_pages_lua() {
-	cat >"$B_DIR/url-list.lua" <<'EOF'
--- url-list.lua: GET a path at random from the file named after -- (bench/pages.sh)
-local threads = 0
-function setup(thread)
-    threads = threads + 1
-    thread:set("tid", threads)
-end
+	{
+		echo '-- url-list.lua: GET a path at random from the file named after -- (bench/pages.sh)'
+		b_lua_threads
+		cat <<'EOF'
 function init(args)
     math.randomseed(os.time() * 1000 + tid)
     paths = {}
@@ -40,6 +37,7 @@ function request()
     return wrk.format("GET", paths[math.random(#paths)])
 end
 EOF
+	} >"$B_DIR/url-list.lua"
 }
 
 # b_pages_style KIND PATH COOKIE: "KIND page" or "KIND key PARAM", read
@@ -167,10 +165,10 @@ target_pages() {
 					((non + err == 0)) || BAD[$n $sc $ep]+=" round $r: $non non-2xx, $err socket errors;"
 					[[ $ep == dd ]] && dd=$rps
 				done
-				RH[$n $sc]+=" $(awk -v a="$dd" -v b="$f" 'BEGIN { printf "%.3f", a / b }')"
+				RH[$n $sc]+=" $(b_ratio "$dd" "$f")"
 				if [[ $sc == audit-* ]]; then
-					RP[$n $sc]+=" $(awk -v a="$dd" -v b="${RPS[$n $sc php]##* }" 'BEGIN { printf "%.3f", a / b }')"
-					RC[$n $sc]+=" $(awk -v a="$dd" -v b="${RPS[$n $sc c]##* }" 'BEGIN { printf "%.3f", a / b }')"
+					RP[$n $sc]+=" $(b_ratio "$dd" "${RPS[$n $sc php]##* }")"
+					RC[$n $sc]+=" $(b_ratio "$dd" "${RPS[$n $sc c]##* }")"
 					printf ' %s %s/%s/%s;' "$sc" "$dd" "${RPS[$n $sc php]##* }" "${RPS[$n $sc c]##* }"
 				else
 					printf ' %s %s;' "$sc" "$dd"
@@ -185,8 +183,7 @@ target_pages() {
 	done
 	b_stop_hello
 	# Every dialdesk answer a page (wrk counts a 3xx as a success).
-	f=$(awk -v p="$B_PORT" '$1 == p && $2 == "GET" && $4 != 200 && $4 != 499 { n[$3 " " $4]++ }
-	    END { for (k in n) printf " %s: %d;", k, n[k] }' "$B_DIR/nginx-timing.log")
+	f=$(b_not_pages)
 	[[ -z $f ]] || dd_say "pages: dialdesk answers other than 200:$f"
 	# shellcheck disable=SC2086  # lists of figures
 	for n in "${sizes[@]}"; do
@@ -221,7 +218,7 @@ target_pages() {
 		for sc in "${B_PAGES_SCEN[@]}"; do
 			a=$(b_median ${RPS[$small $sc dd]})
 			b=$(b_median ${RPS[$big $sc dd]})
-			f=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
+			f=$(b_ratio "$b" "$a")
 			b_result pages "$sc $big / $small" "$f" "medians" '>= 0.9' \
 			    "$(b_ge "$f" 0.9 && echo 1 || echo 0)"
 		done

@@ -36,42 +36,18 @@ B_CONNS=32
 KEEP=
 B_WORKERS=${B_WORKERS:-4}
 ALL_TARGETS=(callback audit import kill)
-B_DIRS_TO_REMOVE=()
 CLUSTER=$DD_TOP/tests/pg/cluster.sh
 PG_DIR=
 
-while getopts 'r:d:k' opt; do
-	case $opt in
-	r) RUNS=$OPTARG ;;
-	d) B_DURATION=${OPTARG%s}s ;;
-	k) KEEP=1 ;;
-	*) sed -n '8,26p' "$0" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
-if [[ ! $RUNS =~ ^[0-9]+$ ]] || ((RUNS < 1 || RUNS > 21)); then
-	dd_die "-r: 1 to 21 runs"
-fi
-if [[ ! $B_DURATION =~ ^[0-9]+s$ ]] || ((${B_DURATION%s} < 1 || ${B_DURATION%s} > 120)); then
-	dd_die "-d: 1 to 120 seconds"
-fi
-TARGETS=("$@")
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=("${ALL_TARGETS[@]}")
-for t in "${TARGETS[@]}"; do
-	[[ " ${ALL_TARGETS[*]} " == *" $t "* ]] || dd_die "unknown target $t (${ALL_TARGETS[*]})"
-done
-for cmd in nginx wrk curl psql sqlite3 gcc; do
-	command -v "$cmd" >/dev/null || dd_die "$cmd is not installed (scripts/lib.sh: DD_CHECK_PACKAGES)"
-done
-[[ -x $DIALDESK_BIN ]] || dd_die "no $DIALDESK_BIN: build first (make -C build)"
+b_options 8,26 0 "$@"
+b_need nginx wrk curl psql sqlite3 gcc
 
 B_B_PID=
 B_B_SOCK=
-cleanup() {
-	local rc=$? d
-	trap - EXIT
+# b_cleanup_more: at exit (b_cleanup), after the stack: host B and the
+# cluster.
+b_cleanup_more() {
 	[[ -n $B_B_PID ]] && { dd_stop "$B_B_PID" 10 || true; }
-	b_stop_all
 	if [[ -n $PG_DIR ]]; then
 		if [[ -n $KEEP ]]; then
 			dd_say "cluster kept in $PG_DIR (stop it: $CLUSTER stop $PG_DIR)"
@@ -79,20 +55,10 @@ cleanup() {
 			"$CLUSTER" stop "$PG_DIR" >/dev/null 2>&1 || true
 		fi
 	fi
-	if [[ -n $KEEP ]]; then
-		dd_say "state kept in $B_DIR"
-	else
-		for d in "${B_DIRS_TO_REMOVE[@]}"; do rm -rf "$d"; done
-	fi
-	exit "$rc"
+	return 0
 }
-trap cleanup EXIT
-trap 'exit 143' TERM
-trap 'exit 130' INT
-
+b_traps
 b_init
-B_SUMMARY=$B_DIR/summary.tsv
-: >"$B_SUMMARY"
 b_programs
 
 # --- the cluster, and dialdesk on it --------------------------------------------
@@ -118,94 +84,26 @@ b_conf state_dir "$B_DIR/local"
 mkdir -p "$B_DIR/local"
 b_sql() { psql -X -A -t -F '|' -q -v ON_ERROR_STOP=1 -d "$B_DB" -c "$1"; }
 
-{
-	printf 'machine: %s cores, %s, %s MiB memory, kernel %s\n' "$(nproc)" \
-	    "$(sed -n -e 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
-	    "$(($(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo) / 1024))" "$(uname -r)"
-	printf 'disk under %s: %s\n' "$PG_DIR" "$(df -PT "$PG_DIR" | awk 'NR == 2 { print $1 " " $2 }')"
-	printf 'PostgreSQL %s (fsync on, synchronous_commit %s), nginx %s, %s\n' \
-	    "$(psql -X -A -t -d "$DD_PG_ADMIN_URI" -c 'SHOW server_version')" \
-	    "$(psql -X -A -t -d "$DD_PG_ADMIN_URI" -c 'SHOW synchronous_commit')" \
-	    "$(nginx -v 2>&1 | sed -e 's|.*nginx/||')" "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
-	printf 'commit %s; load average %s\n' "$(git -C "$DD_TOP" rev-parse --short HEAD 2>/dev/null || echo '?')" \
-	    "$(cut -d' ' -f1-3 /proc/loadavg)"
-	printf 'runs %s, wrk %s x %s connections x 2 threads; PostgreSQL, nginx, dialdesk and wrk share the machine\n' \
-	    "$RUNS" "$B_DURATION" "$B_CONNS"
-} | tee "$B_DIR/machine.txt"
+b_machine "$PG_DIR" 'PostgreSQL, nginx, dialdesk and wrk' \
+    "PostgreSQL $(psql -X -A -t -d "$DD_PG_ADMIN_URI" -c 'SHOW server_version') (fsync on, synchronous_commit $(psql -X -A -t -d "$DD_PG_ADMIN_URI" -c 'SHOW synchronous_commit')), nginx $(b_nginx_version), $(b_wrk_version)" \
+    "commit $(git -C "$DD_TOP" rev-parse --short HEAD 2>/dev/null || echo '?'); load average $(cut -d' ' -f1-3 /proc/loadavg)" |
+    tee "$B_DIR/machine.txt"
 
 b_setup || dd_die "dialdesk migrate on PostgreSQL failed: see $B_LOG"
 b_start_nginx
 b_start_sandbox
 
-b_restart_serve() {
-	b_stop_serve
-	b_start_serve "$1"
-}
-b_signed_in() {
-	[[ -s $3 ]] && b_cookie "$3" dd_session >/dev/null && return 0
-	b_login "$1" "$2" "$3" || dd_die "cannot sign in as $1"
-}
-
-# b_upload JAR FILE NAME: POST /tasks/new as the form does; prints "status
-# import_id seconds" (as bench/run.sh's).
-b_upload() {
-	local jar=$1 file=$2 name=$3 csrf w status url secs
-	csrf=$(b_csrf "$jar" /tasks/new) || return 1
-	w=$(curl -sS --max-time 120 -o "$B_DIR/upload.html" -b "$jar" -c "$jar" \
-	    -w '%{http_code} %{redirect_url} %{time_total}' \
-	    -F "csrf=$csrf" -F "name=$name" -F "videoBotId=vb-bench" \
-	    -F "list=@$file;filename=${file##*/}" "$BASE/tasks/new") || return 1
-	read -r status url secs <<<"$w"
-	printf '%s %s %s\n' "$status" "${url##*/imports/}" "$secs"
-}
-
-# b_post JAR PATH CSRF-PAGE: POST a form of buttons only; "status location".
-b_post() {
-	local csrf
-	csrf=$(b_csrf "$1" "$3") || return 1
-	curl -sS --max-time 120 -o /dev/null -b "$1" -c "$1" \
-	    -w '%{http_code} %{redirect_url}\n' --data-urlencode "csrf=$csrf" "$BASE$2"
-}
-
 # --- callback: durable pushes ----------------------------------------------------
-
-# The wrk script of bench/run.sh's callback target: distinct bodies.
-write_push_script() {
-	cat >"$B_DIR/push.lua" <<EOF
--- push.lua: distinct vendor pushes for wrk (written by bench/pg.sh)
-local threads = 0
-function setup(thread)
-    threads = threads + 1
-    thread:set("tid", threads)
-end
-function init(args)
-    n = 0
-    nonce = "$1"
-end
-function request()
-    n = n + 1
-    local sn = string.format("%s%04x%020x", nonce, tid, n)
-    local body = '{"dial_task_main_sn":"dial_task_main_sn|' .. sn ..
-        '","import_mark":{"totalCount":10000,"failCount":0,' ..
-        '"blacklistCount":12,"repeatCount":40,"successCount":9948,' ..
-        '"filterCount":0,"shiCount":' .. (n % 5000) .. ',"kongCount":51,' ..
-        '"tingjiCount":7,"kuwuCount":3,"chenmoCount":2,"fenxianCount":1,' ..
-        '"chaopinCount":0}}'
-    return wrk.format("POST", nil,
-        { ["Content-Type"] = "application/json; charset=utf-8" }, body)
-end
-EOF
-}
 
 target_callback() {
 	local url="$BASE/callback/import?token=$CALLBACK_TOKEN" r out before after rows
 	local rps p99 req non err all_rps='' all_p99='' bad=''
 	echo "== callback: POST /callback/import on PostgreSQL (fsync on), distinct bodies, $B_WORKERS workers"
 	b_restart_serve "$B_WORKERS"
-	write_push_script "$(dd_random_hex 4)"
-	wrk -t2 -c"$B_CONNS" -d2s -s "$B_DIR/push.lua" "$url" >/dev/null 2>&1
+	b_push_script "$(dd_random_hex 4)"
+	b_warm "$url" -s "$B_DIR/push.lua"
 	for ((r = 1; r <= RUNS; r++)); do
-		write_push_script "$(dd_random_hex 4)"
+		b_push_script "$(dd_random_hex 4)"
 		before=$(b_sql 'SELECT count(*) FROM pushes')
 		out=$B_DIR/wrk-pg-callback-$r.txt
 		b_wrk "$out" "$url" -s "$B_DIR/push.lua"
@@ -244,8 +142,7 @@ audit_rps() {
 	b_signed_in admin "$ADMIN_PASS" "$jar"
 	cookie=$(b_cookie "$jar" dd_session)
 	for ep in random filter; do
-		wrk -t2 -c"$B_CONNS" -d2s -H "Cookie: dd_session=$cookie" -s "$B_DIR/audit-$ep.lua" \
-		    "$BASE/audit" >/dev/null 2>&1
+		b_warm "$BASE/audit" -H "Cookie: dd_session=$cookie" -s "$B_DIR/audit-$ep.lua"
 	done
 	for ((r = 1; r <= RUNS; r++)); do
 		for ep in random filter; do
@@ -268,22 +165,8 @@ target_audit() {
 	echo "== audit: GET /audit with 100,000 entries (pages at random, and filtered by action), SQLite then PostgreSQL"
 	# A page at random of the 2,000 (50 a page), or of the 250 a filter on
 	# one action of the seed's 8 leaves.
-	for ep in random filter; do
-		cat >"$B_DIR/audit-$ep.lua" <<EOF
--- audit-$ep.lua (bench/pg.sh)
-local threads = 0
-function setup(thread)
-    threads = threads + 1
-    thread:set("tid", threads)
-end
-function init(args)
-    math.randomseed(os.time() * 1000 + tid)
-end
-function request()
-    return wrk.format("GET", "/audit?$([[ $ep == filter ]] && echo 'action=batch.sent&')page=" .. math.random(1, $([[ $ep == filter ]] && echo 250 || echo 2000)))
-end
-EOF
-	done
+	b_random_page_script "$B_DIR/audit-random.lua" '/audit?page=' 2000
+	b_random_page_script "$B_DIR/audit-filter.lua" '/audit?action=batch.sent&page=' 250
 	# The SQLite installation: the same users, 100,000 entries by the seed.
 	rm -f "$sq"*
 	b_conf database "$sq"
@@ -319,19 +202,14 @@ EOF
 target_import() {
 	local jar=$B_DIR/operator.jar list=$B_DIR/data/pg-50k.csv r status id up get secs all=''
 	echo "== import: a 50,000-row CSV, POST /tasks/new to the preview page, on PostgreSQL"
-	awk 'BEGIN { print "手机号,姓名,城市,备注"
-	    split("北京 上海 广州 深圳", c, " ")
-	    for (i = 0; i < 50000; i++)
-		printf "139%08d,客户%d,%s,春季回访 第%d组\n", i, i, c[i % 4 + 1], i % 7 }' >"$list"
+	b_list_csv "$list" 139
 	b_restart_serve 1
 	b_signed_in operator "$OPERATOR_PASS" "$jar"
 	for ((r = 1; r <= RUNS; r++)); do
 		read -r status id up < <(b_upload "$jar" "$list" "PG 导入 $r") || dd_die "upload failed"
 		[[ $status == 303 && $id =~ ^[0-9]+$ ]] || dd_die "upload: status $status"
-		read -r status get < <(curl -sS --max-time 60 -o "$B_DIR/preview.html" -b "$jar" \
-		    -w '%{http_code} %{time_total}\n' "$BASE/imports/$id")
-		[[ $status == 200 ]] || dd_die "GET /imports/$id: $status"
-		secs=$(awk -v a="$up" -v b="$get" 'BEGIN { printf "%.3f", a + b }')
+		get=$(b_preview "$jar" "$id")
+		secs=$(b_sum "$up" "$get")
 		all+=" $secs"
 		printf '  run %d: upload %.3f s + preview %.3f s = %s s, %s\n' "$r" "$up" "$get" "$secs" \
 		    "$(b_sql "SELECT rows_read || ' read, ' || valid || ' valid' FROM imports WHERE id = $id")"
@@ -380,7 +258,7 @@ target_kill() {
 		sleep 1
 		local m0
 		m0=$(wc -l <"$B_DIR/hosts.log")
-		write_push_script "$(dd_random_hex 4)"
+		b_push_script "$(dd_random_hex 4)"
 		before=$(b_sql 'SELECT count(*) FROM pushes')
 		out=$B_DIR/wrk-pg-kill-$r.txt
 		b_wrk "$out" "$url" -s "$B_DIR/push.lua" &
@@ -420,15 +298,4 @@ for t in "${TARGETS[@]}"; do
 	"target_$t"
 done
 
-echo
-echo "== summary (medians of $RUNS runs; range min–max)"
-{
-	printf 'target\tmeasure\tmedian\trange\tgoal\tverdict\n'
-	cat "$B_SUMMARY"
-} | column -t -s $'\t'
-cp "$B_SUMMARY" "$B_DIR/summary.txt"
-if ((B_FAILED > 0)); then
-	echo "$B_FAILED goal(s) missed"
-	exit 1
-fi
-echo "every goal met"
+b_summary

@@ -1,6 +1,6 @@
 /* refpage.c: the minimal C reference for the audit page of bench/run.sh:
  * what a C programmer writes by hand with libfcgi and SQLite alone. A
- * prefork FastCGI program like bench/hello.c; each worker opens the
+ * prefork FastCGI program like bench/hello.c (bench/prefork.c); each worker opens the
  * database read-only, prepares one statement per filter shape once, and
  * answers GET ?user=&action=&from=&to=&page= with the page of the log
  * newest first, ROWS a page, OFFSET paging, every value HTML-escaped as
@@ -13,13 +13,7 @@
  * SIGTERM or SIGINT stops the workers and removes the socket. */
 #include "autoconf.h"
 
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-
 #include <ctype.h>
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,29 +23,9 @@
 #include <fcgiapp.h>
 #include <sqlite3.h>
 
-#define WORKERS_MAX	64
+#include "prefork.h"
 
-static volatile sig_atomic_t stopping;
 static long	 rows_per_page = 25;
-
-static void
-on_stop(int sig)
-{
-	(void)sig;
-	stopping = 1;
-	FCGX_ShutdownPending();
-}
-
-static int
-set_signal(int sig, void (*fn)(int))
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	sigemptyset(&sa.sa_mask);
-	return sigaction(sig, &sa, NULL);
-}
 
 /* The actions the bench's seed writes, with dialdesk's labels. */
 static const char *const labels[][2] = {
@@ -161,14 +135,7 @@ day_utc(const char *date, int days, char out[32])
 	return 0;
 }
 
-static const char head[] =
-    "Status: 200 OK\r\n"
-    "Content-Type: text/html; charset=utf-8\r\n"
-    "Cache-Control: no-store\r\n"
-    "X-Content-Type-Options: nosniff\r\n"
-    "X-Frame-Options: DENY\r\n"
-    "\r\n"
-    "<!doctype html>\n<html lang=\"zh-CN\">\n<head><meta charset=\"utf-8\">"
+static const char head[] = PREFORK_PAGE_START
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
     "<title>审计日志</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
     "</head>\n<body>\n<header class=\"topbar\"><a href=\"/\">dialdesk</a>"
@@ -306,25 +273,28 @@ page(FCGX_Request *req, sqlite3_stmt *const *stmts)
 	free(copy);
 }
 
-static void __attribute__((noreturn))
-worker(int fd, const char *dbpath)
-{
+/* A worker's database and its statements, one per filter shape. */
+struct ref {
+	const char	*dbpath;
 	sqlite3_stmt	*stmts[16];
-	FCGX_Request	 req;
-	sigset_t	 none;
+};
+
+/* In each worker: the database opened read-only, the statements
+ * prepared once. */
+static int
+open_db(void *arg)
+{
+	struct ref	*ref = arg;
 	sqlite3		*db;
 	char		 sql[512];
 	unsigned	 shape;
 	int		 k;
 
-	set_signal(SIGTERM, on_stop);
-	set_signal(SIGINT, on_stop);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) !=
+	if (sqlite3_open_v2(ref->dbpath, &db, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK) {
-		fprintf(stderr, "refpage: %s: %s\n", dbpath, sqlite3_errmsg(db));
-		_exit(1);
+		fprintf(stderr, "refpage: %s: %s\n", ref->dbpath,
+		    sqlite3_errmsg(db));
+		return -1;
 	}
 	sqlite3_busy_timeout(db, 5000);
 	for (shape = 0; shape < 16; shape++) {
@@ -338,79 +308,37 @@ worker(int fd, const char *dbpath)
 				    sizeof(sql) - at, "%s", fsql[k]);
 		snprintf(sql + at, sizeof(sql) - at,
 		    " ORDER BY id DESC LIMIT ? OFFSET ?");
-		if (sqlite3_prepare_v2(db, sql, -1, &stmts[shape], NULL) !=
+		if (sqlite3_prepare_v2(db, sql, -1, &ref->stmts[shape], NULL) !=
 		    SQLITE_OK) {
 			fprintf(stderr, "refpage: %s\n", sqlite3_errmsg(db));
-			_exit(1);
+			return -1;
 		}
 	}
-	if (FCGX_InitRequest(&req, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
-		_exit(1);
-	while (!stopping && FCGX_Accept_r(&req) >= 0) {
-		page(&req, stmts);
-		FCGX_Finish_r(&req);
-	}
-	_exit(0);
+	return 0;
+}
+
+static void
+serve(FCGX_Request *req, void *arg)
+{
+	struct ref	*ref = arg;
+
+	page(req, ref->stmts);
 }
 
 int
 main(int argc, char *argv[])
 {
-	pid_t		 pids[WORKERS_MAX];
-	sigset_t	 block, old;
+	struct ref	 ref = { NULL, { NULL } };
 	char		*end;
 	long		 n;
-	int		 fd, i, alive;
 
-	if (argc < 4 || argc > 5 || (n = strtol(argv[2], &end, 10)) < 1 ||
-	    n > WORKERS_MAX || *end != '\0' || (argc == 5 &&
-	    ((rows_per_page = strtol(argv[4], &end, 10)) < 1 ||
+	if (argc < 4 || argc > 5 || (n = prefork_parse_workers(argv[2])) < 0 ||
+	    (argc == 5 && ((rows_per_page = strtol(argv[4], &end, 10)) < 1 ||
 	    rows_per_page > 1000 || *end != '\0'))) {
 		fprintf(stderr, "usage: refpage SOCKET WORKERS (1-%d) DATABASE "
-		    "[ROWS]\n", WORKERS_MAX);
+		    "[ROWS]\n", PREFORK_WORKERS_MAX);
 		return 2;
 	}
-	if (FCGX_Init() != 0) {
-		fprintf(stderr, "refpage: FCGX_Init failed\n");
-		return 1;
-	}
-	(void)unlink(argv[1]);
-	if ((fd = FCGX_OpenSocket(argv[1], 128)) < 0 ||
-	    chmod(argv[1], 0666) == -1) {
-		fprintf(stderr, "refpage: cannot listen on %s: %s\n", argv[1],
-		    strerror(errno));
-		return 1;
-	}
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	set_signal(SIGTERM, on_stop);
-	set_signal(SIGINT, on_stop);
-	for (i = 0; i < n; i++) {
-		if ((pids[i] = fork()) == -1) {
-			fprintf(stderr, "refpage: fork: %s\n", strerror(errno));
-			n = i;
-			stopping = 1;
-			break;
-		}
-		if (pids[i] == 0)
-			worker(fd, argv[3]);
-	}
-	while (!stopping)
-		sigsuspend(&old);
-	for (i = 0; i < n; i++)
-		kill(pids[i], SIGTERM);
-	for (alive = (int)n; alive > 0;) {
-		if (wait(NULL) == -1) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		alive--;
-	}
-	close(fd);
-	unlink(argv[1]);
-	return 0;
+	ref.dbpath = argv[3];
+	return prefork_run("refpage", argv[1], n, open_db, serve, &ref);
 }

@@ -29,69 +29,18 @@ B_WORKERS=${B_WORKERS:-4}
 ALL_TARGETS=(foundation import send callback task dnc)
 # A year's data, every list page and filter at random pages (bench/pages.sh).
 ALL_TARGETS+=(pages)
-B_DIRS_TO_REMOVE=()
 
-while getopts 'r:d:k' opt; do
-	case $opt in
-	r) RUNS=$OPTARG ;;
-	d) B_DURATION=${OPTARG%s}s ;;
-	k) KEEP=1 ;;
-	*) sed -n '4,15p' "$0" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
-if [[ ! $RUNS =~ ^[0-9]+$ ]] || ((RUNS < 1 || RUNS > 21)); then
-	dd_die "-r: 1 to 21 runs"
-fi
-((RUNS >= 3)) || dd_say "warning: fewer than 3 runs: medians mean little"
-if [[ ! $B_DURATION =~ ^[0-9]+s$ ]] || ((${B_DURATION%s} < 1 || ${B_DURATION%s} > 120)); then
-	dd_die "-d: 1 to 120 seconds"
-fi
-TARGETS=("$@")
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=("${ALL_TARGETS[@]}")
-for t in "${TARGETS[@]}"; do
-	[[ " ${ALL_TARGETS[*]} " == *" $t "* ]] || dd_die "unknown target $t (${ALL_TARGETS[*]})"
-done
-
-for cmd in nginx wrk curl sqlite3 gcc; do
-	command -v "$cmd" >/dev/null || dd_die "$cmd is not installed (scripts/lib.sh: DD_CHECK_PACKAGES)"
-done
-[[ -x $DIALDESK_BIN ]] || dd_die "no $DIALDESK_BIN: build first (make -C build)"
-
-cleanup() {
-	local rc=$? d
-	trap - EXIT
-	b_stop_all
-	if [[ -n $KEEP ]]; then
-		dd_say "state kept in $B_DIR"
-	else
-		for d in "${B_DIRS_TO_REMOVE[@]}"; do rm -rf "$d"; done
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM
-trap 'exit 130' INT
-
+b_options 4,15 3 "$@"
+b_need nginx wrk curl sqlite3 gcc
+b_traps
 b_init
-B_SUMMARY=$B_DIR/summary.tsv
-: >"$B_SUMMARY"
-
 b_programs
 
 # --- the machine ----------------------------------------------------------------
 
-machine() {
-	printf 'machine: %s cores, %s, %s MiB memory, kernel %s\n' "$(nproc)" \
-	    "$(sed -n -e 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" \
-	    "$(($(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo) / 1024))" "$(uname -r)"
-	printf 'disk under %s: %s\n' "$B_DIR" "$(df -PT "$B_DIR" | awk 'NR == 2 { print $1 " " $2 }')"
-	printf 'nginx %s, SQLite %s, %s\n' "$(nginx -v 2>&1 | sed -e 's|.*nginx/||')" \
-	    "$(sqlite3 --version | cut -d' ' -f1)" "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
-	printf 'runs %s, wrk %s x %s connections x 2 threads; nginx, dialdesk and the load generator share the machine\n' \
-	    "$RUNS" "$B_DURATION" "$B_CONNS"
-}
-machine | tee "$B_DIR/machine.txt"
+b_machine "$B_DIR" 'nginx, dialdesk and the load generator' \
+    "nginx $(b_nginx_version), SQLite $(sqlite3 --version | cut -d' ' -f1), $(b_wrk_version)" |
+    tee "$B_DIR/machine.txt"
 
 b_setup
 b_start_nginx
@@ -115,18 +64,6 @@ b_need_task() {
 	[[ -n $B_TASK_ID ]] && return 0
 	B_TASK_ID=$("$B_BIN/seed" "$B_DB" task 100 2 2>>"$B_LOG") ||
 	    dd_die "seed task failed: see $B_LOG"
-}
-
-# b_restart_serve WORKERS
-b_restart_serve() {
-	b_stop_serve
-	b_start_serve "$1"
-}
-
-# b_signed_in USER PASS JAR: log in once per jar.
-b_signed_in() {
-	[[ -s $3 ]] && b_cookie "$3" dd_session >/dev/null && return 0
-	b_login "$1" "$2" "$3" || dd_die "cannot sign in as $1"
 }
 
 # --- 1. foundation: login and audit pages against the hello world -----------------
@@ -160,22 +97,8 @@ target_foundation() {
 	}
 	# A page at random among the first 2,000 (100,000 entries of 50 a
 	# page): what paging through the log costs when no worker has the
-	# page's rows at hand. wrk's threads share one seed: mix in the
-	# thread's number.
-	cat >"$B_DIR/random-page.lua" <<'EOF'
--- random-page.lua: GET /audit?page=N, N at random in 1..2000 (bench/run.sh)
-local threads = 0
-function setup(thread)
-    threads = threads + 1
-    thread:set("tid", threads)
-end
-function init(args)
-    math.randomseed(os.time() * 1000 + tid)
-end
-function request()
-    return wrk.format("GET", "/audit?page=" .. math.random(1, 2000))
-end
-EOF
+	# page's rows at hand.
+	b_random_page_script "$B_DIR/random-page.lua" '/audit?page=' 2000
 	for ep in audit1 audit500; do
 		f=$(curl -sS -o "$B_DIR/$ep.html" -w '%{http_code}' -b "dd_session=$cookie" "${URL[$ep]}")
 		[[ $f == 200 ]] || dd_die "GET ${URL[$ep]} answers $f, not 200"
@@ -188,7 +111,7 @@ EOF
 	# Warm up: templates, page cache, SQLite's cache in every worker.
 	for ep in "${eps[@]}"; do
 		wrk_args "$ep"
-		wrk -t2 -c"$B_CONNS" -d2s "${WARGS[@]}" "${URL[$ep]}" >/dev/null 2>&1
+		b_warm "${URL[$ep]}" "${WARGS[@]}"
 	done
 	for ((r = 1; r <= RUNS; r++)); do
 		for ep in "${eps[@]}"; do
@@ -206,10 +129,8 @@ EOF
 		printf '\n'
 	done
 	b_stop_hello
-	# Every answer a page, none a redirect (wrk counts a 3xx as a success);
-	# 499 is a request wrk left in flight when it stopped.
-	f=$(awk -v p="$B_PORT" '$1 == p && $2 == "GET" && $4 != 200 && $4 != 499 { n[$3 " " $4]++ }
-	    END { for (k in n) printf " %s: %d;", k, n[k] }' "$B_DIR/nginx-timing.log")
+	# Every answer a page, none a redirect.
+	f=$(b_not_pages)
 	[[ -z $f ]] || dd_die "foundation: answers other than 200:$f"
 	# shellcheck disable=SC2086
 	for ep in "${eps[@]}"; do
@@ -260,30 +181,6 @@ b_need_lists() {
 	cat "$B_DIR/bench_import.txt"
 }
 
-# b_upload JAR FILE NAME [CURL-ARGS...]: POST /tasks/new as the form does;
-# prints "status import_id seconds". The answer page goes to
-# $B_DIR/upload.html.
-b_upload() {
-	local jar=$1 file=$2 name=$3 csrf w
-	shift 3
-	csrf=$(b_csrf "$jar" /tasks/new) || return 1
-	w=$(curl -sS --max-time 120 -o "$B_DIR/upload.html" -b "$jar" -c "$jar" \
-	    -w '%{http_code} %{redirect_url} %{time_total}' \
-	    -F "csrf=$csrf" -F "name=$name" -F "videoBotId=vb-bench" "$@" \
-	    -F "list=@$file;filename=${file##*/}" "$BASE/tasks/new") || return 1
-	read -r status url secs <<<"$w"
-	printf '%s %s %s\n' "$status" "${url##*/imports/}" "$secs"
-}
-
-# b_post JAR PATH CSRF-PAGE: POST a form of buttons only (csrf), print
-# "status location".
-b_post() {
-	local csrf
-	csrf=$(b_csrf "$1" "$3") || return 1
-	curl -sS --max-time 120 -o /dev/null -b "$1" -c "$1" \
-	    -w '%{http_code} %{redirect_url}\n' --data-urlencode "csrf=$csrf" "$BASE$2"
-}
-
 target_import() {
 	local jar=$B_DIR/operator.jar file r status id up get secs hwm pid kind
 	local -A SECS=() HWM=() CPU=() GOAL=([list-50k.csv]=0.5 [list-50k.xlsx]=0.5
@@ -310,15 +207,13 @@ target_import() {
 			    dd_die "upload of $file failed"
 			[[ $status == 303 && $id =~ ^[0-9]+$ ]] ||
 			    dd_die "upload of $file: status $status, not 303 to /imports/N: $(grep -o 'class="[a-z-]*error[^<]*<[^>]*>[^<]*' "$B_DIR/upload.html" | head -n 3)"
-			read -r status get < <(curl -sS --max-time 60 -o "$B_DIR/preview.html" -b "$jar" \
-			    -w '%{http_code} %{time_total}\n' "$BASE/imports/$id")
-			[[ $status == 200 ]] || dd_die "GET /imports/$id: $status"
+			get=$(b_preview "$jar" "$id")
 			hwm=$(b_hwm_kib "$pid")
 			# The fresh worker's CPU time is this upload's (and a
 			# figure that other load on the machine hardly moves).
 			cpu=$(awk -v t="$tck" '{ printf "%.3f", ($14 + $15) / t }' "/proc/$pid/stat")
 			CPU[$file]+=" $cpu"
-			secs=$(awk -v a="$up" -v b="$get" 'BEGIN { printf "%.3f", a + b }')
+			secs=$(b_sum "$up" "$get")
 			SECS[$file]+=" $secs"
 			HWM[$file]+=" $(b_fmt '%.1f' "$(awk -v k="$hwm" 'BEGIN { print k / 1024 }')")"
 			printf '  %s run %d: upload %.3f s + preview %.3f s = %s s, worker %s CPU %s s, VmHWM %s KiB, import %s: %s rows\n' \
@@ -351,11 +246,7 @@ target_send() {
 	local jar=$B_DIR/operator.jar list=$B_DIR/data/send-50k.csv r status id task t0 t1 secs state
 	local all=''
 	echo "== send: \`dialdesk worker --once\` on a task of one 50,000-row batch, sandbox vendor behind nginx"
-	# Distinct valid mobiles, a name and two more columns.
-	awk 'BEGIN { print "手机号,姓名,城市,备注"
-	    split("北京 上海 广州 深圳", c, " ")
-	    for (i = 0; i < 50000; i++)
-		printf "138%08d,客户%d,%s,春季回访 第%d组\n", i, i, c[i % 4 + 1], i % 7 }' >"$list"
+	b_list_csv "$list" 138
 	b_conf batch_size 50000
 	b_restart_serve 2
 	b_signed_in operator "$OPERATOR_PASS" "$jar"
@@ -391,36 +282,6 @@ target_send() {
 
 # --- 4. the vendor's push under load ----------------------------------------------------
 
-# The wrk script: each push a distinct body (wrk's threads share one seed,
-# so the body carries the thread's number and its own counter, and a
-# nonce of this run).
-write_push_script() {
-	cat >"$B_DIR/push.lua" <<EOF
--- push.lua: distinct vendor pushes for wrk (written by bench/run.sh)
-local threads = 0
-function setup(thread)
-    threads = threads + 1
-    thread:set("tid", threads)
-end
-function init(args)
-    n = 0
-    nonce = "$1"
-end
-function request()
-    n = n + 1
-    local sn = string.format("%s%04x%020x", nonce, tid, n)
-    local body = '{"dial_task_main_sn":"dial_task_main_sn|' .. sn ..
-        '","import_mark":{"totalCount":10000,"failCount":0,' ..
-        '"blacklistCount":12,"repeatCount":40,"successCount":9948,' ..
-        '"filterCount":0,"shiCount":' .. (n % 5000) .. ',"kongCount":51,' ..
-        '"tingjiCount":7,"kuwuCount":3,"chenmoCount":2,"fenxianCount":1,' ..
-        '"chaopinCount":0}}'
-    return wrk.format("POST", nil,
-        { ["Content-Type"] = "application/json; charset=utf-8" }, body)
-end
-EOF
-}
-
 target_callback() {
 	local url="$BASE/callback/import?token=$CALLBACK_TOKEN" w r out before after rows
 	local rps p99 req non err ok n200 n499 m0 m1 commits ratio
@@ -428,12 +289,12 @@ target_callback() {
 	echo "== callback: POST /callback/import, distinct bodies, vs. bare SQLite commits (WAL, synchronous=FULL)"
 	for w in 4 8; do
 		b_restart_serve "$w"
-		write_push_script "$(dd_random_hex 4)"
-		wrk -t2 -c"$B_CONNS" -d2s -s "$B_DIR/push.lua" "$url" >/dev/null 2>&1
+		b_push_script "$(dd_random_hex 4)"
+		b_warm "$url" -s "$B_DIR/push.lua"
 		for ((r = 1; r <= RUNS; r++)); do
 			commits=$("$B_BIN/commits" "$B_DIR" 2000 | awk '{ print $6 + 0 }')
 			COMMITS[$w]+=" $commits"
-			write_push_script "$(dd_random_hex 4)"
+			b_push_script "$(dd_random_hex 4)"
 			before=$(b_sql 'SELECT count(*) FROM pushes')
 			m0=$(wc -l <"$B_DIR/nginx-timing.log")
 			out=$B_DIR/wrk-callback-$w-$r.txt
@@ -457,7 +318,7 @@ target_callback() {
 			if ((ok > n200 || rows < n200 || rows > n200 + n499 || non > 0)); then
 				BAD[$w]+=" run $r: wrk counted $ok 2xx, nginx sent $n200 200s and logged $n499 abandoned, $rows stored, $non non-2xx;"
 			fi
-			ratio=$(awk -v a="$rps" -v b="$commits" 'BEGIN { printf "%.3f", a / b }')
+			ratio=$(b_ratio "$rps" "$commits")
 			RPS[$w]+=" $rps"
 			P99[$w]+=" $p99"
 			RATIO[$w]+=" $ratio"
@@ -584,10 +445,8 @@ target_dnc() {
 			    -F dup_scope=all -F dup_days=30 -F dup_action=exclude) ||
 			    dd_die "upload of $list failed"
 			[[ $status == 303 && $id =~ ^[0-9]+$ ]] || dd_die "upload of $list: status $status"
-			read -r status get < <(curl -sS --max-time 60 -o "$B_DIR/preview.html" -b "$jar" \
-			    -w '%{http_code} %{time_total}\n' "$BASE/imports/$id")
-			[[ $status == 200 ]] || dd_die "GET /imports/$id: $status"
-			secs=$(awk -v a="$up" -v b="$get" 'BEGIN { printf "%.3f", a + b }')
+			get=$(b_preview "$jar" "$id")
+			secs=$(b_sum "$up" "$get")
 			cpu=$(awk -v a="$cpu0" -v b="$(b_cpu_ticks "$pid")" -v t="$(getconf CLK_TCK)" \
 			    'BEGIN { printf "%.3f", (b - a) / t }')
 			figures=$(b_sql "SELECT valid || ' valid, ' || dnc_count || ' 免打扰, ' || recent_count || ' 近期已发送' FROM imports WHERE id = $id")
@@ -623,15 +482,4 @@ for t in "${TARGETS[@]}"; do
 	"target_$t"
 done
 
-echo
-echo "== summary (medians of $RUNS runs; range min–max)"
-{
-	printf 'target\tmeasure\tmedian\trange\tgoal\tverdict\n'
-	cat "$B_SUMMARY"
-} | column -t -s $'\t'
-cp "$B_SUMMARY" "$B_DIR/summary.txt"
-if ((B_FAILED > 0)); then
-	echo "$B_FAILED goal(s) missed"
-	exit 1
-fi
-echo "every goal met"
+b_summary

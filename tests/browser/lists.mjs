@@ -8,23 +8,14 @@
 // Environment: BASE_URL, DD_USER, DD_PASS, ARTIFACTS, LISTS_DIR (the
 // call-list fixtures). run.sh sets them.
 
-import { checker, launchChromium } from './harness.mjs';
-import { mkdirSync } from 'node:fs';
+import { atBothWidths, check, need, signIn, widthPage } from './story.mjs';
 import path from 'node:path';
 
-const base = process.env.BASE_URL;
+const env = need('BASE_URL', 'DD_PASS', 'LISTS_DIR', 'ARTIFACTS');
+const base = env.BASE_URL;
 const user = process.env.DD_USER ?? 'operator';
-const pass = process.env.DD_PASS;
-const lists = process.env.LISTS_DIR;
-const artifacts = process.env.ARTIFACTS;
-
-const { check, counts } = checker();
-
-if (!base || !pass || !lists || !artifacts) {
-  console.log('not ok - BASE_URL, DD_PASS, LISTS_DIR and ARTIFACTS are set (run.sh)');
-  process.exit(1);
-}
-mkdirSync(artifacts, { recursive: true });
+const pass = env.DD_PASS;
+const lists = env.LISTS_DIR;
 
 async function upload(page, file, name) {
   await page.goto(`${base}/tasks/new`);
@@ -49,20 +40,9 @@ async function choose(page, select, label) {
 }
 
 async function story(browser, width) {
-  const tag = `${width}px`;
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  const shot = (name) => page.screenshot({ path: path.join(artifacts, `lists-${width}-${name}.png`), fullPage: true });
-  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  const { tag, context, page, errors, shot, overflow } = await widthPage(browser, width, 'lists', env.ARTIFACTS);
 
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', pass);
-  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
+  await signIn(page, base, user, pass);
 
   await upload(page, 'office-title.xlsx', `标题行 ${tag}`);
   check(await header(page) === '第 4 行', `${tag}: the preview took row 4 as the header`);
@@ -92,12 +72,4 @@ async function story(browser, width) {
   await context.close();
 }
 
-const browser = await launchChromium();
-try {
-  for (const width of [1366, 390]) await story(browser, width);
-} catch (e) {
-  check(false, 'the lists story runs to its end', e.stack ?? String(e));
-} finally {
-  await browser.close();
-}
-process.exit(counts().failed > 0 ? 1 : 0);
+await atBothWidths('lists', story);

@@ -9,29 +9,12 @@
 // Environment: BASE_URL, ADMIN_PASS, OPERATOR_PASS, ARTIFACTS. run.sh
 // seeds more than two pages of sent tasks of the operator before it runs.
 
-import { checker, launchChromium } from './harness.mjs';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+import { atBothWidths, check, need, signIn, widthPage } from './story.mjs';
 
-const base = process.env.BASE_URL;
-const adminPass = process.env.ADMIN_PASS;
-const operatorPass = process.env.OPERATOR_PASS;
-const artifacts = process.env.ARTIFACTS;
-
-const { check, counts } = checker();
-
-if (!base || !adminPass || !operatorPass || !artifacts) {
-  console.log('not ok - BASE_URL, ADMIN_PASS, OPERATOR_PASS and ARTIFACTS are set (run.sh)');
-  process.exit(1);
-}
-mkdirSync(artifacts, { recursive: true });
-
-async function signIn(page, user, pass) {
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', pass);
-  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
-}
+const env = need('BASE_URL', 'ADMIN_PASS', 'OPERATOR_PASS', 'ARTIFACTS');
+const base = env.BASE_URL;
+const adminPass = env.ADMIN_PASS;
+const operatorPass = env.OPERATOR_PASS;
 
 // The ids of the rows shown, from their id="audit-N" / id="task-N".
 async function rowIds(page, prefix) {
@@ -48,24 +31,16 @@ async function clickPager(page, rel) {
 const descending = (ids) => ids.every((v, i) => i === 0 || ids[i - 1] > v);
 
 async function story(browser, width) {
-  const tag = `${width}px`;
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  const shot = (name) => page.screenshot({ path: path.join(artifacts, `paging-${width}-${name}.png`), fullPage: true });
-  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  const { tag, context, page, errors, shot, overflow } = await widthPage(browser, width, 'paging', env.ARTIFACTS);
 
   // Sixty refusals of the operator: more than two pages of 25.
   const op = await browser.newContext({ locale: 'zh-CN' });
   const opPage = await op.newPage();
-  await signIn(opPage, 'operator', operatorPass);
+  await signIn(opPage, base, 'operator', operatorPass);
   for (let i = 0; i < 60; i++) await opPage.request.get(`${base}/users`);
   await op.close();
 
-  await signIn(page, 'admin', adminPass);
+  await signIn(page, base, 'admin', adminPass);
   await page.goto(`${base}/audit`);
   await page.fill('#f-user', 'operator');
   await page.selectOption('#f-action', 'permission.denied');
@@ -116,12 +91,4 @@ async function story(browser, width) {
   await context.close();
 }
 
-const browser = await launchChromium();
-try {
-  for (const width of [1366, 390]) await story(browser, width);
-} catch (e) {
-  check(false, 'the paging story runs to its end', e.stack ?? String(e));
-} finally {
-  await browser.close();
-}
-process.exit(counts().failed > 0 ? 1 : 0);
+await atBothWidths('paging', story);

@@ -547,3 +547,24 @@ expect_match() {
 expect_ge() {
 	if [[ $2 =~ ^[0-9]+$ ]] && (($2 >= $1)); then ok "$3"; else not_ok "$3" "want at least $1, got '$2'"; fi
 }
+
+# t_own_cluster: a throw-away PostgreSQL cluster of this test's own in
+# $T_DIR/pg (PG_DIR; CLUSTER is tests/pg/cluster.sh), its DD_PG_* and PG*
+# exported here, stopped at exit before t_teardown. Without PostgreSQL's
+# server binaries the test reports one skip and ends; a cluster that does
+# not start fails it.
+t_own_cluster() {
+	PG_DIR=$T_DIR/pg
+	CLUSTER=$DD_TOP/tests/pg/cluster.sh
+	trap 'rc=$?; "$CLUSTER" stop "$PG_DIR" >/dev/null 2>&1 || true; (exit $rc); t_teardown' EXIT
+	if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null &&
+	    ! command -v initdb >/dev/null && [[ -z ${DD_PG_BINDIR:-} ]]; then
+		ok "skip: no PostgreSQL server binaries (Debian: postgresql)"
+		exit 0
+	fi
+	if ! "$CLUSTER" start "$PG_DIR" >"$T_DIR/uri" 2>"$T_DIR/cluster.err"; then
+		not_ok "a throw-away PostgreSQL cluster starts" "$(cat "$T_DIR/cluster.err")"
+		exit 1
+	fi
+	eval "$("$CLUSTER" env "$PG_DIR")"
+}

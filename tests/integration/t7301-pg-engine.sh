@@ -11,20 +11,7 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PG_DIR=$T_DIR/pg
-CLUSTER=$DD_TOP/tests/pg/cluster.sh
-trap 'rc=$?; "$CLUSTER" stop "$PG_DIR" >/dev/null 2>&1 || true; (exit $rc); t_teardown' EXIT
-
-if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null &&
-    ! command -v initdb >/dev/null && [[ -z ${DD_PG_BINDIR:-} ]]; then
-	ok "skip: no PostgreSQL server binaries (Debian: postgresql)"
-	exit 0
-fi
-if ! "$CLUSTER" start "$PG_DIR" >"$T_DIR/uri" 2>"$T_DIR/cluster.err"; then
-	not_ok "a throw-away PostgreSQL cluster starts" "$(cat "$T_DIR/cluster.err")"
-	exit 1
-fi
-eval "$("$CLUSTER" env "$PG_DIR")"
+t_own_cluster
 pg() { psql -X -A -t -q -v ON_ERROR_STOP=1 -d "$DD_PG_SOCKET_URI" -c "$1"; }
 pass=${DD_PG_URI#*://dialdesk:}
 pass=${pass%%@*}

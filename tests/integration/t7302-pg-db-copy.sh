@@ -19,20 +19,7 @@ if [[ ${DD_ENGINE:-sqlite} != sqlite ]]; then
 	exit 0
 fi
 
-PG_DIR=$T_DIR/pg
-CLUSTER=$DD_TOP/tests/pg/cluster.sh
-trap 'rc=$?; "$CLUSTER" stop "$PG_DIR" >/dev/null 2>&1 || true; (exit $rc); t_teardown' EXIT
-
-if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null &&
-    ! command -v initdb >/dev/null && [[ -z ${DD_PG_BINDIR:-} ]]; then
-	ok "skip: no PostgreSQL server binaries (Debian: postgresql)"
-	exit 0
-fi
-if ! "$CLUSTER" start "$PG_DIR" >"$T_DIR/uri" 2>"$T_DIR/cluster.err"; then
-	not_ok "a throw-away PostgreSQL cluster starts" "$(cat "$T_DIR/cluster.err")"
-	exit 1
-fi
-eval "$("$CLUSTER" env "$PG_DIR")"
+t_own_cluster
 psql -X -q -v ON_ERROR_STOP=1 -d "$DD_PG_ADMIN_URI" -c \
     "CREATE DATABASE moved OWNER dialdesk ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
 TARGET="postgresql:///moved?host=$PG_DIR&port=$PGPORT&user=dialdesk"
