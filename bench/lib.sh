@@ -134,7 +134,6 @@ b_nginx_config() {
     # --- added by bench/lib.sh ---
     include $B_DIR/nginx-ref.conf;
     proxy_temp_path $B_DIR/nginx-tmp/proxy;
-    log_format bench_timing '\$server_port \$request_method \$uri \$status \$upstream_response_time \$request_time';
     access_log $B_DIR/nginx-timing.log bench_timing;
     include $B_DIR/sandbox-vendor.conf;
     # The yardstick: bench/hello, set up like dialdesk's location.
@@ -159,7 +158,11 @@ b_nginx_config() {
     }
 EOF
 	# Everything before the last line, which closes http {}, then ours.
-	awk -v workers="$B_NGINX_WORKERS" -v extra="$extra" '
+	# The timing log's format opens http {} (a format must be defined
+	# before a log names it), and the callback locations, which have
+	# access logs of their own and so do not inherit http's, log to the
+	# timing log too: the callback target counts its 200s there.
+	awk -v workers="$B_NGINX_WORKERS" -v extra="$extra" -v tlog="$B_DIR/nginx-timing.log" -v q="'" '
 	    { line[NR] = $0 }
 	    END {
 		for (last = NR; last > 0 && line[last] !~ /^}[[:space:]]*$/; last--)
@@ -168,6 +171,12 @@ EOF
 			if (line[i] ~ /^worker_processes /)
 				line[i] = "worker_processes " workers ";"
 			print line[i]
+			if (line[i] ~ /^http[[:space:]]*\{/)
+				print "    log_format bench_timing " q "$server_port $request_method $uri $status $upstream_response_time $request_time" q ";"
+			if (line[i] ~ /^[[:space:]]*access_log .* dialdesk_callback;/) {
+				ind = line[i]; sub(/access_log.*/, "", ind)
+				print ind "access_log " tlog " bench_timing;"
+			}
 		}
 		while ((getline l < extra) > 0)
 			print l
