@@ -279,7 +279,7 @@ store_audit_page(struct db *db, const struct audit_filter *f, int64_t key,
 	int64_t		 lo = 0, hi = INT64_MAX;
 	int		 shape = (*actor != '\0') | (*action != '\0') << 1;
 	struct db_param	 p[8];
-	size_t		 n = 0;
+	size_t		 n;
 
 	/*
 	 * Entries are appended one transaction each with the time of their
@@ -293,15 +293,11 @@ store_audit_page(struct db *db, const struct audit_filter *f, int64_t key,
 	if (f->to != NULL && *f->to != '\0' && id_from(db, to, &hi) == -1)
 		return -1;
 	row_page_range(key, newer, &lo, &hi);
-	p[n++] = DB_INT(lo);
-	p[n++] = DB_INT(hi);
-	p[n++] = DB_TEXT(from);
-	p[n++] = DB_TEXT(to);
-	p[n++] = DB_INT(limit);
+	n = row_params_add(p, 0, DB_PARAMS(DB_INT(lo), DB_INT(hi),
+	    DB_TEXT(from), DB_TEXT(to), DB_INT(limit)));
 	if (*actor != '\0')
-		p[n++] = DB_TEXT(actor);
+		n = row_params_add(p, n, DB_PARAMS(DB_TEXT(actor)));
 	if (*action != '\0')
-		p[n++] = DB_TEXT(action);
-	p[n] = (struct db_param){ DB_P_END, 0, NULL, 0 };
+		n = row_params_add(p, n, DB_PARAMS(DB_TEXT(action)));
 	return row_walk(db, shapes[shape][newer != 0], audit_page, cb, arg, p);
 }

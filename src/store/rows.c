@@ -48,3 +48,12 @@ row_page_range(int64_t key, int newer, int64_t *lo, int64_t *hi)
 	else if (!newer && key > 0 && key < *hi)
 		*hi = key;
 }
+
+size_t
+row_params_add(struct db_param *p, size_t n, const struct db_param *list)
+{
+	for (; list->type != DB_P_END; list++)
+		p[n++] = *list;
+	p[n] = *list;
+	return n;
+}

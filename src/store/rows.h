@@ -43,5 +43,10 @@ void	row_texts_clear(void *row, size_t rowsz, const struct row_text *texts,
  * past key, above it for a newer page, below it for an older one (key 0:
  * the newest page). */
 void	row_page_range(int64_t key, int newer, int64_t *lo, int64_t *hi);
+/* Append the parameters of list (ended by DB_P_END) to p after its first
+ * n and end p after them: the new count. p has room for them and the end:
+ * a page's shared parameters, then those of the filter's shape. */
+size_t	row_params_add(struct db_param *p, size_t n,
+	    const struct db_param *list);
 
 #endif

@@ -403,7 +403,7 @@ store_task_list(struct db *db, const struct task_filter *f, int64_t key,
 	int		 shape = (f->has_state != 0) | (f->user_id != 0) << 1;
 	const char	*part = f->name_part != NULL ? f->name_part : "";
 	struct db_param	 p[13];
-	size_t		 n = 0;
+	size_t		 n;
 
 	/* Tasks are made one transaction each, with the time they were
 	 * made: the ids of a date range are one range (see store_audit_page). */
@@ -412,21 +412,15 @@ store_task_list(struct db *db, const struct task_filter *f, int64_t key,
 	if (f->to > 0 && task_id_from(db, f->to, &hi) == -1)
 		return -1;
 	row_page_range(key, newer, &lo, &hi);
-	p[n++] = DB_INT(lo);
-	p[n++] = DB_INT(hi);
-	p[n++] = DB_INT(from);
-	p[n++] = DB_INT(to);
-	p[n++] = DB_TEXT(part);
-	p[n++] = DB_INT(limit > 0 ? limit : INT64_MAX);
-	p[n++] = BATCH_STATE(BATCH_SENT);
-	p[n++] = BATCH_STATE(BATCH_FAILED);
-	p[n++] = BATCH_STATE(BATCH_UNKNOWN);
-	p[n++] = BATCH_STATE(BATCH_CANCELLED);
+	n = row_params_add(p, 0, DB_PARAMS(DB_INT(lo), DB_INT(hi),
+	    DB_INT(from), DB_INT(to), DB_TEXT(part),
+	    DB_INT(limit > 0 ? limit : INT64_MAX), BATCH_STATE(BATCH_SENT),
+	    BATCH_STATE(BATCH_FAILED), BATCH_STATE(BATCH_UNKNOWN),
+	    BATCH_STATE(BATCH_CANCELLED)));
 	if (f->user_id != 0)
-		p[n++] = DB_INT(f->user_id);
+		n = row_params_add(p, n, DB_PARAMS(DB_INT(f->user_id)));
 	if (f->has_state)
-		p[n++] = TASK_STATE(f->state);
-	p[n] = (struct db_param){ DB_P_END, 0, NULL, 0 };
+		n = row_params_add(p, n, DB_PARAMS(TASK_STATE(f->state)));
 	return row_walk(db, shapes[shape][newer != 0], summary, cb, arg, p);
 }
 
