@@ -16,12 +16,14 @@
 	const char *const store_sql_##subject[STMT__MAX]
 
 /* A char * field of a row struct (offsetof) and the column it is copied
- * from. */
+ * from. ROW_TEXT does not compile for a field of another type. */
 struct row_text {
 	size_t	 field;
 	int	 col;
 };
-#define ROW_TEXT(type, field, col)	{ offsetof(type, field), (col) }
+#define ROW_TEXT(type, field, col)					\
+	{ offsetof(type, field) +					\
+	    0 * sizeof(_Generic(((type *)0)->field, char *: 0)), (col) }
 #define ROW_TEXTS(table)		(sizeof(table) / sizeof((table)[0]))
 
 /* Copy each text column of st into its field of row (rowsz bytes): 0, or
