@@ -4,13 +4,14 @@
 #include "db.h"
 #include "log.h"
 #include "store/access.h"
+#include "store/rows.h"
 
 /* The state of an import whose rows are still being stored: bound, not
  * written into the SQL (the import state table replaces it when there is
  * one). */
 static const char import_loading[] = "loading";
 
-const char *const store_sql_access[STMT__MAX] = {
+STORE_SQL_TABLE(access) = {
 	/* Each (object) gives one row, OWNER_* columns, when it exists. */
 	[STMT_ACCESS_TASK_OWNER] =
 	    "SELECT user_id FROM tasks WHERE id = ?",

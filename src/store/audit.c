@@ -8,8 +8,9 @@
 #include "db.h"
 #include "log.h"
 #include "store/audit.h"
+#include "store/rows.h"
 
-const char *const store_sql_audit[STMT__MAX] = {
+STORE_SQL_TABLE(audit) = {
 	/* the newest entry: AUDIT_LAST_* columns */
 	[STMT_AUDIT_LAST] =
 	    "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
@@ -39,22 +40,17 @@ const char *const store_sql_audit[STMT__MAX] = {
 #define AUDIT_PAGE_SELECT \
 	    "SELECT id, ts, actor, addr, user_agent, action, object, details, hash" \
 	    " FROM audit WHERE id >= ?1 AND id < ?2 AND ts >= ?3 AND ts < ?4"
-#define OLDEST_FIRST	" ORDER BY id LIMIT ?5"
-#define NEWEST_FIRST	" ORDER BY id DESC LIMIT ?5"
-	[STMT_AUDIT_PAGE] = AUDIT_PAGE_SELECT NEWEST_FIRST,
-	[STMT_AUDIT_PAGE_UP] = AUDIT_PAGE_SELECT OLDEST_FIRST,
-	[STMT_AUDIT_PAGE_ACTOR] =
-	    AUDIT_PAGE_SELECT " AND actor = ?6" NEWEST_FIRST,
-	[STMT_AUDIT_PAGE_ACTOR_UP] =
-	    AUDIT_PAGE_SELECT " AND actor = ?6" OLDEST_FIRST,
-	[STMT_AUDIT_PAGE_ACTION] =
-	    AUDIT_PAGE_SELECT " AND action = ?6" NEWEST_FIRST,
-	[STMT_AUDIT_PAGE_ACTION_UP] =
-	    AUDIT_PAGE_SELECT " AND action = ?6" OLDEST_FIRST,
-	[STMT_AUDIT_PAGE_BOTH] =
-	    AUDIT_PAGE_SELECT " AND actor = ?6 AND action = ?7" NEWEST_FIRST,
-	[STMT_AUDIT_PAGE_BOTH_UP] =
-	    AUDIT_PAGE_SELECT " AND actor = ?6 AND action = ?7" OLDEST_FIRST,
+/* A shape's two statements: newest first (older pages), oldest first. */
+#define AUDIT_PAGES(older, newer, where) \
+	[older] = AUDIT_PAGE_SELECT where " ORDER BY id DESC LIMIT ?5", \
+	[newer] = AUDIT_PAGE_SELECT where " ORDER BY id LIMIT ?5"
+	AUDIT_PAGES(STMT_AUDIT_PAGE, STMT_AUDIT_PAGE_UP, ""),
+	AUDIT_PAGES(STMT_AUDIT_PAGE_ACTOR, STMT_AUDIT_PAGE_ACTOR_UP,
+	    " AND actor = ?6"),
+	AUDIT_PAGES(STMT_AUDIT_PAGE_ACTION, STMT_AUDIT_PAGE_ACTION_UP,
+	    " AND action = ?6"),
+	AUDIT_PAGES(STMT_AUDIT_PAGE_BOTH, STMT_AUDIT_PAGE_BOTH_UP,
+	    " AND actor = ?6 AND action = ?7"),
 	/* (time): the first entry written at or after it, by audit_ts */
 	[STMT_AUDIT_ID_FROM] =
 	    "SELECT id FROM audit WHERE ts >= ?1 ORDER BY ts, id LIMIT 1",
@@ -265,13 +261,15 @@ store_audit_page(struct db *db, const struct audit_filter *f, int64_t key,
     int newer, int64_t limit,
     int (*cb)(void *arg, const struct audit_row *), void *arg)
 {
+	/* By shape (actor given: 1, action given: 2, both: 3), older and
+	 * newer pages; each takes the actor and then the action that are
+	 * given after the five parameters all share. */
 	static const enum stmt shapes[4][2] = {
 		{ STMT_AUDIT_PAGE, STMT_AUDIT_PAGE_UP },
 		{ STMT_AUDIT_PAGE_ACTOR, STMT_AUDIT_PAGE_ACTOR_UP },
 		{ STMT_AUDIT_PAGE_ACTION, STMT_AUDIT_PAGE_ACTION_UP },
 		{ STMT_AUDIT_PAGE_BOTH, STMT_AUDIT_PAGE_BOTH_UP },
 	};
-	struct audit_page_walk w = { cb, arg, 0 };
 	const char	*actor = f->actor != NULL ? f->actor : "";
 	const char	*action = f->action != NULL ? f->action : "";
 	const char	*from = f->from != NULL && *f->from != '\0' ? f->from :
@@ -280,7 +278,8 @@ store_audit_page(struct db *db, const struct audit_filter *f, int64_t key,
 			    TS_NONE_TO;
 	int64_t		 lo = 0, hi = INT64_MAX;
 	int		 shape = (*actor != '\0') | (*action != '\0') << 1;
-	enum stmt	 st = shapes[shape][newer != 0];
+	struct db_param	 p[8];
+	size_t		 n;
 
 	/*
 	 * Entries are appended one transaction each with the time of their
@@ -293,25 +292,12 @@ store_audit_page(struct db *db, const struct audit_filter *f, int64_t key,
 		return -1;
 	if (f->to != NULL && *f->to != '\0' && id_from(db, to, &hi) == -1)
 		return -1;
-	if (newer && key >= lo)
-		lo = key + 1;
-	else if (!newer && key > 0 && key < hi)
-		hi = key;
-	switch (shape) {
-	case 0:
-		return db_each(db, st, audit_page_row, &w, DB_INT(lo),
-		    DB_INT(hi), DB_TEXT(from), DB_TEXT(to), DB_INT(limit));
-	case 1:
-		return db_each(db, st, audit_page_row, &w, DB_INT(lo),
-		    DB_INT(hi), DB_TEXT(from), DB_TEXT(to), DB_INT(limit),
-		    DB_TEXT(actor));
-	case 2:
-		return db_each(db, st, audit_page_row, &w, DB_INT(lo),
-		    DB_INT(hi), DB_TEXT(from), DB_TEXT(to), DB_INT(limit),
-		    DB_TEXT(action));
-	default:
-		return db_each(db, st, audit_page_row, &w, DB_INT(lo),
-		    DB_INT(hi), DB_TEXT(from), DB_TEXT(to), DB_INT(limit),
-		    DB_TEXT(actor), DB_TEXT(action));
-	}
+	row_page_range(key, newer, &lo, &hi);
+	n = row_params_add(p, 0, DB_PARAMS(DB_INT(lo), DB_INT(hi),
+	    DB_TEXT(from), DB_TEXT(to), DB_INT(limit)));
+	if (*actor != '\0')
+		n = row_params_add(p, n, DB_PARAMS(DB_TEXT(actor)));
+	if (*action != '\0')
+		n = row_params_add(p, n, DB_PARAMS(DB_TEXT(action)));
+	return row_walk(db, shapes[shape][newer != 0], audit_page, cb, arg, p);
 }

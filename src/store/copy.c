@@ -7,6 +7,7 @@
 #include "autoconf.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "log.h"
 #include "store/copy.h"
 #include "store/maint.h"
+#include "textbuf.h"
 
 #define MAX_TABLES	64
 #define MAX_COLS	64
@@ -32,63 +34,36 @@ struct col {
 	int	 bytea;		/* the target's column is bytea */
 };
 
-/* A growing line of COPY's text format. */
-struct line {
-	char	*b;
-	size_t	 len, cap;
-};
-
+/* A line of COPY's text format, or a query, grown without a limit: 0, or
+ * -1 out of memory. */
 static int
-line_put(struct line *l, const void *p, size_t n)
+line_put(struct textbuf *l, const void *p, size_t n)
 {
-	char	*nb;
-	size_t	 cap;
-
-	if (l->len + n + 1 > l->cap) {
-		cap = l->cap > 0 ? l->cap : 256;
-		while (cap < l->len + n + 1)
-			cap *= 2;
-		if ((nb = realloc(l->b, cap)) == NULL)
-			return -1;
-		l->b = nb;
-		l->cap = cap;
-	}
-	memcpy(l->b + l->len, p, n);
-	l->len += n;
-	return 0;
+	return textbuf_add(l, p, n, SIZE_MAX) == 0 ? 0 : -1;
 }
 
 /* Text as COPY reads it: backslash, tab, newline and CR escaped. */
 static int
-line_text(struct line *l, const unsigned char *s, size_t n)
+line_text(struct textbuf *l, const unsigned char *s, size_t n)
 {
-	size_t	 i;
-	int	 rc = 0;
+	static const char special[] = "\\\t\n\r", escaped[] = "\\tnr";
+	const char	*c;
+	char		 two[2] = { '\\', '\0' };
+	size_t		 i;
+	int		 rc = 0;
 
 	for (i = 0; i < n && rc == 0; i++)
-		switch (s[i]) {
-		case '\\':
-			rc = line_put(l, "\\\\", 2);
-			break;
-		case '\t':
-			rc = line_put(l, "\\t", 2);
-			break;
-		case '\n':
-			rc = line_put(l, "\\n", 2);
-			break;
-		case '\r':
-			rc = line_put(l, "\\r", 2);
-			break;
-		default:
+		if ((c = memchr(special, s[i], sizeof(special) - 1)) != NULL) {
+			two[1] = escaped[c - special];
+			rc = line_put(l, two, 2);
+		} else
 			rc = line_put(l, s + i, 1);
-			break;
-		}
 	return rc;
 }
 
 /* Bytes as bytea's hex text, its backslash escaped for COPY. */
 static int
-line_bytea(struct line *l, const unsigned char *b, size_t n)
+line_bytea(struct textbuf *l, const unsigned char *b, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	char	 two[2];
@@ -213,7 +188,7 @@ copy_table(sqlite3 *src, PGconn *dst, const struct table *t, int64_t *rows,
     char *err, size_t errsz)
 {
 	struct col	 cols[MAX_COLS];
-	struct line	 l = { NULL, 0, 0 }, q = { NULL, 0, 0 };
+	struct textbuf	 l = { NULL, 0, 0 }, q = { NULL, 0, 0 };
 	sqlite3_stmt	*st = NULL;
 	PGresult	*r = NULL;
 	char		*id = NULL, *cid;
@@ -268,7 +243,7 @@ copy_table(sqlite3 *src, PGconn *dst, const struct table *t, int64_t *rows,
 	if (line_put(&q, "SELECT count(*) FROM ", 21) == -1 ||
 	    line_put(&q, id, strlen(id) + 1) == -1)
 		goto oom;
-	if ((have = pg_int(dst, q.b, NULL, err, errsz)) != 0) {
+	if ((have = pg_int(dst, q.p, NULL, err, errsz)) != 0) {
 		if (have > 0)
 			snprintf(err, errsz, "the target's table %s holds "
 			    "%" PRId64 " rows: copy into a new database",
@@ -294,7 +269,7 @@ copy_table(sqlite3 *src, PGconn *dst, const struct table *t, int64_t *rows,
 	}
 	if (line_put(&q, ") FROM STDIN", 13) == -1)
 		goto oom;
-	r = PQexec(dst, q.b);
+	r = PQexec(dst, q.p);
 	if (PQresultStatus(r) != PGRES_COPY_IN)
 		goto pgres;
 	PQclear(r);
@@ -346,7 +321,7 @@ copy_table(sqlite3 *src, PGconn *dst, const struct table *t, int64_t *rows,
 		}
 		if (line_put(&l, "\n", 1) == -1)
 			goto oom;
-		if (PQputCopyData(dst, l.b, (int)l.len) != 1)
+		if (PQputCopyData(dst, l.p, (int)l.len) != 1)
 			goto pgerr;
 		(*rows)++;
 	}
@@ -375,7 +350,7 @@ copy_table(sqlite3 *src, PGconn *dst, const struct table *t, int64_t *rows,
 	if (line_put(&q, "SELECT count(*) FROM ", 21) == -1 ||
 	    line_put(&q, id, strlen(id) + 1) == -1)
 		goto oom;
-	if ((have = pg_int(dst, q.b, NULL, err, errsz)) != *rows) {
+	if ((have = pg_int(dst, q.p, NULL, err, errsz)) != *rows) {
 		if (have >= 0)
 			snprintf(err, errsz, "table %s: %" PRId64 " rows "
 			    "read, %" PRId64 " on the target", t->name, *rows,
@@ -402,8 +377,8 @@ out:
 	PQclear(r);
 	sqlite3_finalize(st);
 	PQfreemem(id);
-	free(l.b);
-	free(q.b);
+	free(l.p);
+	free(q.p);
 	for (i = 0; i < ncols; i++)
 		free(cols[i].name);
 	return rc;

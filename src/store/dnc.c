@@ -7,9 +7,10 @@
 
 #include "db.h"
 #include "log.h"
+#include "store/rows.h"
 #include "store/dnc.h"
 
-const char *const store_sql_dnc[STMT__MAX] = {
+STORE_SQL_TABLE(dnc) = {
 	/* (hash, today): an entry that still applies */
 	[STMT_DNC_LISTED] =
 	    "SELECT 1 FROM dnc WHERE hash = ?1"
@@ -215,20 +216,16 @@ int
 store_dnc_page(struct db *db, int64_t before, int64_t limit,
     int (*cb)(void *arg, const struct dnc_entry *), void *arg)
 {
-	struct dnc_page_walk w = { cb, arg, 0 };
-
-	return db_each(db, STMT_DNC_PAGE, dnc_page_row, &w, DB_INT(before),
-	    DB_INT(limit));
+	return row_walk(db, STMT_DNC_PAGE, dnc_page, cb, arg,
+	    DB_PARAMS(DB_INT(before), DB_INT(limit)));
 }
 
 int
 store_dnc_page_newer(struct db *db, int64_t after, int64_t limit,
     int (*cb)(void *arg, const struct dnc_entry *), void *arg)
 {
-	struct dnc_page_walk w = { cb, arg, 0 };
-
-	return db_each(db, STMT_DNC_PAGE_UP, dnc_page_row, &w, DB_INT(after),
-	    DB_INT(limit));
+	return row_walk(db, STMT_DNC_PAGE_UP, dnc_page, cb, arg,
+	    DB_PARAMS(DB_INT(after), DB_INT(limit)));
 }
 
 int

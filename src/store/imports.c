@@ -11,6 +11,7 @@
 #include "db.h"
 #include "log.h"
 #include "store/imports.h"
+#include "store/rows.h"
 
 /* Every import state: the stored text, the label, the CSS class. */
 static const struct {
@@ -49,7 +50,7 @@ static const char *const upload_owners[] = {
 #error "STMT_IMPORT_ROWS_PUT holds 128 rows"
 #endif
 
-const char *const store_sql_imports[STMT__MAX] = {
+STORE_SQL_TABLE(imports) = {
 	/* (user, created, state, params, file name, size, sha256, phone
 	 * col, name col) */
 	[STMT_IMPORT_INSERT] =
@@ -251,32 +252,26 @@ import_state_of(const char *text, enum import_state *s)
 	return -1;
 }
 
-static char *
-col_dup(const struct db_row *st, int col, int *nomem)
-{
-	char	*s = strdup(db_col_text(st, col));
-
-	if (s == NULL)
-		*nomem = 1;
-	return s;
-}
-
 /* --- the import ------------------------------------------------------ */
+
+/* The texts an import owns. */
+static const struct row_text import_texts[] = {
+	ROW_TEXT(struct import, params, IMPORT_PARAMS),
+	ROW_TEXT(struct import, file_name, IMPORT_FILE_NAME),
+	ROW_TEXT(struct import, file_path, IMPORT_FILE_PATH),
+	ROW_TEXT(struct import, file_sha256, IMPORT_SHA256),
+	ROW_TEXT(struct import, format, IMPORT_FORMAT),
+	ROW_TEXT(struct import, encoding, IMPORT_ENCODING),
+	ROW_TEXT(struct import, delimiter, IMPORT_DELIMITER),
+	ROW_TEXT(struct import, headers, IMPORT_HEADERS),
+	ROW_TEXT(struct import, sheets, IMPORT_SHEETS),
+	ROW_TEXT(struct import, head_rows, IMPORT_HEAD_ROWS),
+};
 
 void
 import_clear(struct import *im)
 {
-	free(im->params);
-	free(im->file_name);
-	free(im->file_path);
-	free(im->file_sha256);
-	free(im->format);
-	free(im->encoding);
-	free(im->delimiter);
-	free(im->headers);
-	free(im->sheets);
-	free(im->head_rows);
-	memset(im, 0, sizeof(*im));
+	row_texts_clear(im, sizeof(*im), import_texts, ROW_TEXTS(import_texts));
 }
 
 /* Fill im from a row of STMT_IMPORT_GET: 0, or -1 (im cleared). */
@@ -284,7 +279,6 @@ static int
 import_fill(void *arg, const struct db_row *st)
 {
 	struct import	*im = arg;
-	int		 nomem = 0;
 
 	im->id = db_col_int(st, IMPORT_ID);
 	im->user_id = db_col_int(st, IMPORT_USER);
@@ -294,15 +288,7 @@ import_fill(void *arg, const struct db_row *st)
 		    db_col_text(st, IMPORT_STATE));
 		return -1;
 	}
-	im->params = col_dup(st, IMPORT_PARAMS, &nomem);
-	im->file_name = col_dup(st, IMPORT_FILE_NAME, &nomem);
-	im->file_path = col_dup(st, IMPORT_FILE_PATH, &nomem);
 	im->file_size = db_col_int(st, IMPORT_FILE_SIZE);
-	im->file_sha256 = col_dup(st, IMPORT_SHA256, &nomem);
-	im->format = col_dup(st, IMPORT_FORMAT, &nomem);
-	im->encoding = col_dup(st, IMPORT_ENCODING, &nomem);
-	im->delimiter = col_dup(st, IMPORT_DELIMITER, &nomem);
-	im->headers = col_dup(st, IMPORT_HEADERS, &nomem);
 	im->phone_col = (int)db_col_int(st, IMPORT_PHONE_COL);
 	im->name_col = (int)db_col_int(st, IMPORT_NAME_COL);
 	im->rows_read = db_col_int(st, IMPORT_ROWS_READ);
@@ -311,13 +297,8 @@ import_fill(void *arg, const struct db_row *st)
 	im->duplicates = db_col_int(st, IMPORT_DUPLICATES);
 	im->sheet = (int)db_col_int(st, IMPORT_SHEET);
 	im->header_line = (long)db_col_int(st, IMPORT_HEADER_LINE);
-	im->sheets = col_dup(st, IMPORT_SHEETS, &nomem);
-	im->head_rows = col_dup(st, IMPORT_HEAD_ROWS, &nomem);
-	if (nomem) {
-		import_clear(im);
-		return -1;
-	}
-	return 0;
+	return row_texts_dup(im, sizeof(*im), st, import_texts,
+	    ROW_TEXTS(import_texts));
 }
 
 int
@@ -631,16 +612,21 @@ store_import_purged(struct db *db, int64_t id, int64_t *at)
 
 /* --- drafts ---------------------------------------------------------- */
 
+/* The texts a draft owns. */
+static const struct row_text draft_texts[] = {
+	ROW_TEXT(struct draft, creator, DRAFT_CREATOR),
+	ROW_TEXT(struct draft, name, DRAFT_NAME),
+	ROW_TEXT(struct draft, file_name, DRAFT_FILE_NAME),
+};
+
 void
 drafts_free(struct draft *d, size_t n)
 {
 	size_t	 i;
 
-	for (i = 0; i < n; i++) {
-		free(d[i].creator);
-		free(d[i].name);
-		free(d[i].file_name);
-	}
+	for (i = 0; i < n; i++)
+		row_texts_clear(&d[i], sizeof(d[i]), draft_texts,
+		    ROW_TEXTS(draft_texts));
 	free(d);
 }
 
@@ -655,20 +641,17 @@ draft_row(void *arg, const struct db_row *st)
 {
 	struct drafts_out *o = arg;
 	struct draft	*d;
-	int		 nomem = 0;
 
 	if (o->n == o->max)
 		return 0;
 	d = &o->all[o->n++];
 	d->import_id = db_col_int(st, DRAFT_ID);
 	d->user_id = db_col_int(st, DRAFT_USER);
-	d->creator = col_dup(st, DRAFT_CREATOR, &nomem);
 	d->created = db_col_int(st, DRAFT_CREATED);
 	d->rows_read = db_col_int(st, DRAFT_ROWS_READ);
 	d->valid = db_col_int(st, DRAFT_VALID);
-	d->name = col_dup(st, DRAFT_NAME, &nomem);
-	d->file_name = col_dup(st, DRAFT_FILE_NAME, &nomem);
-	return nomem ? -1 : 0;
+	return row_texts_dup(d, sizeof(*d), st, draft_texts,
+	    ROW_TEXTS(draft_texts));
 }
 
 int
@@ -705,12 +688,16 @@ store_draft_count(struct db *db, int64_t user_id)
 
 /* --- kept uploads ---------------------------------------------------- */
 
+/* The texts a kept upload owns. */
+static const struct row_text kept_texts[] = {
+	ROW_TEXT(struct kept_upload, file_name, KEPT_FILE_NAME),
+	ROW_TEXT(struct kept_upload, file_path, KEPT_FILE_PATH),
+};
+
 void
 kept_upload_clear(struct kept_upload *k)
 {
-	free(k->file_name);
-	free(k->file_path);
-	memset(k, 0, sizeof(*k));
+	row_texts_clear(k, sizeof(*k), kept_texts, ROW_TEXTS(kept_texts));
 }
 
 /* Fill k from a row of STMT_KEPT_GET or STMT_KEPT_TAKE: 0, -1. */
@@ -718,18 +705,12 @@ static int
 kept_fill(void *arg, const struct db_row *st)
 {
 	struct kept_upload *k = arg;
-	int		 nomem = 0;
 
 	k->id = db_col_int(st, KEPT_ID);
-	k->file_name = col_dup(st, KEPT_FILE_NAME, &nomem);
-	k->file_path = col_dup(st, KEPT_FILE_PATH, &nomem);
 	k->file_size = db_col_int(st, KEPT_FILE_SIZE);
 	k->created = db_col_int(st, KEPT_CREATED);
-	if (nomem) {
-		kept_upload_clear(k);
-		return -1;
-	}
-	return 0;
+	return row_texts_dup(k, sizeof(*k), st, kept_texts,
+	    ROW_TEXTS(kept_texts));
 }
 
 int

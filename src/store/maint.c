@@ -12,8 +12,9 @@
 #include "db.h"
 #include "log.h"
 #include "store/maint.h"
+#include "store/rows.h"
 
-const char *const store_sql_maint[STMT__MAX] = {
+STORE_SQL_TABLE(maint) = {
 	/* one row "ok", else the problems */
 	[STMT_INTEGRITY_CHECK] =
 	    "PRAGMA integrity_check",

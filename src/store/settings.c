@@ -4,9 +4,10 @@
 
 #include "db.h"
 #include "log.h"
+#include "store/rows.h"
 #include "store/settings.h"
 
-const char *const store_sql_settings[STMT__MAX] = {
+STORE_SQL_TABLE(settings) = {
 	/* changes on the settings page so far */
 	[STMT_SETTINGS_VERSION] =
 	    "SELECT coalesce(max(id), 0) FROM settings_history",
@@ -84,9 +85,7 @@ int
 store_settings_all(struct db *db,
     int (*cb)(void *arg, const struct settings_row *), void *arg)
 {
-	struct settings_walk w = { cb, arg, 0 };
-
-	return db_each_params(db, STMT_SETTINGS_ALL, settings_row, &w, NULL);
+	return row_walk(db, STMT_SETTINGS_ALL, settings, cb, arg, NULL);
 }
 
 int
@@ -111,8 +110,6 @@ int
 store_settings_history(struct db *db, int64_t limit,
     int (*cb)(void *arg, const struct settings_change_row *), void *arg)
 {
-	struct settings_change_walk w = { cb, arg, 0 };
-
-	return db_each(db, STMT_SETTINGS_HISTORY, settings_change_row, &w,
-	    DB_INT(limit));
+	return row_walk(db, STMT_SETTINGS_HISTORY, settings_change, cb, arg,
+	    DB_PARAMS(DB_INT(limit)));
 }

@@ -9,9 +9,10 @@
 
 #include "db.h"
 #include "log.h"
+#include "store/rows.h"
 #include "store/tasks.h"
 
-const char *const store_sql_tasks[STMT__MAX] = {
+STORE_SQL_TABLE(tasks) = {
 	/* (batch): task id */
 	[STMT_BATCH_TASK] =
 	    "SELECT task_id FROM batches WHERE id = ?",
@@ -257,14 +258,18 @@ batch_state_col(const struct db_row *st, int col)
 
 /* --- tasks ------------------------------------------------------------- */
 
+/* The texts a task row owns. */
+static const struct row_text task_texts[] = {
+	ROW_TEXT(struct task_row, creator, TASKCOL_CREATOR),
+	ROW_TEXT(struct task_row, name, TASKCOL_NAME),
+	ROW_TEXT(struct task_row, params, TASKCOL_PARAMS),
+	ROW_TEXT(struct task_row, login_name, TASKCOL_LOGIN_NAME),
+};
+
 void
 task_clear(struct task_row *t)
 {
-	free(t->creator);
-	free(t->name);
-	free(t->params);
-	free(t->login_name);
-	memset(t, 0, sizeof(*t));
+	row_texts_clear(t, sizeof(*t), task_texts, ROW_TEXTS(task_texts));
 }
 
 static int
@@ -275,19 +280,12 @@ task_fill(void *arg, const struct db_row *st)
 	t->id = db_col_int(st, TASKCOL_ID);
 	t->import_id = db_col_int(st, TASKCOL_IMPORT_ID);
 	t->user_id = db_col_int(st, TASKCOL_USER_ID);
-	t->creator = strdup(db_col_text(st, TASKCOL_CREATOR));
-	t->name = strdup(db_col_text(st, TASKCOL_NAME));
-	t->params = strdup(db_col_text(st, TASKCOL_PARAMS));
-	t->login_name = strdup(db_col_text(st, TASKCOL_LOGIN_NAME));
 	t->created = db_col_int(st, TASKCOL_CREATED);
 	t->state = task_state_col(st, TASKCOL_STATE);
 	t->rows = db_col_int(st, TASKCOL_ROWS);
 	t->batch_count = db_col_int(st, TASKCOL_BATCH_COUNT);
-	if (!t->creator || !t->name || !t->params || !t->login_name) {
-		task_clear(t);
-		return -1;
-	}
-	return 0;
+	return row_texts_dup(t, sizeof(*t), st, task_texts,
+	    ROW_TEXTS(task_texts));
 }
 
 int
@@ -326,10 +324,9 @@ int
 store_task_batches(struct db *db, int64_t task_id, int64_t after_seq,
     int64_t limit, int (*cb)(void *, const struct batch_row *), void *arg)
 {
-	struct batch_walk w = { cb, arg, 0 };
-
-	return db_each(db, STMT_TASK_BATCHES, batch_row, &w, DB_INT(task_id),
-	    DB_INT(after_seq), DB_INT(limit > 0 ? limit : INT64_MAX));
+	return row_walk(db, STMT_TASK_BATCHES, batch, cb, arg,
+	    DB_PARAMS(DB_INT(task_id), DB_INT(after_seq),
+	    DB_INT(limit > 0 ? limit : INT64_MAX)));
 }
 
 enum { TOTALS_BATCHES, TOTALS_PENDING, TOTALS_SENT_ROWS,
@@ -395,18 +392,21 @@ store_task_list(struct db *db, const struct task_filter *f, int64_t key,
     int newer, int64_t limit, int (*cb)(void *, const struct task_summary *),
     void *arg)
 {
+	/* By shape (a state: 1, a creator: 2, both: 3), older and newer
+	 * pages; each takes the creator and then the state that are given
+	 * after the ten parameters all share. */
 	static const enum stmt shapes[4][2] = {
 		{ STMT_TASK_LIST, STMT_TASK_LIST_UP },
 		{ STMT_TASK_LIST_STATE, STMT_TASK_LIST_STATE_UP },
 		{ STMT_TASK_LIST_USER, STMT_TASK_LIST_USER_UP },
 		{ STMT_TASK_LIST_BOTH, STMT_TASK_LIST_BOTH_UP },
 	};
-	struct summary_walk w = { cb, arg, 0 };
 	int64_t		 lo = 0, hi = INT64_MAX;
 	int64_t		 from = f->from, to = f->to > 0 ? f->to : INT64_MAX;
 	int		 shape = (f->has_state != 0) | (f->user_id != 0) << 1;
-	enum stmt	 st = shapes[shape][newer != 0];
 	const char	*part = f->name_part != NULL ? f->name_part : "";
+	struct db_param	 p[13];
+	size_t		 n;
 
 	/* Tasks are made one transaction each, with the time they were
 	 * made: the ids of a date range are one range (see store_audit_page). */
@@ -414,40 +414,25 @@ store_task_list(struct db *db, const struct task_filter *f, int64_t key,
 		return -1;
 	if (f->to > 0 && task_id_from(db, f->to, &hi) == -1)
 		return -1;
-	if (newer && key >= lo)
-		lo = key + 1;
-	else if (!newer && key > 0 && key < hi)
-		hi = key;
-	if (limit <= 0)
-		limit = INT64_MAX;
-#define TASK_LIST_PARAMS DB_INT(lo), DB_INT(hi), DB_INT(from), DB_INT(to), \
-	    DB_TEXT(part), DB_INT(limit), BATCH_STATE(BATCH_SENT), \
-	    BATCH_STATE(BATCH_FAILED), BATCH_STATE(BATCH_UNKNOWN), \
-	    BATCH_STATE(BATCH_CANCELLED)
-	switch (shape) {
-	case 0:
-		return db_each(db, st, summary_row, &w, TASK_LIST_PARAMS);
-	case 1:
-		return db_each(db, st, summary_row, &w, TASK_LIST_PARAMS,
-		    DB_TEXT(task_state_text(f->state)));
-	case 2:
-		return db_each(db, st, summary_row, &w, TASK_LIST_PARAMS,
-		    DB_INT(f->user_id));
-	default:
-		return db_each(db, st, summary_row, &w, TASK_LIST_PARAMS,
-		    DB_INT(f->user_id), DB_TEXT(task_state_text(f->state)));
-	}
-#undef TASK_LIST_PARAMS
+	row_page_range(key, newer, &lo, &hi);
+	n = row_params_add(p, 0, DB_PARAMS(DB_INT(lo), DB_INT(hi),
+	    DB_INT(from), DB_INT(to), DB_TEXT(part),
+	    DB_INT(limit > 0 ? limit : INT64_MAX), BATCH_STATE(BATCH_SENT),
+	    BATCH_STATE(BATCH_FAILED), BATCH_STATE(BATCH_UNKNOWN),
+	    BATCH_STATE(BATCH_CANCELLED)));
+	if (f->user_id != 0)
+		n = row_params_add(p, n, DB_PARAMS(DB_INT(f->user_id)));
+	if (f->has_state)
+		n = row_params_add(p, n, DB_PARAMS(TASK_STATE(f->state)));
+	return row_walk(db, shapes[shape][newer != 0], summary, cb, arg, p);
 }
 
 int
 store_task_latest(struct db *db, int64_t user_id, int64_t limit,
     int (*cb)(void *, const struct task_summary *), void *arg)
 {
-	struct summary_walk w = { cb, arg, 0 };
-
-	return db_each(db, STMT_TASK_LATEST, summary_row, &w, DB_INT(user_id),
-	    DB_INT(limit));
+	return row_walk(db, STMT_TASK_LATEST, summary, cb, arg,
+	    DB_PARAMS(DB_INT(user_id), DB_INT(limit)));
 }
 
 static int
@@ -483,20 +468,16 @@ int
 store_task_breakdown(struct db *db, int64_t task_id,
     int (*cb)(void *, const struct batch_figures *), void *arg)
 {
-	struct figures_walk w = { cb, arg, 0 };
-
-	return db_each(db, STMT_TASK_BREAKDOWN, figures_row, &w,
-	    DB_INT(task_id));
+	return row_walk(db, STMT_TASK_BREAKDOWN, figures, cb, arg,
+	    DB_PARAMS(DB_INT(task_id)));
 }
 
 int
 store_task_breakdown_page(struct db *db, int64_t task_id, int64_t after_seq,
     int64_t limit, int (*cb)(void *, const struct batch_figures *), void *arg)
 {
-	struct figures_walk w = { cb, arg, 0 };
-
-	return db_each(db, STMT_TASK_BREAKDOWN_PAGE, figures_row, &w,
-	    DB_INT(task_id), DB_INT(after_seq), DB_INT(limit));
+	return row_walk(db, STMT_TASK_BREAKDOWN_PAGE, figures, cb, arg,
+	    DB_PARAMS(DB_INT(task_id), DB_INT(after_seq), DB_INT(limit)));
 }
 
 /* The dashboard's counts: (tasks, numbers). */
@@ -696,14 +677,18 @@ store_batches_stale(struct db *db, const char *message, int64_t now,
 	return (int)r.n;
 }
 
+/* The texts a task to send owns. */
+static const struct row_text send_texts[] = {
+	ROW_TEXT(struct task_send, name, SEND_NAME),
+	ROW_TEXT(struct task_send, params, SEND_PARAMS),
+	ROW_TEXT(struct task_send, login_name, SEND_LOGIN_NAME),
+	ROW_TEXT(struct task_send, headers, SEND_HEADERS),
+};
+
 void
 task_send_clear(struct task_send *t)
 {
-	free(t->name);
-	free(t->params);
-	free(t->login_name);
-	free(t->headers);
-	memset(t, 0, sizeof(*t));
+	row_texts_clear(t, sizeof(*t), send_texts, ROW_TEXTS(send_texts));
 }
 
 static int
@@ -711,19 +696,12 @@ task_send_fill(void *arg, const struct db_row *st)
 {
 	struct task_send *t = arg;
 
-	t->name = strdup(db_col_text(st, SEND_NAME));
-	t->params = strdup(db_col_text(st, SEND_PARAMS));
-	t->login_name = strdup(db_col_text(st, SEND_LOGIN_NAME));
 	t->import_id = db_col_int(st, SEND_IMPORT_ID);
 	t->batch_count = db_col_int(st, SEND_BATCH_COUNT);
-	t->headers = strdup(db_col_text(st, SEND_HEADERS));
 	t->phone_col = (int)db_col_int(st, SEND_PHONE_COL);
 	t->name_col = (int)db_col_int(st, SEND_NAME_COL);
-	if (!t->name || !t->params || !t->login_name || !t->headers) {
-		task_send_clear(t);
-		return -1;
-	}
-	return 0;
+	return row_texts_dup(t, sizeof(*t), st, send_texts,
+	    ROW_TEXTS(send_texts));
 }
 
 int

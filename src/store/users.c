@@ -10,9 +10,10 @@
 
 #include "db.h"
 #include "log.h"
+#include "store/rows.h"
 #include "store/users.h"
 
-const char *const store_sql_users[STMT__MAX] = {
+STORE_SQL_TABLE(users) = {
 	/* every user, by name: USER_NAME_* columns */
 	[STMT_USER_LIST] =
 	    "SELECT id, name FROM users ORDER BY name",
@@ -318,9 +319,7 @@ int
 store_user_rows(struct db *db,
     int (*cb)(void *arg, const struct user_row *), void *arg)
 {
-	struct user_row_walk w = { cb, arg, 0 };
-
-	return db_each_params(db, STMT_USER_ROWS, user_row_row, &w, NULL);
+	return row_walk(db, STMT_USER_ROWS, user_row, cb, arg, NULL);
 }
 
 int
@@ -432,10 +431,8 @@ int
 store_user_sessions(struct db *db, int64_t user_id,
     int (*cb)(void *arg, const struct user_session *), void *arg)
 {
-	struct user_session_walk w = { cb, arg, 0 };
-
-	return db_each(db, STMT_SESSION_LIST_USER, user_session_row, &w,
-	    DB_INT(user_id));
+	return row_walk(db, STMT_SESSION_LIST_USER, user_session, cb, arg,
+	    DB_PARAMS(DB_INT(user_id)));
 }
 
 int
