@@ -182,6 +182,8 @@ extern const char *const store_sql_pushes[STMT__MAX];
 /* PostgreSQL's own text of the statements where the dialects differ
  * (src/store/pgsql.c, sparse); the others are shared. */
 extern const char *const store_sql_pg[STMT__MAX];
+/* The statements PostgreSQL plans with each execution's values (store/pgsql.c). */
+extern const unsigned char store_pg_plan_each[STMT__MAX];
 
 /* One result row (see db_col_int below); opaque outside db.c. */
 struct db_row;

@@ -21,6 +21,7 @@ static PGresult	*pg_flush(struct pg *, int last);
 struct pg {
 	PGconn		*conn;
 	char		*sql[STMT__MAX];	/* translated, once prepared */
+	Oid		*types[STMT__MAX];	/* store_pg_plan_each's: planned at each execution with these parameter types */
 	int		 lock_ms;
 	int		 in_tx;		/* pg_begin() until commit/rollback */
 	int		 chain_locked;	/* the transaction has the audit lock */
@@ -105,6 +106,8 @@ pg_forget(struct pg *pg)
 	for (i = 0; i < STMT__MAX; i++) {
 		free(pg->sql[i]);
 		pg->sql[i] = NULL;
+		free(pg->types[i]);
+		pg->types[i] = NULL;
 	}
 }
 
@@ -267,6 +270,8 @@ pg_widen(struct pg *pg, const char *name, int s)
 		    PQresultStatus(again) != PGRES_COMMAND_OK)) {
 			PQclear(again);
 			again = PQprepare(pg->conn, name, pg->sql[s], 0, NULL);
+			/* The server's own guesses, then, at each execution too. */
+			memset(types, 0, (size_t)n * sizeof(*types));
 		}
 		ok = ok && again != NULL &&
 		    PQresultStatus(again) == PGRES_COMMAND_OK;
@@ -275,6 +280,11 @@ pg_widen(struct pg *pg, const char *name, int s)
 			    PQresultErrorMessage(again) :
 			    PQerrorMessage(pg->conn));
 		PQclear(again);
+	}
+	/* Planned at each execution: the same types, sent with the text. */
+	if (ok && store_pg_plan_each[s]) {
+		pg->types[s] = types;
+		return 0;
 	}
 	free(types);
 	return ok ? 0 : -1;
@@ -442,16 +452,23 @@ static PGresult *
 pg_send(struct pg *pg, int s, const char *name, int n,
     const char *const *values, const int *lengths, const int *formats)
 {
-	int	 defer = pg_deferrable(pg, s);
+	int	 defer = pg_deferrable(pg, s), sent;
 
 	if (!defer && pg->deferred == 0)
-		return PQexecPrepared(pg->conn, name, n, values, lengths,
+		return pg->types[s] != NULL ?
+		    PQexecParams(pg->conn, pg->sql[s], n, pg->types[s], values,
+		    lengths, formats, 0) :
+		    PQexecPrepared(pg->conn, name, n, values, lengths,
 		    formats, 0);
 	if (PQpipelineStatus(pg->conn) == PQ_PIPELINE_OFF &&
 	    PQenterPipelineMode(pg->conn) != 1)
 		return NULL;
-	if (PQsendQueryPrepared(pg->conn, name, n, values, lengths, formats,
-	    0) != 1) {
+	sent = pg->types[s] != NULL ?
+	    PQsendQueryParams(pg->conn, pg->sql[s], n, pg->types[s], values,
+	    lengths, formats, 0) :
+	    PQsendQueryPrepared(pg->conn, name, n, values, lengths, formats,
+	    0);
+	if (sent != 1) {
 		PQclear(pg_flush(pg, 0));
 		return NULL;
 	}
