@@ -79,7 +79,6 @@ fill_entries(struct request *r, struct tdict *body, int can_edit)
 		tdict_set(s, "E_AT", when);
 		if (can_edit) {
 			s = tdict_add_section(s, "E_REMOVE");
-			tdict_set(s, "CSRF", ui_csrf(r));
 			tdict_set_int(s, "E_ID", rows[i].id);
 		}
 	}

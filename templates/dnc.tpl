@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! dnc.tpl: the do-not-call list: its entries (masked, paged by key), the exact search, and for administrators the forms that add one number, upload a list and remove an entry. }}
+{{! dnc.tpl: the do-not-call list: its entries (masked, paged by key), the exact search, and for administrators the forms that add one number, upload a list and remove an entry. Cells carry no class: the columns' looks are in style.css (.dnc-table td:nth-child), once. }}
 <div class="page-head">
 <h1>免打扰名单</h1>
 <p class="lead">名单中的号码在每次上传名单时被排除，不会发给供应商；过了有效期的号码不再排除。共 {{TOTAL}} 个号码。</p>
@@ -85,6 +85,8 @@
 <h2 id="dnc-list-title">名单 <a class="btn btn-small" href="/dnc.csv">导出 CSV</a></h2>
 {{#NO_ENTRY}}<p class="empty">名单是空的。</p>{{/NO_ENTRY}}
 {{#HAS_ENTRIES}}
+{{! One form and one CSRF token for every row's 移除: each button names it (form=) and posts to its own entry (formaction=). }}
+{{#CAN_EDIT_COL}}<form id="dnc-remove" method="post"><input type="hidden" name="csrf" value="{{CSRF}}"></form>{{/CAN_EDIT_COL}}
 <div class="table-wrap" role="region" aria-labelledby="dnc-list-title" tabindex="0">
 <table class="data-table dnc-table">
 <thead>
@@ -93,12 +95,12 @@
 <tbody>
 {{#ENTRY}}
 <tr id="dnc-{{E_ID}}">
-<td class="nowrap">{{E_MASKED}}</td>
+<td>{{E_MASKED}}</td>
 <td>{{E_REASON}}</td>
-<td class="nowrap">{{E_EXPIRES}}{{#E_EXPIRED}} <span class="badge badge-cancelled">已过期</span>{{/E_EXPIRED}}</td>
+<td>{{E_EXPIRES}}{{#E_EXPIRED}} <span class="badge badge-cancelled">已过期</span>{{/E_EXPIRED}}</td>
 <td>{{E_BY}}</td>
-<td class="nowrap">{{E_AT}}</td>
-{{#E_REMOVE}}<td><form method="post" action="/dnc/{{E_ID}}/remove" class="inline-form"><input type="hidden" name="csrf" value="{{CSRF}}"><button type="submit" class="btn btn-small btn-danger">移除</button></form></td>{{/E_REMOVE}}
+<td>{{E_AT}}</td>
+{{#E_REMOVE}}<td><button form="dnc-remove" formaction="/dnc/{{E_ID}}/remove" class="btn btn-small btn-danger">移除</button></td>{{/E_REMOVE}}
 </tr>
 {{/ENTRY}}
 </tbody>

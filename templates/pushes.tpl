@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! pushes.tpl: for administrators: the vendor's import pushes that no batch claims yet (each can be linked to a batch by hand), and the ones refused because they could not be read. }}
+{{! pushes.tpl: for administrators: the vendor's import pushes that no batch claims yet (each can be linked to a batch by hand), and the ones refused because they could not be read. Cells carry no class: each column's look is in style.css (.pushes-table, .rejected-table td:nth-child), once. }}
 <div class="page-head">
 <h1>供应商推送</h1>
 <p class="lead">供应商的异步导入推送中，尚未关联到批次的，以及无法解析而被拒收的。</p>
@@ -15,19 +15,12 @@
 <tbody>
 {{#UNMATCHED}}
 <tr id="push-{{PUSH_ID}}">
-<td class="num">{{PUSH_ID}}</td>
-<td class="nowrap">{{PUSH_RECEIVED}}</td>
-<td class="nowrap">{{PUSH_ADDR}}</td>
-<td><code class="push-sn" id="push-sn-{{PUSH_ID}}">{{PUSH_SN}}</code></td>
-<td class="push-summary">{{PUSH_SUMMARY}}</td>
-<td class="col-action">
-<form method="post" action="{{LINK_ACTION}}" class="link-form">
-<input type="hidden" name="csrf" value="{{CSRF}}">
-<label for="link-batch-{{PUSH_ID}}">批次编号</label>
-<input id="link-batch-{{PUSH_ID}}" type="number" name="batch" min="1" step="1" required aria-describedby="push-sn-{{PUSH_ID}}">
-<button type="submit" class="btn btn-secondary">关联</button>
-</form>
-</td>
+<td>{{PUSH_ID}}</td>
+<td>{{PUSH_RECEIVED}}</td>
+<td>{{PUSH_ADDR}}</td>
+<td><code id="push-sn-{{PUSH_ID}}">{{PUSH_SN}}</code></td>
+<td>{{PUSH_SUMMARY}}</td>
+<td><form method="post" action="{{LINK_ACTION}}"><input type="hidden" name="csrf" value="{{CSRF}}"><label>批次编号 <input type="number" name="batch" min="1" required aria-describedby="push-sn-{{PUSH_ID}}"></label><button class="btn btn-secondary">关联</button></form></td>
 </tr>
 {{/UNMATCHED}}
 {{#NO_UNMATCHED}}
@@ -52,12 +45,12 @@
 <tbody>
 {{#REJECTED}}
 <tr id="rejected-{{REJ_ID}}">
-<td class="num">{{REJ_ID}}</td>
-<td class="nowrap">{{REJ_RECEIVED}}</td>
-<td class="nowrap">{{REJ_ADDR}}</td>
+<td>{{REJ_ID}}</td>
+<td>{{REJ_RECEIVED}}</td>
+<td>{{REJ_ADDR}}</td>
 <td><code>{{REJ_CTYPE}}</code></td>
-<td class="num">{{REJ_LENGTH}}</td>
-<td class="rej-reason">{{REJ_REASON}}</td>
+<td>{{REJ_LENGTH}}</td>
+<td>{{REJ_REASON}}</td>
 <td><pre class="push-body" tabindex="0">{{REJ_BODY:pre_escape}}</pre></td>
 </tr>
 {{/REJECTED}}

@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}
-{{! users.tpl: for administrators: every account with its role, state and last sign-in, and the form that creates one. }}
+{{! users.tpl: for administrators: every account with its role, state and last sign-in, and the form that creates one. The columns' looks are in style.css (.users-table td:nth-child), once. }}
 <div class="page-head">
 <h1>用户管理</h1>
 <p class="lead">账号、角色与登录情况。每次修改都记入审计日志。</p>
@@ -19,10 +19,10 @@
 <td><a href="/users/{{U_ID}}">{{U_NAME}}</a>{{#U_SELF}} <span class="field-hint">（我）</span>{{/U_SELF}}</td>
 <td>{{U_ROLE}}</td>
 <td><span class="badge badge-{{U_STATE_CLASS}}">{{U_STATE}}</span>{{#U_MUST_CHANGE}} <span class="badge badge-attention">须改密码</span>{{/U_MUST_CHANGE}}</td>
-<td class="nowrap">{{U_LAST_LOGIN}}{{#U_LAST_ADDR}}<br><span class="field-hint">{{ADDR}}</span>{{/U_LAST_ADDR}}</td>
+<td>{{U_LAST_LOGIN}}{{#U_LAST_ADDR}}<br><span class="field-hint">{{ADDR}}</span>{{/U_LAST_ADDR}}</td>
 <td>{{U_VENDOR_LOGIN}}</td>
 <td>{{U_PHONES}}</td>
-<td class="num">{{U_SESSIONS}}</td>
+<td>{{U_SESSIONS}}</td>
 </tr>
 {{/USER_ROW}}
 </tbody>

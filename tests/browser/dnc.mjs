@@ -3,7 +3,8 @@
 // the real form, written as people write it, with a reason and an expiry;
 // the list shows it masked; the search form finds it by the whole number;
 // an operator sees the same list masked and without the forms that change
-// it. Screenshots go to $ARTIFACTS. Prints ok / not ok lines.
+// it; the administrator removes it with its row's 移除 (the rows' buttons
+// share one form and its CSRF token). Screenshots go to $ARTIFACTS. Prints ok / not ok lines.
 //
 // Environment: BASE_URL, ADMIN_PASS, OPERATOR_PASS, ARTIFACTS.
 
@@ -80,6 +81,13 @@ try {
       `${tag}: ... without the forms that change the list`);
     check(await fitsWidth(op), `${tag}: the operator's /dnc fits ${width} px`);
     await op.screenshot({ path: path.join(artifacts, `${tag}-operator.png`), fullPage: true });
+
+    await admin.goto(`${base}/dnc`);
+    const own = admin.locator('.dnc-table tbody tr', { hasText: masked });
+    await Promise.all([admin.waitForNavigation(), own.locator('button:has-text("移除")').click()]);
+    check(new URL(admin.url()).pathname === '/dnc', `${tag}: 移除 comes back to /dnc`, admin.url());
+    check(await admin.locator('.dnc-table tbody tr', { hasText: masked }).count() === 0,
+      `${tag}: ... and ${masked} is off the list`);
   }
 } catch (err) {
   check(false, 'dnc.mjs ran to its end', err.stack);

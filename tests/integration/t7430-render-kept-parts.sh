@@ -69,5 +69,5 @@ ts=$(sql "SELECT ts FROM audit WHERE id = $id")
 want=$(date -d "${ts%.*}Z" '+%Y-%m-%d %H:%M:%S')
 req "$ajar" GET "/audit?user=auditor&action=login.ok"
 row=$(sed -n "/<tr id=\"audit-$id\">/,/<\/tr>/p" "$R_BODY")
-expect_match "<td class=\"nowrap\">$want</td>" "$row" "the auditor's sign-in shows its time $want in the server's zone"
-expect_match '<span class="action-label">登录成功</span>' "$row" "... the action's label"
+expect_match "<td>$want</td>" "$row" "the auditor's sign-in shows its time $want in the server's zone"
+expect_match '<td>登录成功 <code class="action-code">login.ok</code></td>' "$row" "... the action's label"

@@ -52,14 +52,14 @@ req "$ajar" GET "/audit?action=list.uploaded"
 expect_status 200 "the audit log of uploads answers 200"
 expect_body_lacks '{&#34;' "... shows no JSON text in 详情"
 expect_body_lacks '{"' "... not even unescaped"
-expect_match '<span class="detail-label" title="file">文件</span>：<span class="detail-value">a&lt;b&gt;&amp;c\.csv</span>' \
+expect_match '<p><span>文件</span>：a&lt;b&gt;&amp;c\.csv</p>' \
     "$(cat "$R_BODY")" "... the file name under a Chinese label, escaped"
-expect_match '<span class="detail-label" title="rows">号码数</span>：<span class="detail-value">2</span>' \
+expect_match '<p><span>号码数</span>：2</p>' \
     "$(cat "$R_BODY")" "... its rows as 号码数：2"
 req "$ajar" GET "/audit?action=push.received"
-expect_match '<span class="detail-label" title="import_mark">导入结果</span>：<span class="detail-value">导入总数 2，' \
+expect_match '<p><span>导入结果</span>：导入总数 2，' \
     "$(cat "$R_BODY")" "a push's figures read 导入结果：导入总数 2，..."
-expect_match '<span class="detail-label" title="batch">批次</span>：<span class="detail-value">[0-9]+</span>' "$(cat "$R_BODY")" "... and its batch as 批次"
+expect_match '<p><span>批次</span>：[0-9]+</p>' "$(cat "$R_BODY")" "... and its batch as 批次"
 
 # --- the navigation on error pages --------------------------------------------
 
