@@ -136,7 +136,10 @@ b_nginx_config() {
     proxy_temp_path $B_DIR/nginx-tmp/proxy;
     access_log $B_DIR/nginx-timing.log bench_timing;
     include $B_DIR/sandbox-vendor.conf;
-    # The yardstick: bench/hello, set up like dialdesk's location.
+    # The yardstick: bench/hello, set up like dialdesk's location. In the
+    # same http {} as dialdesk's server, it has nginx.conf.example's
+    # http-level settings too (fastcgi_buffer_size, fastcgi_buffers, the
+    # access logs): the ratio compares the programs behind one nginx.
     server {
         listen 127.0.0.1:$B_HELLO_PORT;
         server_name hello;
