@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "config.h"
 #include "db.h"
+#include "unit.h"
 
 static char	 path[64], keypath[96], cppath[96];
 static struct config cfg;
@@ -581,8 +582,6 @@ main(void)
 	Suite	*s = suite_create("audit");
 	TCase	*tc = tcase_create("chain");
 	TCase	*old = tcase_create("old chain");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_intact);
@@ -603,9 +602,5 @@ main(void)
 	tcase_add_checked_fixture(old, setup_unmarked, teardown);
 	tcase_add_test(old, test_legacy);
 	suite_add_tcase(s, old);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "store/users.h"
 #include "users.h"
+#include "unit.h"
 
 static char	 path[64];
 static struct db *db;
@@ -313,8 +314,6 @@ main(void)
 {
 	Suite	*s = suite_create("auth");
 	TCase	*tc = tcase_create("core");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -330,9 +329,5 @@ main(void)
 	tcase_add_test(tc, test_signed_in);
 	tcase_add_test(tc, test_roles);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -19,6 +19,7 @@
 #include <zip.h>
 
 #include "calllist.h"
+#include "unit.h"
 
 #define MAX_ROWS	5	/* rows compared cell by cell */
 #define MAX_CELLS	8
@@ -1567,18 +1568,14 @@ calllist_suite(void)
 int
 main(void)
 {
-	SRunner	*sr;
-	int	 failed;
+	int	 status;
 
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
 		return EXIT_FAILURE;
 	}
-	sr = srunner_create(calllist_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = unit_run(calllist_suite());
 	if (rmdir(tmpdir) == -1)
 		fprintf(stderr, "rmdir %s: %s\n", tmpdir, strerror(errno));
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return status;
 }

@@ -12,6 +12,7 @@
 #include "pushdb.h"
 #include "committer.h"
 #include "push.h"
+#include "unit.h"
 
 /* A handed push whose body is no push at all: only the fields the
  * worker read can be what is stored. */
@@ -250,8 +251,6 @@ main(void)
 {
 	Suite	*s = suite_create("committer");
 	TCase	*tc = tcase_create("committer");
-	SRunner	*sr;
-	int	 failed;
 
 	/* As serve's workers do (server.c): a committer gone is an error
 	 * code, not a signal. */
@@ -264,9 +263,5 @@ main(void)
 	tcase_add_test(tc, test_through_the_socket);
 	tcase_add_test(tc, test_no_committer);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

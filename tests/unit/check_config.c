@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "unit.h"
 
 /*
  * A key's value as text, looked up by field name here rather than through
@@ -758,11 +759,5 @@ config_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(config_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(config_suite());
 }

@@ -19,6 +19,7 @@
 #include "db.h"
 #include "dnc.h"
 #include "testdb.h"
+#include "unit.h"
 
 /* path: where the key file is moved aside */
 static char	 path[300], keypath[300];
@@ -193,8 +194,6 @@ main(void)
 {
 	Suite	*s = suite_create("dnc");
 	TCase	*tc = tcase_create("dnc");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_key_file);
@@ -202,9 +201,5 @@ main(void)
 	tcase_add_test(tc, test_recent);
 	tcase_add_test(tc, test_scope_names);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -17,6 +17,7 @@
 #include "params.h"
 #include "task.h"
 #include "vendor.h"
+#include "unit.h"
 
 static int
 nonempty(const char *s)
@@ -405,8 +406,6 @@ main(void)
 {
 	Suite	*s = suite_create("fields");
 	TCase	*tc = tcase_create("core");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_loop_test(tc, test_row_complete, 0, FIELD__MAX);
 	tcase_add_loop_test(tc, test_dependency_is_a_switch, 0, FIELD__MAX);
@@ -419,9 +418,5 @@ main(void)
 	    sizeof(stored) / sizeof(stored[0]));
 	tcase_add_test(tc, test_params_not_json);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../src/form.h"
+#include "unit.h"
 
 /*
  * What a parser reported, written out as text so that a table can say
@@ -947,11 +948,5 @@ form_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(form_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return unit_run(form_suite());
 }

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "http.h"
+#include "unit.h"
 
 /* The body, handed out at most step bytes a read; what is written kept. */
 struct memio {
@@ -487,8 +488,6 @@ main(void)
 {
 	Suite	*s = suite_create("http");
 	TCase	*tc = tcase_create("http");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_init, 0, sizeof(inits) / sizeof(inits[0]));
@@ -505,9 +504,5 @@ main(void)
 	tcase_add_test(tc, test_response);
 	tcase_add_test(tc, test_redirect_and_helpers);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -23,6 +23,7 @@
 #include "db.h"
 #include "dnc.h"
 #include "import.h"
+#include "unit.h"
 
 static char	 path[64], dir[64];
 static struct config cfg;
@@ -853,11 +854,5 @@ import_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(import_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(import_suite());
 }

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "journal.h"
+#include "unit.h"
 
 static char	 dir[64];
 static char	 path[128];
@@ -545,8 +546,6 @@ main(void)
 {
 	Suite	*s = suite_create("journal");
 	TCase	*tc = tcase_create("file");
-	SRunner	*sr;
-	int	 failed;
 
 	if (sodium_init() < 0)
 		return EXIT_FAILURE;
@@ -565,9 +564,5 @@ main(void)
 	tcase_add_test(tc, test_not_records);
 	tcase_add_test(tc, test_huge_numbers);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "tmpl.h"
 #include "ui.h"
+#include "unit.h"
 
 START_TEST(test_every_action)
 {
@@ -164,8 +165,6 @@ main(void)
 {
 	Suite	*s = suite_create("labels");
 	TCase	*tc = tcase_create("lookups");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_test(tc, test_every_action);
 	tcase_add_loop_test(tc, test_not_an_action, 0, NELEM(not_actions));
@@ -179,10 +178,5 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_times, 0, NELEM(zones));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run_forked(s);
 }

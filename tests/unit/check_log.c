@@ -18,6 +18,7 @@
 #include "../../src/config.h"
 #include "../../src/log.h"
 #include "../../src/metrics.h"
+#include "unit.h"
 
 /* What log_info(fmt, msg) writes on standard error. */
 static char *
@@ -181,8 +182,6 @@ main(void)
 {
 	Suite	*s = suite_create("log");
 	TCase	*tc = tcase_create("core");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_loop_test(tc, test_text, 0, NELEM(texts));
 	tcase_add_loop_test(tc, test_request_id, 0, NELEM(ids));
@@ -190,9 +189,5 @@ main(void)
 	tcase_add_test(tc, test_metrics_across_fork);
 	tcase_add_loop_test(tc, test_addr_allowed, 0, NELEM(addrs));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return unit_run(s);
 }

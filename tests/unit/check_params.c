@@ -10,6 +10,7 @@
 
 #include "http.h"
 #include "params.h"
+#include "unit.h"
 
 struct vcase {
 	int		(*fn)(struct kpair *);
@@ -229,8 +230,6 @@ main(void)
 {
 	Suite	*s = suite_create("params");
 	TCase	*tc = tcase_create("core");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_loop_test(tc, test_validator, 0,
 	    sizeof(cases) / sizeof(cases[0]));
@@ -238,9 +237,5 @@ main(void)
 	tcase_add_loop_test(tc, test_input, 0,
 	    sizeof(inputs) / sizeof(inputs[0]));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -16,6 +16,7 @@
 #include "store.h"
 #include "store/audit.h"
 #include "testdb.h"
+#include "unit.h"
 
 #define ENTRIES	3000
 
@@ -118,15 +119,9 @@ main(void)
 {
 	Suite	*s = suite_create("pgplans");
 	TCase	*tc = tcase_create("store");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_pages_custom_plans);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

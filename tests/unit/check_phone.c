@@ -8,6 +8,7 @@
 #include <check.h>
 
 #include "phone.h"
+#include "unit.h"
 
 #define MOB	PHONE_OK_MOBILE
 #define ENC	PHONE_OK_ENCRYPTED
@@ -263,11 +264,5 @@ phone_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(phone_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(phone_suite());
 }

@@ -13,6 +13,7 @@
 #include <check.h>
 
 #include "db.h"
+#include "unit.h"
 
 static char	 path[64];
 static struct db *db;
@@ -270,8 +271,6 @@ main(void)
 {
 	Suite	*s = suite_create("plans");
 	TCase	*tc = tcase_create("lists");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
@@ -279,9 +278,5 @@ main(void)
 	tcase_add_test(tc, list_plans_after_analyze);
 	tcase_add_test(tc, catch_all_fails_the_rule);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

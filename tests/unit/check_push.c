@@ -8,6 +8,7 @@
 #include "pushdb.h"
 #include "push.h"
 #include "store/pushes.h"
+#include "unit.h"
 
 static const struct audit_actor vendor = { 0, "vendor", "127.0.0.1", "t" };
 static const struct audit_actor admin = { 1, "admin", "127.0.0.1", "t" };
@@ -429,8 +430,6 @@ main(void)
 {
 	Suite	*s = suite_create("push");
 	TCase	*parse = tcase_create("parse"), *st = tcase_create("store");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_loop_test(parse, test_parse_good, 0,
 	    sizeof(goods) / sizeof(goods[0]));
@@ -449,9 +448,5 @@ main(void)
 	tcase_add_test(st, test_manual_link);
 	tcase_add_test(st, test_reject);
 	suite_add_tcase(s, st);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -20,6 +20,7 @@
 #include "http.h"
 #include "router.h"
 #include "tmpl.h"
+#include "unit.h"
 
 START_TEST(test_table_checks)
 {
@@ -444,8 +445,6 @@ main(void)
 	Suite	*s = suite_create("router");
 	TCase	*tc = tcase_create("router");
 	TCase	*rq = tcase_create("requests");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_test(tc, test_table_checks);
 	tcase_add_test(tc, test_id_routes_name_objects);
@@ -458,9 +457,5 @@ main(void)
 	tcase_add_loop_test(rq, test_decisions, 0,
 	    sizeof(decisions) / sizeof(decisions[0]));
 	suite_add_tcase(s, rq);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

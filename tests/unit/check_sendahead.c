@@ -13,6 +13,7 @@
 #include "store.h"
 #include "store/imports.h"
 #include "testdb.h"
+#include "unit.h"
 
 #define ROWS	1000	/* 8 statements of 128 rows, the last short */
 
@@ -115,17 +116,11 @@ main(void)
 {
 	Suite	*s = suite_create("sendahead");
 	TCase	*tc = tcase_create("store");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_rows_stored);
 	tcase_add_test(tc, test_rows_committed);
 	tcase_add_test(tc, test_refused_row_fails_all);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -21,6 +21,7 @@
 #include "testdb.h"
 #include "dnc.h"
 #include "sender.h"
+#include "unit.h"
 
 static struct config cfg;
 static struct db *db;
@@ -186,8 +187,6 @@ main(void)
 {
 	Suite	*s = suite_create("sender");
 	TCase	*tc = tcase_create("sender");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
@@ -195,9 +194,5 @@ main(void)
 	tcase_add_test(tc, test_not_sent_is_requeued);
 	tcase_add_test(tc, test_stale_claim_becomes_unknown);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

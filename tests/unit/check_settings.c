@@ -18,6 +18,7 @@
 #include "config.h"
 #include "db.h"
 #include "settings.h"
+#include "unit.h"
 
 static char	 path[64];
 static struct config base;
@@ -217,11 +218,5 @@ settings_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(settings_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(settings_suite());
 }

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "db_pg.h"
 #include "testdb.h"
+#include "unit.h"
 
 static struct db *db;
 
@@ -137,8 +138,6 @@ main(void)
 {
 	Suite	*s = suite_create("store");
 	TCase	*tc = tcase_create("statements");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, every_statement_has_sql);
@@ -149,9 +148,5 @@ main(void)
 	if (testdb_is_pg())
 		tcase_add_test(tc, pg_reconnects);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -24,6 +24,7 @@
 #include "store/dnc.h"
 #include "store/maint.h"
 #include "store/settings.h"
+#include "unit.h"
 
 static struct db *db;
 /* The SQLite file (the upkeep's tests are SQLite's only). */
@@ -844,8 +845,6 @@ main(void)
 	TCase	*ts = tcase_create("settings");
 	TCase	*td = tcase_create("dnc");
 	TCase	*tm = tcase_create("maint");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(ta, setup, teardown);
 	tcase_add_test(ta, audit_empty);
@@ -873,9 +872,5 @@ main(void)
 		tcase_add_test(tm, maint_in_use_and_remove);
 	}
 	suite_add_tcase(s, tm);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -18,6 +18,7 @@
 #include "store/audit.h"
 #include "store/rows.h"
 #include "store/settings.h"
+#include "unit.h"
 
 static struct db *db;
 
@@ -243,8 +244,6 @@ main(void)
 {
 	Suite	*s = suite_create("store_rows");
 	TCase	*tc = tcase_create("rows");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, texts_dup_and_clear);
@@ -252,9 +251,5 @@ main(void)
 	tcase_add_test(tc, params_add);
 	tcase_add_test(tc, audit_page_shapes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -17,6 +17,7 @@
 #include "testdb.h"
 #include "store/access.h"
 #include "store/users.h"
+#include "unit.h"
 
 static struct db *db;
 
@@ -492,8 +493,6 @@ main(void)
 {
 	Suite	*s = suite_create("store_users");
 	TCase	*tc = tcase_create("users");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, user_create_and_get);
@@ -506,9 +505,5 @@ main(void)
 	tcase_add_test(tc, known_rows);
 	tcase_add_test(tc, owners);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

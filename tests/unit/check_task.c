@@ -24,6 +24,7 @@
 #include "state.h"
 #include "store/tasks.h"
 #include "task.h"
+#include "unit.h"
 
 static struct config cfg;
 static struct db *db;
@@ -797,8 +798,6 @@ main(void)
 {
 	Suite	*s = suite_create("task");
 	TCase	*tc = tcase_create("states"), *tt = tcase_create("tasks");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_task_state_table);
@@ -821,9 +820,5 @@ main(void)
 	tcase_add_test(tt, test_dashboard);
 	tcase_add_test(tt, test_concurrent_claims);
 	suite_add_tcase(s, tt);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -11,6 +11,7 @@
 #include "store.h"
 #include "store/imports.h"
 #include "testdb.h"
+#include "unit.h"
 
 /* 2100-01-01 00:00:00 UTC, past int4's 2038-01-19. */
 #define LATE	INT64_C(4102444800)
@@ -86,17 +87,11 @@ main(void)
 {
 	Suite	*s = suite_create("time64");
 	TCase	*tc = tcase_create("store");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_drafts_after_2038);
 	tcase_add_test(tc, test_drafts_until_after_2038);
 	tcase_add_test(tc, test_wide_user_id);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

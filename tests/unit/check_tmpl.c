@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../../src/tmpl.h"
+#include "unit.h"
 
 /* Each test runs in its own child (main forces CK_FORK), so each may load
  * and freeze ctemplate's process-wide cache afresh. */
@@ -629,13 +630,6 @@ tmpl_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(tmpl_suite());
-	int	 failed;
-
 	/* Not even CK_FORK=no: a frozen cache cannot be loaded twice. */
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run_forked(tmpl_suite());
 }

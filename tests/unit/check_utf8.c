@@ -7,6 +7,7 @@
 #include <check.h>
 
 #include "utf8.h"
+#include "unit.h"
 
 static const struct {
 	const char	*in;
@@ -101,17 +102,11 @@ main(void)
 {
 	Suite	*s = suite_create("utf8");
 	TCase	*tc = tcase_create("core");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_loop_test(tc, test_valid, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_loop_test(tc, test_prefix, 0, sizeof(cuts) / sizeof(cuts[0]));
 	tcase_add_loop_test(tc, test_sanitize, 0,
 	    sizeof(sanitized) / sizeof(sanitized[0]));
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

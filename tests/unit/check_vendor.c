@@ -26,6 +26,7 @@
 #include <openssl/x509v3.h>
 
 #include "vendor.h"
+#include "unit.h"
 
 #define KEY_HEX		"000102030405060708090a0b0c0d0e0f"
 #define DEFAULT_RECIPE	"{orgCode}{loginName}{key}"
@@ -1433,9 +1434,7 @@ main(void)
 		"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
 		"all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY",
 	};
-	SRunner	*sr;
 	size_t	 i;
-	int	 failed;
 
 	/* The responder is local: a proxy from the environment would only
 	 * get in the way. */
@@ -1443,9 +1442,5 @@ main(void)
 		unsetenv(proxies[i]);
 	if (vendor_init() != 0)
 		return 1;
-	sr = srunner_create(vendor_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return unit_run(vendor_suite());
 }
