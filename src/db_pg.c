@@ -15,6 +15,8 @@
  * key is in store/pgsql.c: the audit chain's ...524, which the push link
  * shares; they must differ. Locks are taken writers' first, then audit. */
 #define PG_WRITERS_LOCK	"7228348163217525"
+/* The audit chain's (STMT_AUDIT_LOCK's), taken by the committer's BEGIN. */
+#define PG_AUDIT_LOCK	"7228348163217524"
 
 static PGresult	*pg_flush(struct pg *, int last);
 static void	 pg_chain_forget(struct pg *);
@@ -742,10 +744,13 @@ pg_begin(struct pg *pg, int durable)
 	/* The committer's (durable) transaction only inserts pushes (ON
 	 * CONFLICT), links them and appends to the audit chain under its own
 	 * lock: it does not wait for the writers' lock, so that pushes are
-	 * not held up behind an upload's chunks (SQLite's push gate). */
+	 * not held up behind an upload's chunks (SQLite's push gate). Every
+	 * push it stores has an entry: it takes that lock (and the push
+	 * link's, the same) in the same round trip. */
 	pg->round_trips++;
 	res = PQexec(pg->conn, durable ?
-	    "BEGIN; SET LOCAL synchronous_commit = on" :
+	    "BEGIN; SET LOCAL synchronous_commit = on;"
+	    " SELECT pg_advisory_xact_lock(" PG_AUDIT_LOCK ")" :
 	    "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ")");
 	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK)) {
@@ -764,7 +769,7 @@ pg_begin(struct pg *pg, int durable)
 			(void)pg_command(pg, "ROLLBACK", NULL, 0);
 	} else
 		pg->in_tx = 1;
-	pg->chain_locked = 0;
+	pg->chain_locked = pg->in_tx && durable;
 	pg_chain_forget(pg);
 	PQclear(res);
 	return rc;
