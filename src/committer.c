@@ -209,18 +209,10 @@ int
 committer_commit(struct db *db, const struct push_handed *h, size_t n,
     int *results)
 {
-	int64_t		 id;
 	size_t		 i;
-	int		 ok = 1;
+	int		 ok;
 
-	for (i = 0; i < n; i++) {
-		results[i] = push_store_tx(db, &h[i].who, h[i].ctype,
-		    h[i].body, h[i].len, &h[i].push, &id);
-		if (results[i] == -1) {
-			ok = 0;
-			break;
-		}
-	}
+	ok = push_store_group_tx(db, h, n, results, NULL) == 0;
 	if (ok && db_commit(db) == -1)
 		ok = 0;
 	db_rollback(db);

@@ -30,17 +30,8 @@ int	committer_submit(const struct config *, const struct audit_actor *,
 	    const char *ctype, const char *body, size_t len,
 	    const struct push *p);
 
-/* A push as the committer is handed it: who sent it, the body it was read
- * from and what the worker read. */
-struct push_handed {
-	struct audit_actor who;
-	const char	*ctype;
-	const char	*body;
-	size_t		 len;
-	struct push	 push;
-};
-/* Inside the transaction the caller began: store every handed push and
- * commit, one fsync for all. results[i] is 1 stored, 0 stored before.
+/* Inside the transaction the caller began: store every handed push
+ * (push_store_group_tx) and commit, one fsync for all. results[i] is 1 stored, 0 stored before.
  * Returns 0, or -1 when any of them could not be stored or the commit
  * failed: then nothing is stored and every result is -1 (none may be
  * acknowledged). The transaction is over either way. */

@@ -805,6 +805,53 @@ db_each_params(struct db *db, enum stmt s,
 	return db_each_row(db_bound(db, s, p), row, arg);
 }
 
+int
+db_each_ahead(struct db *db, enum stmt s, const struct db_param *const *p,
+    size_t n, int (*row)(void *arg, size_t i, const struct db_row *),
+    void *arg)
+{
+	struct store_cursor *c, one;
+	const struct db_row *r;
+	PGresult	**res;
+	size_t		 i;
+	int		 rc = 0, step;
+
+	if (db->pg == NULL) {
+		for (i = 0; i < n && rc == 0; i++) {
+			if ((c = db_bound(db, s, p[i])) == NULL)
+				return -1;
+			while (rc == 0 && (step = db_cursor_step(c, &r)) != 0)
+				if (step == -1 || row(arg, i, r) != 0)
+					rc = -1;
+			store_cursor_close(c);
+		}
+		return rc;
+	}
+	if ((res = calloc(n > 0 ? n : 1, sizeof(*res))) == NULL) {
+		log_err("db: out of memory");
+		return -1;
+	}
+	if (pg_exec_ahead(db->pg, (int)s, p, n, res) == -1)
+		rc = -1;
+	for (i = 0; i < n; i++) {
+		memset(&one, 0, sizeof(one));
+		one.row = (struct db_row){ NULL, res[i], -1, &one };
+		while (rc == 0 && res[i] != NULL &&
+		    db_cursor_step(&one, &r) == 1)
+			if (row(arg, i, r) != 0)
+				rc = -1;
+		store_cursor_close(&one);
+	}
+	free(res);
+	return rc;
+}
+
+int64_t
+db_round_trips(const struct db *db)
+{
+	return db->pg != NULL ? pg_round_trips(db->pg) : 0;
+}
+
 /* PostgreSQL's text of a value; booleans (a comparison selected as a
  * column) read as SQLite's 1 and 0. */
 int64_t

@@ -313,6 +313,17 @@ int		 db_found_0(int rc);
 int		 db_each_params(struct db *, enum stmt,
 		    int (*row)(void *arg, const struct db_row *), void *arg,
 		    const struct db_param *);
+/* s run once for each of n parameter lists (p[i]), row(arg, i, r) called
+ * for each row of the i-th: on PostgreSQL all are sent ahead at once and
+ * answered in one round trip (pipeline mode), on SQLite run in turn.
+ * 0, or -1 (logged, or row() non-zero). */
+int		 db_each_ahead(struct db *, enum stmt,
+		    const struct db_param *const *p, size_t n,
+		    int (*row)(void *arg, size_t i, const struct db_row *),
+		    void *arg);
+/* How often a PostgreSQL connection waited for its server (0 on SQLite):
+ * what the tests count. */
+int64_t		 db_round_trips(const struct db *);
 /*
  * DB_ROW_WALK(name, type, fill) defines struct name_walk { cb, arg } and
  * name_row(), the row function of db_each() for a list handed to a

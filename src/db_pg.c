@@ -15,8 +15,11 @@
  * key is in store/pgsql.c: the audit chain's ...524, which the push link
  * shares; they must differ. Locks are taken writers' first, then audit. */
 #define PG_WRITERS_LOCK	"7228348163217525"
+/* The audit chain's (STMT_AUDIT_LOCK's), taken by the committer's BEGIN. */
+#define PG_AUDIT_LOCK	"7228348163217524"
 
 static PGresult	*pg_flush(struct pg *, int last);
+static void	 pg_chain_forget(struct pg *);
 
 struct pg {
 	PGconn		*conn;
@@ -26,6 +29,16 @@ struct pg {
 	int		 in_tx;		/* pg_begin() until commit/rollback */
 	int		 chain_locked;	/* the transaction has the audit lock */
 	int		 deferred;	/* statements sent, results not read */
+	int		 keeping;	/* pg_exec_ahead: their answers wanted */
+	int64_t		 round_trips;	/* waits for the server, for the tests */
+	/* The audit chain inside the transaction that holds its lock
+	 * (pg_chain_known): the head's row shape (NULL: not read yet), the
+	 * head itself, and the marker entry once found. */
+	PGresult	*head;
+	int		 head_set;	/* 0: the log is empty */
+	char		 head_id[24], head_hash[65];
+	PGresult	*marker;
+	char		 marker_action[64];
 };
 
 int
@@ -116,6 +129,7 @@ pg_close(struct pg *pg)
 {
 	if (pg != NULL) {
 		pg_forget(pg);
+		pg_chain_forget(pg);
 		PQfinish(pg->conn);
 		free(pg);
 	}
@@ -412,6 +426,7 @@ pg_flush(struct pg *pg, int last)
 	 * the sync's, or the connection is not ready for the next. */
 	sent = PQpipelineSync(pg->conn) == 1;
 	failed = !sent;
+	pg->round_trips++;
 	for (i = 0; sent && i < pg->deferred + last; i++)
 		while ((res = PQgetResult(pg->conn)) != NULL) {
 			st = PQresultStatus(res);
@@ -454,12 +469,14 @@ pg_send(struct pg *pg, int s, const char *name, int n,
 {
 	int	 defer = pg_deferrable(pg, s), sent;
 
-	if (!defer && pg->deferred == 0)
+	if (!defer && pg->deferred == 0 && !pg->keeping) {
+		pg->round_trips++;
 		return pg->types[s] != NULL ?
 		    PQexecParams(pg->conn, pg->sql[s], n, pg->types[s], values,
 		    lengths, formats, 0) :
 		    PQexecPrepared(pg->conn, name, n, values, lengths,
 		    formats, 0);
+	}
 	if (PQpipelineStatus(pg->conn) == PQ_PIPELINE_OFF &&
 	    PQenterPipelineMode(pg->conn) != 1)
 		return NULL;
@@ -472,11 +489,96 @@ pg_send(struct pg *pg, int s, const char *name, int n,
 		PQclear(pg_flush(pg, 0));
 		return NULL;
 	}
+	if (pg->keeping) {
+		pg->deferred++;
+		return PQmakeEmptyPGresult(pg->conn, PGRES_COMMAND_OK);
+	}
 	if (!defer)
 		return pg_flush(pg, 1);
 	if (++pg->deferred >= PG_DEFERRED_MAX)
 		return pg_flush(pg, 0);
 	return PQmakeEmptyPGresult(pg->conn, PGRES_COMMAND_OK);
+}
+
+/*
+ * The audit chain's head and marker, known inside the transaction that
+ * holds the chain's lock. Nobody else appends while it is held, so the
+ * head is the one read after the lock, then each entry this transaction
+ * sends (STMT_AUDIT_INSERT's id and hash, ?1 and ?11); the marker, once
+ * found, stays. The committer's transaction of many pushes appends an
+ * entry for each: read once, not per entry (two round trips each). An
+ * entry that failed has failed the transaction, and whatever was learnt
+ * goes with it at its end (pg_chain_forget).
+ */
+static void
+pg_chain_forget(struct pg *pg)
+{
+	PQclear(pg->head);
+	pg->head = NULL;
+	pg->head_set = 0;
+	PQclear(pg->marker);
+	pg->marker = NULL;
+}
+
+/* The answer known for s with p, or NULL: ask the server. */
+static PGresult *
+pg_chain_known(struct pg *pg, int s, const struct db_param *p)
+{
+	PGresult	*res;
+
+	if (!pg->in_tx)
+		return NULL;
+	if (s == STMT_AUDIT_MARKER && pg->marker != NULL && p != NULL &&
+	    p[0].type == DB_P_TEXT && p[0].p != NULL &&
+	    strcmp(p[0].p, pg->marker_action) == 0)
+		return PQcopyResult(pg->marker, PG_COPYRES_ATTRS |
+		    PG_COPYRES_TUPLES);
+	if (s != STMT_AUDIT_LAST || !pg->chain_locked || pg->head == NULL)
+		return NULL;
+	if ((res = PQcopyResult(pg->head, PG_COPYRES_ATTRS)) == NULL)
+		return NULL;
+	/* A length of -1 would be NULL. */
+	if (pg->head_set && (PQsetvalue(res, 0, 0, pg->head_id,
+	    (int)strlen(pg->head_id)) != 1 || PQsetvalue(res, 0, 1,
+	    pg->head_hash, (int)strlen(pg->head_hash)) != 1)) {
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+/* What s with p, answered res, tells of the chain. */
+static void
+pg_chain_learn(struct pg *pg, int s, const struct db_param *p,
+    const PGresult *res)
+{
+	if (!pg->in_tx)
+		return;
+	if (s == STMT_AUDIT_MARKER && PQntuples(res) == 1 && p != NULL &&
+	    p[0].type == DB_P_TEXT && p[0].p != NULL &&
+	    strlen(p[0].p) < sizeof(pg->marker_action)) {
+		PQclear(pg->marker);
+		pg->marker = PQcopyResult(res, PG_COPYRES_ATTRS |
+		    PG_COPYRES_TUPLES);
+		snprintf(pg->marker_action, sizeof(pg->marker_action), "%s",
+		    (const char *)p[0].p);
+	} else if (s == STMT_AUDIT_LAST && pg->chain_locked &&
+	    pg->head == NULL && PQnfields(res) == 2) {
+		pg->head = PQcopyResult(res, PG_COPYRES_ATTRS);
+		if ((pg->head_set = PQntuples(res) > 0)) {
+			snprintf(pg->head_id, sizeof(pg->head_id), "%s",
+			    PQgetvalue(res, 0, 0));
+			snprintf(pg->head_hash, sizeof(pg->head_hash), "%s",
+			    PQgetvalue(res, 0, 1));
+		}
+	} else if (s == STMT_AUDIT_INSERT && pg->head != NULL &&
+	    p != NULL && p[0].type == DB_P_INT && p[10].type == DB_P_TEXT &&
+	    p[10].p != NULL) {
+		snprintf(pg->head_id, sizeof(pg->head_id), "%" PRId64, p[0].i);
+		snprintf(pg->head_hash, sizeof(pg->head_hash), "%s",
+		    (const char *)p[10].p);
+		pg->head_set = 1;
+	}
 }
 
 /* Parameters held on the stack up to this many; a statement with more
@@ -503,6 +605,8 @@ pg_exec(struct pg *pg, int s, const struct db_param *p)
 
 	if (pg_lock_again(pg, s))
 		return PQmakeEmptyPGresult(pg->conn, PGRES_TUPLES_OK);
+	if ((res = pg_chain_known(pg, s, p)) != NULL)
+		return res;
 	if (pg_reconnect(pg) == -1)
 		return NULL;
 	if (pg->sql[s] == NULL && pg_prepare(pg, s, db_sql_pg((enum stmt)s)) ==
@@ -563,6 +667,8 @@ pg_exec(struct pg *pg, int s, const struct db_param *p)
 	if (st == PGRES_TUPLES_OK && (s == STMT_AUDIT_LOCK ||
 	    s == STMT_PUSH_LINK_LOCK))
 		pg->chain_locked = pg->in_tx;
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+		pg_chain_learn(pg, s, p, res);
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
 		snprintf(what, sizeof(what), "statement %d", s);
 		log_pg(what, pg_why(pg, res));
@@ -604,6 +710,7 @@ pg_command(struct pg *pg, const char *sql, char *err, size_t errsz)
 		PQclear(res);
 	}
 	res = PQexec(pg->conn, sql);
+	pg->round_trips++;
 	st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 		PQclear(res);
@@ -637,9 +744,13 @@ pg_begin(struct pg *pg, int durable)
 	/* The committer's (durable) transaction only inserts pushes (ON
 	 * CONFLICT), links them and appends to the audit chain under its own
 	 * lock: it does not wait for the writers' lock, so that pushes are
-	 * not held up behind an upload's chunks (SQLite's push gate). */
+	 * not held up behind an upload's chunks (SQLite's push gate). Every
+	 * push it stores has an entry: it takes that lock (and the push
+	 * link's, the same) in the same round trip. */
+	pg->round_trips++;
 	res = PQexec(pg->conn, durable ?
-	    "BEGIN; SET LOCAL synchronous_commit = on" :
+	    "BEGIN; SET LOCAL synchronous_commit = on;"
+	    " SELECT pg_advisory_xact_lock(" PG_AUDIT_LOCK ")" :
 	    "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITERS_LOCK ")");
 	if (res == NULL || (PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK)) {
@@ -658,7 +769,8 @@ pg_begin(struct pg *pg, int durable)
 			(void)pg_command(pg, "ROLLBACK", NULL, 0);
 	} else
 		pg->in_tx = 1;
-	pg->chain_locked = 0;
+	pg->chain_locked = pg->in_tx && durable;
+	pg_chain_forget(pg);
 	PQclear(res);
 	return rc;
 }
@@ -668,6 +780,7 @@ pg_rollback(struct pg *pg)
 {
 	pg->in_tx = 0;
 	pg->chain_locked = 0;
+	pg_chain_forget(pg);
 	if (pg->deferred > 0)
 		PQclear(pg_flush(pg, 0));
 	if (pg_in_transaction(pg))
@@ -689,10 +802,12 @@ pg_commit(struct pg *pg)
 	}
 	pg->in_tx = 0;
 	pg->chain_locked = 0;
+	pg_chain_forget(pg);
 	/* Deferred entries' answers come in the COMMIT's round trip. */
-	if (pg->deferred == 0)
+	if (pg->deferred == 0) {
+		pg->round_trips++;
 		res = PQexec(pg->conn, "COMMIT");
-	else if (PQsendQueryParams(pg->conn, "COMMIT", 0, NULL, NULL, NULL,
+	} else if (PQsendQueryParams(pg->conn, "COMMIT", 0, NULL, NULL, NULL,
 	    NULL, 0) != 1) {
 		PQclear(pg_flush(pg, 0));
 		res = NULL;
@@ -706,4 +821,85 @@ pg_commit(struct pg *pg)
 		    "back" : pg_why(pg, res));
 	PQclear(res);
 	return ok ? 0 : -1;
+}
+
+/*
+ * n executions of s sent at once (pipeline mode), their answers read in
+ * one round trip for each PG_DEFERRED_MAX of them: out[i] is the i-th
+ * (the caller PQclear()s each). A refused one aborts the ones after it
+ * and the transaction. 0, or -1 logged (every out[i] NULL).
+ */
+int
+pg_exec_ahead(struct pg *pg, int s, const struct db_param *const *params,
+    size_t n, PGresult **out)
+{
+	PGresult	*res;
+	ExecStatusType	 st;
+	size_t		 i, from, k;
+	int		 failed = 0, synced;
+
+	for (i = 0; i < n; i++)
+		out[i] = NULL;
+	/* Prepared, and those deferred answered, before the first is sent. */
+	if (pg->sql[s] == NULL && pg_prepare(pg, s, db_sql_pg((enum stmt)s)) ==
+	    -1)
+		return -1;
+	if (pg->deferred > 0) {
+		if ((res = pg_flush(pg, 0)) == NULL)
+			return -1;
+		PQclear(res);
+	}
+	for (from = 0; from < n && !failed; from += k) {
+		k = n - from < PG_DEFERRED_MAX ? n - from : PG_DEFERRED_MAX;
+		pg->keeping = 1;
+		for (i = 0; i < k && !failed; i++) {
+			if ((res = pg_exec(pg, s, params[from + i])) == NULL)
+				failed = 1;
+			PQclear(res);
+		}
+		pg->keeping = 0;
+		if (pg->deferred == 0)
+			break;
+		/* Every answer is read, up to the sync's (pg_flush). */
+		synced = PQpipelineSync(pg->conn) == 1;
+		pg->round_trips++;
+		failed |= !synced;
+		for (i = 0; synced && i < (size_t)pg->deferred; i++)
+			while ((res = PQgetResult(pg->conn)) != NULL) {
+				st = PQresultStatus(res);
+				if (out[from + i] == NULL &&
+				    (st == PGRES_TUPLES_OK ||
+				    st == PGRES_COMMAND_OK)) {
+					out[from + i] = res;
+					continue;
+				}
+				if (st == PGRES_FATAL_ERROR)
+					log_pg("statement sent ahead",
+					    PQresultErrorMessage(res));
+				failed = 1;
+				PQclear(res);
+			}
+		synced = synced && (res = PQgetResult(pg->conn)) != NULL &&
+		    PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+		if (synced)
+			PQclear(res);
+		if (!synced || PQexitPipelineMode(pg->conn) != 1) {
+			log_pg("pipeline", PQerrorMessage(pg->conn));
+			failed = 1;
+		}
+		pg->deferred = 0;
+	}
+	if (!failed)
+		return 0;
+	for (i = 0; i < n; i++) {
+		PQclear(out[i]);
+		out[i] = NULL;
+	}
+	return -1;
+}
+
+int64_t
+pg_round_trips(const struct pg *pg)
+{
+	return pg->round_trips;
 }

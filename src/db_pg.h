@@ -26,6 +26,14 @@ int		 pg_prepare(struct pg *, int s, const char *sql);
 /* Run prepared statement s with params: its result (tuples or command
  * done; the caller PQclear()s it), or NULL logged. */
 PGresult	*pg_exec(struct pg *, int s, const struct db_param *);
+/* Run s once for each of n parameter lists, all sent ahead and answered
+ * in one round trip (pipeline mode): out[i] the i-th result (the caller
+ * PQclear()s each). 0, or -1 logged (every out[i] NULL). */
+int		 pg_exec_ahead(struct pg *, int s,
+		    const struct db_param *const *params, size_t n,
+		    PGresult **out);
+/* How often the connection waited for the server (for the tests). */
+int64_t		 pg_round_trips(const struct pg *);
 /* One or more statements without parameters (BEGIN, a migration): 0, or
  * -1 with the server's message in err (and logged when err is NULL). */
 int		 pg_command(struct pg *, const char *sql, char *err,

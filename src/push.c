@@ -319,33 +319,73 @@ push_details(const struct push *p, int64_t push_id, int64_t batch_id,
 }
 
 int
+push_store_group_tx(struct db *db, const struct push_handed *h, size_t n,
+    int *results, int64_t *ids)
+{
+	unsigned char	 digest[crypto_hash_sha256_BYTES];
+	char		(*sha)[65];
+	struct push_new	*rows;
+	struct push_stored *out;
+	const struct push *p;
+	cJSON		*d;
+	int64_t		 now = (int64_t)time(NULL);
+	size_t		 i;
+	int		 rc = -1;
+
+	sha = calloc(n > 0 ? n : 1, sizeof(*sha));
+	rows = calloc(n > 0 ? n : 1, sizeof(*rows));
+	out = calloc(n > 0 ? n : 1, sizeof(*out));
+	if (sha == NULL || rows == NULL || out == NULL) {
+		log_err("push: out of memory for %zu pushes", n);
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		p = &h[i].push;
+		crypto_hash_sha256(digest, (const unsigned char *)h[i].body,
+		    h[i].len);
+		sodium_bin2hex(sha[i], sizeof(sha[i]), digest, sizeof(digest));
+		rows[i] = (struct push_new){ now, h[i].who.addr, h[i].ctype,
+		    h[i].body, h[i].len, sha[i], p->sn, p->vendor_task_id,
+		    p->ok, p->reason, { 0 }, p->extra };
+		memcpy(rows[i].fig, p->fig, sizeof(rows[i].fig));
+	}
+	if (store_pushes_insert(db, rows, n, out) == -1)
+		goto done;
+	/* The entries after the pushes, in the same order: each names its
+	 * push's id, which only the INSERT told. */
+	for (i = 0; i < n; i++) {
+		p = &h[i].push;
+		d = push_details(p, out[i].id, out[i].batch_id, out[i].id == 0);
+		if (d == NULL || audit_append(db, &h[i].who, out[i].id > 0 ?
+		    "push.received" : "push.duplicate", p->vendor_task_id,
+		    d) == -1) {
+			cJSON_Delete(d);
+			goto done;
+		}
+		cJSON_Delete(d);
+		results[i] = out[i].id > 0;
+		if (ids != NULL)
+			ids[i] = out[i].id;
+	}
+	rc = 0;
+done:
+	free(sha);
+	free(rows);
+	free(out);
+	return rc;
+}
+
+int
 push_store_tx(struct db *db, const struct audit_actor *who, const char *ctype,
     const char *body, size_t len, const struct push *p, int64_t *push_id)
 {
-	unsigned char	 digest[crypto_hash_sha256_BYTES];
-	char		 sha[65];
-	struct push_new	 row;
-	cJSON		*d;
-	int64_t		 batch_id = 0;
-	int		 rc;
+	struct push_handed h = { *who, ctype, body, len, *p };
+	int		 result;
 
 	*push_id = 0;
-	crypto_hash_sha256(digest, (const unsigned char *)body, len);
-	sodium_bin2hex(sha, sizeof(sha), digest, sizeof(digest));
-	if (store_batch_by_vendor_task(db, p->vendor_task_id, &batch_id) == -1)
+	if (push_store_group_tx(db, &h, 1, &result, push_id) == -1)
 		return -1;
-	row = (struct push_new){ (int64_t)time(NULL), who->addr, ctype, body,
-	    len, sha, p->sn, p->vendor_task_id, batch_id, p->ok, p->reason,
-	    { 0 }, p->extra };
-	memcpy(row.fig, p->fig, sizeof(row.fig));
-	if ((rc = store_push_insert(db, &row, push_id)) == -1)
-		return -1;
-	d = push_details(p, *push_id, batch_id, rc == 1);
-	if (audit_append(db, who, rc == 0 ? "push.received" : "push.duplicate",
-	    p->vendor_task_id, d) == -1)
-		rc = -1;
-	cJSON_Delete(d);
-	return rc == -1 ? -1 : rc == 0;
+	return result;
 }
 
 int

@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct audit_actor;
+#include "audit.h"
+
 struct db;
 
 /* The figures of import_mark, in the order of the document's table. */
@@ -57,6 +58,22 @@ int	push_store(struct db *, const struct audit_actor *,
 int	push_store_tx(struct db *, const struct audit_actor *,
 	    const char *ctype, const char *body, size_t len,
 	    const struct push *, int64_t *push_id);
+/* A push as the committer is handed it: who sent it, the body it was read
+ * from and what the worker read. */
+struct push_handed {
+	struct audit_actor who;
+	const char	*ctype;
+	const char	*body;
+	size_t		 len;
+	struct push	 push;
+};
+/* push_store_tx() of n pushes, in the caller's transaction: results[i]
+ * is 1 stored, 0 stored before, and ids[i] (ids may be NULL) the push's
+ * id or 0. The pushes go to the store together (on PostgreSQL in one
+ * round trip, however many), then their entries. 0, or -1 when any could
+ * not be stored (the transaction has then failed). */
+int	push_store_group_tx(struct db *, const struct push_handed *, size_t n,
+	    int *results, int64_t *ids);
 /* Parse by content type: JSON (or none given) or urlencoded. */
 int	push_parse(const char *ctype, const char *body, size_t len,
 	    struct push *, char *why, size_t whysz);

@@ -117,8 +117,6 @@ const char *const store_sql_pg[STMT__MAX] = {
 	[STMT_USER_INSERT] =
 	    "INSERT INTO users (name, role, pwhash, created, updated)"
 	    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id",
-	[STMT_PUSH_INSERT] =
-	    STORE_PUSH_INSERT_SQL " RETURNING id",
 	[STMT_PUSH_REJECT] =
 	    "INSERT INTO rejected_pushes (received, addr, content_type, length,"
 	    " body, reason) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",

@@ -3,6 +3,7 @@
 #include "autoconf.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
@@ -25,9 +26,24 @@ const char *const store_sql_pushes[STMT__MAX] = {
 	/* (vendor task id): BATCH_VT_* columns */
 	[STMT_BATCH_BY_VENDOR_TASK] =
 	    "SELECT id, task_id FROM batches WHERE vendor_task_id = ?",
-	/* nothing when the same body came before */
+	/*
+	 * (received, addr, content type, body, its hash, sn, vendor task id,
+	 * linked_by auto, linked_by unmatched, ok, reason, the figures,
+	 * extra): linked to the batch that has its vendor task id, found in
+	 * the same statement (after the link lock) rather than by a lookup
+	 * of its own; the id and the batch, nothing when the same body came
+	 * before. PUSH_INS_* columns.
+	 */
 	[STMT_PUSH_INSERT] =
-	    STORE_PUSH_INSERT_SQL,
+	    "INSERT INTO pushes (received, addr, content_type, body, body_sha256,"
+	    " sn, vendor_task_id, batch_id, linked_by, ok, reason, total, success,"
+	    " fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo,"
+	    " fenxian, chaopin, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " (SELECT id FROM batches WHERE vendor_task_id = ?7),"
+	    " CASE WHEN EXISTS (SELECT 1 FROM batches WHERE vendor_task_id = ?7)"
+	    " THEN ?8 ELSE ?9 END, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	    " ?19, ?20, ?21, ?22, ?23, ?24, ?25)"
+	    " ON CONFLICT (body_sha256) DO NOTHING RETURNING id, batch_id",
 	[STMT_PUSH_REJECT] =
 	    "INSERT INTO rejected_pushes (received, addr, content_type, length,"
 	    " body, reason) VALUES (?, ?, ?, ?, ?, ?)",
@@ -58,6 +74,7 @@ const char *const store_sql_pushes[STMT__MAX] = {
 };
 
 enum { BATCH_VT_ID, BATCH_VT_TASK };
+enum { PUSH_INS_ID, PUSH_INS_BATCH };
 enum { PUSH_ROW_ID, PUSH_ROW_RECEIVED, PUSH_ROW_ADDR, PUSH_ROW_SN,
     PUSH_ROW_BATCH, PUSH_ROW_LINKED_BY, PUSH_ROW_OK, PUSH_ROW_REASON,
     PUSH_ROW_TOTAL, PUSH_ROW_SUCCESS };
@@ -75,49 +92,107 @@ push_state_of(int64_t batch_id, const char *linked_by)
 	return PUSH_LINKED_MANUAL;
 }
 
-int
-store_batch_by_vendor_task(struct db *db, const char *vendor_task_id,
-    int64_t *batch_id)
-{
-	if (db_one_int_params(db, STMT_PUSH_LINK_LOCK, NULL, NULL) == -1)
-		return -1;
-	/* BATCH_VT_ID is the first column. */
-	return db_found_0(db_one_int(db, STMT_BATCH_BY_VENDOR_TASK, batch_id,
-	    DB_TEXT(vendor_task_id)));
-}
-
-/* The parameters of STMT_PUSH_INSERT before its figures. */
+/* The parameters of STMT_PUSH_INSERT before its figures, and all of
+ * them with the end of the list. */
 #define PUSH_INSERT_HEAD	11
+#define PUSH_INSERT_PARAMS	(PUSH_INSERT_HEAD + STORE_PUSH_FIGURES + 2)
 
-int
-store_push_insert(struct db *db, const struct push_new *p, int64_t *id)
+static void
+push_insert_params(const struct push_new *p, struct db_param *prm)
 {
-	enum push_state	 state = p->batch_id > 0 ? PUSH_LINKED_AUTO :
-			    PUSH_UNMATCHED;
-	/* The figures are a loop, not a list: the parameters as an array,
-	 * the rest zero, DB_P_END. */
-	struct db_param	 prm[PUSH_INSERT_HEAD + STORE_PUSH_FIGURES + 2] = {
-		DB_INT(p->received), DB_TEXT(p->addr),
-		DB_TEXT(p->content_type), DB_TEXTN(p->body, p->len),
-		DB_TEXT(p->body_sha256), DB_TEXT(p->sn),
-		DB_TEXT(p->vendor_task_id),
-		p->batch_id > 0 ? DB_INT(p->batch_id) : DB_NULL,
-		DB_TEXT(push_states[state].stored), DB_INT(p->ok),
-		DB_TEXT(p->ok ? "" : p->reason),
-	};
-	int64_t		 n;
-	int		 i;
+	int	 i;
 
-	*id = 0;
+	memset(prm, 0, PUSH_INSERT_PARAMS * sizeof(*prm));
+	prm[0] = DB_INT(p->received);
+	prm[1] = DB_TEXT(p->addr);
+	prm[2] = DB_TEXT(p->content_type);
+	prm[3] = DB_TEXTN(p->body, p->len);
+	prm[4] = DB_TEXT(p->body_sha256);
+	prm[5] = DB_TEXT(p->sn);
+	prm[6] = DB_TEXT(p->vendor_task_id);
+	prm[7] = DB_TEXT(push_states[PUSH_LINKED_AUTO].stored);
+	prm[8] = DB_TEXT(push_states[PUSH_UNMATCHED].stored);
+	prm[9] = DB_INT(p->ok);
+	prm[10] = DB_TEXT(p->ok ? "" : p->reason);
+	/* The figures are a loop, not a list; DB_P_END after extra. */
 	for (i = 0; i < STORE_PUSH_FIGURES; i++)
 		prm[PUSH_INSERT_HEAD + i] = DB_INT(p->fig[i]);
 	prm[PUSH_INSERT_HEAD + i] = DB_TEXT(p->extra);
-	if ((n = db_run_changes_params(db, STMT_PUSH_INSERT, prm)) == -1)
-		return -1;
-	if (n != 1)
-		return 1;
-	*id = db_last_insert_id(db);
+}
+
+static int
+push_stored_fill(void *arg, size_t i, const struct db_row *st)
+{
+	struct push_stored *out = arg;
+
+	out[i].id = db_col_int(st, PUSH_INS_ID);
+	out[i].batch_id = db_col_int(st, PUSH_INS_BATCH);
 	return 0;
+}
+
+/* The batch of the j-th duplicate, pushes dup[j]. */
+struct dup_walk {
+	struct push_stored *out;
+	const size_t	*dup;
+};
+
+static int
+dup_batch_fill(void *arg, size_t j, const struct db_row *st)
+{
+	struct dup_walk	*w = arg;
+
+	w->out[w->dup[j]].batch_id = db_col_int(st, BATCH_VT_ID);
+	return 0;
+}
+
+int
+store_pushes_insert(struct db *db, const struct push_new *rows, size_t n,
+    struct push_stored *out)
+{
+	struct db_param	(*prm)[PUSH_INSERT_PARAMS];
+	const struct db_param **lists;
+	size_t		*dup, i, ndup;
+	struct dup_walk	 w;
+	int		 rc = -1;
+
+	/* Before the batches are looked at (store/pgsql.c). */
+	if (db_one_int_params(db, STMT_PUSH_LINK_LOCK, NULL, NULL) == -1)
+		return -1;
+	prm = calloc(n > 0 ? n : 1, sizeof(*prm));
+	lists = calloc(n > 0 ? n : 1, sizeof(*lists));
+	dup = calloc(n > 0 ? n : 1, sizeof(*dup));
+	w = (struct dup_walk){ out, dup };
+	if (prm == NULL || lists == NULL || dup == NULL) {
+		log_err("store: out of memory for %zu pushes", n);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		out[i] = (struct push_stored){ 0, 0 };
+		push_insert_params(&rows[i], prm[i]);
+		lists[i] = prm[i];
+	}
+	if (db_each_ahead(db, STMT_PUSH_INSERT, lists, n, push_stored_fill,
+	    out) == -1)
+		goto out;
+	/* A body stored before (the vendor sent it again) inserts nothing
+	 * and so returns no batch: its entry names it still. Their lookups
+	 * go together too (BATCH_VT_* columns). */
+	for (i = 0, ndup = 0; i < n; i++)
+		if (out[i].id == 0) {
+			prm[ndup][0] = DB_TEXT(rows[i].vendor_task_id);
+			memset(&prm[ndup][1], 0, sizeof(prm[ndup][1]));
+			lists[ndup] = prm[ndup];
+			dup[ndup++] = i;
+		}
+	if (ndup > 0 && db_each_ahead(db, STMT_BATCH_BY_VENDOR_TASK, lists,
+	    ndup, dup_batch_fill, &w) == -1)
+		goto out;
+	rc = 0;
+out:
+	free(prm);
+	free(lists);
+	free(dup);
+	return rc;
 }
 
 int

@@ -29,16 +29,6 @@ enum push_state push_state_of(int64_t batch_id, const char *linked_by);
 
 /* The figures of a push, in the order of push_figures[] (push.h). */
 #define STORE_PUSH_FIGURES	13
-/* The push's INSERT, nothing when the same body came before; PostgreSQL's
- * text (store/pgsql.c) adds RETURNING id, SQLite's last_insert_rowid(). */
-#define STORE_PUSH_INSERT_SQL \
-	"INSERT INTO pushes (received, addr, content_type, body, body_sha256," \
-	" sn, vendor_task_id, batch_id, linked_by, ok, reason, total, success," \
-	" fail, blacklist, repeat, filter, shi, kong, tingji, kuwu, chenmo," \
-	" fenxian, chaopin, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?," \
-	" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" \
-	" ON CONFLICT (body_sha256) DO NOTHING"
-
 /* A readable push to store, every field given by the caller. */
 struct push_new {
 	int64_t		 received;	/* unix seconds */
@@ -48,21 +38,25 @@ struct push_new {
 	size_t		 len;
 	const char	*body_sha256;	/* hex: the same body is stored once */
 	const char	*sn;
-	const char	*vendor_task_id;
-	int64_t		 batch_id;	/* 0: unmatched */
+	const char	*vendor_task_id;	/* its batch is looked up */
 	int		 ok;		/* 1: figures; 0: reason */
 	const char	*reason;
 	int64_t		 fig[STORE_PUSH_FIGURES];
 	const char	*extra;		/* JSON object text */
 };
 
-/* The batch whose vendor task id this is: 0 with *batch_id set, 1 when
- * there is none, -1 on an error (logged). */
-int	store_batch_by_vendor_task(struct db *, const char *vendor_task_id,
-	    int64_t *batch_id);
-/* Store a push: 0 with *id set, 1 when the same body was stored before
- * (nothing written, *id 0), -1 on an error (logged). */
-int	store_push_insert(struct db *, const struct push_new *, int64_t *id);
+/* What became of each push stored by store_pushes_insert(). */
+struct push_stored {
+	int64_t		 id;		/* 0: the same body was stored before */
+	int64_t		 batch_id;	/* 0: no batch has its vendor task id */
+};
+/* Inside the caller's transaction, store n pushes, each linked to the
+ * batch that has its vendor task id (looked up by its INSERT, after the
+ * link lock); a body stored before is not written again (out[i].id 0,
+ * out[i].batch_id still the batch). On PostgreSQL the n INSERTs go in one
+ * round trip. 0, or -1 on an error (logged). */
+int	store_pushes_insert(struct db *, const struct push_new *, size_t n,
+	    struct push_stored *out);
 
 /* Keep an unreadable push (the caller cuts the body short). 0 with *id
  * set, or -1. */
