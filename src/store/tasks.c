@@ -78,16 +78,14 @@ STORE_SQL_TABLE(tasks) = {
 	 * batch and its pushes (most of the task page's time at 500
 	 * batches): TOTALS_* columns */
 	[STMT_TASK_TOTALS] =
-	    "SELECT s.n, s.pending, s.sent_rows, t.fig_batches, t.fig_rows,"
-	    " t.fig_total, t.fig_success, t.fig_fail, t.fig_blacklist,"
-	    " t.fig_repeat, t.fig_filter, t.fig_shi, t.fig_kong, t.fig_tingji,"
-	    " t.fig_kuwu, t.fig_chenmo, t.fig_fenxian, t.fig_chaopin"
-	    " FROM tasks AS t, (SELECT count(*) AS n,"
-	    "  coalesce(sum(CASE WHEN state IN (?2, ?3) THEN 1 ELSE 0 END), 0)"
-	    "  AS pending,"
-	    "  coalesce(sum(CASE WHEN state = ?4 THEN rows ELSE 0 END), 0)"
-	    "  AS sent_rows FROM batches WHERE task_id = ?1) AS s"
-	    " WHERE t.id = ?1",
+	    "SELECT count(b.task_id),"
+	    " coalesce(sum(CASE WHEN b.state IN (?2, ?3) THEN 1 ELSE 0 END), 0),"
+	    " coalesce(sum(CASE WHEN b.state = ?4 THEN b.rows ELSE 0 END), 0),"
+	    " t.fig_batches, t.fig_rows, t.fig_total, t.fig_success, t.fig_fail,"
+	    " t.fig_blacklist, t.fig_repeat, t.fig_filter, t.fig_shi, t.fig_kong,"
+	    " t.fig_tingji, t.fig_kuwu, t.fig_chenmo, t.fig_fenxian, t.fig_chaopin"
+	    " FROM tasks AS t LEFT JOIN batches AS b ON b.task_id = t.id"
+	    " WHERE t.id = ?1 GROUP BY t.id",
 	/* (task, seq, limit): the batches after seq, by seq, each with its
 	 * newest push, if any, and how many pushes it had: FIGURES_* columns */
 	[STMT_TASK_BREAKDOWN_PAGE] =
