@@ -70,34 +70,22 @@ STORE_SQL_TABLE(tasks) = {
 	    " t.state, 0"
 	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id"
 	    " WHERE (?1 = 0 OR t.user_id = ?1) ORDER BY t.id DESC LIMIT ?2",
-	/* (task, seq, limit, then the states queued, sending and sent): the
-	 * totals of the task page over all its batches, in one walk of them
-	 * with the newest push of each: TOTALS_* columns */
+	/* (task, then the states queued, sending and sent): the totals of
+	 * the task page. The batches by state are read from the index
+	 * batches_task_state alone; the push figures are the sums the
+	 * triggers of sql/016_task_figures.sql keep in the task's row (the
+	 * newest push of each batch when it counts), not a walk of every
+	 * batch and its pushes (most of the task page's time at 500
+	 * batches): TOTALS_* columns */
 	[STMT_TASK_TOTALS] =
-	    "SELECT count(*),"
+	    "SELECT count(b.task_id),"
 	    " coalesce(sum(CASE WHEN b.state IN (?2, ?3) THEN 1 ELSE 0 END), 0),"
 	    " coalesce(sum(CASE WHEN b.state = ?4 THEN b.rows ELSE 0 END), 0),"
-	    " count(p.id),"
-	    " coalesce(sum(CASE WHEN p.id IS NOT NULL THEN b.rows END), 0),"
-	    " coalesce(sum(p.total), 0),"
-	    " coalesce(sum(p.success), 0),"
-	    " coalesce(sum(p.fail), 0),"
-	    " coalesce(sum(p.blacklist), 0),"
-	    " coalesce(sum(p.repeat), 0),"
-	    " coalesce(sum(p.filter), 0),"
-	    " coalesce(sum(p.shi), 0),"
-	    " coalesce(sum(p.kong), 0),"
-	    " coalesce(sum(p.tingji), 0),"
-	    " coalesce(sum(p.kuwu), 0),"
-	    " coalesce(sum(p.chenmo), 0),"
-	    " coalesce(sum(p.fenxian), 0),"
-	    " coalesce(sum(p.chaopin), 0)"
-	    /* Only a newest push that counts joins (ok = 1): a row of
-	     * NULLs adds nothing, and no CASE per figure and row (it
-	     * was most of the task page's time at 500 batches). */
-	    " FROM batches AS b LEFT JOIN pushes AS p ON p.id ="
-	    " (SELECT max(id) FROM pushes WHERE batch_id = b.id) AND p.ok = 1"
-	    " WHERE b.task_id = ?1",
+	    " t.fig_batches, t.fig_rows, t.fig_total, t.fig_success, t.fig_fail,"
+	    " t.fig_blacklist, t.fig_repeat, t.fig_filter, t.fig_shi, t.fig_kong,"
+	    " t.fig_tingji, t.fig_kuwu, t.fig_chenmo, t.fig_fenxian, t.fig_chaopin"
+	    " FROM tasks AS t LEFT JOIN batches AS b ON b.task_id = t.id"
+	    " WHERE t.id = ?1 GROUP BY t.id",
 	/* (task, seq, limit): the batches after seq, by seq, each with its
 	 * newest push, if any, and how many pushes it had: FIGURES_* columns */
 	[STMT_TASK_BREAKDOWN_PAGE] =
