@@ -220,37 +220,71 @@ settings_live_init(struct settings_live *l, const struct config *base)
 	l->version = -1;
 }
 
-const struct config *
-settings_live_refresh(struct settings_live *l, struct db *db)
+/* The settings at version v (-1: unknown, kept as they are) into l: a
+ * copy of its own, in place, so that a pointer to l->work taken before
+ * (settings_live_settle) sees them. */
+static const struct config *
+live_load(struct settings_live *l, struct db *db, int64_t v)
 {
 	struct config	 fresh;
-	int64_t		 v = settings_version(db);
+	int		 ok;
 
 	if (v == -1 || v == l->version)
 		return l->have_work ? &l->work : l->base;
-	if (v == 0) {
-		/* Nothing was ever changed on the page: the file's. */
-		if (l->have_work)
-			config_free(&l->work);
-		l->have_work = 0;
-	} else if (apply_overrides(db, l->base, &fresh) == 0) {
+	/* Nothing ever changed on the page: the file's, copied. */
+	ok = v == 0 ? config_dup(&fresh, l->base) == 0 :
+	    apply_overrides(db, l->base, &fresh) == 0;
+	if (ok) {
 		if (l->have_work)
 			config_free(&l->work);
 		l->work = fresh;
 		l->have_work = 1;
-		if (l->version != -1)
+		if (l->version != -1 && v != 0)
 			log_info("settings: version %lld in force",
 			    (long long)v);
-	}
+	} else if (v == 0)
+		log_err("settings: out of memory");
 	/* A failed load is not retried until the next change: it would fail
-	 * the same way on every request. */
-	l->version = v;
+	 * the same way on every request. (Out of memory is retried.) */
+	if (ok || v != 0)
+		l->version = v;
 	return l->have_work ? &l->work : l->base;
+}
+
+/* The live settings a request has yet to settle, and whether this process
+ * settles them (a server worker, after its first request). */
+static struct settings_live *pending;
+static int settling;
+
+const struct config *
+settings_live_refresh(struct settings_live *l, struct db *db)
+{
+	/* The version comes with the request's session, in its round trip:
+	 * the settings are then brought up to it in place. */
+	if (settling && l->have_work) {
+		pending = l;
+		return &l->work;
+	}
+	return live_load(l, db, settings_version(db));
+}
+
+void
+settings_live_settle(struct db *db, int64_t version)
+{
+	struct settings_live *l = pending;
+
+	settling = 1;
+	pending = NULL;
+	if (l != NULL)
+		(void)live_load(l, db, version != -1 ? version :
+		    settings_version(db));
 }
 
 void
 settings_live_free(struct settings_live *l)
 {
+	if (pending == l)
+		pending = NULL;
 	if (l->have_work)
 		config_free(&l->work);
 	l->have_work = 0;
