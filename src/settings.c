@@ -220,48 +220,71 @@ settings_live_init(struct settings_live *l, const struct config *base)
 	l->version = -1;
 }
 
-/* The settings at version v (-1: unknown, kept as they are) into l: a
- * copy of its own, in place, so that a pointer to l->work taken before
- * (settings_live_settle) sees them. */
-static const struct config *
-live_load(struct settings_live *l, struct db *db, int64_t v)
-{
-	struct config	 fresh;
-	int		 ok;
-
-	if (v == -1 || v == l->version)
-		return l->have_work ? &l->work : l->base;
-	/* Nothing ever changed on the page: the file's, copied. */
-	ok = v == 0 ? config_dup(&fresh, l->base) == 0 :
-	    apply_overrides(db, l->base, &fresh) == 0;
-	if (ok) {
-		if (l->have_work)
-			config_free(&l->work);
-		l->work = fresh;
-		l->have_work = 1;
-		if (l->version != -1 && v != 0)
-			log_info("settings: version %lld in force",
-			    (long long)v);
-	} else if (v == 0)
-		log_err("settings: out of memory");
-	/* A failed load is not retried until the next change: it would fail
-	 * the same way on every request. (Out of memory is retried.) */
-	if (ok || v != 0)
-		l->version = v;
-	return l->have_work ? &l->work : l->base;
-}
-
 /* The live settings a request has yet to settle, and whether this process
  * settles them (a server worker, after its first request). */
 static struct settings_live *pending;
 static int settling;
 
+/* The file's settings in force: a copy in l->work when this process
+ * settles (a pointer to it is handed out before the version is known),
+ * else none. 0, or -1 out of memory. */
+static int
+live_base(struct settings_live *l)
+{
+	struct config	 copy;
+
+	if (!settling) {
+		if (l->have_work)
+			config_free(&l->work);
+		l->have_work = 0;
+		return 0;
+	}
+	if (config_dup(&copy, l->base) == -1) {
+		log_err("settings: out of memory");
+		return -1;
+	}
+	if (l->have_work)
+		config_free(&l->work);
+	l->work = copy;		/* in place: l->work's address stays */
+	l->have_work = 1;
+	return 0;
+}
+
+/* The settings at version v (-1: unknown, kept as they are) into l. */
+static const struct config *
+live_load(struct settings_live *l, struct db *db, int64_t v)
+{
+	struct config	 fresh;
+
+	if (v == -1 || v == l->version)
+		return l->have_work ? &l->work : l->base;
+	if (v == 0) {
+		/* Nothing was ever changed on the page: the file's. */
+		if (live_base(l) == -1)
+			return l->have_work ? &l->work : l->base;
+	} else if (apply_overrides(db, l->base, &fresh) == 0) {
+		if (l->have_work)
+			config_free(&l->work);
+		l->work = fresh;
+		l->have_work = 1;
+		if (l->version != -1)
+			log_info("settings: version %lld in force",
+			    (long long)v);
+	}
+	/* A failed load is not retried until the next change: it would fail
+	 * the same way on every request. */
+	l->version = v;
+	return l->have_work ? &l->work : l->base;
+}
+
 const struct config *
 settings_live_refresh(struct settings_live *l, struct db *db)
 {
 	/* The version comes with the request's session, in its round trip:
-	 * the settings are then brought up to it in place. */
-	if (settling && l->have_work) {
+	 * the settings are brought up to it in place (settings_live_settle).
+	 * The first look of all is made here. */
+	if (settling && l->version != -1 &&
+	    (l->have_work || live_base(l) == 0)) {
 		pending = l;
 		return &l->work;
 	}
