@@ -83,6 +83,9 @@ struct session {
 	char		*vendor_login;
 	int		 must_change;
 	int		 may_see_phones;
+	/* the settings page's version, read in the same statement (the
+	 * router settles the settings with it: settings_live_settle) */
+	int64_t		 settings_version;
 };
 
 enum session_state { SESSION_NONE, SESSION_OK, SESSION_EXPIRED, SESSION_ERROR };

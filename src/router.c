@@ -21,6 +21,7 @@
 #include "metrics.h"
 #include "pages.h"
 #include "router.h"
+#include "settings.h"
 #include "ui.h"
 
 #define M_GET	(1u << METHOD_GET | 1u << METHOD_HEAD)
@@ -387,6 +388,10 @@ dispatch(struct request *r)
 	if (r->cookie_session != NULL)
 		r->sstate = session_lookup(r->db, r->cookie_session, r->now,
 		    idle, maxage, &r->sess);
+	/* Before anything reads the settings page's keys: the version came
+	 * with the session, else it is asked for alone. */
+	settings_live_settle(r->db, r->sstate == SESSION_OK ?
+	    r->sess.settings_version : -1);
 	if (r->sstate == SESSION_ERROR) {
 		ui_error(r, 500, "服务器内部错误", "请稍后再试。");
 		return;

@@ -220,19 +220,48 @@ settings_live_init(struct settings_live *l, const struct config *base)
 	l->version = -1;
 }
 
-const struct config *
-settings_live_refresh(struct settings_live *l, struct db *db)
+/* The live settings a request has yet to settle, and whether this process
+ * settles them (a server worker, after its first request). */
+static struct settings_live *pending;
+static int settling;
+
+/* The file's settings in force: a copy in l->work when this process
+ * settles (a pointer to it is handed out before the version is known),
+ * else none. 0, or -1 out of memory. */
+static int
+live_base(struct settings_live *l)
+{
+	struct config	 copy;
+
+	if (!settling) {
+		if (l->have_work)
+			config_free(&l->work);
+		l->have_work = 0;
+		return 0;
+	}
+	if (config_dup(&copy, l->base) == -1) {
+		log_err("settings: out of memory");
+		return -1;
+	}
+	if (l->have_work)
+		config_free(&l->work);
+	l->work = copy;		/* in place: l->work's address stays */
+	l->have_work = 1;
+	return 0;
+}
+
+/* The settings at version v (-1: unknown, kept as they are) into l. */
+static const struct config *
+live_load(struct settings_live *l, struct db *db, int64_t v)
 {
 	struct config	 fresh;
-	int64_t		 v = settings_version(db);
 
 	if (v == -1 || v == l->version)
 		return l->have_work ? &l->work : l->base;
 	if (v == 0) {
 		/* Nothing was ever changed on the page: the file's. */
-		if (l->have_work)
-			config_free(&l->work);
-		l->have_work = 0;
+		if (live_base(l) == -1)
+			return l->have_work ? &l->work : l->base;
 	} else if (apply_overrides(db, l->base, &fresh) == 0) {
 		if (l->have_work)
 			config_free(&l->work);
@@ -248,9 +277,37 @@ settings_live_refresh(struct settings_live *l, struct db *db)
 	return l->have_work ? &l->work : l->base;
 }
 
+const struct config *
+settings_live_refresh(struct settings_live *l, struct db *db)
+{
+	/* The version comes with the request's session, in its round trip:
+	 * the settings are brought up to it in place (settings_live_settle).
+	 * The first look of all is made here. */
+	if (settling && l->version != -1 &&
+	    (l->have_work || live_base(l) == 0)) {
+		pending = l;
+		return &l->work;
+	}
+	return live_load(l, db, settings_version(db));
+}
+
+void
+settings_live_settle(struct db *db, int64_t version)
+{
+	struct settings_live *l = pending;
+
+	settling = 1;
+	pending = NULL;
+	if (l != NULL)
+		(void)live_load(l, db, version != -1 ? version :
+		    settings_version(db));
+}
+
 void
 settings_live_free(struct settings_live *l)
 {
+	if (pending == l)
+		pending = NULL;
 	if (l->have_work)
 		config_free(&l->work);
 	l->have_work = 0;

@@ -60,9 +60,17 @@ void	settings_live_init(struct settings_live *, const struct config *base);
 /* The settings in force now: a cheap look at the version, and a reload
  * when it changed. When the overrides cannot be read or applied (logged)
  * the settings of the last good load stay in force (the file's at
- * first). Never NULL; valid until the next call. */
+ * first). Never NULL; valid until the next call.
+ * In a process that settles (one that called settings_live_settle(), a
+ * server worker's router), the look waits for the settle instead: what
+ * is returned is then brought up to date in place by it, which must come
+ * before anything reads a key of the settings page. */
 const struct config *settings_live_refresh(struct settings_live *,
 	    struct db *);
+/* The version a request read with its session (-1: none was read, it is
+ * asked for here): the settings of the last refresh brought up to it.
+ * Saves a round trip on every signed-in request. */
+void	settings_live_settle(struct db *, int64_t version);
 void	settings_live_free(struct settings_live *);
 
 /* One field of the settings form. */

@@ -51,6 +51,13 @@ STORE_SQL_TABLE(audit) = {
 	    " AND action = ?6"),
 	AUDIT_PAGES(STMT_AUDIT_PAGE_BOTH, STMT_AUDIT_PAGE_BOTH_UP,
 	    " AND actor = ?6 AND action = ?7"),
+	/* (entries skipped, limit): page N of the whole log, newest first,
+	 * its newest id found in the same statement (the log's ids are
+	 * gap-free: the chain insists) */
+	[STMT_AUDIT_PAGE_NTH] =
+	    "SELECT id, ts, actor, addr, user_agent, action, object, details, hash"
+	    " FROM audit WHERE id <= (SELECT coalesce(max(id), 0) FROM audit) - ?1"
+	    " ORDER BY id DESC LIMIT ?2",
 	/* (time): the first entry written at or after it, by audit_ts */
 	[STMT_AUDIT_ID_FROM] =
 	    "SELECT id FROM audit WHERE ts >= ?1 ORDER BY ts, id LIMIT 1",
@@ -300,4 +307,12 @@ store_audit_page(struct db *db, const struct audit_filter *f, int64_t key,
 	if (*action != '\0')
 		n = row_params_add(p, n, DB_PARAMS(DB_TEXT(action)));
 	return row_walk(db, shapes[shape][newer != 0], audit_page, cb, arg, p);
+}
+
+int
+store_audit_page_nth(struct db *db, int64_t skip, int64_t limit,
+    int (*cb)(void *arg, const struct audit_row *), void *arg)
+{
+	return row_walk(db, STMT_AUDIT_PAGE_NTH, audit_page, cb, arg,
+	    DB_PARAMS(DB_INT(skip), DB_INT(limit)));
 }

@@ -54,5 +54,10 @@ struct audit_filter {
 int	store_audit_page(struct db *, const struct audit_filter *f,
 	    int64_t key, int newer, int64_t limit,
 	    int (*cb)(void *arg, const struct audit_row *), void *arg);
+/* Page N of the whole log, newest first: the entries below the newest
+ * but skip, at most limit, through cb as store_audit_page's; one
+ * statement, the newest id read in it. 0 or -1. */
+int	store_audit_page_nth(struct db *, int64_t skip, int64_t limit,
+	    int (*cb)(void *arg, const struct audit_row *), void *arg);
 
 #endif

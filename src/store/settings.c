@@ -8,7 +8,8 @@
 #include "store/settings.h"
 
 STORE_SQL_TABLE(settings) = {
-	/* changes on the settings page so far */
+	/* changes on the settings page so far (STMT_SESSION_GET reads the
+	 * same with a session: keep the two alike) */
 	[STMT_SETTINGS_VERSION] =
 	    "SELECT coalesce(max(id), 0) FROM settings_history",
 	/* the page's values over the file's: SETTING_* columns */

@@ -15,9 +15,11 @@
 #include <sqlite3.h>
 
 #include "audit.h"
+#include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "settings.h"
+#include "store/users.h"
 #include "unit.h"
 
 static char	 path[64];
@@ -168,6 +170,77 @@ START_TEST(test_save_and_follow)
 }
 END_TEST
 
+/* A server worker: after its first request the version comes with the
+ * session, and the settings handed out before it are brought up to it in
+ * place; a request without a session asks for the version itself. */
+START_TEST(test_settle_with_session)
+{
+	static const char *const change[] = { "batch_size", "700", NULL };
+	struct setting_edit	 e[32];
+	char			*owned[32], tok[TOKEN_HEX];
+	struct settings_live	 live;
+	struct session		 s;
+	struct config		 next;
+	const struct config	*first, *now;
+	int64_t			 uid;
+	size_t			 n;
+	int			 changed;
+
+	ck_assert_int_eq(store_user_insert(db, "carol", ROLE_ADMIN, "x", 0,
+	    &uid), 0);
+	ck_assert_int_eq(session_create(db, uid, "127.0.0.1", "ua", 1000, tok),
+	    0);
+	settings_live_init(&live, &base);
+	/* The first request looks itself; its settle finds nothing to do. */
+	first = settings_live_refresh(&live, db);
+	ck_assert_ptr_eq(first, &base);
+	settings_live_settle(db, -1);
+
+	/* From now on refresh waits: the file's, in a copy of its own. */
+	now = settings_live_refresh(&live, db);
+	ck_assert_ptr_ne(now, &base);
+	ck_assert_int_eq(now->batch_size, 10000);
+	ck_assert_int_eq(session_lookup(db, tok, 1000, 1800, 43200, &s),
+	    SESSION_OK);
+	ck_assert_int_eq(s.settings_version, 0);
+	settings_live_settle(db, s.settings_version);
+	session_clear(&s);
+	ck_assert_int_eq(now->batch_size, 10000);
+
+	/* Another host changes a setting. */
+	n = form(now, e, owned, change);
+	ck_assert_int_eq(settings_check(now, e, n, &next), 0);
+	form_free(owned, n);
+	ck_assert_int_eq(settings_save(db, &alice, now, &next, &changed),
+	    SETTINGS_OK);
+	config_free(&next);
+
+	/* The next request: the same pointer, up to date once settled with
+	 * the version its session statement read. */
+	ck_assert_ptr_eq(settings_live_refresh(&live, db), now);
+	ck_assert_int_eq(session_lookup(db, tok, 1001, 1800, 43200, &s),
+	    SESSION_OK);
+	ck_assert_int_eq(s.settings_version, 1);
+	settings_live_settle(db, s.settings_version);
+	session_clear(&s);
+	ck_assert_int_eq(now->batch_size, 700);
+
+	/* A request without a session: the version is asked for alone. */
+	n = form(now, e, owned, (const char *const[]){ "batch_size", "800",
+	    NULL });
+	ck_assert_int_eq(settings_check(now, e, n, &next), 0);
+	form_free(owned, n);
+	ck_assert_int_eq(settings_save(db, &alice, now, &next, &changed),
+	    SETTINGS_OK);
+	config_free(&next);
+	ck_assert_ptr_eq(settings_live_refresh(&live, db), now);
+	settings_live_settle(db, -1);
+	ck_assert_int_eq(now->batch_size, 800);
+	ck_assert_int_eq(base.batch_size, 10000);
+	settings_live_free(&live);
+}
+END_TEST
+
 /* A secret left empty or typed as blanks keeps its value; 清除 empties it
  * unless a rule across keys needs it. */
 START_TEST(test_secrets)
@@ -210,6 +283,7 @@ settings_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_save_and_follow);
+	tcase_add_test(tc, test_settle_with_session);
 	tcase_add_test(tc, test_secrets);
 	suite_add_tcase(s, tc);
 	return s;
