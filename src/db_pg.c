@@ -64,7 +64,15 @@ pg_setup(struct pg *pg)
 	snprintf(q, sizeof(q), "SET SESSION CHARACTERISTICS AS TRANSACTION "
 	    "ISOLATION LEVEL READ COMMITTED; SET lock_timeout = %d; "
 	    "SET TIME ZONE 'UTC'; SET bytea_output = 'hex'", pg->lock_ms);
-	return pg_command(pg, q, NULL, 0);
+	if (pg_command(pg, q, NULL, 0) == -1)
+		return -1;
+	/* An upload's bytes (upload_bytes, 512 KiB a value) compressed by
+	 * lz4 rather than pglz: a 2.5 MB list cost the server 70 ms to 100 ms
+	 * of pglz, 10 ms of lz4. A server without lz4 (built without it, or
+	 * older than 14) keeps pglz: not an error. */
+	(void)pg_command(pg, "SET default_toast_compression = lz4", q,
+	    sizeof(q));
+	return 0;
 }
 
 struct pg *
