@@ -639,6 +639,17 @@ db_commit(struct db *db)
 	return 0;
 }
 
+int
+db_commit_part(struct db *db)
+{
+	if (db->pg != NULL && pg_command(db->pg,
+	    "SET LOCAL synchronous_commit = off", NULL, 0) == -1) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db);
+}
+
 void
 db_rollback(struct db *db)
 {

@@ -60,6 +60,20 @@ PGconn		*pg_conn(struct pg *);
 struct db;
 struct pg	*db_pg(struct db *);
 
+/* COPY ... FROM STDIN (text format) inside the open transaction, kept
+ * open across calls: pg_copy_start() begins it unless it is open already
+ * (0, or -1 logged); fields then go with pg_copy_text() (escaped: any
+ * text, tabs, newlines and backslashes too) and pg_copy_int(), last set
+ * on a row's last field (0, or -1 logged). Any other use of the
+ * connection, the commit too, ends the COPY first (pg_copy_end(): 0 when
+ * its rows are in, -1 logged when it failed, and with it the
+ * transaction); a rollback abandons it, its rows dropped. */
+int		 pg_copy_start(struct pg *, const char *sql);
+int		 pg_copying(const struct pg *);
+int		 pg_copy_text(struct pg *, const char *s, int last);
+int		 pg_copy_int(struct pg *, int64_t v, int last);
+int		 pg_copy_end(struct pg *);
+
 /* ?N and ? become $N, outside quotes: a malloc'ed text, or NULL. */
 char		*pg_translate(const char *sql);
 

@@ -25,7 +25,10 @@
 #include "utf8.h"
 
 /* Rows written per transaction while loading: short enough that sign-ins
- * and the vendor's pushes never wait long for the write lock. */
+ * and the vendor's pushes never wait long for the write lock. Those
+ * commits, and the bytes' below, are parts (db_commit_part(): on
+ * PostgreSQL no wait for the disk each); the load's last commit, which
+ * makes the import a preview, waits and makes them durable with it. */
 #define LOAD_CHUNK	5000
 /* Chunks of upload bytes written per transaction, for the same reason. */
 #define BYTES_CHUNKS_PER_COMMIT	16
@@ -106,7 +109,7 @@ upload_store_file(struct db *db, enum upload_owner owner, int64_t id,
 		if (have < STORE_UPLOAD_CHUNK)
 			break;
 		if (commit_every > 0 && seq % commit_every == 0 &&
-		    (db_commit(db) == -1 || db_begin(db) == -1)) {
+		    (db_commit_part(db) == -1 || db_begin(db) == -1)) {
 			rc = -1;
 			break;
 		}
@@ -512,7 +515,7 @@ load_row(void *arg, const struct calllist_row *row)
 	/* Commit a chunk and go on in a new transaction. */
 	if (rc != -1 && ++l->in_chunk >= LOAD_CHUNK) {
 		l->in_chunk = 0;
-		if (batch_flush(l) == -1 || db_commit(l->db) == -1 ||
+		if (batch_flush(l) == -1 || db_commit_part(l->db) == -1 ||
 		    db_begin(l->db) == -1)
 			rc = -1;
 	}
@@ -746,7 +749,7 @@ import_load_choice(struct db *db, const struct config *cfg,
 		    file_path, BYTES_CHUNKS_PER_COMMIT) == -1)
 			goto fail_loaded;
 	}
-	if (db_commit(db) == -1) {
+	if (db_commit_part(db) == -1) {
 		if (reload)
 			goto fail;
 		goto fail_loaded;

@@ -52,6 +52,11 @@ void		 db_gate_release(struct db *);
 void		 db_defer_checkpoints(struct db *);
 void		 db_checkpoint_due(struct db *);
 int		 db_commit(struct db *);
+/* The commit of one part of a longer write whose last commit is a
+ * db_commit() (an import's chunks): on PostgreSQL it does not wait for
+ * the disk, the last one's wait making it durable with everything before;
+ * on SQLite db_commit(). 0 or -1 (logged, rolled back). */
+int		 db_commit_part(struct db *);
 void		 db_rollback(struct db *);
 /* BEGIN IMMEDIATE for a caller that waits and tries again: 0, 1 when
  * another connection held the write lock for longer than busy_timeout (not

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "db_pg.h"
 #include "log.h"
 #include "store/imports.h"
 #include "store/rows.h"
@@ -205,6 +206,18 @@ STORE_SQL_TABLE(imports) = {
 	    "DELETE FROM upload_bytes WHERE owner = ? AND owner_id = ?",
 };
 
+/*
+ * On PostgreSQL the rows of store_import_rows_put() go by COPY, not by
+ * STMT_IMPORT_ROWS_PUT: no statement to parse, bind and execute for each
+ * 128 rows, and the stream stays open from one call to the next until
+ * the transaction's next statement or its commit (db_pg.c). Its columns
+ * are STMT_IMPORT_ROWS_PUT's, in that order. Not a prepared statement,
+ * so not in the table.
+ */
+static const char import_rows_copy[] =
+    "COPY import_rows (import_id, seq, line, phone, name, other, reason,"
+    " dup_of) FROM STDIN";
+
 enum { IMPORT_ID, IMPORT_USER, IMPORT_CREATED, IMPORT_STATE, IMPORT_PARAMS,
     IMPORT_FILE_NAME, IMPORT_FILE_PATH, IMPORT_FILE_SIZE, IMPORT_SHA256,
     IMPORT_FORMAT, IMPORT_ENCODING, IMPORT_DELIMITER, IMPORT_HEADERS,
@@ -394,6 +407,31 @@ store_import_row_bad(struct db *db, int64_t import_id,
 	    DB_INT(row->dup_of));
 }
 
+/* The rows into the COPY of import_rows, opened unless it is open. */
+static int
+import_rows_copy_put(struct pg *pg, int64_t import_id,
+    const struct import_row_new *rows, size_t n)
+{
+	const struct import_row_new *r;
+	size_t		 i;
+
+	if (pg_copy_start(pg, import_rows_copy) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		r = &rows[i];
+		if (pg_copy_int(pg, import_id, 0) == -1 ||
+		    pg_copy_int(pg, r->seq, 0) == -1 ||
+		    pg_copy_int(pg, r->line, 0) == -1 ||
+		    pg_copy_text(pg, r->phone, 0) == -1 ||
+		    pg_copy_text(pg, r->name, 0) == -1 ||
+		    pg_copy_text(pg, r->other, 0) == -1 ||
+		    pg_copy_text(pg, r->reason, 0) == -1 ||
+		    pg_copy_int(pg, r->dup_of, 1) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 store_import_rows_put(struct db *db, int64_t import_id,
     const struct import_row_new *rows, size_t n)
@@ -401,6 +439,10 @@ store_import_rows_put(struct db *db, int64_t import_id,
 	struct db_param	 p[STORE_IMPORT_ROWS_BATCH * 8 + 1];
 	const struct import_row_new *r;
 	size_t		 i, k;
+
+	if (db_is_pg(db))
+		return n > 0 ? import_rows_copy_put(db_pg(db), import_id, rows,
+		    n) : 0;
 
 	/* The texts are the caller's until the statement has run: bound
 	 * without a copy. */

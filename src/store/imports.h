@@ -91,7 +91,10 @@ int	store_import_row_bad(struct db *, int64_t import_id,
 /* Rows that store_import_rows_put() writes with one statement. */
 #define STORE_IMPORT_ROWS_BATCH	128
 /* n rows of any kind at once, as given (a good row's reason ""; its phone
- * must not be stored yet: the caller has found the repeats): 0 or -1. */
+ * must not be stored yet: the caller has found the repeats): 0 or -1.
+ * Inside a transaction. On PostgreSQL they go into a COPY left open for
+ * the next call: a row the server refuses fails the transaction's next
+ * statement or its commit, and a rollback drops them all. */
 int	store_import_rows_put(struct db *, int64_t import_id,
 	    const struct import_row_new *rows, size_t n);
 /* Delete every row of an import: 0 with *deleted (may be NULL), or -1. */
