@@ -55,6 +55,10 @@ struct db {
 	int		 busy_ms;	/* busy_timeout */
 	struct gate_shared *shared;	/* the gate file, mapped */
 	int		 wal_frames;	/* db_defer_checkpoints: WAL size */
+	int		 read_wanted;	/* db_read_begin: reads share a snapshot */
+	int		 read_open;	/* its BEGIN DEFERRED is open */
+	sqlite3_stmt	*read_begin;	/* BEGIN DEFERRED, prepared once */
+	sqlite3_stmt	*read_end;	/* COMMIT, prepared once */
 };
 
 /* Shared by every process that opened the gate: writers waiting for
@@ -233,6 +237,8 @@ db_close(struct db *db)
 		store_cursor_close(&db->curs[i]);
 		sqlite3_finalize(db->stmts[i]);
 	}
+	sqlite3_finalize(db->read_begin);
+	sqlite3_finalize(db->read_end);
 	sqlite3_close(db->h);
 	pg_close(db->pg);
 	if (db->shared != NULL)
@@ -379,6 +385,85 @@ db_reset(sqlite3_stmt *st)
 {
 	if (st != NULL)
 		sqlite3_reset(st);
+}
+
+/*
+ * A request's reads in one transaction (SQLite; db_read_begin). In
+ * autocommit every statement takes and drops the shared lock, finds its
+ * WAL snapshot again and, when another process wrote, drops its page
+ * cache; inside one BEGIN DEFERRED it does that once. The transaction opens
+ * at the first read and closes before any write, so that no write upgrades
+ * a snapshot older than the last commit (SQLITE_BUSY_SNAPSHOT, which no
+ * busy handler waits out) and a read after a write, in a snapshot of its
+ * own, sees it.
+ */
+static int
+read_step(struct db *db, sqlite3_stmt **st, const char *text)
+{
+	int	 rc;
+
+	if (*st == NULL && sqlite3_prepare_v3(db->h, text, -1,
+	    SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+		log_err("db: %s: %s", text, sqlite3_errmsg(db->h));
+		return -1;
+	}
+	rc = sqlite3_step(*st);
+	sqlite3_reset(*st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	log_err("db: %s: %s", text, sqlite3_errstr(rc));
+	return -1;
+}
+
+/* Before a write, and at the end of the request: the snapshot let go. */
+static void
+read_close(struct db *db)
+{
+	if (!db->read_open)
+		return;
+	db->read_open = 0;
+	if (sqlite3_get_autocommit(db->h))
+		return;		/* a ROLLBACK ended it */
+	if (read_step(db, &db->read_end, "COMMIT") == -1 &&
+	    !sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Before the statement st: a read opens the request's snapshot if it has
+ * none (else, on an error, runs in autocommit as it would have); a write
+ * closes it. */
+static void
+read_around(struct db *db, sqlite3_stmt *st)
+{
+	if (!sqlite3_stmt_readonly(st)) {
+		read_close(db);
+		return;
+	}
+	if (db->read_wanted && !db->read_open &&
+	    sqlite3_get_autocommit(db->h) &&
+	    read_step(db, &db->read_begin, "BEGIN DEFERRED") == 0)
+		db->read_open = 1;
+}
+
+void
+db_read_begin(struct db *db)
+{
+	if (db->pg == NULL)	/* PostgreSQL: a BEGIN would cost a trip */
+		db->read_wanted = 1;
+}
+
+void
+db_read_end(struct db *db)
+{
+	db->read_wanted = 0;
+	if (db->pg == NULL)
+		read_close(db);
+}
+
+int
+db_read_snapshot(const struct db *db)
+{
+	return db->read_open;
 }
 
 static int
@@ -534,6 +619,7 @@ db_begin_first(struct db *db)
 	 * machines). */
 	if (db->pg != NULL)
 		return pg_begin_logged(db->pg, 1);
+	read_close(db);
 	if (db->gate != -1 && !db->gate_held) {
 		while (flock(db->gate, LOCK_EX) == -1)
 			if (errno != EINTR) {
@@ -593,6 +679,7 @@ db_begin(struct db *db)
 {
 	if (db->pg != NULL)
 		return pg_begin_logged(db->pg, 0);
+	read_close(db);
 	gate_pass(db);
 	if (begin_counted(db) != SQLITE_OK) {
 		log_err("db: begin: %s", sqlite3_errmsg(db->h));
@@ -608,6 +695,7 @@ db_try_begin(struct db *db)
 
 	if (db->pg != NULL)
 		return pg_begin(db->pg, 0);
+	read_close(db);
 	rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		return 0;
@@ -657,6 +745,7 @@ db_rollback(struct db *db)
 		pg_rollback(db->pg);
 		return;
 	}
+	db->read_open = 0;
 	if (!sqlite3_get_autocommit(db->h))
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -726,7 +815,10 @@ db_bound(struct db *db, enum stmt s, const struct db_param *p)
 		c->row.i = -1;
 		return c;
 	}
-	if ((st = db_stmt(db, s)) == NULL || db_bind_params(st, p) == -1)
+	if ((st = db_stmt(db, s)) == NULL)
+		return NULL;
+	read_around(db, st);
+	if (db_bind_params(st, p) == -1)
 		return NULL;
 	c->row.st = st;
 	return c;

@@ -198,6 +198,9 @@ int		 db_is_pg(const struct db *);
 /* Prepare s now: 0, or -1 (logged). */
 int		 db_prepared(struct db *, enum stmt s);
 
+/* Whether the request's read snapshot (db_read_begin) is open now. */
+int		 db_read_snapshot(const struct db *);
+
 /* SQLite only (the maintenance commands): the connection and the
  * prepared statement for s, reset; NULL (logged) on an error or on
  * PostgreSQL. */

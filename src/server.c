@@ -134,6 +134,15 @@ stdio_write(void *ctx, const char *buf, int n)
 	return fwrite(buf, 1, (size_t)n, stdout) == (size_t)n ? 0 : -1;
 }
 
+/* GET and HEAD: the requests that read (a write among them, as a session
+ * touch or an audit entry, closes the snapshot first). */
+static int
+reads_only(const char *method)
+{
+	return method != NULL && (strcmp(method, "GET") == 0 ||
+	    strcmp(method, "HEAD") == 0);
+}
+
 static void __attribute__((noreturn))
 worker(const struct config *cfg, int fd, int callback_pool)
 {
@@ -166,12 +175,18 @@ worker(const struct config *cfg, int fd, int callback_pool)
 		io.read = fcgi_read;
 		io.write = fcgi_write;
 		io.envp = req.envp;
+		/* A GET's statements, the settings' version among them,
+		 * read one snapshot: one lock and WAL look-up, not one per
+		 * statement (db_read_begin). */
+		if (reads_only(FCGX_GetParam("REQUEST_METHOD", req.envp)))
+			db_read_begin(db);
 		/* The settings page's changes, without a restart. */
 		now = settings_live_refresh(&live, db);
 		if (callback_pool)
 			router_handle_callback(&io, now, db);
 		else
 			router_handle(&io, now, db);
+		db_read_end(db);
 		FCGX_Finish_r(&req);
 	}
 	settings_live_free(&live);
@@ -195,7 +210,10 @@ server_cgi(const struct config *cfg)
 		return 1;
 	}
 	settings_live_init(&live, cfg);
+	if (reads_only(getenv("REQUEST_METHOD")))
+		db_read_begin(db);
 	router_handle(&io, settings_live_refresh(&live, db), db);
+	db_read_end(db);
 	settings_live_free(&live);
 	db_close(db);
 	return fflush(stdout) == 0 ? 0 : 1;

@@ -62,6 +62,13 @@ void		 db_rollback(struct db *);
  * another connection held the write lock for longer than busy_timeout (not
  * logged), -1 on any other error (logged). */
 int		 db_try_begin(struct db *);
+/* A request's reads in one snapshot (issue 12): from db_read_begin() to
+ * db_read_end() every read outside db_begin() shares one read transaction
+ * on SQLite, opened at the first read, closed before any write and opened
+ * again at the next read (which so sees the write). A no-op on PostgreSQL,
+ * where a BEGIN costs a round trip. */
+void		 db_read_begin(struct db *);
+void		 db_read_end(struct db *);
 
 /* Schema: the version the database is at (0 when new), the version this
  * binary carries, and applying what is missing, each migration in its own
