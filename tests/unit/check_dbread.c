@@ -10,6 +10,7 @@
 #include <check.h>
 
 #include "testdb.h"
+#include "unit.h"
 
 /* The newest migration recorded: a read through the statement tables. */
 static int64_t
@@ -117,11 +118,5 @@ dbread_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(dbread_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(dbread_suite());
 }

@@ -18,6 +18,7 @@
 #include "store.h"
 #include "store/imports.h"
 #include "testdb.h"
+#include "unit.h"
 
 static struct db *db;
 
@@ -256,8 +257,6 @@ main(void)
 {
 	Suite	*s = suite_create("importcopy");
 	TCase	*tc = tcase_create("rows");
-	SRunner	*sr;
-	int	 failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, awkward_text_round_trip);
@@ -267,9 +266,5 @@ main(void)
 	if (testdb_is_pg())
 		tcase_add_test(tc, pg_rows_go_by_copy);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }
