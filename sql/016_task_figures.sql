@@ -98,10 +98,13 @@ UPDATE tasks SET fig_batches = s.n, fig_rows = s.r,
     sum(fig_chaopin) AS chaopin
  FROM batches GROUP BY task_id) AS s WHERE s.task_id = tasks.id;
 
--- Each statement names the batch by id: a push with no batch (NULL)
--- changes nothing.
-CREATE TRIGGER pushes_figures_insert AFTER INSERT ON pushes
-WHEN NEW.batch_id IS NOT NULL BEGIN
+-- A batch's part recomputed, written once: SQLite has no functions, so
+-- inserting a batch's id into this view runs the trigger below (the
+-- PostgreSQL twin is the function batch_figures_refresh). Each statement
+-- names the batch by id: a push with no batch (NULL) changes nothing.
+CREATE VIEW batch_figures_refresh AS SELECT 0 AS batch_id WHERE 0;
+CREATE TRIGGER batch_figures_refresh INSTEAD OF INSERT ON batch_figures_refresh
+BEGIN
 	UPDATE tasks SET fig_batches = tasks.fig_batches -
 	    CASE WHEN b.fig_push <> 0 THEN 1 ELSE 0 END,
 	    fig_rows = tasks.fig_rows -
@@ -168,205 +171,21 @@ WHEN NEW.batch_id IS NOT NULL BEGIN
 	    fig_chaopin = tasks.fig_chaopin + b.fig_chaopin
 	    FROM batches AS b WHERE b.id = NEW.batch_id AND tasks.id = b.task_id;
 END;
+CREATE TRIGGER pushes_figures_insert AFTER INSERT ON pushes
+WHEN NEW.batch_id IS NOT NULL BEGIN
+	INSERT INTO batch_figures_refresh VALUES (NEW.batch_id);
+END;
+-- The batch the push left, then the one it joined (the same one twice
+-- is the same result).
 CREATE TRIGGER pushes_figures_update AFTER UPDATE ON pushes BEGIN
-	UPDATE tasks SET fig_batches = tasks.fig_batches -
-	    CASE WHEN b.fig_push <> 0 THEN 1 ELSE 0 END,
-	    fig_rows = tasks.fig_rows -
-	    CASE WHEN b.fig_push <> 0 THEN b.rows ELSE 0 END,
-	    fig_total = tasks.fig_total - b.fig_total,
-	    fig_success = tasks.fig_success - b.fig_success,
-	    fig_fail = tasks.fig_fail - b.fig_fail,
-	    fig_blacklist = tasks.fig_blacklist - b.fig_blacklist,
-	    fig_repeat = tasks.fig_repeat - b.fig_repeat,
-	    fig_filter = tasks.fig_filter - b.fig_filter,
-	    fig_shi = tasks.fig_shi - b.fig_shi,
-	    fig_kong = tasks.fig_kong - b.fig_kong,
-	    fig_tingji = tasks.fig_tingji - b.fig_tingji,
-	    fig_kuwu = tasks.fig_kuwu - b.fig_kuwu,
-	    fig_chenmo = tasks.fig_chenmo - b.fig_chenmo,
-	    fig_fenxian = tasks.fig_fenxian - b.fig_fenxian,
-	    fig_chaopin = tasks.fig_chaopin - b.fig_chaopin
-	    FROM batches AS b WHERE b.id = OLD.batch_id AND tasks.id = b.task_id;
-	UPDATE batches SET fig_push = 0, fig_total = 0,
-	    fig_success = 0,
-	    fig_fail = 0,
-	    fig_blacklist = 0,
-	    fig_repeat = 0,
-	    fig_filter = 0,
-	    fig_shi = 0,
-	    fig_kong = 0,
-	    fig_tingji = 0,
-	    fig_kuwu = 0,
-	    fig_chenmo = 0,
-	    fig_fenxian = 0,
-	    fig_chaopin = 0
-	    WHERE id = OLD.batch_id;
-	UPDATE batches SET fig_push = p.id, fig_total = p.total,
-	    fig_success = p.success,
-	    fig_fail = p.fail,
-	    fig_blacklist = p.blacklist,
-	    fig_repeat = p.repeat,
-	    fig_filter = p.filter,
-	    fig_shi = p.shi,
-	    fig_kong = p.kong,
-	    fig_tingji = p.tingji,
-	    fig_kuwu = p.kuwu,
-	    fig_chenmo = p.chenmo,
-	    fig_fenxian = p.fenxian,
-	    fig_chaopin = p.chaopin
-	    FROM pushes AS p WHERE batches.id = OLD.batch_id AND p.id =
-	    (SELECT max(id) FROM pushes WHERE batch_id = OLD.batch_id) AND p.ok = 1;
-	UPDATE tasks SET fig_batches = tasks.fig_batches +
-	    CASE WHEN b.fig_push <> 0 THEN 1 ELSE 0 END,
-	    fig_rows = tasks.fig_rows +
-	    CASE WHEN b.fig_push <> 0 THEN b.rows ELSE 0 END,
-	    fig_total = tasks.fig_total + b.fig_total,
-	    fig_success = tasks.fig_success + b.fig_success,
-	    fig_fail = tasks.fig_fail + b.fig_fail,
-	    fig_blacklist = tasks.fig_blacklist + b.fig_blacklist,
-	    fig_repeat = tasks.fig_repeat + b.fig_repeat,
-	    fig_filter = tasks.fig_filter + b.fig_filter,
-	    fig_shi = tasks.fig_shi + b.fig_shi,
-	    fig_kong = tasks.fig_kong + b.fig_kong,
-	    fig_tingji = tasks.fig_tingji + b.fig_tingji,
-	    fig_kuwu = tasks.fig_kuwu + b.fig_kuwu,
-	    fig_chenmo = tasks.fig_chenmo + b.fig_chenmo,
-	    fig_fenxian = tasks.fig_fenxian + b.fig_fenxian,
-	    fig_chaopin = tasks.fig_chaopin + b.fig_chaopin
-	    FROM batches AS b WHERE b.id = OLD.batch_id AND tasks.id = b.task_id;
-	UPDATE tasks SET fig_batches = tasks.fig_batches -
-	    CASE WHEN b.fig_push <> 0 THEN 1 ELSE 0 END,
-	    fig_rows = tasks.fig_rows -
-	    CASE WHEN b.fig_push <> 0 THEN b.rows ELSE 0 END,
-	    fig_total = tasks.fig_total - b.fig_total,
-	    fig_success = tasks.fig_success - b.fig_success,
-	    fig_fail = tasks.fig_fail - b.fig_fail,
-	    fig_blacklist = tasks.fig_blacklist - b.fig_blacklist,
-	    fig_repeat = tasks.fig_repeat - b.fig_repeat,
-	    fig_filter = tasks.fig_filter - b.fig_filter,
-	    fig_shi = tasks.fig_shi - b.fig_shi,
-	    fig_kong = tasks.fig_kong - b.fig_kong,
-	    fig_tingji = tasks.fig_tingji - b.fig_tingji,
-	    fig_kuwu = tasks.fig_kuwu - b.fig_kuwu,
-	    fig_chenmo = tasks.fig_chenmo - b.fig_chenmo,
-	    fig_fenxian = tasks.fig_fenxian - b.fig_fenxian,
-	    fig_chaopin = tasks.fig_chaopin - b.fig_chaopin
-	    FROM batches AS b WHERE b.id = NEW.batch_id AND tasks.id = b.task_id;
-	UPDATE batches SET fig_push = 0, fig_total = 0,
-	    fig_success = 0,
-	    fig_fail = 0,
-	    fig_blacklist = 0,
-	    fig_repeat = 0,
-	    fig_filter = 0,
-	    fig_shi = 0,
-	    fig_kong = 0,
-	    fig_tingji = 0,
-	    fig_kuwu = 0,
-	    fig_chenmo = 0,
-	    fig_fenxian = 0,
-	    fig_chaopin = 0
-	    WHERE id = NEW.batch_id;
-	UPDATE batches SET fig_push = p.id, fig_total = p.total,
-	    fig_success = p.success,
-	    fig_fail = p.fail,
-	    fig_blacklist = p.blacklist,
-	    fig_repeat = p.repeat,
-	    fig_filter = p.filter,
-	    fig_shi = p.shi,
-	    fig_kong = p.kong,
-	    fig_tingji = p.tingji,
-	    fig_kuwu = p.kuwu,
-	    fig_chenmo = p.chenmo,
-	    fig_fenxian = p.fenxian,
-	    fig_chaopin = p.chaopin
-	    FROM pushes AS p WHERE batches.id = NEW.batch_id AND p.id =
-	    (SELECT max(id) FROM pushes WHERE batch_id = NEW.batch_id) AND p.ok = 1;
-	UPDATE tasks SET fig_batches = tasks.fig_batches +
-	    CASE WHEN b.fig_push <> 0 THEN 1 ELSE 0 END,
-	    fig_rows = tasks.fig_rows +
-	    CASE WHEN b.fig_push <> 0 THEN b.rows ELSE 0 END,
-	    fig_total = tasks.fig_total + b.fig_total,
-	    fig_success = tasks.fig_success + b.fig_success,
-	    fig_fail = tasks.fig_fail + b.fig_fail,
-	    fig_blacklist = tasks.fig_blacklist + b.fig_blacklist,
-	    fig_repeat = tasks.fig_repeat + b.fig_repeat,
-	    fig_filter = tasks.fig_filter + b.fig_filter,
-	    fig_shi = tasks.fig_shi + b.fig_shi,
-	    fig_kong = tasks.fig_kong + b.fig_kong,
-	    fig_tingji = tasks.fig_tingji + b.fig_tingji,
-	    fig_kuwu = tasks.fig_kuwu + b.fig_kuwu,
-	    fig_chenmo = tasks.fig_chenmo + b.fig_chenmo,
-	    fig_fenxian = tasks.fig_fenxian + b.fig_fenxian,
-	    fig_chaopin = tasks.fig_chaopin + b.fig_chaopin
-	    FROM batches AS b WHERE b.id = NEW.batch_id AND tasks.id = b.task_id;
+	INSERT INTO batch_figures_refresh SELECT OLD.batch_id
+	    WHERE OLD.batch_id IS NOT NULL;
+	INSERT INTO batch_figures_refresh SELECT NEW.batch_id
+	    WHERE NEW.batch_id IS NOT NULL;
 END;
 CREATE TRIGGER pushes_figures_delete AFTER DELETE ON pushes
 WHEN OLD.batch_id IS NOT NULL BEGIN
-	UPDATE tasks SET fig_batches = tasks.fig_batches -
-	    CASE WHEN b.fig_push <> 0 THEN 1 ELSE 0 END,
-	    fig_rows = tasks.fig_rows -
-	    CASE WHEN b.fig_push <> 0 THEN b.rows ELSE 0 END,
-	    fig_total = tasks.fig_total - b.fig_total,
-	    fig_success = tasks.fig_success - b.fig_success,
-	    fig_fail = tasks.fig_fail - b.fig_fail,
-	    fig_blacklist = tasks.fig_blacklist - b.fig_blacklist,
-	    fig_repeat = tasks.fig_repeat - b.fig_repeat,
-	    fig_filter = tasks.fig_filter - b.fig_filter,
-	    fig_shi = tasks.fig_shi - b.fig_shi,
-	    fig_kong = tasks.fig_kong - b.fig_kong,
-	    fig_tingji = tasks.fig_tingji - b.fig_tingji,
-	    fig_kuwu = tasks.fig_kuwu - b.fig_kuwu,
-	    fig_chenmo = tasks.fig_chenmo - b.fig_chenmo,
-	    fig_fenxian = tasks.fig_fenxian - b.fig_fenxian,
-	    fig_chaopin = tasks.fig_chaopin - b.fig_chaopin
-	    FROM batches AS b WHERE b.id = OLD.batch_id AND tasks.id = b.task_id;
-	UPDATE batches SET fig_push = 0, fig_total = 0,
-	    fig_success = 0,
-	    fig_fail = 0,
-	    fig_blacklist = 0,
-	    fig_repeat = 0,
-	    fig_filter = 0,
-	    fig_shi = 0,
-	    fig_kong = 0,
-	    fig_tingji = 0,
-	    fig_kuwu = 0,
-	    fig_chenmo = 0,
-	    fig_fenxian = 0,
-	    fig_chaopin = 0
-	    WHERE id = OLD.batch_id;
-	UPDATE batches SET fig_push = p.id, fig_total = p.total,
-	    fig_success = p.success,
-	    fig_fail = p.fail,
-	    fig_blacklist = p.blacklist,
-	    fig_repeat = p.repeat,
-	    fig_filter = p.filter,
-	    fig_shi = p.shi,
-	    fig_kong = p.kong,
-	    fig_tingji = p.tingji,
-	    fig_kuwu = p.kuwu,
-	    fig_chenmo = p.chenmo,
-	    fig_fenxian = p.fenxian,
-	    fig_chaopin = p.chaopin
-	    FROM pushes AS p WHERE batches.id = OLD.batch_id AND p.id =
-	    (SELECT max(id) FROM pushes WHERE batch_id = OLD.batch_id) AND p.ok = 1;
-	UPDATE tasks SET fig_batches = tasks.fig_batches +
-	    CASE WHEN b.fig_push <> 0 THEN 1 ELSE 0 END,
-	    fig_rows = tasks.fig_rows +
-	    CASE WHEN b.fig_push <> 0 THEN b.rows ELSE 0 END,
-	    fig_total = tasks.fig_total + b.fig_total,
-	    fig_success = tasks.fig_success + b.fig_success,
-	    fig_fail = tasks.fig_fail + b.fig_fail,
-	    fig_blacklist = tasks.fig_blacklist + b.fig_blacklist,
-	    fig_repeat = tasks.fig_repeat + b.fig_repeat,
-	    fig_filter = tasks.fig_filter + b.fig_filter,
-	    fig_shi = tasks.fig_shi + b.fig_shi,
-	    fig_kong = tasks.fig_kong + b.fig_kong,
-	    fig_tingji = tasks.fig_tingji + b.fig_tingji,
-	    fig_kuwu = tasks.fig_kuwu + b.fig_kuwu,
-	    fig_chenmo = tasks.fig_chenmo + b.fig_chenmo,
-	    fig_fenxian = tasks.fig_fenxian + b.fig_fenxian,
-	    fig_chaopin = tasks.fig_chaopin + b.fig_chaopin
-	    FROM batches AS b WHERE b.id = OLD.batch_id AND tasks.id = b.task_id;
+	INSERT INTO batch_figures_refresh VALUES (OLD.batch_id);
 END;
 CREATE TRIGGER batches_fixed BEFORE UPDATE OF task_id, rows ON batches
 WHEN NEW.task_id <> OLD.task_id OR NEW.rows <> OLD.rows BEGIN
