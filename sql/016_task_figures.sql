@@ -48,56 +48,6 @@ ALTER TABLE tasks ADD COLUMN fig_chaopin INTEGER NOT NULL DEFAULT 0;
 -- batches by state from this index alone.
 CREATE INDEX batches_task_state ON batches(task_id, state, rows);
 
--- The parts and the sums of the data already there.
-UPDATE batches SET fig_push = p.id,
-    fig_total = p.total,
-    fig_success = p.success,
-    fig_fail = p.fail,
-    fig_blacklist = p.blacklist,
-    fig_repeat = p.repeat,
-    fig_filter = p.filter,
-    fig_shi = p.shi,
-    fig_kong = p.kong,
-    fig_tingji = p.tingji,
-    fig_kuwu = p.kuwu,
-    fig_chenmo = p.chenmo,
-    fig_fenxian = p.fenxian,
-    fig_chaopin = p.chaopin
- FROM pushes AS p
- WHERE p.id = (SELECT max(id) FROM pushes WHERE batch_id = batches.id)
- AND p.ok = 1;
-UPDATE tasks SET fig_batches = s.n, fig_rows = s.r,
-    fig_total = s.total,
-    fig_success = s.success,
-    fig_fail = s.fail,
-    fig_blacklist = s.blacklist,
-    fig_repeat = s.repeat,
-    fig_filter = s.filter,
-    fig_shi = s.shi,
-    fig_kong = s.kong,
-    fig_tingji = s.tingji,
-    fig_kuwu = s.kuwu,
-    fig_chenmo = s.chenmo,
-    fig_fenxian = s.fenxian,
-    fig_chaopin = s.chaopin
- FROM
- (SELECT task_id, sum(CASE WHEN fig_push <> 0 THEN 1 ELSE 0 END) AS n,
- sum(CASE WHEN fig_push <> 0 THEN rows ELSE 0 END) AS r,
-    sum(fig_total) AS total,
-    sum(fig_success) AS success,
-    sum(fig_fail) AS fail,
-    sum(fig_blacklist) AS blacklist,
-    sum(fig_repeat) AS repeat,
-    sum(fig_filter) AS filter,
-    sum(fig_shi) AS shi,
-    sum(fig_kong) AS kong,
-    sum(fig_tingji) AS tingji,
-    sum(fig_kuwu) AS kuwu,
-    sum(fig_chenmo) AS chenmo,
-    sum(fig_fenxian) AS fenxian,
-    sum(fig_chaopin) AS chaopin
- FROM batches GROUP BY task_id) AS s WHERE s.task_id = tasks.id;
-
 -- A batch's part recomputed, written once: SQLite has no functions, so
 -- inserting a batch's id into this view runs the trigger below (the
 -- PostgreSQL twin is the function batch_figures_refresh). Each statement
@@ -171,6 +121,10 @@ BEGIN
 	    fig_chaopin = tasks.fig_chaopin + b.fig_chaopin
 	    FROM batches AS b WHERE b.id = NEW.batch_id AND tasks.id = b.task_id;
 END;
+-- The parts and the sums of the data already there, by the same
+-- recompute: every batch a push names, once.
+INSERT INTO batch_figures_refresh
+    SELECT DISTINCT batch_id FROM pushes WHERE batch_id IS NOT NULL;
 CREATE TRIGGER pushes_figures_insert AFTER INSERT ON pushes
 WHEN NEW.batch_id IS NOT NULL BEGIN
 	INSERT INTO batch_figures_refresh VALUES (NEW.batch_id);
