@@ -54,15 +54,7 @@ setup(void)
 	size_t	 i;
 
 	db = testdb_open();
-	testdb_exec(db,
-	    "INSERT INTO users (id, name, role, pwhash, created, updated) VALUES"
-	    " (1, 'op', 'operator', 'x', 0, 0);"
-	    "INSERT INTO imports (id, user_id, created, state, params, file_name,"
-	    " file_path, file_size, file_sha256, format, encoding, delimiter,"
-	    " headers, phone_col, name_col) VALUES (1, 1, 0, 'loading', '{}',"
-	    " 'l.csv', '', 0, '', '', '', '', '[]', 0, 0),"
-	    " (2, 1, 0, 'loading', '{}', 'm.csv', '', 0, '', '', '', '', '[]',"
-	    " 0, 0)");
+	testdb_loading_imports(db, 2);
 	/* Even rows good (seq 1, 2, ...), odd ones bad (seq -line); a good
 	 * row's phone unique: the text and its number. */
 	for (i = 0; i < ROWS; i++) {

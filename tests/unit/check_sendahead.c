@@ -27,13 +27,7 @@ setup(void)
 	size_t	 i;
 
 	db = testdb_open();
-	testdb_exec(db,
-	    "INSERT INTO users (id, name, role, pwhash, created, updated) VALUES"
-	    " (1, 'op', 'operator', 'x', 0, 0);"
-	    "INSERT INTO imports (id, user_id, created, state, params, file_name,"
-	    " file_path, file_size, file_sha256, format, encoding, delimiter,"
-	    " headers, phone_col, name_col) VALUES (1, 1, 0, 'loading', '{}',"
-	    " 'l.csv', '/x', 0, '', '', '', '', '[]', 0, 0)");
+	testdb_loading_imports(db, 1);
 	for (i = 0; i < ROWS; i++) {
 		snprintf(phones[i], sizeof(phones[i]), "138%08zu", i);
 		rows[i] = (struct import_row_new){ (int64_t)i + 1,

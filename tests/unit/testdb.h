@@ -190,6 +190,27 @@ testdb_exec(struct db *db, const char *sql)
 	ck_assert_int_eq(db_sync_ids(db), 0);
 }
 
+/* An operator (user 1) and n imports of theirs (ids 1..n) still loading:
+ * what the tests of an import's rows store their rows under. */
+static inline void
+testdb_loading_imports(struct db *db, int n)
+{
+	char	 sql[512];
+	int	 i;
+
+	testdb_exec(db,
+	    "INSERT INTO users (id, name, role, pwhash, created, updated) VALUES"
+	    " (1, 'op', 'operator', 'x', 0, 0)");
+	for (i = 1; i <= n; i++) {
+		snprintf(sql, sizeof(sql), "INSERT INTO imports (id, user_id,"
+		    " created, state, params, file_name, file_path, file_size,"
+		    " file_sha256, format, encoding, delimiter, headers,"
+		    " phone_col, name_col) VALUES (%d, 1, 0, 'loading', '{}',"
+		    " 'list%d.csv', '', 0, '', '', '', '', '[]', 0, 0)", i, i);
+		testdb_exec(db, sql);
+	}
+}
+
 /* Whether SQL fails (a trigger or a constraint refuses it). */
 static inline int
 testdb_fails(struct db *db, const char *sql)
