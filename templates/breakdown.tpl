@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}
 {{! breakdown.tpl: the vendor's import figures of one task (included in task.tpl): what we sent against what the vendor imported, a chart of the total, and each batch's 13 figures. }}
-{{! A row without figures (waiting, or the import failed) shows ROW_NOFIGS: one cell over the 13 figure columns says why, and no CELL is added. }}
+{{! A row without figures (waiting, or the import failed) shows ROW_NOFIGS: one cell over the 13 figure columns says why. A row with figures shows ROW_FIGS: its 13 cells, N0..N12 the counts in push.h's order and P1..P12 their shares of N0, variables of the row (page_task.c). }}
 <section class="breakdown" aria-labelledby="breakdown-title">
 <div class="section-head">
 <h2 id="breakdown-title">供应商导入结果</h2>
@@ -58,9 +58,21 @@
 {{#ROW_NOFIGS}}
 <td colspan="13" class="import-nofigs{{#ROW_FAILED}} import-nofigs-failed{{/ROW_FAILED}}">{{#ROW_WAITING}}{{WAIT_TEXT}}{{/ROW_WAITING}}{{#ROW_FAILED}}供应商返回的原因：<span class="fail-reason">{{FAIL_REASON}}</span>{{/ROW_FAILED}}</td>
 {{/ROW_NOFIGS}}
-{{#CELL}}
-<td class="num"><span class="cell-count">{{CELL_COUNT}}</span><span class="cell-pct">{{CELL_PCT}}</span></td>
-{{/CELL}}
+{{#ROW_FIGS}}
+<td class="num"><span class="cell-count">{{N0}}</span><span class="cell-pct">{{P0}}</span></td>
+<td class="num"><span class="cell-count">{{N1}}</span><span class="cell-pct">{{P1}}</span></td>
+<td class="num"><span class="cell-count">{{N2}}</span><span class="cell-pct">{{P2}}</span></td>
+<td class="num"><span class="cell-count">{{N3}}</span><span class="cell-pct">{{P3}}</span></td>
+<td class="num"><span class="cell-count">{{N4}}</span><span class="cell-pct">{{P4}}</span></td>
+<td class="num"><span class="cell-count">{{N5}}</span><span class="cell-pct">{{P5}}</span></td>
+<td class="num"><span class="cell-count">{{N6}}</span><span class="cell-pct">{{P6}}</span></td>
+<td class="num"><span class="cell-count">{{N7}}</span><span class="cell-pct">{{P7}}</span></td>
+<td class="num"><span class="cell-count">{{N8}}</span><span class="cell-pct">{{P8}}</span></td>
+<td class="num"><span class="cell-count">{{N9}}</span><span class="cell-pct">{{P9}}</span></td>
+<td class="num"><span class="cell-count">{{N10}}</span><span class="cell-pct">{{P10}}</span></td>
+<td class="num"><span class="cell-count">{{N11}}</span><span class="cell-pct">{{P11}}</span></td>
+<td class="num"><span class="cell-count">{{N12}}</span><span class="cell-pct">{{P12}}</span></td>
+{{/ROW_FIGS}}
 </tr>
 {{/IMPORT_ROW}}
 </tbody>
