@@ -24,6 +24,8 @@ DD_BASE_PACKAGES+=(libpq-dev)
 DD_CHECK_PACKAGES=(chromium fonts-wqy-microhei nodejs npm xz-utils wrk jq unzip python3)
 # t8052 reads the .xlsx exports as a spreadsheet program does.
 DD_CHECK_PACKAGES+=(python3-openpyxl)
+# t7457 counts the task page's instructions with callgrind.
+DD_CHECK_PACKAGES+=(valgrind)
 # The fuzz stage: clang and its libFuzzer runtime.
 DD_CHECK_PACKAGES+=(clang libclang-rt-14-dev)
 # The package test (tests/package/run.sh): building the .deb, lintian, and
