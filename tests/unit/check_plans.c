@@ -69,8 +69,13 @@ static const struct {
 	  "(task_id=? AND seq>?)" },
 	{ STMT_TASK_BREAKDOWN_PAGE, "a task's import figures, a page",
 	  "(task_id=? AND seq>?)" },
-	{ STMT_TASK_TOTALS, "a task's totals over all batches",
-	  "USING COVERING INDEX batches_task_state (task_id=?)" },
+	/* A task's totals: ranges of the index, not a walk of its batches. */
+	{ STMT_TASK_TOTALS, "a task's totals, the batches to go",
+	  "USING COVERING INDEX batches_task_state (task_id=? AND state=?)" },
+	{ STMT_TASK_TOTALS, "a task's totals, the rows not sent (below)",
+	  "USING COVERING INDEX batches_task_state (task_id=? AND state<?)" },
+	{ STMT_TASK_TOTALS, "a task's totals, the rows not sent (above)",
+	  "USING COVERING INDEX batches_task_state (task_id=? AND state>?)" },
 	{ STMT_TASK_TOTALS, "a task's totals, its kept figures",
 	  "SEARCH t USING INTEGER PRIMARY KEY (rowid=?)" },
 	/* Each row of a task list counts its settled batches from the
