@@ -64,7 +64,15 @@ class Arena {
 public:
 	Arena() : head(NULL) {}
 	~Arena();
-	void	*alloc(size_t n);
+	void	*alloc(size_t n)
+	{
+		n = (n + 15) & ~static_cast<size_t>(15);
+		if (head == NULL || head->cap - head->used < n)
+			grow(n);
+		void *p = reinterpret_cast<char *>(head + 1) + head->used;
+		head->used += n;
+		return p;
+	}
 	const char *dup(const char *s, size_t len);
 private:
 	struct Chunk {
@@ -73,6 +81,7 @@ private:
 		size_t	 pad;		/* the data 16-aligned after it */
 	};
 	Chunk	*head;
+	void	 grow(size_t n);
 	static Chunk *spare;		/* one chunk kept for the next page */
 	Arena(const Arena &);
 	void operator=(const Arena &);
@@ -98,35 +107,29 @@ Arena::~Arena()
 	}
 }
 
-void *
-Arena::alloc(size_t n)
+/* A new chunk of at least n bytes at the head. */
+void
+Arena::grow(size_t n)
 {
 	Chunk	*c;
-	size_t	 cap;
+	size_t	 cap = head == NULL ? 16384 : head->cap * 2;
 
-	n = (n + 15) & ~static_cast<size_t>(15);
-	if (head == NULL || head->cap - head->used < n) {
-		cap = head == NULL ? 16384 : head->cap * 2;
-		if (cap > (256U << 10))
-			cap = 256U << 10;
-		if (cap < n)
-			cap = n;
-		if (spare != NULL && spare->cap >= n) {
-			c = spare;
-			spare = NULL;
-		} else {
-			if ((c = static_cast<Chunk *>(malloc(sizeof(Chunk) +
-			    cap))) == NULL)
-				throw std::bad_alloc();
-			c->cap = cap;
-		}
-		c->used = 0;
-		c->next = head;
-		head = c;
+	if (cap > (256U << 10))
+		cap = 256U << 10;
+	if (cap < n)
+		cap = n;
+	if (spare != NULL && spare->cap >= n) {
+		c = spare;
+		spare = NULL;
+	} else {
+		if ((c = static_cast<Chunk *>(malloc(sizeof(Chunk) + cap))) ==
+		    NULL)
+			throw std::bad_alloc();
+		c->cap = cap;
 	}
-	void *p = reinterpret_cast<char *>(head + 1) + head->used;
-	head->used += n;
-	return p;
+	c->used = 0;
+	c->next = head;
+	head = c;
 }
 
 const char *
@@ -220,33 +223,52 @@ same(const char *k, size_t klen, const ctemplate::TemplateString &s)
 	return klen == s.size() && memcmp(k, s.data(), klen) == 0;
 }
 
-/* Set key in the list at *head, replacing its value if it is there. */
+/* Text that needs no copy: a literal in the program's text, NUL-terminated
+ * there (as ctemplate's own SetValue tells it). */
+bool
+lasting(const char *p, size_t len)
+{
+	return ctemplate::TemplateString(p, len).is_immutable() &&
+	    p[len] == '\0';
+}
+
+/* Set key in the list at *head, replacing its value if it is there. One
+ * allocation holds the entry and the copies it needs. */
 void
 put_val(Arena &a, Val **head, const char *key, const char *value,
     size_t len)
 {
 	size_t	 klen = strlen(key);
+	bool	 kcopy = !lasting(key, klen), vcopy = !lasting(value, len);
 	Val	*v;
-
-	/* A literal (in the program's text, NUL-terminated there) needs
-	 * no copy, as in ctemplate's own SetValue. */
-	ctemplate::TemplateString ts(value, len);
-	const char *kept = ts.is_immutable() && value[len] == '\0' ? value :
-	    a.dup(value, len);
+	char	*p;
 
 	for (v = *head; v != NULL; v = v->next)
-		if (v->klen == klen && memcmp(v->k, key, klen) == 0) {
-			v->v = kept;
-			v->vlen = len;
-			return;
-		}
-	v = static_cast<Val *>(a.alloc(sizeof(Val)));
-	v->k = a.dup(key, klen);
-	v->klen = klen;
-	v->v = kept;
+		if (v->klen == klen && memcmp(v->k, key, klen) == 0)
+			break;
+	p = static_cast<char *>(a.alloc((v == NULL ? sizeof(Val) : 0) +
+	    (v == NULL && kcopy ? klen + 1 : 0) + (vcopy ? len + 1 : 0)));
+	if (v == NULL) {
+		v = reinterpret_cast<Val *>(p);
+		p += sizeof(Val);
+		v->klen = klen;
+		if (kcopy) {
+			memcpy(p, key, klen);
+			p[klen] = '\0';
+			v->k = p;
+			p += klen + 1;
+		} else
+			v->k = key;
+		v->next = *head;
+		*head = v;
+	}
+	if (vcopy) {
+		memcpy(p, value, len);
+		p[len] = '\0';
+		v->v = p;
+	} else
+		v->v = value;
 	v->vlen = len;
-	v->next = *head;
-	*head = v;
 }
 
 /* The list entry of name in *head, made (empty) if it is not there. */

@@ -535,6 +535,54 @@ START_TEST(test_keys_many)
 END_TEST
 
 /*
+ * The dictionary's memory (issue 12): a value or key from a buffer is
+ * copied (the buffer may change or go before the expansion), a literal
+ * is kept as it is; a section belongs to its tree, so freeing it alone is
+ * refused and harms nothing.
+ */
+START_TEST(test_values_copied)
+{
+	struct tdict	*d = tdict_new(), *item;
+	char		 buf[16], *key, *out;
+
+	init_good();
+	snprintf(buf, sizeof(buf), "from buffer");
+	tdict_set(d, "TEXT", buf);
+	memset(buf, 'x', sizeof(buf) - 1);
+	ck_assert_ptr_nonnull(key = strdup("ATTR"));
+	tdict_setn(d, key, "literal-and-more", 7);
+	free(key);
+	item = tdict_add_section(d, "ITEM");
+	snprintf(buf, sizeof(buf), "item");
+	tdict_set(item, "NAME", buf);
+	buf[0] = 'X';
+	out = expand_page(d);
+	ck_assert_has(out, "<p id=\"text\">from buffer</p>");
+	ck_assert_has(out, "value=\"literal\"");
+	ck_assert_has(out, "<li>item</li>");
+	free(out);
+	tdict_free(d);
+}
+END_TEST
+
+START_TEST(test_free_section_refused)
+{
+	struct tdict	*d = tdict_new(), *item;
+	char		*out;
+
+	init_good();
+	item = tdict_add_section(d, "ITEM");
+	tdict_set(item, "NAME", "kept");
+	tdict_free(item);
+	tdict_free(tdict_add_include(d, "BODY", "part.tpl"));
+	out = expand_page(d);
+	ck_assert_has(out, "<li>kept</li>");
+	free(out);
+	tdict_free(d);
+}
+END_TEST
+
+/*
  * The audit page (issue 12): its rows are sections of the page's one
  * dictionary, escaped by the page's own expansion, without the full hash;
  * and the layout has no raw-body hole any more (the page cache used it).
@@ -602,6 +650,8 @@ tmpl_suite(void)
 	tcase_add_test(tc, test_keys_once);
 	tcase_add_test(tc, test_keys_reused_buffer);
 	tcase_add_test(tc, test_keys_many);
+	tcase_add_test(tc, test_values_copied);
+	tcase_add_test(tc, test_free_section_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("expand");
