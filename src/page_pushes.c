@@ -27,12 +27,34 @@ struct unmatched {
 	struct ui_list	 list;
 };
 
+/* What the push says, put together without printf: 50 rows a page. */
+static void
+summary(struct tdict *s, const struct push_row *p)
+{
+	static const char total[] = "导入总数 ", ok[] = "，成功 ",
+	    failed[] = "导入失败：";
+	char		 buf[sizeof(total) + sizeof(ok) + 48];
+	size_t		 n;
+
+	if (!p->ok) {
+		tdict_setf(s, "PUSH_SUMMARY", "%s%s", failed, p->reason);
+		return;
+	}
+	memcpy(buf, total, (n = sizeof(total) - 1));
+	n += tmpl_int_text(p->total, buf + n);
+	memcpy(buf + n, ok, sizeof(ok) - 1);
+	n += sizeof(ok) - 1;
+	n += tmpl_int_text(p->success, buf + n);
+	tdict_setn(s, "PUSH_SUMMARY", buf, n);
+}
+
 static int
 add_unmatched(void *arg, const struct push_row *p)
 {
 	struct unmatched *u = arg;
 	struct tdict	*s;
-	char		 when[32];
+	char		 when[32], link[48];
+	size_t		 n;
 
 	if (!ui_list_take(&u->list, p->id, PER_PAGE))
 		return 1;
@@ -42,13 +64,13 @@ add_unmatched(void *arg, const struct push_row *p)
 	tdict_set(s, "PUSH_RECEIVED", when);
 	tdict_set(s, "PUSH_ADDR", p->addr);
 	tdict_set(s, "PUSH_SN", p->sn);
-	if (p->ok)
-		tdict_setf(s, "PUSH_SUMMARY", "导入总数 %lld，成功 %lld",
-		    (long long)p->total, (long long)p->success);
-	else
-		tdict_setf(s, "PUSH_SUMMARY", "导入失败：%s", p->reason);
-	tdict_set(s, "CSRF", u->r->sess.csrf);
-	tdict_setf(s, "LINK_ACTION", "/pushes/%lld/link", (long long)p->id);
+	summary(s, p);
+	/* CSRF is the body's, one for every row's form. */
+	n = sizeof("/pushes/") - 1;
+	memcpy(link, "/pushes/", n);
+	n += tmpl_int_text(p->id, link + n);
+	memcpy(link + n, "/link", sizeof("/link"));
+	tdict_setn(s, "LINK_ACTION", link, n + sizeof("/link") - 1);
 	return 0;
 }
 
@@ -75,6 +97,7 @@ fill_unmatched(struct request *r, struct tdict *body)
 	struct unmatched u = { r, { body, 0, 0, 0 } };
 	int64_t		 key;
 
+	tdict_set(body, "CSRF", r->sess.csrf);
 	if (ui_pager_key(r, PER_PAGE, walk_up, NULL, &key) == -1 ||
 	    store_pushes_unmatched(r->db, key, 0, PER_PAGE + 1, add_unmatched,
 	    &u) == -1)

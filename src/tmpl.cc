@@ -12,20 +12,19 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <new>
 #include <string>
 #include <vector>
 
 #include <ctemplate/template.h>
 #include <ctemplate/template_cache.h>
-#include <ctemplate/template_dictionary.h>
+#include <ctemplate/template_dictionary_interface.h>
 
 extern "C" {
 #include "errbuf.h"
 #include "log.h"
 #include "tmpl.h"
 }
-
-using ctemplate::TemplateDictionary;
 
 namespace {
 
@@ -42,22 +41,441 @@ const ctemplate::Strip strip = ctemplate::STRIP_WHITESPACE;
  * that would find nothing, and a second load cannot touch a frozen cache. */
 bool frozen;
 
-/* struct tdict is only ever a ctemplate dictionary seen from C; it has no
- * storage of its own, so the two pointer types convert back and forth. */
-TemplateDictionary *
-D(struct tdict *d)
+/*
+ * A page's dictionary: ctemplate's TemplateDictionaryInterface over one
+ * arena, instead of ctemplate's own TemplateDictionary. That one, for
+ * every section repetition, builds a debug name ("page/ROW#17") in a
+ * std::string, keeps each dictionary's values in a map, and enters each
+ * key in a process-wide id-to-name map under a lock: on a list page that
+ * was a third of the worker's instructions. Here a dictionary is a few
+ * singly linked lists in memory that is freed at once with the page, and
+ * a look-up compares the key's text. The meaning is ctemplate's own (its
+ * template_dictionary.cc): a value or a section is looked for in the
+ * dictionary, then in the sections around it, then among the tree's
+ * template-global values, then the built-in BI_SPACE and BI_NEWLINE; an
+ * included template's dictionary does not see the values of the one
+ * around it, only the tree's globals; setting a key again replaces it;
+ * showing a section that has repetitions adds none.
+ */
+class Dict;
+
+/* Memory of one tree, handed out in 16-byte steps and freed with it. */
+class Arena {
+public:
+	Arena() : head(NULL) {}
+	~Arena();
+	void	*alloc(size_t n)
+	{
+		n = (n + 15) & ~static_cast<size_t>(15);
+		if (head == NULL || head->cap - head->used < n)
+			grow(n);
+		void *p = reinterpret_cast<char *>(head + 1) + head->used;
+		head->used += n;
+		return p;
+	}
+	const char *dup(const char *s, size_t len);
+private:
+	struct Chunk {
+		Chunk	*next;
+		size_t	 cap, used;
+		size_t	 pad;		/* the data 16-aligned after it */
+	};
+	Chunk	*head;
+	void	 grow(size_t n);
+	static Chunk *spare;		/* one chunk kept for the next page */
+	Arena(const Arena &);
+	void operator=(const Arena &);
+};
+
+Arena::Chunk *Arena::spare;
+
+Arena::~Arena()
 {
-	return reinterpret_cast<TemplateDictionary *>(d);
+	Chunk	*c, *next;
+
+	for (c = head; c != NULL; c = next) {
+		next = c->next;
+		/* The last page's biggest chunk serves the next one: a
+		 * worker's pages are alike in size. */
+		if (c->cap <= (256U << 10) && (spare == NULL ||
+		    spare->cap < c->cap)) {
+			free(spare);
+			spare = c;
+			continue;
+		}
+		free(c);
+	}
 }
 
-const TemplateDictionary *
+/* A new chunk of at least n bytes at the head. */
+void
+Arena::grow(size_t n)
+{
+	Chunk	*c;
+	size_t	 cap = head == NULL ? 16384 : head->cap * 2;
+
+	if (cap > (256U << 10))
+		cap = 256U << 10;
+	if (cap < n)
+		cap = n;
+	if (spare != NULL && spare->cap >= n) {
+		c = spare;
+		spare = NULL;
+	} else {
+		if ((c = static_cast<Chunk *>(malloc(sizeof(Chunk) + cap))) ==
+		    NULL)
+			throw std::bad_alloc();
+		c->cap = cap;
+	}
+	c->used = 0;
+	c->next = head;
+	head = c;
+}
+
+const char *
+Arena::dup(const char *s, size_t len)
+{
+	char	*p = static_cast<char *>(alloc(len + 1));
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+/* A key and its value (or a section's or include's repetitions). */
+struct Val {
+	Val		*next;
+	const char	*k;
+	size_t		 klen;
+	const char	*v;
+	size_t		 vlen;
+};
+
+struct Sub {
+	Sub		*next;
+	const char	*k;
+	size_t		 klen;
+	Dict		*first, *last;
+};
+
+struct Root;
+
+class Dict : public ctemplate::TemplateDictionaryInterface {
+public:
+	Dict(Root *r, Dict *up) : root(r), parent(up), sibling(NULL),
+	    vals(NULL), sections(NULL), includes(NULL), filename(NULL) {}
+
+	void	set(const char *key, const char *value, size_t len);
+	void	show(const char *section);
+	Dict	*add_section(const char *section);
+	Dict	*add_include(const char *name, const char *file);
+
+	Root	*root;
+	Dict	*parent;	/* the section around it; NULL for an include */
+	Dict	*sibling;	/* the next repetition */
+	Val	*vals;
+	Sub	*sections, *includes;
+	const char *filename;	/* of an include */
+
+protected:
+	ctemplate::TemplateString GetValue(
+	    const ctemplate::TemplateString &variable) const;
+	bool	IsHiddenSection(const ctemplate::TemplateString &name) const;
+	bool	IsUnhiddenSection(const ctemplate::TemplateString &name) const;
+	bool	IsHiddenTemplate(const ctemplate::TemplateString &name) const;
+	const char *GetIncludeTemplateName(
+	    const ctemplate::TemplateString &variable, int dictnum) const;
+	Iterator *CreateTemplateIterator(
+	    const ctemplate::TemplateString &section) const;
+	Iterator *CreateSectionIterator(
+	    const ctemplate::TemplateString &section) const;
+	void	DumpToString(std::string *out, int level) const;
+
+private:
+	class Each : public Iterator {
+	public:
+		explicit Each(const Dict *d) : cur(d) {}
+		bool HasNext() const { return cur != NULL; }
+		const TemplateDictionaryInterface &Next()
+		{
+			const Dict *d = cur;
+
+			cur = cur->sibling;
+			return *d;
+		}
+	private:
+		const Dict *cur;
+	};
+	const Sub *find_section(const ctemplate::TemplateString &) const;
+	const Sub *find_include(const ctemplate::TemplateString &) const;
+};
+
+struct Root {
+	Root() : globals(NULL), top(this, NULL) {}
+	Arena	 arena;
+	Val	*globals;
+	Dict	 top;
+};
+
+bool
+same(const char *k, size_t klen, const ctemplate::TemplateString &s)
+{
+	return klen == s.size() && memcmp(k, s.data(), klen) == 0;
+}
+
+/* Text that needs no copy: a literal in the program's text, NUL-terminated
+ * there (as ctemplate's own SetValue tells it). */
+bool
+lasting(const char *p, size_t len)
+{
+	return ctemplate::TemplateString(p, len).is_immutable() &&
+	    p[len] == '\0';
+}
+
+/* Set key in the list at *head, replacing its value if it is there. One
+ * allocation holds the entry and the copies it needs. */
+void
+put_val(Arena &a, Val **head, const char *key, const char *value,
+    size_t len)
+{
+	size_t	 klen = strlen(key);
+	bool	 kcopy = !lasting(key, klen), vcopy = !lasting(value, len);
+	Val	*v;
+	char	*p;
+
+	for (v = *head; v != NULL; v = v->next)
+		if (v->klen == klen && memcmp(v->k, key, klen) == 0)
+			break;
+	p = static_cast<char *>(a.alloc((v == NULL ? sizeof(Val) : 0) +
+	    (v == NULL && kcopy ? klen + 1 : 0) + (vcopy ? len + 1 : 0)));
+	if (v == NULL) {
+		v = reinterpret_cast<Val *>(p);
+		p += sizeof(Val);
+		v->klen = klen;
+		if (kcopy) {
+			memcpy(p, key, klen);
+			p[klen] = '\0';
+			v->k = p;
+			p += klen + 1;
+		} else
+			v->k = key;
+		v->next = *head;
+		*head = v;
+	}
+	if (vcopy) {
+		memcpy(p, value, len);
+		p[len] = '\0';
+		v->v = p;
+	} else
+		v->v = value;
+	v->vlen = len;
+}
+
+/* The list entry of name in *head, made (empty) if it is not there. */
+Sub *
+get_sub(Arena &a, Sub **head, const char *name, bool *made)
+{
+	size_t	 klen = strlen(name);
+	Sub	*s;
+
+	*made = false;
+	for (s = *head; s != NULL; s = s->next)
+		if (s->klen == klen && memcmp(s->k, name, klen) == 0)
+			return s;
+	s = static_cast<Sub *>(a.alloc(sizeof(Sub)));
+	s->k = a.dup(name, klen);
+	s->klen = klen;
+	s->first = s->last = NULL;
+	/* In the order added: a page's sections are few. */
+	s->next = *head;
+	*head = s;
+	*made = true;
+	return s;
+}
+
+void
+append(Sub *s, Dict *d)
+{
+	if (s->last != NULL)
+		s->last->sibling = d;
+	else
+		s->first = d;
+	s->last = d;
+}
+
+void
+Dict::set(const char *key, const char *value, size_t len)
+{
+	put_val(root->arena, &vals, key, value, len);
+}
+
+void
+Dict::show(const char *section)
+{
+	bool	 made;
+	Sub	*s = get_sub(root->arena, &sections, section, &made);
+
+	/* ctemplate's ShowSection: one empty repetition, unless the
+	 * section has some already. */
+	if (s->first == NULL)
+		append(s, new (root->arena.alloc(sizeof(Dict))) Dict(root,
+		    this));
+}
+
+Dict *
+Dict::add_section(const char *section)
+{
+	bool	 made;
+	Sub	*s = get_sub(root->arena, &sections, section, &made);
+	Dict	*d = new (root->arena.alloc(sizeof(Dict))) Dict(root, this);
+
+	append(s, d);
+	return d;
+}
+
+Dict *
+Dict::add_include(const char *name, const char *file)
+{
+	bool	 made;
+	Sub	*s = get_sub(root->arena, &includes, name, &made);
+	/* No parent: an included template sees only its own values and
+	 * the tree's globals. */
+	Dict	*d = new (root->arena.alloc(sizeof(Dict))) Dict(root, NULL);
+
+	d->filename = root->arena.dup(file, strlen(file));
+	append(s, d);
+	return d;
+}
+
+ctemplate::TemplateString
+Dict::GetValue(const ctemplate::TemplateString &variable) const
+{
+	const Dict	*d;
+	const Val	*v;
+
+	for (d = this; d != NULL; d = d->parent)
+		for (v = d->vals; v != NULL; v = v->next)
+			if (same(v->k, v->klen, variable))
+				return ctemplate::TemplateString(v->v, v->vlen);
+	for (v = root->globals; v != NULL; v = v->next)
+		if (same(v->k, v->klen, variable))
+			return ctemplate::TemplateString(v->v, v->vlen);
+	/* ctemplate's process-wide dictionary holds these two. */
+	if (same("BI_SPACE", 8, variable))
+		return ctemplate::TemplateString(" ", 1);
+	if (same("BI_NEWLINE", 10, variable))
+		return ctemplate::TemplateString("\n", 1);
+	return ctemplate::TemplateString("", 0);
+}
+
+const Sub *
+Dict::find_section(const ctemplate::TemplateString &name) const
+{
+	const Dict	*d;
+	const Sub	*s;
+
+	for (d = this; d != NULL; d = d->parent)
+		for (s = d->sections; s != NULL; s = s->next)
+			if (same(s->k, s->klen, name))
+				return s;
+	return NULL;
+}
+
+const Sub *
+Dict::find_include(const ctemplate::TemplateString &name) const
+{
+	const Dict	*d;
+	const Sub	*s;
+
+	for (d = this; d != NULL; d = d->parent)
+		for (s = d->includes; s != NULL; s = s->next)
+			if (same(s->k, s->klen, name))
+				return s;
+	return NULL;
+}
+
+bool
+Dict::IsHiddenSection(const ctemplate::TemplateString &name) const
+{
+	return find_section(name) == NULL;
+}
+
+bool
+Dict::IsUnhiddenSection(const ctemplate::TemplateString &name) const
+{
+	return find_section(name) != NULL;
+}
+
+bool
+Dict::IsHiddenTemplate(const ctemplate::TemplateString &name) const
+{
+	return find_include(name) == NULL;
+}
+
+const char *
+Dict::GetIncludeTemplateName(const ctemplate::TemplateString &variable,
+    int dictnum) const
+{
+	const Sub	*s = find_include(variable);
+	const Dict	*d;
+
+	if (s == NULL)
+		return NULL;
+	for (d = s->first; d != NULL && dictnum > 0; d = d->sibling)
+		dictnum--;
+	return d != NULL ? d->filename : NULL;
+}
+
+ctemplate::TemplateDictionaryInterface::Iterator *
+Dict::CreateTemplateIterator(const ctemplate::TemplateString &section) const
+{
+	const Sub	*s = find_include(section);
+
+	return new Each(s != NULL ? s->first : NULL);
+}
+
+ctemplate::TemplateDictionaryInterface::Iterator *
+Dict::CreateSectionIterator(const ctemplate::TemplateString &section) const
+{
+	const Sub	*s = find_section(section);
+
+	return new Each(s != NULL ? s->first : NULL);
+}
+
+void
+Dict::DumpToString(std::string *out, int level) const
+{
+	const Val	*v;
+	const Sub	*s;
+	const Dict	*d;
+
+	for (v = vals; v != NULL; v = v->next)
+		out->append(static_cast<size_t>(level), ' ').append(v->k,
+		    v->klen).append(": >").append(v->v, v->vlen).append("<\n");
+	for (s = sections; s != NULL; s = s->next)
+		for (d = s->first; d != NULL; d = d->sibling) {
+			out->append(static_cast<size_t>(level), ' ').append(
+			    s->k, s->klen).append(" {\n");
+			d->DumpToString(out, level + ctemplate::kIndent);
+			out->append(static_cast<size_t>(level), ' ').append(
+			    "}\n");
+		}
+}
+
+Dict *
+D(struct tdict *d)
+{
+	return reinterpret_cast<Dict *>(d);
+}
+
+const Dict *
 D(const struct tdict *d)
 {
-	return reinterpret_cast<const TemplateDictionary *>(d);
+	return reinterpret_cast<const Dict *>(d);
 }
 
 struct tdict *
-T(TemplateDictionary *d)
+T(Dict *d)
 {
 	return reinterpret_cast<struct tdict *>(d);
 }
@@ -139,80 +557,9 @@ vformat(std::string &out, const char *fmt, va_list ap)
 	return 0;
 }
 
-/*
- * Keys as ctemplate ids, made once per process. A key given as a plain
- * char * costs ctemplate a MurmurHash of the name and a look-up in its
- * process-wide id-to-name set under a reader-writer lock on every value
- * set; a TemplateString made from a StaticTemplateString carries its id,
- * and ctemplate then skips both. The C side passes string literals, so a
- * key is found here by its address (checked against the text, since a
- * caller may also pass a buffer it reuses) and registered the first time.
- * The table is filled by one thread only: a worker serves one request at
- * a time. Names are copied and kept for the life of the process, as
- * ctemplate keeps every name it has seen.
- */
-const size_t key_slots = 4096;			/* a power of two */
-const size_t key_slots_max = key_slots / 4 * 3;	/* then: plain keys */
-
-struct key_slot {
-	const char			*ptr;	/* the caller's pointer */
-	ctemplate::StaticTemplateString	 sts;	/* our copy, its id */
-};
-
-key_slot	 keys[key_slots];
-size_t		 keys_used;
-
-size_t
-key_hash(const char *p)
-{
-	uint64_t	 v = reinterpret_cast<uintptr_t>(p);
-
-	/* Fibonacci hashing of the address: literals sit a few bytes
-	 * apart, and the top bits of the product spread them. */
-	return static_cast<size_t>((v * 0x9e3779b97f4a7c15ULL) >> 52) &
-	    (key_slots - 1);
-}
-
-ctemplate::TemplateString
-key_of(const char *name)
-{
-	size_t	 i = key_hash(name), len;
-	char	*copy;
-
-	for (;; i = (i + 1) & (key_slots - 1)) {
-		key_slot *s = &keys[i];
-
-		if (s->ptr == NULL)
-			break;
-		if (s->ptr == name &&
-		    strcmp(s->sts.do_not_use_directly_.ptr_, name) == 0)
-			return ctemplate::TemplateString(s->sts);
-	}
-	len = strlen(name);
-	if (keys_used >= key_slots_max ||
-	    (copy = static_cast<char *>(malloc(len + 1))) == NULL)
-		return ctemplate::TemplateString(name, len);
-	memcpy(copy, name, len + 1);
-	keys[i].ptr = name;
-	keys[i].sts.do_not_use_directly_.ptr_ = copy;
-	keys[i].sts.do_not_use_directly_.length_ = len;
-	keys[i].sts.do_not_use_directly_.id_ = ctemplate::kIllegalTemplateId;
-	/* Computes the id into sts and enters the name in ctemplate's
-	 * id-to-name set: the one time this key takes the lock. */
-	ctemplate::StaticTemplateStringInitializer init(&keys[i].sts);
-	keys_used++;
-	return ctemplate::TemplateString(keys[i].sts);
-}
-
 } /* namespace */
 
 extern "C" {
-
-size_t
-tmpl_keys_registered(void)
-{
-	return keys_used;
-}
 
 int
 tmpl_init(const char *dir, char *err, size_t errsz)
@@ -318,7 +665,7 @@ struct tdict *
 tdict_new(void)
 {
 	try {
-		return T(new TemplateDictionary("page"));
+		return T(&(new Root())->top);
 	} catch (...) {
 		/* Out of memory: the contract is "never NULL". */
 		log_err("tdict_new: out of memory");
@@ -329,11 +676,14 @@ tdict_new(void)
 void
 tdict_free(struct tdict *d)
 {
-	try {
-		delete D(d);
-	} catch (...) {
-		log_err("tdict_free: unexpected exception");
+	if (d == NULL)
+		return;
+	if (D(d) != &D(d)->root->top) {
+		/* A section or include belongs to its tree. */
+		log_err("tdict_free: not a top-level dictionary");
+		return;
 	}
+	delete D(d)->root;
 }
 
 void
@@ -354,8 +704,7 @@ tdict_setn(struct tdict *d, const char *key, const char *value, size_t len)
 		len = 0;
 	}
 	try {
-		D(d)->SetValue(key_of(key), ctemplate::TemplateString(value,
-		    len));
+		D(d)->set(key, value, len);
 	} catch (...) {
 		log_err("tdict_setn: cannot set %s", key);
 	}
@@ -423,8 +772,7 @@ tdict_setf(struct tdict *d, const char *key, const char *fmt, ...)
 			log_err("tdict_setf: cannot format %s", key);
 			return;
 		}
-		D(d)->SetValue(key_of(key), ctemplate::TemplateString(s.data(),
-		    s.size()));
+		D(d)->set(key, s.data(), s.size());
 	} catch (...) {
 		log_err("tdict_setf: cannot set %s", key);
 	}
@@ -437,11 +785,13 @@ tdict_set_global(struct tdict *d, const char *key, const char *value)
 		return;
 	if (value == NULL)
 		value = "";
-	/* SetValue does not reach included templates and SetGlobalValue is
-	 * process-wide (it would leak one request's CSRF token into the
-	 * next); a template-global value lives as long as this tree. */
+	/* Seen by every dictionary of this tree, includes too, and by no
+	 * other tree (it would leak one request's CSRF token into the
+	 * next, as ctemplate's process-wide SetGlobalValue would). */
 	try {
-		D(d)->SetTemplateGlobalValue(key_of(key), value);
+		Root *r = D(d)->root;
+
+		put_val(r->arena, &r->globals, key, value, strlen(value));
 	} catch (...) {
 		log_err("tdict_set_global: cannot set %s", key);
 	}
@@ -453,7 +803,7 @@ tdict_show(struct tdict *d, const char *section)
 	if (d == NULL || section == NULL)
 		return;
 	try {
-		D(d)->ShowSection(key_of(section));
+		D(d)->show(section);
 	} catch (...) {
 		log_err("tdict_show: cannot show %s", section);
 	}
@@ -465,7 +815,7 @@ tdict_add_section(struct tdict *d, const char *section)
 	if (d == NULL || section == NULL)
 		return NULL;
 	try {
-		return T(D(d)->AddSectionDictionary(key_of(section)));
+		return T(D(d)->add_section(section));
 	} catch (...) {
 		/* Every tdict_* function accepts NULL, so the caller may go
 		 * on and the section is simply missing from the page. */
@@ -480,11 +830,7 @@ tdict_add_include(struct tdict *d, const char *name, const char *file)
 	if (d == NULL || name == NULL || file == NULL)
 		return NULL;
 	try {
-		TemplateDictionary *sub = D(d)->AddIncludeDictionary(
-		    key_of(name));
-
-		sub->SetFilename(file);
-		return T(sub);
+		return T(D(d)->add_include(name, file));
 	} catch (...) {
 		log_err("tdict_add_include: cannot add %s", name);
 		return NULL;

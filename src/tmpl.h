@@ -3,16 +3,16 @@
  * that an expansion reads no file. Values are set raw: every template
  * declares {{%AUTOESCAPE context="HTML"}}, so ctemplate escapes each
  * variable for the context it stands in. Never pre-escape in C.
- * Keys (and section and include names) are best string literals: each is
- * registered with ctemplate once per process and found again by its
- * address, so a value set costs no hash and no lock. Any other string
- * works too. Templates are for one thread per process. */
+ * A dictionary is this file's own (a ctemplate TemplateDictionaryInterface
+ * in one arena per tree, with ctemplate's meaning): keys, values and
+ * names are copied, so any string will do. Templates are for one thread
+ * per process. */
 #ifndef DIALDESK_TMPL_H
 #define DIALDESK_TMPL_H
 
 #include <stddef.h>
 
-struct tdict;	/* a ctemplate::TemplateDictionary */
+struct tdict;	/* a ctemplate::TemplateDictionaryInterface */
 
 /* Load every *.tpl file of dir and freeze the cache. Returns 0, or -1 with
  * an English message in err (a missing file, a syntax error, a template
@@ -55,10 +55,6 @@ struct tdict *tdict_add_section(struct tdict *, const char *section);
 /* Fill {{>name}} with the template file (e.g. "login.tpl"). */
 struct tdict *tdict_add_include(struct tdict *, const char *name,
 	    const char *file);
-
-/* How many distinct keys this process has registered with ctemplate
- * (each hashed once, at its first use, then set by its id). For tests. */
-size_t	tmpl_keys_registered(void);
 
 /* Expand file (e.g. "layout.tpl") with dict. On success *out is a
  * malloc()ed NUL-terminated string the caller frees, *outlen its length,
