@@ -44,15 +44,17 @@ STORE_SQL_TABLE(tasks) = {
 	 * words of two, 春季), and the walk stops at the page's last row; at
 	 * worst, a part no name holds, it reads the index once (10,000 tasks:
 	 * 160 pages). replace() rather than instr(), which PostgreSQL lacks:
-	 * the name holds the part when taking it out changes the name.
-	 * SUMMARY_* columns.
+	 * the name holds the part when taking it out changes the name; both
+	 * lower()ed, so that "vip" finds "VIP 回访" (lower() folds ASCII on
+	 * both engines; Chinese has no case). SUMMARY_* columns.
 	 */
 #define TASK_LIST_SELECT \
 	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count," \
 	    " t.state, t.batches_done" \
 	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id" \
 	    " WHERE t.id >= ?1 AND t.id < ?2 AND t.created >= ?3" \
-	    " AND t.created < ?4 AND (?5 = '' OR replace(t.name, ?5, '') <> t.name)"
+	    " AND t.created < ?4 AND (?5 = ''" \
+	    "  OR replace(lower(t.name), lower(?5), '') <> lower(t.name))"
 #define TASKS_DOWN	" ORDER BY t.id DESC LIMIT ?6"
 #define TASKS_UP	" ORDER BY t.id LIMIT ?6"
 	[STMT_TASK_LIST] = TASK_LIST_SELECT TASKS_DOWN,
