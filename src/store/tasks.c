@@ -43,18 +43,18 @@ STORE_SQL_TABLE(tasks) = {
 	 * trigram index needs three characters, and the names searched are
 	 * words of two, 春季), and the walk stops at the page's last row; at
 	 * worst, a part no name holds, it reads the index once (10,000 tasks:
-	 * 160 pages). replace() rather than instr(), which PostgreSQL lacks:
-	 * the name holds the part when taking it out changes the name; both
-	 * lower()ed, so that "vip" finds "VIP 回访" (lower() folds ASCII on
-	 * both engines; Chinese has no case). SUMMARY_* columns.
+	 * 160 pages). The part comes as a LIKE pattern, its own %, _ and
+	 * backslash escaped (store_task_list): SQLite's LIKE folds ASCII case,
+	 * so that "vip" finds "VIP 回访", and tests a row without a copy of
+	 * the name (replace() and lower() made three a row); PostgreSQL's
+	 * twin says ILIKE (store/pgsql.c). SUMMARY_* columns.
 	 */
 #define TASK_LIST_SELECT \
 	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count," \
 	    " t.state, t.batches_done" \
 	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id" \
 	    " WHERE t.id >= ?1 AND t.id < ?2 AND t.created >= ?3" \
-	    " AND t.created < ?4 AND (?5 = ''" \
-	    "  OR replace(lower(t.name), lower(?5), '') <> lower(t.name))"
+	    " AND t.created < ?4 AND (?5 = '' OR t.name LIKE ?5 ESCAPE '\\')"
 #define TASKS_DOWN	" ORDER BY t.id DESC LIMIT ?6"
 #define TASKS_UP	" ORDER BY t.id LIMIT ?6"
 	[STMT_TASK_LIST] = TASK_LIST_SELECT TASKS_DOWN,
@@ -382,6 +382,28 @@ task_id_from(struct db *db, int64_t t, int64_t *id)
 	return rc == -1 ? -1 : 0;
 }
 
+/* The LIKE pattern of the names that hold part: %part% with the part's
+ * own %, _ and backslash each after a backslash (ESCAPE); malloc()ed, NULL
+ * out of memory. */
+static char *
+like_part(const char *part)
+{
+	char	*like, *o;
+
+	if ((like = malloc(2 * strlen(part) + 3)) == NULL)
+		return NULL;
+	o = like;
+	*o++ = '%';
+	for (; *part != '\0'; part++) {
+		if (*part == '%' || *part == '_' || *part == '\\')
+			*o++ = '\\';
+		*o++ = *part;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return like;
+}
+
 int
 store_task_list(struct db *db, const struct task_filter *f, int64_t key,
     int newer, int64_t limit, int (*cb)(void *, const struct task_summary *),
@@ -401,7 +423,9 @@ store_task_list(struct db *db, const struct task_filter *f, int64_t key,
 	int		 shape = (f->has_state != 0) | (f->user_id != 0) << 1;
 	const char	*part = f->name_part != NULL ? f->name_part : "";
 	struct db_param	 p[9];
+	char		*like = NULL;
 	size_t		 n;
+	int		 rc;
 
 	/* Tasks are made one transaction each, with the time they were
 	 * made: the ids of a date range are one range (see store_audit_page). */
@@ -410,14 +434,20 @@ store_task_list(struct db *db, const struct task_filter *f, int64_t key,
 	if (f->to > 0 && task_id_from(db, f->to, &hi) == -1)
 		return -1;
 	row_page_range(key, newer, &lo, &hi);
+	if (*part != '\0' && (like = like_part(part)) == NULL) {
+		log_err("db: out of memory");
+		return -1;
+	}
 	n = row_params_add(p, 0, DB_PARAMS(DB_INT(lo), DB_INT(hi),
-	    DB_INT(from), DB_INT(to), DB_TEXT(part),
+	    DB_INT(from), DB_INT(to), DB_TEXT(like != NULL ? like : ""),
 	    DB_INT(limit > 0 ? limit : INT64_MAX)));
 	if (f->user_id != 0)
 		n = row_params_add(p, n, DB_PARAMS(DB_INT(f->user_id)));
 	if (f->has_state)
 		n = row_params_add(p, n, DB_PARAMS(TASK_STATE(f->state)));
-	return row_walk(db, shapes[shape][newer != 0], summary, cb, arg, p);
+	rc = row_walk(db, shapes[shape][newer != 0], summary, cb, arg, p);
+	free(like);
+	return rc;
 }
 
 int

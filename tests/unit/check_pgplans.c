@@ -203,7 +203,7 @@ START_TEST(test_task_list_index_only)
 		{ STMT_TASK_LIST_BOTH, "tasks_user_state", "2", "'sent'" },
 		{ STMT_TASK_LIST_BOTH_UP, "tasks_user_state", "2", "'sent'" },
 	};
-	static const char *const parts[] = { "''", "'春季'" };
+	static const char *const parts[] = { "''", "'%春季%'" };
 	const char	*vals[8];
 	char		 q[4096], plan[16384], want[128];
 	size_t		 i, j;
