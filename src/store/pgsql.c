@@ -140,4 +140,29 @@ const char *const store_sql_pg[STMT__MAX] = {
 	    "SELECT 'delete'::text",
 	[STMT_HEALTH_DB_SIZE] =
 	    "SELECT pg_database_size(current_database())",
+
+	/* The task list (store/tasks.c says why each): the same text, but
+	 * PostgreSQL's LIKE does not fold case, its ILIKE does. */
+#define PG_TASK_LIST_SELECT \
+	    "SELECT t.id, t.name, u.name, t.created, t.rows, t.batch_count," \
+	    " t.state, t.batches_done" \
+	    " FROM tasks AS t JOIN users AS u ON u.id = t.user_id" \
+	    " WHERE t.id >= ?1 AND t.id < ?2 AND t.created >= ?3" \
+	    " AND t.created < ?4 AND (?5 = '' OR t.name ILIKE ?5 ESCAPE '\\')"
+#define PG_TASKS_DOWN	" ORDER BY t.id DESC LIMIT ?6"
+#define PG_TASKS_UP	" ORDER BY t.id LIMIT ?6"
+	[STMT_TASK_LIST] = PG_TASK_LIST_SELECT PG_TASKS_DOWN,
+	[STMT_TASK_LIST_UP] = PG_TASK_LIST_SELECT PG_TASKS_UP,
+	[STMT_TASK_LIST_STATE] =
+	    PG_TASK_LIST_SELECT " AND t.state = ?7" PG_TASKS_DOWN,
+	[STMT_TASK_LIST_STATE_UP] =
+	    PG_TASK_LIST_SELECT " AND t.state = ?7" PG_TASKS_UP,
+	[STMT_TASK_LIST_USER] =
+	    PG_TASK_LIST_SELECT " AND t.user_id = ?7" PG_TASKS_DOWN,
+	[STMT_TASK_LIST_USER_UP] =
+	    PG_TASK_LIST_SELECT " AND t.user_id = ?7" PG_TASKS_UP,
+	[STMT_TASK_LIST_BOTH] = PG_TASK_LIST_SELECT
+	    " AND t.user_id = ?7 AND t.state = ?8" PG_TASKS_DOWN,
+	[STMT_TASK_LIST_BOTH_UP] = PG_TASK_LIST_SELECT
+	    " AND t.user_id = ?7 AND t.state = ?8" PG_TASKS_UP,
 };

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <check.h>
 
@@ -114,6 +115,142 @@ START_TEST(test_pages_custom_plans)
 }
 END_TEST
 
+/* The task list on PostgreSQL (sql/postgresql/018_task_list.sql): each
+ * shape's statement, planned with its values as store_pg_plan_each makes
+ * it, walks its shape's index (for a filter, an index-only scan: the index
+ * holds every column a row shows; with no filter PostgreSQL may as well
+ * walk the primary key, the heap being in id order); no batch is read
+ * (tasks.batches_done is kept), nothing sorted. */
+#define TASKS	3000
+
+static void
+tasks_setup(void)
+{
+	char	 sql[1024];
+
+	db = testdb_open();
+	if (!testdb_is_pg())
+		return;
+	testdb_exec(db, "INSERT INTO users (id, name, role, pwhash, created,"
+	    " updated) VALUES (1, 'op', 'operator', 'x', 0, 0),"
+	    " (2, 'op2', 'operator', 'x', 0, 0)");
+	snprintf(sql, sizeof(sql), "INSERT INTO imports (id, user_id, created,"
+	    " state, params, file_name, file_path, file_size, file_sha256,"
+	    " format, encoding, delimiter, headers, phone_col, name_col)"
+	    " SELECT i, 1, i, 'confirmed', '{}', 'f', '', 1, 'x', 'csv',"
+	    " 'utf-8', ',', '[]', 0, -1 FROM generate_series(1, %d) AS i;"
+	    " INSERT INTO tasks (id, import_id, user_id, name, params,"
+	    " login_name, created, state, rows, batch_count) SELECT i, i,"
+	    " 1 + i %% 2, CASE WHEN i %% 4 = 0 THEN '春季回访 ' ELSE '秋季 ' END"
+	    " || i, '{\"p\": \"' || repeat('x', 300) || '\"}', 'l', i, CASE i %% 3 WHEN 0 THEN 'sent' WHEN 1 THEN"
+	    " 'queued' ELSE 'attention' END, 30, 3 FROM generate_series(1, %d)"
+	    " AS i; INSERT INTO batches (task_id, seq, first_seq, rows, state,"
+	    " updated) SELECT 1 + i / 3, 1 + i %% 3, 1, 10, 'sent', 0"
+	    " FROM generate_series(0, %d) AS i", TASKS, TASKS, 3 * TASKS - 1);
+	testdb_exec(db, sql);
+	/* The visibility map that an index-only scan reads, and figures. */
+	testdb_exec(db, "VACUUM ANALYZE tasks");
+	testdb_exec(db, "VACUUM ANALYZE batches");
+}
+
+/* The PostgreSQL text of s with ?N (or $N) replaced by vals[N - 1]: the
+ * statement as one execution plans it. */
+static void
+with_values(enum stmt s, const char *const *vals, char *out, size_t outsz)
+{
+	const char	*q = db_sql_pg(s);
+	size_t		 n = 0;
+	long		 k;
+	char		*end;
+
+	while (*q != '\0' && n + 64 < outsz) {
+		if ((*q == '?' || *q == '$') && q[1] >= '1' && q[1] <= '9') {
+			k = strtol(q + 1, &end, 10);
+			n += (size_t)snprintf(out + n, outsz - n, "%s",
+			    vals[k - 1]);
+			q = end;
+		} else
+			out[n++] = *q++;
+	}
+	ck_assert_msg(*q == '\0', "%s: too long", db_sql_pg(s));
+	out[n] = '\0';
+}
+
+static int
+count_of(const char *s, const char *what)
+{
+	int	 n = 0;
+
+	while ((s = strstr(s, what)) != NULL) {
+		n++;
+		s += strlen(what);
+	}
+	return n;
+}
+
+START_TEST(test_task_list_index_only)
+{
+	static const struct {
+		enum stmt	 s;
+		const char	*index, *v7, *v8;
+	} shapes[] = {
+		{ STMT_TASK_LIST, "tasks_list", NULL, NULL },
+		{ STMT_TASK_LIST_UP, "tasks_list", NULL, NULL },
+		{ STMT_TASK_LIST_STATE, "tasks_state", "'queued'", NULL },
+		{ STMT_TASK_LIST_STATE_UP, "tasks_state", "'queued'", NULL },
+		{ STMT_TASK_LIST_USER, "tasks_user", "2", NULL },
+		{ STMT_TASK_LIST_USER_UP, "tasks_user", "2", NULL },
+		{ STMT_TASK_LIST_BOTH, "tasks_user_state", "2", "'sent'" },
+		{ STMT_TASK_LIST_BOTH_UP, "tasks_user_state", "2", "'sent'" },
+	};
+	static const char *const parts[] = { "''", "'%春季%'" };
+	const char	*vals[8];
+	char		 q[4096], plan[16384], want[128];
+	size_t		 i, j;
+
+	if (!testdb_is_pg())
+		return;
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
+		for (j = 0; j < 2; j++) {
+			vals[0] = "1000";
+			vals[1] = "2500";
+			vals[2] = "0";
+			vals[3] = "9223372036854775807";
+			vals[4] = parts[j];
+			vals[5] = "51";
+			vals[6] = shapes[i].v7;
+			vals[7] = shapes[i].v8;
+			memcpy(q, "EXPLAIN (FORMAT JSON) ", 22);
+			with_values(shapes[i].s, vals, q + 22, sizeof(q) - 22);
+			testdb_text(db, q, plan, sizeof(plan));
+			if (getenv("PLANS_PRINT") != NULL)
+				printf("%s\n%s\n", q, plan);
+			/* The shape's index, or for no filter the primary
+			 * key (the heap in id order: as few pages). */
+			snprintf(want, sizeof(want), "\"Index Name\": \"%s\"",
+			    shapes[i].index);
+			ck_assert_msg(strstr(plan, want) != NULL ||
+			    (shapes[i].v7 == NULL &&
+			    strstr(plan, "\"Index Name\": \"tasks_pkey\"") !=
+			    NULL), "%s: does not walk %s:\n%s", q,
+			    shapes[i].index, plan);
+			/* A filter's index holds every column shown: the
+			 * heap is not read (the visibility map says so). */
+			ck_assert_msg(shapes[i].v7 == NULL ||
+			    strstr(plan, "Index Only Scan") != NULL,
+			    "%s: not an index-only scan:\n%s", q, plan);
+			ck_assert_msg(strstr(plan, "Sort") == NULL &&
+			    strstr(plan, "Bitmap") == NULL, "%s: sorts or"
+			    " gathers:\n%s", q, plan);
+			/* tasks read once, by that scan */
+			ck_assert_msg(count_of(plan, "\"Relation Name\": \"tasks\"")
+			    == 1, "%s: reads tasks twice:\n%s", q, plan);
+			ck_assert_msg(strstr(plan, "batches") == NULL,
+			    "%s: reads batches:\n%s", q, plan);
+		}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -122,6 +259,10 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_pages_custom_plans);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("task list");
+	tcase_add_checked_fixture(tc, tasks_setup, teardown);
+	tcase_add_test(tc, test_task_list_index_only);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
