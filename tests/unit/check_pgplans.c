@@ -251,6 +251,78 @@ START_TEST(test_task_list_index_only)
 }
 END_TEST
 
+/*
+ * The page by user and action (019's audit_list): its entries, and on
+ * PostgreSQL its plan, a walk of audit_list from the key. 27,000 more
+ * entries by another actor with another action make the pair 1/1000 of
+ * the log, rarer than either filter alone (1/10 and 1/100).
+ */
+START_TEST(test_pair_page_audit_list)
+{
+	struct audit_filter f = { "op", "batch.sent", NULL, NULL };
+	struct seen	 s = { 0, 0, 0, 0 };
+	char		 q[512];
+
+	if (testdb_is_pg())
+		testdb_exec(db, "INSERT INTO audit (id, ts, actor, addr,"
+		    " user_agent, action, object, details, prev_hash, hash)"
+		    " SELECT i, '2026-03-01T00:00:00.000Z', 'vendor', '', 'ua',"
+		    " 'push.received', '', '{}', md5((i - 1)::text), md5(i::text)"
+		    " FROM generate_series(3001, 30000) AS i; ANALYZE audit");
+	else
+		testdb_exec(db, "WITH RECURSIVE n(i) AS (SELECT 3001 UNION ALL"
+		    " SELECT i + 1 FROM n WHERE i < 30000) INSERT INTO audit (id,"
+		    " ts, actor, addr, user_agent, action, object, details,"
+		    " prev_hash, hash) SELECT i, '2026-03-01T00:00:00.000Z',"
+		    " 'vendor', '', 'ua', 'push.received', '', '{}',"
+		    " printf('%064d', i - 1), printf('%064d', i) FROM n; ANALYZE");
+	ck_assert_int_eq(store_audit_page(db, &f, 2001, 0, 26, count_row, &s),
+	    0);
+	ck_assert_int_eq(s.n, 26);
+	ck_assert_int_eq(s.wrong, 0);
+	ck_assert_int_eq(s.first, 2000);
+	ck_assert_int_eq(s.last, 1750);
+	if (!testdb_is_pg())
+		return;
+	testdb_exec(db, "CREATE FUNCTION pg_temp.plan_has(q text, pat text)"
+	    " RETURNS int LANGUAGE plpgsql AS $$ DECLARE l text; n int := 0;"
+	    " BEGIN FOR l IN EXECUTE 'EXPLAIN ' || q LOOP IF l LIKE pat THEN"
+	    " n := n + 1; END IF; END LOOP; RETURN n; END $$");
+	snprintf(q, sizeof(q), "SELECT pg_temp.plan_has('EXECUTE s%d(0, 2001,"
+	    " ''0000-01-01T00:00:00.000Z'', ''9999-12-31T23:59:59.999Z'', 26,"
+	    " ''op'', ''batch.sent'')', '%%Index Scan%% using audit_list on"
+	    " audit%%')", STMT_AUDIT_PAGE_BOTH);
+	ck_assert_int_eq(testdb_int(db, q), 1);
+}
+END_TEST
+
+/* A client's user agent is not bounded: an entry with one of 3,200 bytes
+ * that do not compress is stored (a PostgreSQL index that INCLUDEd it
+ * would refuse the INSERT: over 2,704 bytes), and its page shows it. */
+START_TEST(test_long_user_agent_appends)
+{
+	struct audit_filter f = { "op", NULL, NULL, NULL };
+	struct seen	 s = { 0, 0, 0, 0 };
+
+	if (testdb_is_pg())
+		testdb_exec(db, "INSERT INTO audit (id, ts, actor, addr,"
+		    " user_agent, action, object, details, prev_hash, hash)"
+		    " SELECT 3001, '2026-03-01T00:00:00.000Z', 'op', '',"
+		    " string_agg(md5(g::text), ''), 'batch.sent', '', '{}',"
+		    " md5('3000'), md5('3001') FROM generate_series(1, 100) AS g");
+	else
+		testdb_exec(db, "INSERT INTO audit (id, ts, actor, addr,"
+		    " user_agent, action, object, details, prev_hash, hash)"
+		    " VALUES (3001, '2026-03-01T00:00:00.000Z', 'op', '',"
+		    " hex(randomblob(1600)), 'batch.sent', '', '{}',"
+		    " printf('%064d', 3000), printf('%064d', 3001))");
+	ck_assert_int_eq(testdb_int(db, "SELECT length(user_agent) FROM audit"
+	    " WHERE id = 3001"), 3200);
+	ck_assert_int_eq(store_audit_page(db, &f, 0, 0, 1, count_row, &s), 0);
+	ck_assert_int_eq(s.first, 3001);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -259,6 +331,8 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_pages_custom_plans);
+	tcase_add_test(tc, test_pair_page_audit_list);
+	tcase_add_test(tc, test_long_user_agent_appends);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("task list");
 	tcase_add_checked_fixture(tc, tasks_setup, teardown);
