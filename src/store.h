@@ -58,6 +58,9 @@ int		 db_commit(struct db *);
  * on SQLite db_commit(). 0 or -1 (logged, rolled back). */
 int		 db_commit_part(struct db *);
 void		 db_rollback(struct db *);
+/* How often a PostgreSQL connection waited for its server (0 on SQLite):
+ * what the tests count, and the committer's last log line. */
+int64_t		 db_round_trips(const struct db *);
 /* BEGIN IMMEDIATE for a caller that waits and tries again: 0, 1 when
  * another connection held the write lock for longer than busy_timeout (not
  * logged), -1 on any other error (logged). */
