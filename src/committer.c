@@ -580,7 +580,7 @@ committer_main(const struct config *cfg, int lfd)
 		if (npush == 0)
 			ok = 1;
 		else if (yield) {
-			ok = db_begin(db) == 0;
+			ok = db_begin_push(db) == 0;
 			yield = 0;
 		} else {
 			if (!held)
