@@ -373,6 +373,114 @@ is_push(char *f[FIELDS], size_t flen[FIELDS])
 	return flen[FLD_KIND] == 5 && memcmp(f[FLD_KIND], "push", 5) == 0;
 }
 
+/* Read what worker i has sent: when a whole frame is in, it is ready
+ * (ready[i], counted in *nready); a push's goes to handed[*npush] (from
+ * says whose), one that is not a push's readable answered 'E'. A worker
+ * that went away or sent what is not a frame is dropped. */
+static void
+take(const struct config *cfg, struct client *c, int i,
+    char *f[][FIELDS], size_t flen[][FIELDS], size_t *framelen, int *ready,
+    int *nready, struct push_handed *handed, int *from, int *npush,
+    char *answer)
+{
+	ssize_t	 got;
+	int	 n;
+
+	for (;;) {
+		if (c[i].cap - c[i].len < 65536) {
+			char *g = realloc(c[i].buf, c[i].cap + 65536);
+			if (g == NULL)
+				break;
+			c[i].buf = g;
+			c[i].cap += 65536;
+		}
+		got = read(c[i].fd, c[i].buf + c[i].len, c[i].cap - c[i].len);
+		if (got > 0) {
+			c[i].len += (size_t)got;
+			/* A worker sends one frame, then waits: once it is
+			 * all in, there is nothing more to read for now. */
+			if (c[i].len >= 4 && c[i].len - 4 >= get32(c[i].buf))
+				break;
+			continue;
+		}
+		if (got == 0 || errno != EAGAIN)
+			c[i].len = (size_t)-1;
+		break;
+	}
+	if (c[i].len == (size_t)-1) {
+		drop(&c[i]);
+		return;
+	}
+	/* A frame over the largest push allowed (its body, and the unknown
+	 * fields kept, which as JSON text may take a few times the body) is
+	 * not ours. */
+	if (c[i].len >= 4 && get32(c[i].buf) >
+	    (uint64_t)cfg->callback_max_bytes * 4 + 4096) {
+		drop(&c[i]);
+		return;
+	}
+	n = frame_fields(&c[i], f[i], flen[i], &framelen[i]);
+	if (n == -1)
+		drop(&c[i]);
+	else if (n == 1) {
+		ready[i] = 1;
+		(*nready)++;
+		if (!is_push(f[i], flen[i]))
+			return;
+		if (frame_push(f[i], flen[i], &handed[*npush]) == -1)
+			answer[i] = 'E';
+		else
+			from[(*npush)++] = i;
+	}
+}
+
+/* How long a round waits at most for the pushes of the other workers. A
+ * commit costs an fsync, several milliseconds: a push that comes a little
+ * after the round began is answered sooner by waiting for it than by the
+ * next round. */
+#define ROUND_WAIT_US	1000
+
+/* Take the frames of the workers not ready yet, until the round has
+ * want pushes or ROUND_WAIT_US have passed. */
+static void
+gather(const struct config *cfg, struct client *c, char *f[][FIELDS],
+    size_t flen[][FIELDS], size_t *framelen, int *ready, int *nready,
+    struct push_handed *handed, int *from, int *npush, char *answer,
+    int want)
+{
+	struct pollfd	 pfd[CLIENTS_MAX];
+	struct timespec	 end, now, left;
+	int		 i, n;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_nsec += ROUND_WAIT_US * 1000L;
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	while (*npush < want && *npush < CLIENTS_MAX) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left.tv_sec = end.tv_sec - now.tv_sec;
+		left.tv_nsec = end.tv_nsec - now.tv_nsec;
+		if (left.tv_nsec < 0) {
+			left.tv_sec--;
+			left.tv_nsec += 1000000000L;
+		}
+		if (left.tv_sec < 0)
+			return;
+		for (i = 0; i < CLIENTS_MAX; i++)
+			pfd[i] = (struct pollfd){ ready[i] ? -1 : c[i].fd,
+			    POLLIN, 0 };
+		if ((n = ppoll(pfd, CLIENTS_MAX, &left, NULL)) <= 0)
+			return;		/* the time is up (or a signal) */
+		for (i = 0; i < CLIENTS_MAX; i++)
+			if (pfd[i].fd != -1 && (pfd[i].revents &
+			    (POLLIN | POLLHUP | POLLERR)))
+				take(cfg, c, i, f, flen, framelen, ready,
+				    nready, handed, from, npush, answer);
+	}
+}
+
 void
 committer_main(const struct config *cfg, int lfd)
 {
@@ -385,9 +493,9 @@ committer_main(const struct config *cfg, int lfd)
 	size_t		 flen[CLIENTS_MAX][FIELDS], framelen[CLIENTS_MAX];
 	int		 ready[CLIENTS_MAX], from[CLIENTS_MAX];
 	int		 result[CLIENTS_MAX], i, n, npush, nready, fd, ok;
-	int		 timeout, held = 0, yield = 0;
+	int		 timeout, held = 0, yield = 0, last_round = 0, largest = 0;
+	long long	 rounds = 0, pushes = 0;
 	long long	 held_since = 0;
-	ssize_t		 got;
 	sigset_t	 none;
 
 	/* SIGTERM (from the master, after the last worker) ends the loop
@@ -451,55 +559,18 @@ committer_main(const struct config *cfg, int lfd)
 		nready = npush = 0;
 		for (i = 0; i < CLIENTS_MAX; i++) {
 			ready[i] = 0;
-			if (c[i].fd == -1 || !(pfd[i + 1].revents &
+			if (c[i].fd != -1 && (pfd[i + 1].revents &
 			    (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			for (;;) {
-				if (c[i].cap - c[i].len < 65536) {
-					char *g = realloc(c[i].buf,
-					    c[i].cap + 65536);
-					if (g == NULL)
-						break;
-					c[i].buf = g;
-					c[i].cap += 65536;
-				}
-				got = read(c[i].fd, c[i].buf + c[i].len,
-				    c[i].cap - c[i].len);
-				if (got > 0) {
-					c[i].len += (size_t)got;
-					continue;
-				}
-				if (got == 0 || errno != EAGAIN)
-					c[i].len = (size_t)-1;
-				break;
-			}
-			if (c[i].len == (size_t)-1) {
-				drop(&c[i]);
-				continue;
-			}
-			/* A frame over the largest push allowed (its body,
-			 * and the unknown fields kept, which as JSON text
-			 * may take a few times the body) is not ours. */
-			if (c[i].len >= 4 && get32(c[i].buf) >
-			    (uint64_t)cfg->callback_max_bytes * 4 + 4096) {
-				drop(&c[i]);
-				continue;
-			}
-			n = frame_fields(&c[i], f[i], flen[i], &framelen[i]);
-			if (n == -1)
-				drop(&c[i]);
-			else if (n == 1) {
-				ready[i] = 1;
-				nready++;
-				if (!is_push(f[i], flen[i]))
-					continue;
-				if (frame_push(f[i], flen[i],
-				    &handed[npush]) == -1)
-					answer[i] = 'E';
-				else
-					from[npush++] = i;
-			}
+				take(cfg, c, i, f, flen, framelen, ready,
+				    &nready, handed, from, &npush, answer);
 		}
+		/* Pushes are coming from several workers at once (the last
+		 * round had more than this one yet): wait a little for the
+		 * others, so that they share this round's fsync rather than
+		 * each waiting a whole commit for the next. */
+		if (npush > 0 && npush < last_round)
+			gather(cfg, c, f, flen, framelen, ready, &nready,
+			    handed, from, &npush, answer, last_round);
 		if (nready == 0)
 			continue;
 
@@ -509,7 +580,7 @@ committer_main(const struct config *cfg, int lfd)
 		if (npush == 0)
 			ok = 1;
 		else if (yield) {
-			ok = db_begin(db) == 0;
+			ok = db_begin_push(db) == 0;
 			yield = 0;
 		} else {
 			if (!held)
@@ -525,6 +596,13 @@ committer_main(const struct config *cfg, int lfd)
 		for (i = 0; i < npush; i++)
 			answer[from[i]] = !ok || result[i] == -1 ? 'E' :
 			    result[i] == 1 ? '1' : '0';
+		if (npush > 0) {
+			last_round = npush;
+			rounds++;
+			pushes += npush;
+			if (npush > largest)
+				largest = npush;
+		}
 		for (i = 0; i < CLIENTS_MAX; i++) {
 			if (!ready[i])
 				continue;
@@ -540,6 +618,11 @@ committer_main(const struct config *cfg, int lfd)
 	}
 	db_gate_release(db);
 	refusals_flush(db);
+	/* What the rounds were like: how many pushes shared a commit, and
+	 * what a round cost in waits for the database (docs/SCALING.md). */
+	log_info("committer: %lld pushes in %lld rounds (at most %d in one), "
+	    "%lld database round trips", pushes, rounds, largest,
+	    (long long)db_round_trips(db));
 	db_close(db);
 	_exit(0);
 }
@@ -548,14 +631,16 @@ committer_main(const struct config *cfg, int lfd)
 static int	 cfd = -1;
 
 /* Send one frame and read the one-byte answer: the byte, or -2 when there
- * is no committer to ask or it went away mid-way. */
+ * is no committer to ask or it went away mid-way. The frame goes in one
+ * write, so that the committer wakes once for it, not once a field. */
 static int
 ask(const struct config *cfg, const char *s[FIELDS], const size_t sl[FIELDS])
 {
 	struct sockaddr_un sun;
-	size_t		 total = 0, i;
-	char		 hdr[4], ans;
+	size_t		 total = 0, i, off;
+	char		*frame, ans;
 	ssize_t		 r;
+	int		 sent;
 
 	for (i = 0; i < FIELDS; i++)
 		total += 4 + sl[i];
@@ -570,15 +655,19 @@ ask(const struct config *cfg, const char *s[FIELDS], const size_t sl[FIELDS])
 			return -2;
 		}
 	}
-	put32(hdr, (uint32_t)total);
-	if (fileio_write_all(cfd, hdr, 4) == -1)
-		goto lost;
-	for (i = 0; i < FIELDS; i++) {
-		put32(hdr, (uint32_t)sl[i]);
-		if (fileio_write_all(cfd, hdr, 4) == -1 ||
-		    fileio_write_all(cfd, s[i], sl[i]) == -1)
-			goto lost;
+	if ((frame = malloc(4 + total)) == NULL)
+		return -2;
+	put32(frame, (uint32_t)total);
+	for (i = 0, off = 4; i < FIELDS; i++) {
+		put32(frame + off, (uint32_t)sl[i]);
+		if (sl[i] > 0)
+			memcpy(frame + off + 4, s[i], sl[i]);
+		off += 4 + sl[i];
 	}
+	sent = fileio_write_all(cfd, frame, off);
+	free(frame);
+	if (sent == -1)
+		goto lost;
 	while ((r = read(cfd, &ans, 1)) == -1 && errno == EINTR)
 		continue;
 	if (r != 1)

@@ -675,6 +675,16 @@ db_checkpoint_due(struct db *db)
 }
 
 int
+db_begin_push(struct db *db)
+{
+	/* PostgreSQL has no gate: the push's transaction is the committer's
+	 * kind, durable and outside the writers' lock. */
+	if (db->pg != NULL)
+		return pg_begin_logged(db->pg, 1);
+	return db_begin(db);
+}
+
+int
 db_begin(struct db *db)
 {
 	if (db->pg != NULL)

@@ -325,9 +325,6 @@ int		 db_each_ahead(struct db *, enum stmt,
 		    const struct db_param *const *p, size_t n,
 		    int (*row)(void *arg, size_t i, const struct db_row *),
 		    void *arg);
-/* How often a PostgreSQL connection waited for its server (0 on SQLite):
- * what the tests count. */
-int64_t		 db_round_trips(const struct db *);
 /*
  * DB_ROW_WALK(name, type, fill) defines struct name_walk { cb, arg } and
  * name_row(), the row function of db_each() for a list handed to a

@@ -40,6 +40,11 @@ struct pg {
 	char		 head_id[24], head_hash[65];
 	PGresult	*marker;
 	char		 marker_action[64];
+	/* The marker as a committed transaction found it: entries are never
+	 * deleted (audit_no_delete), so it is there for every transaction
+	 * after on this connection, which need not ask again. */
+	PGresult	*marker_kept;
+	char		 marker_kept_action[64];
 	int		 copying;	/* a COPY FROM STDIN is open */
 	int		 copy_failed;	/* a row could not be sent */
 	char		*copy_buf;	/* rows not sent yet (PG_COPY_BUF) */
@@ -135,6 +140,9 @@ pg_forget(struct pg *pg)
 		free(pg->types[i]);
 		pg->types[i] = NULL;
 	}
+	/* Another session may be on another server (a failover). */
+	PQclear(pg->marker_kept);
+	pg->marker_kept = NULL;
 }
 
 void
@@ -549,6 +557,11 @@ pg_chain_known(struct pg *pg, int s, const struct db_param *p)
 	    strcmp(p[0].p, pg->marker_action) == 0)
 		return PQcopyResult(pg->marker, PG_COPYRES_ATTRS |
 		    PG_COPYRES_TUPLES);
+	if (s == STMT_AUDIT_MARKER && pg->marker_kept != NULL && p != NULL &&
+	    p[0].type == DB_P_TEXT && p[0].p != NULL &&
+	    strcmp(p[0].p, pg->marker_kept_action) == 0)
+		return PQcopyResult(pg->marker_kept, PG_COPYRES_ATTRS |
+		    PG_COPYRES_TUPLES);
 	if (s != STMT_AUDIT_LAST || !pg->chain_locked || pg->head == NULL)
 		return NULL;
 	if ((res = PQcopyResult(pg->head, PG_COPYRES_ATTRS)) == NULL)
@@ -816,7 +829,7 @@ pg_rollback(struct pg *pg)
 int
 pg_commit(struct pg *pg)
 {
-	PGresult	*res;
+	PGresult	*res, *marker;
 	int		 ok;
 
 	/* A transaction that failed answers COMMIT with ROLLBACK; one whose
@@ -832,6 +845,8 @@ pg_commit(struct pg *pg)
 		(void)pg_copy_close(pg, NULL);
 	pg->in_tx = 0;
 	pg->chain_locked = 0;
+	marker = pg->marker;	/* kept once committed */
+	pg->marker = NULL;
 	pg_chain_forget(pg);
 	/* Deferred entries' answers come in the COMMIT's round trip. */
 	if (pg->deferred == 0) {
@@ -850,7 +865,24 @@ pg_commit(struct pg *pg)
 		    PGRES_COMMAND_OK ? "the transaction had failed: rolled "
 		    "back" : pg_why(pg, res));
 	PQclear(res);
+	if (ok && marker != NULL && pg->marker_kept == NULL) {
+		pg->marker_kept = marker;
+		snprintf(pg->marker_kept_action,
+		    sizeof(pg->marker_kept_action), "%s", pg->marker_action);
+		marker = NULL;
+	}
+	PQclear(marker);
 	return ok ? 0 : -1;
+}
+
+/* Is the audit chain's head to be read with the statements s sent ahead?
+ * In the transaction that holds the chain's lock, before its entries:
+ * the committer's pushes, each appended to the chain after the INSERTs. */
+static int
+pg_head_ahead(const struct pg *pg, int s)
+{
+	return pg->in_tx && pg->chain_locked && pg->head == NULL &&
+	    s != STMT_AUDIT_LAST;
 }
 
 /*
@@ -865,7 +897,7 @@ pg_exec_ahead(struct pg *pg, int s, const struct db_param *const *params,
 {
 	PGresult	*res;
 	ExecStatusType	 st;
-	size_t		 i, from, k;
+	size_t		 i, from, k, head;
 	int		 failed = 0, synced;
 
 	for (i = 0; i < n; i++)
@@ -873,6 +905,9 @@ pg_exec_ahead(struct pg *pg, int s, const struct db_param *const *params,
 	/* Prepared, and those deferred answered, before the first is sent. */
 	if (pg->sql[s] == NULL && pg_prepare(pg, s, db_sql_pg((enum stmt)s)) ==
 	    -1)
+		return -1;
+	if (pg_head_ahead(pg, s) && pg->sql[STMT_AUDIT_LAST] == NULL &&
+	    pg_prepare(pg, STMT_AUDIT_LAST, db_sql_pg(STMT_AUDIT_LAST)) == -1)
 		return -1;
 	if (pg->deferred > 0) {
 		if ((res = pg_flush(pg, 0)) == NULL)
@@ -882,6 +917,14 @@ pg_exec_ahead(struct pg *pg, int s, const struct db_param *const *params,
 	for (from = 0; from < n && !failed; from += k) {
 		k = n - from < PG_DEFERRED_MAX ? n - from : PG_DEFERRED_MAX;
 		pg->keeping = 1;
+		/* The chain's head, which the entries after these need,
+		 * read in their round trip rather than in one of its own. */
+		head = from == 0 && pg_head_ahead(pg, s);
+		if (head) {
+			if ((res = pg_exec(pg, STMT_AUDIT_LAST, NULL)) == NULL)
+				failed = 1;
+			PQclear(res);
+		}
 		for (i = 0; i < k && !failed; i++) {
 			if ((res = pg_exec(pg, s, params[from + i])) == NULL)
 				failed = 1;
@@ -897,10 +940,20 @@ pg_exec_ahead(struct pg *pg, int s, const struct db_param *const *params,
 		for (i = 0; synced && i < (size_t)pg->deferred; i++)
 			while ((res = PQgetResult(pg->conn)) != NULL) {
 				st = PQresultStatus(res);
-				if (out[from + i] == NULL &&
+				if (head && i == 0) {
+					/* the head's answer, learnt (it has
+					 * no row when the log is empty) */
+					if (st == PGRES_TUPLES_OK &&
+					    pg->head == NULL) {
+						pg_chain_learn(pg,
+						    STMT_AUDIT_LAST, NULL, res);
+						PQclear(res);
+						continue;
+					}
+				} else if (out[from + i - head] == NULL &&
 				    (st == PGRES_TUPLES_OK ||
 				    st == PGRES_COMMAND_OK)) {
-					out[from + i] = res;
+					out[from + i - head] = res;
 					continue;
 				}
 				if (st == PGRES_FATAL_ERROR)

@@ -394,7 +394,8 @@ push_store(struct db *db, const struct audit_actor *who, const char *ctype,
 {
 	int	 rc;
 
-	if (db_begin(db) == -1)
+	/* Acknowledged once durable, as the committer's (db_begin_push). */
+	if (db_begin_push(db) == -1)
 		return -1;
 	if ((rc = push_store_tx(db, who, ctype, body, len, p, push_id)) == -1 ||
 	    db_commit(db) == -1) {

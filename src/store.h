@@ -45,6 +45,11 @@ int		 db_gate_open(struct db *, const char *path);
  * transactions as it likes, until db_gate_release(), so that other
  * writers let it in after their current transaction and wait meanwhile. */
 int		 db_begin_first(struct db *);
+/* A transaction that stores pushes without holding the gate (the
+ * committer's round after it let go of it, a worker's push when there is
+ * no committer): on SQLite db_begin(), on PostgreSQL db_begin_first()'s
+ * (durable whatever the server's default, not behind the writers' lock). */
+int		 db_begin_push(struct db *);
 void		 db_gate_release(struct db *);
 /* The committer's commits leave the WAL checkpoint (SQLite's automatic
  * one, at 1,000 pages) to db_checkpoint_due(), which it calls once its
@@ -58,6 +63,9 @@ int		 db_commit(struct db *);
  * on SQLite db_commit(). 0 or -1 (logged, rolled back). */
 int		 db_commit_part(struct db *);
 void		 db_rollback(struct db *);
+/* How often a PostgreSQL connection waited for its server (0 on SQLite):
+ * what the tests count, and the committer's last log line. */
+int64_t		 db_round_trips(const struct db *);
 /* BEGIN IMMEDIATE for a caller that waits and tries again: 0, 1 when
  * another connection held the write lock for longer than busy_timeout (not
  * logged), -1 on any other error (logged). */
