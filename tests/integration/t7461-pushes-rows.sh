@@ -13,7 +13,7 @@ login admin "$ADMIN_PASS" "$ajar" || not_ok "admin signs in" "$(r_summary)"
 sql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60)
     INSERT INTO pushes (received, addr, content_type, body, body_sha256, sn,
     vendor_task_id, ok, total, success, reason) SELECT strftime('%s', 'now'), '127.0.0.1',
-    'application/json', '{}', 'sha' || i, 'sn' || i, 'nobody' || i, i % 10 <> 0,
+    'application/json', '{}', 'sha' || i, 'sn' || i, 'nobody' || i, CASE WHEN i % 10 <> 0 THEN 1 ELSE 0 END,
     i * 1000003, i, CASE WHEN i % 10 = 0 THEN 'bad <x> & ' || i ELSE '' END FROM n"
 
 req "$ajar" GET /pushes
