@@ -3,8 +3,8 @@
 # lock file when needed, starts dialdesk and nginx like the integration
 # tests do (tests/integration/lib.sh), with the sandbox vendor and a worker
 # (vendor.sh), runs login.mjs, task.mjs, drafts.mjs, users.mjs, pages.mjs
-# (every page, both widths, every GET form), lists.mjs, settings.mjs and
-# paging.mjs in Chromium, and ends with one
+# (every page, both widths, every GET form), lists.mjs, settings.mjs,
+# paging.mjs and pushes.mjs in Chromium, and ends with one
 # (vendor.sh), runs login.mjs, task.mjs, drafts.mjs, dnc.mjs and pages.mjs
 # (every page, both widths, every GET form) in Chromium, and ends with one
 # line: `N passed, M failed`. Needs DIALDESK_BIN (default build/dialdesk),
@@ -71,6 +71,16 @@ sql "WITH RECURSIVE n(i) AS (SELECT 100001 UNION ALL SELECT i + 1 FROM n WHERE i
     strftime('%s', 'now'), 'sent', 10, 0 FROM n"
 BASE_URL=$BASE ADMIN_PASS=$ADMIN_PASS OPERATOR_PASS=$OPERATOR_PASS \
     timeout -k 10 300 node "$here/paging.mjs" | tee -a "$out" || rc=${PIPESTATUS[0]}
+# Two pushes no batch claims, for pushes.mjs to link to a batch task.mjs sent.
+sql "INSERT INTO pushes (received, addr, content_type, body, body_sha256, sn,
+    vendor_task_id, ok, total, success) VALUES
+    (strftime('%s', 'now'), '127.0.0.1', 'application/json', '{}', 'browser-1',
+    'browser-sn-1', 'browser-sn-1', 1, 30, 28),
+    (strftime('%s', 'now'), '127.0.0.1', 'application/json', '{}', 'browser-2',
+    'browser-sn-2', 'browser-sn-2', 1, 30, 27)"
+BASE_URL=$BASE ADMIN_PASS=$ADMIN_PASS PUSH_SNS=browser-sn-1,browser-sn-2 \
+    BATCH_ID=$(sql "SELECT coalesce(min(id), 0) FROM batches") \
+    timeout -k 10 300 node "$here/pushes.mjs" | tee -a "$out" || rc=${PIPESTATUS[0]}
 dd_stop "$worker_pid" 10 || true
 
 # Count here rather than trust the scripts' own lines: stopping the servers

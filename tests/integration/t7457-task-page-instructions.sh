@@ -9,12 +9,12 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 if ! command -v valgrind >/dev/null 2>&1; then
-	skip "valgrind is not installed (Debian package valgrind)"
+	skip "the task page's instructions" "valgrind is not installed (Debian package valgrind)"
 	exit 0
 fi
 # valgrind cannot run a sanitizer build, whose counts would mean nothing.
 if grep -q __asan_init "$DIALDESK_BIN" 2>/dev/null; then
-	skip "a sanitizer build: its instructions are not the program's"
+	skip "the task page's instructions" "a sanitizer build, which valgrind cannot run"
 	exit 0
 fi
 t_start
