@@ -309,6 +309,19 @@ t_stop_serve() {
 	dd_stop "$pid" 10
 }
 
+# task_of_500 USER_ID ROWS: import 1, confirmed, and its task 1 of ROWS rows
+# cut into 500 batches, sending: the task of 500 batches that t7402, t7456
+# and t7457 each give their own batches and pushes.
+task_of_500() {
+	sql "INSERT INTO imports (id, user_id, created, state, params, file_name, file_path,
+	    file_size, file_sha256, format, encoding, delimiter, headers, phone_col, name_col,
+	    rows_read, valid) VALUES (1, $1, strftime('%s', 'now'), 'confirmed', '{}',
+	    'big.csv', '', 1, 'x', 'csv', 'utf-8', ',', '[\"手机号\"]', 0, -1, $2, $2);
+	    INSERT INTO tasks (id, import_id, user_id, name, params, login_name, created, state,
+	    rows, batch_count) VALUES (1, 1, $1, '五百批', '{}', 'l', strftime('%s', 'now'),
+	    'sending', $2, 500)"
+}
+
 # t_stop: stop nginx and dialdesk, then turn every sanitizer report the
 # processes left into a failure. The teardown calls it; a script that counts
 # results itself calls it first.

@@ -17,14 +17,8 @@ op=$(sql "SELECT id FROM users WHERE name = 'operator'")
 # is cut into batches): 430 sent, 40 queued, 10 sending, 20
 # failed. Each sent batch has a push (figures from its number); every
 # 7th a second, newer one of other figures; every 50th's newest failed.
-sql "INSERT INTO imports (id, user_id, created, state, params, file_name, file_path,
-    file_size, file_sha256, format, encoding, delimiter, headers, phone_col, name_col,
-    rows_read, valid) VALUES (1, $op, strftime('%s', 'now'), 'confirmed', '{}',
-    'big.csv', '', 1, 'x', 'csv', 'utf-8', ',', '[\"手机号\"]', 0, -1, 6497, 6497);
-    INSERT INTO tasks (id, import_id, user_id, name, params, login_name, created, state,
-    rows, batch_count) VALUES (1, 1, $op, '五百批', '{}', 'l', strftime('%s', 'now'),
-    'sending', 6497, 500);
-    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+task_of_500 "$op" 6497
+sql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
     INSERT INTO batches (id, task_id, seq, first_seq, rows, state, updated,
     vendor_task_id, sent_at)
     SELECT i, 1, i, i, 10 + i % 7, CASE WHEN i <= 430 THEN 'sent'

@@ -24,14 +24,8 @@ op=$(sql "SELECT id FROM users WHERE name = 'operator'")
 cookie=$(awk '$6 == "dd_session" { print $7 }' "$ajar")
 
 # t7402's task: 500 batches of 10 rows, 480 sent with a push each.
-sql "INSERT INTO imports (id, user_id, created, state, params, file_name, file_path,
-    file_size, file_sha256, format, encoding, delimiter, headers, phone_col, name_col,
-    rows_read, valid) VALUES (1, $op, strftime('%s', 'now'), 'confirmed', '{}',
-    'big.csv', '', 1, 'x', 'csv', 'utf-8', ',', '[\"手机号\"]', 0, -1, 5000, 5000);
-    INSERT INTO tasks (id, import_id, user_id, name, params, login_name, created, state,
-    rows, batch_count) VALUES (1, 1, $op, '五百批', '{}', 'l', strftime('%s', 'now'),
-    'sending', 5000, 500);
-    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+task_of_500 "$op" 5000
+sql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
     INSERT INTO batches (id, task_id, seq, first_seq, rows, state, updated,
     vendor_task_id, sent_at, body_sha256)
     SELECT i, 1, i, 1 + 10 * (i - 1), 10, CASE WHEN i <= 480 THEN 'sent'
